@@ -1,0 +1,3 @@
+from commitment_tracker.cli import main
+
+main()

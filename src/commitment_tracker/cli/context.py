@@ -1,0 +1,60 @@
+"""The composition root: one place that builds the store and the tracker for a command."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from commitment_tracker.projections import Knowledge, Log
+    from commitment_tracker.tracker import Store, Tracker
+
+
+class Context:
+    """Holds the global options; opens the store on first use and closes it with the command."""
+
+    def __init__(self, ctx: click.Context, store: str | None, by: str | None) -> None:
+        self._ctx = ctx
+        self.store_option = store
+        self.by_option = by
+
+    @cached_property
+    def store(self) -> Store:
+        from commitment_tracker.tracker import resolve_store
+
+        return resolve_store(self.store_option)
+
+    @cached_property
+    def tracker(self) -> Tracker:
+        from commitment_tracker.tracker import open_tracker
+
+        tracker = open_tracker(self.store)
+        self._ctx.call_on_close(tracker.close)
+        return tracker
+
+    @property
+    def user(self) -> str:
+        if self.by_option:
+            return self.by_option
+        if os.environ.get("TRACKER_USER"):
+            return os.environ["TRACKER_USER"]
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return "unknown"
+
+    @cached_property
+    def log(self) -> Log:
+        from commitment_tracker.projections import Log
+
+        return Log(self.tracker.log())
+
+    def knowledge(self, known_at: object) -> Knowledge:
+        return self.log.known_at(known_at)  # type: ignore[arg-type]
+
+
+pass_context = click.make_pass_decorator(Context)

@@ -1,0 +1,41 @@
+"""``ctrack demo``: the bundled trilateral dataset in a fresh store, and a first look at it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from commitment_tracker.cli.context import Context, pass_context
+from commitment_tracker.cli.output import note
+
+DEMO_HISTORY = "trilateral-coordinating-mechanism"
+DEMO_AS_OF = date(2024, 7, 1)
+
+
+@click.command()
+@click.pass_context
+def demo(ctx: click.Context) -> None:
+    """Load the US-Japan-ROK trilateral dataset into a fresh demo store and show it.
+
+    \b
+    Without --store, the demo store is demo.db in your data directory (recreated each time);
+    a store given with --store must be empty.
+    """
+    from commitment_tracker.cli import querying
+    from commitment_tracker.tracker.demo import load_demo
+
+    app: Context = ctx.obj
+    location, count = load_demo(app.store_option)
+    app.store_option = location
+    note(f"Loaded {count} events of the US-Japan-ROK trilateral into {location}")
+    note(f"Explore it with:  ctrack --store {location} status\n")
+    ctx.invoke(querying.status)
+    click.echo()
+    ctx.invoke(querying.history, entity=DEMO_HISTORY)
+    click.echo()
+    note(f"Replaying history: the board as it stood on {DEMO_AS_OF.isoformat()}")
+    ctx.invoke(querying.status, as_of=DEMO_AS_OF)
+
+
+COMMANDS = [demo]

@@ -1,0 +1,55 @@
+"""The ``ctrack`` command group: global options, error translation, command registration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from commitment_tracker import __version__
+from commitment_tracker.cli.context import Context
+
+
+class TrackerGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        from commitment_tracker.cli.errors import translate
+
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as error:  # every other failure still ends in one line, not a traceback
+            raise translate(error) from None
+
+
+@click.group(cls=TrackerGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="commitment-tracker")
+@click.option(
+    "--store",
+    metavar="PATH_OR_URL",
+    envvar="TRACKER_STORE",
+    help="A SQLite file path, or postgresql://user:pass@host:port/db [env: TRACKER_STORE; "
+    "default: tracker.db in your data directory].",
+)
+@click.option("--by", metavar="NAME", help="Who is recording [env: TRACKER_USER; default: your OS user].")
+@click.pass_context
+def cli(ctx: click.Context, store: str | None, by: str | None) -> None:
+    """Track diplomatic commitments: record what happened, replay any date, audit every change.
+
+    \b
+    Two clocks: --as-of DATE asks what was true on a date (valid time);
+    --known-at TIMESTAMP asks what the tracker knew then (record time).
+    Start with:  ctrack demo
+    """
+    ctx.obj = Context(ctx, store, by)
+
+
+def register() -> None:
+    from commitment_tracker.cli import demo, querying, recording, transfer
+
+    for module in (recording, querying, transfer, demo):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+register()

@@ -1,0 +1,151 @@
+"""Parameter types and option bundles shared by commands. Imports only click at module level."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timezone
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FORMATS = ("table", "json", "csv")
+
+
+class PrecisionDateType(click.ParamType):
+    """YYYY-MM-DD, YYYY-MM or YYYY; kept as text with its precision."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from commitment_tracker.events.dates import check_precision_date
+
+        try:
+            return check_precision_date(str(value).strip())
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+class AsOfType(PrecisionDateType):
+    """A valid-time date; a coarse date counts as its first day."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, date):
+            return value
+        from commitment_tracker.events.dates import first_day
+
+        return first_day(super().convert(value, param, ctx))
+
+
+class TimestampType(click.ParamType):
+    """A record time: an ISO 8601 timestamp (UTC unless it says otherwise), or a date meaning
+    the end of that day in UTC ("what we knew on that day")."""
+
+    name = "TIMESTAMP"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        text = str(value).strip()
+        try:
+            if len(text) == 10:
+                day = date.fromisoformat(text)
+                return datetime.combine(day, time.max, tzinfo=timezone.utc)
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{text!r} is not a timestamp (use e.g. 2024-07-01T12:00:00Z or 2024-07-01)", param, ctx)
+        return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+class SlugType(click.ParamType):
+    name = "ID"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from commitment_tracker.events.fields import SLUG
+
+        text = str(value).strip().lower()
+        if not SLUG.match(text):
+            self.fail(f"{value!r} is not an id (letters, digits, '-', '_', '.')", param, ctx)
+        return text
+
+
+class PartyType(click.ParamType):
+    name = "PARTY"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        import re
+
+        from commitment_tracker.events.fields import PARTY_ALIASES, PARTY_PATTERN
+
+        code = str(value).strip().upper()
+        code = PARTY_ALIASES.get(code, code)
+        if not re.match(PARTY_PATTERN, code):
+            self.fail(f"{value!r} is not a party code (e.g. US, JP, KR)", param, ctx)
+        return code
+
+
+class DurationType(click.ParamType):
+    """A span like 30d, 6w, 3m or 1y."""
+
+    name = "SPAN"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        text = str(value).strip().lower()
+        units = {"d": 1, "w": 7, "m": 30, "y": 365}
+        if len(text) >= 2 and text[:-1].isdigit() and text[-1] in units:
+            return int(text[:-1]) * units[text[-1]]
+        if text.isdigit():
+            return int(text)
+        self.fail(f"{value!r} is not a span (e.g. 30d, 6w, 3m, 1y)", param, ctx)
+
+
+DATE = PrecisionDateType()
+AS_OF = AsOfType()
+TIMESTAMP = TimestampType()
+SLUG = SlugType()
+PARTY = PartyType()
+SPAN = DurationType()
+
+
+def apply(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    def wrap(fn: F) -> F:
+        for decorator in reversed(decorators):
+            fn = decorator(fn)
+        return fn
+
+    return wrap
+
+
+def evidence_options(fn: F) -> F:
+    """--source, --quote and --note: the evidence every recording command may carry."""
+    return apply(
+        click.option("--source", type=SLUG, help="Registered source the evidence comes from."),
+        click.option("--quote", help="A short verbatim passage of the source."),
+        click.option("--note", help="A note on the event."),
+    )(fn)
+
+
+def time_options(fn: F) -> F:
+    """--as-of (valid time) and --known-at (record time)."""
+    return apply(
+        click.option("--as-of", "as_of", type=AS_OF, help="Valid time: what was true on this date [default: today]."),
+        click.option(
+            "--known-at",
+            "known_at",
+            type=TIMESTAMP,
+            help="Record time: only what had been recorded by then [default: now].",
+        ),
+    )(fn)
+
+
+def format_options(fn: F) -> F:
+    """--format table|json|csv and its shorthand --json."""
+    return apply(
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default=None, help="Output format [default: table]."),
+        click.option("--json", "as_json", is_flag=True, help="Same as --format json."),
+    )(fn)
+
+
+def query_options(fn: F) -> F:
+    return apply(time_options, format_options)(fn)

@@ -1,0 +1,259 @@
+"""Query commands: the board, one commitment, its audit trail, replays and diffs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import click
+
+from commitment_tracker.cli.context import Context, pass_context
+from commitment_tracker.cli.options import AS_OF, PARTY, SLUG, TIMESTAMP, format_options, query_options
+from commitment_tracker.cli.output import Column, choose_format, emit, status_style
+
+BOARD_COLUMNS = [
+    Column("id", "id"),
+    Column("status", "status", status_style),
+    Column("flags", "", lambda v: "bold red" if v else None),
+    Column("cadence", "cadence"),
+    Column("made_on", "made"),
+    Column("due_on", "due"),
+    Column("parties", "parties"),
+    Column("title", "title", width=60),
+]
+HISTORY_COLUMNS = [
+    Column("n", "#"),
+    Column("on", "on"),
+    Column("type", "event"),
+    Column("change", "status"),
+    Column("recorded_at", "recorded"),
+    Column("recorded_by", "by"),
+    Column("detail", "detail", width=60),
+]
+CHANGE_COLUMNS = [
+    Column("on", "on"),
+    Column("commitment", "commitment"),
+    Column("status_before", "from", status_style),
+    Column("status_after", "to", status_style),
+    Column("cause", "cause"),
+    Column("title", "title", width=50),
+]
+DIFF_COLUMNS = [
+    Column("id", "id"),
+    Column("status_from", "from", status_style),
+    Column("status_to", "to", status_style),
+    Column("title", "title", width=60),
+]
+
+
+def today() -> date:
+    from commitment_tracker.tracker import utcnow
+
+    return utcnow().date()
+
+
+def clocks(as_of: date | None, known_at: datetime | None) -> tuple[date, datetime]:
+    from commitment_tracker.tracker import utcnow
+
+    return as_of or today(), known_at or utcnow()
+
+
+def _flags(item: dict[str, Any]) -> str:
+    return " ".join(flag for flag in ("overdue", "late") if item.get(flag))
+
+
+@click.command()
+@click.option("--party", type=PARTY, help="Only commitments this party is party to.")
+@click.option("--status", "status", metavar="STATUS", help="Only commitments with this status.")
+@click.option("--overdue", is_flag=True, help="Only overdue commitments.")
+@query_options
+@pass_context
+def status(app: Context, party: str | None, status: str | None, overdue: bool, as_of: date | None,
+           known_at: datetime | None, fmt: str | None, as_json: bool) -> None:  # fmt: skip
+    """The status board: every commitment as of a date, as known at a time."""
+    from commitment_tracker.projections import STATUSES, board
+
+    fmt = choose_format(fmt, as_json)
+    if status is not None and status not in STATUSES:
+        raise click.BadParameter(f"{status!r} is not a status ({', '.join(STATUSES)})", param_hint="--status")
+    day, moment = clocks(as_of, known_at)
+    items = [c.to_data() for c in board(app.knowledge(moment), day, party=party, status=status, overdue=overdue)]
+    rows = [i | {"flags": _flags(i)} for i in items]
+    emit(fmt, {"as_of": day.isoformat(), "known_at": moment.isoformat(), "commitments": items},
+         BOARD_COLUMNS if fmt == "table" else _board_csv_columns(), rows,
+         title=f"Commitments as of {day.isoformat()}", caption=_caption(known_at, len(items)))  # fmt: skip
+
+
+def _board_csv_columns() -> list[Column]:
+    keys = ["id", "title", "parties", "cadence", "status", "made_on", "due_on", "overdue", "late",
+            "last_event_on", "reaffirmations", "instances", "party_status"]  # fmt: skip
+    return [Column(k, k) for k in keys]
+
+
+def _caption(known_at: datetime | None, count: int) -> str:
+    known = f"known at {known_at.isoformat()}" if known_at else "as known now"
+    return f"{count} commitment{'s' if count != 1 else ''}, {known}"
+
+
+@click.command()
+@click.argument("commitment", metavar="ID", type=SLUG)
+@query_options
+@pass_context
+def show(app: Context, commitment: str, as_of: date | None, known_at: datetime | None, fmt: str | None,
+         as_json: bool) -> None:  # fmt: skip
+    """One commitment: state, parties, deadline, instances, evidence."""
+    from commitment_tracker.projections import show as show_commitment
+
+    fmt = choose_format(fmt, as_json)
+    day, moment = clocks(as_of, known_at)
+    data = show_commitment(app.log, app.knowledge(moment), commitment, day)
+    if fmt == "json":
+        emit(fmt, data | {"as_of": day.isoformat(), "known_at": moment.isoformat()}, [], [])
+        return
+    fields = [
+        ("status", data["status"]), ("title", data["title"]), ("cadence", data["cadence"]),
+        ("parties", ", ".join(f"{p}: {s}" for p, s in data["party_status"].items())),
+        ("made on", data["made_on"]), ("due on", _due(data)), ("overdue", data["overdue"]),
+        ("late", data["late"]), ("fulfilled on", data["fulfilled_on"]),
+        ("instances", ", ".join(data["instances"]) or None),
+        ("reaffirmations", f"{data['reaffirmations']} (last {data['last_reaffirmed_on']})" if data["reaffirmations"] else 0),
+        ("superseded by", data["superseded_by"]), ("last event", data["last_event_on"]),
+    ]  # fmt: skip
+    rows = [{"field": k, "value": v} for k, v in fields if v not in (None, False)]
+    columns = [Column("field", "field"), Column("value", "value", lambda v: status_style(v))]
+    emit(fmt, data, columns, rows, title=f"{commitment} as of {day.isoformat()}")
+    if fmt == "table":
+        _history_table(data["events"], f"Events of {commitment}")
+        for item in data["statements"]:
+            from commitment_tracker.cli.output import note
+
+            note(f"statement {item['ref']} ({item['on']}): {item['text'][:200]}")
+
+
+def _due(data: dict[str, Any]) -> str | None:
+    if data["due_on"] and data["due_meeting"]:
+        return f"{data['due_on']} (next {data['due_next']}: {data['due_meeting']})"
+    if data["due_next"] and not data["due_on"]:
+        return f"next {data['due_next']} (not yet scheduled)"
+    return data["due_on"]
+
+
+NONE, ARROW = "\u2014", "\u2192"
+
+
+def _history_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for event in events:
+        marks = []
+        if event["retracted"]:
+            marks.append("RETRACTED by " + ", ".join(event["retracted_by"]))
+        if event["corrected_by"]:
+            marks.append("corrected by " + ", ".join(event["corrected_by"]) + ": " +
+                         ", ".join(f"{k}={v}" for k, v in event.get("effective", {}).items()))  # fmt: skip
+        for key in ("target", "reason", "title", "note", "by", "due", "due_next", "meeting", "parties"):
+            if event.get(key):
+                value = event[key]
+                marks.append(f"{key}: {', '.join(value) if isinstance(value, list) else value}")
+        if event.get("source"):
+            quote = f" \u201c{event['quote']}\u201d" if event.get("quote") else ""
+            marks.append(f"evidence: {event['source']}{quote}")
+        before, after = event.get("status_before"), event.get("status_after")
+        change = "" if after is None else (f"{before or NONE} {ARROW} {after}" if before != after else after)
+        rows.append(event | {"change": change, "detail": "; ".join(marks), "n": "#" + event["ref"].split("#")[1],
+                             "recorded_at": (event["recorded_at"] or "")[:16].replace("T", " ")})  # fmt: skip
+    return rows
+
+
+def _history_table(events: list[dict[str, Any]], title: str) -> None:
+    from commitment_tracker.cli.output import emit_table
+
+    emit_table(HISTORY_COLUMNS, _history_rows(events), title=title)
+
+
+@click.command()
+@click.argument("entity", metavar="ID", type=SLUG)
+@click.option("--by-record", is_flag=True, help="Record order: how the tracker's answer changed as it learned.")
+@query_options
+@pass_context
+def history(app: Context, entity: str, by_record: bool, as_of: date | None, known_at: datetime | None,
+            fmt: str | None, as_json: bool) -> None:  # fmt: skip
+    """The audit trail of ID: every event, both clocks, who, evidence, status before -> after."""
+    from commitment_tracker.projections import history as history_of
+
+    fmt = choose_format(fmt, as_json)
+    day, moment = clocks(as_of, known_at)
+    events = history_of(app.log, app.knowledge(moment), entity, by_record=by_record, as_of=day)
+    order = "record order" if by_record else "valid-time order"
+    columns = HISTORY_COLUMNS if fmt == "table" else [Column(k, k) for k in _history_csv_keys()]
+    emit(fmt, {"id": entity, "as_of": day.isoformat(), "known_at": moment.isoformat(), "events": events},
+         columns, _history_rows(events) if fmt == "table" else events, title=f"History of {entity} ({order})")  # fmt: skip
+
+
+def _history_csv_keys() -> list[str]:
+    return ["ref", "type", "on", "recorded_at", "recorded_by", "status_before", "status_after", "retracted",
+            "retracted_by", "corrected_by", "source", "quote", "note", "target", "reason"]  # fmt: skip
+
+
+@click.command()
+@click.option("--from", "start", type=AS_OF, help="First date [default: the beginning].")
+@click.option("--to", "end", type=AS_OF, help="Last date [default: --as-of, or today].")
+@query_options
+@pass_context
+def replay(app: Context, start: date | None, end: date | None, as_of: date | None, known_at: datetime | None,
+           fmt: str | None, as_json: bool) -> None:  # fmt: skip
+    """Every status change in valid-time order (including lapses of recurring commitments)."""
+    from commitment_tracker.projections import replay as replay_changes
+
+    fmt = choose_format(fmt, as_json)
+    day, moment = clocks(end or as_of, known_at)
+    if start and start > day:
+        raise click.BadParameter("--from is after --to", param_hint="--from")
+    changes = [c.to_data() for c in replay_changes(app.knowledge(moment), start, day)]
+    span = f"{start.isoformat() if start else 'the beginning'} to {day.isoformat()}"
+    emit(fmt, {"from": start.isoformat() if start else None, "to": day.isoformat(), "known_at": moment.isoformat(),
+               "changes": changes}, CHANGE_COLUMNS, [c | {"cause": c["cause"] or "period elapsed"} for c in changes],
+         title=f"Status changes, {span}")  # fmt: skip
+
+
+@click.command()
+@click.option("--from", "start", type=AS_OF, required=True)
+@click.option("--to", "end", type=AS_OF, required=True)
+@click.option("--known-at", "known_at", type=TIMESTAMP, help="Record time [default: now].")
+@format_options
+@pass_context
+def diff(app: Context, start: date, end: date, known_at: datetime | None, fmt: str | None, as_json: bool) -> None:
+    """Commitments whose status changed between two dates."""
+    from commitment_tracker.projections import diff as diff_statuses
+
+    fmt = choose_format(fmt, as_json)
+    _, moment = clocks(None, known_at)
+    rows = diff_statuses(app.knowledge(moment), start, end)
+    emit(fmt, {"from": start.isoformat(), "to": end.isoformat(), "known_at": moment.isoformat(), "changes": rows},
+         DIFF_COLUMNS if fmt == "table" else [Column(k, k) for k in ("id", "title", "status_from", "status_to")],
+         rows, title=f"Changed between {start.isoformat()} and {end.isoformat()}")  # fmt: skip
+
+
+@click.command()
+@format_options
+@pass_context
+def sources(app: Context, fmt: str | None, as_json: bool) -> None:
+    """The registered sources."""
+    from commitment_tracker.projections.sources import sources as list_sources
+
+    fmt = choose_format(fmt, as_json)
+    rows = list_sources(app.knowledge(None))
+    columns = [Column("id", "id"), Column("title", "title", width=50), Column("publisher", "publisher"),
+               Column("published_on", "published"), Column("url", "url"), Column("archived", "archived")]  # fmt: skip
+    emit(fmt, {"sources": rows}, columns, rows, title="Sources")
+
+
+@click.command()
+def schema() -> None:
+    """The JSON Schema of the event interchange format (what import reads and export writes)."""
+    from commitment_tracker.cli.output import emit_json
+    from commitment_tracker.events import json_schema
+
+    emit_json(json_schema())
+
+
+COMMANDS = [status, show, history, replay, diff, sources, schema]

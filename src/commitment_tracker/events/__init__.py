@@ -1,0 +1,103 @@
+"""The schema: every event of the interchange format, one discriminated union, its JSON Schema.
+
+Imports nothing else from the project.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from commitment_tracker.events.dates import add_period, first_day, last_day, next_day
+from commitment_tracker.events.errors import describe
+from commitment_tracker.events.models import (
+    COMMITMENT_TYPES,
+    CORRECTABLE,
+    EVENT_TYPES,
+    META_TYPES,
+    AnyEvent,
+    CommitmentAbandoned,
+    CommitmentEvent,
+    CommitmentFulfilled,
+    CommitmentMade,
+    CommitmentReaffirmed,
+    CommitmentStalled,
+    CommitmentSuperseded,
+    DeadlineChanged,
+    Event,
+    EventCorrected,
+    EventRetracted,
+    MeetingHeld,
+    MeetingScheduled,
+    MetaEvent,
+    ProgressReported,
+    SourceRegistered,
+    StatementIssued,
+)
+from commitment_tracker.events.upcasting import upcast
+
+SCHEMA_VERSION = 1
+"""Bumped whenever any model's ``class_version`` is; published in the JSON Schema."""
+
+EVENT_ADAPTER: TypeAdapter[Any] = TypeAdapter(AnyEvent)
+
+
+class InvalidEvent(ValueError):
+    """An event that does not match the schema; the message is one line."""
+
+
+def parse_json(text: str | bytes) -> Event:
+    """Validate one JSON object as an event."""
+    try:
+        return EVENT_ADAPTER.validate_json(text)  # type: ignore[no-any-return]
+    except ValidationError as error:
+        raise InvalidEvent(describe(error)) from None
+
+
+def parse_obj(obj: object) -> Event:
+    """Validate a plain JSON-like object (e.g. from YAML) exactly as JSON would be validated."""
+    try:
+        text = json.dumps(obj, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise InvalidEvent(f"not plain JSON data: {error}") from None
+    return parse_json(text)
+
+
+def build(type_: str, **fields: Any) -> Event:
+    """Make an event of ``type_`` from Python values, leaving out fields that are None."""
+    if type_ not in EVENT_TYPES:
+        raise InvalidEvent(f"unknown event type {type_!r}")
+    data = {k: v for k, v in fields.items() if v is not None and v != ()}
+    data["type"] = type_
+    try:
+        return EVENT_ADAPTER.validate_python(data)  # type: ignore[no-any-return]
+    except ValidationError as error:
+        raise InvalidEvent(describe(error)) from None
+
+
+def to_data(event: Event) -> dict[str, Any]:
+    """The event as interchange JSON data: fields left unset are omitted."""
+    return event.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
+
+
+def json_schema() -> dict[str, Any]:
+    schema = EVENT_ADAPTER.json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "commitment-tracker event"
+    schema["description"] = (
+        f"One event of the commitment-tracker interchange format (schema version {SCHEMA_VERSION}); "
+        "a JSON Lines file of these is what `ctrack import` reads and `ctrack export` writes."
+    )
+    return schema
+
+
+__all__ = [
+    "COMMITMENT_TYPES", "CORRECTABLE", "EVENT_ADAPTER", "EVENT_TYPES", "META_TYPES", "SCHEMA_VERSION",
+    "AnyEvent", "CommitmentAbandoned", "CommitmentEvent", "CommitmentFulfilled", "CommitmentMade",
+    "CommitmentReaffirmed", "CommitmentStalled", "CommitmentSuperseded", "DeadlineChanged", "Event",
+    "EventCorrected", "EventRetracted", "InvalidEvent", "MeetingHeld", "MeetingScheduled", "MetaEvent",
+    "ProgressReported", "SourceRegistered", "StatementIssued", "add_period", "build", "first_day",
+    "json_schema", "last_day", "next_day", "parse_json", "parse_obj", "to_data", "upcast",
+]  # fmt: skip

@@ -1,0 +1,60 @@
+"""Dates with a precision: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``.
+
+A coarse date keeps its text for display; it counts as its first day for ordering and
+as-of filtering, and as its last day when it is a deadline ("by 2025" means by 31 Dec 2025).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+PRECISION_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+_PRECISION_DATE = re.compile(PRECISION_DATE_PATTERN)
+
+PERIOD_MONTHS = {"annual": 12, "semiannual": 6, "quarterly": 3, "monthly": 1}
+
+
+def check_precision_date(text: str) -> str:
+    """Return ``text`` if it names a real day, month or year, else raise ValueError."""
+    if not _PRECISION_DATE.match(text):
+        raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD, YYYY-MM or YYYY)")
+    parts = [int(p) for p in text.split("-")]
+    try:
+        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date on the calendar") from None
+    if parts[0] < 1000:
+        raise ValueError(f"{text!r} is not a plausible year")
+    return text
+
+
+def first_day(text: str) -> date:
+    parts = [int(p) for p in text.split("-")]
+    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def last_day(text: str) -> date:
+    parts = [int(p) for p in text.split("-")]
+    if len(parts) == 3:
+        return date(*parts)
+    if len(parts) == 2:
+        return date(parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1])
+    return date(parts[0], 12, 31)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, clamped to the end of a shorter month."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def add_period(day: date, cadence: str) -> date:
+    return add_months(day, PERIOD_MONTHS[cadence])
+
+
+def next_day(day: date) -> date:
+    return day + timedelta(days=1)

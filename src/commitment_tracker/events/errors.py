@@ -1,0 +1,31 @@
+"""Turn a pydantic ValidationError into one line a user can act on."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+
+def describe(error: ValidationError) -> str:
+    """``field: problem; other: problem``, without pydantic's URLs or the union's tag names."""
+    parts = []
+    for item in error.errors(include_url=False):
+        location = [str(p) for p in item["loc"]]
+        # The first element of a tagged union's location is the tag: keep only the field path.
+        if location and location[0] in _TAGS:
+            location = location[1:]
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "union_tag_invalid":
+            message = f"unknown event type {item['input'].get('type')!r}" if isinstance(item["input"], dict) else message
+        elif item["type"] == "union_tag_not_found":
+            message = "missing event type (the 'type' field)"
+        parts.append(f"{'.'.join(location)}: {message}" if location else message)
+    return "; ".join(parts)
+
+
+def _tags() -> frozenset[str]:
+    from commitment_tracker.events.models import EVENT_TYPES
+
+    return frozenset(EVENT_TYPES)
+
+
+_TAGS = _tags()

@@ -1,0 +1,275 @@
+"""Every event of the interchange format (SPEC §4): one frozen, strict pydantic model each.
+
+These models are the one schema: what is stored, what ``import`` reads, what ``export`` writes and
+what ``ctrack schema`` publishes. Each carries ``class_version``; when a field changes, bump it and
+add ``upcast_vN_vN+1`` (see ``upcasting.py``), so stored events are never rewritten.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal, Union
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Discriminator, Field, model_validator
+
+from commitment_tracker.events.fields import (
+    Cadence,
+    Kind,
+    Note,
+    Parties,
+    Person,
+    PrecisionDate,
+    Quote,
+    Ref,
+    Sha256,
+    Slug,
+    Text,
+    Title,
+)
+
+
+class Event(BaseModel):
+    """Fields every event may carry: its evidence and who recorded it, when."""
+
+    model_config = ConfigDict(frozen=True, strict=True, extra="forbid", use_attribute_docstrings=True)
+    class_version: ClassVar[int] = 1
+
+    type: str
+    source: Slug | None = None
+    """The registered source the evidence comes from."""
+    quote: Quote | None = None
+    """A short verbatim passage of the source."""
+    note: Note | None = None
+    recorded_by: Person | None = None
+    """Who recorded the event (set on save when absent)."""
+    recorded_at: AwareDatetime | None = None
+    """When the tracker learned it (set on save when absent; kept by export and import)."""
+
+    @property
+    def entity(self) -> str:
+        """The id of the stream the event belongs to (for meta events: see ``target``)."""
+        raise NotImplementedError
+
+
+class SourceRegistered(Event):
+    type: Literal["source_registered"] = "source_registered"
+    source: Slug  # the id of the source being registered
+    title: Title
+    publisher: Title | None = None
+    url: Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$")] | None = None
+    published_on: PrecisionDate | None = None
+    sha256: Sha256 | None = None
+    """The sha256 of the source's archived text."""
+    text: Annotated[str, Field(min_length=1, max_length=2_000_000)] | None = None
+    """The source's archived text, when it was archived with ``source add --file``."""
+
+    @property
+    def entity(self) -> str:
+        return self.source
+
+
+class MeetingHeld(Event):
+    type: Literal["meeting_held"] = "meeting_held"
+    meeting: Slug
+    on: PrecisionDate
+    kind: Kind
+    title: Title
+    parties: Parties
+    place: Title | None = None
+    end_on: PrecisionDate | None = None
+
+    @property
+    def entity(self) -> str:
+        return self.meeting
+
+
+class MeetingScheduled(Event):
+    type: Literal["meeting_scheduled"] = "meeting_scheduled"
+    meeting: Slug
+    on: PrecisionDate
+    """The date the meeting was announced."""
+    scheduled_for: PrecisionDate
+    kind: Kind
+    title: Title
+    parties: Parties
+    place: Title | None = None
+
+    @property
+    def entity(self) -> str:
+        return self.meeting
+
+
+class StatementIssued(Event):
+    type: Literal["statement_issued"] = "statement_issued"
+    statement: Slug
+    on: PrecisionDate
+    parties: Parties
+    text: Text
+    meeting: Slug | None = None
+    about: Annotated[tuple[Slug, ...], Field(max_length=200)] = ()
+    """The commitments the statement speaks to."""
+
+    @property
+    def entity(self) -> str:
+        return self.statement
+
+
+class CommitmentEvent(Event):
+    commitment: Slug
+    on: PrecisionDate
+
+    @property
+    def entity(self) -> str:
+        return self.commitment
+
+
+class CommitmentMade(CommitmentEvent):
+    type: Literal["commitment_made"] = "commitment_made"
+    title: Title
+    parties: Parties
+    cadence: Cadence = "once"
+    due: PrecisionDate | None = None
+    due_next: Kind | None = None
+    """A meeting kind: due by the next meeting of this kind."""
+    meeting: Slug | None = None
+
+    @model_validator(mode="after")
+    def _one_deadline(self) -> CommitmentMade:
+        if self.due is not None and self.due_next is not None:
+            raise ValueError("give either due or due_next, not both")
+        return self
+
+
+class CommitmentReaffirmed(CommitmentEvent):
+    type: Literal["commitment_reaffirmed"] = "commitment_reaffirmed"
+    parties: Parties | None = None
+    meeting: Slug | None = None
+
+
+class ProgressReported(CommitmentEvent):
+    type: Literal["progress_reported"] = "progress_reported"
+    note: Note
+    meeting: Slug | None = None
+
+
+class CommitmentFulfilled(CommitmentEvent):
+    type: Literal["commitment_fulfilled"] = "commitment_fulfilled"
+    parties: Parties | None = None
+    """The parties that fulfilled it (default: all)."""
+    meeting: Slug | None = None
+
+
+class CommitmentStalled(CommitmentEvent):
+    type: Literal["commitment_stalled"] = "commitment_stalled"
+    note: Note
+
+
+class CommitmentAbandoned(CommitmentEvent):
+    type: Literal["commitment_abandoned"] = "commitment_abandoned"
+    parties: Parties | None = None
+    """The parties that abandoned it (default: all)."""
+
+
+class CommitmentSuperseded(CommitmentEvent):
+    type: Literal["commitment_superseded"] = "commitment_superseded"
+    by: Slug
+
+
+class DeadlineChanged(CommitmentEvent):
+    type: Literal["deadline_changed"] = "deadline_changed"
+    due: PrecisionDate | None = None
+    due_next: Kind | None = None
+
+    @model_validator(mode="after")
+    def _one_deadline(self) -> DeadlineChanged:
+        if (self.due is None) == (self.due_next is None):
+            raise ValueError("give exactly one of due or due_next")
+        return self
+
+
+class MetaEvent(Event):
+    target: Ref
+    reason: Note
+
+    @property
+    def entity(self) -> str:
+        return self.target.split("#")[0]
+
+    @property
+    def target_position(self) -> int:
+        return int(self.target.split("#")[1])
+
+
+class EventRetracted(MetaEvent):
+    type: Literal["event_retracted"] = "event_retracted"
+
+
+class EventCorrected(MetaEvent):
+    """Replaces fields of the target event; ``note`` and ``quote`` here are corrected values."""
+
+    type: Literal["event_corrected"] = "event_corrected"
+    on: PrecisionDate | None = None
+    title: Title | None = None
+    parties: Parties | None = None
+    due: PrecisionDate | None = None
+    due_next: Kind | None = None
+    cadence: Cadence | None = None
+    kind: Kind | None = None
+    scheduled_for: PrecisionDate | None = None
+    end_on: PrecisionDate | None = None
+    place: Title | None = None
+    text: Text | None = None
+    about: Annotated[tuple[Slug, ...], Field(max_length=200)] | None = None
+    meeting: Slug | None = None
+    by: Slug | None = None
+    publisher: Title | None = None
+    url: Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$")] | None = None
+    published_on: PrecisionDate | None = None
+
+    @property
+    def corrections(self) -> dict[str, object]:
+        """The corrected fields and their new values."""
+        return {
+            name: getattr(self, name)
+            for name in CORRECTABLE
+            if name in self.model_fields_set and getattr(self, name) is not None
+        }
+
+    @model_validator(mode="after")
+    def _corrects_something(self) -> EventCorrected:
+        if not self.corrections:
+            raise ValueError("a correction needs at least one corrected field")
+        return self
+
+
+#: Fields a correction may replace; the common ``source`` stays the correction's own evidence.
+CORRECTABLE = (
+    "on", "title", "parties", "due", "due_next", "cadence", "kind", "scheduled_for", "end_on",
+    "place", "text", "about", "meeting", "by", "publisher", "url", "published_on", "note", "quote",
+)  # fmt: skip
+
+AnyEvent = Annotated[
+    Union[
+        SourceRegistered,
+        MeetingHeld,
+        MeetingScheduled,
+        StatementIssued,
+        CommitmentMade,
+        CommitmentReaffirmed,
+        ProgressReported,
+        CommitmentFulfilled,
+        CommitmentStalled,
+        CommitmentAbandoned,
+        CommitmentSuperseded,
+        DeadlineChanged,
+        EventRetracted,
+        EventCorrected,
+    ],
+    Discriminator("type"),
+]
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.model_fields["type"].default: cls
+    for cls in AnyEvent.__origin__.__args__  # type: ignore[attr-defined]
+}
+COMMITMENT_TYPES = frozenset(t for t, c in EVENT_TYPES.items() if issubclass(c, CommitmentEvent))
+META_TYPES = frozenset({"event_retracted", "event_corrected"})

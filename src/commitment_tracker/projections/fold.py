@@ -1,0 +1,224 @@
+"""The pure status fold of SPEC §5: a commitment's events, as known, folded as of a valid date.
+
+``CommitmentFold`` accumulates events in valid-time order (ties: record order); ``view(as_of)``
+derives what depends on the date itself (recurring lapses, deadlines, overdue). Every query --
+board, show, history, replay, diff -- is built from this one fold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from commitment_tracker.events import (
+    CommitmentAbandoned,
+    CommitmentFulfilled,
+    CommitmentMade,
+    CommitmentReaffirmed,
+    CommitmentStalled,
+    CommitmentSuperseded,
+    DeadlineChanged,
+    Event,
+    ProgressReported,
+    add_period,
+    first_day,
+    last_day,
+)
+from commitment_tracker.projections.meetings import MeetingIndex
+
+ONCE_STATUSES = ("pledged", "in_progress", "fulfilled", "stalled", "abandoned", "superseded")
+STANDING_STATUSES = ("active", "abandoned", "superseded")
+RECURRING_STATUSES = ("pledged", "on_track", "lapsed", "abandoned", "superseded")
+STATUSES = tuple(dict.fromkeys(ONCE_STATUSES + STANDING_STATUSES + RECURRING_STATUSES))
+CLOSED = frozenset({"fulfilled", "abandoned", "superseded"})
+RECURRING = frozenset({"annual", "semiannual", "quarterly", "monthly"})
+
+
+@dataclass(frozen=True)
+class CommitmentStatus:
+    """A commitment as of a valid date, known at a record time: plain data for every query."""
+
+    id: str
+    title: str
+    parties: tuple[str, ...]
+    cadence: str
+    status: str
+    made_on: str
+    due_on: str | None
+    overdue: bool
+    late: bool
+    last_event_on: str
+    reaffirmations: int
+    last_reaffirmed_on: str | None
+    instances: tuple[str, ...]
+    party_status: dict[str, str]
+    due: str | None
+    due_next: str | None
+    due_meeting: str | None
+    fulfilled_on: str | None
+    superseded_by: str | None
+    meeting: str | None
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "title": self.title, "parties": list(self.parties), "cadence": self.cadence,
+            "status": self.status, "made_on": self.made_on, "due_on": self.due_on,
+            "overdue": self.overdue, "late": self.late, "last_event_on": self.last_event_on,
+            "reaffirmations": self.reaffirmations, "last_reaffirmed_on": self.last_reaffirmed_on,
+            "instances": list(self.instances), "party_status": dict(self.party_status),
+            "due": self.due, "due_next": self.due_next, "due_meeting": self.due_meeting,
+            "fulfilled_on": self.fulfilled_on, "superseded_by": self.superseded_by,
+            "meeting": self.meeting,
+        }  # fmt: skip
+
+
+class CommitmentFold:
+    """Accumulates one commitment's effective events, applied in valid-time order."""
+
+    def __init__(self, made: CommitmentMade) -> None:
+        self.id = made.commitment
+        self.title = made.title
+        self.parties = made.parties
+        self.cadence = made.cadence
+        self.made_on = made.on
+        self.due = made.due
+        self.due_next = made.due_next
+        self.meeting = made.meeting
+        self.status = "active" if made.cadence == "standing" else "pledged"
+        self.party = dict.fromkeys(made.parties, "pending")
+        self.fulfilled_on: str | None = None
+        self.superseded_by: str | None = None
+        self.instances: list[str] = []
+        self.instance_parties: tuple[str, ...] = ()
+        self.reaffirmations = 0
+        self.last_reaffirmed_on: str | None = None
+        self.last_event_on = made.on
+
+    @property
+    def recurring(self) -> bool:
+        return self.cadence in RECURRING
+
+    def apply(self, event: Event) -> None:
+        on = getattr(event, "on", None)
+        if on is not None and first_day(on) > first_day(self.last_event_on):
+            self.last_event_on = on
+        if isinstance(event, CommitmentReaffirmed):
+            self.reaffirmations += 1
+            self.last_reaffirmed_on = event.on
+        elif isinstance(event, ProgressReported):
+            if self.cadence == "once" and self.status not in CLOSED:
+                self.status = "in_progress"
+        elif isinstance(event, CommitmentStalled):
+            if self.cadence == "once" and self.status not in CLOSED:
+                self.status = "stalled"
+        elif isinstance(event, CommitmentFulfilled):
+            self._fulfil(event)
+        elif isinstance(event, CommitmentAbandoned):
+            for party in event.parties or self.parties:
+                if party in self.party:
+                    self.party[party] = "abandoned"
+            self._settle()
+        elif isinstance(event, CommitmentSuperseded):
+            self.status = "superseded"
+            self.superseded_by = event.by
+        elif isinstance(event, DeadlineChanged):
+            self.due, self.due_next = event.due, event.due_next
+
+    def _fulfil(self, event: CommitmentFulfilled) -> None:
+        parties = [p for p in (event.parties or self.parties) if p in self.party]
+        if self.cadence == "standing":
+            return  # a principle is never done; kept in the history only
+        if self.recurring:
+            self.instances.append(event.on)
+            self.instance_parties = tuple(parties)
+            for party in parties:
+                self.party[party] = "pending"  # taking part again revives a party that had left
+            if self.status in ("abandoned", "superseded") and not self._all("abandoned"):
+                self.status = "pledged"
+            return
+        for party in parties:
+            self.party[party] = "fulfilled"
+        if self._all("fulfilled"):
+            self.fulfilled_on = event.on
+        self._settle()
+
+    def _all(self, value: str) -> bool:
+        return all(v == value for v in self.party.values())
+
+    def _settle(self) -> None:
+        """Overall status after a party's fulfilment or abandonment changed."""
+        if self.cadence != "once":
+            if self._all("abandoned"):
+                self.status = "abandoned"
+            return
+        values = set(self.party.values())
+        if values == {"fulfilled"}:
+            self.status = "fulfilled"
+        elif "pending" not in values:
+            self.status = "abandoned"  # every party has either walked away or already delivered
+        elif self.status in ("fulfilled", "abandoned"):
+            self.status = "in_progress"  # a reversal reopened it
+        elif "fulfilled" in values and self.status != "superseded":
+            self.status = "in_progress"  # a partial fulfilment
+        if self.status != "fulfilled":
+            self.fulfilled_on = None
+
+    # --- derived as of a date ------------------------------------------------------------------
+
+    def view(self, as_of: date, meetings: MeetingIndex) -> CommitmentStatus:
+        status, due_on, due_meeting, late = self.status, None, None, False
+        party_status = dict(self.party)
+        if self.recurring:
+            due_on, status, late = self._recurring(as_of)
+            for party, value in party_status.items():
+                if value == "pending" and status == "on_track" and party in self.instance_parties:
+                    party_status[party] = "fulfilled"
+        elif self.cadence == "once":
+            if self.due is not None:
+                due_on = self.due
+            elif self.due_next is not None:
+                deadline = meetings.next_of_kind(self.due_next, self.made_on, as_of)
+                if deadline is not None:
+                    due_on, due_meeting = deadline.on, deadline.meeting
+            if due_on is not None and self.fulfilled_on is not None:
+                late = first_day(self.fulfilled_on) > last_day(due_on)
+        overdue = (
+            due_on is not None
+            and status not in CLOSED
+            and as_of > last_day(due_on)
+            and self.cadence != "standing"
+        )
+        return CommitmentStatus(
+            id=self.id, title=self.title, parties=tuple(self.parties), cadence=self.cadence,
+            status=status, made_on=self.made_on, due_on=due_on, overdue=overdue, late=late,
+            last_event_on=self.last_event_on, reaffirmations=self.reaffirmations,
+            last_reaffirmed_on=self.last_reaffirmed_on, instances=tuple(self.instances),
+            party_status=party_status, due=self.due, due_next=self.due_next,
+            due_meeting=due_meeting, fulfilled_on=self.fulfilled_on,
+            superseded_by=self.superseded_by, meeting=self.meeting,
+        )  # fmt: skip
+
+    def _recurring(self, as_of: date) -> tuple[str, str, bool]:
+        """(due_on, status, late): the next instance is due one period after the last one."""
+        # A coarse instance ("2024") gets the benefit of the doubt: its period runs from its end.
+        base = self.instances[-1] if self.instances else self.made_on
+        due = add_period(last_day(base), self.cadence)
+        late = False
+        if self.instances:
+            before = self.instances[-2] if len(self.instances) > 1 else self.made_on
+            late = first_day(self.instances[-1]) > add_period(last_day(before), self.cadence)
+        if self.status in ("abandoned", "superseded"):
+            return due.isoformat(), self.status, late
+        if as_of > due:
+            return due.isoformat(), "lapsed", late
+        return due.isoformat(), "on_track" if self.instances else "pledged", late
+
+    def next_change(self, after: date) -> date | None:
+        """The first day after ``after`` on which time alone changes the status (a lapse)."""
+        if not self.recurring or self.status in ("abandoned", "superseded"):
+            return None
+        base = self.instances[-1] if self.instances else self.made_on
+        lapse = add_period(last_day(base), self.cadence)
+        lapse = date.fromordinal(lapse.toordinal() + 1)
+        return lapse if lapse > after else None

@@ -1,0 +1,118 @@
+"""The log as known at a record time: streams resolved, commitments ready to fold.
+
+``Log`` holds every record grouped by stream; ``Log.known_at(K)`` keeps, per stream, the records
+recorded at or before K and applies only the retractions and corrections among them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cached_property
+
+from commitment_tracker.events import CommitmentMade, Event, first_day
+from commitment_tracker.projections.fold import CommitmentFold, CommitmentStatus
+from commitment_tracker.projections.meetings import MeetingIndex
+from commitment_tracker.tracker import Recorded, Resolved, resolve
+
+
+class Log:
+    """Every record of the store, grouped by stream in position order."""
+
+    def __init__(self, records: Iterable[Recorded]) -> None:
+        self.streams: dict[str, list[Recorded]] = {}
+        self.count = 0
+        for record in records:
+            self.streams.setdefault(record.entity, []).append(record)
+            self.count += 1
+
+    def known_at(self, known_at: datetime | None, kinds: frozenset[str] | None = None) -> Knowledge:
+        """The log as known at ``known_at`` (None: now), optionally only streams of some kinds."""
+        streams = {}
+        for slug, records in self.streams.items():
+            if kinds is not None and records[0].event.type not in kinds:
+                continue
+            known = _known_prefix(records, known_at)
+            if known:
+                streams[slug] = resolve(known)
+        return Knowledge(streams)
+
+
+def _known_prefix(records: list[Recorded], known_at: datetime | None) -> list[Recorded]:
+    if known_at is None:
+        return records
+    # Record time moves forward along a stream, so what was known at K is a prefix of it.
+    known = []
+    for record in records:
+        at = record.event.recorded_at
+        if at is not None and at > known_at:
+            break
+        known.append(record)
+    return known
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One effective event of a commitment, in valid-time order."""
+
+    event: Event
+    resolved: Resolved
+
+    @property
+    def day(self) -> date:
+        return first_day(self.event.on)  # type: ignore[attr-defined]
+
+
+class Knowledge:
+    def __init__(self, streams: dict[str, list[Resolved]]) -> None:
+        self.streams = streams
+
+    @cached_property
+    def meetings(self) -> MeetingIndex:
+        return MeetingIndex(self.streams)
+
+    @cached_property
+    def commitments(self) -> list[str]:
+        """Ids of commitments whose making is not retracted, in the order they were made."""
+        found = [
+            (first_day(r[0].event.on), slug)  # type: ignore[attr-defined]
+            for slug, r in self.streams.items()
+            if r[0].record.event.type == "commitment_made" and not r[0].retracted
+        ]
+        return [slug for _, slug in sorted(found)]
+
+    def kind(self, slug: str) -> str | None:
+        resolved = self.streams.get(slug)
+        return resolved[0].record.event.type if resolved else None
+
+    def steps(self, slug: str) -> tuple[CommitmentMade, list[Step]]:
+        """The commitment's making and its other effective events, in valid-time order."""
+        resolved = self.streams[slug]
+        made = resolved[0].event
+        assert isinstance(made, CommitmentMade)
+        steps = [Step(r.event, r) for r in resolved[1:] if not r.retracted and not r.is_meta]
+        # Ties in valid time keep record order, which within one stream is position order.
+        steps.sort(key=lambda s: (s.day, s.resolved.record.position))
+        return made, steps
+
+    def status(self, slug: str, as_of: date) -> CommitmentStatus | None:
+        """The commitment as of ``as_of``; None if it was not yet made (or is unknown)."""
+        if slug not in self.commitments:
+            return None
+        made, steps = self.steps(slug)
+        if first_day(made.on) > as_of:
+            return None
+        fold = CommitmentFold(made)
+        for step in steps:
+            if step.day > as_of:
+                break
+            fold.apply(step.event)
+        return fold.view(as_of, self.meetings)
+
+    def board(self, as_of: date) -> Iterator[CommitmentStatus]:
+        for slug in self.commitments:
+            status = self.status(slug, as_of)
+            if status is not None:
+                yield status
+

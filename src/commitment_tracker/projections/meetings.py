@@ -1,0 +1,72 @@
+"""Meetings as known at a record time, and the resolution of ``due_next`` deadlines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from commitment_tracker.events import MeetingHeld, MeetingScheduled, first_day
+from commitment_tracker.tracker import Resolved
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    on: str  # the meeting's date, with its precision
+    meeting: str
+    held: bool
+
+
+@dataclass
+class Meeting:
+    id: str
+    held: MeetingHeld | None = None
+    schedules: list[MeetingScheduled] = field(default_factory=list)
+
+    @property
+    def latest(self) -> MeetingHeld | MeetingScheduled | None:
+        return self.held or (self.schedules[-1] if self.schedules else None)
+
+
+class MeetingIndex:
+    """Every meeting's effective held and scheduled events, grouped for deadline lookups."""
+
+    def __init__(self, streams: dict[str, list[Resolved]]) -> None:
+        self.meetings: dict[str, Meeting] = {}
+        for slug, resolved in streams.items():
+            if not resolved or resolved[0].record.event.type not in ("meeting_held", "meeting_scheduled"):
+                continue
+            meeting = Meeting(slug)
+            for item in resolved:
+                if item.retracted:
+                    continue
+                if isinstance(item.event, MeetingHeld):
+                    meeting.held = item.event
+                elif isinstance(item.event, MeetingScheduled):
+                    meeting.schedules.append(item.event)
+            if meeting.latest is not None:
+                self.meetings[slug] = meeting
+
+    def next_of_kind(self, kind: str, after: str, as_of: date) -> Deadline | None:
+        """The first meeting of ``kind`` after ``after``: held by ``as_of``, else announced by then."""
+        start = first_day(after)
+        held = [
+            m for m in self.meetings.values()
+            if m.held is not None and m.held.kind == kind
+            and start < first_day(m.held.on) <= as_of
+        ]  # fmt: skip
+        if held:
+            first = min(held, key=lambda m: (first_day(m.held.on), m.id))  # type: ignore[union-attr]
+            return Deadline(first.held.on, first.id, True)  # type: ignore[union-attr]
+        announced: list[tuple[date, str, str]] = []
+        for m in self.meetings.values():
+            if m.held is not None and first_day(m.held.on) <= as_of:
+                continue  # held already, but not after the commitment: it cannot be "the next"
+            known = [s for s in m.schedules if s.kind == kind and first_day(s.on) <= as_of]
+            if known:
+                latest = known[-1]  # a later announcement reschedules the meeting
+                if first_day(latest.scheduled_for) > start:
+                    announced.append((first_day(latest.scheduled_for), m.id, latest.scheduled_for))
+        if announced:
+            _, meeting, on = min(announced)
+            return Deadline(on, meeting, False)
+        return None

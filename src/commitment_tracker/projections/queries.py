@@ -1,0 +1,87 @@
+"""The answers the CLI renders: plain data built from the one fold."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from commitment_tracker.events import to_data
+from commitment_tracker.projections.fold import CommitmentStatus
+from commitment_tracker.projections.history import history, row
+from commitment_tracker.projections.knowledge import Knowledge, Log
+from commitment_tracker.projections.walk import Change, walk
+from commitment_tracker.tracker import NotFound
+
+
+def board(
+    knowledge: Knowledge,
+    as_of: date,
+    *,
+    party: str | None = None,
+    status: str | None = None,
+    overdue: bool = False,
+) -> list[CommitmentStatus]:
+    return [
+        item
+        for item in knowledge.board(as_of)
+        if (party is None or party in item.parties)
+        and (status is None or item.status == status)
+        and (not overdue or item.overdue)
+    ]
+
+
+def show(log: Log, knowledge: Knowledge, slug: str, as_of: date) -> dict[str, Any]:
+    """One commitment: its state as of ``as_of``, its events, and the statements about it."""
+    kind = knowledge.kind(slug)
+    if kind is None:
+        raise NotFound(f"unknown commitment {slug!r}")
+    if kind != "commitment_made" or slug not in knowledge.commitments:
+        raise NotFound(f"{slug!r} is not a commitment" if kind != "commitment_made" else f"commitment {slug!r} was retracted")
+    status = knowledge.status(slug, as_of)
+    if status is None:
+        raise NotFound(f"commitment {slug!r} was not yet made as of {as_of.isoformat()}")
+    data = status.to_data()
+    data["events"] = history(log, knowledge, slug, by_record=False, as_of=as_of)
+    data["statements"] = statements_about(knowledge, slug)
+    return data
+
+
+def statements_about(knowledge: Knowledge, slug: str) -> list[dict[str, Any]]:
+    found = []
+    for resolved in knowledge.streams.values():
+        first = resolved[0]
+        if first.record.event.type == "statement_issued" and not first.retracted:
+            if slug in getattr(first.event, "about", ()):
+                found.append(row(first) | {"text": to_data(first.event)["text"]})
+    return found
+
+
+def replay(knowledge: Knowledge, start: date | None, end: date) -> list[Change]:
+    """Every status change of every commitment in valid-time order, within [start, end]."""
+    changes = [
+        change
+        for slug in knowledge.commitments
+        for change in walk(knowledge, slug, until=end)
+        if start is None or change.day >= start
+    ]
+    changes.sort(key=lambda c: (c.day, c.commitment))
+    return changes
+
+
+def diff(knowledge: Knowledge, start: date, end: date) -> list[dict[str, Any]]:
+    """Commitments whose status differs between two valid dates."""
+    rows = []
+    for slug in knowledge.commitments:
+        before = knowledge.status(slug, start)
+        after = knowledge.status(slug, end)
+        if after is None and before is None:
+            continue
+        old = before.status if before else None
+        new = after.status if after else None
+        if old != new:
+            title = (after or before).title  # type: ignore[union-attr]
+            rows.append({"id": slug, "title": title, "status_from": old, "status_to": new,
+                         "overdue_from": before.overdue if before else None,
+                         "overdue_to": after.overdue if after else None})  # fmt: skip
+    return rows
+

@@ -1,0 +1,196 @@
+"""The Tracker application: the only write API, and the log's read API.
+
+Built on eventsourcing's ``Application``: one stream per commitment, meeting, statement and
+source, ids derived from slugs, every command saved in one transaction, and optimistic
+concurrency (a conflicting writer reloads, re-decides and retries).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import IntegrityError, Mapper, PersistenceError
+from eventsourcing.utils import Environment
+
+from commitment_tracker.events import CommitmentFulfilled, CommitmentMade, Event, MeetingHeld
+from commitment_tracker.tracker.errors import (
+    ConcurrentWriteError,
+    InputError,
+    RuleViolation,
+    StoreError,
+    TrackerError,
+)
+from commitment_tracker.tracker.importing import read_events
+from commitment_tracker.tracker.ledger import Ledger
+from commitment_tracker.tracker.mapper import RecordMapper
+from commitment_tracker.tracker.records import Recorded, stream_id
+from commitment_tracker.tracker.store import Store
+
+MAX_ATTEMPTS = 8
+PAGE = 1000
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Tracker(Application[UUID]):
+    name = "Tracker"
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        super().__init__(env=store.settings())
+
+    def construct_env(self, name: str, env: Any = None) -> Environment:
+        # Only the store's explicit settings: never the process environment, so the library's
+        # in-memory default (or a stray variable) can never select another store.
+        return Environment(name, dict(env or {}))
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return RecordMapper(
+            transcoder=self.construct_transcoder(),
+            compressor=self.factory.compressor(),
+            cipher=self.factory.cipher(),
+        )
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def record(
+        self,
+        events: Sequence[Event],
+        recorded_by: str,
+        *,
+        lines: Sequence[int] | None = None,
+        dry_run: bool = False,
+    ) -> list[Recorded]:
+        """Check and save ``events`` in one transaction; all are written or none.
+
+        ``lines`` (for import files) puts the line number in any error. On a version conflict
+        with another writer, reload and decide again, a bounded number of times.
+        """
+        for attempt in range(MAX_ATTEMPTS):
+            ledger = self.decide(events, recorded_by, lines)
+            if dry_run:
+                return ledger.new
+            try:
+                recordings = self.save(*ledger.new)
+            except IntegrityError:
+                time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
+                continue
+            return [
+                _with_seq(record, recording.notification.id)
+                for record, recording in zip(ledger.new, recordings, strict=True)
+            ]
+        raise ConcurrentWriteError(
+            f"gave up after {MAX_ATTEMPTS} attempts: other writers kept changing the same entities"
+        )
+
+    def import_file(self, path: Path, recorded_by: str, *, dry_run: bool = False) -> list[Recorded]:
+        """Validate a whole JSON Lines or YAML file, then save all of it in one transaction."""
+        numbered = list(read_events(path))
+        return self.record(
+            [event for _, event in numbered],
+            recorded_by,
+            lines=[line for line, _ in numbered],
+            dry_run=dry_run,
+        )
+
+    def hold_meeting(self, held: MeetingHeld, fulfils: Sequence[str], recorded_by: str) -> list[Recorded]:
+        """Record a meeting and the commitments it fulfilled, in one transaction.
+
+        Each fulfilment is by the parties present who are party to the commitment.
+        """
+        events: list[Event] = [held]
+        for slug in fulfils:
+            stream = self.stream(slug)
+            made = stream[0].event if stream else None
+            parties = None
+            if isinstance(made, CommitmentMade):
+                present = tuple(p for p in made.parties if p in held.parties)
+                parties = present if present and len(present) < len(made.parties) else None
+                if not present:
+                    raise RuleViolation(f"none of the parties to {slug!r} took part in {held.meeting!r}")
+            events.append(
+                CommitmentFulfilled(commitment=slug, on=held.on, parties=parties, meeting=held.meeting,
+                                    source=held.source, quote=held.quote)  # fmt: skip
+            )
+        return self.record(events, recorded_by)
+
+    def decide(self, events: Sequence[Event], recorded_by: str, lines: Sequence[int] | None = None) -> Ledger:
+        """Check ``events`` against the store without writing: the ledger of what would be saved."""
+        now = utcnow()
+        ledger = Ledger(self.stream, self.latest_recorded_at())
+        for index, event in enumerate(events):
+            stamped = event.model_copy(
+                update={
+                    "recorded_at": event.recorded_at or now,
+                    "recorded_by": event.recorded_by or recorded_by,
+                }
+            )
+            try:
+                ledger.append(stamped, now)
+            except TrackerError as error:
+                if lines is None:
+                    raise
+                raise InputError(str(error), lines[index]) from None
+        return ledger
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def stream(self, slug: str) -> list[Recorded]:
+        """Every event of one entity's stream, in position order."""
+        return list(self.events.get(stream_id(slug)))  # type: ignore[arg-type]
+
+    def log(self, after: int = 0, topics: Sequence[str] = ()) -> Iterator[Recorded]:
+        """Every event in record order (with its log position), streamed page by page."""
+        last = after
+        while True:
+            page = self.recorder.select_notifications(
+                start=last, limit=PAGE, topics=topics, inclusive_of_start=False
+            )
+            if not page:
+                return
+            for notification in page:
+                yield self.mapper.to_domain_event(notification)  # type: ignore[misc]
+            last = page[-1].id
+
+    def count(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def latest_recorded_at(self) -> datetime | None:
+        last = self.recorder.max_notification_id()
+        if not last:
+            return None
+        page = self.recorder.select_notifications(start=last, limit=1)
+        if not page:
+            return None
+        record: Recorded = self.mapper.to_domain_event(page[0])  # type: ignore[assignment]
+        return record.event.recorded_at
+
+
+def _with_seq(record: Recorded, seq: int) -> Recorded:
+    return Recorded(record.originator_id, record.originator_version, record.event, record.prev, record.hash, seq)
+
+
+def open_tracker(store: Store) -> Tracker:
+    """Open (and on first use create) the store, turning driver failures into one-line errors."""
+    try:
+        if store.backend == "sqlite":
+            Path(store.location).parent.mkdir(parents=True, exist_ok=True)
+        return Tracker(store)
+    except PersistenceError as error:
+        raise StoreError(f"cannot open store {store.display}: {_first_line(error)}") from None
+    except OSError as error:
+        raise StoreError(f"cannot open store {store.display}: {error}") from None
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0]

@@ -1,0 +1,31 @@
+"""Typed errors of the write side. Each message is one sentence a user can act on."""
+
+from __future__ import annotations
+
+
+class TrackerError(Exception):
+    """A domain error: the CLI reports it on one line and exits 1."""
+
+
+class NotFound(TrackerError):
+    """An unknown id or event reference."""
+
+
+class RuleViolation(TrackerError):
+    """An event the rules of SPEC §4 refuse: nothing is written."""
+
+
+class InputError(TrackerError):
+    """A malformed import file or event; names the line when there is one."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        self.line = line
+        super().__init__(f"line {line}: {message}" if line is not None else message)
+
+
+class ConcurrentWriteError(TrackerError):
+    """Other writers kept winning the race for the same streams."""
+
+
+class StoreError(TrackerError):
+    """The store cannot be opened or used."""

@@ -1,0 +1,58 @@
+"""Export: every event in record order, as interchange JSON Lines (re-importable) or CSV."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+from commitment_tracker.events import EVENT_TYPES, to_data
+from commitment_tracker.tracker.records import Recorded
+
+#: CSV columns: every field of every event type, in schema order.
+CSV_COLUMNS = ["ref", *dict.fromkeys(name for cls in EVENT_TYPES.values() for name in cls.model_fields)]
+
+
+def write_export(records: Iterable[Recorded], fmt: str, output: Path | None) -> int:
+    """Write the export to ``output`` (atomically: a partial file never appears) or stdout."""
+    if output is None:
+        return _write(records, fmt, sys.stdout)
+    directory = output.resolve().parent
+    fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            count = _write(records, fmt, handle)
+        os.replace(temporary, output)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return count
+
+
+def _write(records: Iterable[Recorded], fmt: str, handle: IO[str]) -> int:
+    count = 0
+    writer = csv.writer(handle, lineterminator="\n") if fmt == "csv" else None
+    if writer is not None:
+        writer.writerow(CSV_COLUMNS)
+    for record in records:
+        data = to_data(record.event)
+        if writer is None:
+            handle.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
+        else:
+            data["ref"] = record.ref
+            writer.writerow([_cell(data.get(column)) for column in CSV_COLUMNS])
+        count += 1
+    return count
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    return str(value)

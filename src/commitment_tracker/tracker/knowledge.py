@@ -1,0 +1,108 @@
+"""What a stream says once its retractions and corrections are applied.
+
+Shared by the write side (rules check against the latest knowledge) and the read side (the fold
+applies only what was recorded by ``--known-at``). A retraction may itself be retracted, which
+restores its target; a retracted correction no longer applies.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from commitment_tracker.events import META_TYPES, Event, EventCorrected, MetaEvent
+from commitment_tracker.tracker.records import Recorded
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """One event of a stream as currently known."""
+
+    record: Recorded
+    event: Event  # with every applicable correction applied
+    retracted: bool = False
+    retracted_by: tuple[str, ...] = ()
+    corrected_by: tuple[str, ...] = ()
+
+    @property
+    def is_meta(self) -> bool:
+        return self.record.event.type in META_TYPES
+
+
+def apply_correction(event: Event, correction: EventCorrected) -> Event:
+    update = {k: v for k, v in correction.corrections.items() if k in type(event).model_fields}
+    # A commitment has one kind of deadline: setting one clears the other.
+    if "due" in update and "due_next" in type(event).model_fields:
+        update.setdefault("due_next", None)
+    if "due_next" in update and "due" in type(event).model_fields:
+        update.setdefault("due", None)
+    return event.model_copy(update=update)
+
+
+@dataclass
+class StreamKnowledge:
+    """Incrementally maintained knowledge of one stream (records appended in position order)."""
+
+    records: list[Recorded] = field(default_factory=list)
+    _retractors: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    _correctors: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    _retracted: dict[int, bool] | None = None
+
+    def add(self, record: Recorded) -> None:
+        self.records.append(record)
+        event = record.event
+        if isinstance(event, MetaEvent):
+            target = event.target_position
+            if event.type == "event_retracted":
+                self._retractors[target].append(record.position)
+            else:
+                self._correctors[target].append(record.position)
+            self._retracted = None
+
+    @property
+    def version(self) -> int:
+        return len(self.records)
+
+    def is_retracted(self, position: int) -> bool:
+        if self._retracted is None:
+            # A retraction always follows its target, so resolve from the newest backwards.
+            status: dict[int, bool] = {}
+            for pos in range(len(self.records), 0, -1):
+                status[pos] = any(not status[r] for r in self._retractors.get(pos, ()))
+            self._retracted = status
+        return self._retracted.get(position, False)
+
+    def event_at(self, position: int) -> Event:
+        """The event at ``position`` with its live corrections applied."""
+        event = self.records[position - 1].event
+        for pos in self._correctors.get(position, ()):
+            if not self.is_retracted(pos):
+                event = apply_correction(event, self.records[pos - 1].event)  # type: ignore[arg-type]
+        return event
+
+    def resolve(self) -> list[Resolved]:
+        return [
+            Resolved(
+                record=record,
+                event=self.event_at(record.position),
+                retracted=self.is_retracted(record.position),
+                retracted_by=tuple(
+                    self.records[p - 1].ref for p in self._retractors.get(record.position, ())
+                    if not self.is_retracted(p)
+                ),
+                corrected_by=tuple(
+                    self.records[p - 1].ref for p in self._correctors.get(record.position, ())
+                    if not self.is_retracted(p)
+                ),
+            )
+            for record in self.records
+        ]
+
+
+def resolve(records: Sequence[Recorded]) -> list[Resolved]:
+    """Resolve one stream's records (in position order, possibly a known-at prefix)."""
+    knowledge = StreamKnowledge()
+    for record in records:
+        knowledge.add(record)
+    return knowledge.resolve()

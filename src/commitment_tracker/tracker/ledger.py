@@ -1,0 +1,100 @@
+"""The write model of one command: streams as stored, plus the events this command adds.
+
+A ``Ledger`` loads each stream it is asked about once, checks every new event against the rules
+with everything before it (stored or earlier in the same command) and turns it into a
+``Recorded`` with its stream position and hash. Nothing is written here: the application saves
+all of a ledger's new records in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from commitment_tracker.events import CommitmentMade, Event, MeetingHeld
+from commitment_tracker.tracker import rules
+from commitment_tracker.tracker.knowledge import StreamKnowledge
+from commitment_tracker.tracker.mapper import canonical, chain_hash, topic_of
+from commitment_tracker.tracker.records import Recorded, stream_id
+
+KIND_OF_FIRST = {
+    "commitment_made": "commitment",
+    "meeting_held": "meeting",
+    "meeting_scheduled": "meeting",
+    "statement_issued": "statement",
+    "source_registered": "source",
+}
+
+
+@dataclass
+class Stream:
+    slug: str
+    knowledge: StreamKnowledge = field(default_factory=StreamKnowledge)
+
+    @property
+    def version(self) -> int:
+        return self.knowledge.version
+
+    @property
+    def last_hash(self) -> str:
+        return self.knowledge.records[-1].hash if self.knowledge.records else ""
+
+    @property
+    def kind(self) -> str | None:
+        """What the stream is, unless it is empty or its creating event was retracted."""
+        if not self.knowledge.records or self.knowledge.is_retracted(1):
+            return None
+        return KIND_OF_FIRST.get(self.knowledge.records[0].event.type)
+
+    @property
+    def used(self) -> bool:
+        """Whether the id has ever been made (even if since retracted)."""
+        return bool(self.knowledge.records)
+
+    @property
+    def made(self) -> CommitmentMade:
+        return self.knowledge.event_at(1)  # type: ignore[return-value]
+
+    def held(self) -> bool:
+        return any(
+            isinstance(r.event, MeetingHeld) and not self.knowledge.is_retracted(r.position)
+            for r in self.knowledge.records
+        )
+
+
+class Ledger:
+    def __init__(self, load: Callable[[str], list[Recorded]], latest_recorded_at: datetime | None) -> None:
+        self._load = load
+        self._streams: dict[str, Stream] = {}
+        self.new: list[Recorded] = []
+        self.latest_recorded_at = latest_recorded_at
+
+    def stream(self, slug: str) -> Stream:
+        stream = self._streams.get(slug)
+        if stream is None:
+            stream = Stream(slug)
+            for record in self._load(slug):
+                stream.knowledge.add(record)
+            self._streams[slug] = stream
+        return stream
+
+    def append(self, event: Event, now: datetime) -> Recorded:
+        """Check ``event`` against everything known so far and add it to this ledger."""
+        rules.check(event, self, now)
+        stream = self.stream(event.entity)
+        version = stream.version + 1
+        prev = stream.last_hash
+        ident = stream_id(event.entity)
+        record = Recorded(
+            originator_id=ident,
+            originator_version=version,
+            event=event,
+            prev=prev,
+            hash=chain_hash(ident, version, topic_of(event.type), canonical(event, prev)),
+        )
+        stream.knowledge.add(record)
+        self.new.append(record)
+        if event.recorded_at is not None:
+            self.latest_recorded_at = max(self.latest_recorded_at or event.recorded_at, event.recorded_at)
+        return record

@@ -1,0 +1,152 @@
+"""The rules of SPEC §4: which events may be recorded, given what the store already knows.
+
+Transitions between statuses are not refused here (events arrive out of order; the fold resolves
+them). What is refused is what can never make sense: unknown ids, ids made twice, events dated
+before their commitment, deadlines before the pledge, a fulfilled standing principle, parties that
+are not party to the commitment, a retraction of something unknown or already retracted.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from commitment_tracker.events import (
+    META_TYPES,
+    CommitmentEvent,
+    CommitmentMade,
+    Event,
+    EventCorrected,
+    EventRetracted,
+    MetaEvent,
+    first_day,
+    last_day,
+)
+from commitment_tracker.tracker.errors import NotFound, RuleViolation
+from commitment_tracker.tracker.knowledge import apply_correction
+
+if TYPE_CHECKING:
+    from commitment_tracker.tracker.ledger import Ledger
+
+#: How far ahead of this machine's clock an imported record time may be.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def check(event: Event, ledger: Ledger, now: datetime) -> None:
+    _check_record_time(event, ledger, now)
+    if event.source is not None and event.type != "source_registered":
+        _require(ledger, event.source, "source")
+    if isinstance(event, MetaEvent):
+        _check_meta(event, ledger)
+    else:
+        _check_fact(event, ledger)
+
+
+def _check_fact(event: Event, ledger: Ledger, *, correcting: bool = False) -> None:
+    """Check a base event; ``correcting`` when it is the corrected form of a stored event."""
+    stream = ledger.stream(event.entity)
+    kind = event.type
+    if kind in ("source_registered", "statement_issued", "commitment_made") and not correcting:
+        if stream.used:
+            raise RuleViolation(f"the id {event.entity!r} is already used")
+    if kind in ("meeting_held", "meeting_scheduled") and not correcting:
+        if stream.used and stream.kind != "meeting":
+            raise RuleViolation(f"the id {event.entity!r} is already used by a {stream.kind or 'retracted entity'}")
+        if stream.held():
+            raise RuleViolation(f"meeting {event.entity!r} was already held; correct that event instead")
+    meeting = getattr(event, "meeting", None) if kind not in ("meeting_held", "meeting_scheduled") else None
+    if meeting is not None:
+        _require(ledger, meeting, "meeting")
+    if kind == "statement_issued":
+        for commitment in event.about:  # type: ignore[attr-defined]
+            _require(ledger, commitment, "commitment")
+    if isinstance(event, CommitmentMade):
+        _check_deadline(event.cadence, event.on, event.due, event.due_next)
+    elif isinstance(event, CommitmentEvent):
+        _check_commitment_event(event, ledger, stream.made if correcting else None)
+
+
+def _check_commitment_event(event: CommitmentEvent, ledger: Ledger, made: CommitmentMade | None) -> None:
+    if made is None:
+        made = _require(ledger, event.commitment, "commitment").made
+    if last_day(event.on) < first_day(made.on):
+        raise RuleViolation(
+            f"{event.type} on {event.on} is dated before {event.commitment!r} was made ({made.on})"
+        )
+    parties = getattr(event, "parties", None)
+    if parties:
+        outside = [p for p in parties if p not in made.parties]
+        if outside:
+            raise RuleViolation(
+                f"{', '.join(outside)} {'is' if len(outside) == 1 else 'are'} not party to "
+                f"{event.commitment!r} ({', '.join(made.parties)})"
+            )
+    if event.type == "commitment_fulfilled" and made.cadence == "standing":
+        raise RuleViolation(
+            f"{event.commitment!r} is a standing commitment and is never fulfilled; "
+            "record a reaffirmation or progress instead"
+        )
+    if event.type == "commitment_superseded":
+        by = event.by  # type: ignore[attr-defined]
+        if by == event.commitment:
+            raise RuleViolation("a commitment cannot supersede itself")
+        _require(ledger, by, "commitment")
+    if event.type == "deadline_changed":
+        _check_deadline(made.cadence, made.on, event.due, event.due_next)  # type: ignore[attr-defined]
+
+
+def _check_deadline(cadence: str, on: str, due: str | None, due_next: str | None) -> None:
+    if (due or due_next) and cadence != "once":
+        raise RuleViolation(
+            f"a {cadence} commitment has no fixed deadline (its next one follows from its cadence)"
+        )
+    if due is not None and last_day(due) < first_day(on):
+        raise RuleViolation(f"due date {due} is before the commitment was made ({on})")
+
+
+def _check_meta(event: MetaEvent, ledger: Ledger) -> None:
+    stream = ledger.stream(event.entity)
+    position = event.target_position
+    if position > stream.version:
+        raise NotFound(f"unknown event reference {event.target!r}")
+    target = stream.knowledge.records[position - 1].event
+    if stream.knowledge.is_retracted(position):
+        raise RuleViolation(f"{event.target} is already retracted")
+    if isinstance(event, EventRetracted):
+        return
+    assert isinstance(event, EventCorrected)
+    if target.type in META_TYPES:
+        raise RuleViolation(f"{event.target} is a {target.type}; correct the original event instead")
+    fields = type(target).model_fields
+    foreign = [name for name in event.corrections if name not in fields]
+    if foreign:
+        raise RuleViolation(f"a {target.type} has no field {', '.join(foreign)} to correct")
+    corrected = apply_correction(stream.knowledge.event_at(position), event)
+    if position == 1 and isinstance(corrected, CommitmentMade):
+        _check_deadline(corrected.cadence, corrected.on, corrected.due, corrected.due_next)
+        return
+    _check_fact(corrected, ledger, correcting=True)
+
+
+def _require(ledger: Ledger, slug: str, kind: str):  # type: ignore[no-untyped-def]
+    stream = ledger.stream(slug)
+    if stream.kind != kind:
+        if stream.kind is None:
+            raise NotFound(f"unknown {kind} {slug!r}")
+        raise RuleViolation(f"{slug!r} is a {stream.kind}, not a {kind}")
+    return stream
+
+
+def _check_record_time(event: Event, ledger: Ledger, now: datetime) -> None:
+    at = event.recorded_at
+    if at is None:
+        return
+    if at > now + CLOCK_SKEW:
+        raise RuleViolation(f"recorded_at {at.isoformat()} is in the future")
+    latest = ledger.latest_recorded_at
+    if latest is not None and at < latest:
+        # Record time only moves forward: an import may carry its history's record times, but
+        # it can never claim the tracker knew something before what it already holds.
+        raise RuleViolation(
+            f"recorded_at {at.isoformat()} is earlier than the latest record time {latest.isoformat()}"
+        )
