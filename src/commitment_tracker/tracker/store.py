@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from commitment_tracker.tracker.errors import StoreError
 
@@ -48,7 +48,8 @@ class Store:
             netloc = f"{parts.username}@{netloc}"
         if parts.port:
             netloc += f":{parts.port}"
-        return f"{parts.scheme}://{netloc}{parts.path}"
+        query = f"?{parts.query}" if parts.query else ""
+        return f"{parts.scheme}://{netloc}{parts.path}{query}"
 
     def settings(self) -> dict[str, str]:
         return dict(self.env)
@@ -100,4 +101,8 @@ def _postgres(url: str, extra: dict[str, str]) -> Store:
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "60",
         **extra,
     }
+    schema = parse_qs(parts.query).get("schema")
+    if schema:
+        # Several trackers can share one database, each in its own (existing) schema.
+        settings["POSTGRES_SCHEMA"] = schema[0]
     return Store(location=url, backend="postgres", env=tuple(settings.items()))
