@@ -45,9 +45,9 @@ def cli(ctx: click.Context, store: str | None, by: str | None) -> None:
 
 
 def register() -> None:
-    from commitment_tracker.cli import demo, querying, recording, transfer
+    from commitment_tracker.cli import demo, integrity, querying, recording, transfer
 
-    for module in (recording, querying, transfer, demo):
+    for module in (recording, querying, transfer, integrity, demo):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -72,6 +72,7 @@ def resolve(location: str | None = None, *, cipher_key: str | None = None) -> St
         "SQLITE_DBNAME": str(Path(path).expanduser()),
         # Writers wait for each other rather than fail: an import may hold the lock for a while.
         "SQLITE_LOCK_TIMEOUT": "30",
+        "APPLICATION_RECORDER_TOPIC": "commitment_tracker.tracker.recorders:ChainedSQLiteRecorder",
         **extra,
     }
     return Store(location=str(Path(path).expanduser()), backend="sqlite", env=tuple(settings.items()))
@@ -99,6 +100,7 @@ def _postgres(url: str, extra: dict[str, str]) -> Store:
         "POSTGRES_MAX_OVERFLOW": "4",
         "POSTGRES_LOCK_TIMEOUT": "30",
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "60",
+        "APPLICATION_RECORDER_TOPIC": "commitment_tracker.tracker.recorders:ChainedPostgresRecorder",
         **extra,
     }
     schema = parse_qs(parts.query).get("schema")

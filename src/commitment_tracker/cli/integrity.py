@@ -1,0 +1,48 @@
+"""verify and checkpoint: prove the log was not rewritten."""
+
+from __future__ import annotations
+
+import click
+
+from commitment_tracker.cli.context import Context, pass_context
+from commitment_tracker.cli.output import emit_json
+
+
+@click.command()
+@click.option("--against", metavar="DIGEST", help="A checkpoint digest the log must still extend.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@pass_context
+def verify(app: Context, against: str | None, as_json: bool) -> None:
+    """Check the integrity of the whole log: exit 1 naming the first broken event."""
+    from commitment_tracker.tracker.integrity import parse_digest, verify as verify_log
+
+    try:
+        expected = parse_digest(against) if against is not None else None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--against") from None
+    report = verify_log(app.tracker, expected)
+    if as_json:
+        emit_json(report.to_data())
+    if not report.ok:
+        raise click.ClickException(f"verification failed: {report.problem}")
+    if not as_json:
+        extends = f"; extends checkpoint {against}" if against else ""
+        click.echo(f"OK: {report.count} events in {report.streams} streams verified; "
+                   f"digest sha256:{report.digest}{extends}")  # fmt: skip
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the checkpoint as JSON.")
+@pass_context
+def checkpoint(app: Context, as_json: bool) -> None:
+    """The log's current digest and event count, to anchor outside the store."""
+    from commitment_tracker.tracker.integrity import checkpoint as current
+
+    point = current(app.tracker)
+    if as_json:
+        emit_json({"digest": str(point), "events": point.count})
+    else:
+        click.echo(f"{point} {point.count} events")
+
+
+COMMANDS = [verify, checkpoint]

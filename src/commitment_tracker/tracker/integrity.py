@@ -1,0 +1,165 @@
+"""Verifying the log: nothing edited, removed, reordered, swapped or forged.
+
+Three independent checks, in record order:
+- the chain: every stored event's running digest matches the chain row written with it, and every
+  chain row still has its event (a removed or inserted event shows up here);
+- the streams: positions run 1, 2, 3... and each event names the hash of the one before it;
+- the content: every event decodes and validates against the schema.
+A checkpoint (the digest at some count) anchored outside the store also catches a log whose tail
+was cut off or whose chain was recomputed wholesale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from commitment_tracker.tracker.chain import GENESIS, link
+from commitment_tracker.tracker.records import Recorded
+
+if TYPE_CHECKING:
+    from commitment_tracker.tracker.application import Tracker
+
+PAGE = 1000
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    digest: str
+    count: int
+
+    def __str__(self) -> str:
+        return f"sha256:{self.digest}"
+
+
+@dataclass
+class Report:
+    ok: bool
+    count: int
+    digest: str
+    problem: str | None = None
+    broken: str | None = None  # the first broken event reference (or position)
+    checkpoint_found: bool | None = None
+    streams: int = 0
+
+    def to_data(self) -> dict[str, Any]:
+        return {"ok": self.ok, "events": self.count, "streams": self.streams, "digest": f"sha256:{self.digest}",
+                "broken": self.broken, "problem": self.problem, "checkpoint_found": self.checkpoint_found}  # fmt: skip
+
+
+def parse_digest(text: str) -> str:
+    digest = text.strip().lower().removeprefix("sha256:")
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise ValueError(f"{text!r} is not a checkpoint digest (sha256:<64 hex digits>)")
+    return digest
+
+
+def checkpoint(tracker: Tracker) -> Checkpoint:
+    """The current digest of the log and its event count (from the chain, without re-hashing)."""
+    last: tuple[int, str, int, str] | None = None
+    count = 0
+    for row in _chain(tracker):
+        last, count = row, count + 1
+    return Checkpoint(last[3] if last else GENESIS, count)
+
+
+def _chain(tracker: Tracker) -> Iterator[tuple[int, str, int, str]]:
+    after = 0
+    while True:
+        rows = tracker.recorder.select_chain(after, PAGE)  # type: ignore[attr-defined]
+        if not rows:
+            return
+        yield from rows
+        after = rows[-1][0]
+
+
+def _notifications(tracker: Tracker) -> Iterator[Any]:
+    last = 0
+    while True:
+        page = tracker.recorder.select_notifications(start=last, limit=PAGE, inclusive_of_start=False)
+        if not page:
+            return
+        yield from page
+        last = page[-1].id
+
+
+@dataclass
+class _Streams:
+    slugs: dict[str, str] = field(default_factory=dict)  # originator id hex -> slug
+    last: dict[str, tuple[int, str]] = field(default_factory=dict)  # id hex -> (version, hash)
+
+
+def verify(tracker: Tracker, against: str | None = None) -> Report:
+    digest = GENESIS
+    count = 0
+    found = against is None or against == GENESIS
+    streams = _Streams()
+    chain = _chain(tracker)
+
+    def fail(problem: str, broken: str | None) -> Report:
+        return Report(False, count, digest, problem, broken, found if against else None, len(streams.last))
+
+    for notification in _notifications(tracker):
+        ident = _hex(notification.originator_id)
+        record: Recorded | None
+        try:
+            record = tracker.mapper.to_domain_event(notification)  # type: ignore[assignment]
+            unreadable = None
+        except Exception as error:
+            record, unreadable = None, " ".join(str(error).split())[:200]
+        if record is not None and ident not in streams.slugs and _id_of(record.entity) == ident:
+            streams.slugs[ident] = record.entity
+        ref = _ref(streams, ident, notification.originator_version)
+        row = next(chain, None)
+        digest = link(digest, notification.originator_id, notification.originator_version,
+                      notification.topic, notification.state)  # fmt: skip
+        if row is None or row[0] != notification.id:
+            if row is not None and row[0] < notification.id:
+                missing = _ref(streams, _hex(row[1]), row[2])
+                return fail(f"event {missing} (log position {row[0]}) was removed", missing)
+            return fail(f"event {ref} (log position {notification.id}) was not written by the tracker (forged)", ref)
+        if _hex(row[1]) != ident or row[2] != notification.originator_version:
+            return fail(f"log position {notification.id} holds {ref}, not the event recorded there (swapped)", ref)
+        if row[3] != digest:
+            return fail(f"event {ref} was edited or reordered: its digest no longer matches the chain", ref)
+        if record is None:
+            return fail(f"event {ref} cannot be read ({unreadable})", ref)
+        slug = record.entity
+        known = streams.slugs.setdefault(ident, slug)
+        ref = f"{slug}#{record.position}"
+        if known != slug or _id_of(slug) != ident:
+            return fail(f"event {ref} belongs to another entity's stream (forged)", ref)
+        version, previous = streams.last.get(ident, (0, ""))
+        if record.position != version + 1:
+            what = "missing before it" if record.position > version + 1 else "out of order"
+            return fail(f"event {ref}: stream positions {version + 1}..{record.position - 1} are {what}", ref)
+        if record.prev != previous:
+            return fail(f"event {ref} does not follow {slug}#{version} (edited, swapped or forged)", ref)
+        streams.last[ident] = (record.position, record.hash)
+        count += 1
+        if against is not None and digest == against:
+            found = True
+    extra = next(chain, None)
+    if extra is not None:
+        missing = _ref(streams, _hex(extra[1]), extra[2])
+        return fail(f"event {missing} (log position {extra[0]}) was removed from the end of the log", missing)
+    if not found:
+        return Report(False, count, digest, "the log no longer extends the checkpoint (events removed or rewritten)",
+                      None, False, len(streams.last))  # fmt: skip
+    return Report(True, count, digest, None, None, True if against else None, len(streams.last))
+
+
+def _hex(ident: UUID | str) -> str:
+    return ident.hex if isinstance(ident, UUID) else str(ident).replace("-", "")
+
+
+def _ref(streams: _Streams, ident: str, version: int) -> str:
+    return f"{streams.slugs.get(ident, ident)}#{version}"
+
+
+def _id_of(slug: str) -> str:
+    from commitment_tracker.tracker.records import stream_id
+
+    return stream_id(slug).hex

@@ -1,0 +1,138 @@
+"""Application recorders that keep the log append-only and chained, in the same transaction.
+
+Each subclass of the library's recorder (1) refuses UPDATE, DELETE (and on PostgreSQL, TRUNCATE)
+on the event and chain tables with triggers, and (2) writes one chain row per inserted event --
+its running digest -- inside the transaction that inserts the events, while the library holds the
+write lock, so the chain follows commit order exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+
+from commitment_tracker.tracker.chain import GENESIS, link
+
+APPEND_ONLY = "the event log is append-only"
+
+
+def chain_rows(previous: str, ids: Sequence[int], stored: Sequence[StoredEvent]) -> list[tuple[int, str, int, str]]:
+    rows = []
+    for notification_id, event in zip(ids, stored, strict=True):
+        previous = link(previous, event.originator_id, event.originator_version, event.topic, event.state)
+        ident = event.originator_id.hex if hasattr(event.originator_id, "hex") else str(event.originator_id)
+        rows.append((notification_id, ident, event.originator_version, previous))
+    return rows
+
+
+class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
+    chain_table = "log_chain"
+
+    def construct_create_table_statements(self) -> list[str]:
+        events, chain = self.events_table_name, self.chain_table
+        statements = [
+            *super().construct_create_table_statements(),
+            f"CREATE TABLE IF NOT EXISTS {chain} (notification_id INTEGER PRIMARY KEY, "
+            "originator_id TEXT NOT NULL, originator_version INTEGER NOT NULL, digest TEXT NOT NULL)",
+        ]
+        for table in (events, chain):
+            for action in ("UPDATE", "DELETE"):
+                statements.append(
+                    f"CREATE TRIGGER IF NOT EXISTS {table}_no_{action.lower()} BEFORE {action} ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END"
+                )
+        return statements
+
+    def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        assert ids is not None
+        # The INSERT above holds SQLite's write lock: no other writer can interleave from here.
+        c.execute(f"SELECT digest FROM {self.chain_table} ORDER BY notification_id DESC LIMIT 1")
+        row = c.fetchone()
+        rows = chain_rows(row["digest"] if row else GENESIS, ids, stored_events)
+        c.executemany(f"INSERT INTO {self.chain_table} VALUES (?,?,?,?)", rows)
+        return ids
+
+    def select_chain(self, after: int, limit: int) -> list[tuple[int, str, int, str]]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT notification_id, originator_id, originator_version, digest FROM {self.chain_table} "
+                "WHERE notification_id > ? ORDER BY notification_id LIMIT ?",
+                (after, limit),
+            )
+            return [tuple(row) for row in c.fetchall()]  # type: ignore[misc]
+
+
+def _postgres_recorder() -> type:
+    """Defined lazily: psycopg is only needed for PostgreSQL stores."""
+    from eventsourcing.postgres import PostgresApplicationRecorder
+    from psycopg.sql import SQL, Identifier
+
+    class ChainedPostgresRecorder(PostgresApplicationRecorder):
+        def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
+            super().__init__(datastore, events_table_name=events_table_name)
+            self.chain_table = f"{events_table_name}_chain"
+            schema = Identifier(self.datastore.schema)
+            chain = Identifier(self.chain_table)
+            events = Identifier(self.events_table_name)
+            guard = Identifier(f"{events_table_name}_append_only")
+            self.sql_create_statements += [
+                SQL(
+                    "CREATE TABLE IF NOT EXISTS {0}.{1} (notification_id bigint PRIMARY KEY, "
+                    "originator_id text NOT NULL, originator_version bigint NOT NULL, digest text NOT NULL)"
+                ).format(schema, chain),
+                SQL(
+                    "CREATE OR REPLACE FUNCTION {0}.{1}() RETURNS trigger LANGUAGE plpgsql AS "
+                    "$$ BEGIN RAISE EXCEPTION '" + APPEND_ONLY + "'; END $$"
+                ).format(schema, guard),
+            ]
+            for label, table in (("events", events), ("chain", chain)):
+                self.sql_create_statements += [
+                    SQL(
+                        "CREATE OR REPLACE TRIGGER {0} BEFORE UPDATE OR DELETE ON {1}.{2} "
+                        "FOR EACH ROW EXECUTE FUNCTION {1}.{3}()"
+                    ).format(Identifier(f"{events_table_name}_rows_{label}"), schema, table, guard),
+                    SQL(
+                        "CREATE OR REPLACE TRIGGER {0} BEFORE TRUNCATE ON {1}.{2} "
+                        "FOR EACH STATEMENT EXECUTE FUNCTION {1}.{3}()"
+                    ).format(Identifier(f"{events_table_name}_truncate_{label}"), schema, table, guard),
+                ]
+            self.select_last_digest = SQL(
+                "SELECT digest FROM {0}.{1} ORDER BY notification_id DESC LIMIT 1"
+            ).format(schema, chain)
+            self.insert_chain = SQL("INSERT INTO {0}.{1} VALUES (%s, %s, %s, %s)").format(schema, chain)
+            self.select_chain_statement = SQL(
+                "SELECT notification_id, originator_id, originator_version, digest FROM {0}.{1} "
+                "WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+            ).format(schema, chain)
+
+        def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+            ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+            assert ids is not None
+            # The library holds an EXCLUSIVE lock on the events table: chain rows follow commit order.
+            curs.execute(self.select_last_digest)
+            row = curs.fetchone()
+            rows = chain_rows(row["digest"] if row else GENESIS, ids, stored_events)
+            curs.executemany(self.insert_chain, rows)
+            return ids
+
+        def select_chain(self, after: int, limit: int) -> list[tuple[int, str, int, str]]:
+            with self.datastore.get_connection() as conn, conn.cursor() as curs:
+                curs.execute(self.select_chain_statement, (after, limit))
+                return [
+                    (r["notification_id"], r["originator_id"], r["originator_version"], r["digest"])
+                    for r in curs.fetchall()
+                ]
+
+    return ChainedPostgresRecorder
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ChainedPostgresRecorder":
+        recorder = _postgres_recorder()
+        globals()[name] = recorder
+        return recorder
+    raise AttributeError(name)
