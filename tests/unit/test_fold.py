@@ -197,17 +197,14 @@ def test_abandonment_after_fulfilment_is_a_reversal():
     assert status.fulfilled_on is None
 
 
-def test_one_party_abandoning_after_fulfilment_reopens_the_commitment():
+def test_one_party_abandoning_after_fulfilment_leaves_none_pending_so_the_commitment_is_abandoned():
     story = once(parties=("US", "JP", "KR"))
     story.event("commitment_fulfilled", "c", "2024-02-01")
     story.event("commitment_abandoned", "c", "2024-05-01", parties=("KR",))
     status = story.status("c", "2024-05-01")
-    assert status.status == "abandoned"  # no party is pending any more
-    # ...but with a party left pending, the reversal reopens it
-    story = once(parties=("US", "JP"))
-    story.event("commitment_fulfilled", "c", "2024-02-01", parties=("US",))
-    story.event("commitment_fulfilled", "c", "2024-03-01", parties=("JP",))
-    assert story.state("c", "2024-03-01") == "fulfilled"
+    assert status.status == "abandoned"
+    assert status.fulfilled_on is None
+    assert status.party_status == {"US": "fulfilled", "JP": "fulfilled", "KR": "abandoned"}
 
 
 # --- standing ---------------------------------------------------------------------------------------

@@ -45,4 +45,12 @@ def checkpoint(app: Context, as_json: bool) -> None:
         click.echo(f"{point} {point.count} events")
 
 
-COMMANDS = [verify, checkpoint]
+@click.command()
+def keygen() -> None:
+    """Print a new random key for TRACKER_CIPHER_KEY (encryption at rest). Keep it outside the store."""
+    from eventsourcing.cipher import AESCipher
+
+    click.echo(AESCipher.create_key(num_bytes=32))
+
+
+COMMANDS = [verify, checkpoint, keygen]

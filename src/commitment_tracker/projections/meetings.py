@@ -63,7 +63,9 @@ class MeetingIndex:
                 continue  # held already, but not after the commitment: it cannot be "the next"
             known = [s for s in m.schedules if s.kind == kind and first_day(s.on) <= as_of]
             if known:
-                latest = known[-1]  # a later announcement reschedules the meeting
+                # A later announcement reschedules the meeting. "Later" in valid time (ties: record
+                # order): an announcement recorded out of order must not undo a newer one (SPEC §2).
+                latest = sorted(known, key=lambda s: first_day(s.on))[-1]
                 if first_day(latest.scheduled_for) > start:
                     announced.append((first_day(latest.scheduled_for), m.id, latest.scheduled_for))
         if announced:

@@ -189,6 +189,10 @@ def open_tracker(store: Store) -> Tracker:
         raise StoreError(f"cannot open store {store.display}: {_first_line(error)}") from None
     except OSError as error:
         raise StoreError(f"cannot open store {store.display}: {error}") from None
+    except ValueError as error:  # the cipher rejects a malformed key
+        if "CIPHER_KEY" in store.settings():
+            raise StoreError(f"TRACKER_CIPHER_KEY is not a valid AES key ({_first_line(error)})") from None
+        raise
 
 
 def _first_line(error: BaseException) -> str:
