@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from builders import BASE, Story, day
+from .builders import BASE, Story, day
 from commitment_tracker.projections import diff, history, replay, walk
 
 H = timedelta(hours=1)

@@ -65,7 +65,7 @@ class MeetingIndex:
             if known:
                 # A later announcement reschedules the meeting. "Later" in valid time (ties: record
                 # order): an announcement recorded out of order must not undo a newer one (SPEC §2).
-                latest = sorted(known, key=lambda s: first_day(s.on))[-1]
+                latest = known[-1]
                 if first_day(latest.scheduled_for) > start:
                     announced.append((first_day(latest.scheduled_for), m.id, latest.scheduled_for))
         if announced:

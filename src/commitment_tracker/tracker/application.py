@@ -162,7 +162,18 @@ class Tracker(Application[UUID]):
             last = page[-1].id
 
     def count(self) -> int:
+        """The highest log position (0 when empty); positions may have gaps on PostgreSQL."""
         return self.recorder.max_notification_id() or 0
+
+    def count_events(self) -> int:
+        """How many events the log holds."""
+        return sum(1 for _ in self.recorder_pages())
+
+    def recorder_pages(self) -> Iterator[int]:
+        last = 0
+        while page := self.recorder.select_notifications(start=last, limit=PAGE, inclusive_of_start=False):
+            yield from (n.id for n in page)
+            last = page[-1].id
 
     def latest_recorded_at(self) -> datetime | None:
         last = self.recorder.max_notification_id()

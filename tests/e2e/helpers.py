@@ -1,0 +1,103 @@
+"""Assertions shared by the end-to-end tests: what a user sees on stdout, stderr and the exit code."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+DATASET = Path(str(files("commitment_tracker.data") / "trilateral.jsonl"))
+DATASET_EVENTS = 49
+DATASET_COMMITMENTS = 17
+
+ANSI = re.compile(r"\x1b\[")
+#: What click adds around a usage error; everything else on stderr must be the one Error: line.
+USAGE_HINT = re.compile(r"^(Usage: ctrack |Try 'ctrack )")
+REF = re.compile(r"^[a-z0-9][a-z0-9._-]*#[1-9][0-9]*$")
+
+
+def error_line(result: Any, exit_code: int, *fragments: str) -> str:
+    """Assert a clean failure and return its one ``Error:`` line.
+
+    Exit ``exit_code``; nothing on stdout; no traceback anywhere; exactly one line on stderr
+    starting with ``Error:`` (a domain error, exit 1, prints nothing else; a usage error, exit 2,
+    may be preceded by click's ``Usage:``/``Try`` hint); each fragment (case-insensitive) in it.
+    """
+    where = f"stdout={result.stdout!r} stderr={result.stderr!r}"
+    assert "Traceback" not in result.stderr + result.stdout, where
+    assert result.exit_code == exit_code, where
+    assert result.stdout == "", where
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("Error:")]
+    assert len(errors) == 1, where
+    others = [line for line in lines if not line.startswith("Error:")]
+    if exit_code == 1:
+        assert others == [], where
+    else:
+        assert all(USAGE_HINT.match(line) for line in others), where
+        assert lines[-1] == errors[0], where
+    line = errors[0]
+    for fragment in fragments:
+        assert fragment.lower() in line.lower(), f"{fragment!r} not in {line!r}"
+    return line
+
+
+@contextmanager
+def untouched(ctrack: Any) -> Iterator[None]:
+    """The store holds exactly the same events (both clocks included) before and after."""
+    before = ctrack.ok("export").stdout
+    yield
+    after = ctrack.ok("export").stdout
+    assert after == before, "the store changed"
+
+
+def refs(result: Any) -> list[str]:
+    """The event references a recording command printed, one a line, and nothing else."""
+    lines = result.stdout.splitlines()
+    assert lines and all(REF.match(line) for line in lines), result.stdout
+    return lines
+
+
+def board(ctrack: Any, *args: str) -> dict[str, dict[str, Any]]:
+    """``status --json`` as {id: commitment}."""
+    data = ctrack.json("status", *args)
+    return {item["id"]: item for item in data["commitments"]}
+
+
+def statuses(ctrack: Any, *args: str) -> dict[str, str]:
+    return {key: item["status"] for key, item in board(ctrack, *args).items()}
+
+
+def history(ctrack: Any, entity: str, *args: str) -> list[dict[str, Any]]:
+    return ctrack.json("history", entity, *args)["events"]
+
+
+def parse_csv(text: str) -> list[dict[str, str]]:
+    assert not ANSI.search(text)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows, "no CSV header"
+    header = rows[0]
+    assert all(len(row) == len(header) for row in rows), "ragged CSV"
+    return [dict(zip(header, row, strict=True)) for row in rows[1:]]
+
+
+def jsonl(text: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def write_jsonl(path: Path, *events: dict[str, Any] | str) -> Path:
+    path.write_text(
+        "".join((e if isinstance(e, str) else json.dumps(e)) + "\n" for e in events), encoding="utf-8"
+    )
+    return path
+
+
+def made(commitment: str, on: str = "2024-01-10", parties: tuple[str, ...] = ("US", "JP"), **extra: Any) -> dict[str, Any]:
+    return {"type": "commitment_made", "commitment": commitment, "on": on, "title": f"Title of {commitment}",
+            "parties": list(parties), **extra}  # fmt: skip
