@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench docs docs-examples clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[postgres,test]"
+	$(BIN)/pip install --quiet -e ".[postgres,test,charts]"
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -17,6 +17,19 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+# The CLI reference is generated from the commands' --help; tests/test_docs.py fails when it is stale.
+docs: $(STAMP)
+	$(BIN)/cog -r docs/cli.md
+
+# The examples under docs/: the bundled dataset's timeline chart and report, as of a fixed date.
+EXAMPLES_AS_OF ?= 2025-10-01
+docs-examples: $(STAMP)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(BIN)/ctrack --store "$$tmp/examples.db" --by docs import src/commitment_tracker/data/trilateral.jsonl && \
+	$(BIN)/ctrack --store "$$tmp/examples.db" chart --as-of $(EXAMPLES_AS_OF) --out docs/timeline.png && \
+	$(BIN)/ctrack --store "$$tmp/examples.db" chart --as-of $(EXAMPLES_AS_OF) --out docs/timeline.svg && \
+	$(BIN)/ctrack --store "$$tmp/examples.db" report --as-of $(EXAMPLES_AS_OF) --out docs/report.html
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +14,7 @@ from commitment_tracker.cli.main import cli
 from tests.e2e.helpers import DATASET, DATASET_EVENTS
 
 
-@pytest.fixture
-def seeded(ctrack: Any) -> Any:
+def seed(ctrack: Any) -> Any:
     """A source, a meeting and one commitment of each kind of cadence.
 
     - ``deliver`` (once, US+JP, made 2024-01-10, due 2024-06-30)
@@ -35,6 +36,68 @@ def seeded(ctrack: Any) -> Any:
               "--party", "JP", "--party", "KR", "--cadence", "standing", "--meeting", "camp-david")  # fmt: skip
     ctrack.ok("pledge", "yearly", "--on", "2023-08-18", "--title", "Meet every year", "--party", "US",
               "--party", "JP", "--party", "KR", "--cadence", "annual", "--meeting", "camp-david")  # fmt: skip
+    return ctrack
+
+
+@pytest.fixture
+def seeded(ctrack: Any) -> Any:
+    """A fresh store per test, see ``seed``."""
+    return seed(ctrack)
+
+
+def seed_more(ctrack: Any) -> Any:
+    """``seed`` plus a statement, a reaffirmation (deliver#2) and a retracted progress (later#2, later#3)."""
+    seed(ctrack)
+    ctrack.ok("statement", "add", "joint", "--on", "2024-01-10", "--party", "US", "--party", "JP", "--text",
+              "We will deliver.", "--about", "deliver")  # fmt: skip
+    ctrack.ok("reaffirm", "deliver", "--on", "2024-02-01")
+    ctrack.ok("progress", "later", "--on", "2024-03-01", "--note", "drafting")
+    ctrack.ok("retract", "later#2", "--reason", "wrong commitment")
+    return ctrack
+
+
+@contextmanager
+def fresh_pg_store() -> Iterator[str]:
+    """A store URL on a new, empty PostgreSQL schema, dropped afterwards (skips without a server)."""
+    import uuid
+
+    from tests.conftest import IN_CI, PG_DSN, _libpq, postgres_problem
+
+    problem = postgres_problem()
+    if problem:
+        if IN_CI:
+            pytest.fail(f"PostgreSQL tests must run in CI: {problem}")
+        pytest.skip(problem)
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(_libpq(PG_DSN), autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{PG_DSN}?schema={schema}"
+    finally:
+        with psycopg.connect(_libpq(PG_DSN), autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def shared(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One ``seed_more`` store per module and backend, for tests that must leave it untouched."""
+    from tests.conftest import Ctrack
+
+    with pytest.MonkeyPatch.context() as patch:
+        for variable in ("TRACKER_STORE", "TRACKER_CIPHER_KEY"):
+            patch.delenv(variable, raising=False)
+        if request.param == "sqlite":
+            yield _with_baseline(seed_more(Ctrack(str(tmp_path_factory.mktemp("shared") / "tracker.db"))))
+            return
+        with fresh_pg_store() as url:
+            yield _with_baseline(seed_more(Ctrack(url)))
+
+
+def _with_baseline(ctrack: Any) -> Any:
+    """Remember the store's export: ``ctrack.baseline``, what it must still hold after each test."""
+    ctrack.baseline = ctrack.ok("export").stdout
     return ctrack
 
 
@@ -70,3 +133,15 @@ def write(tmp_path: Path) -> Any:
         return path
 
     return _write
+
+
+@pytest.fixture
+def other_store(ctrack: Any, tmp_path: Path) -> Iterator[Any]:
+    """A second, empty store on the same backend as ``ctrack`` (SQLite file or PostgreSQL schema)."""
+    from tests.conftest import Ctrack
+
+    if not ctrack.store.startswith("postgres"):
+        yield Ctrack(str(tmp_path / "other.db"))
+        return
+    with fresh_pg_store() as url:
+        yield Ctrack(url)

@@ -17,32 +17,22 @@ DATASET_EVENTS = 49
 DATASET_COMMITMENTS = 17
 
 ANSI = re.compile(r"\x1b\[")
-#: What click adds around a usage error; everything else on stderr must be the one Error: line.
-USAGE_HINT = re.compile(r"^(Usage: ctrack |Try 'ctrack )")
 REF = re.compile(r"^[a-z0-9][a-z0-9._-]*#[1-9][0-9]*$")
 
 
 def error_line(result: Any, exit_code: int, *fragments: str) -> str:
     """Assert a clean failure and return its one ``Error:`` line.
 
-    Exit ``exit_code``; nothing on stdout; no traceback anywhere; exactly one line on stderr
-    starting with ``Error:`` (a domain error, exit 1, prints nothing else; a usage error, exit 2,
-    may be preceded by click's ``Usage:``/``Try`` hint); each fragment (case-insensitive) in it.
+    Exit ``exit_code``; nothing on stdout; no traceback anywhere; stderr is exactly one line and it
+    starts with ``Error:`` (SPEC §6: "An error is one line"); each fragment (case-insensitive) in it.
     """
     where = f"stdout={result.stdout!r} stderr={result.stderr!r}"
     assert "Traceback" not in result.stderr + result.stdout, where
     assert result.exit_code == exit_code, where
     assert result.stdout == "", where
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    errors = [line for line in lines if line.startswith("Error:")]
-    assert len(errors) == 1, where
-    others = [line for line in lines if not line.startswith("Error:")]
-    if exit_code == 1:
-        assert others == [], where
-    else:
-        assert all(USAGE_HINT.match(line) for line in others), where
-        assert lines[-1] == errors[0], where
-    line = errors[0]
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), where
+    line = lines[0]
     for fragment in fragments:
         assert fragment.lower() in line.lower(), f"{fragment!r} not in {line!r}"
     return line
@@ -55,6 +45,11 @@ def untouched(ctrack: Any) -> Iterator[None]:
     yield
     after = ctrack.ok("export").stdout
     assert after == before, "the store changed"
+
+
+def assert_baseline(shared: Any) -> None:
+    """The shared store still holds exactly what it held when it was seeded."""
+    assert shared.ok("export").stdout == shared.baseline, "the store changed"
 
 
 def refs(result: Any) -> list[str]:

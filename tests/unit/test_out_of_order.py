@@ -65,7 +65,7 @@ def histories(draw: st.DrawFn) -> list[Item]:
         precision = draw(st.sampled_from(("day",) * 4 + ("month", "year")))
         deadline: dict[str, Any] = {}
         if cadence == "once":
-            choice = draw(st.sampled_from(("none", "due", "due_next")))
+            choice = draw(st.sampled_from(("none", "due", "due_next", "due_next")))
             if choice == "due":
                 deadline["due"] = text(start + draw(st.integers(0, 500)), draw(st.sampled_from(("day", "month"))))
             elif choice == "due_next":
@@ -117,7 +117,7 @@ def histories(draw: st.DrawFn) -> list[Item]:
     for m in range(draw(st.integers(0, 3))):
         slug, kind = f"m{m}", draw(st.sampled_from(KINDS))
         common = {"meeting": slug, "kind": kind, "title": f"Meeting {slug}", "parties": ("US", "JP")}
-        announced = draw(st.lists(st.integers(0, 700), max_size=2, unique=True))
+        announced = draw(st.lists(st.integers(0, 700), max_size=3, unique=True))
         schedules = [
             add(slug, event=build("meeting_scheduled", on=text(a), scheduled_for=text(a + draw(st.integers(1, 300))), **common))
             for a in announced

@@ -11,6 +11,7 @@ import click
 
 if TYPE_CHECKING:
     from commitment_tracker.projections import Knowledge, Log
+    from commitment_tracker.projections.reader import ViewReader
     from commitment_tracker.tracker import Store, Tracker
 
 
@@ -21,6 +22,7 @@ class Context:
         self._ctx = ctx
         self.store_option = store
         self.by_option = by
+        self._logs: dict[str, Log] = {}
 
     @cached_property
     def store(self) -> Store:
@@ -48,10 +50,32 @@ class Context:
             return "unknown"
 
     @cached_property
+    def reader(self) -> ViewReader:
+        """The materialised status view, caught up with the log before it is read."""
+        from commitment_tracker.cli.output import progress
+        from commitment_tracker.projections.reader import ViewReader
+
+        reader = ViewReader(self.tracker)
+        self._ctx.call_on_close(reader.close)
+        behind = self.tracker.count() - reader.projection.position()
+        with progress("Updating the status view", behind if behind > 2000 else 0) as advance:
+            reader.catch_up(advance)
+        return reader
+
+    @cached_property
     def log(self) -> Log:
         from commitment_tracker.projections import Log
 
         return Log(self.tracker.log())
+
+    def log_for(self, slug: str) -> Log:
+        """One entity's stream with the meetings, statements and sources that bear on it."""
+        if slug not in self._logs:
+            self._logs[slug] = self.reader.log_for(slug)
+        return self._logs[slug]
+
+    def knowledge_for(self, slug: str, known_at: object) -> Knowledge:
+        return self.log_for(slug).known_at(known_at)  # type: ignore[arg-type]
 
     def knowledge(self, known_at: object) -> Knowledge:
         return self.log.known_at(known_at)  # type: ignore[arg-type]

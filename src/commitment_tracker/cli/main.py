@@ -53,8 +53,15 @@ class TrackerGroup(click.Group):
     "default: tracker.db in your data directory].",
 )
 @click.option("--by", metavar="NAME", help="Who is recording [env: TRACKER_USER; default: your OS user].")
+@click.option(
+    "--color/--no-color",
+    "color",
+    default=None,
+    help="Force colour in tables on or off [default: on for a terminal, unless NO_COLOR is set]. "
+    "JSON and CSV never carry colour.",
+)
 @click.pass_context
-def cli(ctx: click.Context, store: str | None, by: str | None) -> None:
+def cli(ctx: click.Context, store: str | None, by: str | None, color: bool | None) -> None:
     """Track diplomatic commitments: record what happened, replay any date, audit every change.
 
     \b
@@ -66,9 +73,12 @@ def cli(ctx: click.Context, store: str | None, by: str | None) -> None:
 
 
 def register() -> None:
-    from commitment_tracker.cli import demo, integrity, querying, recording, transfer
+    from commitment_tracker.cli import (
+        compliance, deadlines, demo, integrity, querying, recording, reporting, transfer,
+        views,
+    )  # fmt: skip
 
-    for module in (recording, querying, transfer, integrity, demo):
+    for module in (recording, querying, transfer, integrity, views, demo, reporting, compliance, deadlines):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -6,7 +6,8 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,8 +85,21 @@ def console(stderr: bool = False) -> Any:
     stream = sys.stderr if stderr else sys.stdout
     # Piped output is read in logs and files, not an 80-column terminal: give tables room.
     width = None if stream.isatty() or os.environ.get("COLUMNS") else PIPE_WIDTH
-    # rich honours NO_COLOR itself when no_color is left unset.
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width, **colour_settings())
+
+
+def colour_settings() -> dict[str, Any]:
+    """The root's --color/--no-color: forced on (even under NO_COLOR: a flag beats the environment,
+    as no-color.org asks), forced off (no escape codes at all), else rich's own detection, which
+    honours NO_COLOR and FORCE_COLOR."""
+    ctx = click.get_current_context(silent=True)
+    forced = ctx.find_root().params.get("color") if ctx is not None else None
+    if forced is None:
+        return {}
+    if not forced:
+        return {"color_system": None}
+    dumb = os.environ.get("TERM", "").lower() in ("dumb", "unknown")
+    return {"force_terminal": True, "no_color": False, "color_system": "standard" if dumb else "auto"}
 
 
 def emit_table(columns: Sequence[Column], rows: Sequence[dict[str, Any]], title: str | None = None, caption: str | None = None) -> None:
@@ -130,3 +144,22 @@ def note(message: str) -> None:
 
 def interactive_stderr() -> bool:
     return sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
+
+
+@contextmanager
+def progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar (events/s, ETA) on an interactive stderr; silent otherwise."""
+    if total <= 0 or not interactive_stderr():
+        yield lambda _: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            return Text(f"{task.speed or 0:>9,.0f} events/s")
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(), TimeRemainingColumn())
+    with Progress(*columns, console=console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)

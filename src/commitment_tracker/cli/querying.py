@@ -71,13 +71,13 @@ def _flags(item: dict[str, Any]) -> str:
 def status(app: Context, party: str | None, status: str | None, overdue: bool, as_of: date | None,
            known_at: datetime | None, fmt: str | None, as_json: bool) -> None:  # fmt: skip
     """The status board: every commitment as of a date, as known at a time."""
-    from commitment_tracker.projections import STATUSES, board
+    from commitment_tracker.projections import STATUSES, filter_board
 
     fmt = choose_format(fmt, as_json)
     if status is not None and status not in STATUSES:
         raise click.BadParameter(f"{status!r} is not a status ({', '.join(STATUSES)})", param_hint="--status")
     day, moment = clocks(as_of, known_at)
-    items = [c.to_data() for c in board(app.knowledge(moment), day, party=party, status=status, overdue=overdue)]
+    items = filter_board(app.reader.board(day, known_at), party=party, status=status, overdue=overdue)
     rows = [i | {"flags": _flags(i)} for i in items]
     emit(fmt, {"as_of": day.isoformat(), "known_at": moment.isoformat(), "commitments": items},
          BOARD_COLUMNS if fmt == "table" else _board_csv_columns(), rows,
@@ -103,10 +103,11 @@ def show(app: Context, commitment: str, as_of: date | None, known_at: datetime |
          as_json: bool) -> None:  # fmt: skip
     """One commitment: state, parties, deadline, instances, evidence."""
     from commitment_tracker.projections import show as show_commitment
+    from commitment_tracker.projections.sources import titles as source_titles
 
     fmt = choose_format(fmt, as_json)
     day, moment = clocks(as_of, known_at)
-    data = show_commitment(app.log, app.knowledge(moment), commitment, day)
+    data = show_commitment(app.log_for(commitment), app.knowledge_for(commitment, moment), commitment, day)
     if fmt == "json":
         emit(fmt, data | {"as_of": day.isoformat(), "known_at": moment.isoformat()}, [], [])
         return
@@ -123,11 +124,12 @@ def show(app: Context, commitment: str, as_of: date | None, known_at: datetime |
     columns = [Column("field", "field"), Column("value", "value", lambda v: status_style(v))]
     emit(fmt, data, columns, rows, title=f"{commitment} as of {day.isoformat()}")
     if fmt == "table":
-        _history_table(data["events"], f"Events of {commitment}")
-        for item in data["statements"]:
-            from commitment_tracker.cli.output import note
+        _history_table(data["events"], source_titles(app.knowledge_for(commitment, moment)), f"Events of {commitment}")
+        if data["statements"]:
+            from commitment_tracker.cli.output import emit_table
 
-            note(f"statement {item['ref']} ({item['on']}): {item['text'][:200]}")
+            statement_columns = [Column("ref", "statement"), Column("on", "on"), Column("text", "text", width=80)]
+            emit_table(statement_columns, data["statements"], title=f"Statements about {commitment}")
 
 
 def _due(data: dict[str, Any]) -> str | None:
@@ -141,7 +143,8 @@ def _due(data: dict[str, Any]) -> str | None:
 NONE, ARROW = "\u2014", "\u2192"
 
 
-def _history_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _history_rows(events: list[dict[str, Any]], titles: dict[str, str]) -> list[dict[str, Any]]:
+    """Table rows of an audit trail: each event, and under it its evidence (``titles``: source titles)."""
     rows = []
     for event in events:
         marks = []
@@ -154,20 +157,29 @@ def _history_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if event.get(key):
                 value = event[key]
                 marks.append(f"{key}: {', '.join(value) if isinstance(value, list) else value}")
-        if event.get("source"):
-            quote = f" \u201c{event['quote']}\u201d" if event.get("quote") else ""
-            marks.append(f"evidence: {event['source']}{quote}")
         before, after = event.get("status_before"), event.get("status_after")
         change = "" if after is None else (f"{before or NONE} {ARROW} {after}" if before != after else after)
         rows.append(event | {"change": change, "detail": "; ".join(marks), "n": "#" + event["ref"].split("#")[1],
                              "recorded_at": (event["recorded_at"] or "")[:16].replace("T", " ")})  # fmt: skip
+        if event.get("source") or event.get("quote"):
+            rows.append({"type": EVIDENCE, "detail": _evidence(event, titles)})
     return rows
 
 
-def _history_table(events: list[dict[str, Any]], title: str) -> None:
+EVIDENCE = "\u21b3 evidence"
+
+
+def _evidence(event: dict[str, Any], titles: dict[str, str]) -> str:
+    """The line printed under an event: its source (id and title) and its quote."""
+    source = event.get("source")
+    cited = f"{source} ({titles[source]})" if source in titles else (source or "no source")
+    return cited + (f": \u201c{event['quote']}\u201d" if event.get("quote") else "")
+
+
+def _history_table(events: list[dict[str, Any]], titles: dict[str, str], title: str) -> None:
     from commitment_tracker.cli.output import emit_table
 
-    emit_table(HISTORY_COLUMNS, _history_rows(events), title=title)
+    emit_table(HISTORY_COLUMNS, _history_rows(events, titles), title=title)
 
 
 @click.command()
@@ -179,14 +191,16 @@ def history(app: Context, entity: str, by_record: bool, as_of: date | None, know
             fmt: str | None, as_json: bool) -> None:  # fmt: skip
     """The audit trail of ID: every event, both clocks, who, evidence, status before -> after."""
     from commitment_tracker.projections import history as history_of
+    from commitment_tracker.projections.sources import titles as source_titles
 
     fmt = choose_format(fmt, as_json)
     day, moment = clocks(as_of, known_at)
-    events = history_of(app.log, app.knowledge(moment), entity, by_record=by_record, as_of=day)
+    events = history_of(app.log_for(entity), app.knowledge_for(entity, moment), entity, by_record=by_record, as_of=day)
     order = "record order" if by_record else "valid-time order"
     columns = HISTORY_COLUMNS if fmt == "table" else [Column(k, k) for k in _history_csv_keys()]
+    rows = _history_rows(events, source_titles(app.knowledge_for(entity, moment))) if fmt == "table" else events
     emit(fmt, {"id": entity, "as_of": day.isoformat(), "known_at": moment.isoformat(), "events": events},
-         columns, _history_rows(events) if fmt == "table" else events, title=f"History of {entity} ({order})")  # fmt: skip
+         columns, rows, title=f"History of {entity} ({order})")  # fmt: skip
 
 
 def _history_csv_keys() -> list[str]:
@@ -208,7 +222,7 @@ def replay(app: Context, start: date | None, end: date | None, as_of: date | Non
     day, moment = clocks(end or as_of, known_at)
     if start and start > day:
         raise click.BadParameter("--from is after --to", param_hint="--from")
-    changes = [c.to_data() for c in replay_changes(app.knowledge(moment), start, day)]
+    changes = [c.to_data() for c in app.reader.replay(start, day, known_at)]
     span = f"{start.isoformat() if start else 'the beginning'} to {day.isoformat()}"
     emit(fmt, {"from": start.isoformat() if start else None, "to": day.isoformat(), "known_at": moment.isoformat(),
                "changes": changes}, CHANGE_COLUMNS, [c | {"cause": c["cause"] or "period elapsed"} for c in changes],
@@ -227,7 +241,7 @@ def diff(app: Context, start: date, end: date, known_at: datetime | None, fmt: s
 
     fmt = choose_format(fmt, as_json)
     _, moment = clocks(None, known_at)
-    rows = diff_statuses(app.knowledge(moment), start, end)
+    rows = app.reader.diff(start, end, known_at)
     emit(fmt, {"from": start.isoformat(), "to": end.isoformat(), "known_at": moment.isoformat(), "changes": rows},
          DIFF_COLUMNS if fmt == "table" else [Column(k, k) for k in ("id", "title", "status_from", "status_to")],
          rows, title=f"Changed between {start.isoformat()} and {end.isoformat()}")  # fmt: skip
@@ -242,9 +256,18 @@ def sources(app: Context, fmt: str | None, as_json: bool) -> None:
 
     fmt = choose_format(fmt, as_json)
     rows = list_sources(app.knowledge(None))
-    columns = [Column("id", "id"), Column("title", "title", width=50), Column("publisher", "publisher"),
-               Column("published_on", "published"), Column("url", "url"), Column("archived", "archived")]  # fmt: skip
-    emit(fmt, {"sources": rows}, columns, rows, title="Sources")
+    if fmt == "table":
+        columns = [Column("id", "id"), Column("title", "title", width=40), Column("publisher", "publisher"),
+                   Column("published_on", "published"), Column("url", "url", width=30),
+                   Column("archived", "text"), Column("digest", "sha256")]  # fmt: skip
+        # The first 12 hex digits identify a text at a glance; JSON and CSV carry all 64.
+        shown = [r | {"archived": "archived" if r["archived"] else "", "digest": (r["sha256"] or "")[:12]}
+                 for r in rows]  # fmt: skip
+    else:
+        keys = ("id", "title", "publisher", "url", "published_on", "sha256", "archived", "ref")
+        columns = [Column(k, k) for k in keys]
+        shown = rows
+    emit(fmt, {"sources": rows}, columns, shown, title="Sources")
 
 
 @click.command()

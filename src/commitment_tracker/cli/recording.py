@@ -223,11 +223,11 @@ def deadline(app: Context, commitment: str, on: str, due: str | None, due_next: 
 @click.command()
 @click.argument("ref", metavar="REF")
 @click.option("--reason", required=True)
-@click.option("--source", type=SLUG)
+@evidence_options
 @pass_context
-def retract(app: Context, ref: str, reason: str, source: str | None) -> None:
+def retract(app: Context, ref: str, reason: str, source: str | None, quote: str | None, note: str | None) -> None:
     """Retract event REF (e.g. cd-meet-annually#3): it stays in the audit, without effect."""
-    record(app, build("event_retracted", target=ref, reason=reason, source=source))
+    record(app, build("event_retracted", target=ref, reason=reason, source=source, quote=quote, note=note))
 
 
 @click.command()

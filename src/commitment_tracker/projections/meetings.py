@@ -46,6 +46,19 @@ class MeetingIndex:
             if meeting.latest is not None:
                 self.meetings[slug] = meeting
 
+    def change_days(self, kind: str | None, after: date) -> list[date]:
+        """Days on which ``next_of_kind(kind, after, D)`` can change as D advances."""
+        if kind is None:
+            return []
+        days = set()
+        for m in self.meetings.values():
+            if m.held is not None and m.held.kind == kind:
+                days.add(first_day(m.held.on))
+            for s in m.schedules:
+                if s.kind == kind:
+                    days.add(first_day(s.on))
+        return sorted(d for d in days if d > after)
+
     def next_of_kind(self, kind: str, after: str, as_of: date) -> Deadline | None:
         """The first meeting of ``kind`` after ``after``: held by ``as_of``, else announced by then."""
         start = first_day(after)
@@ -65,7 +78,7 @@ class MeetingIndex:
             if known:
                 # A later announcement reschedules the meeting. "Later" in valid time (ties: record
                 # order): an announcement recorded out of order must not undo a newer one (SPEC §2).
-                latest = known[-1]
+                latest = sorted(known, key=lambda s: first_day(s.on))[-1]
                 if first_day(latest.scheduled_for) > start:
                     announced.append((first_day(latest.scheduled_for), m.id, latest.scheduled_for))
         if announced:

@@ -30,6 +30,17 @@ def board(
     ]
 
 
+def filter_board(rows: list[dict[str, Any]], *, party: str | None = None, status: str | None = None,
+                 overdue: bool = False) -> list[dict[str, Any]]:  # fmt: skip
+    """The board rows a user asked for: by party, by status, or only the overdue."""
+    return [
+        row for row in rows
+        if (party is None or party in row["parties"])
+        and (status is None or row["status"] == status)
+        and (not overdue or row["overdue"])
+    ]  # fmt: skip
+
+
 def show(log: Log, knowledge: Knowledge, slug: str, as_of: date) -> dict[str, Any]:
     """One commitment: its state as of ``as_of``, its events, and the statements about it."""
     kind = knowledge.kind(slug)

@@ -20,3 +20,8 @@ def sources(knowledge: Knowledge) -> list[dict[str, Any]]:
                 "archived": event.text is not None, "ref": first.record.ref,
             })  # fmt: skip
     return sorted(rows, key=lambda r: r["id"])
+
+
+def titles(knowledge: Knowledge) -> dict[str, str]:
+    """Each registered source's title, by id: what evidence lines print beside a source id."""
+    return {row["id"]: row["title"] for row in sources(knowledge)}

@@ -59,11 +59,15 @@ def walk(knowledge: Knowledge, slug: str, until: date | None = None) -> Iterator
             continue
         if next_day is None or (until is not None and next_day > until):
             return
-        # Events dated before the making itself take effect on the day it was made.
+        # Events dated before the making itself take effect on the day it was made. A status is
+        # what holds as of a date, so all of a day's events apply together; the change is
+        # attributed to the day's last event.
         day = max(next_day, made_day)
         step = steps[index]
-        index += 1
-        fold.apply(step.event)
+        while index < len(steps) and max(steps[index].day, made_day) == day:
+            step = steps[index]
+            fold.apply(step.event)
+            index += 1
         after = fold.view(day, meetings).status
         if after != status:
             on = step.event.on if step.day >= made_day else made.on  # type: ignore[attr-defined]

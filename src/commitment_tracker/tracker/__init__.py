@@ -5,6 +5,7 @@ from commitment_tracker.tracker.errors import (
     ConcurrentWriteError,
     InputError,
     NotFound,
+    QuoteNotFound,
     RuleViolation,
     StoreError,
     TrackerError,
@@ -14,7 +15,7 @@ from commitment_tracker.tracker.records import Recorded, stream_id
 from commitment_tracker.tracker.store import Store, resolve as resolve_store
 
 __all__ = [
-    "ConcurrentWriteError", "InputError", "NotFound", "Recorded", "Resolved", "RuleViolation", "Store",
-    "StoreError", "Tracker", "TrackerError", "open_tracker", "resolve", "resolve_store", "stream_id",
+    "ConcurrentWriteError", "InputError", "NotFound", "QuoteNotFound", "Recorded", "Resolved", "RuleViolation",
+    "Store", "StoreError", "Tracker", "TrackerError", "open_tracker", "resolve", "resolve_store", "stream_id",
     "utcnow",
 ]  # fmt: skip

@@ -15,6 +15,10 @@ class RuleViolation(TrackerError):
     """An event the rules of SPEC §4 refuse: nothing is written."""
 
 
+class QuoteNotFound(RuleViolation):
+    """A quote that is not in the archived text of the source it cites."""
+
+
 class InputError(TrackerError):
     """A malformed import file or event; names the line when there is one."""
 

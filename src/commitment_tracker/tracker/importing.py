@@ -7,6 +7,7 @@ so ``on: 2024-05-31`` stays the text the schema expects.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from commitment_tracker.events import Event, InvalidEvent, parse_json, parse_obj
 from commitment_tracker.tracker.errors import InputError
 
 YAML_SUFFIXES = (".yaml", ".yml")
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+BOOL_TAG = "tag:yaml.org,2002:bool"
 MAX_LINE = 4_000_000
 
 
@@ -63,11 +66,13 @@ def _read_yaml(path: Path) -> Iterator[tuple[int, Event]]:
     class Loader(yaml.SafeLoader):
         pass
 
-    # No implicit timestamps: dates stay text, exactly as in JSON.
+    # No implicit timestamps (dates stay text, exactly as in JSON) and YAML 1.2 booleans only:
+    # under YAML 1.1 the key ``on:`` and the party code ``NO`` would silently become booleans.
     Loader.yaml_implicit_resolvers = {
-        key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        key: [(tag, regexp) for tag, regexp in resolvers if tag not in (TIMESTAMP_TAG, BOOL_TAG)]
         for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+    Loader.add_implicit_resolver(BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
     with _open(path) as handle:
         try:
             text = handle.read().decode("utf-8")

@@ -8,7 +8,9 @@ are not party to the commitment, a retraction of something unknown or already re
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from commitment_tracker.events import (
@@ -19,10 +21,11 @@ from commitment_tracker.events import (
     EventCorrected,
     EventRetracted,
     MetaEvent,
+    SourceRegistered,
     first_day,
     last_day,
 )
-from commitment_tracker.tracker.errors import NotFound, RuleViolation
+from commitment_tracker.tracker.errors import NotFound, QuoteNotFound, RuleViolation
 from commitment_tracker.tracker.knowledge import apply_correction
 
 if TYPE_CHECKING:
@@ -36,6 +39,8 @@ def check(event: Event, ledger: Ledger, now: datetime) -> None:
     _check_record_time(event, ledger, now)
     if event.source is not None and event.type != "source_registered":
         _require(ledger, event.source, "source")
+    if not isinstance(event, EventCorrected):  # a correction's quote is the corrected one: see _check_meta
+        _check_quote(event, ledger)
     if isinstance(event, MetaEvent):
         _check_meta(event, ledger)
     else:
@@ -122,10 +127,54 @@ def _check_meta(event: MetaEvent, ledger: Ledger) -> None:
     if foreign:
         raise RuleViolation(f"a {target.type} has no field {', '.join(foreign)} to correct")
     corrected = apply_correction(stream.knowledge.event_at(position), event)
+    if "quote" in event.corrections:
+        _check_quote(corrected, ledger)
     if position == 1 and isinstance(corrected, CommitmentMade):
         _check_deadline(corrected.cadence, corrected.on, corrected.due, corrected.due_next)
         return
     _check_fact(corrected, ledger, correcting=True)
+
+
+def _check_quote(event: Event, ledger: Ledger) -> None:
+    """A quote citing a source whose text is archived must be found in that text.
+
+    Both are compared whitespace-normalised (runs of whitespace, line breaks included, count as
+    one space), case-sensitively, after Unicode NFC and with curly quotes and apostrophes read as
+    straight ones: typing a quote never has to match the typography of the archived copy, but
+    every word and letter must be there. A source registered with its text and a quote is
+    checked against its own text.
+    """
+    if event.quote is None or event.source is None:
+        return
+    if isinstance(event, SourceRegistered):
+        text = event.text
+    else:
+        stream = ledger.stream(event.source)
+        registered = stream.knowledge.event_at(1) if stream.kind == "source" else None
+        text = registered.text if isinstance(registered, SourceRegistered) else None
+    if text is None:
+        return
+    if normalise_quote(event.quote) not in _normalised_text(text):
+        excerpt = " ".join(event.quote.split())
+        excerpt = excerpt if len(excerpt) <= 60 else excerpt[:57] + "..."
+        raise QuoteNotFound(f"the quote {excerpt!r} is not in the archived text of source {event.source!r}")
+
+
+#: Typographic quotes and apostrophes, read as their straight forms.
+QUOTE_MARKS = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+})  # fmt: skip
+
+
+def normalise_quote(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).translate(QUOTE_MARKS).split())
+
+
+@lru_cache(maxsize=8)
+def _normalised_text(text: str) -> str:
+    # An import may cite one archived source many times: normalise its text once.
+    return normalise_quote(text)
 
 
 def _require(ledger: Ledger, slug: str, kind: str):  # type: ignore[no-untyped-def]

@@ -1,0 +1,77 @@
+"""``ctrack matrix``: the compliance matrix, commitments x parties, rendered."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import click
+
+from commitment_tracker.cli.context import Context, pass_context
+from commitment_tracker.cli.options import query_options
+from commitment_tracker.cli.output import Column, choose_format, emit, status_style
+from commitment_tracker.cli.querying import clocks
+
+OVERDUE_MARK = "!"
+SUMMARY = "fulfilled / due"
+
+
+def cell_style(value: Any) -> str | None:
+    text = str(value or "")
+    if text.endswith(OVERDUE_MARK):
+        return "bold red"
+    return status_style(text)
+
+
+def cell_text(cell: dict[str, Any] | None) -> str:
+    if cell is None:
+        return ""  # not a party to it
+    return cell["status"] + (OVERDUE_MARK if cell["overdue"] else "")
+
+
+def score_text(score: dict[str, Any]) -> str:
+    share = "n/a" if score["share"] is None else f"{score['share']:.0%}"
+    return f"{score['fulfilled']}/{score['due']} ({share})"
+
+
+@click.command()
+@query_options
+@pass_context
+def matrix(app: Context, as_of: date | None, known_at: datetime | None, fmt: str | None,
+           as_json: bool) -> None:  # fmt: skip
+    """Compliance matrix: each party's status on every commitment, and its share of due ones fulfilled.
+
+    \b
+    A cell is fulfilled, pending or abandoned ('!' marks overdue); a party still
+    'pending' on a standing principle shows 'active', on a superseded one 'superseded'.
+    The summary row counts, per party, the commitments DUE as of the date -- a
+    once commitment whose deadline (due date, or the meeting its --due-next
+    resolved to) has passed or is today; a recurring one whose first period has
+    run out -- and how many of them the party fulfilled. Standing principles,
+    commitments without a deadline and superseded ones are never due.
+    """
+    from commitment_tracker.projections.compliance import matrix as build_matrix
+
+    fmt = choose_format(fmt, as_json)
+    day, moment = clocks(as_of, known_at)
+    built = build_matrix(app.knowledge(moment), day)
+    data = {"as_of": day.isoformat(), "known_at": moment.isoformat()} | built.to_data()
+    parties = data["parties"]
+    rows = [
+        {"id": row["id"], "title": row["title"], "status": row["status"], "due_on": row["due_on"],
+         "due": row["due"], **{party: cell_text(row["cells"].get(party)) for party in parties}}
+        for row in data["rows"]
+    ]  # fmt: skip
+    rows.append({"id": "", "title": SUMMARY, "status": "", "due_on": None, "due": None,
+                 **{party: score_text(data["summary"][party]) for party in parties}})  # fmt: skip
+    if fmt == "table":
+        columns = [Column("id", "id"), Column("status", "status", status_style), Column("due_on", "due"),
+                   *[Column(party, party, cell_style) for party in parties],
+                   Column("title", "title", width=50)]  # fmt: skip
+    else:
+        columns = [Column(key, key) for key in ("id", "title", "status", "due_on", "due", *parties)]
+    caption = f"'{OVERDUE_MARK}' overdue; last row: due commitments each party fulfilled (see ctrack matrix --help)"
+    emit(fmt, data, columns, rows, title=f"Compliance as of {day.isoformat()}", caption=caption)
+
+
+COMMANDS = [matrix]

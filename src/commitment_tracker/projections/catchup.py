@@ -1,0 +1,188 @@
+"""Keeping the status view up to date: catch up from the log, a page per transaction.
+
+Each page of the log becomes one view transaction with its tracking position: new facts, the
+recomputed intervals of every commitment the page touched (closed and opened bitemporally), and
+record-time gaps where a commitment changed several times within the page. A page only touches
+the commitments it names, plus -- when it records a meeting -- those due by the next meeting of
+that kind.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from eventsourcing.persistence import IntegrityError, Tracking
+
+from commitment_tracker.events import EVENT_TYPES, CommitmentMade, to_data
+from commitment_tracker.projections.intervals import intervals
+from commitment_tracker.projections.knowledge import Knowledge, Step
+from commitment_tracker.projections.meetings import MeetingIndex
+from commitment_tracker.projections.viewstore import FOREVER, VIEW_NAME, ViewSQL
+from commitment_tracker.tracker import Recorded, resolve, stream_id
+
+if TYPE_CHECKING:
+    from commitment_tracker.tracker import Tracker
+
+PAGE = 5000
+KINDS = {"commitment_made": "commitment", "meeting_held": "meeting", "meeting_scheduled": "meeting",
+         "statement_issued": "statement", "source_registered": "source"}  # fmt: skip
+
+
+def stamp(moment: datetime | None) -> str:
+    """Record times as fixed-width UTC text, so they order correctly as strings in SQL."""
+    if moment is None:
+        return "9999-12-30T00:00:00.000000Z"  # "now": after every record, before FOREVER
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def open_view(tracker: Tracker) -> ViewSQL:
+    from eventsourcing.persistence import InfrastructureFactory
+    from eventsourcing.utils import Environment
+
+    from commitment_tracker.projections.viewstore import SQLiteStatusView, postgres_view
+
+    settings = {k: v for k, v in tracker.store.settings().items() if not k.startswith(("CIPHER", "APPLICATION_"))}
+    factory = InfrastructureFactory.construct(Environment(VIEW_NAME, settings))
+    view_class = SQLiteStatusView if tracker.store.backend == "sqlite" else postgres_view()
+    return factory.tracking_recorder(view_class)  # type: ignore[arg-type, no-any-return]
+
+
+def record_from_fact(row: Sequence[Any]) -> Recorded:
+    entity, position, seq, _, kind, data = row[:6]
+    values = json.loads(data)
+    for name in ("parties", "about"):
+        if isinstance(values.get(name), list):
+            values[name] = tuple(values[name])
+    if "recorded_at" in values:
+        values["recorded_at"] = datetime.fromisoformat(values["recorded_at"])
+    # Validated when it was recorded; constructing without validation keeps catch-up fast.
+    event = EVENT_TYPES[kind].model_construct(**values)
+    return Recorded(stream_id(entity), position, event, seq=seq)
+
+
+class StatusProjection:
+    """Applies the log to the view, page by page, exactly once."""
+
+    def __init__(self, tracker: Tracker, view: ViewSQL) -> None:
+        self.tracker = tracker
+        self.view = view
+        self._meetings: dict[str, list[Recorded]] | None = None
+        self._index: MeetingIndex | None = None
+
+    def position(self) -> int:
+        return self.view.max_tracking_id(self.tracker.name) or 0  # type: ignore[attr-defined]
+
+    def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
+        """Apply every event not yet in the view; returns how many were applied."""
+        applied = 0
+        while True:
+            last = self.position()
+            page = self.tracker.recorder.select_notifications(start=last, limit=PAGE, inclusive_of_start=False)
+            if not page:
+                return applied
+            records: list[Recorded] = [self.tracker.mapper.to_domain_event(n) for n in page]  # type: ignore[misc]
+            rows = self._batch(records)
+            try:
+                self.view.apply(Tracking(self.tracker.name, page[-1].id), *rows)  # type: ignore[attr-defined]
+            except IntegrityError:
+                self._meetings = self._index = None  # another reader applied this page: resume after it
+                continue
+            applied += len(page)
+            if progress:
+                progress(len(page))
+
+    # --- one page ------------------------------------------------------------------------------
+
+    def _meeting_streams(self) -> dict[str, list[Recorded]]:
+        if self._meetings is None:
+            self._meetings = {}
+            for row in self.view.meeting_facts():
+                self._meetings.setdefault(row[0], []).append(record_from_fact(row))
+        return self._meetings
+
+    def _batch(self, records: list[Recorded]) -> tuple[list[Any], ...]:
+        facts = []
+        touched: dict[str, list[str]] = {}  # entity -> record times in this page
+        new: dict[str, list[Recorded]] = {}
+        meetings = self._meeting_streams()
+        meeting_kinds: dict[str, list[str]] = {}  # kind -> record times of its meetings in this page
+        for record in records:
+            event = record.event
+            when = stamp(event.recorded_at)
+            data = to_data(event)
+            facts.append((record.entity, record.position, record.seq, when, event.type, json.dumps(data)))
+            new.setdefault(record.entity, []).append(Recorded(record.originator_id, record.position, event, seq=record.seq))
+            first_type = event.type if record.position == 1 else None
+            if record.entity in meetings or first_type in ("meeting_held", "meeting_scheduled"):
+                meetings.setdefault(record.entity, []).append(new[record.entity][-1])
+                for kind in {getattr(r.event, "kind", None) for r in meetings[record.entity]} - {None}:
+                    meeting_kinds.setdefault(kind, []).append(when)  # type: ignore[arg-type]
+                self._index = None
+            else:
+                touched.setdefault(record.entity, []).append(when)
+        index = self._meeting_index()
+        for kind, times in meeting_kinds.items():
+            for entity in self.view.due_next_commitments(kind):
+                touched.setdefault(entity, []).extend((min(times), max(times)))
+        stored = self._stored_facts([e for e in touched if e not in meetings], new)
+        entities: list[Any] = [(m, "meeting", None, None) for m in new if m in meetings]
+        closed, opened, gaps = [], [], []
+        open_rows: dict[str, list[Any]] = {}
+        for row in self.view.open_intervals(list(stored)):
+            open_rows.setdefault(row[0], []).append(row)
+        for entity, records_of in stored.items():
+            resolved = resolve(records_of)
+            head = resolved[0].record.event
+            kind = KINDS.get(head.type, "other")
+            if kind != "commitment":
+                entities.append((entity, kind, None, None))
+                continue
+            made = resolved[0].event
+            assert isinstance(made, CommitmentMade)
+            steps = [Step(r.event, r) for r in resolved[1:] if not r.retracted and not r.is_meta]
+            steps.sort(key=lambda s: (s.day, s.resolved.record.position))
+            due_next = {made.due_next, *(getattr(s.event, "due_next", None) for s in steps)} - {None}
+            # Meetings of its deadline kinds recorded in this page change what it was due by.
+            times = sorted([*touched[entity], *(t for k in due_next for t in meeting_kinds.get(k, ()))])  # type: ignore[misc]
+            first, last = times[0], times[-1]
+            # Every kind it has ever been due by: a meeting of any of them may move its deadline.
+            entities.append((entity, kind, "".join(f",{k}," for k in sorted(due_next)) or None, made.on))
+            fresh = [] if resolved[0].retracted else intervals(made, resolved[0].record.ref, steps, index)
+            new_rows = {
+                (i.valid_from.isoformat(), i.valid_to.isoformat(), i.status, i.status_before, i.cause,
+                 i.cause_type, i.cause_on, json.dumps(i.data, sort_keys=True))
+                for i in fresh
+            }  # fmt: skip
+            old_rows = {tuple(row[1:]) for row in open_rows.get(entity, [])}
+            for row in old_rows - new_rows:
+                closed.append((first, entity, FOREVER, row[0]))
+            for row in sorted(new_rows - old_rows):
+                opened.append((entity, row[0], row[1], last, FOREVER, *row[2:]))
+            if first < last:
+                gaps.append((entity, first, last))
+        return facts, entities, closed, opened, gaps
+
+    def _meeting_index(self) -> MeetingIndex:
+        if self._index is None:
+            self._index = MeetingIndex({slug: resolve(records) for slug, records in self._meeting_streams().items()})
+        return self._index
+
+    def _stored_facts(self, entities: list[str], new: dict[str, list[Recorded]]) -> dict[str, list[Recorded]]:
+        """Each entity's whole stream: what the view holds already, then this page's records."""
+        streams: dict[str, list[Recorded]] = {e: [] for e in entities}
+        for row in self.view.facts(entities):
+            streams[row[0]].append(record_from_fact(row))
+        for entity in entities:
+            streams[entity].extend(new.get(entity, []))
+        return {e: r for e, r in streams.items() if r}
+
+
+def knowledge_of(streams: dict[str, list[Recorded]], known_at: datetime | None) -> Knowledge:
+    """Exact knowledge of a few streams at a record time (the view's fallback)."""
+    from commitment_tracker.projections.knowledge import Log
+
+    return Log(record for records in streams.values() for record in records).known_at(known_at)
+

@@ -1,0 +1,189 @@
+"""Timelines drawn as a Gantt-style chart (PNG or SVG) with matplotlib, the optional ``charts`` extra.
+
+One row per commitment: status intervals as coloured bars over valid time, a marker for each
+event, recurring instances as ticks, the deadline as a red line; on the right, where the row
+stands at the end of the window. matplotlib is imported only here, only when drawing, and drawn
+through its Agg canvas (no GUI backend, no pyplot state).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from commitment_tracker.projections.palette import (
+    DEADLINE_COLOUR,
+    EVENT_LABELS,
+    EVENT_MARKERS,
+    OVERDUE_COLOUR,
+    STATUS_COLOURS,
+    status_label,
+)
+from commitment_tracker.projections.timeline import Timeline, Timelines
+from commitment_tracker.tracker import TrackerError
+
+FORMATS = ("png", "svg")
+INSTALL_HINT = "pip install 'commitment-tracker[charts]'"
+
+ROW_INCHES = 0.42
+WIDTH_INCHES = 14.0
+INK = "#1b1b1b"
+MUTED = "#5f6368"
+
+
+class ChartsUnavailable(TrackerError):
+    """matplotlib (the ``charts`` extra) is not installed."""
+
+
+def require_matplotlib() -> None:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise ChartsUnavailable(f"charts need matplotlib, which is not installed: {INSTALL_HINT}") from None
+
+
+def render(timelines: Timelines, fmt: str, known_at: datetime | None = None) -> bytes:
+    """The chart as PNG or SVG bytes (reproducible: no creation date is embedded)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown chart format {fmt!r}")
+    require_matplotlib()
+    from matplotlib import rc_context
+
+    with rc_context(_STYLE):
+        figure = _figure(timelines, known_at)
+        buffer = io.BytesIO()
+        metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {"Software": None}
+        figure.savefig(buffer, format=fmt, dpi=110, metadata=metadata)
+    return buffer.getvalue()
+
+
+_STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "svg.fonttype": "none",  # text stays text: searchable, selectable, small
+    "svg.hashsalt": "commitment-tracker",  # stable element ids, so regenerated files do not churn
+    "axes.edgecolor": "#c9ccd1",
+    "xtick.color": MUTED,
+    "ytick.color": INK,
+}
+
+
+def _figure(timelines: Timelines, known_at: datetime | None) -> Any:
+    from matplotlib import dates as mdates
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    rows = timelines.rows
+    count = max(len(rows), 1)
+    height = 1.9 + ROW_INCHES * count
+    figure = Figure(figsize=(WIDTH_INCHES, height))
+    # A margin for viewers whose fonts run a little wider than matplotlib's (SVG text stays text).
+    figure.set_layout_engine("constrained", w_pad=0.15, h_pad=0.08)
+    FigureCanvasAgg(figure)
+    ax = figure.add_subplot()
+    start, end = timelines.start, timelines.end + timedelta(days=1)
+    span = max((end - start).days, 30)
+    pad = timedelta(days=max(span // 80, 3))
+    ax.set_xlim(mdates.date2num(start - pad), mdates.date2num(end + pad))
+    ax.set_ylim(count - 0.5, -0.5)
+
+    for y, row in enumerate(rows):
+        if y % 2 == 0:
+            ax.axhspan(y - 0.5, y + 0.5, color="#f3f4f6", zorder=0, lw=0)
+        _draw_row(ax, y, row, timelines)
+
+    # Ids on the left, where each row stands at the window's end on the right: tick labels, so the
+    # layout makes room for the longest of them.
+    notes = ax.twinx()
+    notes.set_ylim(ax.get_ylim())
+    ax.set_yticks(range(len(rows)), [row.id for row in rows])
+    notes.set_yticks(range(len(rows)), [row.summary for row in rows])
+    ax.tick_params(axis="y", length=0, labelsize=10)
+    notes.tick_params(axis="y", length=0, labelsize=9, labelcolor=MUTED)
+    for axis, weight in ((ax, "bold"), (notes, "normal")):
+        for label, row in zip(axis.get_yticklabels(), rows, strict=True):
+            if row.overdue:
+                label.set_color(OVERDUE_COLOUR)
+                label.set_fontweight(weight)
+    locator = mdates.AutoDateLocator(minticks=5, maxticks=12)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.tick_params(axis="x", labelsize=9.5, top=len(rows) > 12, labeltop=len(rows) > 12)
+    ax.grid(axis="x", color="#dfe1e5", lw=0.8, zorder=0.5)
+    ax.set_axisbelow(True)
+    for axis in (ax, notes):
+        for side in ("left", "right", "top"):
+            axis.spines[side].set_visible(False)
+    if not rows:
+        ax.text(0.5, 0.5, "no commitments in this window", transform=ax.transAxes, ha="center", va="center",
+                color=MUTED)  # fmt: skip
+        ax.set_yticks([])
+
+    known = f"known at {known_at.strftime('%Y-%m-%d %H:%M')} UTC" if known_at else "as known now"
+    figure.suptitle("Commitments over time", x=0.01, ha="left", fontsize=15, fontweight="bold", color=INK)
+    ax.set_title(
+        f"Status as of {timelines.as_of.isoformat()}, {known} \u00b7 valid time "
+        f"{timelines.start.isoformat()} to {timelines.end.isoformat()} \u00b7 "
+        f"{len(rows)} commitment{'s' if len(rows) != 1 else ''}",
+        loc="left", fontsize=10, color=MUTED, pad=24 if len(rows) > 12 else 8,
+    )  # fmt: skip
+    for (title, handles), where in zip(_legends(timelines), ("outside lower left", "outside lower right"), strict=True):
+        if handles:
+            figure.legend(handles=handles, title=title, loc=where, ncol=len(handles), frameon=False, fontsize=9.5,
+                          title_fontsize=9.5, handlelength=1.6, columnspacing=1.4, alignment="left")  # fmt: skip
+    return figure
+
+
+def _x(day: date) -> float:
+    from matplotlib import dates as mdates
+
+    return float(mdates.date2num(day))
+
+
+def _draw_row(ax: Any, y: int, row: Timeline, timelines: Timelines) -> None:
+    for interval in row.intervals:
+        left = _x(interval.valid_from)
+        width = _x(interval.valid_to + timedelta(days=1)) - left
+        ax.barh(y, width, left=left, height=0.58, color=STATUS_COLOURS.get(interval.status, "#999999"),
+                edgecolor="white", linewidth=0.8, zorder=2)  # fmt: skip
+    for mark in row.instances:
+        ax.vlines(_x(mark.day), y - 0.4, y + 0.4, colors=INK, lw=2.4, zorder=3)
+    by_type: dict[str, list[float]] = {}
+    for mark in row.events:
+        by_type.setdefault(mark.type, []).append(_x(mark.day))
+    for type_, xs in by_type.items():
+        ax.scatter(xs, [y] * len(xs), marker=EVENT_MARKERS.get(type_, "o"), s=_size(type_), c=INK,
+                   edgecolors="white", linewidths=0.9, zorder=4)  # fmt: skip
+    due = row.due_day
+    if due is not None and timelines.start <= due <= timelines.end:
+        ax.vlines(_x(due), y - 0.46, y + 0.46, colors=DEADLINE_COLOUR, lw=2.6, zorder=3.5)
+
+
+def _size(type_: str) -> float:
+    return {"commitment_fulfilled": 110.0, "progress_reported": 56.0, "commitment_stalled": 56.0}.get(type_, 44.0)
+
+
+def _legends(timelines: Timelines) -> list[tuple[str, list[Any]]]:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    present = set(timelines.statuses)
+    statuses: list[Any] = [
+        Patch(facecolor=colour, edgecolor="white", label=status_label(status))
+        for status, colour in STATUS_COLOURS.items()
+        if status in present
+    ]
+    handles: list[Any] = []
+    types = {mark.type for row in timelines.rows for mark in row.events}
+    for type_, label in EVENT_LABELS.items():
+        if type_ in types:
+            handles.append(Line2D([], [], ls="none", marker=EVENT_MARKERS[type_], color=INK, markeredgecolor="white",
+                                  markersize=12 if type_ == "commitment_fulfilled" else 7, label=label))  # fmt: skip
+    if any(row.instances for row in timelines.rows):
+        handles.append(Line2D([], [], ls="none", marker="|", markersize=12, markeredgewidth=2.4, color=INK,
+                              label="instance held"))  # fmt: skip
+    if any(row.due_day and timelines.start <= row.due_day <= timelines.end for row in timelines.rows):
+        handles.append(Line2D([], [], ls="none", marker="|", markersize=14, markeredgewidth=2.6,
+                              color=DEADLINE_COLOUR, label="deadline"))  # fmt: skip
+    return [("Status", statuses), ("Events", handles)]

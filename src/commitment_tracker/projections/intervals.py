@@ -1,0 +1,82 @@
+"""A commitment's board row over valid time, as intervals: what the materialised view stores.
+
+Between two change points nothing in the row changes, so the fold's answer for any date D is the
+row of the interval containing D. Change points are the commitment's event days, lapses of a
+recurring period, the day after a deadline (overdue), and the days meetings of its ``due_next``
+kind are held or announced (which move ``due_on``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from commitment_tracker.events import CommitmentMade, first_day, last_day
+from commitment_tracker.projections.fold import CLOSED, CommitmentFold
+from commitment_tracker.projections.knowledge import Step
+from commitment_tracker.projections.meetings import MeetingIndex
+
+END = date.max
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    valid_from: date
+    valid_to: date  # exclusive; date.max when open-ended
+    status: str
+    status_before: str | None
+    cause: str | None  # the event that started the interval (None when time alone did)
+    cause_type: str
+    cause_on: str  # the causing event's date with its precision, or the day time changed it
+    data: dict[str, Any]
+
+
+def intervals(made: CommitmentMade, made_ref: str, steps: list[Step], meetings: MeetingIndex) -> list[Interval]:
+    """Every interval of the commitment's row, from the day it was made onwards."""
+    made_day = first_day(made.on)
+    fold = CommitmentFold(made)
+    index = 0
+    while index < len(steps) and steps[index].day <= made_day:
+        fold.apply(steps[index].event)
+        index += 1
+    meeting_days: dict[str, list[date]] = {}
+    found: list[Interval] = []
+    day, cause, cause_type, before = made_day, made_ref, made.type, None
+    cause_on: str | None = made.on
+    while True:
+        view = fold.view(day, meetings)
+        data = view.to_data()
+        if found and found[-1].data == data:
+            pass  # nothing visible changed: the previous interval simply continues
+        else:
+            if found:
+                last = found[-1]
+                found[-1] = Interval(last.valid_from, day, last.status, last.status_before, last.cause,
+                                     last.cause_type, last.cause_on, last.data)  # fmt: skip
+            found.append(Interval(day, END, view.status, before, cause, cause_type, cause_on or day.isoformat(), data))
+            before = view.status
+        candidates = []
+        if index < len(steps):
+            candidates.append(steps[index].day)
+        lapse = fold.next_change(day)
+        if lapse is not None:
+            candidates.append(lapse)
+        if view.due_on is not None and view.status not in CLOSED and view.cadence == "once":
+            overdue_from = last_day(view.due_on) + timedelta(days=1)
+            if overdue_from > day:
+                candidates.append(overdue_from)
+        if fold.due_next is not None:
+            if fold.due_next not in meeting_days:
+                meeting_days[fold.due_next] = meetings.change_days(fold.due_next, made_day)
+            candidates.extend(d for d in meeting_days[fold.due_next] if d > day)
+        if not candidates:
+            return found
+        day = min(candidates)
+        cause, cause_type, cause_on = None, "period_elapsed", None
+        while index < len(steps) and steps[index].day == day:
+            fold.apply(steps[index].event)
+            cause, cause_type = steps[index].resolved.record.ref, steps[index].event.type
+            cause_on = steps[index].event.on  # type: ignore[attr-defined]
+            index += 1
+

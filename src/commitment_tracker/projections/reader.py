@@ -1,0 +1,120 @@
+"""Queries answered from the materialised view: indexed lookups for any as-of and known-at.
+
+The board, diff and replay read the view's intervals; a commitment that the view marks as
+changing at the requested record time (a gap) is folded exactly from its own stream instead.
+``show`` and ``history`` fold one commitment from its stream (plus meetings and statements),
+never the whole log.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from commitment_tracker.events import first_day
+from commitment_tracker.projections.catchup import StatusProjection, knowledge_of, open_view, record_from_fact, stamp
+from commitment_tracker.projections.knowledge import Knowledge, Log
+from commitment_tracker.projections.walk import Change, walk
+from commitment_tracker.tracker import NotFound, Recorded
+
+if TYPE_CHECKING:
+    from commitment_tracker.tracker import Tracker
+
+
+class ViewReader:
+    def __init__(self, tracker: Tracker) -> None:
+        self.tracker = tracker
+        self.view = open_view(tracker)
+        self.projection = StatusProjection(tracker, self.view)
+        self._supporting: dict[str, list[Recorded]] | None = None
+
+    def close(self) -> None:
+        self.view.datastore.close()  # type: ignore[attr-defined]
+
+    def catch_up(self, progress: Any = None) -> int:
+        self._supporting = None
+        return self.projection.catch_up(progress)
+
+    def rebuild(self, progress: Any = None) -> int:
+        self.view.reset(self.tracker.name)  # type: ignore[attr-defined]
+        self.projection = StatusProjection(self.tracker, self.view)
+        return self.catch_up(progress)
+
+    # --- exact folds of a few streams ----------------------------------------------------------
+
+    def _supporting_streams(self) -> dict[str, list[Recorded]]:
+        """Meetings (for deadlines), statements and sources (for evidence), from the view's facts."""
+        if self._supporting is not None:
+            return self._supporting
+        streams: dict[str, list[Recorded]] = {}
+        rows = self.view.read("SELECT f.entity, f.position, f.seq, f.recorded, f.kind, f.data FROM {view_facts} f "
+                              "JOIN {view_entities} e ON e.entity = f.entity WHERE e.kind IN ('meeting', 'statement', 'source') "
+                              "ORDER BY f.entity, f.position")  # fmt: skip
+        for row in rows:
+            streams.setdefault(row[0], []).append(record_from_fact(row))
+        self._supporting = streams
+        return streams
+
+    def log_for(self, slug: str) -> Log:
+        """A log of one entity's stream plus the meetings and statements that bear on it."""
+        own = self.tracker.stream(slug)
+        if not own:
+            raise NotFound(f"unknown id {slug!r}")
+        streams = self._supporting_streams()
+        streams[slug] = own
+        return Log(record for records in streams.values() for record in records)
+
+    def _exact(self, slugs: list[str], known_at: datetime | None) -> Knowledge:
+        """Exact knowledge at ``known_at`` of a few commitments, from the view's facts."""
+        streams: dict[str, list[Recorded]] = {}
+        for row in self.view.facts(slugs):
+            streams.setdefault(row[0], []).append(record_from_fact(row))
+        return knowledge_of(self._supporting_streams() | streams, known_at)
+
+    # --- the board and what changed ------------------------------------------------------------
+
+    def board(self, as_of: date, known_at: datetime | None) -> list[dict[str, Any]]:
+        known = stamp(known_at)
+        rows = {entity: json.loads(data) for entity, data in self.view.board(as_of.isoformat(), known)}
+        gaps = self.view.gaps(known)
+        if gaps:
+            exact = self._exact(gaps, known_at)
+            for slug in gaps:
+                status = exact.status(slug, as_of)
+                rows.pop(slug, None)
+                if status is not None:
+                    rows[slug] = status.to_data()
+        return sorted(rows.values(), key=lambda r: (first_day(r["made_on"]), r["id"]))
+
+    def diff(self, start: date, end: date, known_at: datetime | None) -> list[dict[str, Any]]:
+        before = {r["id"]: r for r in self.board(start, known_at)}
+        after = {r["id"]: r for r in self.board(end, known_at)}
+        rows = []
+        for slug in sorted(set(before) | set(after), key=lambda s: (first_day((after.get(s) or before[s])["made_on"]), s)):
+            old, new = before.get(slug), after.get(slug)
+            if (old or {}).get("status") != (new or {}).get("status"):
+                title = (new or old)["title"]  # type: ignore[index]
+                rows.append({"id": slug, "title": title, "status_from": old["status"] if old else None,
+                             "status_to": new["status"] if new else None,
+                             "overdue_from": old["overdue"] if old else None,
+                             "overdue_to": new["overdue"] if new else None})  # fmt: skip
+        return rows
+
+    def replay(self, start: date | None, end: date, known_at: datetime | None) -> list[Change]:
+        known = stamp(known_at)
+        gaps = set(self.view.gaps(known))
+        changes = []
+        for entity, valid_from, status, before, cause, cause_type, cause_on, data in self.view.changes(
+            (start or date.min).isoformat(), end.isoformat(), known
+        ):
+            if entity in gaps:
+                continue
+            day = date.fromisoformat(valid_from)
+            changes.append(Change(day, cause_on, entity, json.loads(data)["title"], before, status, cause, cause_type))
+        if gaps:
+            exact = self._exact(sorted(gaps), known_at)
+            for slug in exact.commitments:
+                changes += [c for c in walk(exact, slug, until=end) if start is None or c.day >= start]
+        changes.sort(key=lambda c: (c.day, c.commitment))
+        return changes

@@ -1,0 +1,195 @@
+"""The materialised status view: bitemporal intervals, maintained exactly once with tracking.
+
+Tables (beside the log, in the same database):
+- ``view_facts``: every event, as plain JSON with its positions and record time, so a commitment's
+  intervals can be recomputed without decoding the log again;
+- ``view_intervals``: each commitment's board row over valid time (valid_from/valid_to) as
+  believed over record time (known_from/known_to), like an SQL:2011 bitemporal table;
+- ``view_gaps``: record-time windows in which a commitment was being changed by several records of
+  one catch-up batch; a query known at such a moment folds that commitment exactly instead.
+Every batch's rows and its tracking position commit in one transaction (the library's tracking
+recorder), so each event is applied exactly once, whoever catches up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.sqlite import SQLiteTrackingRecorder
+
+FOREVER = "9999-12-31T23:59:59.999999Z"
+VIEW_NAME = "statusview"
+
+TABLES = {
+    "view_facts": "entity TEXT NOT NULL, position INTEGER NOT NULL, seq BIGINT NOT NULL, "
+    "recorded TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (entity, position)",
+    "view_entities": "entity TEXT PRIMARY KEY, kind TEXT NOT NULL, due_next TEXT, made_on TEXT",
+    "view_intervals": "entity TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT NOT NULL, "
+    "known_from TEXT NOT NULL, known_to TEXT NOT NULL, status TEXT NOT NULL, status_before TEXT, "
+    "cause TEXT, cause_type TEXT NOT NULL, cause_on TEXT NOT NULL, data TEXT NOT NULL",
+    "view_gaps": "entity TEXT NOT NULL, known_from TEXT NOT NULL, known_to TEXT NOT NULL",
+}
+INDEXES = [
+    ("view_intervals_open", "view_intervals", "known_to, entity"),
+    ("view_intervals_valid", "view_intervals", "valid_from, valid_to"),
+    ("view_gaps_known", "view_gaps", "known_from"),
+    ("view_entities_due_next", "view_entities", "due_next"),
+]
+
+Row = tuple[Any, ...]
+
+
+class ViewSQL:
+    """The view's statements, written once for both databases (placeholders and names differ)."""
+
+    placeholder = "?"
+
+    def table(self, name: str) -> str:
+        return name
+
+    def q(self, statement: str) -> str:
+        for name in TABLES:
+            statement = statement.replace("{" + name + "}", self.table(name))
+        return statement.replace("?", self.placeholder)
+
+    # --- writes (inside the batch transaction) -------------------------------------------------
+
+    def write_batch(self, cursor: Any, facts: Sequence[Row], entities: Sequence[Row],
+                    closed: Sequence[Row], opened: Sequence[Row], gaps: Sequence[Row]) -> None:  # fmt: skip
+        if facts:
+            cursor.executemany(self.q("INSERT INTO {view_facts} VALUES (?,?,?,?,?,?)"), facts)
+        if entities:
+            cursor.executemany(self.q(
+                "INSERT INTO {view_entities} VALUES (?,?,?,?) ON CONFLICT (entity) DO UPDATE SET "
+                "kind = excluded.kind, due_next = excluded.due_next, made_on = excluded.made_on"), entities)  # fmt: skip
+        if closed:
+            cursor.executemany(self.q(
+                "UPDATE {view_intervals} SET known_to = ? WHERE entity = ? AND known_to = ? AND valid_from = ?"),
+                closed)  # fmt: skip
+        if opened:
+            cursor.executemany(self.q("INSERT INTO {view_intervals} VALUES (?,?,?,?,?,?,?,?,?,?,?)"), opened)
+        if gaps:
+            cursor.executemany(self.q("INSERT INTO {view_gaps} VALUES (?,?,?)"), gaps)
+
+    # --- reads ---------------------------------------------------------------------------------
+
+    def read(self, statement: str, params: Iterable[Any] = ()) -> list[Any]:
+        raise NotImplementedError
+
+    def facts(self, entities: Sequence[str]) -> list[Any]:
+        rows: list[Any] = []
+        for start in range(0, len(entities), 500):
+            chunk = entities[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows += self.read(f"SELECT entity, position, seq, recorded, kind, data FROM {{view_facts}} "
+                              f"WHERE entity IN ({marks}) ORDER BY entity, position", chunk)  # fmt: skip
+        return rows
+
+    def meeting_facts(self) -> list[Any]:
+        return self.read("SELECT f.entity, f.position, f.seq, f.recorded, f.kind, f.data FROM {view_facts} f "
+                         "JOIN {view_entities} e ON e.entity = f.entity WHERE e.kind = 'meeting' "
+                         "ORDER BY f.entity, f.position")  # fmt: skip
+
+    def open_intervals(self, entities: Sequence[str]) -> list[Any]:
+        rows: list[Any] = []
+        for start in range(0, len(entities), 500):
+            chunk = entities[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows += self.read(f"SELECT entity, valid_from, valid_to, status, status_before, cause, cause_type, cause_on, data "
+                              f"FROM {{view_intervals}} WHERE known_to = ? AND entity IN ({marks})",
+                              [FOREVER, *chunk])  # fmt: skip
+        return rows
+
+    def due_next_commitments(self, kind: str) -> list[str]:
+        return [r[0] for r in self.read("SELECT entity FROM {view_entities} WHERE due_next LIKE ?", [f"%,{kind},%"])]
+
+    def board(self, day: str, known: str) -> list[Any]:
+        return self.read("SELECT entity, data FROM {view_intervals} WHERE known_to > ? AND known_from <= ? "
+                         "AND valid_from <= ? AND valid_to > ?", [known, known, day, day])  # fmt: skip
+
+    def changes(self, start: str, end: str, known: str) -> list[Any]:
+        return self.read("SELECT entity, valid_from, status, status_before, cause, cause_type, cause_on, data "
+                         "FROM {view_intervals} WHERE known_to > ? AND known_from <= ? AND valid_from >= ? "
+                         "AND valid_from <= ? AND (status_before IS NULL OR status <> status_before)",
+                         [known, known, start, end])  # fmt: skip
+
+    def gaps(self, known: str) -> list[str]:
+        return [r[0] for r in self.read("SELECT DISTINCT entity FROM {view_gaps} WHERE known_from <= ? "
+                                        "AND known_to > ?", [known, known])]  # fmt: skip
+
+    def commitment_ids(self) -> list[str]:
+        return [r[0] for r in self.read("SELECT entity FROM {view_entities} WHERE kind = 'commitment'")]
+
+
+class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
+    def construct_create_table_statements(self) -> list[str]:
+        return [
+            *super().construct_create_table_statements(),
+            *(f"CREATE TABLE IF NOT EXISTS {name} ({columns})" for name, columns in TABLES.items()),
+            *(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})" for name, table, columns in INDEXES),
+        ]
+
+    def read(self, statement: str, params: Iterable[Any] = ()) -> list[Any]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(self.q(statement), list(params))
+            return c.fetchall()
+
+    def apply(self, tracking: Tracking, *rows: Sequence[Row]) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            self.write_batch(c, *rows)
+            self._insert_tracking(c, tracking)
+
+    def reset(self, application_name: str) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            for name in TABLES:
+                c.execute(f"DELETE FROM {name}")
+            c.execute("DELETE FROM tracking WHERE application_name = ?", (application_name,))
+
+
+def postgres_view() -> type:
+    """Defined lazily: psycopg is only imported for PostgreSQL stores."""
+    from eventsourcing.postgres import PostgresTrackingRecorder
+    from psycopg.sql import SQL, Identifier
+
+    class PostgresStatusView(ViewSQL, PostgresTrackingRecorder):
+        placeholder = "%s"
+
+        def __init__(self, datastore: Any, **kwargs: Any) -> None:
+            super().__init__(datastore, **kwargs)
+            for name, columns in TABLES.items():
+                self.sql_create_statements.append(
+                    SQL("CREATE TABLE IF NOT EXISTS {0}.{1} (" + columns.replace("INTEGER", "BIGINT") + ")").format(
+                        Identifier(self.datastore.schema), Identifier(name))  # fmt: skip
+                )
+            for index, table, columns in INDEXES:
+                self.sql_create_statements.append(
+                    SQL("CREATE INDEX IF NOT EXISTS {0} ON {1}.{2} (" + columns + ")").format(
+                        Identifier(index), Identifier(self.datastore.schema), Identifier(table))  # fmt: skip
+                )
+
+        def table(self, name: str) -> str:
+            return f'"{self.datastore.schema}"."{name}"'
+
+        def read(self, statement: str, params: Iterable[Any] = ()) -> list[Any]:
+            with self.datastore.get_connection() as conn, conn.cursor() as curs:
+                curs.execute(self.q(statement), list(params))
+                return [tuple(row.values()) for row in curs.fetchall()]
+
+        def apply(self, tracking: Tracking, *rows: Sequence[Row]) -> None:
+            with self.datastore.transaction(commit=True) as curs:
+                self.write_batch(curs, *rows)
+                self._insert_tracking(curs, tracking)
+
+        def reset(self, application_name: str) -> None:
+            with self.datastore.transaction(commit=True) as curs:
+                for name in TABLES:
+                    curs.execute(f"DELETE FROM {self.table(name)}")
+                curs.execute(
+                    SQL("DELETE FROM {0}.{1} WHERE application_name = %s").format(
+                        Identifier(self.datastore.schema), Identifier(self.tracking_table_name)),
+                    (application_name,),
+                )  # fmt: skip
+
+    return PostgresStatusView
