@@ -41,7 +41,18 @@ from commitment_tracker.events.upcasting import upcast
 SCHEMA_VERSION = 1
 """Bumped whenever any model's ``class_version`` is; published in the JSON Schema."""
 
-EVENT_ADAPTER: TypeAdapter[Any] = TypeAdapter(AnyEvent)
+class _LazyAdapter:
+    """The union's TypeAdapter, built on first use (building it costs start-up time)."""
+
+    _adapter: TypeAdapter[Any] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if _LazyAdapter._adapter is None:
+            _LazyAdapter._adapter = TypeAdapter(AnyEvent)
+        return getattr(_LazyAdapter._adapter, name)
+
+
+EVENT_ADAPTER: Any = _LazyAdapter()
 
 
 class InvalidEvent(ValueError):

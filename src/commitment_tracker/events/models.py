@@ -30,19 +30,20 @@ from commitment_tracker.events.fields import (
 class Event(BaseModel):
     """Fields every event may carry: its evidence and who recorded it, when."""
 
-    model_config = ConfigDict(frozen=True, strict=True, extra="forbid", use_attribute_docstrings=True)
+    # defer_build: validators are built on first use, so a query that reads no events starts fast.
+    model_config = ConfigDict(
+        frozen=True, strict=True, extra="forbid", defer_build=True
+    )
     class_version: ClassVar[int] = 1
 
     type: str
-    source: Slug | None = None
-    """The registered source the evidence comes from."""
-    quote: Quote | None = None
-    """A short verbatim passage of the source."""
+    source: Slug | None = Field(None, description="The registered source the evidence comes from.")
+    quote: Quote | None = Field(None, description="A short verbatim passage of the source.")
     note: Note | None = None
-    recorded_by: Person | None = None
-    """Who recorded the event (set on save when absent)."""
-    recorded_at: AwareDatetime | None = None
-    """When the tracker learned it (set on save when absent; kept by export and import)."""
+    recorded_by: Person | None = Field(None, description="Who recorded the event (set on save when absent).")
+    recorded_at: AwareDatetime | None = Field(
+        None, description="When the tracker learned it (set on save when absent; kept by export and import)."
+    )
 
     @property
     def entity(self) -> str:
@@ -57,10 +58,10 @@ class SourceRegistered(Event):
     publisher: Title | None = None
     url: Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$")] | None = None
     published_on: PrecisionDate | None = None
-    sha256: Sha256 | None = None
-    """The sha256 of the source's archived text."""
-    text: Annotated[str, Field(min_length=1, max_length=2_000_000)] | None = None
-    """The source's archived text, when it was archived with ``source add --file``."""
+    sha256: Sha256 | None = Field(None, description="The sha256 of the source's archived text.")
+    text: Annotated[str, Field(min_length=1, max_length=2_000_000)] | None = Field(
+        None, description="The source's archived text, when it was archived with `source add --file`."
+    )
 
     @property
     def entity(self) -> str:
@@ -85,8 +86,7 @@ class MeetingHeld(Event):
 class MeetingScheduled(Event):
     type: Literal["meeting_scheduled"] = "meeting_scheduled"
     meeting: Slug
-    on: PrecisionDate
-    """The date the meeting was announced."""
+    on: PrecisionDate = Field(description="The date the meeting was announced.")
     scheduled_for: PrecisionDate
     kind: Kind
     title: Title
@@ -105,8 +105,7 @@ class StatementIssued(Event):
     parties: Parties
     text: Text
     meeting: Slug | None = None
-    about: Annotated[tuple[Slug, ...], Field(max_length=200)] = ()
-    """The commitments the statement speaks to."""
+    about: Annotated[tuple[Slug, ...], Field(max_length=200)] = Field((), description="The commitments the statement speaks to.")
 
     @property
     def entity(self) -> str:
@@ -128,8 +127,7 @@ class CommitmentMade(CommitmentEvent):
     parties: Parties
     cadence: Cadence = "once"
     due: PrecisionDate | None = None
-    due_next: Kind | None = None
-    """A meeting kind: due by the next meeting of this kind."""
+    due_next: Kind | None = Field(None, description="A meeting kind: due by the next meeting of this kind.")
     meeting: Slug | None = None
 
     @model_validator(mode="after")
@@ -153,8 +151,7 @@ class ProgressReported(CommitmentEvent):
 
 class CommitmentFulfilled(CommitmentEvent):
     type: Literal["commitment_fulfilled"] = "commitment_fulfilled"
-    parties: Parties | None = None
-    """The parties that fulfilled it (default: all)."""
+    parties: Parties | None = Field(None, description="The parties that fulfilled it (default: all).")
     meeting: Slug | None = None
 
 
@@ -165,8 +162,7 @@ class CommitmentStalled(CommitmentEvent):
 
 class CommitmentAbandoned(CommitmentEvent):
     type: Literal["commitment_abandoned"] = "commitment_abandoned"
-    parties: Parties | None = None
-    """The parties that abandoned it (default: all)."""
+    parties: Parties | None = Field(None, description="The parties that abandoned it (default: all).")
 
 
 class CommitmentSuperseded(CommitmentEvent):
