@@ -26,9 +26,9 @@ def _day(rng: random.Random, after: date, span: int = 3000) -> date:
     return after + timedelta(days=rng.randrange(1, span))
 
 
-def _commitment(rng: random.Random, index: int, size: int) -> list[dict[str, Any]]:
+def _commitment(rng: random.Random, index: int, size: int, prefix: str = "") -> list[dict[str, Any]]:
     """One commitment's stream in record order (made first, the rest shuffled), size events."""
-    slug = f"c{index:07d}"
+    slug = f"{prefix}c{index:07d}"
     cadence = rng.choice(CADENCES)
     made_on = _day(rng, START, 2500)
     parties = rng.sample(PARTIES, rng.randint(2, 3))
@@ -70,8 +70,8 @@ def _commitment(rng: random.Random, index: int, size: int) -> list[dict[str, Any
     return stream
 
 
-def _meeting(rng: random.Random, index: int) -> list[dict[str, Any]]:
-    slug = f"m{index:06d}"
+def _meeting(rng: random.Random, index: int, prefix: str = "") -> list[dict[str, Any]]:
+    slug = f"{prefix}m{index:06d}"
     kind = rng.choice(KINDS)
     held = _day(rng, START, 5000)
     events = []
@@ -84,7 +84,7 @@ def _meeting(rng: random.Random, index: int) -> list[dict[str, Any]]:
     return events
 
 
-def generate(total: int, seed: int = 2024, record_times: bool = True) -> Iterator[dict[str, Any]]:
+def generate(total: int, seed: int = 2024, record_times: bool = True, prefix: str = "") -> Iterator[dict[str, Any]]:
     """``total`` events (exactly) in record order, each with a record time unless not wanted
     (a store that already holds events only accepts record times later than its own)."""
     rng = random.Random(seed)
@@ -98,10 +98,10 @@ def generate(total: int, seed: int = 2024, record_times: bool = True) -> Iterato
             if remaining <= 0:
                 break
             if rng.random() < 0.2:
-                streams.append(_meeting(rng, meeting)[:remaining])
+                streams.append(_meeting(rng, meeting, prefix)[:remaining])
                 meeting += 1
                 continue
-            streams.append(_commitment(rng, commitment, min(100, remaining)))
+            streams.append(_commitment(rng, commitment, min(100, remaining), prefix))
             commitment += 1
         # Interleave the block's streams at random, keeping each stream's own order.
         cursors = [0] * len(streams)
@@ -118,8 +118,8 @@ def generate(total: int, seed: int = 2024, record_times: bool = True) -> Iterato
             produced += 1
 
 
-def write(path: Path, total: int, seed: int = 2024, record_times: bool = True) -> Path:
+def write(path: Path, total: int, seed: int = 2024, record_times: bool = True, prefix: str = "") -> Path:
     with path.open("w", encoding="utf-8") as handle:
-        for event in generate(total, seed, record_times):
+        for event in generate(total, seed, record_times, prefix):
             handle.write(json.dumps(event, separators=(",", ":")) + "\n")
     return path

@@ -20,15 +20,16 @@ ANSI = re.compile(r"\x1b\[")
 REF = re.compile(r"^[a-z0-9][a-z0-9._-]*#[1-9][0-9]*$")
 
 
-def error_line(result: Any, exit_code: int, *fragments: str) -> str:
+def error_line(result: Any, exit_code: int | tuple[int, ...], *fragments: str) -> str:
     """Assert a clean failure and return its one ``Error:`` line.
 
-    Exit ``exit_code``; nothing on stdout; no traceback anywhere; stderr is exactly one line and it
+    Exit ``exit_code`` (or one of them); nothing on stdout; no traceback anywhere; stderr is exactly one line and it
     starts with ``Error:`` (SPEC §6: "An error is one line"); each fragment (case-insensitive) in it.
     """
     where = f"stdout={result.stdout!r} stderr={result.stderr!r}"
     assert "Traceback" not in result.stderr + result.stdout, where
-    assert result.exit_code == exit_code, where
+    allowed = exit_code if isinstance(exit_code, tuple) else (exit_code,)
+    assert result.exit_code in allowed, where
     assert result.stdout == "", where
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: "), where

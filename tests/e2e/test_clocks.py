@@ -8,6 +8,13 @@ import pytest
 
 from tests.e2e.helpers import board, history, statuses
 
+
+@pytest.fixture
+def trilateral(trilateral_shared):
+    """Only reads: the dataset imported once for the whole module (checked unchanged at the end)."""
+    return trilateral_shared
+
+
 AS_OF_DAYS = ("2024-01-15", "2024-02-15", "2024-03-15", "2024-04-15", "2024-05-15", "2024-07-01", "2025-01-01")
 
 # The same story, told in the order things happened...
@@ -95,11 +102,14 @@ def test_known_at_shows_what_was_known_before_a_correction(seeded):
 
 
 def test_known_at_before_a_commitment_was_recorded(seeded):
-    first = _recorded_at(seeded, "tdi#1")
-    assert board(seeded, "--known-at", first) == {}
-    moment = datetime.fromisoformat(_recorded_at(seeded, "later#1")) - timedelta(microseconds=1)
-    assert "later" not in board(seeded, "--known-at", moment.isoformat())
+    seeded.ok("pledge", "fresh", "--on", "2023-01-01", "--title", "Learned last", "--party", "US")
+    seeded_at = datetime.fromisoformat(_recorded_at(seeded, "deliver#1"))
+    assert board(seeded, "--known-at", (seeded_at - timedelta(microseconds=1)).isoformat()) == {}
+    assert "deliver" in board(seeded, "--known-at", seeded_at.isoformat())
+    moment = datetime.fromisoformat(_recorded_at(seeded, "fresh#1")) - timedelta(microseconds=1)
+    assert "fresh" not in board(seeded, "--known-at", moment.isoformat(), "--as-of", "2024-01-01")
     assert "deliver" in board(seeded, "--known-at", moment.isoformat())
+    assert "fresh" in board(seeded, "--as-of", "2024-01-01")
 
 
 def test_known_at_in_the_trilateral_dataset(trilateral):
@@ -111,6 +121,7 @@ def test_known_at_in_the_trilateral_dataset(trilateral):
     assert statuses(trilateral, "--known-at", "2024-10-22T11:00:00Z")[tcm] == "pledged"  # at or before
     assert statuses(trilateral, "--known-at", "2024-10-22T19:59:59+09:00")[tcm] == "fulfilled"
     assert statuses(trilateral, "--known-at", "2024-10-22T20:00:00+09:00")[tcm] == "pledged"
+    assert statuses(trilateral, "--known-at", "2024-10-22T10:59:59")[tcm] == "fulfilled"  # UTC unless it says
     # Freedom Edge 2024 was held in June, but the tracker only learned it in late October
     fe = "freedom-edge-exercise"
     assert statuses(trilateral, "--as-of", "2024-07-01", "--known-at", "2024-10-20")[fe] == "pledged"

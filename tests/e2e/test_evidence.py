@@ -55,6 +55,7 @@ def test_every_recording_command_checks_its_quote(archived):
         ("meeting", "add", "m", "--on", "2024-10-16", "--kind", "k", "--title", "T", "--party", "US",
          "--fulfils", "c", *bad),
         ("statement", "add", "s", "--on", "2024-10-16", "--party", "US", "--text", "t", *bad),
+        ("retract", "c#1", "--reason", "r", *bad),
     ]  # fmt: skip
     with untouched(archived):
         for args in attempts:
@@ -103,13 +104,16 @@ def test_history_and_show_tables_print_the_evidence_under_each_event(archived):
     for command in ("history", "show"):
         lines = archived.ok(command, "c").stdout.splitlines()
         event = next(i for i, line in enumerate(lines) if "commitment_reaffirmed" in line)
-        assert "evidence" in lines[event + 1], command
+        # The event's row may wrap (who recorded it sits under when): the next row is its evidence.
+        below = next(i for i in range(event + 1, len(lines)) if "\u21b3" in lines[i] or lines[i].lstrip().startswith("#"))
+        assert "evidence" in lines[below], command
         # The evidence row wraps within its column: read it as words.
-        evidence = " ".join(" ".join(lines[event + 1:]).split())
+        evidence = " ".join(" ".join(lines[below:]).split())
         assert evidence.startswith("\u21b3 evidence vfm (Seoul vice-ministerial): \u201cThe Vice Foreign Ministers\u201d"), command
         # The pledge cites nothing: no evidence line under it.
         made_at = next(i for i, line in enumerate(lines) if "commitment_made" in line)
-        assert "evidence" not in lines[made_at + 1], command
+        below = next(i for i in range(made_at + 1, len(lines)) if "\u21b3" in lines[i] or lines[i].lstrip().startswith("#"))
+        assert "evidence" not in lines[below], command
 
 
 def test_history_and_show_json_keep_source_and_quote(archived):

@@ -19,6 +19,13 @@ from tests.e2e.helpers import (
     write_jsonl,
 )
 
+
+@pytest.fixture
+def trilateral(trilateral_shared):
+    """Only reads: the dataset imported once for the whole module (checked unchanged at the end)."""
+    return trilateral_shared
+
+
 YAML_EVENTS = """\
 # commitments from the Camp David summit
 - type: commitment_made
@@ -60,6 +67,14 @@ def test_import_yaml_list(ctrack, write):
     assert (item["status"], item["instances"], item["parties"]) == ("on_track", ["2024-08-01"], ["US", "JP", "KR"])
 
 
+def test_import_yaml_with_plain_keys(ctrack, write):
+    """``on:`` unquoted is the natural way to write it: a key, not the YAML 1.1 boolean true."""
+    path = write("events.yml", YAML_EVENTS.replace('"on"', "on"))
+    result = ctrack("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert board(ctrack, "--as-of", "2024-09-01")["meet-annually"]["status"] == "on_track"
+
+
 def test_import_yaml_party_no(ctrack, write):
     path = write("events.yaml", '- type: commitment_made\n  commitment: c\n  "on": "2024-01-01"\n'
                                 "  title: Nordic pledge\n  parties: [NO, US]\n")  # fmt: skip
@@ -82,14 +97,14 @@ def test_import_dry_run_writes_nothing(seeded, tmp_path, write):
 def test_import_dry_run_still_reports_errors(seeded, tmp_path):
     path = write_jsonl(tmp_path / "events.jsonl", made("a"), made("deliver"))
     with untouched(seeded):
-        error_line(seeded("import", "--dry-run", str(path)), 1, "line 2", "deliver")
+        error_line(seeded("import", "--dry-run", str(path)), (1, 2), "line 2", "deliver")
 
 
 def test_import_is_all_or_nothing(seeded, tmp_path):
     path = write_jsonl(tmp_path / "events.jsonl", made("a"), made("b"),
                        {"type": "commitment_fulfilled", "commitment": "nowhere", "on": "2024-03-01"})  # fmt: skip
     with untouched(seeded):
-        error_line(seeded("import", str(path)), 1, "line 3", "nowhere")
+        error_line(seeded("import", str(path)), (1, 2), "line 3", "nowhere")
     assert "a" not in board(seeded)
 
 
@@ -100,7 +115,7 @@ def test_import_skips_blank_lines_and_counts_them(ctrack, tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text("\n" + json.dumps(made("c")) + "\n\n{oops\n", encoding="utf-8")
     with untouched(ctrack):
-        error_line(ctrack("import", str(bad)), 1, "line 4")
+        error_line(ctrack("import", str(bad)), (1, 2), "line 4")
 
 
 def test_import_an_empty_file(ctrack, write):
@@ -153,7 +168,9 @@ def _without_known_at(data: dict) -> dict:
     return {k: v for k, v in data.items() if k != "known_at"}
 
 
-def test_round_trip_through_export_and_import(trilateral, other_store, tmp_path):
+def test_round_trip_through_export_and_import(ctrack, other_store, tmp_path):
+    trilateral = ctrack
+    trilateral.ok("import", str(DATASET))
     # a few more events recorded through the CLI on top of the dataset
     article = tmp_path / "article.txt"
     article.write_text("The leaders met in Washington.\n", encoding="utf-8")

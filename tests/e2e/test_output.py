@@ -12,6 +12,13 @@ import pytest
 
 from tests.e2e.helpers import ANSI, board, error_line, parse_csv, refs
 
+
+@pytest.fixture
+def trilateral(trilateral_shared):
+    """Only reads: the dataset imported once for the whole module (checked unchanged at the end)."""
+    return trilateral_shared
+
+
 QUERIES = [
     ("status", "--as-of", "2024-12-01"),
     ("status", "--party", "KR", "--overdue"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -15,6 +16,13 @@ from tests.e2e.helpers import (
     jsonl,
     parse_csv,
 )
+
+
+@pytest.fixture
+def trilateral(trilateral_shared):
+    """Only reads: the dataset imported once for the whole module (checked unchanged at the end)."""
+    return trilateral_shared
+
 
 STATUS_FIELDS = {"id", "title", "parties", "cadence", "status", "made_on", "due_on", "overdue", "late",
                  "last_event_on", "reaffirmations", "instances", "party_status"}  # fmt: skip
@@ -294,6 +302,11 @@ def test_schema_is_a_json_schema_of_every_event_type(ctrack):
         assert definition["additionalProperties"] is False
         for common in ("source", "quote", "note", "recorded_by"):
             assert common in definition["properties"], (event_type, common)
+    # every reference resolves inside the document
+    refs = re.findall(r'"\$ref": "([^"]+)"', result.stdout)
+    assert refs
+    for ref in refs:
+        assert ref.startswith("#/$defs/") and ref.removeprefix("#/$defs/") in schema["$defs"], ref
 
 
 def test_every_exported_event_fits_the_schema(trilateral):

@@ -279,6 +279,16 @@ def test_correct_changes_the_effective_event(seeded):
     assert original["corrected_by"] == ["deliver#3"]
 
 
+def test_retracting_a_correction_restores_the_original(seeded):
+    seeded.ok("fulfil", "deliver", "--on", "2024-02-01", "--party", "US")
+    seeded.ok("correct", "deliver#2", "--reason", "it was Japan", "--party", "JP")
+    assert board(seeded)["deliver"]["party_status"] == {"US": "pending", "JP": "fulfilled"}
+    seeded.ok("retract", "deliver#3", "--reason", "no, it was the US")
+    assert board(seeded)["deliver"]["party_status"]["US"] == "fulfilled"
+    assert board(seeded)["deliver"]["party_status"]["JP"] == "pending"
+    assert history(seeded, "deliver")[1]["corrected_by"] == []
+
+
 def test_correct_the_pledge_itself(seeded):
     seeded.ok("correct", "deliver#1", "--reason", "typo", "--title", "Deliver the right thing", "--due", "2024-09-30")
     item = board(seeded, "--as-of", "2024-07-15")["deliver"]

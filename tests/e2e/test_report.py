@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -207,3 +208,11 @@ def test_a_report_to_a_file_that_is_not_html_is_a_usage_error(demo, tmp_path, na
 
 def test_a_report_into_a_missing_directory_is_a_one_line_error(demo, tmp_path):
     error_line(demo("report", "--out", str(tmp_path / "nowhere" / "report.html")), 1, "cannot write")
+
+
+def test_the_example_report_in_docs_is_what_the_report_command_writes_now(demo, tmp_path):
+    # docs/report.html is `make docs-examples` output: the bundled dataset as of 2025-10-01.
+    example = Path(__file__).parents[2] / "docs" / "report.html"
+    out = tmp_path / "report.html"
+    demo.ok("report", "--as-of", "2025-10-01", "--out", str(out))
+    assert out.read_text(encoding="utf-8") == example.read_text(encoding="utf-8"), "run 'make docs-examples'"

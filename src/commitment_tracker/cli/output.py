@@ -73,7 +73,7 @@ def visible(value: Any) -> str:
     """Text safe for a terminal: control and bidirectional characters shown as escapes."""
     text = _csv_cell(value)
     return "".join(
-        ch if ch.isprintable() and not (0x202A <= ord(ch) <= 0x202E or 0x2066 <= ord(ch) <= 0x2069)
+        ch if ch == "\n" or (ch.isprintable() and not (0x202A <= ord(ch) <= 0x202E or 0x2066 <= ord(ch) <= 0x2069))
         else ch.encode("unicode_escape").decode()
         for ch in text
     )
@@ -110,9 +110,9 @@ def emit_table(columns: Sequence[Column], rows: Sequence[dict[str, Any]], title:
     table = Table(title=title, caption=caption, box=box.SIMPLE_HEAD, title_justify="left", caption_justify="left")
     for column in columns:
         if column.width:
-            table.add_column(column.header, min_width=min(column.width, 24), overflow="fold")
+            table.add_column(column.header, overflow="fold", ratio=1)
         else:
-            table.add_column(column.header, no_wrap=True)
+            table.add_column(column.header, no_wrap=True, overflow="ellipsis")
     for item in rows:
         cells = []
         for column in columns:

@@ -15,9 +15,8 @@ BOARD_COLUMNS = [
     Column("id", "id"),
     Column("status", "status", status_style),
     Column("flags", "", lambda v: "bold red" if v else None),
-    Column("cadence", "cadence"),
-    Column("made_on", "made"),
     Column("due_on", "due"),
+    Column("cadence", "cadence"),
     Column("parties", "parties"),
     Column("title", "title", width=60),
 ]
@@ -26,8 +25,7 @@ HISTORY_COLUMNS = [
     Column("on", "on"),
     Column("type", "event"),
     Column("change", "status"),
-    Column("recorded_at", "recorded"),
-    Column("recorded_by", "by"),
+    Column("recorded", "recorded (by)"),
     Column("detail", "detail", width=60),
 ]
 CHANGE_COLUMNS = [
@@ -82,6 +80,13 @@ def status(app: Context, party: str | None, status: str | None, overdue: bool, a
     emit(fmt, {"as_of": day.isoformat(), "known_at": moment.isoformat(), "commitments": items},
          BOARD_COLUMNS if fmt == "table" else _board_csv_columns(), rows,
          title=f"Commitments as of {day.isoformat()}", caption=_caption(known_at, len(items)))  # fmt: skip
+
+
+def _short_ref(ref: str | None, entity: str) -> str:
+    """``#3`` for an event of the row's own commitment; time alone changed it when there is none."""
+    if ref is None:
+        return "period elapsed"
+    return ref.removeprefix(entity) if ref.startswith(entity + "#") else ref
 
 
 def _board_csv_columns() -> list[Column]:
@@ -160,7 +165,8 @@ def _history_rows(events: list[dict[str, Any]], titles: dict[str, str]) -> list[
         before, after = event.get("status_before"), event.get("status_after")
         change = "" if after is None else (f"{before or NONE} {ARROW} {after}" if before != after else after)
         rows.append(event | {"change": change, "detail": "; ".join(marks), "n": "#" + event["ref"].split("#")[1],
-                             "recorded_at": (event["recorded_at"] or "")[:16].replace("T", " ")})  # fmt: skip
+                             "recorded": (event["recorded_at"] or "")[:16].replace("T", " ")
+                             + f"\n{event.get('recorded_by') or ''}"})  # fmt: skip
         if event.get("source") or event.get("quote"):
             rows.append({"type": EVIDENCE, "detail": _evidence(event, titles)})
     return rows
@@ -225,7 +231,7 @@ def replay(app: Context, start: date | None, end: date | None, as_of: date | Non
     changes = [c.to_data() for c in app.reader.replay(start, day, known_at)]
     span = f"{start.isoformat() if start else 'the beginning'} to {day.isoformat()}"
     emit(fmt, {"from": start.isoformat() if start else None, "to": day.isoformat(), "known_at": moment.isoformat(),
-               "changes": changes}, CHANGE_COLUMNS, [c | {"cause": c["cause"] or "period elapsed"} for c in changes],
+               "changes": changes}, CHANGE_COLUMNS, [c | {"cause": _short_ref(c["cause"], c["commitment"])} for c in changes],
          title=f"Status changes, {span}")  # fmt: skip
 
 

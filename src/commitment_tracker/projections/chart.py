@@ -128,10 +128,7 @@ def _figure(timelines: Timelines, known_at: datetime | None) -> Any:
         f"{len(rows)} commitment{'s' if len(rows) != 1 else ''}",
         loc="left", fontsize=10, color=MUTED, pad=24 if len(rows) > 12 else 8,
     )  # fmt: skip
-    for (title, handles), where in zip(_legends(timelines), ("outside lower left", "outside lower right"), strict=True):
-        if handles:
-            figure.legend(handles=handles, title=title, loc=where, ncol=len(handles), frameon=False, fontsize=9.5,
-                          title_fontsize=9.5, handlelength=1.6, columnspacing=1.4, alignment="left")  # fmt: skip
+    _legend(figure, timelines)
     return figure
 
 
@@ -164,26 +161,39 @@ def _size(type_: str) -> float:
     return {"commitment_fulfilled": 110.0, "progress_reported": 56.0, "commitment_stalled": 56.0}.get(type_, 44.0)
 
 
-def _legends(timelines: Timelines) -> list[tuple[str, list[Any]]]:
+def _legend(figure: Any, timelines: Timelines) -> None:
+    """One legend below the chart: a row of statuses, a row of event marks, each headed in bold."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
+    def blank(label: str = "") -> Any:
+        return Line2D([], [], ls="none", label=label)
+
     present = set(timelines.statuses)
-    statuses: list[Any] = [
+    statuses: list[Any] = [blank("Status")] + [
         Patch(facecolor=colour, edgecolor="white", label=status_label(status))
         for status, colour in STATUS_COLOURS.items()
         if status in present
     ]
-    handles: list[Any] = []
+    events: list[Any] = [blank("Events")]
     types = {mark.type for row in timelines.rows for mark in row.events}
     for type_, label in EVENT_LABELS.items():
-        if type_ in types:
-            handles.append(Line2D([], [], ls="none", marker=EVENT_MARKERS[type_], color=INK, markeredgecolor="white",
-                                  markersize=12 if type_ == "commitment_fulfilled" else 7, label=label))  # fmt: skip
+        if type_ in types and type_ in EVENT_MARKERS:
+            events.append(Line2D([], [], ls="none", marker=EVENT_MARKERS[type_], color=INK, markeredgecolor="white",
+                                 markersize=12 if type_ == "commitment_fulfilled" else 7, label=label))  # fmt: skip
     if any(row.instances for row in timelines.rows):
-        handles.append(Line2D([], [], ls="none", marker="|", markersize=12, markeredgewidth=2.4, color=INK,
-                              label="instance held"))  # fmt: skip
+        events.append(Line2D([], [], ls="none", marker="|", markersize=12, markeredgewidth=2.4, color=INK,
+                             label="instance held"))  # fmt: skip
     if any(row.due_day and timelines.start <= row.due_day <= timelines.end for row in timelines.rows):
-        handles.append(Line2D([], [], ls="none", marker="|", markersize=14, markeredgewidth=2.6,
-                              color=DEADLINE_COLOUR, label="deadline"))  # fmt: skip
-    return [("Status", statuses), ("Events", handles)]
+        events.append(Line2D([], [], ls="none", marker="|", markersize=14, markeredgewidth=2.6,
+                             color=DEADLINE_COLOUR, label="deadline"))  # fmt: skip
+    # A legend fills column by column: interleave the two rows so each reads left to right.
+    columns = max(len(statuses), len(events))
+    statuses += [blank() for _ in range(columns - len(statuses))]
+    events += [blank() for _ in range(columns - len(events))]
+    handles = [handle for pair in zip(statuses, events, strict=True) for handle in pair]
+    legend = figure.legend(handles=handles, loc="outside lower left", ncol=columns, frameon=False, fontsize=9.5,
+                           handlelength=1.6, columnspacing=1.2)  # fmt: skip
+    for text in legend.get_texts():
+        if text.get_text() in ("Status", "Events"):
+            text.set_fontweight("bold")

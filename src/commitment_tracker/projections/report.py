@@ -5,6 +5,8 @@ Everything the page shows comes from the same queries as the CLI (the fold, ``ma
 from the store (titles, notes, quotes, urls) is data, never markup or template code. It loads
 nothing and runs nothing: inline CSS, inline SVG, and a Content-Security-Policy that forbids
 scripts and every fetch, as a second line of defence.
+
+The compliance matrix is ``projections.compliance.matrix``, the same as ``ctrack matrix``.
 """
 
 from __future__ import annotations
@@ -38,13 +40,12 @@ def report_data(log: Log, knowledge: Knowledge, as_of: date, known_at: datetime 
     found = timelines(knowledge, as_of)
     compliance = matrix(knowledge, as_of)
     board = [row.commitment for row in compliance.rows]
-    cells = {row.commitment.id: row.cells for row in compliance.rows}
+    rows = {row.commitment.id: row for row in compliance.rows}
     counts = Counter(c.status for c in board)
     commitments = []
     for row in found.rows:
-        status = next(c for c in board if c.id == row.id)
         commitments.append({
-            "status": status, "timeline": row, "cells": cells[row.id],
+            "status": rows[row.id].commitment, "cells": rows[row.id].cells,
             "drawing": layout(found, [row], ids=False, notes=False),
             "events": [_audit(event) for event in history(log, knowledge, row.id, by_record=False, as_of=as_of)],
         })  # fmt: skip

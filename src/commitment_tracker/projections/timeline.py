@@ -138,18 +138,18 @@ def timeline(knowledge: Knowledge, slug: str, *, start: date, end: date) -> Time
         last = following - DAY if following is not None else end
         first, last = max(change.day, start), min(last, end)
         if first <= last:  # a status replaced on its first day never held
-            intervals.append(Interval(change.after, first, last, following is None or following > end))
+            intervals.append(Interval(change.after, first, last, continues=following is None))
     made_ref = knowledge.streams[slug][0].record.ref
     marks = [Mark(made_day, made.on, made.type, made_ref)]
     for step in steps:
         # An event dated before the making takes effect on the day it was made (as in ``walk``).
-        marks.append(Mark(max(step.day, made_day), step.event.on, step.event.type, step.resolved.record.ref))  # type: ignore[attr-defined]
+        on: str = step.event.on  # type: ignore[attr-defined]
+        marks.append(Mark(max(step.day, made_day), on, step.event.type, step.resolved.record.ref))
     marks = [m for m in marks if start <= m.day <= end]
     recurring = made.cadence in RECURRING
     return Timeline(
         id=slug, title=made.title, cadence=made.cadence, parties=tuple(made.parties),
         status=changes[-1].after, made_on=made.on, due_on=state.due_on, due_next=state.due_next,
-        overdue=state.overdue,
-        intervals=tuple(intervals), events=tuple(marks),
+        overdue=state.overdue, intervals=tuple(intervals), events=tuple(marks),
         instances=tuple(m for m in marks if recurring and m.type == "commitment_fulfilled"),
     )  # fmt: skip

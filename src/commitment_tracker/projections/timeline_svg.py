@@ -74,7 +74,7 @@ class Drawing:
 
 
 #: Rough widths of one character of the ids (12.5px) and of the notes (11.5px), in user units.
-ID_CHAR, NOTE_CHAR = 7.2, 6.4
+ID_CHAR, NOTE_CHAR = 6.8, 6.4
 
 
 def layout(timelines: Timelines, rows: list[Timeline] | None = None, *, width: float = 1160, ids: bool = True,

@@ -86,12 +86,14 @@ class Ledger:
         version = stream.version + 1
         prev = stream.last_hash
         ident = stream_id(event.entity)
+        plain = canonical(event, prev)
         record = Recorded(
             originator_id=ident,
             originator_version=version,
             event=event,
             prev=prev,
-            hash=chain_hash(ident, version, topic_of(event.type), canonical(event, prev)),
+            hash=chain_hash(ident, version, topic_of(event.type), plain),
+            plain=plain,
         )
         stream.knowledge.add(record)
         self.new.append(record)

@@ -54,7 +54,7 @@ def decode_event(state: dict[str, Any]) -> Event:
 class RecordMapper(Mapper[UUID]):
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         recorded = cast(Recorded, domain_event)
-        plain = canonical(recorded.event, recorded.prev)
+        plain = recorded.plain or canonical(recorded.event, recorded.prev)
         data = plain
         if self.compressor:
             data = self.compressor.compress(data)

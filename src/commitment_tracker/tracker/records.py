@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from uuid import UUID, uuid5
 
 from commitment_tracker.events import Event
@@ -11,6 +12,7 @@ from commitment_tracker.events import Event
 ID_NAMESPACE = UUID("6f1c2f4e-8d1a-5b57-9a0e-3c2d4b5a6e7f")
 
 
+@lru_cache(maxsize=65536)
 def stream_id(slug: str) -> UUID:
     return uuid5(ID_NAMESPACE, slug)
 
@@ -30,6 +32,7 @@ class Recorded:
     prev: str = ""
     hash: str = ""
     seq: int = 0
+    plain: bytes = field(default=b"", compare=False, repr=False)  # the stored JSON, once computed
 
     @property
     def entity(self) -> str:
