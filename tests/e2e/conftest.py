@@ -102,6 +102,18 @@ def shared(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
             yield from _unchanged(seed(Ctrack(url), directory, more=True))
 
 
+@pytest.fixture(scope="module")
+def shared_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """``shared`` on SQLite only: for usage errors, which are refused before any store is opened."""
+    from tests.conftest import Ctrack
+
+    with pytest.MonkeyPatch.context() as patch:
+        for variable in ("TRACKER_STORE", "TRACKER_CIPHER_KEY"):
+            patch.delenv(variable, raising=False)
+        directory = tmp_path_factory.mktemp("shared-sqlite")
+        yield from _unchanged(seed(Ctrack(str(directory / "tracker.db")), directory, more=True))
+
+
 def _with_baseline(ctrack: Any) -> Any:
     """Remember the store's export: ``ctrack.baseline``, what it must still hold after each test."""
     ctrack.baseline = ctrack.ok("export").stdout

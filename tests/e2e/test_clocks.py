@@ -36,7 +36,7 @@ def _comparable(item: dict) -> dict:
     return {k: v for k, v in item.items() if k != "id"}
 
 
-@pytest.mark.parametrize("order", [[4, 3, 2, 1, 0], [2, 0, 4, 1, 3], [3, 4, 0, 1, 2]], ids=["reversed", "shuffled", "late-first"])
+@pytest.mark.parametrize("order", [[4, 3, 2, 1, 0], [2, 0, 4, 1, 3]], ids=["reversed", "shuffled"])
 def test_recording_out_of_order_gives_the_same_answers(ctrack, order):
     _pledge(ctrack, "in-order")
     _pledge(ctrack, "shuffled")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 PRECISION_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 _PRECISION_DATE = re.compile(PRECISION_DATE_PATTERN)
@@ -30,11 +31,13 @@ def check_precision_date(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1 << 16)
 def first_day(text: str) -> date:
     parts = [int(p) for p in text.split("-")]
     return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
 
 
+@lru_cache(maxsize=1 << 16)
 def last_day(text: str) -> date:
     parts = [int(p) for p in text.split("-")]
     if len(parts) == 3:

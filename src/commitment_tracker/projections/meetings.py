@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -45,6 +46,13 @@ class MeetingIndex:
                     meeting.schedules.append(item.event)
             if meeting.latest is not None:
                 self.meetings[slug] = meeting
+        # Held meetings by kind, in date order: the lookups below run for every board row.
+        self._held: dict[str, list[tuple[date, str]]] = {}
+        for m in self.meetings.values():
+            if m.held is not None:
+                self._held.setdefault(m.held.kind, []).append((first_day(m.held.on), m.id))
+        for held in self._held.values():
+            held.sort()
 
     def change_days(self, kind: str | None, after: date) -> list[date]:
         """Days on which ``next_of_kind(kind, after, D)`` can change as D advances."""
@@ -62,13 +70,10 @@ class MeetingIndex:
     def next_of_kind(self, kind: str, after: str, as_of: date) -> Deadline | None:
         """The first meeting of ``kind`` after ``after``: held by ``as_of``, else announced by then."""
         start = first_day(after)
-        held = [
-            m for m in self.meetings.values()
-            if m.held is not None and m.held.kind == kind
-            and start < first_day(m.held.on) <= as_of
-        ]  # fmt: skip
-        if held:
-            first = min(held, key=lambda m: (first_day(m.held.on), m.id))  # type: ignore[union-attr]
+        held = self._held.get(kind, [])
+        index = bisect_right(held, (start, "\uffff"))
+        if index < len(held) and held[index][0] <= as_of:
+            first = self.meetings[held[index][1]]
             return Deadline(first.held.on, first.id, True)  # type: ignore[union-attr]
         announced: list[tuple[date, str, str]] = []
         for m in self.meetings.values():

@@ -22,7 +22,6 @@ from commitment_tracker.projections.history import history
 from commitment_tracker.projections.knowledge import Knowledge, Log
 from commitment_tracker.projections.palette import (
     DARK_FILLS,
-    DEADLINE_COLOUR,
     EVENT_LABELS,
     PARTY_COLOURS,
     STATUS_COLOURS,
@@ -84,7 +83,7 @@ def render_report(log: Log, knowledge: Knowledge, as_of: date, *, known_at: date
     env.filters["when"] = _when
     return env.get_template(TEMPLATE).render(
         **report_data(log, knowledge, as_of, known_at),
-        statuses=STATUS_COLOURS, dark=DARK_FILLS, parties_colours=PARTY_COLOURS, deadline=DEADLINE_COLOUR,
+        statuses=STATUS_COLOURS, dark=DARK_FILLS, parties_colours=PARTY_COLOURS,
         shapes=SHAPES, event_labels=EVENT_LABELS,
     )  # fmt: skip
 
