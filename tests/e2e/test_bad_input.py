@@ -355,16 +355,12 @@ def test_bad_store_locations(bare_cli, tmp_path):
 # --- refusals that need a store of their own (if wrongly accepted, they write) ----------------
 
 
-@pytest.mark.xfail(reason="BUG: correcting a pledge's date to after its own events is accepted, leaving those "
-                   "events dated before the commitment was made (SPEC §4 validation)", strict=True)  # fmt: skip
 def test_correcting_a_pledge_date_past_its_events_is_refused(seeded):
     seeded.ok("fulfil", "deliver", "--on", "2024-02-01")
     with untouched(seeded):
         error_line(seeded("correct", "deliver#1", "--reason", "wrong day", "--on", "2024-03-01"), 1, "before")
 
 
-@pytest.mark.xfail(reason="BUG: a recurring pledge in year 9999 is accepted, then status/show/replay of the "
-                   "whole store fail with 'unexpected ValueError: year 10000 is out of range'", strict=True)  # fmt: skip
 def test_a_far_future_recurring_pledge_does_not_break_the_board(ctrack_sqlite):
     result = ctrack_sqlite("pledge", "far", "--on", "9999-06-01", "--title", "T", "--party", "US",
                            "--cadence", "annual")  # fmt: skip

@@ -11,6 +11,14 @@ from commitment_tracker import __version__
 from commitment_tracker.cli.context import Context
 
 
+def _quiet_stdout() -> None:
+    """The reader went away (``ctrack export | head``): stop writing, without a second error."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 class TrackerGroup(click.Group):
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:  # fmt: skip
@@ -29,6 +37,7 @@ class TrackerGroup(click.Group):
             click.echo("Error: aborted", err=True)
             sys.exit(1)
         except BrokenPipeError:
+            _quiet_stdout()
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
 
@@ -37,7 +46,7 @@ class TrackerGroup(click.Group):
 
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, BrokenPipeError):
             raise
         except Exception as error:  # every other failure still ends in one line, not a traceback
             raise translate(error) from None

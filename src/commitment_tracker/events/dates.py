@@ -14,6 +14,9 @@ from functools import lru_cache
 PRECISION_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 _PRECISION_DATE = re.compile(PRECISION_DATE_PATTERN)
 
+#: Years a date may name: wide enough for any treaty, narrow enough that periods never overflow.
+MIN_YEAR, MAX_YEAR = 1000, 2999
+
 PERIOD_MONTHS = {"annual": 12, "semiannual": 6, "quarterly": 3, "monthly": 1}
 
 
@@ -26,8 +29,8 @@ def check_precision_date(text: str) -> str:
         date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
     except ValueError:
         raise ValueError(f"{text!r} is not a date on the calendar") from None
-    if parts[0] < 1000:
-        raise ValueError(f"{text!r} is not a plausible year")
+    if not MIN_YEAR <= parts[0] <= MAX_YEAR:
+        raise ValueError(f"{text!r} is outside the years {MIN_YEAR}-{MAX_YEAR}")
     return text
 
 

@@ -14,12 +14,29 @@ def describe(error: ValidationError) -> str:
         if location and location[0] in _TAGS:
             location = location[1:]
         message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "union_tag_invalid":
+        if item["type"] == "string_pattern_mismatch":
+            what = _PATTERN_NAMES.get(str(item.get("ctx", {}).get("pattern")), "value")
+            message = f"{item['input']!r} is not a valid {what}"
+        elif item["type"] == "union_tag_invalid":
             message = f"unknown event type {item['input'].get('type')!r}" if isinstance(item["input"], dict) else message
         elif item["type"] == "union_tag_not_found":
             message = "missing event type (the 'type' field)"
         parts.append(f"{'.'.join(location)}: {message}" if location else message)
     return "; ".join(parts)
+
+
+def _pattern_names() -> dict[str, str]:
+    from commitment_tracker.events.dates import PRECISION_DATE_PATTERN
+    from commitment_tracker.events.fields import PARTY_PATTERN, REF_PATTERN, SLUG_PATTERN
+
+    return {
+        PRECISION_DATE_PATTERN: "date (YYYY-MM-DD, YYYY-MM or YYYY)",
+        SLUG_PATTERN: "id (letters, digits, '-', '_', '.')",
+        REF_PATTERN: "event reference (ENTITY_ID#N)",
+        PARTY_PATTERN: "party code (e.g. US, JP, KR)",
+        r"^[0-9a-f]{64}$": "sha256 (64 hex digits)",
+        r"^https?://\S+$": "URL (http:// or https://)",
+    }
 
 
 def _tags() -> frozenset[str]:
@@ -29,3 +46,4 @@ def _tags() -> frozenset[str]:
 
 
 _TAGS = _tags()
+_PATTERN_NAMES = _pattern_names()

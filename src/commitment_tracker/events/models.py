@@ -11,6 +11,7 @@ from typing import Annotated, ClassVar, Literal, Union
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Discriminator, Field, model_validator
 
+from commitment_tracker.events.dates import first_day, last_day
 from commitment_tracker.events.fields import (
     Cadence,
     Kind,
@@ -82,6 +83,12 @@ class MeetingHeld(Event):
     def entity(self) -> str:
         return self.meeting
 
+    @model_validator(mode="after")
+    def _ends_after_it_starts(self) -> MeetingHeld:
+        if self.end_on is not None and last_day(self.end_on) < first_day(self.on):
+            raise ValueError(f"end_on {self.end_on} is before on {self.on}")
+        return self
+
 
 class MeetingScheduled(Event):
     type: Literal["meeting_scheduled"] = "meeting_scheduled"
@@ -96,6 +103,12 @@ class MeetingScheduled(Event):
     @property
     def entity(self) -> str:
         return self.meeting
+
+    @model_validator(mode="after")
+    def _announced_before_it_happens(self) -> MeetingScheduled:
+        if last_day(self.scheduled_for) < first_day(self.on):
+            raise ValueError(f"scheduled_for {self.scheduled_for} is before it was announced ({self.on})")
+        return self
 
 
 class StatementIssued(Event):

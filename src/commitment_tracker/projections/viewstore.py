@@ -169,6 +169,12 @@ def postgres_view() -> type:
                         Identifier(index), Identifier(self.datastore.schema), Identifier(table))  # fmt: skip
                 )
 
+        def _create_table(self, curs: Any) -> None:
+            from commitment_tracker.tracker.recorders import SCHEMA_LOCK
+
+            curs.execute(SCHEMA_LOCK)  # one process at a time creates the view's tables
+            super()._create_table(curs)
+
         def table(self, name: str) -> str:
             return f'"{self.datastore.schema}"."{name}"'
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from commitment_tracker.tracker.errors import (
     StoreError,
     TrackerError,
 )
+from commitment_tracker.tracker.bulk import bulk_transaction
 from commitment_tracker.tracker.importing import read_events
 from commitment_tracker.tracker.ledger import Ledger
 from commitment_tracker.tracker.mapper import RecordMapper
@@ -34,6 +36,7 @@ from commitment_tracker.tracker.records import Recorded, stream_id
 from commitment_tracker.tracker.store import Store
 
 MAX_ATTEMPTS = 8
+IMPORT_CHUNK = 1000
 PAGE = 1000
 
 
@@ -93,15 +96,55 @@ class Tracker(Application[UUID]):
             f"gave up after {MAX_ATTEMPTS} attempts: other writers kept changing the same entities"
         )
 
-    def import_file(self, path: Path, recorded_by: str, *, dry_run: bool = False) -> list[Recorded]:
-        """Validate a whole JSON Lines or YAML file, then save all of it in one transaction."""
-        numbered = list(read_events(path))
-        return self.record(
-            [event for _, event in numbered],
-            recorded_by,
-            lines=[line for line, _ in numbered],
-            dry_run=dry_run,
+    def import_file(self, path: Path, recorded_by: str, *, dry_run: bool = False,
+                    progress: Callable[[int], None] | None = None) -> int:  # fmt: skip
+        """Import a JSON Lines or YAML file: every line is validated against the store and the
+        lines before it, and the whole file is written in one transaction, or nothing is.
+
+        The file is streamed: written a chunk at a time inside that transaction, and events
+        already written are let go of, so memory stays bounded however long the file is.
+        Returns the number of events imported (or, for a dry run, checked).
+        """
+        for attempt in range(MAX_ATTEMPTS):
+            try:
+                return self._import(path, recorded_by, dry_run, progress)
+            except IntegrityError:
+                time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
+        raise ConcurrentWriteError(
+            f"gave up after {MAX_ATTEMPTS} attempts: other writers kept changing the same entities"
         )
+
+    def _import(self, path: Path, recorded_by: str, dry_run: bool,
+                progress: Callable[[int], None] | None) -> int:  # fmt: skip
+        now = utcnow()
+        latest = self.latest_recorded_at()
+        count = 0
+        with ExitStack() as stack:
+            writer = None if dry_run else stack.enter_context(bulk_transaction(self))
+            ledger = Ledger(self.stream, latest, fetch=writer.fetch if writer else None)
+            for line, event in read_events(path):
+                try:
+                    ledger.append(self._stamp(event, now, recorded_by), now)
+                except TrackerError as error:
+                    raise InputError(str(error), line) from None
+                count += 1
+                if len(ledger.new) >= IMPORT_CHUNK and writer is not None:
+                    writer.write(ledger.new)
+                    if progress:
+                        progress(len(ledger.new))
+                    ledger.release(ledger.new)
+            if writer is not None and ledger.new:
+                writer.write(ledger.new)
+                if progress:
+                    progress(len(ledger.new))
+        return count
+
+    @staticmethod
+    def _stamp(event: Event, now: datetime, recorded_by: str) -> Event:
+        if event.recorded_at is not None and event.recorded_by is not None:
+            return event
+        return event.model_copy(update={"recorded_at": event.recorded_at or now,
+                                        "recorded_by": event.recorded_by or recorded_by})  # fmt: skip
 
     def hold_meeting(self, held: MeetingHeld, fulfils: Sequence[str], recorded_by: str) -> list[Recorded]:
         """Record a meeting and the commitments it fulfilled, in one transaction.
@@ -129,12 +172,7 @@ class Tracker(Application[UUID]):
         now = utcnow()
         ledger = Ledger(self.stream, self.latest_recorded_at())
         for index, event in enumerate(events):
-            stamped = event.model_copy(
-                update={
-                    "recorded_at": event.recorded_at or now,
-                    "recorded_by": event.recorded_by or recorded_by,
-                }
-            )
+            stamped = self._stamp(event, now, recorded_by)
             try:
                 ledger.append(stamped, now)
             except TrackerError as error:

@@ -27,5 +27,5 @@ def load_demo(location: str | None) -> tuple[str, int]:
         if tracker.count():
             raise StoreError(f"the demo needs an empty store; {store.display} already holds events")
         with as_file(files("commitment_tracker.data") / DATASET) as path:
-            recorded = tracker.import_file(path, "demo")
-    return location, len(recorded)
+            count = tracker.import_file(path, "demo")
+    return location, count

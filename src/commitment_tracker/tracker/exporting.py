@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from commitment_tracker.events import EVENT_TYPES, to_data
+from commitment_tracker.tracker.errors import InputError
 from commitment_tracker.tracker.records import Recorded
 
 #: CSV columns: every field of every event type, in schema order.
@@ -23,6 +24,8 @@ def write_export(records: Iterable[Recorded], fmt: str, output: Path | None) -> 
     if output is None:
         return _write(records, fmt, sys.stdout)
     directory = output.resolve().parent
+    if not directory.is_dir():
+        raise InputError(f"cannot write {output}: no such directory {directory}")
     fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:

@@ -23,6 +23,8 @@ def read_events(path: Path) -> Iterator[tuple[int, Event]]:
     """Yield (line number, event) for every event in the file, validating each against the schema."""
     if path.suffix.lower() in YAML_SUFFIXES:
         yield from _read_yaml(path)
+    elif path.suffix.lower() == ".csv":
+        yield from _read_csv(path)
     else:
         yield from _read_jsonl(path)
 
@@ -102,3 +104,36 @@ def _read_yaml(path: Path) -> Iterator[tuple[int, Event]]:
 def _yaml_problem(error: Exception) -> str:
     problem = getattr(error, "problem", None) or str(error)
     return "invalid YAML: " + " ".join(str(problem).split())
+
+
+#: Fields that hold lists; ``export --format csv`` joins them with ";".
+LIST_FIELDS = ("parties", "about")
+
+
+def _read_csv(path: Path) -> Iterator[tuple[int, Event]]:
+    """Read back what ``export --format csv`` writes: one event per row, empty cells unset."""
+    import csv
+
+    with _open(path) as handle:
+        try:
+            text = handle.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise InputError(f"not UTF-8 text (byte {error.start})") from None
+    reader = csv.DictReader(text.splitlines(keepends=True))
+    if not reader.fieldnames or "type" not in reader.fieldnames:
+        raise InputError("a CSV import file needs a header row with a 'type' column", 1)
+    try:
+        for row in reader:
+            number = reader.line_num
+            if None in row:
+                raise InputError("more cells than header columns", number)
+            data = {k: v for k, v in row.items() if k != "ref" and v not in ("", None)}
+            for name in LIST_FIELDS:
+                if name in data:
+                    data[name] = data[name].split(";")
+            try:
+                yield number, parse_obj(data)
+            except InvalidEvent as error:
+                raise InputError(str(error), number) from None
+    except csv.Error as error:
+        raise InputError(f"invalid CSV: {error}", reader.line_num) from None

@@ -8,8 +8,9 @@ restores its target; a retracted correction no longer applies.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from uuid import UUID
 
 from commitment_tracker.events import META_TYPES, Event, EventCorrected, MetaEvent
 from commitment_tracker.tracker.records import Recorded
@@ -40,14 +41,49 @@ def apply_correction(event: Event, correction: EventCorrected) -> Event:
     return event.model_copy(update=update)
 
 
+class Released:
+    """Stands in for an event a bulk import let go of: its type is all the rules look at."""
+
+    __slots__ = ("type",)
+
+    def __init__(self, type_: str) -> None:
+        self.type = type_
+
+
+_RELEASED: dict[str, Recorded] = {}
+
+
+def released(type_: str) -> Recorded:
+    """One shared placeholder per event type, so a released event costs a list slot."""
+    if type_ not in _RELEASED:
+        _RELEASED[type_] = Recorded(UUID(int=0), 0, Released(type_))  # type: ignore[arg-type]
+    return _RELEASED[type_]
+
+
 @dataclass
 class StreamKnowledge:
-    """Incrementally maintained knowledge of one stream (records appended in position order)."""
+    """Incrementally maintained knowledge of one stream (records appended in position order).
+
+    A bulk import may ``release`` events it has written, keeping memory bounded; ``fetch``
+    reads a released event back (from the import's own transaction) when a correction needs it.
+    """
 
     records: list[Recorded] = field(default_factory=list)
+    fetch: Callable[[int], Event] | None = None
     _retractors: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     _correctors: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     _retracted: dict[int, bool] | None = None
+
+    def release(self, position: int) -> None:
+        record = self.records[position - 1]
+        self.records[position - 1] = released(record.event.type)
+
+    def _event(self, position: int) -> Event:
+        event = self.records[position - 1].event
+        if isinstance(event, Released):
+            assert self.fetch is not None, "a released event needs a way to be read back"
+            return self.fetch(position)
+        return event
 
     def add(self, record: Recorded) -> None:
         self.records.append(record)
@@ -75,10 +111,10 @@ class StreamKnowledge:
 
     def event_at(self, position: int) -> Event:
         """The event at ``position`` with its live corrections applied."""
-        event = self.records[position - 1].event
+        event = self._event(position)
         for pos in self._correctors.get(position, ()):
             if not self.is_retracted(pos):
-                event = apply_correction(event, self.records[pos - 1].event)  # type: ignore[arg-type]
+                event = apply_correction(event, self._event(pos))  # type: ignore[arg-type]
         return event
 
     def resolve(self) -> list[Resolved]:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from commitment_tracker.events import CommitmentMade, Event, MeetingHeld
+from commitment_tracker.events import CommitmentMade, Event
 from commitment_tracker.tracker import rules
 from commitment_tracker.tracker.knowledge import StreamKnowledge
 from commitment_tracker.tracker.mapper import canonical, chain_hash, topic_of
@@ -58,14 +58,20 @@ class Stream:
 
     def held(self) -> bool:
         return any(
-            isinstance(r.event, MeetingHeld) and not self.knowledge.is_retracted(r.position)
-            for r in self.knowledge.records
+            r.event.type == "meeting_held" and not self.knowledge.is_retracted(position)
+            for position, r in enumerate(self.knowledge.records, start=1)
         )
 
 
 class Ledger:
-    def __init__(self, load: Callable[[str], list[Recorded]], latest_recorded_at: datetime | None) -> None:
+    def __init__(
+        self,
+        load: Callable[[str], list[Recorded]],
+        latest_recorded_at: datetime | None,
+        fetch: Callable[[str, int], Event] | None = None,
+    ) -> None:
         self._load = load
+        self._fetch = fetch
         self._streams: dict[str, Stream] = {}
         self.new: list[Recorded] = []
         self.latest_recorded_at = latest_recorded_at
@@ -74,6 +80,9 @@ class Ledger:
         stream = self._streams.get(slug)
         if stream is None:
             stream = Stream(slug)
+            if self._fetch is not None:
+                fetch = self._fetch
+                stream.knowledge.fetch = lambda position: fetch(slug, position)
             for record in self._load(slug):
                 stream.knowledge.add(record)
             self._streams[slug] = stream
@@ -100,3 +109,15 @@ class Ledger:
         if event.recorded_at is not None:
             self.latest_recorded_at = max(self.latest_recorded_at or event.recorded_at, event.recorded_at)
         return record
+
+    def release(self, records: list[Recorded]) -> None:
+        """Let go of written events a bulk import no longer needs in memory.
+
+        Kept: each stream's first and last events (its kind and chain head) and meetings (whose
+        held state the rules check); everything else is read back by ``fetch`` if ever needed.
+        """
+        for record in records:
+            stream = self._streams[record.entity]
+            if 1 < record.position < stream.version and not record.event.type.startswith("meeting_"):
+                stream.knowledge.release(record.position)
+        self.new.clear()

@@ -17,6 +17,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from commitment_tracker.tracker.chain import GENESIS, link
 
 APPEND_ONLY = "the event log is append-only"
+SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(hashtext('commitment-tracker: create tables'))"
 
 
 def chain_rows(previous: str, ids: Sequence[int], stored: Sequence[StoredEvent]) -> list[tuple[int, str, int, str]]:
@@ -108,6 +109,11 @@ def _postgres_recorder() -> type:
                 "SELECT notification_id, originator_id, originator_version, digest FROM {0}.{1} "
                 "WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
             ).format(schema, chain)
+
+        def _create_table(self, curs: Any) -> None:
+            # Several processes may open a new store at once: create its tables one at a time.
+            curs.execute(SCHEMA_LOCK)
+            super()._create_table(curs)
 
         def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
             ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from commitment_tracker.events import (
+    EVENT_TYPES,
     META_TYPES,
     CommitmentEvent,
     CommitmentMade,
@@ -29,7 +30,7 @@ from commitment_tracker.tracker.errors import NotFound, QuoteNotFound, RuleViola
 from commitment_tracker.tracker.knowledge import apply_correction
 
 if TYPE_CHECKING:
-    from commitment_tracker.tracker.ledger import Ledger
+    from commitment_tracker.tracker.ledger import Ledger, Stream
 
 #: How far ahead of this machine's clock an imported record time may be.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -100,6 +101,20 @@ def _check_commitment_event(event: CommitmentEvent, ledger: Ledger, made: Commit
         _check_deadline(made.cadence, made.on, event.due, event.due_next)  # type: ignore[attr-defined]
 
 
+def _check_still_first(stream: Stream, made: CommitmentMade) -> None:
+    """A pledge's corrected date may not fall after any of its own (live) events."""
+    knowledge = stream.knowledge
+    for position in range(2, knowledge.version + 1):
+        if knowledge.records[position - 1].event.type in META_TYPES or knowledge.is_retracted(position):
+            continue
+        on = getattr(knowledge.event_at(position), "on", None)
+        if on is not None and last_day(on) < first_day(made.on):
+            raise RuleViolation(
+                f"{made.commitment}#{position} ({on}) would then be dated before the commitment was made "
+                f"({made.on}); correct or retract it first"
+            )
+
+
 def _check_deadline(cadence: str, on: str, due: str | None, due_next: str | None) -> None:
     if (due or due_next) and cadence != "once":
         raise RuleViolation(
@@ -122,7 +137,7 @@ def _check_meta(event: MetaEvent, ledger: Ledger) -> None:
     assert isinstance(event, EventCorrected)
     if target.type in META_TYPES:
         raise RuleViolation(f"{event.target} is a {target.type}; correct the original event instead")
-    fields = type(target).model_fields
+    fields = EVENT_TYPES[target.type].model_fields
     foreign = [name for name in event.corrections if name not in fields]
     if foreign:
         raise RuleViolation(f"a {target.type} has no field {', '.join(foreign)} to correct")
@@ -131,6 +146,8 @@ def _check_meta(event: MetaEvent, ledger: Ledger) -> None:
         _check_quote(corrected, ledger)
     if position == 1 and isinstance(corrected, CommitmentMade):
         _check_deadline(corrected.cadence, corrected.on, corrected.due, corrected.due_next)
+        if "on" in event.corrections:
+            _check_still_first(stream, corrected)
         return
     _check_fact(corrected, ledger, correcting=True)
 

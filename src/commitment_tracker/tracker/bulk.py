@@ -1,0 +1,66 @@
+"""One transaction for a whole import, written a chunk at a time.
+
+The library's ``save`` writes one batch per transaction; an import of a million events must be
+all-or-nothing without holding a million events in memory. So the import opens one transaction
+on the application's own recorder, inserts each chunk through the recorder's insert path (which
+also writes the chain rows), and commits only after the last line validated. Any error rolls the
+whole import back. Events already written can be read back inside the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from eventsourcing.persistence import StoredEvent
+
+from commitment_tracker.events import Event
+from commitment_tracker.tracker.records import Recorded, stream_id
+
+if TYPE_CHECKING:
+    from commitment_tracker.tracker.application import Tracker
+
+
+class BulkWriter:
+    def __init__(self, tracker: Tracker, cursor: Any) -> None:
+        self.tracker = tracker
+        self.cursor = cursor
+        self.recorder: Any = tracker.recorder
+        self.postgres = tracker.store.backend == "postgres"
+        if self.postgres:
+            schema = self.recorder.datastore.schema
+            self.select = (
+                f'SELECT topic, state FROM "{schema}"."{self.recorder.events_table_name}" '
+                "WHERE originator_id = %s AND originator_version = %s"
+            )
+        else:
+            self.select = (
+                f"SELECT topic, state FROM {self.recorder.events_table_name} "
+                "WHERE originator_id = ? AND originator_version = ?"
+            )
+
+    def write(self, records: Sequence[Recorded]) -> None:
+        stored = [self.tracker.mapper.to_stored_event(record) for record in records]
+        if self.postgres:
+            self.recorder._insert_stored_events(self.cursor, stored)
+            self.recorder._fetch_ids_after_insert_events(self.cursor, stored)
+        else:
+            self.recorder._insert_events(self.cursor, stored)
+
+    def fetch(self, slug: str, position: int) -> Event:
+        """An event of this import (or before it), read back within the import's transaction."""
+        ident = stream_id(slug)
+        self.cursor.execute(self.select, (ident if self.postgres else ident.hex, position))
+        row = self.cursor.fetchone()
+        stored = StoredEvent(ident, position, row["topic"], bytes(row["state"]))
+        record: Recorded = self.tracker.mapper.to_domain_event(stored)  # type: ignore[assignment]
+        return record.event
+
+
+@contextmanager
+def bulk_transaction(tracker: Tracker) -> Iterator[BulkWriter]:
+    """Commit on normal exit; roll everything back on any exception."""
+    datastore: Any = tracker.recorder.datastore  # type: ignore[attr-defined]
+    with datastore.transaction(commit=True) as cursor:
+        yield BulkWriter(tracker, cursor)
