@@ -57,11 +57,27 @@ class ViewReader:
         return streams
 
     def log_for(self, slug: str) -> Log:
-        """A log of one entity's stream plus the meetings and statements that bear on it."""
+        """A log of one entity's stream plus what bears on it: the meetings of the kinds it is due
+        by, the statements about it, and the sources (for evidence)."""
         own = self.tracker.stream(slug)
         if not own:
             raise NotFound(f"unknown id {slug!r}")
-        streams = self._supporting_streams()
+        rows = self.view.read("SELECT due_next FROM {view_entities} WHERE entity = ?", [slug])
+        kinds = [k for k in ((rows[0][0] if rows else None) or "").split(",") if k]
+        clauses, params = ["e.kind = 'source'", "(e.kind = 'statement' AND f.data LIKE ?)"], [f'%"{slug}"%']
+        for kind in kinds:
+            clauses.append("(e.kind = 'meeting' AND f.data LIKE ?)")
+            params.append(f'%"kind": "{kind}"%')
+        # Whole streams: a meeting's retraction, say, does not name its kind.
+        facts = self.view.read(
+            "SELECT entity, position, seq, recorded, kind, data FROM {view_facts} WHERE entity IN ("
+            "SELECT DISTINCT f.entity FROM {view_facts} f JOIN {view_entities} e ON e.entity = f.entity "
+            f"WHERE {' OR '.join(clauses)}) ORDER BY entity, position",
+            params,
+        )
+        streams: dict[str, list[Recorded]] = {}
+        for row in facts:
+            streams.setdefault(row[0], []).append(record_from_fact(row))
         streams[slug] = own
         return Log(record for records in streams.values() for record in records)
 
