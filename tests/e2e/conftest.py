@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from commitment_tracker.cli.main import cli
+from tests.conftest import Ctrack, fresh_pg_store
 from tests.e2e.helpers import DATASET, DATASET_EVENTS
 
 
@@ -62,34 +62,9 @@ def seeded(ctrack: Any, tmp_path: Path) -> Any:
     return seed(ctrack, tmp_path)
 
 
-@contextmanager
-def fresh_pg_store() -> Iterator[str]:
-    """A store URL on a new, empty PostgreSQL schema, dropped afterwards (skips without a server)."""
-    import uuid
-
-    from tests.conftest import IN_CI, PG_DSN, _libpq, postgres_problem
-
-    problem = postgres_problem()
-    if problem:
-        if IN_CI:
-            pytest.fail(f"PostgreSQL tests must run in CI: {problem}")
-        pytest.skip(problem)
-    import psycopg
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(_libpq(PG_DSN), autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield f"{PG_DSN}?schema={schema}"
-    finally:
-        with psycopg.connect(_libpq(PG_DSN), autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-
-
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def shared(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """One ``seed(more=True)`` store per module and backend, for tests that must leave it untouched."""
-    from tests.conftest import Ctrack
 
     with pytest.MonkeyPatch.context() as patch:
         for variable in ("TRACKER_STORE", "TRACKER_CIPHER_KEY"):
@@ -105,7 +80,6 @@ def shared(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 @pytest.fixture(scope="module")
 def shared_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """``shared`` on SQLite only: for usage errors, which are refused before any store is opened."""
-    from tests.conftest import Ctrack
 
     with pytest.MonkeyPatch.context() as patch:
         for variable in ("TRACKER_STORE", "TRACKER_CIPHER_KEY"):
@@ -123,7 +97,6 @@ def _with_baseline(ctrack: Any) -> Any:
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def trilateral_shared(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The bundled dataset, imported once per module and backend: for tests that only read."""
-    from tests.conftest import Ctrack
 
     with pytest.MonkeyPatch.context() as patch:
         for variable in ("TRACKER_STORE", "TRACKER_CIPHER_KEY"):
@@ -183,7 +156,6 @@ def write(tmp_path: Path) -> Any:
 @pytest.fixture
 def other_store(ctrack: Any, tmp_path: Path) -> Iterator[Any]:
     """A second, empty store on the same backend as ``ctrack`` (SQLite file or PostgreSQL schema)."""
-    from tests.conftest import Ctrack
 
     if not ctrack.store.startswith("postgres"):
         yield Ctrack(str(tmp_path / "other.db"))
