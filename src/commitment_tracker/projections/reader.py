@@ -43,18 +43,14 @@ class ViewReader:
 
     # --- exact folds of a few streams ----------------------------------------------------------
 
-    def _supporting_streams(self) -> dict[str, list[Recorded]]:
-        """Meetings (for deadlines), statements and sources (for evidence), from the view's facts."""
-        if self._supporting is not None:
-            return self._supporting
-        streams: dict[str, list[Recorded]] = {}
-        rows = self.view.read("SELECT f.entity, f.position, f.seq, f.recorded, f.kind, f.data FROM {view_facts} f "
-                              "JOIN {view_entities} e ON e.entity = f.entity WHERE e.kind IN ('meeting', 'statement', 'source') "
-                              "ORDER BY f.entity, f.position")  # fmt: skip
-        for row in rows:
-            streams.setdefault(row[0], []).append(record_from_fact(row))
-        self._supporting = streams
-        return streams
+    def _meetings(self) -> dict[str, list[Recorded]]:
+        """Every meeting's stream (deadlines by the next meeting of a kind depend on them)."""
+        if self._supporting is None:
+            streams: dict[str, list[Recorded]] = {}
+            for row in self.view.meeting_facts():
+                streams.setdefault(row[0], []).append(record_from_fact(row))
+            self._supporting = streams
+        return self._supporting
 
     def log_for(self, slug: str) -> Log:
         """A log of one entity's stream plus what bears on it: the meetings of the kinds it is due
@@ -86,7 +82,7 @@ class ViewReader:
         streams: dict[str, list[Recorded]] = {}
         for row in self.view.facts(slugs):
             streams.setdefault(row[0], []).append(record_from_fact(row))
-        return knowledge_of(self._supporting_streams() | streams, known_at)
+        return knowledge_of(self._meetings() | streams, known_at)
 
     # --- the board and what changed ------------------------------------------------------------
 
