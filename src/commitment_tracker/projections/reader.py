@@ -65,10 +65,12 @@ class ViewReader:
             clauses.append("(e.kind = 'meeting' AND f.data LIKE ?)")
             params.append(f'%"kind": "{kind}"%')
         # Whole streams: a meeting's retraction, say, does not name its kind.
+        # Start from the (few) entities of those kinds, then their facts by primary key.
         facts = self.view.read(
             "SELECT entity, position, seq, recorded, kind, data FROM {view_facts} WHERE entity IN ("
-            "SELECT DISTINCT f.entity FROM {view_facts} f JOIN {view_entities} e ON e.entity = f.entity "
-            f"WHERE {' OR '.join(clauses)}) ORDER BY entity, position",
+            "SELECT DISTINCT f.entity FROM {view_entities} e CROSS JOIN {view_facts} f ON f.entity = e.entity "
+            f"WHERE e.kind IN ('source', 'statement', 'meeting') AND ({' OR '.join(clauses)})) "
+            "ORDER BY entity, position",
             params,
         )
         streams: dict[str, list[Recorded]] = {}

@@ -36,6 +36,7 @@ INDEXES = [
     ("view_intervals_valid", "view_intervals", "valid_from, valid_to"),
     ("view_gaps_known", "view_gaps", "known_from"),
     ("view_entities_due_next", "view_entities", "due_next"),
+    ("view_entities_kind", "view_entities", "kind"),
 ]
 
 Row = tuple[Any, ...]
