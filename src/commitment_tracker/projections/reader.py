@@ -68,7 +68,7 @@ class ViewReader:
         # Start from the (few) entities of those kinds, then their facts by primary key.
         facts = self.view.read(
             "SELECT entity, position, seq, recorded, kind, data FROM {view_facts} WHERE entity IN ("
-            "SELECT DISTINCT f.entity FROM {view_entities} e CROSS JOIN {view_facts} f ON f.entity = e.entity "
+            "SELECT DISTINCT f.entity FROM {view_entities} e JOIN {view_facts} f ON f.entity = e.entity "
             f"WHERE e.kind IN ('source', 'statement', 'meeting') AND ({' OR '.join(clauses)})) "
             "ORDER BY entity, position",
             params,
