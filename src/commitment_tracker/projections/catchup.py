@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import IntegrityError, Tracking
 
-from commitment_tracker.events import EVENT_TYPES, CommitmentMade, to_data
+from commitment_tracker.events import EVENT_TYPES, CommitmentMade, first_day, to_data
 from commitment_tracker.projections.intervals import intervals
 from commitment_tracker.projections.knowledge import Knowledge, Step
 from commitment_tracker.projections.meetings import MeetingIndex
@@ -108,7 +108,9 @@ class StatusProjection:
         touched: dict[str, list[str]] = {}  # entity -> record times in this page
         new: dict[str, list[Recorded]] = {}
         meetings = self._meeting_streams()
+        before = self._meeting_index()  # the meetings as known before this page
         meeting_kinds: dict[str, list[str]] = {}  # kind -> record times of its meetings in this page
+        meeting_days: dict[str, list[date]] = {}  # kind -> days those meetings' events name
         for record in records:
             event = record.event
             when = stamp(event.recorded_at)
@@ -118,15 +120,20 @@ class StatusProjection:
             first_type = event.type if record.position == 1 else None
             if record.entity in meetings or first_type in ("meeting_held", "meeting_scheduled"):
                 meetings.setdefault(record.entity, []).append(new[record.entity][-1])
-                for kind in {getattr(r.event, "kind", None) for r in meetings[record.entity]} - {None}:
+                stream = meetings[record.entity]
+                days = [first_day(d) for r in stream for d in (getattr(r.event, "on", None),) if d]
+                for kind in {getattr(r.event, "kind", None) for r in stream} - {None}:
                     meeting_kinds.setdefault(kind, []).append(when)  # type: ignore[arg-type]
+                    meeting_days.setdefault(kind, []).extend(days)  # type: ignore[arg-type]
                 self._index = None
             else:
                 touched.setdefault(record.entity, []).append(when)
         index = self._meeting_index()
         for kind, times in meeting_kinds.items():
-            for entity in self.view.due_next_commitments(kind):
-                touched.setdefault(entity, []).extend((min(times), max(times)))
+            earliest, latest = min(meeting_days[kind]), max(meeting_days[kind])
+            for entity, made_on in self.view.due_next_commitments(kind):
+                if _may_move_deadline(before, kind, made_on, earliest, latest):
+                    touched.setdefault(entity, []).extend((min(times), max(times)))
         stored = self._stored_facts([e for e in touched if e not in meetings], new)
         entities: list[Any] = [(m, "meeting", None, None) for m in new if m in meetings]
         closed, opened, gaps = [], [], []
@@ -178,6 +185,19 @@ class StatusProjection:
         for entity in entities:
             streams[entity].extend(new.get(entity, []))
         return {e: r for e, r in streams.items() if r}
+
+
+def _may_move_deadline(before: MeetingIndex, kind: str, made_on: str | None, earliest: date, latest: date) -> bool:
+    """Whether meeting events dated ``earliest``..``latest`` can change when a commitment made on
+    ``made_on`` is due by the next meeting of ``kind``: only meetings after the pledge count, and
+    once a meeting of that kind has been held after it, later ones never matter."""
+    if made_on is None:
+        return True
+    made = first_day(made_on)
+    if latest <= made:
+        return False
+    held = before.first_held(kind, made)
+    return held is None or earliest <= held
 
 
 def knowledge_of(streams: dict[str, list[Recorded]], known_at: datetime | None) -> Knowledge:

@@ -54,6 +54,12 @@ class MeetingIndex:
         for held in self._held.values():
             held.sort()
 
+    def first_held(self, kind: str, after: date) -> date | None:
+        """The day of the first meeting of ``kind`` held after ``after`` (on any as-of date)."""
+        held = self._held.get(kind, [])
+        index = bisect_right(held, (after, "\uffff"))
+        return held[index][0] if index < len(held) else None
+
     def change_days(self, kind: str | None, after: date) -> list[date]:
         """Days on which ``next_of_kind(kind, after, D)`` can change as D advances."""
         if kind is None:
