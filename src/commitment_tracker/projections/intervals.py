@@ -8,6 +8,7 @@ kind are held or announced (which move ``due_on``).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -69,7 +70,10 @@ def intervals(made: CommitmentMade, made_ref: str, steps: list[Step], meetings: 
         if fold.due_next is not None:
             if fold.due_next not in meeting_days:
                 meeting_days[fold.due_next] = meetings.change_days(fold.due_next, made_day)
-            candidates.extend(d for d in meeting_days[fold.due_next] if d > day)
+            days = meeting_days[fold.due_next]
+            following = bisect_right(days, day)
+            if following < len(days):
+                candidates.append(days[following])
         if not candidates:
             return found
         day = min(candidates)

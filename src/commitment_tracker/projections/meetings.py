@@ -53,6 +53,10 @@ class MeetingIndex:
                 self._held.setdefault(m.held.kind, []).append((first_day(m.held.on), m.id))
         for held in self._held.values():
             held.sort()
+        self._announcing: dict[str, list[Meeting]] = {}  # kind -> meetings announced as that kind
+        for m in self.meetings.values():
+            for kind in {s.kind for s in m.schedules}:
+                self._announcing.setdefault(kind, []).append(m)
 
     def first_held(self, kind: str, after: date) -> date | None:
         """The day of the first meeting of ``kind`` held after ``after`` (on any as-of date)."""
@@ -82,7 +86,7 @@ class MeetingIndex:
             first = self.meetings[held[index][1]]
             return Deadline(first.held.on, first.id, True)  # type: ignore[union-attr]
         announced: list[tuple[date, str, str]] = []
-        for m in self.meetings.values():
+        for m in self._announcing.get(kind, ()):
             if m.held is not None and first_day(m.held.on) <= as_of:
                 continue  # held already, but not after the commitment: it cannot be "the next"
             known = [s for s in m.schedules if s.kind == kind and first_day(s.on) <= as_of]
