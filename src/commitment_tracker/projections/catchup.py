@@ -26,7 +26,7 @@ from commitment_tracker.tracker import Recorded, resolve, stream_id
 if TYPE_CHECKING:
     from commitment_tracker.tracker import Tracker
 
-PAGE = 5000
+PAGE = 20000
 KINDS = {"commitment_made": "commitment", "meeting_held": "meeting", "meeting_scheduled": "meeting",
          "statement_issued": "statement", "source_registered": "source"}  # fmt: skip
 
