@@ -3,20 +3,20 @@
 Each page of the log becomes one view transaction with its tracking position: new facts, the
 recomputed intervals of every commitment the page touched (closed and opened bitemporally), and
 record-time gaps where a commitment changed several times within the page. A page only touches
-the commitments it names, plus -- when it records a meeting -- those due by the next meeting of
-that kind.
+the commitments it names: rows are stored without meetings (a next-meeting deadline is resolved
+when a row is read), so a meeting recorded late never recomputes anything.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import IntegrityError, Tracking
 
-from commitment_tracker.events import EVENT_TYPES, CommitmentMade, first_day, to_data
+from commitment_tracker.events import EVENT_TYPES, CommitmentMade, to_data
 from commitment_tracker.projections.intervals import intervals
 from commitment_tracker.projections.knowledge import Knowledge, Step
 from commitment_tracker.projections.meetings import MeetingIndex
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from commitment_tracker.tracker import Tracker
 
 PAGE = 20000
+NO_MEETINGS = MeetingIndex({})
 KINDS = {"commitment_made": "commitment", "meeting_held": "meeting", "meeting_scheduled": "meeting",
          "statement_issued": "statement", "source_registered": "source"}  # fmt: skip
 
@@ -69,8 +70,6 @@ class StatusProjection:
     def __init__(self, tracker: Tracker, view: ViewSQL) -> None:
         self.tracker = tracker
         self.view = view
-        self._meetings: dict[str, list[Recorded]] | None = None
-        self._index: MeetingIndex | None = None
 
     def position(self) -> int:
         return self.view.max_tracking_id(self.tracker.name) or 0  # type: ignore[attr-defined]
@@ -88,82 +87,53 @@ class StatusProjection:
             try:
                 self.view.apply(Tracking(self.tracker.name, page[-1].id), *rows)  # type: ignore[attr-defined]
             except IntegrityError:
-                self._meetings = self._index = None  # another reader applied this page: resume after it
-                continue
+                continue  # another reader applied this page: resume after it
             applied += len(page)
             if progress:
                 progress(len(page))
 
     # --- one page ------------------------------------------------------------------------------
 
-    def _meeting_streams(self) -> dict[str, list[Recorded]]:
-        if self._meetings is None:
-            self._meetings = {}
-            for row in self.view.meeting_facts():
-                self._meetings.setdefault(row[0], []).append(record_from_fact(row))
-        return self._meetings
-
     def _batch(self, records: list[Recorded]) -> tuple[list[Any], ...]:
-        facts = []
-        touched: dict[str, list[str]] = {}  # entity -> record times in this page
+        facts, entities = [], []
+        touched: dict[str, list[str]] = {}  # commitment -> record times in this page
         new: dict[str, list[Recorded]] = {}
-        meetings = self._meeting_streams()
-        before = self._meeting_index()  # the meetings as known before this page
-        meeting_kinds: dict[str, list[str]] = {}  # kind -> record times of its meetings in this page
-        meeting_days: dict[str, list[date]] = {}  # kind -> days those meetings' events name
+        kinds = self._kinds({r.entity for r in records if r.position > 1})
         for record in records:
             event = record.event
             when = stamp(event.recorded_at)
-            data = to_data(event)
-            facts.append((record.entity, record.position, record.seq, when, event.type, json.dumps(data)))
+            facts.append((record.entity, record.position, record.seq, when, event.type, json.dumps(to_data(event))))
             new.setdefault(record.entity, []).append(Recorded(record.originator_id, record.position, event, seq=record.seq))
-            first_type = event.type if record.position == 1 else None
-            if record.entity in meetings or first_type in ("meeting_held", "meeting_scheduled"):
-                meetings.setdefault(record.entity, []).append(new[record.entity][-1])
-                stream = meetings[record.entity]
-                days = [first_day(d) for r in stream for d in (getattr(r.event, "on", None),) if d]
-                for kind in {getattr(r.event, "kind", None) for r in stream} - {None}:
-                    meeting_kinds.setdefault(kind, []).append(when)  # type: ignore[arg-type]
-                    meeting_days.setdefault(kind, []).extend(days)  # type: ignore[arg-type]
-                self._index = None
-            else:
+            if record.position == 1:
+                kinds[record.entity] = KINDS.get(event.type, "other")
+                if kinds[record.entity] != "commitment":
+                    entities.append((record.entity, kinds[record.entity], None, None))
+            if kinds.get(record.entity) == "commitment":
                 touched.setdefault(record.entity, []).append(when)
-        index = self._meeting_index()
-        for kind, times in meeting_kinds.items():
-            earliest, latest = min(meeting_days[kind]), max(meeting_days[kind])
-            for entity, made_on in self.view.due_next_commitments(kind):
-                if _may_move_deadline(before, kind, made_on, earliest, latest):
-                    touched.setdefault(entity, []).extend((min(times), max(times)))
-        stored = self._stored_facts([e for e in touched if e not in meetings], new)
-        entities: list[Any] = [(m, "meeting", None, None) for m in new if m in meetings]
+        stored = self._stored_facts(list(touched), new)
         closed, opened, gaps = [], [], []
         open_rows: dict[str, list[Any]] = {}
         for row in self.view.open_intervals(list(stored)):
             open_rows.setdefault(row[0], []).append(row)
         for entity, records_of in stored.items():
             resolved = resolve(records_of)
-            head = resolved[0].record.event
-            kind = KINDS.get(head.type, "other")
-            if kind != "commitment":
-                entities.append((entity, kind, None, None))
-                continue
             made = resolved[0].event
             assert isinstance(made, CommitmentMade)
             steps = [Step(r.event, r) for r in resolved[1:] if not r.retracted and not r.is_meta]
             steps.sort(key=lambda s: (s.day, s.resolved.record.position))
+            # Every meeting kind it has been due by, so show/history read only those meetings.
             due_next = {made.due_next, *(getattr(s.event, "due_next", None) for s in steps)} - {None}
-            # Meetings of its deadline kinds recorded in this page change what it was due by.
-            times = sorted([*touched[entity], *(t for k in due_next for t in meeting_kinds.get(k, ()))])  # type: ignore[misc]
-            first, last = times[0], times[-1]
-            # Every kind it has ever been due by: a meeting of any of them may move its deadline.
-            entities.append((entity, kind, "".join(f",{k}," for k in sorted(due_next)) or None, made.on))
-            fresh = [] if resolved[0].retracted else intervals(made, resolved[0].record.ref, steps, index)
+            entities.append((entity, "commitment", "".join(f",{k}," for k in sorted(due_next)) or None, made.on))
+            # Rows are stored without meetings: a next-meeting deadline is resolved when read, so
+            # recording a meeting never recomputes the commitments due by one.
+            fresh = [] if resolved[0].retracted else intervals(made, resolved[0].record.ref, steps, NO_MEETINGS)
             new_rows = {
                 (i.valid_from.isoformat(), i.valid_to.isoformat(), i.status, i.status_before, i.cause,
                  i.cause_type, i.cause_on, json.dumps(i.data, sort_keys=True))
                 for i in fresh
             }  # fmt: skip
             old_rows = {tuple(row[1:]) for row in open_rows.get(entity, [])}
+            first, last = min(touched[entity]), max(touched[entity])
             for row in old_rows - new_rows:
                 closed.append((first, entity, FOREVER, row[0]))
             for row in sorted(new_rows - old_rows):
@@ -172,10 +142,16 @@ class StatusProjection:
                 gaps.append((entity, first, last))
         return facts, entities, closed, opened, gaps
 
-    def _meeting_index(self) -> MeetingIndex:
-        if self._index is None:
-            self._index = MeetingIndex({slug: resolve(records) for slug, records in self._meeting_streams().items()})
-        return self._index
+    def _kinds(self, entities: set[str]) -> dict[str, str]:
+        """What each already-known entity is (commitment, meeting, statement, source)."""
+        ordered = sorted(entities)
+        found: dict[str, str] = {}
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for entity, kind in self.view.read(f"SELECT entity, kind FROM {{view_entities}} WHERE entity IN ({marks})", chunk):
+                found[entity] = kind
+        return found
 
     def _stored_facts(self, entities: list[str], new: dict[str, list[Recorded]]) -> dict[str, list[Recorded]]:
         """Each entity's whole stream: what the view holds already, then this page's records."""
@@ -185,19 +161,6 @@ class StatusProjection:
         for entity in entities:
             streams[entity].extend(new.get(entity, []))
         return {e: r for e, r in streams.items() if r}
-
-
-def _may_move_deadline(before: MeetingIndex, kind: str, made_on: str | None, earliest: date, latest: date) -> bool:
-    """Whether meeting events dated ``earliest``..``latest`` can change when a commitment made on
-    ``made_on`` is due by the next meeting of ``kind``: only meetings after the pledge count, and
-    once a meeting of that kind has been held after it, later ones never matter."""
-    if made_on is None:
-        return True
-    made = first_day(made_on)
-    if latest <= made:
-        return False
-    held = before.first_held(kind, made)
-    return held is None or earliest <= held
 
 
 def knowledge_of(streams: dict[str, list[Recorded]], known_at: datetime | None) -> Knowledge:

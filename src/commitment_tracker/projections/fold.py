@@ -73,6 +73,39 @@ class CommitmentStatus:
         }  # fmt: skip
 
 
+def once_deadline(
+    due: str | None, due_next: str | None, made_on: str, fulfilled_on: str | None, as_of: date,
+    meetings: MeetingIndex,
+) -> tuple[str | None, str | None, bool]:
+    """(due_on, due_meeting, late) of a ``once`` commitment: its date, or the next meeting's."""
+    due_on, due_meeting = due, None
+    if due is None and due_next is not None:
+        deadline = meetings.next_of_kind(due_next, made_on, as_of)
+        if deadline is not None:
+            due_on, due_meeting = deadline.on, deadline.meeting
+    late = due_on is not None and fulfilled_on is not None and first_day(fulfilled_on) > last_day(due_on)
+    return due_on, due_meeting, late
+
+
+def is_overdue(due_on: str | None, status: str, cadence: str, as_of: date) -> bool:
+    return due_on is not None and status not in CLOSED and as_of > last_day(due_on) and cadence != "standing"
+
+
+def resolve_next_meeting(row: dict[str, Any], as_of: date, meetings: MeetingIndex) -> dict[str, Any]:
+    """A board row stored without meetings, with its next-meeting deadline resolved as of a date.
+
+    The view keeps rows of ``due_next`` commitments independent of meetings, so a meeting never
+    forces their intervals to be recomputed; the deadline is resolved when the row is read.
+    """
+    if row["cadence"] != "once" or row["due"] is not None or row["due_next"] is None:
+        return row
+    due_on, due_meeting, late = once_deadline(
+        row["due"], row["due_next"], row["made_on"], row["fulfilled_on"], as_of, meetings
+    )
+    overdue = is_overdue(due_on, row["status"], row["cadence"], as_of)
+    return row | {"due_on": due_on, "due_meeting": due_meeting, "late": late, "overdue": overdue}
+
+
 class CommitmentFold:
     """Accumulates one commitment's effective events, applied in valid-time order."""
 
@@ -175,20 +208,10 @@ class CommitmentFold:
                 if value == "pending" and status == "on_track" and party in self.instance_parties:
                     party_status[party] = "fulfilled"
         elif self.cadence == "once":
-            if self.due is not None:
-                due_on = self.due
-            elif self.due_next is not None:
-                deadline = meetings.next_of_kind(self.due_next, self.made_on, as_of)
-                if deadline is not None:
-                    due_on, due_meeting = deadline.on, deadline.meeting
-            if due_on is not None and self.fulfilled_on is not None:
-                late = first_day(self.fulfilled_on) > last_day(due_on)
-        overdue = (
-            due_on is not None
-            and status not in CLOSED
-            and as_of > last_day(due_on)
-            and self.cadence != "standing"
-        )
+            due_on, due_meeting, late = once_deadline(
+                self.due, self.due_next, self.made_on, self.fulfilled_on, as_of, meetings
+            )
+        overdue = is_overdue(due_on, status, self.cadence, as_of)
         return CommitmentStatus(
             id=self.id, title=self.title, parties=tuple(self.parties), cadence=self.cadence,
             status=status, made_on=self.made_on, due_on=due_on, overdue=overdue, late=late,

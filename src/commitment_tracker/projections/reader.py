@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import first_day
 from commitment_tracker.projections.catchup import StatusProjection, knowledge_of, open_view, record_from_fact, stamp
+from commitment_tracker.projections.fold import resolve_next_meeting
 from commitment_tracker.projections.knowledge import Knowledge, Log
+from commitment_tracker.projections.meetings import MeetingIndex
 from commitment_tracker.projections.walk import Change, walk
 from commitment_tracker.tracker import NotFound, Recorded
 
@@ -28,12 +30,13 @@ class ViewReader:
         self.view = open_view(tracker)
         self.projection = StatusProjection(tracker, self.view)
         self._supporting: dict[str, list[Recorded]] | None = None
+        self._meetings_now: MeetingIndex | None = None
 
     def close(self) -> None:
         self.view.datastore.close()  # type: ignore[attr-defined]
 
     def catch_up(self, progress: Any = None) -> int:
-        self._supporting = None
+        self._supporting = self._meetings_now = None
         return self.projection.catch_up(progress)
 
     def rebuild(self, progress: Any = None) -> int:
@@ -91,6 +94,9 @@ class ViewReader:
     def board(self, as_of: date, known_at: datetime | None) -> list[dict[str, Any]]:
         known = stamp(known_at)
         rows = {entity: json.loads(data) for entity, data in self.view.board(as_of.isoformat(), known)}
+        if any(row["due_next"] for row in rows.values()):
+            meetings = self._meetings_at(known_at)
+            rows = {slug: resolve_next_meeting(row, as_of, meetings) for slug, row in rows.items()}
         gaps = self.view.gaps(known)
         if gaps:
             exact = self._exact(gaps, known_at)
@@ -100,6 +106,15 @@ class ViewReader:
                 if status is not None:
                     rows[slug] = status.to_data()
         return sorted(rows.values(), key=lambda r: (first_day(r["made_on"]), r["id"]))
+
+    def _meetings_at(self, known_at: datetime | None) -> MeetingIndex:
+        """The meetings as known at a record time (deadlines by the next meeting depend on them)."""
+        if known_at is None and self._meetings_now is not None:
+            return self._meetings_now
+        index = knowledge_of(self._meetings(), known_at).meetings
+        if known_at is None:
+            self._meetings_now = index
+        return index
 
     def diff(self, start: date, end: date, known_at: datetime | None) -> list[dict[str, Any]]:
         before = {r["id"]: r for r in self.board(start, known_at)}
