@@ -22,6 +22,7 @@ from commitment_tracker.projections.knowledge import Knowledge, Step
 from commitment_tracker.projections.meetings import MeetingIndex
 from commitment_tracker.projections.viewstore import FOREVER, VIEW_NAME, ViewSQL
 from commitment_tracker.tracker import Recorded, resolve, stream_id
+from commitment_tracker.tracker.mapper import construct_event
 
 if TYPE_CHECKING:
     from commitment_tracker.tracker import Tracker
@@ -53,14 +54,7 @@ def open_view(tracker: Tracker) -> ViewSQL:
 
 def record_from_fact(row: Sequence[Any]) -> Recorded:
     entity, position, seq, _, kind, data = row[:6]
-    values = json.loads(data)
-    for name in ("parties", "about"):
-        if isinstance(values.get(name), list):
-            values[name] = tuple(values[name])
-    if "recorded_at" in values:
-        values["recorded_at"] = datetime.fromisoformat(values["recorded_at"])
-    # Validated when it was recorded; constructing without validation keeps catch-up fast.
-    event = EVENT_TYPES[kind].model_construct(**values)
+    event = construct_event(EVENT_TYPES[kind], json.loads(data))
     return Recorded(stream_id(entity), position, event, seq=seq)
 
 
@@ -82,7 +76,9 @@ class StatusProjection:
             page = self.tracker.recorder.select_notifications(start=last, limit=PAGE, inclusive_of_start=False)
             if not page:
                 return applied
-            records: list[Recorded] = [self.tracker.mapper.to_domain_event(n) for n in page]  # type: ignore[misc]
+            mapper = self.tracker.mapper
+            # Validated when recorded (and by verify): catch-up decodes without validating again.
+            records: list[Recorded] = [mapper.to_domain_event(n, validate=False) for n in page]  # type: ignore[call-arg]
             rows = self._batch(records)
             try:
                 self.view.apply(Tracking(self.tracker.name, page[-1].id), *rows)  # type: ignore[attr-defined]
