@@ -48,10 +48,13 @@ def timed(fn, repeat: int = 1) -> list[float]:  # type: ignore[no-untyped-def]
 
 
 def peak_mb(code: str) -> float:
-    """Peak resident memory of a child process running ``code``."""
-    child = subprocess.run([sys.executable, "-c", code + "\nimport resource,sys;"
-                            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"],
-                           capture_output=True, text=True, check=True, cwd=ROOT)  # fmt: skip
+    """Peak resident memory of a child process running ``code``.
+
+    Read from /proc (VmHWM): ``ru_maxrss`` would carry over this process's own peak across exec.
+    """
+    report = "\nprint([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0])"
+    child = subprocess.run([sys.executable, "-c", code + report], capture_output=True, text=True, check=True,
+                           cwd=ROOT)  # fmt: skip
     return int(child.stdout.strip().splitlines()[-1]) / 1024
 
 
@@ -167,8 +170,12 @@ def bench_postgres(size: int, work: Path) -> None:
     start = time.perf_counter()
     procs = [subprocess.Popen([*CTRACK, "--store", url, "import", str(c)], stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE) for c in chunks]  # fmt: skip
-    ok = all(p.wait() == 0 for p in procs)
+    failures = [p.communicate()[1].decode().strip() for p in procs]
+    ok = all(p.returncode == 0 for p in procs)
     four = size / (time.perf_counter() - start)
+    for p, err in zip(procs, failures):
+        if p.returncode:
+            print(f"  a writer failed: {err[-300:]}", flush=True)
     row("PostgreSQL import rate, 1 writer / 4 writers (events/s, whole process)", f"{size:,}",
         f"{one:,.0f} / {four:,.0f}{'' if ok else ' (a writer failed)'}", "SQLite row above", "\u2014")  # fmt: skip
     with open_tracker(resolve_store(url)) as tracker:
@@ -194,10 +201,12 @@ def main() -> None:
         bench_postgres(min(100_000, max(SIZES)), work)
     header = "| figure | size | measured | baseline (same run) | target |\n| --- | --- | --- | --- | --- |\n"
     table = header + "".join(f"| {' | '.join(r)} |\n" for r in rows)
+    notes = ROOT / "benchmarks" / "NOTES.md"
     RESULTS.write_text(
         "# Benchmark results\n\n"
         f"Measured by `make bench` on {time.strftime('%Y-%m-%d')}, Python {platform.python_version()}, "
         f"{os.cpu_count()} cores; synthetic histories from `benchmarks/synthetic.py`.\n\n" + table
+        + ("\n" + notes.read_text() if notes.exists() else "")
     )
     print("\n" + table)
 
