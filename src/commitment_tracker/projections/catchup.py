@@ -22,6 +22,7 @@ from commitment_tracker.projections.knowledge import Knowledge, Step
 from commitment_tracker.projections.meetings import MeetingIndex
 from commitment_tracker.projections.viewstore import FOREVER, VIEW_NAME, ViewSQL
 from commitment_tracker.tracker import Recorded, resolve, stream_id
+from commitment_tracker.tracker.ledger import KIND_OF_FIRST
 from commitment_tracker.tracker.mapper import construct_event
 
 if TYPE_CHECKING:
@@ -29,8 +30,6 @@ if TYPE_CHECKING:
 
 PAGE = 20000
 NO_MEETINGS = MeetingIndex({})
-KINDS = {"commitment_made": "commitment", "meeting_held": "meeting", "meeting_scheduled": "meeting",
-         "statement_issued": "statement", "source_registered": "source"}  # fmt: skip
 
 
 def stamp(moment: datetime | None) -> str:
@@ -101,7 +100,7 @@ class StatusProjection:
             facts.append((record.entity, record.position, record.seq, when, event.type, json.dumps(to_data(event))))
             new.setdefault(record.entity, []).append(Recorded(record.originator_id, record.position, event, seq=record.seq))
             if record.position == 1:
-                kinds[record.entity] = KINDS.get(event.type, "other")
+                kinds[record.entity] = KIND_OF_FIRST.get(event.type, "other")
                 if kinds[record.entity] != "commitment":
                     entities.append((record.entity, kinds[record.entity], None, None))
             if kinds.get(record.entity) == "commitment":

@@ -103,11 +103,6 @@ class ViewSQL:
                               [FOREVER, *chunk])  # fmt: skip
         return rows
 
-    def due_next_commitments(self, kind: str) -> list[tuple[str, str | None]]:
-        """(id, made_on) of every commitment that has ever been due by the next meeting of ``kind``."""
-        rows = self.read("SELECT entity, made_on FROM {view_entities} WHERE due_next LIKE ?", [f"%,{kind},%"])
-        return [(r[0], r[1]) for r in rows]
-
     def board(self, day: str, known: str) -> list[Any]:
         return self.read("SELECT entity, data FROM {view_intervals} WHERE known_to > ? AND known_from <= ? "
                          "AND valid_from <= ? AND valid_to > ?", [known, known, day, day])  # fmt: skip
@@ -121,9 +116,6 @@ class ViewSQL:
     def gaps(self, known: str) -> list[str]:
         return [r[0] for r in self.read("SELECT DISTINCT entity FROM {view_gaps} WHERE known_from <= ? "
                                         "AND known_to > ?", [known, known])]  # fmt: skip
-
-    def commitment_ids(self) -> list[str]:
-        return [r[0] for r in self.read("SELECT entity FROM {view_entities} WHERE kind = 'commitment'")]
 
 
 class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):

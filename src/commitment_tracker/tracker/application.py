@@ -17,7 +17,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError, Mapper, PersistenceError
+from eventsourcing.persistence import IntegrityError, Mapper, Notification, PersistenceError
 from eventsourcing.utils import Environment
 
 from commitment_tracker.events import CommitmentFulfilled, CommitmentMade, Event, MeetingHeld
@@ -187,18 +187,17 @@ class Tracker(Application[UUID]):
         """Every event of one entity's stream, in position order."""
         return list(self.events.get(stream_id(slug)))  # type: ignore[arg-type]
 
-    def log(self, after: int = 0, topics: Sequence[str] = ()) -> Iterator[Recorded]:
-        """Every event in record order (with its log position), streamed page by page."""
+    def notifications(self, after: int = 0) -> Iterator[Notification]:
+        """Every stored event as the database holds it, in record order, page by page."""
         last = after
-        while True:
-            page = self.recorder.select_notifications(
-                start=last, limit=PAGE, topics=topics, inclusive_of_start=False
-            )
-            if not page:
-                return
-            for notification in page:
-                yield self.mapper.to_domain_event(notification)  # type: ignore[misc]
+        while page := self.recorder.select_notifications(start=last, limit=PAGE, inclusive_of_start=False):
+            yield from page
             last = page[-1].id
+
+    def log(self, after: int = 0) -> Iterator[Recorded]:
+        """Every event in record order (with its log position), decoded and validated."""
+        for notification in self.notifications(after):
+            yield self.mapper.to_domain_event(notification)  # type: ignore[misc]
 
     def count(self) -> int:
         """The highest log position (0 when empty); positions may have gaps on PostgreSQL."""
@@ -206,13 +205,7 @@ class Tracker(Application[UUID]):
 
     def count_events(self) -> int:
         """How many events the log holds."""
-        return sum(1 for _ in self.recorder_pages())
-
-    def recorder_pages(self) -> Iterator[int]:
-        last = 0
-        while page := self.recorder.select_notifications(start=last, limit=PAGE, inclusive_of_start=False):
-            yield from (n.id for n in page)
-            last = page[-1].id
+        return sum(1 for _ in self.notifications())
 
     def latest_recorded_at(self) -> datetime | None:
         last = self.recorder.max_notification_id()

@@ -75,16 +75,6 @@ def _chain(tracker: Tracker) -> Iterator[tuple[int, str, int, str]]:
         after = rows[-1][0]
 
 
-def _notifications(tracker: Tracker) -> Iterator[Any]:
-    last = 0
-    while True:
-        page = tracker.recorder.select_notifications(start=last, limit=PAGE, inclusive_of_start=False)
-        if not page:
-            return
-        yield from page
-        last = page[-1].id
-
-
 @dataclass
 class _Streams:
     slugs: dict[str, str] = field(default_factory=dict)  # originator id hex -> slug
@@ -101,7 +91,7 @@ def verify(tracker: Tracker, against: str | None = None) -> Report:
     def fail(problem: str, broken: str | None) -> Report:
         return Report(False, count, digest, problem, broken, found if against else None, len(streams.last))
 
-    for notification in _notifications(tracker):
+    for notification in tracker.notifications():
         ident = _hex(notification.originator_id)
         record: Recorded | None
         try:
