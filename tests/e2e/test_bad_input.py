@@ -193,7 +193,7 @@ COMMAND_CASES = [
     case("replay", "--from", "2024-02-30", code=2, says=("--from",)),
     case("replay", "--to", "24-01-01", code=2, says=("--to",)),
     case("replay", "--format", "xml", code=2, says=("--format",)),
-    case("diff", "--from", "2024-01-01", code=2, says=("--to",)),
+    case("diff", "--to", "2024-01-01", code=2, says=("--from",)),
     case("diff", "--to", "2024-01-01", code=2, says=("--from",)),
     case("diff", "--from", "2024-02-30", "--to", "2024-03-01", code=2, says=("--from",)),
     case("diff", "--from", "2024-01-01", "--to", "2024-03-01", "--format", "xml", code=2, says=("--format",)),

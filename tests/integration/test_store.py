@@ -140,3 +140,22 @@ def test_an_older_payload_is_upcast_when_read(sqlite_url: str, monkeypatch) -> N
     assert record.event.parties == ("US", "JP")
     # What is written now carries its class version, so it is never upcast twice.
     assert json.loads(mapper.canonical(record.event, ""))["class_version"] == 2
+
+
+def test_a_writer_whose_clock_is_behind_the_log_is_not_refused(sqlite_url: str, tmp_path) -> None:
+    """Another writer's clock ran ahead: record time still never runs backwards along the log."""
+    from datetime import timedelta
+
+    from commitment_tracker.tracker import utcnow
+
+    ahead = (utcnow() + timedelta(minutes=2)).isoformat()
+    lines = tmp_path / "ahead.jsonl"
+    lines.write_text(
+        '{"type": "commitment_made", "commitment": "a", "on": "2024-01-01", "title": "A", '
+        f'"parties": ["US"], "recorded_at": "{ahead}"}}\n'
+    )
+    with open_tracker(resolve_store(sqlite_url)) as tracker:
+        tracker.import_file(lines, "tester")
+        [later] = tracker.record([ev.build("commitment_reaffirmed", commitment="a", on="2024-02-01")], "tester")
+        first = tracker.stream("a")[0].event.recorded_at
+    assert later.event.recorded_at >= first

@@ -237,16 +237,14 @@ def replay(app: Context, start: date | None, end: date | None, as_of: date | Non
 
 @click.command()
 @click.option("--from", "start", type=AS_OF, required=True)
-@click.option("--to", "end", type=AS_OF, required=True)
-@click.option("--known-at", "known_at", type=TIMESTAMP, help="Record time [default: now].")
-@format_options
+@click.option("--to", "end", type=AS_OF, help="Second date [default: --as-of, or today].")
+@query_options
 @pass_context
-def diff(app: Context, start: date, end: date, known_at: datetime | None, fmt: str | None, as_json: bool) -> None:
+def diff(app: Context, start: date, end: date | None, as_of: date | None, known_at: datetime | None,
+         fmt: str | None, as_json: bool) -> None:  # fmt: skip
     """Commitments whose status changed between two dates."""
-    from commitment_tracker.projections import diff as diff_statuses
-
     fmt = choose_format(fmt, as_json)
-    _, moment = clocks(None, known_at)
+    end, moment = clocks(end or as_of, known_at)
     rows = app.reader.diff(start, end, known_at)
     emit(fmt, {"from": start.isoformat(), "to": end.isoformat(), "known_at": moment.isoformat(), "changes": rows},
          DIFF_COLUMNS if fmt == "table" else [Column(k, k) for k in ("id", "title", "status_from", "status_to")],

@@ -178,14 +178,12 @@ def _status_command(name: str, type_: str, summary: str, *, note_required: bool 
 
 reaffirm = _status_command("reaffirm", "commitment_reaffirmed", "Record that commitment ID was reaffirmed.")
 progress = _status_command("progress", "progress_reported", "Record progress on commitment ID.",
-                           note_required=True, parties=False)  # fmt: skip
+                           note_required=True)  # fmt: skip
 fulfil = _status_command("fulfil", "commitment_fulfilled",
                          "Record that commitment ID was fulfilled (for a recurring one: one instance held).")  # fmt: skip
 fulfill = _status_command("fulfill", "commitment_fulfilled", "Same as fulfil.")
-stall = _status_command("stall", "commitment_stalled", "Record that commitment ID stalled.",
-                        note_required=True, parties=False, meeting=False)  # fmt: skip
-abandon = _status_command("abandon", "commitment_abandoned", "Record that commitment ID was abandoned.",
-                          meeting=False)  # fmt: skip
+stall = _status_command("stall", "commitment_stalled", "Record that commitment ID stalled.", note_required=True)
+abandon = _status_command("abandon", "commitment_abandoned", "Record that commitment ID was abandoned.")
 
 
 @click.command()

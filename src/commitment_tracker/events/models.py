@@ -159,6 +159,7 @@ class CommitmentReaffirmed(CommitmentEvent):
 class ProgressReported(CommitmentEvent):
     type: Literal["progress_reported"] = "progress_reported"
     note: Note
+    parties: Parties | None = Field(None, description="The parties the progress is by (default: all).")
     meeting: Slug | None = None
 
 
@@ -171,11 +172,14 @@ class CommitmentFulfilled(CommitmentEvent):
 class CommitmentStalled(CommitmentEvent):
     type: Literal["commitment_stalled"] = "commitment_stalled"
     note: Note
+    parties: Parties | None = Field(None, description="The parties it stalled with (default: all).")
+    meeting: Slug | None = None
 
 
 class CommitmentAbandoned(CommitmentEvent):
     type: Literal["commitment_abandoned"] = "commitment_abandoned"
     parties: Parties | None = Field(None, description="The parties that abandoned it (default: all).")
+    meeting: Slug | None = None
 
 
 class CommitmentSuperseded(CommitmentEvent):

@@ -124,7 +124,7 @@ class Tracker(Application[UUID]):
             ledger = Ledger(self.stream, latest, fetch=writer.fetch if writer else None)
             for line, event in read_events(path):
                 try:
-                    ledger.append(self._stamp(event, now, recorded_by), now)
+                    ledger.append(event, now, recorded_by)
                 except TrackerError as error:
                     raise InputError(str(error), line) from None
                 count += 1
@@ -138,13 +138,6 @@ class Tracker(Application[UUID]):
                 if progress:
                     progress(len(ledger.new))
         return count
-
-    @staticmethod
-    def _stamp(event: Event, now: datetime, recorded_by: str) -> Event:
-        if event.recorded_at is not None and event.recorded_by is not None:
-            return event
-        return event.model_copy(update={"recorded_at": event.recorded_at or now,
-                                        "recorded_by": event.recorded_by or recorded_by})  # fmt: skip
 
     def hold_meeting(self, held: MeetingHeld, fulfils: Sequence[str], recorded_by: str) -> list[Recorded]:
         """Record a meeting and the commitments it fulfilled, in one transaction.
@@ -172,9 +165,8 @@ class Tracker(Application[UUID]):
         now = utcnow()
         ledger = Ledger(self.stream, self.latest_recorded_at())
         for index, event in enumerate(events):
-            stamped = self._stamp(event, now, recorded_by)
             try:
-                ledger.append(stamped, now)
+                ledger.append(event, now, recorded_by)
             except TrackerError as error:
                 if lines is None:
                     raise

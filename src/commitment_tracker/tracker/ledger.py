@@ -88,9 +88,14 @@ class Ledger:
             self._streams[slug] = stream
         return stream
 
-    def append(self, event: Event, now: datetime) -> Recorded:
-        """Check ``event`` against everything known so far and add it to this ledger."""
+    def append(self, event: Event, now: datetime, recorded_by: str) -> Recorded:
+        """Check ``event`` against everything known so far and add it to this ledger, stamped
+        with its record time and who recorded it (unless it carries its own, as imports may)."""
         rules.check(event, self, now)
+        if event.recorded_at is None or event.recorded_by is None:
+            # Record time never runs backwards along the log, whatever this machine's clock says.
+            at = event.recorded_at or max(now, self.latest_recorded_at or now)
+            event = event.model_copy(update={"recorded_at": at, "recorded_by": event.recorded_by or recorded_by})
         stream = self.stream(event.entity)
         version = stream.version + 1
         prev = stream.last_hash
