@@ -33,10 +33,11 @@ for _type, _cls in EVENT_TYPES.items():
 
 
 def canonical(event: Event, prev: str) -> bytes:
-    state: dict[str, Any] = {"event": to_data(event), "prev": prev}
-    if event.class_version > 1:
-        state["class_version"] = event.class_version
-    return json.dumps(state, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    """The exact bytes stored (before compression or encryption): the event as pydantic's
+    serializer writes it (fields in schema order, unset ones left out), and its stream link."""
+    version = f',"class_version":{event.class_version}' if event.class_version > 1 else ""
+    body = event.model_dump_json(exclude_none=True).encode()
+    return b'{"event":' + body + f',"prev":"{prev}"{version}}}'.encode()
 
 
 def chain_hash(originator_id: UUID, version: int, topic: str, plain: bytes) -> str:
