@@ -139,14 +139,8 @@ class StatusProjection:
 
     def _kinds(self, entities: set[str]) -> dict[str, str]:
         """What each already-known entity is (commitment, meeting, statement, source)."""
-        ordered = sorted(entities)
-        found: dict[str, str] = {}
-        for start in range(0, len(ordered), 500):
-            chunk = ordered[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for entity, kind in self.view.read(f"SELECT entity, kind FROM {{view_entities}} WHERE entity IN ({marks})", chunk):
-                found[entity] = kind
-        return found
+        rows = self.view.read_in("SELECT entity, kind FROM {view_entities} WHERE entity IN ({entities})", sorted(entities))
+        return {entity: kind for entity, kind in rows}
 
     def _stored_facts(self, entities: list[str], new: dict[str, list[Recorded]]) -> dict[str, list[Recorded]]:
         """Each entity's whole stream: what the view holds already, then this page's records."""

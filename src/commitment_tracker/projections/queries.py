@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from commitment_tracker.events import to_data
+from commitment_tracker.events import first_day, to_data
 from commitment_tracker.projections.fold import CommitmentStatus
 from commitment_tracker.projections.history import history, row
 from commitment_tracker.projections.knowledge import Knowledge, Log
@@ -81,18 +81,20 @@ def replay(knowledge: Knowledge, start: date | None, end: date) -> list[Change]:
 
 def diff(knowledge: Knowledge, start: date, end: date) -> list[dict[str, Any]]:
     """Commitments whose status differs between two valid dates."""
+    return board_diff([c.to_data() for c in knowledge.board(start)], [c.to_data() for c in knowledge.board(end)])
+
+
+def board_diff(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of two boards whose status differs, in the order the commitments were made."""
+    old_rows = {row["id"]: row for row in before}
+    new_rows = {row["id"]: row for row in after}
     rows = []
-    for slug in knowledge.commitments:
-        before = knowledge.status(slug, start)
-        after = knowledge.status(slug, end)
-        if after is None and before is None:
-            continue
-        old = before.status if before else None
-        new = after.status if after else None
-        if old != new:
-            title = (after or before).title  # type: ignore[union-attr]
-            rows.append({"id": slug, "title": title, "status_from": old, "status_to": new,
-                         "overdue_from": before.overdue if before else None,
-                         "overdue_to": after.overdue if after else None})  # fmt: skip
+    for slug in sorted(old_rows | new_rows, key=lambda s: (first_day((new_rows.get(s) or old_rows[s])["made_on"]), s)):
+        old, new = old_rows.get(slug), new_rows.get(slug)
+        if (old or {}).get("status") != (new or {}).get("status"):
+            rows.append({"id": slug, "title": (new or old)["title"],  # type: ignore[index]
+                         "status_from": old["status"] if old else None, "status_to": new["status"] if new else None,
+                         "overdue_from": old["overdue"] if old else None,
+                         "overdue_to": new["overdue"] if new else None})  # fmt: skip
     return rows
 

@@ -16,6 +16,7 @@ from commitment_tracker.events import first_day
 from commitment_tracker.projections.catchup import StatusProjection, knowledge_of, open_view, record_from_fact, stamp
 from commitment_tracker.projections.fold import resolve_next_meeting
 from commitment_tracker.projections.knowledge import Knowledge, Log
+from commitment_tracker.projections.queries import board_diff
 from commitment_tracker.projections.meetings import MeetingIndex
 from commitment_tracker.projections.walk import Change, walk
 from commitment_tracker.tracker import NotFound, Recorded
@@ -29,14 +30,14 @@ class ViewReader:
         self.tracker = tracker
         self.view = open_view(tracker)
         self.projection = StatusProjection(tracker, self.view)
-        self._supporting: dict[str, list[Recorded]] | None = None
+        self._meeting_streams: dict[str, list[Recorded]] | None = None
         self._meetings_now: MeetingIndex | None = None
 
     def close(self) -> None:
         self.view.datastore.close()  # type: ignore[attr-defined]
 
     def catch_up(self, progress: Any = None) -> int:
-        self._supporting = self._meetings_now = None
+        self._meeting_streams = self._meetings_now = None
         return self.projection.catch_up(progress)
 
     def rebuild(self, progress: Any = None) -> int:
@@ -48,12 +49,12 @@ class ViewReader:
 
     def _meetings(self) -> dict[str, list[Recorded]]:
         """Every meeting's stream (deadlines by the next meeting of a kind depend on them)."""
-        if self._supporting is None:
+        if self._meeting_streams is None:
             streams: dict[str, list[Recorded]] = {}
             for row in self.view.meeting_facts():
                 streams.setdefault(row[0], []).append(record_from_fact(row))
-            self._supporting = streams
-        return self._supporting
+            self._meeting_streams = streams
+        return self._meeting_streams
 
     def log_for(self, slug: str) -> Log:
         """A log of one entity's stream plus what bears on it: the meetings of the kinds it is due
@@ -117,18 +118,7 @@ class ViewReader:
         return index
 
     def diff(self, start: date, end: date, known_at: datetime | None) -> list[dict[str, Any]]:
-        before = {r["id"]: r for r in self.board(start, known_at)}
-        after = {r["id"]: r for r in self.board(end, known_at)}
-        rows = []
-        for slug in sorted(set(before) | set(after), key=lambda s: (first_day((after.get(s) or before[s])["made_on"]), s)):
-            old, new = before.get(slug), after.get(slug)
-            if (old or {}).get("status") != (new or {}).get("status"):
-                title = (new or old)["title"]  # type: ignore[index]
-                rows.append({"id": slug, "title": title, "status_from": old["status"] if old else None,
-                             "status_to": new["status"] if new else None,
-                             "overdue_from": old["overdue"] if old else None,
-                             "overdue_to": new["overdue"] if new else None})  # fmt: skip
-        return rows
+        return board_diff(self.board(start, known_at), self.board(end, known_at))
 
     def replay(self, start: date | None, end: date, known_at: datetime | None) -> list[Change]:
         known = stamp(known_at)

@@ -79,14 +79,18 @@ class ViewSQL:
     def read(self, statement: str, params: Iterable[Any] = ()) -> list[Any]:
         raise NotImplementedError
 
-    def facts(self, entities: Sequence[str]) -> list[Any]:
+    def read_in(self, statement: str, entities: Sequence[str], params: Sequence[Any] = ()) -> list[Any]:
+        """Rows of ``statement`` whose ``{entities}`` placeholder takes the given ids, read in
+        chunks small enough for any database's limit on bound parameters."""
         rows: list[Any] = []
         for start in range(0, len(entities), 500):
-            chunk = entities[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows += self.read(f"SELECT entity, position, seq, recorded, kind, data FROM {{view_facts}} "
-                              f"WHERE entity IN ({marks}) ORDER BY entity, position", chunk)  # fmt: skip
+            chunk = list(entities[start : start + 500])
+            rows += self.read(statement.replace("{entities}", ",".join("?" * len(chunk))), [*params, *chunk])
         return rows
+
+    def facts(self, entities: Sequence[str]) -> list[Any]:
+        return self.read_in("SELECT entity, position, seq, recorded, kind, data FROM {view_facts} "
+                            "WHERE entity IN ({entities}) ORDER BY entity, position", entities)  # fmt: skip
 
     def meeting_facts(self) -> list[Any]:
         return self.read("SELECT f.entity, f.position, f.seq, f.recorded, f.kind, f.data FROM {view_facts} f "
@@ -94,14 +98,9 @@ class ViewSQL:
                          "ORDER BY f.entity, f.position")  # fmt: skip
 
     def open_intervals(self, entities: Sequence[str]) -> list[Any]:
-        rows: list[Any] = []
-        for start in range(0, len(entities), 500):
-            chunk = entities[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows += self.read(f"SELECT entity, valid_from, valid_to, status, status_before, cause, cause_type, cause_on, data "
-                              f"FROM {{view_intervals}} WHERE known_to = ? AND entity IN ({marks})",
-                              [FOREVER, *chunk])  # fmt: skip
-        return rows
+        return self.read_in("SELECT entity, valid_from, valid_to, status, status_before, cause, cause_type, cause_on, "
+                            "data FROM {view_intervals} WHERE known_to = ? AND entity IN ({entities})",
+                            entities, [FOREVER])  # fmt: skip
 
     def board(self, day: str, known: str) -> list[Any]:
         return self.read("SELECT entity, data FROM {view_intervals} WHERE known_to > ? AND known_from <= ? "
