@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import Application
@@ -36,6 +36,7 @@ from commitment_tracker.tracker.records import Recorded, stream_id
 from commitment_tracker.tracker.store import Store
 
 MAX_ATTEMPTS = 8
+T = TypeVar("T")
 IMPORT_CHUNK = 1000
 PAGE = 1000
 
@@ -65,78 +66,55 @@ class Tracker(Application[UUID]):
 
     # --- writing -------------------------------------------------------------------------------
 
-    def record(
-        self,
-        events: Sequence[Event],
-        recorded_by: str,
-        *,
-        lines: Sequence[int] | None = None,
-        dry_run: bool = False,
-    ) -> list[Recorded]:
-        """Check and save ``events`` in one transaction; all are written or none.
+    def record(self, events: Sequence[Event], recorded_by: str) -> list[Recorded]:
+        """Check and save ``events`` in one transaction; all are written or none."""
 
-        ``lines`` (for import files) puts the line number in any error. On a version conflict
-        with another writer, reload and decide again, a bounded number of times.
-        """
-        for attempt in range(MAX_ATTEMPTS):
-            ledger = self.decide(events, recorded_by, lines)
-            if dry_run:
-                return ledger.new
-            try:
-                # The event store's put() is what save() does for aggregates: one transaction.
-                recordings = self.events.put(ledger.new) if ledger.new else []
-            except IntegrityError:
-                time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
-                continue
+        def once() -> list[Recorded]:
+            ledger = self.decide(events, recorded_by)
+            # The event store's put() is what save() does for aggregates: one transaction.
+            recordings = self.events.put(ledger.new) if ledger.new else []
             return [
                 _with_seq(record, recording.notification.id)
                 for record, recording in zip(ledger.new, recordings, strict=True)
             ]
-        raise ConcurrentWriteError(
-            f"gave up after {MAX_ATTEMPTS} attempts: other writers kept changing the same entities"
-        )
+
+        return _retrying(once)
 
     def import_file(self, path: Path, recorded_by: str, *, dry_run: bool = False,
                     progress: Callable[[int], None] | None = None) -> int:  # fmt: skip
-        """Import a JSON Lines or YAML file: every line is validated against the store and the
-        lines before it, and the whole file is written in one transaction, or nothing is.
+        """Import a JSON Lines, CSV or YAML file: every line is validated against the store and
+        the lines before it, and the whole file is written in one transaction, or nothing is.
 
         The file is streamed: written a chunk at a time inside that transaction, and events
         already written are let go of, so memory stays bounded however long the file is.
         Returns the number of events imported (or, for a dry run, checked).
         """
-        for attempt in range(MAX_ATTEMPTS):
-            try:
-                return self._import(path, recorded_by, dry_run, progress)
-            except IntegrityError:
-                time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
-        raise ConcurrentWriteError(
-            f"gave up after {MAX_ATTEMPTS} attempts: other writers kept changing the same entities"
-        )
+        return _retrying(lambda: self._import(path, recorded_by, dry_run, progress))
 
     def _import(self, path: Path, recorded_by: str, dry_run: bool,
                 progress: Callable[[int], None] | None) -> int:  # fmt: skip
         now = utcnow()
-        latest = self.latest_recorded_at()
         count = 0
         with ExitStack() as stack:
             writer = None if dry_run else stack.enter_context(bulk_transaction(self))
-            ledger = Ledger(self.stream, latest, fetch=writer.fetch if writer else None)
+            ledger = Ledger(self.stream, self.latest_recorded_at(), fetch=writer.fetch if writer else None)
+
+            def flush() -> None:
+                if writer is not None and ledger.new:
+                    writer.write(ledger.new)
+                    if progress:
+                        progress(len(ledger.new))
+                    ledger.release(ledger.new)
+
             for line, event in read_events(path):
                 try:
                     ledger.append(event, now, recorded_by)
                 except TrackerError as error:
                     raise InputError(str(error), line) from None
                 count += 1
-                if len(ledger.new) >= IMPORT_CHUNK and writer is not None:
-                    writer.write(ledger.new)
-                    if progress:
-                        progress(len(ledger.new))
-                    ledger.release(ledger.new)
-            if writer is not None and ledger.new:
-                writer.write(ledger.new)
-                if progress:
-                    progress(len(ledger.new))
+                if len(ledger.new) >= IMPORT_CHUNK:
+                    flush()
+            flush()
         return count
 
     def hold_meeting(self, held: MeetingHeld, fulfils: Sequence[str], recorded_by: str) -> list[Recorded]:
@@ -160,17 +138,12 @@ class Tracker(Application[UUID]):
             )
         return self.record(events, recorded_by)
 
-    def decide(self, events: Sequence[Event], recorded_by: str, lines: Sequence[int] | None = None) -> Ledger:
+    def decide(self, events: Sequence[Event], recorded_by: str) -> Ledger:
         """Check ``events`` against the store without writing: the ledger of what would be saved."""
         now = utcnow()
         ledger = Ledger(self.stream, self.latest_recorded_at())
-        for index, event in enumerate(events):
-            try:
-                ledger.append(event, now, recorded_by)
-            except TrackerError as error:
-                if lines is None:
-                    raise
-                raise InputError(str(error), lines[index]) from None
+        for event in events:
+            ledger.append(event, now, recorded_by)
         return ledger
 
     # --- reading -------------------------------------------------------------------------------
@@ -208,6 +181,19 @@ class Tracker(Application[UUID]):
             return None
         record: Recorded = self.mapper.to_domain_event(page[0])  # type: ignore[assignment]
         return record.event.recorded_at
+
+
+def _retrying(write: Callable[[], T]) -> T:
+    """Run a write; when another writer changed the same streams first (a version conflict),
+    decide again from what is now stored, a bounded number of times."""
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            return write()
+        except IntegrityError:
+            time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
+    raise ConcurrentWriteError(
+        f"gave up after {MAX_ATTEMPTS} attempts: other writers kept changing the same entities"
+    )
 
 
 def _with_seq(record: Recorded, seq: int) -> Recorded:
