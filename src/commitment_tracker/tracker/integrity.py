@@ -4,7 +4,10 @@ Three independent checks, in record order:
 - the chain: every stored event's running digest matches the chain row written with it, and every
   chain row still has its event (a removed or inserted event shows up here);
 - the streams: positions run 1, 2, 3... and each event names the hash of the one before it;
-- the content: every event decodes and validates against the schema.
+- the content: every event decodes and validates against the schema;
+- the clock: record times never run backwards along the log (the tracker stamps each write no
+  earlier than the last one, and import refuses a file that would), so an event appended later
+  cannot pretend to have been known earlier and change ``--known-at`` answers.
 A checkpoint (the digest at some count) anchored outside the store also catches a log whose tail
 was cut off or whose chain was recomputed wholesale.
 """
@@ -87,6 +90,7 @@ def verify(tracker: Tracker, against: str | None = None) -> Report:
     found = against is None or against == GENESIS
     streams = _Streams()
     chain = _chain(tracker)
+    latest: tuple[Any, str] | None = None  # the latest record time so far, and its event
 
     def fail(problem: str, broken: str | None) -> Report:
         return Report(False, count, digest, problem, broken, found if against else None, len(streams.last))
@@ -127,6 +131,12 @@ def verify(tracker: Tracker, against: str | None = None) -> Report:
             return fail(f"event {ref}: stream positions {version + 1}..{record.position - 1} are {what}", ref)
         if record.prev != previous:
             return fail(f"event {ref} does not follow {slug}#{version} (edited, swapped or forged)", ref)
+        stamped = record.event.recorded_at
+        if stamped is not None and latest is not None and stamped < latest[0]:
+            return fail(f"event {ref} is stamped {stamped.isoformat()}, before {latest[1]} ({latest[0].isoformat()}) "
+                        "which precedes it in the log: record time runs backwards (back-dated or forged)", ref)  # fmt: skip
+        if stamped is not None:
+            latest = (stamped, ref)
         streams.last[ident] = (record.position, record.hash)
         count += 1
         if against is not None and digest == against:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
@@ -66,6 +67,16 @@ def construct_event(cls: type[Event], data: dict[str, Any]) -> Event:
     return cls.model_construct(**data)
 
 
+@dataclass(frozen=True)
+class SealedEvent(StoredEvent):
+    """A stored event on its way to the database, with what the recorder needs under the write
+    lock and cannot read from ``state`` without the key: its canonical bytes (the chain digest is
+    computed over them) and its record time (which must never run backwards along the log)."""
+
+    plain: bytes = b""
+    recorded_at: datetime | None = None
+
+
 class RecordMapper(Mapper[UUID]):
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         recorded = cast(Recorded, domain_event)
@@ -75,12 +86,18 @@ class RecordMapper(Mapper[UUID]):
             data = self.compressor.compress(data)
         if self.cipher:
             data = self.cipher.encrypt(data)
-        return StoredEvent(
+        return SealedEvent(
             originator_id=recorded.originator_id,
             originator_version=recorded.originator_version,
             topic=topic_of(recorded.event.type),
             state=data,
+            plain=plain,
+            recorded_at=recorded.event.recorded_at,
         )
+
+    def stamp_of(self, stored: StoredEvent) -> datetime | None:
+        """The record time of a stored event (read without validating it again)."""
+        return self.to_domain_event(stored, validate=False).event.recorded_at  # type: ignore[no-any-return]
 
     def decrypt(self, stored: StoredEvent) -> bytes:
         data = stored.state
