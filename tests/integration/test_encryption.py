@@ -44,3 +44,68 @@ def test_a_wrong_key_is_a_one_line_error(store_url: str, wrong: str) -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith("Error:") and result.stderr.count("\n") == 1
     assert "Traceback" not in result.output
+
+
+SECRETS = (b"Camp David", b"Freedom Edge", b"demo-analyst", b"Trilateral", b"Seoul")
+
+
+def _everything_stored(raw: Raw, url: str) -> bytes:
+    """Every byte the tracker wrote: the database files (with SQLite's journals), or every column
+    of every table in the store's PostgreSQL schema, as text."""
+    if not raw.postgres:
+        files = [Path(url), Path(url + "-wal"), Path(url + "-journal")]
+        return b"".join(f.read_bytes() for f in files if f.exists())
+    tables = [r[0] for r in raw.run(f"SELECT tablename FROM pg_tables WHERE schemaname = '{raw.schema}'")]
+    assert "view_intervals" in tables and "view_facts" in tables
+    dumped = [str(raw.run(f'SELECT * FROM "{raw.schema}"."{table}"')) for table in tables]
+    indexed = [str(raw.run(f"SELECT indexdef FROM pg_indexes WHERE schemaname = '{raw.schema}'"))]
+    return "\n".join(dumped + indexed).encode()
+
+
+def test_no_text_of_any_event_is_stored_in_clear_anywhere(store_url: str) -> None:
+    secret = key()
+    assert run(store_url, secret, "import", str(DATASET)).exit_code == 0
+    for command in (["status"], ["show", "freedom-edge-exercise"], ["history", "freedom-edge-exercise"],
+                    ["rebuild"], ["status", "--as-of", "2024-01-01"]):  # fmt: skip
+        assert run(store_url, secret, *command).exit_code == 0, command
+    stored = _everything_stored(Raw(store_url), store_url)
+    for plaintext in SECRETS:
+        assert plaintext not in stored, plaintext
+    # ...and with the key, every command reads it back
+    assert "Freedom Edge" in run(store_url, secret, "show", "freedom-edge-exercise").stdout
+
+
+@pytest.mark.parametrize("command", [["status"], ["show", "freedom-edge-exercise"], ["history", "freedom-edge-exercise"],
+                                     ["export"], ["verify"], ["replay"], ["matrix"]])  # fmt: skip
+@pytest.mark.parametrize("given", ["missing", "other"])
+def test_content_needs_the_right_key_even_once_the_view_is_built(store_url: str, command: list[str], given: str) -> None:
+    secret = key()
+    assert run(store_url, secret, "import", str(DATASET)).exit_code == 0
+    assert run(store_url, secret, "status").exit_code == 0  # the view is caught up: nothing left to decode
+    result = run(store_url, {"missing": None, "other": key()}[given], *command)
+    assert result.exit_code == 1, result.stdout
+    assert result.stderr.startswith("Error:") and result.stderr.count("\n") == 1, result.stderr
+    assert "TRACKER_CIPHER_KEY" in result.stderr
+    assert "Camp David" not in result.stdout and "Freedom Edge" not in result.stdout
+    assert "tamper" not in result.stderr and "edited" not in result.stderr and "forged" not in result.stderr
+
+
+def test_a_view_written_in_clear_is_rebuilt_sealed_once_a_key_reads_the_store(sqlite_url: str) -> None:
+    """A store encrypted by an earlier release had its view in clear: the first read reseals it."""
+    from commitment_tracker.tracker import open_tracker, resolve_store
+    from commitment_tracker.projections.reader import ViewReader
+    from commitment_tracker.projections.sealing import Sealer
+
+    secret = key()
+    assert run(sqlite_url, secret, "import", str(DATASET)).exit_code == 0
+    with open_tracker(resolve_store(sqlite_url, cipher_key=secret)) as tracker:
+        reader = ViewReader(tracker)
+        reader.view.sealer = Sealer(None)  # as the earlier release wrote it
+        reader.rebuild()
+        reader.close()
+    assert b"Camp David" in Path(sqlite_url).read_bytes()
+    assert run(sqlite_url, key(), "status").exit_code == 1  # a wrong key must not wipe it...
+    result = run(sqlite_url, secret, "status", "--json")
+    assert result.exit_code == 0 and "freedom-edge-exercise" in result.stdout
+    stored = _everything_stored(Raw(sqlite_url), sqlite_url)
+    assert b"Camp David" not in stored  # ...the right one reseals it, leaving no old page in clear

@@ -20,6 +20,7 @@ from commitment_tracker.events import EVENT_TYPES, CommitmentMade, to_data
 from commitment_tracker.projections.intervals import intervals
 from commitment_tracker.projections.knowledge import Knowledge, Step
 from commitment_tracker.projections.meetings import MeetingIndex
+from commitment_tracker.projections.sealing import Sealer
 from commitment_tracker.projections.viewstore import FOREVER, VIEW_NAME, ViewSQL
 from commitment_tracker.tracker import Recorded, resolve, stream_id
 from commitment_tracker.tracker.ledger import KIND_OF_FIRST
@@ -48,7 +49,9 @@ def open_view(tracker: Tracker) -> ViewSQL:
     settings = {k: v for k, v in tracker.store.settings().items() if not k.startswith(("CIPHER", "APPLICATION_"))}
     factory = InfrastructureFactory.construct(Environment(VIEW_NAME, settings))
     view_class = SQLiteStatusView if tracker.store.backend == "sqlite" else postgres_view()
-    return factory.tracking_recorder(view_class)  # type: ignore[arg-type, no-any-return]
+    view: ViewSQL = factory.tracking_recorder(view_class)  # type: ignore[arg-type, assignment]
+    view.sealer = Sealer(tracker.mapper.cipher)  # the log's key seals the view's content too
+    return view
 
 
 def record_from_fact(row: Sequence[Any]) -> Recorded:

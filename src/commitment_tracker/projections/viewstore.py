@@ -9,6 +9,10 @@ Tables (beside the log, in the same database):
   one catch-up batch; a query known at such a moment folds that commitment exactly instead.
 Every batch's rows and its tracking position commit in one transaction (the library's tracking
 recorder), so each event is applied exactly once, whoever catches up.
+
+Event content (``data`` and ``due_next``) goes through the store's ``Sealer`` on the way in and out:
+encrypted when the store has a key. Ids, positions, record times, dates, event types and statuses
+stay in clear columns, so every lookup stays an indexed one.
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ from typing import Any
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteTrackingRecorder
+
+from commitment_tracker.projections.sealing import PREFIX, Sealer
+from commitment_tracker.tracker.errors import KeyProblem
 
 FOREVER = "9999-12-31T23:59:59.999999Z"
 VIEW_NAME = "statusview"
@@ -46,6 +53,7 @@ class ViewSQL:
     """The view's statements, written once for both databases (placeholders and names differ)."""
 
     placeholder = "?"
+    sealer = Sealer(None)  # set by open_view from the store's cipher
 
     def table(self, name: str) -> str:
         return name
@@ -59,6 +67,11 @@ class ViewSQL:
 
     def write_batch(self, cursor: Any, facts: Sequence[Row], entities: Sequence[Row],
                     closed: Sequence[Row], opened: Sequence[Row], gaps: Sequence[Row]) -> None:  # fmt: skip
+        if self.sealer.sealing:
+            seal = self.sealer.seal
+            facts = [(*row[:-1], seal(row[-1])) for row in facts]
+            opened = [(*row[:-1], seal(row[-1])) for row in opened]
+            entities = [(e, kind, seal(due) if due is not None else None, made) for e, kind, due, made in entities]
         if facts:
             cursor.executemany(self.q("INSERT INTO {view_facts} VALUES (?,?,?,?,?,?)"), facts)
         if entities:
@@ -88,29 +101,72 @@ class ViewSQL:
             rows += self.read(statement.replace("{entities}", ",".join("?" * len(chunk))), [*params, *chunk])
         return rows
 
+    def opened(self, rows: list[Any]) -> list[Any]:
+        """Rows whose last column is sealed content, with it unsealed (a no-op without a key)."""
+        if not self.sealer.sealing:
+            # A sealed view is sealed throughout (it is rebuilt when it is not): one row tells.
+            if rows and isinstance(rows[0][-1], str) and rows[0][-1].startswith(PREFIX):
+                raise KeyProblem.missing()
+            return rows
+        unseal = self.sealer.unseal
+        return [(*row[:-1], unseal(row[-1])) for row in rows]
+
+    def is_clear(self) -> bool:
+        """Whether the view holds content in clear although the store has a key (written before
+        it had one, or by a release that did not seal the view): it must be rebuilt."""
+        if not self.sealer.sealing:
+            return False
+        rows = self.read("SELECT data FROM {view_facts} LIMIT 1")
+        return bool(rows) and not rows[0][0].startswith(PREFIX)
+
+    def due_next(self, entity: str) -> str | None:
+        rows = self.read("SELECT due_next FROM {view_entities} WHERE entity = ?", [entity])
+        due = rows[0][0] if rows else None
+        return self.sealer.unseal(due) if due is not None else None
+
+    def related_facts(self, patterns: Sequence[tuple[str, str]]) -> list[Any]:
+        """Every fact of the whole streams of the sources, and of the statements and meetings one
+        of whose facts contains one of ``patterns`` ((kind, text) pairs): in clear with SQL LIKE,
+        sealed by the same test on the unsealed text (content cannot be searched encrypted)."""
+        columns = "f.entity, f.position, f.seq, f.recorded, f.kind, f.data"
+        if not self.sealer.sealing:
+            clauses = ["e.kind = 'source'", *(f"(e.kind = '{kind}' AND f.data LIKE ?)" for kind, _ in patterns)]
+            return self.opened(self.read(
+                f"SELECT {columns} FROM {{view_facts}} f WHERE f.entity IN ("
+                "SELECT DISTINCT f.entity FROM {view_entities} e JOIN {view_facts} f ON f.entity = e.entity "
+                f"WHERE e.kind IN ('source', 'statement', 'meeting') AND ({' OR '.join(clauses)})) "
+                "ORDER BY f.entity, f.position",
+                [f"%{text}%" for _, text in patterns],
+            ))
+        rows = self.opened(self.read(
+            f"SELECT e.kind, {columns} FROM {{view_facts}} f JOIN {{view_entities}} e ON e.entity = f.entity "
+            "WHERE e.kind IN ('source', 'statement', 'meeting') ORDER BY f.entity, f.position"))  # fmt: skip
+        keep = {r[1] for r in rows if r[0] == "source" or any(k == r[0] and t in r[6] for k, t in patterns)}
+        return [r[1:] for r in rows if r[1] in keep]
+
     def facts(self, entities: Sequence[str]) -> list[Any]:
-        return self.read_in("SELECT entity, position, seq, recorded, kind, data FROM {view_facts} "
-                            "WHERE entity IN ({entities}) ORDER BY entity, position", entities)  # fmt: skip
+        return self.opened(self.read_in("SELECT entity, position, seq, recorded, kind, data FROM {view_facts} "
+                                        "WHERE entity IN ({entities}) ORDER BY entity, position", entities))  # fmt: skip
 
     def meeting_facts(self) -> list[Any]:
-        return self.read("SELECT f.entity, f.position, f.seq, f.recorded, f.kind, f.data FROM {view_facts} f "
+        return self.opened(self.read("SELECT f.entity, f.position, f.seq, f.recorded, f.kind, f.data FROM {view_facts} f "
                          "JOIN {view_entities} e ON e.entity = f.entity WHERE e.kind = 'meeting' "
-                         "ORDER BY f.entity, f.position")  # fmt: skip
+                         "ORDER BY f.entity, f.position"))  # fmt: skip
 
     def open_intervals(self, entities: Sequence[str]) -> list[Any]:
-        return self.read_in("SELECT entity, valid_from, valid_to, status, status_before, cause, cause_type, cause_on, "
+        return self.opened(self.read_in("SELECT entity, valid_from, valid_to, status, status_before, cause, cause_type, cause_on, "
                             "data FROM {view_intervals} WHERE known_to = ? AND entity IN ({entities})",
-                            entities, [FOREVER])  # fmt: skip
+                            entities, [FOREVER]))  # fmt: skip
 
     def board(self, day: str, known: str) -> list[Any]:
-        return self.read("SELECT entity, data FROM {view_intervals} WHERE known_to > ? AND known_from <= ? "
-                         "AND valid_from <= ? AND valid_to > ?", [known, known, day, day])  # fmt: skip
+        return self.opened(self.read("SELECT entity, data FROM {view_intervals} WHERE known_to > ? AND known_from <= ? "
+                                     "AND valid_from <= ? AND valid_to > ?", [known, known, day, day]))  # fmt: skip
 
     def changes(self, start: str, end: str, known: str) -> list[Any]:
-        return self.read("SELECT entity, valid_from, status, status_before, cause, cause_type, cause_on, data "
+        return self.opened(self.read("SELECT entity, valid_from, status, status_before, cause, cause_type, cause_on, data "
                          "FROM {view_intervals} WHERE known_to > ? AND known_from <= ? AND valid_from >= ? "
                          "AND valid_from <= ? AND (status_before IS NULL OR status <> status_before)",
-                         [known, known, start, end])  # fmt: skip
+                         [known, known, start, end]))  # fmt: skip
 
     def gaps(self, known: str) -> list[str]:
         return [r[0] for r in self.read("SELECT DISTINCT entity FROM {view_gaps} WHERE known_from <= ? "

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from commitment_tracker.tracker.chain import GENESIS, link
+from commitment_tracker.tracker.chain import CANONICAL, GENESIS, STORED, is_sealed, link
+from commitment_tracker.tracker.errors import KeyProblem
 from commitment_tracker.tracker.records import Recorded
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ PAGE = 1000
 class Checkpoint:
     digest: str
     count: int
+    version: int = CANONICAL  # how its last link was computed (see chain.py)
 
     def __str__(self) -> str:
         return f"sha256:{self.digest}"
@@ -46,10 +48,13 @@ class Report:
     broken: str | None = None  # the first broken event reference (or position)
     checkpoint_found: bool | None = None
     streams: int = 0
+    key_problem: str | None = None  # the log cannot be read with the key given: nothing was judged
+    digest_version: int = CANONICAL
 
     def to_data(self) -> dict[str, Any]:
         return {"ok": self.ok, "events": self.count, "streams": self.streams, "digest": f"sha256:{self.digest}",
-                "broken": self.broken, "problem": self.problem, "checkpoint_found": self.checkpoint_found}  # fmt: skip
+                "digest_version": self.digest_version, "broken": self.broken, "problem": self.problem,
+                "checkpoint_found": self.checkpoint_found}  # fmt: skip
 
 
 def parse_digest(text: str) -> str:
@@ -60,12 +65,24 @@ def parse_digest(text: str) -> str:
 
 
 def checkpoint(tracker: Tracker) -> Checkpoint:
-    """The current digest of the log and its event count (from the chain, without re-hashing)."""
+    """The current digest of the log and its event count (from the chain, re-hashing only the last
+    event to tell which version its link is; no key needed)."""
     last: tuple[int, str, int, str] | None = None
+    previous = GENESIS
     count = 0
     for row in _chain(tracker):
+        if last is not None:
+            previous = last[3]
         last, count = row, count + 1
-    return Checkpoint(last[3] if last else GENESIS, count)
+    if last is None:
+        return Checkpoint(GENESIS, 0)
+    page = tracker.recorder.select_notifications(start=last[0], limit=1)
+    version = CANONICAL
+    if page and is_sealed(page[0].state):
+        n = page[0]
+        if link(previous, n.originator_id, n.originator_version, n.topic, n.state) == last[3]:
+            version = STORED
+    return Checkpoint(last[3], count, version)
 
 
 def _chain(tracker: Tracker) -> Iterator[tuple[int, str, int, str]]:
@@ -92,8 +109,11 @@ def verify(tracker: Tracker, against: str | None = None) -> Report:
     chain = _chain(tracker)
     latest: tuple[Any, str] | None = None  # the latest record time so far, and its event
 
+    version = CANONICAL
+
     def fail(problem: str, broken: str | None) -> Report:
-        return Report(False, count, digest, problem, broken, found if against else None, len(streams.last))
+        return Report(False, count, digest, problem, broken, found if against else None, len(streams.last),
+                      digest_version=version)  # fmt: skip
 
     for notification in tracker.notifications():
         ident = _hex(notification.originator_id)
@@ -101,14 +121,24 @@ def verify(tracker: Tracker, against: str | None = None) -> Report:
         try:
             record = tracker.mapper.to_domain_event(notification)  # type: ignore[assignment]
             unreadable = None
+        except KeyProblem as error:
+            if count == 0:  # nothing has decrypted with this key: the key is wrong, not the log
+                return Report(False, 0, digest, str(error), None, None, 0, key_problem=str(error))
+            record, unreadable = None, "it does not decrypt with the key the events before it decrypt with"
         except Exception as error:
             record, unreadable = None, " ".join(str(error).split())[:200]
         if record is not None and ident not in streams.slugs and _id_of(record.entity) == ident:
             streams.slugs[ident] = record.entity
         ref = _ref(streams, ident, notification.originator_version)
         row = next(chain, None)
-        digest = link(digest, notification.originator_id, notification.originator_version,
-                      notification.topic, notification.state)  # fmt: skip
+        # Version 2 links the canonical bytes; a store encrypted by an earlier release has
+        # version-1 links over the ciphertext, which are checked as such (no key needed for them).
+        as_stored = link(digest, notification.originator_id, notification.originator_version,
+                         notification.topic, notification.state)  # fmt: skip
+        canonical = as_stored if record is None else link(
+            digest, notification.originator_id, notification.originator_version, notification.topic, record.plain)
+        version = STORED if row is not None and row[3] == as_stored and canonical != as_stored else CANONICAL
+        digest = as_stored if version == STORED else canonical
         if row is None or row[0] != notification.id:
             if row is not None and row[0] < notification.id:
                 missing = _ref(streams, _hex(row[1]), row[2])
@@ -148,7 +178,8 @@ def verify(tracker: Tracker, against: str | None = None) -> Report:
     if not found:
         return Report(False, count, digest, "the log no longer extends the checkpoint (events removed or rewritten)",
                       None, False, len(streams.last))  # fmt: skip
-    return Report(True, count, digest, None, None, True if against else None, len(streams.last))
+    return Report(True, count, digest, None, None, True if against else None, len(streams.last),
+                  digest_version=version)  # fmt: skip
 
 
 def _hex(ident: UUID | str) -> str:

@@ -19,6 +19,7 @@ from eventsourcing.utils import register_topic
 from pydantic import ValidationError
 
 from commitment_tracker.events import EVENT_TYPES, Event, describe, to_data, upcast
+from commitment_tracker.tracker.errors import KeyProblem
 from commitment_tracker.tracker.records import Recorded
 
 TOPIC_PREFIX = "commitment_tracker:"
@@ -103,13 +104,16 @@ class RecordMapper(Mapper[UUID]):
         data = stored.state
         if isinstance(data, str):
             data = data.encode()  # a blob rewritten as text by hand still reads the same
+        if self.cipher is None:
+            if not data.startswith(b"{"):  # every canonical event is a JSON object
+                raise KeyProblem.missing()
+            return data
         try:
-            if self.cipher:
-                data = self.cipher.decrypt(data)
-            if self.compressor:
-                data = self.compressor.decompress(data)
-        except Exception as error:
-            raise MapperDeserialisationError(f"cannot decrypt event: {error}") from error
+            data = self.cipher.decrypt(data)
+        except Exception as error:  # AES-GCM authenticates: a wrong key never yields garbage
+            raise (KeyProblem.unexpected() if data.startswith(b'{"event"') else KeyProblem.wrong()) from error
+        if self.compressor:
+            data = self.compressor.decompress(data)
         return data
 
     def to_domain_event(self, stored_event: StoredEvent, validate: bool = True) -> Any:
@@ -131,4 +135,5 @@ class RecordMapper(Mapper[UUID]):
             prev=state.get("prev", ""),
             hash=chain_hash(originator_id, stored_event.originator_version, stored_event.topic, plain),
             seq=getattr(stored_event, "id", 0),
+            plain=plain,
         )
