@@ -109,3 +109,46 @@ def test_a_view_written_in_clear_is_rebuilt_sealed_once_a_key_reads_the_store(sq
     assert result.exit_code == 0 and "freedom-edge-exercise" in result.stdout
     stored = _everything_stored(Raw(sqlite_url), sqlite_url)
     assert b"Camp David" not in stored  # ...the right one reseals it, leaving no old page in clear
+
+
+def test_a_checkpoint_survives_export_and_import_into_another_store_and_key(store_url: str, tmp_path: Path) -> None:
+    """Key rotation and migration: the same history has the same digest in every store."""
+    first, second = key(), key()
+    assert run(store_url, first, "import", str(DATASET)).exit_code == 0
+    anchor = run(store_url, first, "checkpoint").stdout.split()
+    assert anchor[0].startswith("sha256:") and "(digest v2)" in " ".join(anchor)
+    exported = tmp_path / "export.jsonl"
+    assert run(store_url, first, "export", "-o", str(exported)).exit_code == 0
+    for other, other_key in ((str(tmp_path / "rotated.db"), second), (str(tmp_path / "clear.db"), None)):
+        assert run(other, other_key, "import", str(exported)).exit_code == 0
+        assert run(other, other_key, "checkpoint").stdout.split()[:2] == anchor[:2]
+        verified = run(other, other_key, "verify", "--against", anchor[0])
+        assert verified.exit_code == 0, verified.output
+    assert run(str(tmp_path / "rotated.db"), first, "status").exit_code == 1  # the old key no longer opens it
+
+
+def test_a_store_encrypted_by_the_earlier_release_still_verifies(sqlite_url: str) -> None:
+    """Version-1 links (over the ciphertext) are still checked as such, and say so."""
+    from commitment_tracker.tracker import open_tracker, resolve_store
+    from commitment_tracker.tracker import recorders
+
+    secret = key()
+    original = recorders.chain_rows
+
+    def stored_bytes(previous, ids, stored):  # the earlier release linked what it stored
+        return original(previous, ids, [recorders.StoredEvent(e.originator_id, e.originator_version, e.topic, e.state)
+                                        for e in stored])  # fmt: skip
+
+    recorders.chain_rows = stored_bytes
+    try:
+        with open_tracker(resolve_store(sqlite_url, cipher_key=secret)) as tracker:
+            tracker.import_file(DATASET, "tester")
+    finally:
+        recorders.chain_rows = original
+    assert "(digest v1)" in run(sqlite_url, secret, "checkpoint").stdout
+    assert run(sqlite_url, secret, "verify").exit_code == 0
+    raw = Raw(sqlite_url)
+    raw.drop_triggers()
+    raw.set_state(3, raw.state_of(3)[:-1] + bytes([raw.state_of(3)[-1] ^ 1]))
+    result = run(sqlite_url, secret, "verify")
+    assert result.exit_code == 1 and "verification failed" in result.stderr

@@ -81,11 +81,18 @@ class StatusProjection:
             mapper = self.tracker.mapper
             # Validated when recorded (and by verify): catch-up decodes without validating again.
             records: list[Recorded] = [mapper.to_domain_event(n, validate=False) for n in page]  # type: ignore[call-arg]
-            rows = self._batch(records)
             try:
-                self.view.apply(Tracking(self.tracker.name, page[-1].id), *rows)  # type: ignore[attr-defined]
+                rows = self._batch(records)
+            except (LookupError, AssertionError, ValueError):
+                # Read against a view that rebuild reset under us (facts gone, position not yet):
+                # not a broken view, a moved one. Read it again from where it is now.
+                if self.position() != last:
+                    continue
+                raise
+            try:
+                self.view.apply(Tracking(self.tracker.name, page[-1].id), last, *rows)  # type: ignore[attr-defined]
             except IntegrityError:
-                continue  # another reader applied this page: resume after it
+                continue  # another reader applied this page, or rebuild reset the view: read it again
             applied += len(page)
             if progress:
                 progress(len(page))

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
 from commitment_tracker.projections.sealing import PREFIX, Sealer
@@ -86,6 +86,15 @@ class ViewSQL:
             cursor.executemany(self.q("INSERT INTO {view_intervals} VALUES (?,?,?,?,?,?,?,?,?,?,?)"), opened)
         if gaps:
             cursor.executemany(self.q("INSERT INTO {view_gaps} VALUES (?,?,?)"), gaps)
+
+    @staticmethod
+    def check_position(current: int | None, after: int) -> None:
+        """A page is computed from the view at position ``after``: it may only be applied there.
+
+        Otherwise (another reader applied it first, or ``rebuild`` reset the view meanwhile) the
+        page's rows are stale: refuse them as a conflict, and the caller reads the view again."""
+        if (current or 0) != after:
+            raise IntegrityError(f"the view moved from position {after} to {current or 0}")
 
     # --- reads ---------------------------------------------------------------------------------
 
@@ -186,13 +195,17 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
             c.execute(self.q(statement), list(params))
             return c.fetchall()
 
-    def apply(self, tracking: Tracking, *rows: Sequence[Row]) -> None:
+    def apply(self, tracking: Tracking, after: int, *rows: Sequence[Row]) -> None:
         with self.datastore.transaction(commit=True) as c:
-            self.write_batch(c, *rows)
+            self.write_batch(c, *rows)  # the first write takes SQLite's lock: the check below is serialized
             self._insert_tracking(c, tracking)
+            c.execute("SELECT max(notification_id) FROM tracking WHERE application_name = ? AND notification_id < ?",
+                      (tracking.application_name, tracking.notification_id))  # fmt: skip
+            self.check_position(c.fetchone()[0], after)
 
     def reset(self, application_name: str) -> None:
         with self.datastore.transaction(commit=True) as c:
+            c.execute("PRAGMA secure_delete = ON")  # a view once written in clear leaves no page behind
             for name in TABLES:
                 c.execute(f"DELETE FROM {name}")
             c.execute("DELETE FROM tracking WHERE application_name = ?", (application_name,))
@@ -233,13 +246,24 @@ def postgres_view() -> type:
                 curs.execute(self.q(statement), list(params))
                 return [tuple(row.values()) for row in curs.fetchall()]
 
-        def apply(self, tracking: Tracking, *rows: Sequence[Row]) -> None:
+        def apply(self, tracking: Tracking, after: int, *rows: Sequence[Row]) -> None:
             with self.datastore.transaction(commit=True) as curs:
+                self._lock(curs)
+                curs.execute(
+                    SQL("SELECT max(notification_id) AS n FROM {0}.{1} WHERE application_name = %s").format(
+                        Identifier(self.datastore.schema), Identifier(self.tracking_table_name)),
+                    (tracking.application_name,))  # fmt: skip
+                self.check_position(curs.fetchone()["n"], after)
                 self.write_batch(curs, *rows)
                 self._insert_tracking(curs, tracking)
 
+        def _lock(self, curs: Any) -> None:
+            # View writers (catch-up pages, rebuild's reset) take turns, one schema at a time.
+            curs.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"commitment-tracker view {self.datastore.schema}",))
+
         def reset(self, application_name: str) -> None:
             with self.datastore.transaction(commit=True) as curs:
+                self._lock(curs)
                 for name in TABLES:
                     curs.execute(f"DELETE FROM {self.table(name)}")
                 curs.execute(
