@@ -27,6 +27,12 @@ def verify(app: Context, against: str | None, as_json: bool) -> None:
         emit_json(report.to_data())
     if not report.ok:
         raise click.ClickException(f"verification failed: {report.problem}")
+    from commitment_tracker.projections.viewcheck import check_view
+
+    view = check_view(app.tracker)
+    if view is not None:
+        raise click.ClickException(f"verification failed: the log is intact but the status view is not: {view}; "
+                                   "run `ctrack rebuild`")  # fmt: skip
     if not as_json:
         extends = f"; extends checkpoint {against}" if against else ""
         click.echo(f"OK: {report.count} events in {report.streams} streams verified; "

@@ -70,12 +70,14 @@ class StatusProjection:
     def position(self) -> int:
         return self.view.max_tracking_id(self.tracker.name) or 0  # type: ignore[attr-defined]
 
-    def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
-        """Apply every event not yet in the view; returns how many were applied."""
+    def catch_up(self, progress: Callable[[int], None] | None = None, stop: int | None = None) -> int:
+        """Apply every event not yet in the view (up to log position ``stop``, if given); returns
+        how many were applied."""
         applied = 0
         while True:
             last = self.position()
-            page = self.tracker.recorder.select_notifications(start=last, limit=PAGE, inclusive_of_start=False)
+            page = self.tracker.recorder.select_notifications(start=last, limit=PAGE, stop=stop,
+                                                              inclusive_of_start=False)  # fmt: skip
             if not page:
                 return applied
             mapper = self.tracker.mapper
@@ -92,6 +94,8 @@ class StatusProjection:
             try:
                 self.view.apply(Tracking(self.tracker.name, page[-1].id), last, *rows)  # type: ignore[attr-defined]
             except IntegrityError:
+                if self.position() == last:
+                    raise  # not a race: the view refused the page (edited, or its guards were)
                 continue  # another reader applied this page, or rebuild reset the view: read it again
             applied += len(page)
             if progress:

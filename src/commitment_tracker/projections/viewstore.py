@@ -17,7 +17,7 @@ stay in clear columns, so every lookup stays an indexed one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError, Tracking
@@ -47,6 +47,32 @@ INDEXES = [
 ]
 
 Row = tuple[Any, ...]
+
+WRITTEN_BY_TRACKER = "the status view is written only by the tracker (run ctrack rebuild)"
+#: Catch-up's only UPDATE: closing an open interval (setting known_to), nothing else of the row.
+CLOSES_ONLY = (
+    f"OLD.known_to = '{FOREVER}' AND NEW.known_to <> '{FOREVER}' AND NEW.entity = OLD.entity "
+    "AND NEW.valid_from = OLD.valid_from AND NEW.valid_to = OLD.valid_to AND NEW.known_from = OLD.known_from "
+    "AND NEW.status = OLD.status AND NEW.status_before IS NOT DISTINCT FROM OLD.status_before "
+    "AND NEW.cause IS NOT DISTINCT FROM OLD.cause AND NEW.cause_type = OLD.cause_type "
+    "AND NEW.cause_on = OLD.cause_on AND NEW.data = OLD.data"
+)
+
+
+def sqlite_guards() -> list[str]:
+    """Triggers refusing edits of the view except inside the tracker's own writes, which hold a
+    row in ``view_writer`` for the length of their transaction. A speed bump against casual SQL,
+    not a guarantee (triggers can be dropped): ``verify`` re-derives the view and compares."""
+    statements = ["CREATE TABLE IF NOT EXISTS view_writer (writing INTEGER NOT NULL)"]
+    refuse = f"BEGIN SELECT RAISE(ABORT, '{WRITTEN_BY_TRACKER}'); END"
+    for table in TABLES:
+        for action in ("UPDATE", "DELETE"):
+            statements.append(f"CREATE TRIGGER IF NOT EXISTS {table}_guard_{action.lower()} BEFORE {action} ON "
+                              f"{table} WHEN NOT EXISTS (SELECT 1 FROM view_writer) {refuse}")  # fmt: skip
+    statements.append(f"CREATE TRIGGER IF NOT EXISTS view_facts_never_update BEFORE UPDATE ON view_facts {refuse}")
+    statements.append(f"CREATE TRIGGER IF NOT EXISTS view_intervals_closes_only BEFORE UPDATE ON view_intervals "
+                      f"WHEN NOT ({CLOSES_ONLY.replace('IS NOT DISTINCT FROM', 'IS')}) {refuse}")  # fmt: skip
+    return statements
 
 
 class ViewSQL:
@@ -118,7 +144,7 @@ class ViewSQL:
                 raise KeyProblem.missing()
             return rows
         unseal = self.sealer.unseal
-        return [(*row[:-1], unseal(row[-1])) for row in rows]
+        return [(*row[:-1], unseal(row[-1]) if row[-1] is not None else None) for row in rows]
 
     def is_clear(self) -> bool:
         """Whether the view holds content in clear although the store has a key (written before
@@ -152,6 +178,21 @@ class ViewSQL:
             "WHERE e.kind IN ('source', 'statement', 'meeting') ORDER BY f.entity, f.position"))  # fmt: skip
         keep = {r[1] for r in rows if r[0] == "source" or any(k == r[0] and t in r[6] for k, t in patterns)}
         return [r[1:] for r in rows if r[1] in keep]
+
+    def scan(self, table: str, columns: str, where: str = "") -> Iterator[Any]:
+        """Every row of a view table in key order (its first two columns), a page at a time, with
+        the last column unsealed: for comparing two views without holding either in memory."""
+        after: tuple[Any, Any] | None = None
+        while True:
+            clause = " AND ".join(c for c in (where, "(" + columns.split(",")[0] + ", " + columns.split(",")[1]
+                                               + ") > (?, ?)" if after else "") if c)  # fmt: skip
+            keys = ", ".join(columns.split(",")[:2])
+            rows = self.opened(self.read(f"SELECT {columns} FROM {{{table}}}" + (f" WHERE {clause}" if clause else "")
+                                         + f" ORDER BY {keys} LIMIT 5000", list(after or ())))  # fmt: skip
+            if not rows:
+                return
+            yield from rows
+            after = (rows[-1][0], rows[-1][1])
 
     def facts(self, entities: Sequence[str]) -> list[Any]:
         return self.opened(self.read_in("SELECT entity, position, seq, recorded, kind, data FROM {view_facts} "
@@ -188,6 +229,7 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
             *super().construct_create_table_statements(),
             *(f"CREATE TABLE IF NOT EXISTS {name} ({columns})" for name, columns in TABLES.items()),
             *(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})" for name, table, columns in INDEXES),
+            *sqlite_guards(),
         ]
 
     def read(self, statement: str, params: Iterable[Any] = ()) -> list[Any]:
@@ -197,18 +239,51 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
 
     def apply(self, tracking: Tracking, after: int, *rows: Sequence[Row]) -> None:
         with self.datastore.transaction(commit=True) as c:
-            self.write_batch(c, *rows)  # the first write takes SQLite's lock: the check below is serialized
-            self._insert_tracking(c, tracking)
-            c.execute("SELECT max(notification_id) FROM tracking WHERE application_name = ? AND notification_id < ?",
-                      (tracking.application_name, tracking.notification_id))  # fmt: skip
+            c.execute("INSERT INTO view_writer VALUES (1)")  # takes SQLite's write lock: the check is serialized
+            c.execute("SELECT max(notification_id) FROM tracking WHERE application_name = ?",
+                      (tracking.application_name,))  # fmt: skip
             self.check_position(c.fetchone()[0], after)
+            self.write_batch(c, *rows)
+            self._insert_tracking(c, tracking)
+            c.execute("DELETE FROM view_writer")
 
     def reset(self, application_name: str) -> None:
         with self.datastore.transaction(commit=True) as c:
             c.execute("PRAGMA secure_delete = ON")  # a view once written in clear leaves no page behind
+            c.execute("INSERT INTO view_writer VALUES (1)")
             for name in TABLES:
                 c.execute(f"DELETE FROM {name}")
+            c.execute("DELETE FROM view_writer")
             c.execute("DELETE FROM tracking WHERE application_name = ?", (application_name,))
+
+
+WRITER = "SET LOCAL commitment_tracker.view_writer = 'on'"  # for the rest of this transaction only
+
+
+def postgres_guards(schema: str) -> list[Any]:
+    """PostgreSQL's version of ``sqlite_guards``: the tracker's writes set a transaction-local
+    setting. Each trigger is created only when missing, so opening a store takes no table lock."""
+    from psycopg.sql import SQL, Identifier
+
+    guard = Identifier(schema, "view_guard")
+    statements: list[Any] = [SQL(
+        "CREATE OR REPLACE FUNCTION {0}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF current_setting('commitment_tracker.view_writer', true) IS DISTINCT FROM 'on' "
+        "OR (TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'view_facts') THEN "
+        "RAISE EXCEPTION '" + WRITTEN_BY_TRACKER + "'; END IF; "
+        "IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'view_intervals' THEN IF NOT (" + CLOSES_ONLY + ") THEN "
+        "RAISE EXCEPTION '" + WRITTEN_BY_TRACKER + "'; END IF; END IF; "
+        "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$").format(guard)]  # fmt: skip
+    for table in TABLES:
+        for name, timing in ((f"{table}_guard", "BEFORE UPDATE OR DELETE ON {1} FOR EACH ROW"),
+                             (f"{table}_guard_truncate", "BEFORE TRUNCATE ON {1} FOR EACH STATEMENT")):  # fmt: skip
+            statements.append(SQL(
+                "DO $do$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE t.tgname = {2} AND n.nspname = {3}) THEN "
+                "CREATE TRIGGER {0} " + timing + " EXECUTE FUNCTION {4}(); END IF; END $do$").format(
+                Identifier(name), Identifier(schema, table), SQL("'") + SQL(name) + SQL("'"),
+                SQL("'") + SQL(schema) + SQL("'"), guard))  # fmt: skip
+    return statements
 
 
 def postgres_view() -> type:
@@ -231,6 +306,7 @@ def postgres_view() -> type:
                     SQL("CREATE INDEX IF NOT EXISTS {0} ON {1}.{2} (" + columns + ")").format(
                         Identifier(index), Identifier(self.datastore.schema), Identifier(table))  # fmt: skip
                 )
+            self.sql_create_statements += postgres_guards(self.datastore.schema)
 
         def _create_table(self, curs: Any) -> None:
             from commitment_tracker.tracker.recorders import SCHEMA_LOCK
@@ -254,6 +330,7 @@ def postgres_view() -> type:
                         Identifier(self.datastore.schema), Identifier(self.tracking_table_name)),
                     (tracking.application_name,))  # fmt: skip
                 self.check_position(curs.fetchone()["n"], after)
+                curs.execute(WRITER)
                 self.write_batch(curs, *rows)
                 self._insert_tracking(curs, tracking)
 
@@ -264,6 +341,7 @@ def postgres_view() -> type:
         def reset(self, application_name: str) -> None:
             with self.datastore.transaction(commit=True) as curs:
                 self._lock(curs)
+                curs.execute(WRITER)
                 for name in TABLES:
                     curs.execute(f"DELETE FROM {self.table(name)}")
                 curs.execute(

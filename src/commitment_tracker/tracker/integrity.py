@@ -109,11 +109,11 @@ def verify(tracker: Tracker, against: str | None = None) -> Report:
     chain = _chain(tracker)
     latest: tuple[Any, str] | None = None  # the latest record time so far, and its event
 
-    version = CANONICAL
+    linked = CANONICAL  # the digest version of the last link checked
 
     def fail(problem: str, broken: str | None) -> Report:
         return Report(False, count, digest, problem, broken, found if against else None, len(streams.last),
-                      digest_version=version)  # fmt: skip
+                      digest_version=linked)  # fmt: skip
 
     for notification in tracker.notifications():
         ident = _hex(notification.originator_id)
@@ -137,8 +137,8 @@ def verify(tracker: Tracker, against: str | None = None) -> Report:
                          notification.topic, notification.state)  # fmt: skip
         canonical = as_stored if record is None else link(
             digest, notification.originator_id, notification.originator_version, notification.topic, record.plain)
-        version = STORED if row is not None and row[3] == as_stored and canonical != as_stored else CANONICAL
-        digest = as_stored if version == STORED else canonical
+        linked = STORED if row is not None and row[3] == as_stored and canonical != as_stored else CANONICAL
+        digest = as_stored if linked == STORED else canonical
         if row is None or row[0] != notification.id:
             if row is not None and row[0] < notification.id:
                 missing = _ref(streams, _hex(row[1]), row[2])
@@ -179,7 +179,7 @@ def verify(tracker: Tracker, against: str | None = None) -> Report:
         return Report(False, count, digest, "the log no longer extends the checkpoint (events removed or rewritten)",
                       None, False, len(streams.last))  # fmt: skip
     return Report(True, count, digest, None, None, True if against else None, len(streams.last),
-                  digest_version=version)  # fmt: skip
+                  digest_version=linked)  # fmt: skip
 
 
 def _hex(ident: UUID | str) -> str:
