@@ -57,7 +57,7 @@ def checkpoint(app: Context, as_json: bool) -> None:
 @click.command()
 def keygen() -> None:
     """Print a new random key for TRACKER_CIPHER_KEY (encryption at rest). Keep it outside the store."""
-    from eventsourcing.cipher import AESCipher
+    from eventsourcing.cryptography import AESCipher
 
     click.echo(AESCipher.create_key(num_bytes=32))
 
