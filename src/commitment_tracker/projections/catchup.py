@@ -63,9 +63,10 @@ def record_from_fact(row: Sequence[Any]) -> Recorded:
 class StatusProjection:
     """Applies the log to the view, page by page, exactly once."""
 
-    def __init__(self, tracker: Tracker, view: ViewSQL) -> None:
+    def __init__(self, tracker: Tracker, view: ViewSQL, page: int = PAGE) -> None:
         self.tracker = tracker
         self.view = view
+        self.page = page
 
     def position(self) -> int:
         return self.view.max_tracking_id(self.tracker.name) or 0  # type: ignore[attr-defined]
@@ -76,7 +77,7 @@ class StatusProjection:
         applied = 0
         while True:
             last = self.position()
-            page = self.tracker.recorder.select_notifications(start=last, limit=PAGE, stop=stop,
+            page = self.tracker.recorder.select_notifications(start=last, limit=self.page, stop=stop,
                                                               inclusive_of_start=False)  # fmt: skip
             if not page:
                 return applied

@@ -17,6 +17,8 @@ from commitment_tracker.projections.viewstore import FOREVER, VIEW_NAME, SQLiteS
 if TYPE_CHECKING:
     from commitment_tracker.tracker import Tracker
 
+SCRATCH_PAGE = 250_000
+
 #: What is compared, per table: the columns (key columns first, sealed content last) and a filter.
 COMPARED = [
     ("view_facts", "entity, position, seq, recorded, kind, data", ""),
@@ -44,7 +46,9 @@ def check_view(tracker: Tracker) -> str | None:
         position = StatusProjection(tracker, stored).position()
         if position > tracker.count():
             return f"the status view claims log position {position}, past the end of the log"
-        StatusProjection(tracker, scratch).catch_up(stop=position)
+        # Large pages: each page re-reads the facts of the commitments it touches, so fewer pages
+        # keep the re-derivation close to one pass over the log (memory grows with the page).
+        StatusProjection(tracker, scratch, page=SCRATCH_PAGE).catch_up(stop=position)
         for table, columns, where in COMPARED:
             difference = _first_difference(stored.scan(table, columns, where), scratch.scan(table, columns, where))
             if difference is not None:
