@@ -178,31 +178,38 @@
     return div;
   }
 
-  // Timelines: each row is drawn as known at every stop where it changed (a <template> per drawing);
-  // the one for the chosen stop is shown, rows not made by the chosen day are hidden, and the part
-  // of the window after the chosen day is veiled: as of that day, it has not happened yet.
+  // The overview timeline holds a drawing of each commitment for every stretch of stops over which
+  // it did not change (data-from, data-to): the drawing for the chosen stop is shown if the
+  // commitment is on the board, rows are stacked in board order, and the part of the window after
+  // the chosen day is veiled: as of that day, it had not happened yet.
   function drawTimelines(rows, stop, day) {
+    var svg = document.querySelector("svg.overview");
+    if (!svg) return;
     var shown = {};
     rows.forEach(function (c) { shown[c.id] = true; });
-    document.querySelectorAll("svg.timeline").forEach(function (svg) {
-      var y = 0;
-      svg.querySelectorAll("g.row[data-id]").forEach(function (g) {
-        var from = Number(g.getAttribute("data-from")), to = Number(g.getAttribute("data-to"));
-        var visible = shown[g.getAttribute("data-id")] === true && from <= stop && stop <= to;
-        g.style.display = visible ? "" : "none";
-        if (visible && svg.classList.contains("overview")) {
-          g.setAttribute("transform", "translate(0 " + (y - Number(g.getAttribute("data-y"))) + ")");
-          y += 30;
-        }
-      });
-      var veil = svg.querySelector(".veil");
-      if (veil) {
-        var left = Number(svg.getAttribute("data-left")), right = Number(svg.getAttribute("data-right"));
-        var x = left + (right - left) * (dayIndex(day) + 1) / (days + 1);
-        veil.setAttribute("x", String(Math.min(x, right)));
-        veil.setAttribute("width", String(Math.max(right - x, 0)));
-      }
+    var top = Number(svg.getAttribute("data-top")), count = 0;
+    svg.querySelectorAll("g.row[data-id]").forEach(function (g) {
+      var from = Number(g.getAttribute("data-from")), to = Number(g.getAttribute("data-to"));
+      var visible = shown[g.getAttribute("data-id")] === true && from <= stop && stop <= to;
+      g.setAttribute("display", visible ? "inline" : "none");
+      if (!visible) return;
+      var y = top + count * 30 + 15;
+      g.setAttribute("transform", "translate(0 " + (y - Number(g.getAttribute("data-y"))) + ")");
+      count += 1;
     });
+    var bottom = top + Math.max(count, 1) * 30;
+    var box = svg.viewBox.baseVal;
+    svg.setAttribute("viewBox", "0 0 " + box.width + " " + (bottom + 24));
+    svg.querySelectorAll("line.grid").forEach(function (line) { line.setAttribute("y2", String(bottom + 4)); });
+    svg.querySelectorAll("text.tick:not(.top)").forEach(function (text) { text.setAttribute("y", String(bottom + 17)); });
+    var left = Number(svg.getAttribute("data-left")), right = Number(svg.getAttribute("data-right"));
+    var x = left + (right - left) * (dayIndex(day) - dayIndex(data.window_start) + 1) / (dayIndex(data.last_day) - dayIndex(data.window_start) + 1);
+    var veil = svg.querySelector(".veil");
+    veil.setAttribute("x", String(Math.min(Math.max(x, left), right)));
+    veil.setAttribute("width", String(Math.max(right - Math.max(x, left), 0)));
+    veil.setAttribute("height", String(bottom - top + 8));
+    // The notes at the right say where each commitment stands on the report's own day: not on another.
+    svg.classList.toggle("past", day !== data.last_day);
   }
 
   function show(stop, index) {
