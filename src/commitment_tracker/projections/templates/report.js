@@ -105,11 +105,7 @@
       var flags = [badge(c.status)];
       if (c.overdue) flags.push(" ", flag("overdue"));
       if (c.late) flags.push(" ", flag("late"));
-      var th = cellWith("", [link(c.id), el("div", "ctitle", c.title)]);
-      var first = el("th");
-      first.setAttribute("scope", "row");
-      while (th.firstChild) first.appendChild(th.firstChild);
-      [first, cellWith("", flags), cellWith("", [c.cadence]), cellWith("date", [c.made_on]), cellWith("due", due(c)),
+      [cellWith("", [link(c.id), el("div", "ctitle", c.title)]), cellWith("", flags), cellWith("", [c.cadence]), cellWith("date", [c.made_on]), cellWith("due", due(c)),
        cellWith("parties", [c.parties.join(" ")]), cellWith("num", [String(c.reaffirmations)]),
        cellWith("date", [c.last_event_on])].forEach(function (td) { tr.appendChild(td); });
       return tr;
@@ -122,15 +118,14 @@
     var parties = [];
     rows.forEach(function (c) { c.parties.forEach(function (p) { if (parties.indexOf(p) < 0) parties.push(p); }); });
     var head = document.querySelector("#matrix thead tr");
-    fill(head, ["Commitment", "Status", "Due on"].map(function (t) { var th = el("th", "", t); th.scope = "col"; return th; })
-      .concat(parties.map(function (p) { var th = el("th", "party", p); th.scope = "col"; return th; })));
+    fill(head, ["Commitment", "Status", "Due on"].map(function (t) { return el("th", "", t); })
+      .concat(parties.map(function (p) { return el("th", "party", p); })));
     var counted = {}, fulfilled = {};
     parties.forEach(function (p) { counted[p] = 0; fulfilled[p] = 0; });
     fill(document.querySelector("#matrix tbody"), rows.map(function (c) {
       var tr = el("tr");
       tr.setAttribute("data-id", c.id);
-      var name = el("th"); name.scope = "row"; name.appendChild(link(c.id));
-      tr.appendChild(name);
+      tr.appendChild(cellWith("", [link(c.id)]));
       tr.appendChild(cellWith("", [badge(c.status)]));
       tr.appendChild(cellWith("date", [c.due_on || ""]));
       parties.forEach(function (p) {
