@@ -86,6 +86,15 @@ def test_a_link_with_a_point_in_time_opens_the_page_there(chromium, tmp_path, de
     page = parse(result.stdout)
     assert page_board(page) == cli_board(ctrack_sqlite, as_of, known_at)
     assert page.find("h1").text == f"Commitments as of {as_of}"
+    # The overview timeline is redrawn too: one row per commitment on the board, drawn as known then.
+    overview = page.find("svg", class_="overview")
+    shown = [g for g in overview.find_all("g", class_="row") if g.attrs.get("display") != "none"]
+    assert [g.attrs["data-id"] for g in shown] == [row[0] for row in page_board(page)]
+    mechanism = [g for g in shown if g.attrs["data-id"] == "trilateral-coordinating-mechanism"]
+    if known_at == "2024-10-20":  # its fulfilment was recorded on the 18th and retracted on the 22nd
+        assert any(t.text.startswith("fulfilled: 2024-10-16 to 2025-10-01") for t in mechanism[0].find_all("title"))
+    veil = overview.find("rect", class_="veil")
+    assert float(veil.attrs["width"]) > 0  # what had not happened by then is veiled
     assert page.find("input", id="as-of-slider") and "hidden" not in page.find("section", id="time-travel").attrs
     stops = json.loads(page.find("script", id="time-data").text)["stops"]
     assert page.find("output", id="known-at-value").text.endswith(tuple(s["label"] for s in stops))
