@@ -77,21 +77,27 @@ def test_the_board_at_every_point_a_link_names_is_what_the_cli_answers(chromium,
     assert [] in boards and any(len(b) == 17 for b in boards)  # the points reach an empty and a full board
 
 
-@pytest.mark.parametrize(("as_of", "known_at"), [("2024-07-01", "2024-10-19T00:00:00Z"), ("2025-01-01", "2024-10-20")])
-def test_a_link_with_a_point_in_time_opens_the_page_there(chromium, tmp_path, demo_report, ctrack_sqlite, as_of, known_at):
+@pytest.mark.parametrize(("as_of", "known_at", "moment"), [
+    ("2024-07-01", "2024-10-19T00:00:00Z", "2024-10-19T00:00:00Z"),
+    ("2025-01-01", "2024-10-20", "2024-10-20"),
+    # An event reference: the moment it was recorded (the retracted fulfilment, recorded 2024-10-18 09:40).
+    ("2025-01-01", "trilateral-coordinating-mechanism%232", "2024-10-18T09:40:00Z"),
+])  # fmt: skip
+def test_a_link_with_a_point_in_time_opens_the_page_there(chromium, tmp_path, demo_report, ctrack_sqlite, as_of,
+                                                          known_at, moment):  # fmt: skip
     url = f"{demo_report.as_uri()}#as-of={as_of}&known-at={known_at}"
     result = browse(chromium, tmp_path, demo_report, "--virtual-time-budget=5000", "--dump-dom", url=url)
     assert result.returncode == 0, result.stderr[-2000:]
     assert console(result) == []  # the page's script ran: the policy allowed it by its hash, and it raised nothing
     page = parse(result.stdout)
-    assert page_board(page) == cli_board(ctrack_sqlite, as_of, known_at)
+    assert page_board(page) == cli_board(ctrack_sqlite, as_of, moment)
     assert page.find("h1").text == f"Commitments as of {as_of}"
     # The overview timeline is redrawn too: one row per commitment on the board, drawn as known then.
     overview = page.find("svg", class_="overview")
     shown = [g for g in overview.find_all("g", class_="row") if g.attrs.get("display") != "none"]
     assert [g.attrs["data-id"] for g in shown] == [row[0] for row in page_board(page)]
     mechanism = [g for g in shown if g.attrs["data-id"] == "trilateral-coordinating-mechanism"]
-    if known_at == "2024-10-20":  # its fulfilment was recorded on the 18th and retracted on the 22nd
+    if moment == "2024-10-20":  # its fulfilment was recorded on the 18th and retracted on the 22nd
         assert any(t.text.startswith("fulfilled: 2024-10-16 to 2025-10-01") for t in mechanism[0].find_all("title"))
     veil = overview.find("rect", class_="veil")
     assert float(veil.attrs["width"]) > 0  # what had not happened by then is veiled
