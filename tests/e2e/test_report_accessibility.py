@@ -27,6 +27,7 @@ axe.run(document, {resultTypes: ["violations"]}).then(function (results) {
   out.id = "axe-result";
   out.textContent = JSON.stringify({
     width: document.documentElement.scrollWidth, viewport: window.innerWidth,
+    label: document.querySelector("svg.overview g.row:not([display=none]) text.rid").getBoundingClientRect().height,
     violations: results.violations.map(function (v) {
       return {id: v.id, nodes: v.nodes.length, first: v.nodes[0].target.join(" "), summary: v.nodes[0].failureSummary};
     })
@@ -100,6 +101,7 @@ def test_axe_finds_no_violation_and_the_page_fits_the_screen(chromium, tmp_path,
     results = run_axe(chromium, tmp_path, demo_report, axe, width)
     assert results["violations"] == []
     assert results["width"] <= results["viewport"] == width  # nothing sticks out sideways: tables scroll inside
+    assert results["label"] >= 9  # the overview timeline's labels stay readable (they were 4 px high on a phone)
 
 
 def test_axe_finds_no_violation_after_the_sliders_moved(chromium, tmp_path, demo_report, axe):
