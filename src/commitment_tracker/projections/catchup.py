@@ -39,13 +39,15 @@ def stamp(moment: datetime | None) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def open_view(tracker: Tracker) -> ViewSQL:
+def open_view(tracker: Tracker, *, create: bool = False) -> ViewSQL:
+    """The view's recorder; with ``create``, its tables are created first if missing."""
     from eventsourcing.persistence import InfrastructureFactory
     from eventsourcing.utils import Environment
 
     from commitment_tracker.projections.viewstore import SQLiteStatusView, postgres_view
 
-    settings = {k: v for k, v in tracker.store.settings().items() if not k.startswith(("CIPHER", "APPLICATION_"))}
+    store = tracker.store.creating() if create else tracker.store
+    settings = {k: v for k, v in store.settings().items() if not k.startswith(("CIPHER", "APPLICATION_"))}
     factory = InfrastructureFactory.construct(Environment(VIEW_NAME, settings))
     view_class = SQLiteStatusView if tracker.store.backend == "sqlite" else postgres_view()
     return factory.tracking_recorder(view_class)  # type: ignore[arg-type, no-any-return]

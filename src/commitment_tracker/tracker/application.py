@@ -33,6 +33,7 @@ from commitment_tracker.tracker.importing import read_events
 from commitment_tracker.tracker.ledger import Ledger
 from commitment_tracker.tracker.mapper import RecordMapper
 from commitment_tracker.tracker.records import Recorded, stream_id
+from commitment_tracker.tracker.inspection import Found
 from commitment_tracker.tracker.store import Store
 
 MAX_ATTEMPTS = 8
@@ -47,6 +48,11 @@ def utcnow() -> datetime:
 
 class Tracker(Application[UUID]):
     name = "Tracker"
+
+    #: What was found at the store when it was opened (tables, and this user's rights on them).
+    found: Found
+    #: Whether opening created the store.
+    created: bool = False
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -201,13 +207,37 @@ def _with_seq(record: Recorded, seq: int) -> Recorded:
 
 
 
-def open_tracker(store: Store) -> Tracker:
-    """Open (and on first use create) the store, turning driver failures into one-line errors."""
+def open_tracker(store: Store, *, create: bool = True) -> Tracker:
+    """Open the store, turning driver failures into one-line errors.
+
+    With ``create``, a store that does not exist yet is created (its directory or schema, and the
+    log's tables); without it, that is an error. Either way a file or schema that holds something
+    else is refused untouched, and an existing store is opened without any DDL. A SQLite store
+    this user may not write is opened read-only: it can still be queried, verified and exported.
+    """
+    from commitment_tracker.tracker.inspection import create_schema, inspect, missing, sqlite_fault
+
     try:
-        if store.backend == "sqlite":
-            Path(store.location).parent.mkdir(parents=True, exist_ok=True)
-        return Tracker(store)
+        found = inspect(store)
+        created = found is None
+        if found is None:
+            if not create:
+                raise missing(store)
+            if store.backend == "sqlite":
+                Path(store.location).parent.mkdir(parents=True, exist_ok=True)
+            else:
+                create_schema(store)
+            Tracker(store.creating()).close()
+            found = inspect(store)
+            assert found is not None
+        if store.backend == "sqlite" and found.read_only:
+            store = store.read_only(immutable=found.immutable)
+        tracker = Tracker(store)
+        tracker.found, tracker.created = found, created
+        return tracker
     except PersistenceError as error:
+        if store.backend == "sqlite":
+            raise StoreError(sqlite_fault(_first_line(error), store.display)) from None
         raise StoreError(f"cannot open store {store.display}: {_first_line(error)}") from None
     except OSError as error:
         raise StoreError(f"cannot open store {store.display}: {error}") from None

@@ -33,3 +33,15 @@ class ConcurrentWriteError(TrackerError):
 
 class StoreError(TrackerError):
     """The store cannot be opened or used."""
+
+
+class StoreLocationError(StoreError):
+    """A store location that names no store at all (empty, an unknown URL scheme): a usage error."""
+
+
+class StoreMissing(StoreError):
+    """A read of a store that does not exist: reads never create one."""
+
+
+class NotAStore(StoreError):
+    """A file or schema that exists but is not a tracker store: refused, and left untouched."""
