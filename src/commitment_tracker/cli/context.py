@@ -40,6 +40,7 @@ class Context:
     def writer(self) -> Tracker:
         """The store, opened for a command that records: created on first use, saying so."""
         tracker = self._open(create=True)
+        tracker.require_writable()
         self.tracker = tracker  # type: ignore[misc]  # one connection for the whole command
         return tracker
 

@@ -35,10 +35,15 @@ def _lines(file: Path) -> int:
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE [default: stdout].")
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @pass_context
-def export(app: Context, fmt: str, output: Path | None) -> None:
+def export(app: Context, fmt: str, output: Path | None, force: bool) -> None:
     """Every event in record order, with both clocks; the JSON Lines re-import as the same history."""
     from commitment_tracker.tracker.exporting import write_export
+    from commitment_tracker.tracker.outputs import check_output
+
+    if output is not None:
+        check_output(output, app.store, force=force)
 
     count = write_export(app.tracker.log(), fmt, output)
     if output is not None:

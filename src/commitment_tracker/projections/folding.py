@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from commitment_tracker.tracker import Tracker
 
 #: The library's tracking table, where the view keeps its position in the log.
-TRACKING_TABLE = {"sqlite": "tracking", "postgres": "notification_tracking"}
+TRACKING_TABLE = {"sqlite": "tracking", "postgres": "statusview_tracking"}
 
 
 def view_tables(tracker: Tracker) -> set[str]:

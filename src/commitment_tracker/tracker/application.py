@@ -72,6 +72,12 @@ class Tracker(Application[UUID]):
 
     # --- writing -------------------------------------------------------------------------------
 
+    def require_writable(self) -> None:
+        """Refuse a write up front, in a sentence, when this user may only read the store."""
+        if self.found.read_only:
+            raise StoreError(f"the store at {self.store.display} is read-only for you: it can be queried, "
+                             "verified and exported, not written")  # fmt: skip
+
     def record(self, events: Sequence[Event], recorded_by: str) -> list[Recorded]:
         """Check and save ``events`` in one transaction; all are written or none."""
 

@@ -22,8 +22,9 @@ if TYPE_CHECKING:
     from commitment_tracker.tracker.store import Store
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-LOG_TABLE = "stored_events"
-CHAIN_TABLE = {"sqlite": "log_chain", "postgres": "stored_events_chain"}
+#: The log's tables: the library names them after the application on PostgreSQL.
+LOG_TABLE = {"sqlite": "stored_events", "postgres": "tracker_events"}
+CHAIN_TABLE = {"sqlite": "log_chain", "postgres": "tracker_events_chain"}
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,8 @@ class Found:
     tables: frozenset[str]
     writable: frozenset[str]  # the tables this user may insert into
     can_create: bool  # may this user create tables there (the view's, on first read)?
+    read_only: bool  # may this user not append to the log?
     immutable: bool = False  # SQLite: read-only, and so is its directory
-
-    @property
-    def read_only(self) -> bool:
-        return LOG_TABLE not in self.writable
 
 
 def inspect(store: Store) -> Found | None:
@@ -85,7 +83,7 @@ def _sqlite(path: Path) -> Found | None:
     except sqlite3.Error as error:
         raise StoreError(sqlite_fault(str(error), str(path))) from None
     _identify(tables, "sqlite", str(path))
-    return Found(tables, tables if writable else frozenset(), can_create=writable,
+    return Found(tables, tables if writable else frozenset(), can_create=writable, read_only=not writable,
                  immutable=not os.access(path.parent, os.W_OK) and immutable)  # fmt: skip
 
 
@@ -130,10 +128,11 @@ def _postgres(store: Store) -> Found | None:
     except psycopg.Error as error:
         raise StoreError(connection_fault(error, store)) from None
     tables = frozenset(r[0] for r in rows)
-    if LOG_TABLE not in tables:
+    if LOG_TABLE["postgres"] not in tables:
         return None
     _identify(tables, "postgres", store.display)
-    return Found(tables, frozenset(r[0] for r in rows if r[1]), can_create=bool(schema[0]))
+    writable = frozenset(r[0] for r in rows if r[1])
+    return Found(tables, writable, can_create=bool(schema[0]), read_only=LOG_TABLE["postgres"] not in writable)
 
 
 def connection_fault(error: BaseException, store: Store) -> str:
@@ -176,9 +175,9 @@ def create_schema(store: Store) -> None:
 
 
 def _identify(tables: frozenset[str], backend: str, where: str) -> None:
-    if LOG_TABLE in tables and CHAIN_TABLE[backend] in tables:
+    if LOG_TABLE[backend] in tables and CHAIN_TABLE[backend] in tables:
         return
-    if LOG_TABLE in tables:
+    if LOG_TABLE[backend] in tables or "stored_events" in tables:
         raise NotAStore(f"{where} is another eventsourcing application's database, not a tracker store; "
                         "it was left untouched")  # fmt: skip
     listed = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
