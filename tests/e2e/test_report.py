@@ -28,7 +28,7 @@ def demo(ctrack_sqlite: Any) -> Any:
 
 def report(ctrack: Any, tmp_path: Any, *args: str) -> Element:
     out = tmp_path / "report.html"
-    result = ctrack.ok("report", "--out", str(out), *args)
+    result = ctrack.ok("report", "--force", "--out", str(out), *args)
     assert result.stdout == ""
     assert f"to {out}" in result.stderr
     return parse(out.read_text(encoding="utf-8"))
