@@ -150,8 +150,10 @@ def test_libpq_parameters_reach_every_connection(pg_url: str) -> None:
     with open_tracker(resolve_store(url)) as tracker:
         tracker.record([ev.build("commitment_made", commitment="a", on="2024-01-01", title="A", parties=("US",))], "t")
         with tracker.recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]
-            row = conn.execute("SELECT current_setting('application_name') AS name").fetchone()
+            row = conn.execute("SELECT current_setting('application_name') AS name, "
+                               "current_setting('lock_timeout') AS waits").fetchone()  # fmt: skip
     assert row["name"] == "ctrack-audit-7"
+    assert row["waits"] == "30s"  # every lock wait is bounded (README: the team store)
     store = resolve_store(url)
     assert "application_name=ctrack-audit-7" in store.display and "connect_timeout=7" in store.display
     assert store.settings()["POSTGRES_CONNECT_TIMEOUT"] == "7"

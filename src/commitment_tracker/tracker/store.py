@@ -139,6 +139,8 @@ def _postgres(url: str, extra: dict[str, str]) -> Store:
         raise StoreLocationError("the store URL's schema is empty")
     shown = urlencode([*([("schema", schema)] if schemas else []), *params.items()])
     display = f"postgresql://{quote(user)}@{host}:{port}/{quote(dbname)}" + (f"?{shown}" if shown else "")
+    # Every wait for a lock is bounded, whatever the statement (the view's catch-up included).
+    params["options"] = f"{params.get('options', '')} -c lock_timeout={LOCK_TIMEOUT}s".strip()
     settings = {
         "PERSISTENCE_MODULE": "commitment_tracker.tracker.factories:PostgresStoreFactory",
         "POSTGRES_DBNAME": dbname,
@@ -155,7 +157,7 @@ def _postgres(url: str, extra: dict[str, str]) -> Store:
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "60",
         "POSTGRES_SCHEMA": schema,
         "APPLICATION_RECORDER_TOPIC": "commitment_tracker.tracker.recorders:ChainedPostgresRecorder",
-        LIBPQ_PARAMETERS: make_conninfo(**params) if params else "",
+        LIBPQ_PARAMETERS: make_conninfo(**params),
         **extra,
     }
     conninfo = make_conninfo(
