@@ -51,6 +51,9 @@ class Context:
         tracker = open_tracker(self.store, create=create)
         self._ctx.call_on_close(tracker.close)
         if tracker.created:
+            from commitment_tracker.projections.folding import open_view
+
+            open_view(tracker)  # the view's tables too, as store init would: reads then run no DDL
             note(f"created a new store at {self.store.display}")
         return tracker
 

@@ -40,17 +40,33 @@ def open_reader(tracker: Tracker) -> ViewReader | FoldReader:
             return FoldReader(tracker)
         open_view(tracker)  # a store from before the view: add its tables (CREATE IF NOT EXISTS)
         return ViewReader(tracker)
-    reader = ViewReader(tracker)
-    if needed <= found.writable or reader.projection.position() >= tracker.count():
+    if needed <= found.writable:
+        return ViewReader(tracker)
+    reader = CurrentView(tracker)
+    if reader.projection.position() >= tracker.count():
         return reader
     reader.close()
     return FoldReader(tracker)
+
+
+def writable_view(tracker: Tracker) -> ViewReader:
+    """The view, for rebuilding it: its tables are created first if this store has none yet."""
+    if not view_tables(tracker) <= tracker.found.tables and tracker.found.can_create:
+        open_view(tracker)
+    return ViewReader(tracker)
 
 
 def open_view(tracker: Tracker) -> None:
     from commitment_tracker.projections.catchup import open_view as view
 
     view(tracker, create=True).datastore.close()  # type: ignore[attr-defined]
+
+
+class CurrentView(ViewReader):
+    """The view, read as it stands by a user who may not write it (it was current when opened)."""
+
+    def catch_up(self, progress: Any = None) -> int:
+        return 0
 
 
 class FoldReader:
