@@ -48,6 +48,12 @@ def untouched(ctrack: Any) -> Iterator[None]:
     assert after == before, "the store changed"
 
 
+def talk(result: Any) -> str:
+    """What a command said on stderr, apart from the note that it created the store."""
+    return "".join(line for line in result.stderr.splitlines(keepends=True)
+                   if not line.startswith("created a new store at "))  # fmt: skip
+
+
 def events_in(ctrack: Any) -> str:
     """The store's export; empty for a store that does not exist (yet)."""
     result = ctrack("export")

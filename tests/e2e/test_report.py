@@ -189,6 +189,7 @@ def test_hostile_text_in_the_store_stays_text(ctrack_sqlite, tmp_path, write):
 
 
 def test_the_report_of_an_empty_store_says_so(ctrack_sqlite, tmp_path):
+    ctrack_sqlite.ok("store", "init")
     page = report(ctrack_sqlite, tmp_path, "--as-of", "2024-12-31")
     assert "No commitment had been made by 2024-12-31." in page.text
     assert "No sources registered." in page.text

@@ -321,3 +321,10 @@ def test_the_store_password_is_never_printed(out: Path) -> None:
                 result = run(variant, *args)
                 assert secret not in result.stdout + result.stderr, (variant, args)
         assert json.loads(run(good, "status", "--json").stdout)["commitments"]
+
+
+def test_a_refused_first_write_leaves_no_store_behind(tmp_path: Path) -> None:
+    location = tmp_path / "new" / "dir" / "tracker.db"
+    error_line(run(location, "fulfil", "nope", "--on", "2024-01-01"), 1, "unknown commitment 'nope'")
+    assert not (tmp_path / "new").exists()
+    assert run(location, *PLEDGE).exit_code == 0

@@ -24,6 +24,7 @@ class Context:
         self.store_option = store
         self.by_option = by
         self._logs: dict[str, Log] = {}
+        self._new_store: Tracker | None = None
 
     @cached_property
     def store(self) -> Store:
@@ -45,7 +46,6 @@ class Context:
         return tracker
 
     def _open(self, *, create: bool) -> Tracker:
-        from commitment_tracker.cli.output import note
         from commitment_tracker.tracker import open_tracker
 
         tracker = open_tracker(self.store, create=create)
@@ -54,8 +54,20 @@ class Context:
             from commitment_tracker.projections.folding import open_view
 
             open_view(tracker)  # the view's tables too, as store init would: reads then run no DDL
-            note(f"created a new store at {self.store.display}")
+            self._new_store = tracker
         return tracker
+
+    def finish(self, succeeded: bool) -> None:
+        """After the command: say that it created the store, or undo a creation it did not use."""
+        from commitment_tracker.cli.output import note
+        from commitment_tracker.tracker.application import discard_new_store
+
+        if self._new_store is None:
+            return
+        if succeeded:
+            note(f"created a new store at {self.store.display}")
+        else:
+            discard_new_store(self._new_store)
 
     @property
     def user(self) -> str:

@@ -44,12 +44,21 @@ class TrackerGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         from commitment_tracker.cli.errors import translate
 
+        succeeded = False
         try:
-            return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, BrokenPipeError):
+            result = super().invoke(ctx)
+            succeeded = True
+            return result
+        except click.exceptions.Exit as exit_:
+            succeeded = exit_.exit_code == 0
+            raise
+        except (click.ClickException, click.Abort, KeyboardInterrupt, BrokenPipeError):
             raise
         except Exception as error:  # every other failure still ends in one line, not a traceback
             raise translate(error) from None
+        finally:
+            if isinstance(ctx.obj, Context):
+                ctx.obj.finish(succeeded)
 
 
 @click.group(cls=TrackerGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -51,8 +51,9 @@ class Tracker(Application[UUID]):
 
     #: What was found at the store when it was opened (tables, and this user's rights on them).
     found: Found
-    #: Whether opening created the store.
+    #: Whether opening created the store (and the directories it made for it).
     created: bool = False
+    made_dirs: list[Path] = []
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -226,10 +227,12 @@ def open_tracker(store: Store, *, create: bool = True) -> Tracker:
     try:
         found = inspect(store)
         created = found is None
+        made: list[Path] = []
         if found is None:
             if not create:
                 raise missing(store)
             if store.backend == "sqlite":
+                made = [p for p in Path(store.location).parents if not p.exists()]
                 Path(store.location).parent.mkdir(parents=True, exist_ok=True)
             else:
                 create_schema(store)
@@ -239,7 +242,7 @@ def open_tracker(store: Store, *, create: bool = True) -> Tracker:
         if store.backend == "sqlite" and found.read_only:
             store = store.read_only(immutable=found.immutable)
         tracker = Tracker(store)
-        tracker.found, tracker.created = found, created
+        tracker.found, tracker.created, tracker.made_dirs = found, created, made
         return tracker
     except PersistenceError as error:
         if store.backend == "sqlite":
@@ -251,6 +254,18 @@ def open_tracker(store: Store, *, create: bool = True) -> Tracker:
         if "CIPHER_KEY" in store.settings():
             raise StoreError(f"TRACKER_CIPHER_KEY is not a valid AES key ({_first_line(error)})") from None
         raise
+
+
+def discard_new_store(tracker: Tracker) -> None:
+    """Undo the creation of a SQLite store by a command that then failed, if nothing is in it:
+    a refused first write leaves no file behind. (On PostgreSQL the empty tables stay.)"""
+    if not tracker.created or tracker.store.backend != "sqlite" or tracker.count():
+        return
+    tracker.close()
+    for suffix in ("-wal", "-shm", ""):
+        Path(tracker.store.location + suffix).unlink(missing_ok=True)
+    for directory in tracker.made_dirs:  # innermost first
+        directory.rmdir()
 
 
 def _first_line(error: BaseException) -> str:
