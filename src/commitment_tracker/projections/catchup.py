@@ -39,12 +39,17 @@ def stamp(moment: datetime | None) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def open_view(tracker: Tracker, *, create: bool = False) -> ViewSQL:
-    """The view's recorder; with ``create``, its tables are created first if missing."""
+def open_view(tracker: Tracker, *, create: bool | None = None) -> ViewSQL:
+    """The view's recorder; with ``create``, its tables are created first if missing. By default
+    they are when the store had none when it was opened and this user may create them."""
     from eventsourcing.persistence import InfrastructureFactory
     from eventsourcing.utils import Environment
 
-    from commitment_tracker.projections.viewstore import SQLiteStatusView, postgres_view
+    from commitment_tracker.projections.viewstore import TABLES, SQLiteStatusView, postgres_view
+
+    if create is None:
+        found = tracker.found
+        create = found.can_create and not set(TABLES) <= found.tables
 
     store = tracker.store.creating() if create else tracker.store
     settings = {k: v for k, v in store.settings().items() if not k.startswith(("CIPHER", "APPLICATION_"))}
