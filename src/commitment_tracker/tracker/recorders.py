@@ -18,7 +18,6 @@ from commitment_tracker.tracker.chain import GENESIS, link
 
 APPEND_ONLY = "the event log is append-only"
 SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(hashtext('commitment-tracker: create tables'))"
-APPEND_LOCK = "SELECT pg_advisory_xact_lock(hashtext('commitment-tracker: append ' || %s))"
 
 
 def chain_rows(previous: str, ids: Sequence[int], stored: Sequence[StoredEvent]) -> list[tuple[int, str, int, str]]:
@@ -111,13 +110,6 @@ def _postgres_recorder() -> type:
                 "WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
             ).format(schema, chain)
 
-        def _lock_table(self, curs: Any) -> None:
-            # Writers take an advisory lock rather than the library's EXCLUSIVE table lock, which
-            # needs UPDATE or DELETE rights a recorder role must not have. Every writer takes it
-            # before drawing notification ids, so ids still follow commit order; readers never wait.
-            curs.execute(self.lock_table_statements[0], prepare=True)  # SET LOCAL lock_timeout
-            curs.execute(APPEND_LOCK, (self.datastore.schema,), prepare=True)
-
         def _create_table(self, curs: Any) -> None:
             # Several processes may open a new store at once: create its tables one at a time.
             curs.execute(SCHEMA_LOCK)
@@ -126,7 +118,7 @@ def _postgres_recorder() -> type:
         def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
             ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
             assert ids is not None
-            # The append lock (see _lock_table) is held: chain rows follow commit order.
+            # The library holds an EXCLUSIVE lock on the events table: chain rows follow commit order.
             curs.execute(self.select_last_digest)
             row = curs.fetchone()
             rows = chain_rows(row["digest"] if row else GENESIS, ids, stored_events)
