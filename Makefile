@@ -27,9 +27,9 @@ EXAMPLES_AS_OF ?= 2025-10-01
 docs-examples: $(STAMP)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	$(BIN)/ctrack --store "$$tmp/examples.db" --by docs import src/commitment_tracker/data/trilateral.jsonl && \
-	$(BIN)/ctrack --store "$$tmp/examples.db" chart --as-of $(EXAMPLES_AS_OF) --out docs/timeline.png && \
-	$(BIN)/ctrack --store "$$tmp/examples.db" chart --as-of $(EXAMPLES_AS_OF) --out docs/timeline.svg && \
-	$(BIN)/ctrack --store "$$tmp/examples.db" report --as-of $(EXAMPLES_AS_OF) --out docs/report.html
+	$(BIN)/ctrack --store "$$tmp/examples.db" chart --as-of $(EXAMPLES_AS_OF) --force --out docs/timeline.png && \
+	$(BIN)/ctrack --store "$$tmp/examples.db" chart --as-of $(EXAMPLES_AS_OF) --force --out docs/timeline.svg && \
+	$(BIN)/ctrack --store "$$tmp/examples.db" report --as-of $(EXAMPLES_AS_OF) --force --out docs/report.html
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run

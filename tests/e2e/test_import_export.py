@@ -140,7 +140,7 @@ def test_export_jsonl_to_stdout_and_to_a_file(trilateral, tmp_path):
     assert to_file.stdout == ""
     assert f"exported {DATASET_EVENTS} events" in to_file.stderr
     assert out.read_text(encoding="utf-8") == result.stdout
-    trilateral.ok("export", "--output", str(out), "--format", "jsonl")
+    trilateral.ok("export", "--output", str(out), "--format", "jsonl", "--force")
     assert out.read_text(encoding="utf-8") == result.stdout
 
 

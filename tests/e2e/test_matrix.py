@@ -69,6 +69,7 @@ def test_matrix_csv_has_a_column_per_party_and_a_summary_row(trilateral):
 
 
 def test_matrix_of_an_empty_store(ctrack):
+    ctrack.ok("store", "init")
     data = ctrack.json("matrix")
     assert (data["parties"], data["rows"], data["summary"]) == ([], [], {})
 

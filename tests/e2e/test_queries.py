@@ -40,6 +40,7 @@ def today() -> str:
 
 
 def test_status_of_an_empty_store(ctrack):
+    ctrack.ok("store", "init")
     data = ctrack.json("status")
     assert data["commitments"] == []
     assert data["as_of"] == today()

@@ -31,7 +31,7 @@ def demo(ctrack_sqlite: Any) -> Any:
 
 def report(ctrack: Any, tmp_path: Any, *args: str) -> Element:
     out = tmp_path / "report.html"
-    result = ctrack.ok("report", "--out", str(out), *args)
+    result = ctrack.ok("report", "--force", "--out", str(out), *args)
     assert result.stdout == ""
     assert f"to {out}" in result.stderr
     return parse(out.read_text(encoding="utf-8"))
@@ -212,6 +212,7 @@ def test_hostile_text_in_the_store_stays_text(ctrack_sqlite, tmp_path, write):
 
 
 def test_the_report_of_an_empty_store_says_so(ctrack_sqlite, tmp_path):
+    ctrack_sqlite.ok("store", "init")
     page = report(ctrack_sqlite, tmp_path, "--as-of", "2024-12-31")
     assert "No commitment had been made by 2024-12-31." in page.text
     assert "No sources registered." in page.text

@@ -11,6 +11,7 @@ import click
 
 if TYPE_CHECKING:
     from commitment_tracker.projections import Knowledge, Log
+    from commitment_tracker.projections.folding import FoldReader
     from commitment_tracker.projections.reader import ViewReader
     from commitment_tracker.tracker import Store, Tracker
 
@@ -23,6 +24,7 @@ class Context:
         self.store_option = store
         self.by_option = by
         self._logs: dict[str, Log] = {}
+        self._new_store: Tracker | None = None
 
     @cached_property
     def store(self) -> Store:
@@ -32,11 +34,40 @@ class Context:
 
     @cached_property
     def tracker(self) -> Tracker:
+        """The store, opened for a command that reads: a store that does not exist is an error."""
+        return self._open(create=False)
+
+    @cached_property
+    def writer(self) -> Tracker:
+        """The store, opened for a command that records: created on first use, saying so."""
+        tracker = self._open(create=True)
+        tracker.require_writable()
+        self.tracker = tracker  # type: ignore[misc]  # one connection for the whole command
+        return tracker
+
+    def _open(self, *, create: bool) -> Tracker:
         from commitment_tracker.tracker import open_tracker
 
-        tracker = open_tracker(self.store)
+        tracker = open_tracker(self.store, create=create)
         self._ctx.call_on_close(tracker.close)
+        if tracker.created:
+            from commitment_tracker.projections.folding import open_view
+
+            open_view(tracker)  # the view's tables too, as store init would: reads then run no DDL
+            self._new_store = tracker
         return tracker
+
+    def finish(self, succeeded: bool) -> None:
+        """After the command: say that it created the store, or undo a creation it did not use."""
+        from commitment_tracker.cli.output import note
+        from commitment_tracker.tracker.application import discard_new_store
+
+        if self._new_store is None:
+            return
+        if succeeded:
+            note(f"created a new store at {self.store.display}")
+        else:
+            discard_new_store(self._new_store)
 
     @property
     def user(self) -> str:
@@ -50,16 +81,19 @@ class Context:
             return "unknown"
 
     @cached_property
-    def reader(self) -> ViewReader:
-        """The materialised status view, caught up with the log before it is read."""
+    def reader(self) -> ViewReader | FoldReader:
+        """The materialised status view, caught up with the log before it is read (or, for a user
+        who may not write the view while it lags, a fold of the log that writes nothing)."""
         from commitment_tracker.cli.output import progress
+        from commitment_tracker.projections.folding import open_reader
         from commitment_tracker.projections.reader import ViewReader
 
-        reader = ViewReader(self.tracker)
+        reader = open_reader(self.tracker)
         self._ctx.call_on_close(reader.close)
-        behind = self.tracker.count() - reader.projection.position()
-        with progress("Updating the status view", behind if behind > 2000 else 0) as advance:
-            reader.catch_up(advance)
+        if isinstance(reader, ViewReader):
+            behind = self.tracker.count() - reader.projection.position()
+            with progress("Updating the status view", behind if behind > 2000 else 0) as advance:
+                reader.catch_up(advance)
         return reader
 
     @cached_property

@@ -28,8 +28,9 @@ def demo(ctx: click.Context) -> None:
     app: Context = ctx.obj
     location, count = load_demo(app.store_option)
     app.store_option = location
-    note(f"Loaded {count} events of the US-Japan-ROK trilateral into {location}")
-    note(f"Explore it with:  ctrack --store {location} status\n")
+    shown = app.store.display  # never the password a PostgreSQL URL may carry
+    note(f"Loaded {count} events of the US-Japan-ROK trilateral into {shown}")
+    note(f"Explore it with:  ctrack --store {shown} status\n")
     ctx.invoke(querying.status)
     click.echo()
     ctx.invoke(querying.history, entity=DEMO_HISTORY)

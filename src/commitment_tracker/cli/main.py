@@ -44,12 +44,21 @@ class TrackerGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         from commitment_tracker.cli.errors import translate
 
+        succeeded = False
         try:
-            return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, BrokenPipeError):
+            result = super().invoke(ctx)
+            succeeded = True
+            return result
+        except click.exceptions.Exit as exit_:
+            succeeded = exit_.exit_code == 0
+            raise
+        except (click.ClickException, click.Abort, KeyboardInterrupt, BrokenPipeError):
             raise
         except Exception as error:  # every other failure still ends in one line, not a traceback
             raise translate(error) from None
+        finally:
+            if isinstance(ctx.obj, Context):
+                ctx.obj.finish(succeeded)
 
 
 @click.group(cls=TrackerGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -83,11 +92,11 @@ def cli(ctx: click.Context, store: str | None, by: str | None, color: bool | Non
 
 def register() -> None:
     from commitment_tracker.cli import (
-        compliance, deadlines, demo, integrity, querying, recording, reporting, transfer,
+        compliance, deadlines, demo, integrity, querying, recording, reporting, stores, transfer,
         views,
     )  # fmt: skip
 
-    for module in (recording, querying, transfer, integrity, views, demo, reporting, compliance, deadlines):
+    for module in (recording, querying, transfer, integrity, views, demo, reporting, compliance, deadlines, stores):
         for command in module.COMMANDS:
             cli.add_command(command)
 

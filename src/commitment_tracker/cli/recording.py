@@ -14,7 +14,7 @@ CADENCES = ("once", "standing", "annual", "semiannual", "quarterly", "monthly")
 
 
 def record(app: Context, *events: Any) -> None:
-    for recorded in app.tracker.record(events, app.user):
+    for recorded in app.writer.record(events, app.user):
         click.echo(recorded.ref)
 
 
@@ -82,7 +82,7 @@ def meeting_add(app: Context, meeting_id: str, on: str, kind: str, title: str, p
     """Record that meeting ID was held (and, with --fulfils, what it fulfilled: one transaction)."""
     held = build("meeting_held", meeting=meeting_id, on=on, kind=kind, title=title, parties=parties,
                  place=place, end_on=end_on, source=source, quote=quote, note=note)  # fmt: skip
-    for recorded in app.tracker.hold_meeting(held, fulfils, app.user):
+    for recorded in app.writer.hold_meeting(held, fulfils, app.user):
         click.echo(recorded.ref)
 
 

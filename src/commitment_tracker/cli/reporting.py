@@ -23,8 +23,10 @@ def _suffix(out: Path, allowed: tuple[str, ...], option: str = "--out") -> str:
 
 
 def _write(out: Path, data: bytes) -> None:
+    from commitment_tracker.tracker.outputs import write_output
+
     try:
-        out.write_bytes(data)
+        write_output(out, data)
     except OSError as error:
         raise click.ClickException(f"cannot write {out}: {error.strerror or error}") from None
 
@@ -33,12 +35,13 @@ def _write(out: Path, data: bytes) -> None:
 @click.argument("ids", metavar="[ID]...", nargs=-1, type=SLUG)
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The image to write: FILE.png or FILE.svg.")  # fmt: skip
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @time_options
 @click.option("--from", "start", type=AS_OF, help="First day shown [default: when the first was made].")
 @click.option("--to", "end", type=AS_OF, help="Last day shown [default: --as-of, or today].")
 @pass_context
-def chart(app: Context, ids: tuple[str, ...], out: Path, as_of: date | None, known_at: datetime | None,
-          start: date | None, end: date | None) -> None:  # fmt: skip
+def chart(app: Context, ids: tuple[str, ...], out: Path, force: bool, as_of: date | None,
+          known_at: datetime | None, start: date | None, end: date | None) -> None:  # fmt: skip
     """A timeline of commitments (all, or the IDs given): status bars over valid time.
 
     \b
@@ -50,7 +53,10 @@ def chart(app: Context, ids: tuple[str, ...], out: Path, as_of: date | None, kno
     from commitment_tracker.projections.chart import render, require_matplotlib
     from commitment_tracker.projections.timeline import timelines
 
+    from commitment_tracker.tracker.outputs import check_output
+
     fmt = _suffix(out, CHART_FORMATS)
+    check_output(out, app.store, force=force)
     day, moment = clocks(as_of, known_at)
     if start and start > min(end or day, day):
         raise click.BadParameter("--from is after --to (or --as-of)", param_hint="--from")
@@ -64,9 +70,10 @@ def chart(app: Context, ids: tuple[str, ...], out: Path, as_of: date | None, kno
 @click.command()
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The page to write: FILE.html.")  # fmt: skip
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @time_options
 @pass_context
-def report(app: Context, out: Path, as_of: date | None, known_at: datetime | None) -> None:
+def report(app: Context, out: Path, force: bool, as_of: date | None, known_at: datetime | None) -> None:
     """One self-contained HTML page: board, matrix, timelines, audit trails, sources.
 
     The page needs no network: open it anywhere, mail it, archive it. Its sliders
@@ -77,7 +84,10 @@ def report(app: Context, out: Path, as_of: date | None, known_at: datetime | Non
     from commitment_tracker.cli.querying import clocks
     from commitment_tracker.projections.report import render_report
 
+    from commitment_tracker.tracker.outputs import check_output
+
     _suffix(out, ("html", "htm"))
+    check_output(out, app.store, force=force)
     day, moment = clocks(as_of, known_at)
     page = render_report(app.log, app.knowledge(moment), day, known_at=known_at)
     _write(out, page.encode("utf-8"))

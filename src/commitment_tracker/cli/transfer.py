@@ -19,7 +19,7 @@ def import_(app: Context, file: Path, dry_run: bool) -> None:
     from commitment_tracker.cli.output import progress
 
     with progress("Importing", _lines(file) if not dry_run else 0) as advance:
-        count = app.tracker.import_file(file, app.user, dry_run=dry_run, progress=advance)
+        count = (app.tracker if dry_run else app.writer).import_file(file, app.user, dry_run=dry_run, progress=advance)
     if dry_run:
         note(f"{count} event{'s' if count != 1 else ''} checked: all valid; nothing written (dry run)")
     else:
@@ -35,10 +35,15 @@ def _lines(file: Path) -> int:
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE [default: stdout].")
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @pass_context
-def export(app: Context, fmt: str, output: Path | None) -> None:
+def export(app: Context, fmt: str, output: Path | None, force: bool) -> None:
     """Every event in record order, with both clocks; the JSON Lines re-import as the same history."""
     from commitment_tracker.tracker.exporting import write_export
+    from commitment_tracker.tracker.outputs import check_output
+
+    if output is not None:
+        check_output(output, app.store, force=force)
 
     count = write_export(app.tracker.log(), fmt, output)
     if output is not None:

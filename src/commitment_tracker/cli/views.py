@@ -12,9 +12,9 @@ from commitment_tracker.cli.output import note, progress
 @pass_context
 def rebuild(app: Context) -> None:
     """Rebuild every materialised view from the log (the log itself is never touched)."""
-    from commitment_tracker.projections.reader import ViewReader
+    from commitment_tracker.projections.folding import writable_view
 
-    reader = ViewReader(app.tracker)
+    reader = writable_view(app.tracker)
     try:
         with progress("Rebuilding the status view", app.tracker.count()) as advance:
             count = reader.rebuild(advance)

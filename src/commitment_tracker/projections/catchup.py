@@ -40,13 +40,20 @@ def stamp(moment: datetime | None) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def open_view(tracker: Tracker) -> ViewSQL:
+def open_view(tracker: Tracker, *, create: bool | None = None) -> ViewSQL:
+    """The view's recorder; with ``create``, its tables are created first if missing. By default
+    they are when the store had none when it was opened and this user may create them."""
     from eventsourcing.persistence import InfrastructureFactory
     from eventsourcing.utils import Environment
 
-    from commitment_tracker.projections.viewstore import SQLiteStatusView, postgres_view
+    from commitment_tracker.projections.viewstore import TABLES, SQLiteStatusView, postgres_view
 
-    settings = {k: v for k, v in tracker.store.settings().items() if not k.startswith(("CIPHER", "APPLICATION_"))}
+    if create is None:
+        found = tracker.found
+        create = found.can_create and not set(TABLES) <= found.tables
+
+    store = tracker.store.creating() if create else tracker.store
+    settings = {k: v for k, v in store.settings().items() if not k.startswith(("CIPHER", "APPLICATION_"))}
     factory = InfrastructureFactory.construct(Environment(VIEW_NAME, settings))
     view_class = SQLiteStatusView if tracker.store.backend == "sqlite" else postgres_view()
     view: ViewSQL = factory.tracking_recorder(view_class)  # type: ignore[arg-type, assignment]

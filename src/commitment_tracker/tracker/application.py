@@ -34,6 +34,7 @@ from commitment_tracker.tracker.ledger import Ledger
 from commitment_tracker.tracker.mapper import RecordMapper
 from commitment_tracker.tracker.records import Recorded, stream_id
 from commitment_tracker.tracker.recorders import StampBehind
+from commitment_tracker.tracker.inspection import Found
 from commitment_tracker.tracker.store import Store
 
 MAX_ATTEMPTS = 8
@@ -48,6 +49,12 @@ def utcnow() -> datetime:
 
 class Tracker(Application[UUID]):
     name = "Tracker"
+
+    #: What was found at the store when it was opened (tables, and this user's rights on them).
+    found: Found
+    #: Whether opening created the store (and the directories it made for it).
+    created: bool = False
+    made_dirs: list[Path] = []
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -68,6 +75,12 @@ class Tracker(Application[UUID]):
         )
 
     # --- writing -------------------------------------------------------------------------------
+
+    def require_writable(self) -> None:
+        """Refuse a write up front, in a sentence, when this user may only read the store."""
+        if self.found.read_only:
+            raise StoreError(f"the store at {self.store.display} is read-only for you: it can be queried, "
+                             "verified and exported, not written")  # fmt: skip
 
     def record(self, events: Sequence[Event], recorded_by: str) -> list[Recorded]:
         """Check and save ``events`` in one transaction; all are written or none."""
@@ -214,13 +227,39 @@ def _with_seq(record: Recorded, seq: int) -> Recorded:
 
 
 
-def open_tracker(store: Store) -> Tracker:
-    """Open (and on first use create) the store, turning driver failures into one-line errors."""
+def open_tracker(store: Store, *, create: bool = True) -> Tracker:
+    """Open the store, turning driver failures into one-line errors.
+
+    With ``create``, a store that does not exist yet is created (its directory or schema, and the
+    log's tables); without it, that is an error. Either way a file or schema that holds something
+    else is refused untouched, and an existing store is opened without any DDL. A SQLite store
+    this user may not write is opened read-only: it can still be queried, verified and exported.
+    """
+    from commitment_tracker.tracker.inspection import create_schema, inspect, missing, sqlite_fault
+
     try:
-        if store.backend == "sqlite":
-            Path(store.location).parent.mkdir(parents=True, exist_ok=True)
-        return Tracker(store)
+        found = inspect(store)
+        created = found is None
+        made: list[Path] = []
+        if found is None:
+            if not create:
+                raise missing(store)
+            if store.backend == "sqlite":
+                made = [p for p in Path(store.location).parents if not p.exists()]
+                Path(store.location).parent.mkdir(parents=True, exist_ok=True)
+            else:
+                create_schema(store)
+            Tracker(store.creating()).close()
+            found = inspect(store)
+            assert found is not None
+        if store.backend == "sqlite" and found.read_only:
+            store = store.read_only(immutable=found.immutable)
+        tracker = Tracker(store)
+        tracker.found, tracker.created, tracker.made_dirs = found, created, made
+        return tracker
     except PersistenceError as error:
+        if store.backend == "sqlite":
+            raise StoreError(sqlite_fault(_first_line(error), store.display)) from None
         raise StoreError(f"cannot open store {store.display}: {_first_line(error)}") from None
     except OSError as error:
         raise StoreError(f"cannot open store {store.display}: {error}") from None
@@ -228,6 +267,18 @@ def open_tracker(store: Store) -> Tracker:
         if "CIPHER_KEY" in store.settings():
             raise StoreError(f"TRACKER_CIPHER_KEY is not a valid AES key ({_first_line(error)})") from None
         raise
+
+
+def discard_new_store(tracker: Tracker) -> None:
+    """Undo the creation of a SQLite store by a command that then failed, if nothing is in it:
+    a refused first write leaves no file behind. (On PostgreSQL the empty tables stay.)"""
+    if not tracker.created or tracker.store.backend != "sqlite" or tracker.count():
+        return
+    tracker.close()
+    for suffix in ("-wal", "-shm", ""):
+        Path(tracker.store.location + suffix).unlink(missing_ok=True)
+    for directory in tracker.made_dirs:  # innermost first
+        directory.rmdir()
 
 
 def _first_line(error: BaseException) -> str:

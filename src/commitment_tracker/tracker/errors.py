@@ -51,3 +51,15 @@ class KeyProblem(StoreError, MapperDeserialisationError):
     @classmethod
     def unexpected(cls) -> KeyProblem:
         return cls("this store is not encrypted, but TRACKER_CIPHER_KEY is set: unset it to read this store")
+
+
+class StoreLocationError(StoreError):
+    """A store location that names no store at all (empty, an unknown URL scheme): a usage error."""
+
+
+class StoreMissing(StoreError):
+    """A read of a store that does not exist: reads never create one."""
+
+
+class NotAStore(StoreError):
+    """A file or schema that exists but is not a tracker store: refused, and left untouched."""

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
 from commitment_tracker.events import EVENT_TYPES, to_data
-from commitment_tracker.tracker.errors import InputError
 from commitment_tracker.tracker.records import Recorded
 
 #: CSV columns: every field of every event type, in schema order.
@@ -23,18 +20,10 @@ def write_export(records: Iterable[Recorded], fmt: str, output: Path | None) -> 
     """Write the export to ``output`` (atomically: a partial file never appears) or stdout."""
     if output is None:
         return _write(records, fmt, sys.stdout)
-    directory = output.resolve().parent
-    if not directory.is_dir():
-        raise InputError(f"cannot write {output}: no such directory {directory}")
-    fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            count = _write(records, fmt, handle)
-        os.replace(temporary, output)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return count
+    from commitment_tracker.tracker.outputs import atomic_output
+
+    with atomic_output(output) as handle:
+        return _write(records, fmt, handle)
 
 
 def _write(records: Iterable[Recorded], fmt: str, handle: IO[str]) -> int:

@@ -1,22 +1,34 @@
 """Where the log lives: the one place store configuration is decided.
 
-A path (or ``sqlite:PATH``) means SQLite; ``postgresql://user:pass@host:port/db`` means PostgreSQL.
+A path (or ``sqlite:PATH``) means SQLite; ``postgresql://user:pass@host:port/db`` means PostgreSQL,
+with any libpq parameter in the query string (``sslmode``, ``sslrootcert``, ``connect_timeout``,
+``application_name``...) passed through to every connection, plus ``schema`` (ours). Any other
+``scheme://`` is refused: it is a mistyped or unsupported URL, never a file name.
 The library's in-memory default is never reachable: every application gets an explicit
 ``PERSISTENCE_MODULE``, and the process environment is not consulted (see ``Tracker.construct_env``).
+Tables are never created on open (``CREATE_TABLE=no``): only ``Store.creating()`` may.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from commitment_tracker.tracker.errors import StoreError
+from commitment_tracker.tracker.errors import StoreError, StoreLocationError
 
 APP_DIR_NAME = "commitment-tracker"
 STORE_VARIABLE = "TRACKER_STORE"
 CIPHER_VARIABLE = "TRACKER_CIPHER_KEY"
+POSTGRES_SCHEMES = ("postgresql", "postgres")
+#: libpq parameters passed on to every connection (see factories.PostgresStoreFactory).
+LIBPQ_PARAMETERS = "POSTGRES_LIBPQ_PARAMETERS"
+#: How long a command waits for a lock another process holds, in seconds (both databases).
+LOCK_TIMEOUT = 30
+#: How long a command waits for a PostgreSQL server to answer, in seconds (unless the URL says).
+CONNECT_TIMEOUT = 5
 
 
 def data_dir() -> Path:
@@ -31,82 +43,133 @@ def default_store() -> str:
 
 @dataclass(frozen=True)
 class Store:
-    """A resolved store location and how to reach it."""
+    """A resolved store location and how to reach it.
+
+    ``location`` may hold a password: messages use ``display``, which never does.
+    """
 
     location: str
     backend: str  # "sqlite" or "postgres"
     env: tuple[tuple[str, str], ...]
-
-    @property
-    def display(self) -> str:
-        """The location without any password, for messages."""
-        if self.backend != "postgres":
-            return self.location
-        parts = urlsplit(self.location)
-        netloc = parts.hostname or ""
-        if parts.username:
-            netloc = f"{parts.username}@{netloc}"
-        if parts.port:
-            netloc += f":{parts.port}"
-        query = f"?{parts.query}" if parts.query else ""
-        return f"{parts.scheme}://{netloc}{parts.path}{query}"
+    display: str = ""
+    schema: str = "public"  # PostgreSQL only
+    conninfo: str = ""  # PostgreSQL only: every connection parameter, for direct connections
 
     def settings(self) -> dict[str, str]:
         return dict(self.env)
 
+    def with_settings(self, **changes: str) -> Store:
+        return replace(self, env=tuple((self.settings() | changes).items()))
+
+    def creating(self) -> Store:
+        """The same store, allowed to create its file (or schema) and tables."""
+        if self.backend == "sqlite":
+            return self.with_settings(CREATE_TABLE="yes", SQLITE_DBNAME=self.location)
+        return self.with_settings(CREATE_TABLE="yes")
+
+    def read_only(self, *, immutable: bool = False) -> Store:
+        """A SQLite store opened read-only: an archive copy, or a file this user may not write.
+
+        ``immutable`` when even its directory is read-only (so SQLite cannot keep its shared-memory
+        file beside it); only used when no write-ahead log is pending there.
+        """
+        uri = f"file:{quote(self.location)}?mode=ro" + ("&immutable=1" if immutable else "")
+        return self.with_settings(SQLITE_DBNAME=uri)
+
 
 def resolve(location: str | None = None, *, cipher_key: str | None = None) -> Store:
     """The store named by ``location``, else ``TRACKER_STORE``, else the user's data directory."""
-    location = location or os.environ.get(STORE_VARIABLE) or default_store()
+    if location is None:
+        location = os.environ.get(STORE_VARIABLE) or default_store()
+    if not location.strip():
+        raise StoreLocationError("the store location is empty: give a file path or a postgresql:// URL")
     cipher_key = cipher_key if cipher_key is not None else os.environ.get(CIPHER_VARIABLE)
     extra: dict[str, str] = {}
     if cipher_key:
         # The library's AES-GCM on `cryptography` (same stored format as its pycryptodome cipher,
         # which earlier stores were written with): every view row is sealed, so speed per call counts.
         extra = {"CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher", "CIPHER_KEY": cipher_key}
-    if location.startswith(("postgresql://", "postgres://")):
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", location)
+    if scheme and scheme.group(1).lower() in POSTGRES_SCHEMES:
         return _postgres(location, extra)
+    if scheme:
+        raise StoreLocationError(
+            f"unknown store scheme {scheme.group(1) + '://'!r}: give a file path (SQLite) or a postgresql:// URL"
+        )
     path = location.removeprefix("sqlite:")
     if not path or path == ":memory:" or path.startswith("file:"):
-        raise StoreError(f"not a store path: {location!r} (give a file path or a postgresql:// URL)")
+        raise StoreLocationError(f"not a store path: {location!r} (give a file path or a postgresql:// URL)")
+    full = str(Path(path).expanduser().absolute())
     settings = {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-        "SQLITE_DBNAME": str(Path(path).expanduser()),
+        # Opening never creates the file ("mode=rw"); see Store.creating().
+        "SQLITE_DBNAME": f"file:{quote(full)}?mode=rw",
+        "CREATE_TABLE": "no",
         # Writers wait for each other rather than fail: an import may hold the lock for a while.
-        "SQLITE_LOCK_TIMEOUT": "30",
+        "SQLITE_LOCK_TIMEOUT": str(LOCK_TIMEOUT),
         "APPLICATION_RECORDER_TOPIC": "commitment_tracker.tracker.recorders:ChainedSQLiteRecorder",
         **extra,
     }
-    return Store(location=str(Path(path).expanduser()), backend="sqlite", env=tuple(settings.items()))
+    return Store(location=full, backend="sqlite", env=tuple(settings.items()), display=full)
 
 
 def _postgres(url: str, extra: dict[str, str]) -> Store:
-    parts = urlsplit(url)
-    dbname = unquote(parts.path.lstrip("/"))
-    if not parts.hostname or not dbname:
-        raise StoreError("a PostgreSQL store needs postgresql://user:pass@host:port/database")
     try:
-        port = parts.port or 5432
-    except ValueError:
-        raise StoreError(f"bad port in store URL {url!r}") from None
+        from psycopg import ProgrammingError
+        from psycopg.conninfo import conninfo_to_dict, make_conninfo
+    except ImportError:
+        raise StoreError("PostgreSQL stores need psycopg: pip install 'commitment-tracker[postgres]'") from None
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    schemas = [value for key, value in query if key == "schema"]
+    libpq_query = [(key, value) for key, value in query if key != "schema"]
+    try:
+        params = {k: str(v) for k, v in conninfo_to_dict(urlunsplit(parts._replace(query=urlencode(libpq_query)))).items()}
+    except ProgrammingError as error:  # libpq's own message: names the parameter, never the password
+        raise StoreLocationError(f"bad PostgreSQL store URL: {_without(str(error), parts.password)}") from None
+    password = params.pop("password", "")
+    dbname = params.pop("dbname", "")
+    host = params.pop("host", "")
+    port = params.pop("port", "5432")
+    user = params.pop("user", "postgres")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise StoreLocationError(f"bad port {port!r} in the PostgreSQL store URL (a number from 1 to 65535)")
+    if not host or not dbname:
+        raise StoreLocationError("a PostgreSQL store needs postgresql://user:pass@host:port/database")
+    schema = schemas[-1] if schemas else "public"
+    if not schema.strip():
+        raise StoreLocationError("the store URL's schema is empty")
+    shown = urlencode([*([("schema", schema)] if schemas else []), *params.items()])
+    display = f"postgresql://{quote(user)}@{host}:{port}/{quote(dbname)}" + (f"?{shown}" if shown else "")
+    # Every wait for a lock is bounded, whatever the statement (the view's catch-up included).
+    params["options"] = f"{params.get('options', '')} -c lock_timeout={LOCK_TIMEOUT}s".strip()
     settings = {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "PERSISTENCE_MODULE": "commitment_tracker.tracker.factories:PostgresStoreFactory",
         "POSTGRES_DBNAME": dbname,
-        "POSTGRES_HOST": parts.hostname,
-        "POSTGRES_PORT": str(port),
-        "POSTGRES_USER": unquote(parts.username or "postgres"),
-        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_HOST": host,
+        "POSTGRES_PORT": port,
+        "POSTGRES_USER": user,
+        "POSTGRES_PASSWORD": password,
+        "CREATE_TABLE": "no",
         # Fail fast with a clear message instead of hanging on an unreachable server.
-        "POSTGRES_CONNECT_TIMEOUT": "5",
+        "POSTGRES_CONNECT_TIMEOUT": params.get("connect_timeout", str(CONNECT_TIMEOUT)),
         "POSTGRES_POOL_SIZE": "2",
         "POSTGRES_MAX_OVERFLOW": "4",
-        "POSTGRES_LOCK_TIMEOUT": "30",
+        "POSTGRES_LOCK_TIMEOUT": str(LOCK_TIMEOUT),
         "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "60",
+        "POSTGRES_SCHEMA": schema,
         "APPLICATION_RECORDER_TOPIC": "commitment_tracker.tracker.recorders:ChainedPostgresRecorder",
+        LIBPQ_PARAMETERS: make_conninfo(**params),
         **extra,
     }
-    schema = parse_qs(parts.query).get("schema")
-    if schema:
-        # Several trackers can share one database, each in its own (existing) schema.
-        settings["POSTGRES_SCHEMA"] = schema[0]
-    return Store(location=url, backend="postgres", env=tuple(settings.items()))
+    conninfo = make_conninfo(
+        **params, dbname=dbname, host=host, port=port, user=user, **({"password": password} if password else {})
+    )
+    if "connect_timeout" not in params:
+        conninfo = make_conninfo(conninfo, connect_timeout=CONNECT_TIMEOUT)
+    return Store(location=url, backend="postgres", env=tuple(settings.items()), display=display, schema=schema,
+                 conninfo=conninfo)  # fmt: skip
+
+
+def _without(text: str, secret: str | None) -> str:
+    return text.replace(secret, "***") if secret else text

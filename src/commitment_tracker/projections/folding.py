@@ -1,0 +1,98 @@
+"""Answers without writing: for a user who may read a store but not write its view.
+
+Queries are answered from the materialised view, which readers bring up to date first -- a write.
+An auditor's PostgreSQL role (SELECT only) and a read-only archive copy of a SQLite store cannot
+write it, so when the view lags the log (or is missing) their queries fold the log in memory
+instead: the same fold the view is checked against, the same answers, nothing written.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from commitment_tracker.events import first_day
+from commitment_tracker.projections import queries
+from commitment_tracker.projections.knowledge import Log
+from commitment_tracker.projections.reader import ViewReader
+from commitment_tracker.projections.viewstore import TABLES
+from commitment_tracker.projections.walk import Change
+from commitment_tracker.tracker import NotFound
+
+if TYPE_CHECKING:
+    from commitment_tracker.tracker import Tracker
+
+#: The library's tracking table, where the view keeps its position in the log.
+TRACKING_TABLE = {"sqlite": "tracking", "postgres": "statusview_tracking"}
+
+
+def view_tables(tracker: Tracker) -> set[str]:
+    return {*TABLES, TRACKING_TABLE[tracker.store.backend]}
+
+
+def open_reader(tracker: Tracker) -> ViewReader | FoldReader:
+    """The view, when it is current or this user may bring it up to date; else the fold."""
+    needed = view_tables(tracker)
+    found = tracker.found
+    if not needed <= found.tables:
+        if not found.can_create:
+            return FoldReader(tracker)
+        open_view(tracker)  # a store from before the view: add its tables (CREATE IF NOT EXISTS)
+        return ViewReader(tracker)
+    if needed <= found.writable:
+        return ViewReader(tracker)
+    reader = CurrentView(tracker)
+    if reader.projection.position() >= tracker.count():
+        return reader
+    reader.close()
+    return FoldReader(tracker)
+
+
+def writable_view(tracker: Tracker) -> ViewReader:
+    """The view, for rebuilding it: its tables are created first if this store has none yet."""
+    if not view_tables(tracker) <= tracker.found.tables and tracker.found.can_create:
+        open_view(tracker)
+    return ViewReader(tracker)
+
+
+def open_view(tracker: Tracker) -> None:
+    from commitment_tracker.projections.catchup import open_view as view
+
+    view(tracker, create=True).datastore.close()  # type: ignore[attr-defined]
+
+
+class CurrentView(ViewReader):
+    """The view, read as it stands by a user who may not write it (it was current when opened)."""
+
+    def catch_up(self, progress: Any = None) -> int:
+        return 0
+
+
+class FoldReader:
+    """The queries of ``ViewReader``, answered by folding the whole log; writes nothing."""
+
+    def __init__(self, tracker: Tracker) -> None:
+        self.tracker = tracker
+
+    def close(self) -> None:
+        pass
+
+    @cached_property
+    def log(self) -> Log:
+        return Log(self.tracker.log())
+
+    def log_for(self, slug: str) -> Log:
+        if not self.tracker.stream(slug):
+            raise NotFound(f"unknown id {slug!r}")
+        return self.log
+
+    def board(self, as_of: date, known_at: datetime | None) -> list[dict[str, Any]]:
+        rows = [status.to_data() for status in self.log.known_at(known_at).board(as_of)]
+        return sorted(rows, key=lambda r: (first_day(r["made_on"]), r["id"]))
+
+    def diff(self, start: date, end: date, known_at: datetime | None) -> list[dict[str, Any]]:
+        return queries.board_diff(self.board(start, known_at), self.board(end, known_at))
+
+    def replay(self, start: date | None, end: date, known_at: datetime | None) -> list[Change]:
+        return queries.replay(self.log.known_at(known_at), start, end)

@@ -1,0 +1,64 @@
+"""``store init``: create a store's tables once, as their owner, and grant the team's roles.
+
+On PostgreSQL the owner runs it once; afterwards opening the store runs no DDL, so nobody else
+needs to own anything. Two roles are granted what they need and no more:
+- a recorder may append to the log (INSERT, SELECT; and UPDATE on the events table, which
+  PostgreSQL requires for the table lock appends take, while the owner's triggers refuse every
+  UPDATE, DELETE and TRUNCATE, and only the owner could disable them) and maintain the view;
+- an auditor may only read (SELECT): it can verify, checkpoint and query, and its queries fold
+  the log without writing when the view lags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from commitment_tracker.projections.folding import open_view, view_tables
+from commitment_tracker.tracker import StoreError, open_tracker
+
+if TYPE_CHECKING:
+    from commitment_tracker.tracker import Store, Tracker
+
+LOG_TABLES = ("tracker_events", "tracker_events_chain")
+LOG_SEQUENCE = "tracker_events_notification_id_seq"
+
+
+def init_store(store: Store, *, recorders: Sequence[str] = (), auditors: Sequence[str] = ()) -> bool:
+    """Create the store's tables (log and view) if missing; grant roles. True when it was created."""
+    if (recorders or auditors) and store.backend != "postgres":
+        raise StoreError("--recorder and --auditor grant PostgreSQL roles; a SQLite store is one file")
+    with open_tracker(store, create=True) as tracker:
+        open_view(tracker)
+        if recorders or auditors:
+            _grant(tracker, recorders, auditors)
+        return tracker.created
+
+
+def _grant(tracker: Tracker, recorders: Sequence[str], auditors: Sequence[str]) -> None:
+    from psycopg.sql import SQL, Identifier
+
+    schema = Identifier(tracker.store.schema)
+    view = sorted(view_tables(tracker))
+
+    def tables(names: Sequence[str]) -> SQL:
+        return SQL(", ").join(SQL("{0}.{1}").format(schema, Identifier(name)) for name in names)  # type: ignore[return-value]
+
+    statements = []
+    for role in (*recorders, *auditors):
+        statements.append(SQL("GRANT USAGE ON SCHEMA {0} TO {1}").format(schema, Identifier(role)))
+        statements.append(SQL("GRANT SELECT ON {0} TO {1}").format(tables([*LOG_TABLES, *view]), Identifier(role)))
+    for role in recorders:
+        statements += [
+            SQL("GRANT INSERT ON {0} TO {1}").format(tables(LOG_TABLES), Identifier(role)),
+            # Appends take the library's EXCLUSIVE lock on the events table (ids follow commit
+            # order), which PostgreSQL grants only to roles with UPDATE, DELETE or TRUNCATE rights.
+            # UPDATE is the one to give: the owner's triggers refuse every UPDATE of the log.
+            SQL("GRANT UPDATE ON {0}.{1} TO {2}").format(schema, Identifier(LOG_TABLES[0]), Identifier(role)),
+            SQL("GRANT USAGE ON SEQUENCE {0}.{1} TO {2}").format(schema, Identifier(LOG_SEQUENCE), Identifier(role)),
+            SQL("GRANT INSERT, UPDATE, DELETE ON {0} TO {1}").format(tables(view), Identifier(role)),
+        ]
+    datastore = tracker.recorder.datastore  # type: ignore[attr-defined]
+    with datastore.transaction(commit=True) as cursor:
+        for statement in statements:
+            cursor.execute(statement)

@@ -1,0 +1,330 @@
+"""Stores are never created or damaged by mistake: reads create nothing, foreign files are refused
+untouched, output files never overwrite the store (or anything, unless asked), faults are sentences."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import PG_DSN, Ctrack, fresh_pg_store
+from tests.e2e.helpers import DATASET, error_line
+
+PLEDGE = ("pledge", "a", "--on", "2024-01-01", "--title", "A", "--party", "US")
+
+
+def reads(out: Path) -> list[tuple[str, ...]]:
+    """Every command that only reads the store (rebuild rewrites the view, never the log)."""
+    return [("status",), ("show", "a"), ("history", "a"), ("replay",), ("diff", "--from", "2024-01-01", "--to", "2024-06-01"),
+            ("export",), ("export", "-o", str(out / "export.jsonl")), ("verify",), ("checkpoint",), ("matrix",),
+            ("due",), ("sources",), ("rebuild",), ("report", "--out", str(out / "report.html")),
+            ("chart", "--out", str(out / "chart.svg"))]  # fmt: skip
+
+
+def writes(out: Path) -> list[tuple[str, ...]]:
+    """Commands that record, and so may create a store."""
+    lines = out / "events.jsonl"
+    if not lines.exists():
+        lines.write_text(json.dumps({"type": "commitment_made", "commitment": "b", "on": "2024-01-01",
+                                     "title": "B", "parties": ["US"]}) + "\n")  # fmt: skip
+    return [PLEDGE, ("import", str(lines)), ("retract", "a#1", "--reason", "r"), ("store", "init")]
+
+
+def run(location: str | Path, *args: str) -> Any:
+    return Ctrack(str(location))(*args)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    directory = tmp_path / "out"
+    directory.mkdir()
+    return directory
+
+
+# --- reads never create a store ------------------------------------------------------------------
+
+
+def test_a_read_of_a_store_that_does_not_exist_creates_nothing(tmp_path: Path, out: Path) -> None:
+    location = tmp_path / "typo" / "tracker.db"
+    checked = tmp_path / "check.jsonl"
+    checked.write_text(json.dumps({"type": "commitment_made", "commitment": "b", "on": "2024-01-01",
+                                   "title": "B", "parties": ["US"]}) + "\n")  # fmt: skip
+    for args in [*reads(out), ("import", "--dry-run", str(checked))]:
+        error_line(run(location, *args), 1, f"no store at {location}", "store init")
+    assert not (tmp_path / "typo").exists()
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.postgres
+def test_a_read_of_a_postgres_store_that_does_not_exist_creates_nothing(pg_url: str, out: Path) -> None:
+    import psycopg
+
+    schema = pg_url.rsplit("schema=", 1)[1]
+    missing = pg_url.replace(f"schema={schema}", f"schema={schema}_missing")
+    for args in reads(out):
+        error_line(run(missing, *args), 1, "no store at", "store init")
+        error_line(run(pg_url, *args), 1, "no store at", "store init")  # a schema without the tables
+    with psycopg.connect(PG_DSN.split("?")[0]) as conn:
+        assert conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [f"{schema}_missing"]).fetchone() is None
+        assert conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = %s", [schema]).fetchone() == (0,)
+
+
+def test_recording_creates_the_store_and_says_so_once(store_url: str, tmp_path: Path) -> None:
+    if "://" not in store_url:
+        store_url = str(tmp_path / "new" / "dir" / "tracker.db")
+    first = run(store_url, *PLEDGE)
+    assert first.exit_code == 0 and first.stdout == "a#1\n"
+    assert "created a new store at" in first.stderr
+    second = run(store_url, "reaffirm", "a", "--on", "2024-02-01")
+    assert second.exit_code == 0 and "created" not in second.stderr
+    assert run(store_url, "status", "--json").exit_code == 0
+
+
+@pytest.mark.postgres
+def test_store_init_creates_a_schema_that_does_not_exist_and_reads_then_work(pg_url: str) -> None:
+    import psycopg
+
+    schema = pg_url.rsplit("schema=", 1)[1] + "_new"
+    url = pg_url.rsplit("schema=", 1)[0] + f"schema={schema}"
+    try:
+        error_line(run(url, "status"), 1, "no store at")
+        result = run(url, "store", "init")
+        assert result.exit_code == 0 and "created a new store" in result.stderr
+        assert json.loads(run(url, "status", "--json").stdout)["commitments"] == []
+        assert run(url, "store", "init").exit_code == 0  # again: nothing to do
+    finally:
+        with psycopg.connect(PG_DSN.split("?")[0], autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def test_store_init_creates_a_sqlite_store_explicitly(tmp_path: Path) -> None:
+    location = tmp_path / "team" / "tracker.db"
+    result = run(location, "store", "init")
+    assert result.exit_code == 0 and f"created a new store at {location}" in result.stderr
+    assert run(location, "verify").stdout.startswith("OK: 0 events")
+    error_line(run(location, "store", "init", "--recorder", "alice"), 1, "PostgreSQL")
+
+
+def test_store_locations_that_name_no_store_are_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for location in ("mysql://x", "sqlite3://x.db", "https://example.org/db"):
+        for args in (("status",), PLEDGE):
+            error_line(run(location, *args), 2, "unknown store scheme")
+    error_line(run("", "status"), 2, "empty")
+    error_line(run("", *PLEDGE), 2, "empty")
+    assert list(tmp_path.iterdir()) == []  # no "mysql:" directory, and the default store untouched
+
+
+# --- a file that is not a tracker store is refused and left byte-for-byte unchanged --------------
+
+
+def _text(path: Path) -> None:
+    path.write_text("Dear diary,\n" * 100)
+
+
+def _other_sqlite(path: Path) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+        conn.executemany("INSERT INTO notes (body) VALUES (?)", [(f"note {i}",) for i in range(50)])
+    conn.close()
+
+
+def _tableless_sqlite(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 7")
+    conn.close()
+
+
+def _other_eventsourcing_app(path: Path) -> None:
+    from eventsourcing.application import Application
+    from eventsourcing.domain import Aggregate
+
+    class Dog(Aggregate):
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+    app: Application[Any] = Application(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)})
+    app.save(Dog("Fido"))
+    app.close()
+
+
+FOREIGN: dict[str, tuple[Callable[[Path], None], str]] = {
+    "a text file": (_text, "not an SQLite database"),
+    "another application's SQLite database": (_other_sqlite, "other tables: notes"),
+    "an SQLite database without tables": (_tableless_sqlite, "not a tracker store"),
+    "another eventsourcing application's database": (_other_eventsourcing_app, "another eventsourcing application"),
+}
+
+
+@pytest.mark.parametrize("kind", FOREIGN)
+def test_a_file_that_is_not_a_tracker_store_is_refused_and_left_unchanged(kind: str, tmp_path: Path, out: Path) -> None:
+    make, says = FOREIGN[kind]
+    home = tmp_path / "home"
+    home.mkdir()
+    path = home / "other.db"
+    make(path)
+    before, beside = sha256(path), sorted(home.iterdir())
+    for args in [*reads(out), *writes(out)]:
+        error_line(run(path, *args), 1, str(path), says, "left untouched")
+    assert sha256(path) == before
+    assert sorted(home.iterdir()) == beside  # no -wal, no -shm, no journal
+    assert sorted(p.name for p in out.iterdir()) == ["events.jsonl"]
+
+
+# --- output files ----------------------------------------------------------------------------------
+
+
+def test_export_never_writes_over_the_store(tmp_path: Path) -> None:
+    store = tmp_path / "tracker.db"
+    run(store, *PLEDGE)
+    before = sha256(store)
+    for target in (store, Path(f"{store}-wal"), tmp_path / "." / "tracker.db"):
+        for force in ((), ("--force",)):
+            error_line(run(store, "export", "-o", str(target), *force), 1, "store itself")
+    os.link(store, tmp_path / "hardlink.db")
+    error_line(run(store, "export", "-o", str(tmp_path / "hardlink.db"), "--force"), 1, "store itself")
+    assert sha256(store) == before
+    assert run(store, "verify").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("export", "-o", "{}.jsonl"), ("export", "--format", "csv", "-o", "{}.csv"), ("report", "--out", "{}.html"),
+     ("chart", "--out", "{}.svg")],
+    ids=["export", "export-csv", "report", "chart"],
+)  # fmt: skip
+def test_an_existing_output_file_is_overwritten_only_with_force(command: tuple[str, ...], tmp_path: Path) -> None:
+    store = tmp_path / "tracker.db"
+    run(store, *PLEDGE)
+    args = [a.replace("{}", str(tmp_path / "mine")) for a in command]
+    target = Path(args[-1])
+    target.write_text("my own work")
+    error_line(run(store, *args), 1, "already exists", "--force")
+    assert target.read_text() == "my own work"
+    assert run(store, *args, "--force").exit_code == 0
+    assert target.read_text() != "my own work"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []  # written via a temporary file
+
+
+# --- store faults are sentences -----------------------------------------------------------------
+
+
+def test_a_truncated_store_is_a_sentence_not_a_traceback(tmp_path: Path) -> None:
+    store = tmp_path / "tracker.db"
+    assert run(store, "import", str(DATASET)).exit_code == 0
+    data = store.read_bytes()
+    store.write_bytes(data[: len(data) // 3])
+    for args in (("status",), ("verify",), ("export",), ("history", "cd-meet-annually"), PLEDGE):
+        error_line(run(store, *args), 1, "damaged or truncated", "backup")
+
+
+NOBODY = 65534
+
+
+def _as_nobody(store: Path, *args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": str(home), "XDG_DATA_HOME": str(home), "TRACKER_USER": "auditor"}
+    return subprocess.run(
+        ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", sys.executable, "-m",
+         "commitment_tracker", "--store", str(store), *args],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def public_dir() -> Iterator[Path]:
+    """A directory another user can reach (pytest's own are private to root)."""
+    directory = Path(tempfile.mkdtemp(prefix="ctrack-ro-"))
+    directory.chmod(0o755)
+    yield directory
+    for path in directory.rglob("*"):
+        path.chmod(0o777 if path.is_dir() else 0o666)
+    shutil.rmtree(directory)
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0 or not shutil.which("setpriv"),
+                    reason="runs the CLI as another user (needs root and setpriv): root ignores file modes")  # fmt: skip
+@pytest.mark.parametrize("directory_writable", [False, True], ids=["read-only-directory", "writable-directory"])
+def test_a_read_only_archive_copy_can_be_queried_verified_and_exported(public_dir: Path, directory_writable: bool) -> None:
+    archive = public_dir / "archive"
+    archive.mkdir()
+    store = archive / "tracker.db"
+    assert run(store, "import", str(DATASET)).exit_code == 0  # the view was never built: readers must fold
+    home = public_dir / "home"
+    home.mkdir(mode=0o777)
+    home.chmod(0o777)
+    store.chmod(0o444)
+    archive.chmod(0o777 if directory_writable else 0o555)
+    before = sha256(store)
+
+    status = _as_nobody(store, "status", "--json", home=home)
+    assert status.returncode == 0, status.stderr
+    assert len(json.loads(status.stdout)["commitments"]) == 17
+    verified = _as_nobody(store, "verify", home=home)
+    assert verified.returncode == 0 and verified.stdout.startswith("OK: 49 events"), verified.stderr
+    exported = _as_nobody(store, "export", home=home)
+    assert exported.returncode == 0 and len(exported.stdout.splitlines()) == 49, exported.stderr
+    history = _as_nobody(store, "history", "trilateral-coordinating-mechanism", "--json", home=home)
+    assert history.returncode == 0 and len(json.loads(history.stdout)["events"]) == 3, history.stderr
+    assert _as_nobody(store, "checkpoint", home=home).returncode == 0
+
+    refused = _as_nobody(store, *PLEDGE, home=home)
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert refused.stderr.startswith("Error: ") and "read-only" in refused.stderr and "Traceback" not in refused.stderr
+    assert len(refused.stderr.splitlines()) == 1
+    assert sha256(store) == before
+
+
+# --- PostgreSQL connections: causes named, parameters passed, the password never printed ---------
+
+
+@pytest.mark.postgres
+def test_connection_failures_name_their_cause(pg_url: str) -> None:
+    base = pg_url.split("?")[0]
+    for url, cause in [
+        (base.replace(":5432/", ":1/"), "connection refused"),
+        (base.replace("/test", "/no_such_database"), 'database "no_such_database" does not exist'),
+        (base.replace("postgres@", "no_such_role@"), 'role "no_such_role" does not exist'),
+        (pg_url + "&sslmode=require", "ssl"),
+    ]:
+        error_line(run(url, "status"), 1, "cannot connect to", cause)
+    error_line(run(pg_url + "&no_such_parameter=1", "status"), 2, "no_such_parameter")
+    error_line(run(base.replace(":5432/", ":port/"), "status"), 2, "bad port")
+
+
+@pytest.mark.postgres
+def test_the_store_password_is_never_printed(out: Path) -> None:
+    secret = "Pw-7f3a9c-never-shown"
+    with fresh_pg_store() as url:  # trust authentication: any password is accepted
+        good = url.replace("postgresql://postgres@", f"postgresql://postgres:{secret}@")
+        base = good.split("?")[0]
+        variants = [good, base.replace(":5432/", ":1/"), base.replace(":5432/", ":nope/"),
+                    base.replace("/test", "/no_such_database"), good + "&sslmode=require", good + "&bogus=1",
+                    good.replace("?schema=", "?schema=missing_"), base.replace("postgres:", "no_such_role:"),
+                    good + f"&password={secret}x"]  # fmt: skip
+        commands = [("demo",), *writes(out), *reads(out), ("history", "nope")]
+        for variant in variants:
+            for args in commands:
+                result = run(variant, *args)
+                assert secret not in result.stdout + result.stderr, (variant, args)
+        assert json.loads(run(good, "status", "--json").stdout)["commitments"]
+
+
+def test_a_refused_first_write_leaves_no_store_behind(tmp_path: Path) -> None:
+    location = tmp_path / "new" / "dir" / "tracker.db"
+    error_line(run(location, "fulfil", "nope", "--on", "2024-01-01"), 1, "unknown commitment 'nope'")
+    assert not (tmp_path / "new").exists()
+    assert run(location, *PLEDGE).exit_code == 0
