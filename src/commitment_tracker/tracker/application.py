@@ -216,7 +216,9 @@ def _retrying(write: Callable[[], T]) -> T:
             conflicts += 1
             if conflicts >= MAX_ATTEMPTS:
                 break
-            time.sleep(random.uniform(0.005, 0.05) * conflicts)
+            # Exponential backoff with full jitter: writers that collided spread out further each
+            # time, so a few busy writers on one stream settle instead of colliding again in step.
+            time.sleep(random.uniform(0, min(1.0, 0.01 * 2**conflicts)))
     raise ConcurrentWriteError(
         f"gave up after {MAX_ATTEMPTS} attempts: other writers kept changing the same entities"
     )
