@@ -80,6 +80,8 @@ def _check_commitment_event(event: CommitmentEvent, ledger: Ledger, made: Commit
             f"{event.type} on {event.on} is dated before {event.commitment!r} was made ({made.on})"
         )
     parties = getattr(event, "parties", None)
+    if event.type == "compliance_assessed":
+        parties = (event.party,)  # type: ignore[attr-defined]
     if parties:
         outside = [p for p in parties if p not in made.parties]
         if outside:
