@@ -83,11 +83,12 @@ def cli(ctx: click.Context, store: str | None, by: str | None, color: bool | Non
 
 def register() -> None:
     from commitment_tracker.cli import (
-        compliance, deadlines, demo, integrity, querying, recording, reporting, transfer,
+        compliance, deadlines, demo, integrity, querying, recording, reporting, scoring, transfer,
         views,
     )  # fmt: skip
 
-    for module in (recording, querying, transfer, integrity, views, demo, reporting, compliance, deadlines):
+    for module in (recording, querying, transfer, integrity, views, demo, reporting, compliance, deadlines,
+                   scoring):  # fmt: skip
         for command in module.COMMANDS:
             cli.add_command(command)
 

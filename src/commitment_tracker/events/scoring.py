@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Iterable
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
+from commitment_tracker.events.dates import first_day
 from commitment_tracker.events.fields import SLUG_PATTERN
 
 
@@ -39,3 +42,17 @@ Cycle = Annotated[
 ]
 Area = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_has_text)]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=100), AfterValidator(_has_text)]
+
+
+def counting_scores(assessments: Iterable[Any], as_of: date, cycle: str | None = None) -> dict[str, int]:
+    """The score that counts for each party (SPEC §8), from a commitment's effective (not retracted,
+    corrected) ``compliance_assessed`` events given in (``on``, record order): the last one on or
+    before ``as_of`` wins. ``cycle``: None for every cycle, a label for that cycle's alone, ""
+    for the assessments without a label."""
+    scores: dict[str, int] = {}
+    for event in assessments:
+        if first_day(event.on) > as_of:
+            break
+        if cycle is None or event.cycle == (cycle or None):
+            scores[event.party] = event.score
+    return scores

@@ -15,6 +15,7 @@ from typing import Any
 
 from commitment_tracker.events import CommitmentMade, ComplianceAssessed, first_day
 from commitment_tracker.events.parties import name_of
+from commitment_tracker.events.scoring import counting_scores
 from commitment_tracker.projections.knowledge import Knowledge
 
 GROUPINGS = ("commitment", "party", "area", "year", "cycle")
@@ -38,19 +39,6 @@ class Scored:
         return first_day(self.made_on).year
 
 
-def counting_scores(made: CommitmentMade, assessments: Iterable[ComplianceAssessed], as_of: date,
-                    cycle: str | None = None) -> dict[str, int]:  # fmt: skip
-    """The score that counts for each party, from a commitment's effective assessments given in
-    (``on``, record order): the last one on or before ``as_of`` (of ``cycle``, if given) wins."""
-    scores: dict[str, int] = {}
-    for event in assessments:
-        if first_day(event.on) > as_of:
-            break
-        if cycle is None or event.cycle == (cycle or None):
-            scores[event.party] = event.score
-    return scores
-
-
 def scored(knowledge: Knowledge, slug: str, as_of: date, cycle: str | None = None) -> Scored | None:
     """One commitment's scores as of ``as_of``; None when it was not made by then."""
     made, steps = knowledge.steps(slug)
@@ -58,7 +46,7 @@ def scored(knowledge: Knowledge, slug: str, as_of: date, cycle: str | None = Non
         return None
     assessments = [s.event for s in steps if isinstance(s.event, ComplianceAssessed)]
     return Scored(made.commitment, made.code, made.area, made.title, made.on,
-                  counting_scores(made, assessments, as_of, cycle))  # fmt: skip
+                  counting_scores(assessments, as_of, cycle))  # fmt: skip
 
 
 def score_sheet(knowledge: Knowledge, as_of: date, *, cycle: str | None = None, area: str | None = None,
