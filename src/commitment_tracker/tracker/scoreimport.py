@@ -208,6 +208,12 @@ def _import(tracker: Tracker, path: Path, on: str, cycle: str | None, summits: P
                 ledger.release(ledger.new)
         if writer is not None and ledger.new:
             writer.write(ledger.new)
+        left_out = sorted(slug for slug in planner.wordings().values() if slug not in planner.seen)
+        if left_out:
+            shown = ", ".join(left_out[:10]) + (f" and {len(left_out) - 10} more" if len(left_out) > 10 else "")
+            result.notes.append(f"{len(left_out)} coded commitment{'s' if len(left_out) != 1 else ''} in the store "
+                                f"{'are' if len(left_out) != 1 else 'is'} not in this table ({shown}): kept as "
+                                "they were (retract their scores if the table dropped them on purpose)")  # fmt: skip
     return result
 
 
