@@ -1,0 +1,78 @@
+"""``ctrack assess``, ``ctrack scores``, ``ctrack import-scores`` and ``ctrack parties`` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+
+from tests.e2e.helpers import error_line, refs, untouched
+
+TABLE = (
+    "\ufeffarea,id,year,code,text,average,japan,korea,united.states,european.union\n"
+    "Trade,2019-1 ,2019,,\"[Context] We will keep markets open.\",0.5,1,0,1,\n"
+    "Health,2019-2.,2019,,Strengthen health systems.,0.9,1,\u22121,+,0\n"
+)
+
+
+def test_assess_records_a_score_and_scores_ranks_the_parties(ctrack):
+    ctrack.ok("pledge", "open", "--on", "2024-01-10", "--title", "Keep markets open", "--party", "US",
+              "--party", "JP", "--party", "ROK")  # fmt: skip
+    assert refs(ctrack.ok("assess", "open", "--party", "us", "--score", "1", "--on", "2024-06-01",
+                          "--cycle", "interim")) == ["open#2"]  # fmt: skip
+    ctrack.ok("assess", "open", "--party", "JP", "--score", "-1", "--on", "2024-06-01", "--cycle", "interim")
+    data = ctrack.json("scores", "--by", "party")
+    assert [(g["key"], g["average"], g["percent"]) for g in data["groups"]] == [("US", 1.0, 100.0), ("JP", -1.0, 0.0)]
+    assert data["overall"] == {"average": 0.0, "percent": 50.0, "scores": 2, "commitments": 1}
+    table = ctrack.ok("scores", "--by", "party").stdout
+    assert "United States" in table and "+1.00" in table and "100%" in table and "KR" not in table
+
+
+def test_assess_refuses_a_bad_score_an_unknown_party_and_a_party_not_party_to_it(ctrack):
+    ctrack.ok("pledge", "open", "--on", "2024-01-10", "--title", "Keep markets open", "--party", "US", "--party", "JP")
+    with untouched(ctrack):
+        error_line(ctrack("assess", "open", "--party", "US", "--score", "2", "--on", "2024-06-01"), 2, "'2' is not a score")
+        error_line(ctrack("assess", "open", "--party", "Japan", "--score", "1", "--on", "2024-06-01"), 2,
+                   "unknown party 'Japan'", "did you mean JP (Japan)")  # fmt: skip
+        error_line(ctrack("assess", "open", "--party", "FR", "--score", "1", "--on", "2024-06-01"), 1,
+                   "FR is not party to 'open'")  # fmt: skip
+        error_line(ctrack("assess", "open", "--party", "US", "--score", "1", "--on", "2023-06-01"), 1, "before")
+
+
+def test_import_scores_reads_a_published_table_and_again_records_nothing(ctrack, write):
+    table = write("scores.csv", TABLE)
+    result = ctrack.ok("import-scores", str(table), "--on", "2020-06-01", "--cycle", "final", "--json")
+    assert json.loads(result.stdout)["new_scores"] == 7
+    assert "line 3: 2019-2: published average 0.9, but its 4 scores average 0.25" in result.stderr
+    groups = {g["key"]: g for g in ctrack.json("scores", "--by", "commitment")["groups"]}
+    assert groups["2019-2"]["party_scores"] == {"EU": 0, "JP": 1, "KR": -1, "US": 1}
+    assert groups["2019-1"]["title"] == "We will keep markets open." and groups["2019-1"]["area"] == "Trade"
+    assert ctrack.json("scores", "--by", "area", "--area", "health")["overall"]["scores"] == 4
+    with untouched(ctrack):
+        again = ctrack.ok("import-scores", str(table), "--on", "2020-06-01", "--cycle", "final", "--json")
+        assert json.loads(again.stdout)["new_scores"] == 0
+
+
+def test_a_dry_run_shows_what_would_be_recorded_and_writes_nothing(ctrack, write):
+    table = write("scores.csv", TABLE)
+    with untouched(ctrack):
+        result = ctrack.ok("import-scores", str(table), "--on", "2020-06-01", "--dry-run", "--json")
+    assert json.loads(result.stdout)["new_commitments"] == 2 and json.loads(result.stdout)["dry_run"] is True
+
+
+def test_a_bad_cell_an_unknown_member_column_or_a_missing_column_is_one_error_and_nothing_written(ctrack, write):
+    cases = [
+        (TABLE.replace(",0.9,1,", ",0.9,2,"), "line 3: column 7 ('japan'): '2' is not a score"),
+        (TABLE.replace("0,1,\n", "0,yes,\n"), "line 2: column 9 ('united.states'): 'yes' is not a score"),
+        (TABLE.replace("japan", "atlantis"), "line 1: column 7 ('atlantis'): not a party"),
+        (TABLE.replace(",text,", ",wording,"), "line 1: missing required column 'text'"),
+    ]
+    for text, message in cases:
+        with untouched(ctrack):
+            error_line(ctrack("import-scores", str(write("bad.csv", text)), "--on", "2020-06-01"), 1, message)
+
+
+def test_parties_lists_codes_names_and_the_short_forms_read_as_them(ctrack):
+    data = ctrack.json("parties")
+    found = {p["code"]: p for p in data["parties"]}
+    assert found["EU"]["name"] == "European Union"
+    assert "rok" in found["KR"]["aliases"] and "safrica" in found["ZA"]["aliases"]
+    assert "saudi arabia" in found["SA"]["aliases"]
