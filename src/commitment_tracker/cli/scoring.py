@@ -86,17 +86,16 @@ def scores(app: Context, by: str, area: str | None, party: str | None, cycle: st
     A party never assessed on a commitment is left out of its averages, never
     counted as 0. Percent = (average + 1) / 2 x 100.
     """
-    from commitment_tracker.projections.reader import commitments_knowledge
-    from commitment_tracker.projections.scores import by_cycle, cycles, score_sheet, summarise
+    from commitment_tracker.projections.scores import by_cycle, summarise
+    from commitment_tracker.projections.scoreview import ScoreSource
 
     fmt = choose_format(fmt, as_json)
     day, moment = clocks(as_of, known_at)
     cycle = cycle.strip().lower() if cycle else None
-    knowledge = commitments_knowledge(app.reader, known_at)
-    sheet = score_sheet(knowledge, day, cycle=cycle, area=area, party=party)
+    source = ScoreSource(app.reader, day, known_at)
+    sheet = source.sheet(cycle=cycle, area=area, party=party)
     if by == "cycle":
-        sheets = {c: score_sheet(knowledge, day, cycle=c, area=area, party=party)
-                  for c in ([cycle] if cycle else cycles(knowledge))}  # fmt: skip
+        sheets = {c: source.sheet(cycle=c, area=area, party=party) for c in ([cycle] if cycle else source.cycles())}
         summary = by_cycle(sheets, sheet)
     else:
         summary = summarise(sheet, by)

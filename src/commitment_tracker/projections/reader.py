@@ -138,15 +138,3 @@ class ViewReader:
         changes.sort(key=lambda c: (c.day, c.commitment))
         return changes
 
-
-def commitments_knowledge(reader: ViewReader, known_at: datetime | None) -> Knowledge:
-    """Every commitment's stream as known at ``known_at``, read from the view's facts (already
-    validated when recorded) rather than by decoding the whole log: what ``scores`` folds."""
-    facts = reader.view.read(
-        "SELECT f.entity, f.position, f.seq, f.recorded, f.kind, f.data FROM {view_facts} f "
-        "JOIN {view_entities} e ON e.entity = f.entity WHERE e.kind = 'commitment' ORDER BY f.entity, f.position"
-    )
-    streams: dict[str, list[Recorded]] = {}
-    for row in facts:
-        streams.setdefault(row[0], []).append(record_from_fact(row))
-    return knowledge_of(streams, known_at)
