@@ -76,3 +76,25 @@ def test_parties_lists_codes_names_and_the_short_forms_read_as_them(ctrack):
     assert found["EU"]["name"] == "European Union"
     assert "rok" in found["KR"]["aliases"] and "safrica" in found["ZA"]["aliases"]
     assert "saudi arabia" in found["SA"]["aliases"]
+
+
+def test_the_report_has_a_heat_map_of_the_scores_grouped_by_area(ctrack, write, tmp_path):
+    ctrack.ok("import-scores", str(write("scores.csv", TABLE)), "--on", "2020-06-01")
+    out = tmp_path / "r.html"
+    ctrack.ok("report", "--out", str(out))
+    page = out.read_text()
+    heat = page[page.index('<table id="heatmap"'):page.index("</table>", page.index('<table id="heatmap"'))]
+    assert heat.count("<tr data-id=") == 2 and "Health (1)" in heat and "Trade (1)" in heat
+    assert 'title="KR: -1"' in heat and 'title="EU: not assessed"' in heat
+    assert "+0.67" in heat  # 2019-1: (1 + 0 + 1) / 3, the empty EU cell left out
+
+
+def test_chart_scores_draws_the_heat_map(ctrack, write, tmp_path):
+    import pytest
+
+    pytest.importorskip("matplotlib")
+    ctrack.ok("import-scores", str(write("scores.csv", TABLE)), "--on", "2020-06-01")
+    result = ctrack.ok("chart", "--scores", "--area", "Trade", "--out", str(tmp_path / "h.svg"))
+    assert "heat map of 1 commitment" in result.stderr
+    svg = (tmp_path / "h.svg").read_text()
+    assert "<svg" in svg and "2019-1" in svg and "2019-2" not in svg

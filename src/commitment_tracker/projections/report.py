@@ -18,7 +18,9 @@ from typing import Any
 from commitment_tracker import __version__
 from commitment_tracker.projections.compliance import matrix
 from commitment_tracker.projections.fold import STATUSES
+from commitment_tracker.projections.heatmap import NO_SCORE, SCORE_COLOURS, heatmap
 from commitment_tracker.projections.history import history
+from commitment_tracker.projections.scores import score_sheet
 from commitment_tracker.projections.knowledge import Knowledge, Log
 from commitment_tracker.projections.palette import (
     DARK_FILLS,
@@ -60,6 +62,8 @@ def report_data(log: Log, knowledge: Knowledge, as_of: date, known_at: datetime 
         "overdue": sum(c.overdue for c in board),
         "late": sum(c.late for c in board),
         "matrix": compliance,
+        "heat": heatmap(score_sheet(knowledge, as_of), "area"),
+        "score_colours": SCORE_COLOURS,
         "window": found,
         "overview": layout(found),
         "event_types": _drawn(found),
@@ -84,7 +88,7 @@ def render_report(log: Log, knowledge: Knowledge, as_of: date, *, known_at: date
     return env.get_template(TEMPLATE).render(
         **report_data(log, knowledge, as_of, known_at),
         statuses=STATUS_COLOURS, dark=DARK_FILLS, parties_colours=PARTY_COLOURS,
-        shapes=SHAPES, event_labels=EVENT_LABELS,
+        shapes=SHAPES, event_labels=EVENT_LABELS, no_score=NO_SCORE,
     )  # fmt: skip
 
 
