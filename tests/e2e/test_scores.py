@@ -98,3 +98,15 @@ def test_chart_scores_draws_the_heat_map(ctrack, write, tmp_path):
     assert "heat map of 1 commitment" in result.stderr
     svg = (tmp_path / "h.svg").read_text()
     assert "<svg" in svg and "2019-1" in svg and "2019-2" not in svg
+
+
+def test_status_show_and_matrix_show_areas_codes_wording_and_scores(ctrack, write):
+    ctrack.ok("import-scores", str(write("scores.csv", TABLE)), "--on", "2020-06-01")
+    board = ctrack.json("status", "--area", "TRADE", "--as-of", "2021-01-01")["commitments"]
+    assert [(c["id"], c["area"], c["code"]) for c in board] == [("2019-1", "Trade", "2019-1")]
+    shown = ctrack.json("show", "2019-1", "--as-of", "2021-01-01")
+    assert shown["text"] == "[Context] We will keep markets open." and shown["scores"] == {"JP": 1, "KR": 0, "US": 1}
+    assert ctrack.json("show", "2019-1", "--as-of", "2020-05-31")["scores"] == {}  # assessed on 2020-06-01
+    rows = ctrack.json("matrix", "--area", "health", "--as-of", "2021-01-01")["rows"]
+    assert [(r["id"], r["scores"]) for r in rows] == [("2019-2", {"EU": 0, "JP": 1, "KR": -1, "US": 1})]
+    assert "-1" in ctrack.ok("matrix", "--as-of", "2021-01-01").stdout
