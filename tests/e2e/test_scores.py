@@ -110,3 +110,12 @@ def test_status_show_and_matrix_show_areas_codes_wording_and_scores(ctrack, writ
     rows = ctrack.json("matrix", "--area", "health", "--as-of", "2021-01-01")["rows"]
     assert [(r["id"], r["scores"]) for r in rows] == [("2019-2", {"EU": 0, "JP": 1, "KR": -1, "US": 1})]
     assert "-1" in ctrack.ok("matrix", "--as-of", "2021-01-01").stdout
+
+
+def test_an_unknown_party_in_an_import_file_is_refused_with_a_suggestion(ctrack, write):
+    lines = write("bad.jsonl", '{"type": "commitment_made", "commitment": "x", "on": "2024-01-01", '
+                               '"title": "T", "parties": ["US", "JAPAN"]}\n')  # fmt: skip
+    with untouched(ctrack):
+        error_line(ctrack("import", str(lines)), 1, "line 1: unknown party 'JAPAN'; did you mean JP (Japan)?")
+        error_line(ctrack("pledge", "x", "--on", "2024-01-01", "--title", "T", "--party", "Japn"), 2,
+                   "unknown party 'Japn'; did you mean JP (Japan)?")  # fmt: skip
