@@ -26,6 +26,7 @@ from commitment_tracker.events import (
     first_day,
     last_day,
 )
+from commitment_tracker.events.parties import is_party, suggest
 from commitment_tracker.tracker.errors import NotFound, QuoteNotFound, RuleViolation
 from commitment_tracker.tracker.knowledge import apply_correction
 
@@ -52,8 +53,6 @@ def check(event: Event, ledger: Ledger, now: datetime) -> None:
 def _check_parties(event: Event) -> None:
     """Every party an event names is in the registry (ISO 3166 and the EU): a name or a typo is
     refused with a suggestion, never stored as a new party."""
-    from commitment_tracker.events.parties import is_party, suggest
-
     named = list(getattr(event, "parties", None) or ())
     if getattr(event, "party", None):
         named.append(event.party)  # type: ignore[attr-defined]
