@@ -119,3 +119,18 @@ def test_an_unknown_party_in_an_import_file_is_refused_with_a_suggestion(ctrack,
         error_line(ctrack("import", str(lines)), 1, "line 1: unknown party 'JAPAN'; did you mean JP (Japan)?")
         error_line(ctrack("pledge", "x", "--on", "2024-01-01", "--title", "T", "--party", "Japn"), 2,
                    "unknown party 'Japn'; did you mean JP (Japan)?")  # fmt: skip
+
+
+def test_a_score_and_a_commitments_area_are_corrected_and_retracted_like_any_event(ctrack):
+    ctrack.ok("pledge", "open", "--on", "2024-01-10", "--title", "Keep markets open", "--party", "US",
+              "--party", "JP", "--area", "Trade", "--code", "2024-1", "--text", "We will keep markets open.")  # fmt: skip
+    ctrack.ok("assess", "open", "--party", "US", "--score", "-1", "--on", "2024-06-01")
+    ctrack.ok("assess", "open", "--party", "JP", "--score", "0", "--on", "2024-06-01")
+    ctrack.ok("correct", "open#2", "--reason", "typo", "--score", "1")
+    ctrack.ok("retract", "open#3", "--reason", "wrong commitment")
+    ctrack.ok("correct", "open#1", "--reason", "moved", "--area", "Development")
+    data = ctrack.json("scores", "--by", "commitment")
+    assert [(g["id"], g["area"], g["party_scores"]) for g in data["groups"]] == [("open", "Development", {"US": 1})]
+    history = ctrack.json("history", "open")["events"]
+    retracted = {e["ref"]: e["retracted"] for e in history}
+    assert (retracted["open#2"], retracted["open#3"]) == (False, True)
