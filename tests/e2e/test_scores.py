@@ -134,3 +134,13 @@ def test_a_score_and_a_commitments_area_are_corrected_and_retracted_like_any_eve
     history = ctrack.json("history", "open")["events"]
     retracted = {e["ref"]: e["retracted"] for e in history}
     assert (retracted["open#2"], retracted["open#3"]) == (False, True)
+
+
+def test_replay_diff_and_due_take_area(ctrack):
+    for slug, area in (("t", "Trade"), ("h", "Health")):
+        ctrack.ok("pledge", slug, "--on", "2024-01-10", "--title", slug, "--party", "US", "--area", area,
+                  "--due", "2024-03-01")  # fmt: skip
+        ctrack.ok("progress", slug, "--on", "2024-02-01", "--note", "drafting")
+    assert {c["commitment"] for c in ctrack.json("replay", "--area", "trade", "--as-of", "2024-12-31")["changes"]} == {"t"}
+    assert [r["id"] for r in ctrack.json("diff", "--from", "2024-01-15", "--to", "2024-02-15", "--area", "Health")["changes"]] == ["h"]
+    assert [d["id"] for d in ctrack.json("due", "--as-of", "2024-02-20", "--area", "health")["deadlines"]] == ["h"]

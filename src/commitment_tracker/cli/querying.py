@@ -56,6 +56,18 @@ def clocks(as_of: date | None, known_at: datetime | None) -> tuple[date, datetim
     return as_of or today(), known_at or utcnow()
 
 
+AREA = click.option("--area", help="Only commitments of this issue area.")
+
+
+def in_area(app: Context, area: str | None, day: date, known_at: datetime | None) -> set[str] | None:
+    """The ids of the commitments of an issue area (any case) as of ``day``; None: no filter."""
+    if area is None:
+        return None
+    from commitment_tracker.projections.queries import filter_board
+
+    return {row["id"] for row in filter_board(app.reader.board(day, known_at), area=area)}
+
+
 def _flags(item: dict[str, Any]) -> str:
     return " ".join(flag for flag in ("overdue", "late") if item.get(flag))
 
@@ -235,10 +247,11 @@ def _history_csv_keys() -> list[str]:
 @click.command()
 @click.option("--from", "start", type=AS_OF, help="First date [default: the beginning].")
 @click.option("--to", "end", type=AS_OF, help="Last date [default: --as-of, or today].")
+@AREA
 @query_options
 @pass_context
-def replay(app: Context, start: date | None, end: date | None, as_of: date | None, known_at: datetime | None,
-           fmt: str | None, as_json: bool) -> None:  # fmt: skip
+def replay(app: Context, start: date | None, end: date | None, area: str | None, as_of: date | None,
+           known_at: datetime | None, fmt: str | None, as_json: bool) -> None:  # fmt: skip
     """Every status change in valid-time order (including lapses of recurring commitments)."""
     from commitment_tracker.projections import replay as replay_changes
 
@@ -247,6 +260,9 @@ def replay(app: Context, start: date | None, end: date | None, as_of: date | Non
     if start and start > day:
         raise click.BadParameter("--from is after --to", param_hint="--from")
     changes = [c.to_data() for c in app.reader.replay(start, day, known_at)]
+    wanted = in_area(app, area, day, known_at)
+    if wanted is not None:
+        changes = [c for c in changes if c["commitment"] in wanted]
     span = f"{start.isoformat() if start else 'the beginning'} to {day.isoformat()}"
     emit(fmt, {"from": start.isoformat() if start else None, "to": day.isoformat(), "known_at": moment.isoformat(),
                "changes": changes}, CHANGE_COLUMNS, [c | {"cause": _short_ref(c["cause"], c["commitment"])} for c in changes],
@@ -256,14 +272,18 @@ def replay(app: Context, start: date | None, end: date | None, as_of: date | Non
 @click.command()
 @click.option("--from", "start", type=AS_OF, required=True)
 @click.option("--to", "end", type=AS_OF, help="Second date [default: --as-of, or today].")
+@AREA
 @query_options
 @pass_context
-def diff(app: Context, start: date, end: date | None, as_of: date | None, known_at: datetime | None,
-         fmt: str | None, as_json: bool) -> None:  # fmt: skip
+def diff(app: Context, start: date, end: date | None, area: str | None, as_of: date | None,
+         known_at: datetime | None, fmt: str | None, as_json: bool) -> None:  # fmt: skip
     """Commitments whose status changed between two dates."""
     fmt = choose_format(fmt, as_json)
     end, moment = clocks(end or as_of, known_at)
     rows = app.reader.diff(start, end, known_at)
+    wanted = in_area(app, area, max(start, end), known_at)
+    if wanted is not None:
+        rows = [r for r in rows if r["id"] in wanted]
     emit(fmt, {"from": start.isoformat(), "to": end.isoformat(), "known_at": moment.isoformat(), "changes": rows},
          DIFF_COLUMNS if fmt == "table" else [Column(k, k) for k in ("id", "title", "status_from", "status_to")],
          rows, title=f"Changed between {start.isoformat()} and {end.isoformat()}")  # fmt: skip
