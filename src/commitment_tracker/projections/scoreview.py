@@ -29,9 +29,12 @@ class ScoreSource:
         self.board = reader.board(as_of, known_at)
         self.gaps = set(reader.view.gaps(known))
         self.rows: dict[str, list[tuple[str, int, str | None]]] = {}
+        cycles: dict[str, str | None] = {}  # the few distinct data texts, each parsed once
         for entity, _position, party, score, _on, data in reader.view.scores(as_of.isoformat(), known):
             if entity not in self.gaps:
-                self.rows.setdefault(entity, []).append((party, score, json.loads(data)["cycle"]))
+                if data not in cycles:
+                    cycles[data] = json.loads(data)["cycle"]
+                self.rows.setdefault(entity, []).append((party, score, cycles[data]))
         self.exact = reader._exact(sorted(self.gaps), known_at) if self.gaps else None
 
     def cycles(self) -> list[str]:

@@ -162,6 +162,15 @@ class Planner:
     parties: list[str]
 
 
+def _stream(tracker: Tracker, slug: str) -> list[Any]:
+    """A stream as stored, decoded without validating again (every event was validated when it was
+    recorded, and ``verify`` checks them all): a table's rows each load a whole commitment."""
+    from commitment_tracker.tracker.records import stream_id
+
+    mapper: Any = tracker.mapper
+    return [mapper.to_domain_event(stored, validate=False) for stored in tracker.recorder.select_events(stream_id(slug))]
+
+
 def import_scores(tracker: Tracker, path: Path, *, on: str, cycle: str | None, summits: Path | None,
                   recorded_by: str, dry_run: bool) -> ScoreImport:  # fmt: skip
     """Read, check and record a whole table in one transaction: all of it, or nothing (decided
@@ -192,7 +201,8 @@ def _import(tracker: Tracker, path: Path, on: str, cycle: str | None, summits: P
     now = utcnow()
     with ExitStack() as stack:
         writer = None if dry_run else stack.enter_context(bulk_transaction(tracker))
-        ledger = Ledger(tracker.stream, tracker.latest_recorded_at(), fetch=writer.fetch if writer else None)
+        ledger = Ledger(lambda slug: _stream(tracker, slug), tracker.latest_recorded_at(),
+                        fetch=writer.fetch if writer else None)  # fmt: skip
         planner = Planner(tracker, ledger, on, cycle, dates, path.name)
         planner.result, planner.parties = result, table.parties
         for row in table.rows:
