@@ -144,3 +144,15 @@ def test_replay_diff_and_due_take_area(ctrack):
     assert {c["commitment"] for c in ctrack.json("replay", "--area", "trade", "--as-of", "2024-12-31")["changes"]} == {"t"}
     assert [r["id"] for r in ctrack.json("diff", "--from", "2024-01-15", "--to", "2024-02-15", "--area", "Health")["changes"]] == ["h"]
     assert [d["id"] for d in ctrack.json("due", "--as-of", "2024-02-20", "--area", "health")["deadlines"]] == ["h"]
+
+
+def test_a_summit_date_given_later_corrects_the_commitments_date_once(ctrack, write):
+    table = write("scores.csv", TABLE.replace(",2019,,", ",2019,O,"))
+    ctrack.ok("import-scores", str(table), "--on", "2020-06-01")  # no summit dates: dated 2019
+    assert ctrack.json("show", "2019-1", "--as-of", "2021-01-01")["made_on"] == "2019"
+    summits = write("summits.csv", "year,code,summit.date,host\n2019,O,2019-06-28,japan\n")
+    again = ctrack.ok("import-scores", str(table), "--on", "2020-06-01", "--summits", str(summits), "--json")
+    assert json.loads(again.stdout)["corrections"] == 2 and json.loads(again.stdout)["new_scores"] == 0
+    assert ctrack.json("show", "2019-1", "--as-of", "2021-01-01")["made_on"] == "2019-06-28"
+    with untouched(ctrack):
+        ctrack.ok("import-scores", str(table), "--on", "2020-06-01", "--summits", str(summits))

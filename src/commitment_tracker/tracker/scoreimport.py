@@ -132,6 +132,9 @@ class Planner:
 
     def _correction(self, slug: str, made: CommitmentMade, row: Row) -> Event | None:
         changes: dict[str, Any] = {}
+        dated = self.summits.get((row.year, row.summit))
+        if dated is not None and dated != made.on:  # a summit date given (or fixed) since: never a coarser one
+            changes["on"] = dated
         if (row.area or None) != made.area:
             changes["area"] = row.area
         if row.code != made.code:
