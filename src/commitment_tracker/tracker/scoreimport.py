@@ -47,8 +47,11 @@ class ScoreImport:
 
 class Planner:
     def __init__(self, tracker: Tracker, ledger: Ledger, on: str, cycle: str | None,
-                 summits: dict[tuple[int, str], str], source: str) -> None:  # fmt: skip
+                 summits: dict[tuple[int, str], str], source: str, parties: list[str],
+                 result: ScoreImport) -> None:  # fmt: skip
         self.tracker = tracker
+        self.parties = parties  # the table's member columns, as codes
+        self.result = result
         self.ledger = ledger
         self.on = on
         self.day = first_day(on)
@@ -88,12 +91,12 @@ class Planner:
         slug = self.wordings().get((row.year, wording_key(row.text)))
         if slug is not None and slug not in self.seen:
             previous = self.ledger.stream(slug).made.code
-            self.notes_append(f"line {row.line}: {row.code} has the wording of {previous} ({slug}): the same "
+            self.note(f"line {row.line}: {row.code} has the wording of {previous} ({slug}): the same "
                               f"commitment re-coded; its code is corrected")  # fmt: skip
             return slug, self.ledger.stream(slug)
         return row.slug, None
 
-    def notes_append(self, message: str) -> None:
+    def note(self, message: str) -> None:
         self.result.notes.append(message)
 
     def events(self, row: Row) -> Iterator[Event]:
@@ -120,7 +123,7 @@ class Planner:
     def _on(self, row: Row) -> str:
         found = self.summits.get((row.year, row.summit))
         if found is None and self.summits:
-            self.notes_append(f"line {row.line}: no date for summit {row.year} {row.summit or '-'} in the summits "
+            self.note(f"line {row.line}: no date for summit {row.year} {row.summit or '-'} in the summits "
                               f"file: {row.code} is dated {row.year}")  # fmt: skip
         return found or str(row.year)
 
@@ -161,8 +164,6 @@ class Planner:
         found.sort(key=lambda pair: (first_day(pair[1].on), pair[0]))
         return [event for _, event in found]  # type: ignore[misc]
 
-    result: ScoreImport
-    parties: list[str]
 
 
 def _stream(tracker: Tracker, slug: str) -> list[Any]:
@@ -206,8 +207,7 @@ def _import(tracker: Tracker, path: Path, on: str, cycle: str | None, summits: P
         writer = None if dry_run else stack.enter_context(bulk_transaction(tracker))
         ledger = Ledger(lambda slug: _stream(tracker, slug), tracker.latest_recorded_at(),
                         fetch=writer.fetch if writer else None)  # fmt: skip
-        planner = Planner(tracker, ledger, on, cycle, dates, path.name)
-        planner.result, planner.parties = result, table.parties
+        planner = Planner(tracker, ledger, on, cycle, dates, path.name, table.parties, result)
         for row in table.rows:
             try:
                 for event in planner.events(row):
