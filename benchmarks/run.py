@@ -196,6 +196,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ctrack-bench-") as tmp:
         work = Path(tmp)
         bench_startup(work)
+        from benchmarks.scores import bench_scores
+
+        bench_scores(work, row)
         for size in SIZES:
             bench_size(size, work)
         bench_postgres(min(100_000, max(SIZES)), work)

@@ -278,6 +278,7 @@ SPEC_REQUIRED = {
     "commitment_abandoned": {"commitment", "on"},
     "commitment_superseded": {"commitment", "on", "by"},
     "deadline_changed": {"commitment", "on"},
+    "compliance_assessed": {"commitment", "party", "score", "on"},
     "event_retracted": {"target", "reason"},
     "event_corrected": {"target", "reason"},
 }

@@ -20,6 +20,8 @@ def cell_style(value: Any) -> str | None:
     text = str(value or "")
     if text.endswith(OVERDUE_MARK):
         return "bold red"
+    if text in ("+1", "0", "-1"):
+        return {"+1": "green", "0": "yellow", "-1": "red"}[text]
     return status_style(text)
 
 
@@ -34,10 +36,22 @@ def score_text(score: dict[str, Any]) -> str:
     return f"{score['fulfilled']}/{score['due']} ({share})"
 
 
+def score_mark(score: int | None) -> str:
+    return "" if score is None else f"{score:+d}" if score else "0"
+
+
+def _cell(row: dict[str, Any], party: str) -> str:
+    """A commitment that has compliance scores shows them (empty: not assessed); others, the status."""
+    if row["scores"]:
+        return score_mark(row["scores"].get(party))
+    return cell_text(row["cells"].get(party))
+
+
 @click.command()
+@click.option("--area", help="Only commitments of this issue area.")
 @query_options
 @pass_context
-def matrix(app: Context, as_of: date | None, known_at: datetime | None, fmt: str | None,
+def matrix(app: Context, area: str | None, as_of: date | None, known_at: datetime | None, fmt: str | None,
            as_json: bool) -> None:  # fmt: skip
     """Compliance matrix: each party's status on every commitment, and its share of due ones fulfilled.
 
@@ -54,12 +68,19 @@ def matrix(app: Context, as_of: date | None, known_at: datetime | None, fmt: str
 
     fmt = choose_format(fmt, as_json)
     day, moment = clocks(as_of, known_at)
-    built = build_matrix(app.knowledge(moment), day)
+    from commitment_tracker.projections.scores import score_sheet
+
+    knowledge = app.knowledge(moment)
+    built = build_matrix(knowledge, day, area=area)
     data = {"as_of": day.isoformat(), "known_at": moment.isoformat()} | built.to_data()
+    # SPEC §8: where a commitment has compliance scores, each cell carries the one that counts.
+    scores = {row.id: row for row in score_sheet(knowledge, day, area=area)}
+    data["rows"] = [row | {"scores": dict(sorted(scores[row["id"]].scores.items()))}
+                    for row in data["rows"] if row["id"] in scores]  # fmt: skip
     parties = data["parties"]
     rows = [
         {"id": row["id"], "title": row["title"], "status": row["status"], "due_on": row["due_on"],
-         "due": row["due"], **{party: cell_text(row["cells"].get(party)) for party in parties}}
+         "due": row["due"], **{party: _cell(row, party) for party in parties}}
         for row in data["rows"]
     ]  # fmt: skip
     rows.append({"id": "", "title": SUMMARY, "status": "", "due_on": None, "due": None,
@@ -70,7 +91,8 @@ def matrix(app: Context, as_of: date | None, known_at: datetime | None, fmt: str
                    Column("title", "title", width=50)]  # fmt: skip
     else:
         columns = [Column(key, key) for key in ("id", "title", "status", "due_on", "due", *parties)]
-    caption = f"'{OVERDUE_MARK}' overdue; last row: due commitments each party fulfilled (see ctrack matrix --help)"
+    caption = (f"'{OVERDUE_MARK}' overdue; a commitment with compliance scores shows them (+1 / 0 / -1; empty: not assessed); "
+               "last row: due commitments each party fulfilled (see ctrack matrix --help)")
     emit(fmt, data, columns, rows, title=f"Compliance as of {day.isoformat()}", caption=caption)
 
 

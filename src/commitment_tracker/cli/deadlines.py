@@ -56,10 +56,11 @@ def origin(item: dict[str, Any]) -> str | None:
 @click.command()
 @click.option("--within", type=SPAN, default="30d", show_default=True,
               help="How far ahead to look for upcoming deadlines (e.g. 30d, 6w, 3m, 1y).")  # fmt: skip
+@click.option("--area", help="Only commitments of this issue area.")
 @query_options
 @pass_context
-def due(app: Context, within: int, as_of: date | None, known_at: datetime | None, fmt: str | None,
-        as_json: bool) -> None:  # fmt: skip
+def due(app: Context, within: int, area: str | None, as_of: date | None, known_at: datetime | None,
+        fmt: str | None, as_json: bool) -> None:  # fmt: skip
     """Overdue and upcoming deadlines, and commitments awaiting the next meeting of a kind.
 
     \b
@@ -72,7 +73,9 @@ def due(app: Context, within: int, as_of: date | None, known_at: datetime | None
 
     fmt = choose_format(fmt, as_json)
     day, moment = clocks(as_of, known_at)
-    items = [d.to_data() for d in deadlines(app.knowledge(moment), day, within)]
+    wanted = area.casefold() if area else None
+    items = [d.to_data() for d in deadlines(app.knowledge(moment), day, within)
+             if wanted is None or (d.commitment.area or "").casefold() == wanted]  # fmt: skip
     data = {"as_of": day.isoformat(), "known_at": moment.isoformat(), "within_days": within,
             "deadlines": items}  # fmt: skip
     rows = [i | {"when": when(i), "about": i["title"] + (f" ({origin(i)})" if origin(i) else "")}

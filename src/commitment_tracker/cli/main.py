@@ -92,11 +92,12 @@ def cli(ctx: click.Context, store: str | None, by: str | None, color: bool | Non
 
 def register() -> None:
     from commitment_tracker.cli import (
-        compliance, deadlines, demo, integrity, querying, recording, reporting, stores, transfer,
+        compliance, deadlines, demo, integrity, querying, recording, reporting, scoring, stores, transfer,
         views,
     )  # fmt: skip
 
-    for module in (recording, querying, transfer, integrity, views, demo, reporting, compliance, deadlines, stores):
+    for module in (recording, querying, transfer, integrity, views, demo, reporting, compliance, deadlines,
+                   scoring, stores):  # fmt: skip
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -74,14 +74,14 @@ class PartyType(click.ParamType):
     name = "PARTY"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        import re
+        from commitment_tracker.events.parties import lookup_code, suggest
 
-        from commitment_tracker.events.fields import PARTY_ALIASES, PARTY_PATTERN
-
-        code = str(value).strip().upper()
-        code = PARTY_ALIASES.get(code, code)
-        if not re.match(PARTY_PATTERN, code):
-            self.fail(f"{value!r} is not a party code (e.g. US, JP, KR)", param, ctx)
+        code = lookup_code(str(value))
+        if code is None:
+            # A name or a typo is refused, never stored as a new party ("Japan" is not JAPAN).
+            hint = suggest(str(value))
+            self.fail(f"unknown party {value!r}" + (f"; did you mean {hint}?" if hint else
+                      " (see 'ctrack parties' for the codes)"), param, ctx)  # fmt: skip
         return code
 
 

@@ -56,6 +56,18 @@ def clocks(as_of: date | None, known_at: datetime | None) -> tuple[date, datetim
     return as_of or today(), known_at or utcnow()
 
 
+AREA = click.option("--area", help="Only commitments of this issue area.")
+
+
+def in_area(app: Context, area: str | None, day: date, known_at: datetime | None) -> set[str] | None:
+    """The ids of the commitments of an issue area (any case) as of ``day``; None: no filter."""
+    if area is None:
+        return None
+    from commitment_tracker.projections.queries import filter_board
+
+    return {row["id"] for row in filter_board(app.reader.board(day, known_at), area=area)}
+
+
 def _flags(item: dict[str, Any]) -> str:
     return " ".join(flag for flag in ("overdue", "late") if item.get(flag))
 
@@ -64,10 +76,11 @@ def _flags(item: dict[str, Any]) -> str:
 @click.option("--party", type=PARTY, help="Only commitments this party is party to.")
 @click.option("--status", "status", metavar="STATUS", help="Only commitments with this status.")
 @click.option("--overdue", is_flag=True, help="Only overdue commitments.")
+@click.option("--area", help="Only commitments of this issue area.")
 @query_options
 @pass_context
-def status(app: Context, party: str | None, status: str | None, overdue: bool, as_of: date | None,
-           known_at: datetime | None, fmt: str | None, as_json: bool) -> None:  # fmt: skip
+def status(app: Context, party: str | None, status: str | None, overdue: bool, area: str | None,
+           as_of: date | None, known_at: datetime | None, fmt: str | None, as_json: bool) -> None:  # fmt: skip
     """The status board: every commitment as of a date, as known at a time."""
     from commitment_tracker.projections import STATUSES, filter_board
 
@@ -75,10 +88,12 @@ def status(app: Context, party: str | None, status: str | None, overdue: bool, a
     if status is not None and status not in STATUSES:
         raise click.BadParameter(f"{status!r} is not a status ({', '.join(STATUSES)})", param_hint="--status")
     day, moment = clocks(as_of, known_at)
-    items = filter_board(app.reader.board(day, known_at), party=party, status=status, overdue=overdue)
+    items = filter_board(app.reader.board(day, known_at), party=party, status=status, overdue=overdue, area=area)
     rows = [i | {"flags": _flags(i)} for i in items]
-    emit(fmt, {"as_of": day.isoformat(), "known_at": moment.isoformat(), "commitments": items},
-         BOARD_COLUMNS if fmt == "table" else _board_csv_columns(), rows,
+    columns = BOARD_COLUMNS if fmt == "table" else _board_csv_columns()
+    if fmt == "table" and any(i.get("area") or i.get("code") for i in items):
+        columns = [*columns[:1], Column("area", "area"), *columns[1:]]
+    emit(fmt, {"as_of": day.isoformat(), "known_at": moment.isoformat(), "commitments": items}, columns, rows,
          title=f"Commitments as of {day.isoformat()}", caption=_caption(known_at, len(items)))  # fmt: skip
 
 
@@ -91,7 +106,7 @@ def _short_ref(ref: str | None, entity: str) -> str:
 
 def _board_csv_columns() -> list[Column]:
     keys = ["id", "title", "parties", "cadence", "status", "made_on", "due_on", "overdue", "late",
-            "last_event_on", "reaffirmations", "instances", "party_status"]  # fmt: skip
+            "last_event_on", "reaffirmations", "instances", "party_status", "area", "code"]  # fmt: skip
     return [Column(k, k) for k in keys]
 
 
@@ -113,6 +128,7 @@ def show(app: Context, commitment: str, as_of: date | None, known_at: datetime |
     fmt = choose_format(fmt, as_json)
     day, moment = clocks(as_of, known_at)
     data = show_commitment(app.log_for(commitment), app.knowledge_for(commitment, moment), commitment, day)
+    data |= _assessed(app.knowledge_for(commitment, moment), commitment, day)
     if fmt == "json":
         emit(fmt, data | {"as_of": day.isoformat(), "known_at": moment.isoformat()}, [], [])
         return
@@ -124,9 +140,11 @@ def show(app: Context, commitment: str, as_of: date | None, known_at: datetime |
         ("instances", ", ".join(data["instances"]) or None),
         ("reaffirmations", f"{data['reaffirmations']} (last {data['last_reaffirmed_on']})" if data["reaffirmations"] else 0),
         ("superseded by", data["superseded_by"]), ("last event", data["last_event_on"]),
+        ("area", data.get("area")), ("code", data.get("code")), ("text", data.get("text")),
+        ("scores", ", ".join(f"{p}: {s:+d}" if s else f"{p}: 0" for p, s in data.get("scores", {}).items()) or None),
     ]  # fmt: skip
     rows = [{"field": k, "value": v} for k, v in fields if v not in (None, False)]
-    columns = [Column("field", "field"), Column("value", "value", lambda v: status_style(v))]
+    columns = [Column("field", "field"), Column("value", "value", lambda v: status_style(v), width=90)]
     emit(fmt, data, columns, rows, title=f"{commitment} as of {day.isoformat()}")
     if fmt == "table":
         _history_table(data["events"], source_titles(app.knowledge_for(commitment, moment)), f"Events of {commitment}")
@@ -135,6 +153,17 @@ def show(app: Context, commitment: str, as_of: date | None, known_at: datetime |
 
             statement_columns = [Column("ref", "statement"), Column("on", "on"), Column("text", "text", width=80)]
             emit_table(statement_columns, data["statements"], title=f"Statements about {commitment}")
+
+
+def _assessed(knowledge: Any, slug: str, day: date) -> dict[str, Any]:
+    """A commitment's full wording and the score that counts for each assessed party (SPEC §8)."""
+    from commitment_tracker.projections.scores import scored
+
+    if slug not in knowledge.commitments:
+        return {}
+    found = scored(knowledge, slug, day)
+    text = knowledge.steps(slug)[0].text
+    return {"text": text, "scores": dict(sorted(found.scores.items())) if found else {}}
 
 
 def _due(data: dict[str, Any]) -> str | None:
@@ -158,8 +187,9 @@ def _history_rows(events: list[dict[str, Any]], titles: dict[str, str]) -> list[
         if event["corrected_by"]:
             marks.append("corrected by " + ", ".join(event["corrected_by"]) + ": " +
                          ", ".join(f"{k}={v}" for k, v in event.get("effective", {}).items()))  # fmt: skip
-        for key in ("target", "reason", "title", "note", "by", "due", "due_next", "meeting", "parties"):
-            if event.get(key):
+        for key in ("target", "reason", "title", "note", "by", "due", "due_next", "meeting", "parties", "party",
+                    "score", "cycle", "assessor", "area", "code"):
+            if event.get(key) or (key == "score" and event.get(key) == 0):
                 value = event[key]
                 marks.append(f"{key}: {', '.join(value) if isinstance(value, list) else value}")
         before, after = event.get("status_before"), event.get("status_after")
@@ -217,10 +247,11 @@ def _history_csv_keys() -> list[str]:
 @click.command()
 @click.option("--from", "start", type=AS_OF, help="First date [default: the beginning].")
 @click.option("--to", "end", type=AS_OF, help="Last date [default: --as-of, or today].")
+@AREA
 @query_options
 @pass_context
-def replay(app: Context, start: date | None, end: date | None, as_of: date | None, known_at: datetime | None,
-           fmt: str | None, as_json: bool) -> None:  # fmt: skip
+def replay(app: Context, start: date | None, end: date | None, area: str | None, as_of: date | None,
+           known_at: datetime | None, fmt: str | None, as_json: bool) -> None:  # fmt: skip
     """Every status change in valid-time order (including lapses of recurring commitments)."""
     from commitment_tracker.projections import replay as replay_changes
 
@@ -229,6 +260,9 @@ def replay(app: Context, start: date | None, end: date | None, as_of: date | Non
     if start and start > day:
         raise click.BadParameter("--from is after --to", param_hint="--from")
     changes = [c.to_data() for c in app.reader.replay(start, day, known_at)]
+    wanted = in_area(app, area, day, known_at)
+    if wanted is not None:
+        changes = [c for c in changes if c["commitment"] in wanted]
     span = f"{start.isoformat() if start else 'the beginning'} to {day.isoformat()}"
     emit(fmt, {"from": start.isoformat() if start else None, "to": day.isoformat(), "known_at": moment.isoformat(),
                "changes": changes}, CHANGE_COLUMNS, [c | {"cause": _short_ref(c["cause"], c["commitment"])} for c in changes],
@@ -238,14 +272,18 @@ def replay(app: Context, start: date | None, end: date | None, as_of: date | Non
 @click.command()
 @click.option("--from", "start", type=AS_OF, required=True)
 @click.option("--to", "end", type=AS_OF, help="Second date [default: --as-of, or today].")
+@AREA
 @query_options
 @pass_context
-def diff(app: Context, start: date, end: date | None, as_of: date | None, known_at: datetime | None,
-         fmt: str | None, as_json: bool) -> None:  # fmt: skip
+def diff(app: Context, start: date, end: date | None, area: str | None, as_of: date | None,
+         known_at: datetime | None, fmt: str | None, as_json: bool) -> None:  # fmt: skip
     """Commitments whose status changed between two dates."""
     fmt = choose_format(fmt, as_json)
     end, moment = clocks(end or as_of, known_at)
     rows = app.reader.diff(start, end, known_at)
+    wanted = in_area(app, area, max(start, end), known_at)
+    if wanted is not None:
+        rows = [r for r in rows if r["id"] in wanted]
     emit(fmt, {"from": start.isoformat(), "to": end.isoformat(), "known_at": moment.isoformat(), "changes": rows},
          DIFF_COLUMNS if fmt == "table" else [Column(k, k) for k in ("id", "title", "status_from", "status_to")],
          rows, title=f"Changed between {start.isoformat()} and {end.isoformat()}")  # fmt: skip

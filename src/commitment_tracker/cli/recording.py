@@ -141,17 +141,20 @@ def statement_add(app: Context, statement_id: str, on: str, parties: tuple[str, 
 @click.option("--due", type=DATE, help="Deadline.")
 @click.option("--due-next", "due_next", metavar="KIND", help="Due by the next meeting of this kind.")
 @click.option("--meeting", type=SLUG, help="The meeting it was made at.")
+@click.option("--area", help="The issue area, e.g. Trade.")
+@click.option("--code", help="An external reference code, e.g. 2010S-40 (not unique).")
+@click.option("--text", help="The commitment's full wording (--title is its short name).")
 @evidence_options
 @pass_context
 def pledge(app: Context, commitment: str, on: str, title: str, parties: tuple[str, ...], cadence: str,
-           due: str | None, due_next: str | None, meeting: str | None, source: str | None, quote: str | None,
-           note: str | None) -> None:  # fmt: skip
+           due: str | None, due_next: str | None, meeting: str | None, area: str | None, code: str | None,
+           text: str | None, source: str | None, quote: str | None, note: str | None) -> None:  # fmt: skip
     """Record that commitment ID was made."""
     if due and due_next:
         raise click.UsageError("give --due or --due-next, not both")
     record(app, build("commitment_made", commitment=commitment, on=on, title=title, parties=parties,
-                      cadence=cadence, due=due, due_next=due_next, meeting=meeting, source=source,
-                      quote=quote, note=note))  # fmt: skip
+                      cadence=cadence, due=due, due_next=due_next, meeting=meeting, area=area, code=code,
+                      text=text, source=source, quote=quote, note=note))  # fmt: skip
 
 
 def _status_command(name: str, type_: str, summary: str, *, note_required: bool = False,
@@ -246,12 +249,19 @@ def retract(app: Context, ref: str, reason: str, source: str | None, quote: str 
 @click.option("--text")
 @click.option("--meeting", type=SLUG)
 @click.option("--superseded-by", "superseded_by", type=SLUG, help="Corrected 'by' of a supersession.")
+@click.option("--area", help="Corrected issue area of a commitment.")
+@click.option("--code", help="Corrected reference code of a commitment.")
+@click.option("--score", type=click.Choice(["1", "0", "-1"]), help="Corrected score of an assessment.")
+@click.option("--cycle", help="Corrected cycle of an assessment.")
+@click.option("--assessor", help="Corrected assessor of an assessment.")
 @click.option("--source", type=SLUG, help="The source of the correction.")
 @pass_context
 def correct(app: Context, ref: str, reason: str, source: str | None, superseded_by: str | None, **fields: Any) -> None:
     """Correct fields of event REF; the original stays in the audit."""
     if superseded_by:
         fields["by"] = superseded_by
+    if fields.get("score") is not None:
+        fields["score"] = int(fields["score"])
     record(app, build("event_corrected", target=ref, reason=reason, source=source, **fields))
 
 

@@ -39,14 +39,23 @@ def _write(out: Path, data: bytes) -> None:
 @time_options
 @click.option("--from", "start", type=AS_OF, help="First day shown [default: when the first was made].")
 @click.option("--to", "end", type=AS_OF, help="Last day shown [default: --as-of, or today].")
+@click.option("--scores", "scores", is_flag=True, help="Draw the compliance heat map (commitments x parties) instead.")
+@click.option("--group", "group", type=click.Choice(["area", "year"]), default="area", show_default=True,
+              help="With --scores: group the rows by issue area or by year.")  # fmt: skip
+@click.option("--area", help="With --scores: only this issue area.")
+@click.option("--cycle", help="With --scores: only this assessment cycle.")
 @pass_context
 def chart(app: Context, ids: tuple[str, ...], out: Path, force: bool, as_of: date | None,
-          known_at: datetime | None, start: date | None, end: date | None) -> None:  # fmt: skip
-    """A timeline of commitments (all, or the IDs given): status bars over valid time.
+          known_at: datetime | None, start: date | None, end: date | None, scores: bool, group: str,
+          area: str | None, cycle: str | None) -> None:  # fmt: skip
+    """A timeline of commitments (all, or the IDs given): status bars over valid time;
+    or, with --scores, the compliance heat map.
 
     \b
     One row per commitment: a coloured bar per status, a marker per event, recurring
-    instances as ticks, the deadline as a red line. Needs the charts extra:
+    instances as ticks, the deadline as a red line. With --scores: one row per
+    assessed commitment, one column per party (best average first), each cell
+    coloured by the score that counts, averages in the margins. Needs the charts extra:
       pip install 'commitment-tracker[charts]'
     """
     from commitment_tracker.cli.querying import clocks
@@ -58,6 +67,18 @@ def chart(app: Context, ids: tuple[str, ...], out: Path, force: bool, as_of: dat
     fmt = _suffix(out, CHART_FORMATS)
     check_output(out, app.store, force=force)
     day, moment = clocks(as_of, known_at)
+    if scores:
+        from commitment_tracker.projections.heatmap import heatmap, render_heatmap
+        from commitment_tracker.projections.scoreview import ScoreSource
+
+        require_matplotlib()
+        sheet = ScoreSource(app.reader, day, known_at).sheet(cycle=cycle.strip().lower() if cycle else None, area=area)
+        if ids:
+            sheet = [row for row in sheet if row.id in ids]
+        data = heatmap(sheet, group)
+        _write(out, render_heatmap(data, fmt, f"Compliance as of {day.isoformat()}"))
+        note(f"wrote a heat map of {data['rows']} commitment{'s' if data['rows'] != 1 else ''} to {out}")
+        return
     if start and start > min(end or day, day):
         raise click.BadParameter("--from is after --to (or --as-of)", param_hint="--from")
     require_matplotlib()

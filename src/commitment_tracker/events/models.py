@@ -12,11 +12,13 @@ from typing import Annotated, ClassVar, Literal, Union
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Discriminator, Field, model_validator
 
 from commitment_tracker.events.dates import first_day, last_day
+from commitment_tracker.events.scoring import Area, Code, Cycle, Score
 from commitment_tracker.events.fields import (
     Cadence,
     Kind,
     Note,
     Parties,
+    Party,
     Person,
     PrecisionDate,
     Quote,
@@ -142,6 +144,9 @@ class CommitmentMade(CommitmentEvent):
     due: PrecisionDate | None = None
     due_next: Kind | None = Field(None, description="A meeting kind: due by the next meeting of this kind.")
     meeting: Slug | None = None
+    area: Area | None = Field(None, description="The issue area, e.g. 'Trade'.")
+    code: Code | None = Field(None, description="An external reference code such as '2010S-40' (not unique).")
+    text: Text | None = Field(None, description="The commitment's full wording; `title` is its short name.")
 
     @model_validator(mode="after")
     def _one_deadline(self) -> CommitmentMade:
@@ -199,6 +204,17 @@ class DeadlineChanged(CommitmentEvent):
         return self
 
 
+class ComplianceAssessed(CommitmentEvent):
+    """One party's compliance score on a commitment (SPEC §8): 1 full, 0 partial, -1 none."""
+
+    type: Literal["compliance_assessed"] = "compliance_assessed"
+    party: Party
+    score: Score
+    cycle: Cycle | None = Field(None, description="The assessment cycle, e.g. 'interim' or 'final'.")
+    assessor: Person | None = Field(None, description="Who made the assessment (a research group, an analyst).")
+    meeting: Slug | None = None
+
+
 class MetaEvent(Event):
     target: Ref
     reason: Note
@@ -237,6 +253,12 @@ class EventCorrected(MetaEvent):
     publisher: Title | None = None
     url: Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$")] | None = None
     published_on: PrecisionDate | None = None
+    area: Area | None = None
+    code: Code | None = None
+    party: Party | None = None
+    score: Score | None = None
+    cycle: Cycle | None = None
+    assessor: Person | None = None
 
     @property
     def corrections(self) -> dict[str, object]:
@@ -258,6 +280,7 @@ class EventCorrected(MetaEvent):
 CORRECTABLE = (
     "on", "title", "parties", "due", "due_next", "cadence", "kind", "scheduled_for", "end_on",
     "place", "text", "about", "meeting", "by", "publisher", "url", "published_on", "note", "quote",
+    "area", "code", "party", "score", "cycle", "assessor",
 )  # fmt: skip
 
 AnyEvent = Annotated[
@@ -274,6 +297,7 @@ AnyEvent = Annotated[
         CommitmentAbandoned,
         CommitmentSuperseded,
         DeadlineChanged,
+        ComplianceAssessed,
         EventRetracted,
         EventCorrected,
     ],

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import IntegrityError, Tracking
 
-from commitment_tracker.events import EVENT_TYPES, CommitmentMade, to_data
+from commitment_tracker.events import EVENT_TYPES, CommitmentMade, first_day, to_data
 from commitment_tracker.projections.intervals import intervals
 from commitment_tracker.projections.knowledge import Knowledge, Step
 from commitment_tracker.projections.meetings import MeetingIndex
@@ -132,8 +132,18 @@ class StatusProjection:
         open_rows: dict[str, list[Any]] = {}
         for row in self.view.open_intervals(list(stored)):
             open_rows.setdefault(row[0], []).append(row)
+        open_scores: dict[str, set[tuple[Any, ...]]] = {}
+        for row in self.view.open_scores(list(stored)):
+            open_scores.setdefault(row[0], set()).add(tuple(row[1:]))
+        scores_closed: list[Any] = []
+        scores_opened: list[Any] = []
         for entity, records_of in stored.items():
             resolved = resolve(records_of)
+            first, last = min(touched[entity]), max(touched[entity])
+            live = set() if resolved[0].retracted else set(assessment_rows(resolved))
+            old = open_scores.get(entity, set())
+            scores_closed += [(first, entity, row[0], FOREVER) for row in old - live]
+            scores_opened += [(entity, row[0], row[1], row[2], row[3], last, FOREVER, row[4]) for row in sorted(live - old)]
             made = resolved[0].event
             assert isinstance(made, CommitmentMade)
             steps = [Step(r.event, r) for r in resolved[1:] if not r.retracted and not r.is_meta]
@@ -150,14 +160,13 @@ class StatusProjection:
                 for i in fresh
             }  # fmt: skip
             old_rows = {tuple(row[1:]) for row in open_rows.get(entity, [])}
-            first, last = min(touched[entity]), max(touched[entity])
             for row in old_rows - new_rows:
                 closed.append((first, entity, FOREVER, row[0]))
             for row in sorted(new_rows - old_rows):
                 opened.append((entity, row[0], row[1], last, FOREVER, *row[2:]))
             if first < last:
                 gaps.append((entity, first, last))
-        return facts, entities, closed, opened, gaps
+        return facts, entities, closed, opened, gaps, scores_closed, scores_opened
 
     def _kinds(self, entities: set[str]) -> dict[str, str]:
         """What each already-known entity is (commitment, meeting, statement, source)."""
@@ -172,6 +181,17 @@ class StatusProjection:
         for entity in entities:
             streams[entity].extend(new.get(entity, []))
         return {e: r for e, r in streams.items() if r}
+
+
+def assessment_rows(resolved: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """A commitment's live assessments as view rows: (position, party, score, valid day, data)."""
+    rows = []
+    for item in resolved:
+        event = item.event
+        if event.type == "compliance_assessed" and not item.retracted:
+            data = json.dumps({"cycle": event.cycle, "assessor": event.assessor}, sort_keys=True)
+            rows.append((item.record.position, event.party, event.score, first_day(event.on).isoformat(), data))
+    return rows
 
 
 def knowledge_of(streams: dict[str, list[Recorded]], known_at: datetime | None) -> Knowledge:

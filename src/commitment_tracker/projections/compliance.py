@@ -105,9 +105,10 @@ def cell(commitment: CommitmentStatus, party: str) -> Cell:
     return Cell(status, status == "pending" and commitment.overdue)
 
 
-def matrix(knowledge: Knowledge, as_of: date) -> Matrix:
-    """Every commitment in existence as of ``as_of`` against every party to any of them."""
-    board = list(knowledge.board(as_of))
+def matrix(knowledge: Knowledge, as_of: date, area: str | None = None) -> Matrix:
+    """Every commitment in existence as of ``as_of`` (of one issue area, if given, in any case)
+    against every party to any of them."""
+    board = [c for c in knowledge.board(as_of) if area is None or (c.area or "").casefold() == area.casefold()]
     # Parties in order of first appearance: the trilateral reads US, JP, KR as it was pledged.
     parties = tuple(dict.fromkeys(party for c in board for party in c.parties))
     rows = []

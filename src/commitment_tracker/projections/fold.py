@@ -59,6 +59,8 @@ class CommitmentStatus:
     fulfilled_on: str | None
     superseded_by: str | None
     meeting: str | None
+    area: str | None = None  # SPEC §8: the issue area and external reference code
+    code: str | None = None
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -69,7 +71,7 @@ class CommitmentStatus:
             "instances": list(self.instances), "party_status": dict(self.party_status),
             "due": self.due, "due_next": self.due_next, "due_meeting": self.due_meeting,
             "fulfilled_on": self.fulfilled_on, "superseded_by": self.superseded_by,
-            "meeting": self.meeting,
+            "meeting": self.meeting, "area": self.area, "code": self.code,
         }  # fmt: skip
 
 
@@ -127,6 +129,7 @@ class CommitmentFold:
         self.reaffirmations = 0
         self.last_reaffirmed_on: str | None = None
         self.last_event_on = made.on
+        self.area, self.code = made.area, made.code
 
     @property
     def recurring(self) -> bool:
@@ -219,7 +222,7 @@ class CommitmentFold:
             last_reaffirmed_on=self.last_reaffirmed_on, instances=tuple(self.instances),
             party_status=party_status, due=self.due, due_next=self.due_next,
             due_meeting=due_meeting, fulfilled_on=self.fulfilled_on,
-            superseded_by=self.superseded_by, meeting=self.meeting,
+            superseded_by=self.superseded_by, meeting=self.meeting, area=self.area, code=self.code,
         )  # fmt: skip
 
     def _recurring(self, as_of: date) -> tuple[str, str, bool]:

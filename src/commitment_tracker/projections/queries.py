@@ -31,13 +31,15 @@ def board(
 
 
 def filter_board(rows: list[dict[str, Any]], *, party: str | None = None, status: str | None = None,
-                 overdue: bool = False) -> list[dict[str, Any]]:  # fmt: skip
-    """The board rows a user asked for: by party, by status, or only the overdue."""
+                 overdue: bool = False, area: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    """The board rows a user asked for: by party, by status, by issue area (any case), or only the overdue."""
+    wanted = area.casefold() if area else None
     return [
         row for row in rows
         if (party is None or party in row["parties"])
         and (status is None or row["status"] == status)
         and (not overdue or row["overdue"])
+        and (wanted is None or (row.get("area") or "").casefold() == wanted)
     ]  # fmt: skip
 
 

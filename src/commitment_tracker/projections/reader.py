@@ -131,3 +131,4 @@ class ViewReader:
                 changes += [c for c in walk(exact, slug, until=end) if start is None or c.day >= start]
         changes.sort(key=lambda c: (c.day, c.commitment))
         return changes
+

@@ -28,7 +28,9 @@ from commitment_tracker import __version__
 from commitment_tracker.events import first_day
 from commitment_tracker.projections.compliance import matrix
 from commitment_tracker.projections.fold import STATUSES
+from commitment_tracker.projections.heatmap import NO_SCORE, SCORE_COLOURS, heatmap
 from commitment_tracker.projections.history import history
+from commitment_tracker.projections.scores import score_sheet
 from commitment_tracker.projections.knowledge import Knowledge, Log
 from commitment_tracker.projections.palette import (
     EVENT_LABELS,
@@ -83,6 +85,8 @@ def report_data(log: Log, knowledge: Knowledge, as_of: date, known_at: datetime 
         "shown": sum(1 for span in spans if span["current"]),
         "time_data": travel,
         "event_types": _drawn(overview),
+        "heat": heatmap(score_sheet(knowledge, as_of), "area"),
+        "score_colours": SCORE_COLOURS,
         "commitments": commitments,
         "sources": _sources(knowledge),
         "version": __version__,
@@ -105,7 +109,7 @@ def render_report(log: Log, knowledge: Knowledge, as_of: date, *, known_at: date
     script = SCRIPT.read_text(encoding="utf-8")
     return env.get_template(TEMPLATE).render(
         **report_data(log, knowledge, as_of, known_at),
-        statuses=STATUS_COLOURS, parties_colours=PARTY_COLOURS, shapes=SHAPES, event_labels=EVENT_LABELS,
+        statuses=STATUS_COLOURS, parties_colours=PARTY_COLOURS, shapes=SHAPES, event_labels=EVENT_LABELS, no_score=NO_SCORE,
         # The page's own script, not data: inserted verbatim, and allowed to run by its hash alone.
         script=Markup(script), script_hash=base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode(),
     )  # fmt: skip

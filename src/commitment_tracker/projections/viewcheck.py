@@ -25,6 +25,7 @@ COMPARED = [
     ("view_entities", "entity, kind, made_on, due_next", ""),
     ("view_intervals", "entity, valid_from, valid_to, status, status_before, cause, cause_type, cause_on, data",
      f"known_to = '{FOREVER}'"),
+    ("view_scores", "entity, position, party, score, valid_on, data", f"known_to = '{FOREVER}'"),
 ]  # fmt: skip
 
 

@@ -37,6 +37,10 @@ TABLES = {
     "known_from TEXT NOT NULL, known_to TEXT NOT NULL, status TEXT NOT NULL, status_before TEXT, "
     "cause TEXT, cause_type TEXT NOT NULL, cause_on TEXT NOT NULL, data TEXT NOT NULL",
     "view_gaps": "entity TEXT NOT NULL, known_from TEXT NOT NULL, known_to TEXT NOT NULL",
+    # SPEC §8: each live compliance assessment (corrections applied) over record time; its cycle
+    # and assessor are text, so they live in ``data`` like every other text of the view.
+    "view_scores": "entity TEXT NOT NULL, position INTEGER NOT NULL, party TEXT NOT NULL, score INTEGER NOT NULL, "
+    "valid_on TEXT NOT NULL, known_from TEXT NOT NULL, known_to TEXT NOT NULL, data TEXT NOT NULL",
 }
 INDEXES = [
     ("view_intervals_open", "view_intervals", "known_to, entity"),
@@ -44,6 +48,8 @@ INDEXES = [
     ("view_gaps_known", "view_gaps", "known_from"),
     ("view_entities_due_next", "view_entities", "due_next"),
     ("view_entities_kind", "view_entities", "kind"),
+    ("view_scores_open", "view_scores", "known_to, entity"),
+    ("view_scores_known", "view_scores", "known_from, valid_on"),
 ]
 
 Row = tuple[Any, ...]
@@ -92,12 +98,14 @@ class ViewSQL:
     # --- writes (inside the batch transaction) -------------------------------------------------
 
     def write_batch(self, cursor: Any, facts: Sequence[Row], entities: Sequence[Row],
-                    closed: Sequence[Row], opened: Sequence[Row], gaps: Sequence[Row]) -> None:  # fmt: skip
+                    closed: Sequence[Row], opened: Sequence[Row], gaps: Sequence[Row],
+                    scores_closed: Sequence[Row] = (), scores_opened: Sequence[Row] = ()) -> None:  # fmt: skip
         if self.sealer.sealing:
             seal = self.sealer.seal
             facts = [(*row[:-1], seal(row[-1])) for row in facts]
             opened = [(*row[:-1], seal(row[-1])) for row in opened]
             entities = [(e, kind, seal(due) if due is not None else None, made) for e, kind, due, made in entities]
+            scores_opened = [(*row[:-1], seal(row[-1])) for row in scores_opened]
         if facts:
             cursor.executemany(self.q("INSERT INTO {view_facts} VALUES (?,?,?,?,?,?)"), facts)
         if entities:
@@ -112,6 +120,12 @@ class ViewSQL:
             cursor.executemany(self.q("INSERT INTO {view_intervals} VALUES (?,?,?,?,?,?,?,?,?,?,?)"), opened)
         if gaps:
             cursor.executemany(self.q("INSERT INTO {view_gaps} VALUES (?,?,?)"), gaps)
+        if scores_closed:
+            cursor.executemany(self.q(
+                "UPDATE {view_scores} SET known_to = ? WHERE entity = ? AND position = ? AND known_to = ?"),
+                scores_closed)  # fmt: skip
+        if scores_opened:
+            cursor.executemany(self.q("INSERT INTO {view_scores} VALUES (?,?,?,?,?,?,?,?)"), scores_opened)
 
     @staticmethod
     def check_position(current: int | None, after: int) -> None:
@@ -217,6 +231,17 @@ class ViewSQL:
                          "FROM {view_intervals} WHERE known_to > ? AND known_from <= ? AND valid_from >= ? "
                          "AND valid_from <= ? AND (status_before IS NULL OR status <> status_before)",
                          [known, known, start, end]))  # fmt: skip
+
+    def open_scores(self, entities: Sequence[str]) -> list[Any]:
+        return self.opened(self.read_in("SELECT entity, position, party, score, valid_on, data FROM {view_scores} "
+                                        "WHERE known_to = ? AND entity IN ({entities})", entities, [FOREVER]))  # fmt: skip
+
+    def scores(self, day: str, known: str) -> list[Any]:
+        """Every assessment live at record time ``known`` dated on or before ``day``, in (entity,
+        valid date, record order): the last of each party's is the one that counts."""
+        return self.opened(self.read("SELECT entity, position, party, score, valid_on, data FROM {view_scores} "
+                                     "WHERE known_from <= ? AND known_to > ? AND valid_on <= ? "
+                                     "ORDER BY entity, valid_on, position", [known, known, day]))  # fmt: skip
 
     def gaps(self, known: str) -> list[str]:
         return [r[0] for r in self.read("SELECT DISTINCT entity FROM {view_gaps} WHERE known_from <= ? "

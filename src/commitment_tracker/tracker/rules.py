@@ -26,6 +26,7 @@ from commitment_tracker.events import (
     first_day,
     last_day,
 )
+from commitment_tracker.events.parties import is_party, suggest
 from commitment_tracker.tracker.errors import NotFound, QuoteNotFound, RuleViolation
 from commitment_tracker.tracker.knowledge import apply_correction
 
@@ -38,6 +39,7 @@ CLOCK_SKEW = timedelta(minutes=5)
 
 def check(event: Event, ledger: Ledger, now: datetime) -> None:
     _check_record_time(event, ledger, now)
+    _check_parties(event)
     if event.source is not None and event.type != "source_registered":
         _require(ledger, event.source, "source")
     if not isinstance(event, EventCorrected):  # a correction's quote is the corrected one: see _check_meta
@@ -46,6 +48,19 @@ def check(event: Event, ledger: Ledger, now: datetime) -> None:
         _check_meta(event, ledger)
     else:
         _check_fact(event, ledger)
+
+
+def _check_parties(event: Event) -> None:
+    """Every party an event names is in the registry (ISO 3166 and the EU): a name or a typo is
+    refused with a suggestion, never stored as a new party."""
+    named = list(getattr(event, "parties", None) or ())
+    if getattr(event, "party", None):
+        named.append(event.party)  # type: ignore[attr-defined]
+    for code in named:
+        if not is_party(code):
+            hint = suggest(code)
+            raise RuleViolation(f"unknown party {code!r}" + (f"; did you mean {hint}?" if hint else
+                                " (see 'ctrack parties' for the codes)"))  # fmt: skip
 
 
 def _check_fact(event: Event, ledger: Ledger, *, correcting: bool = False) -> None:
@@ -80,6 +95,8 @@ def _check_commitment_event(event: CommitmentEvent, ledger: Ledger, made: Commit
             f"{event.type} on {event.on} is dated before {event.commitment!r} was made ({made.on})"
         )
     parties = getattr(event, "parties", None)
+    if event.type == "compliance_assessed":
+        parties = (event.party,)  # type: ignore[attr-defined]
     if parties:
         outside = [p for p in parties if p not in made.parties]
         if outside:

@@ -1,0 +1,188 @@
+"""Compliance scores (SPEC §8): ``assess``, ``scores``, ``import-scores`` and ``parties``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from commitment_tracker.cli.context import Context, pass_context
+from commitment_tracker.cli.options import DATE, PARTY, SLUG, evidence_options, format_options, query_options
+from commitment_tracker.cli.output import Column, choose_format, emit, note
+from commitment_tracker.cli.querying import clocks
+from commitment_tracker.cli.recording import build, record
+
+GROUPINGS = ("commitment", "party", "area", "year", "cycle")
+
+
+class ScoreType(click.ParamType):
+    name = "SCORE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        from commitment_tracker.tracker.scoretable import read_score
+
+        score = read_score(str(value))
+        if score is None:
+            self.fail(f"{value!r} is not a score (1 full, 0 partial, -1 no compliance)", param, ctx)
+        return score
+
+
+@click.command()
+@click.argument("commitment", metavar="ID", type=SLUG)
+@click.option("--party", type=PARTY, required=True, help="The party scored.")
+@click.option("--score", type=ScoreType(), required=True, help="1 full compliance, 0 partial, -1 none.")
+@click.option("--on", "on", type=DATE, required=True, help="The date of the assessment.")
+@click.option("--cycle", help="The assessment cycle, e.g. interim or final.")
+@click.option("--assessor", help="Who made the assessment.")
+@click.option("--meeting", type=SLUG, help="The meeting the assessment reports to.")
+@evidence_options
+@pass_context
+def assess(app: Context, commitment: str, party: str, score: int, on: str, cycle: str | None,
+           assessor: str | None, meeting: str | None, source: str | None, quote: str | None,
+           note: str | None) -> None:  # fmt: skip
+    """Score PARTY's compliance with commitment ID: 1, 0 or -1, as of a date, in a cycle."""
+    record(app, build("compliance_assessed", commitment=commitment, party=party, score=score, on=on,
+                      cycle=cycle, assessor=assessor, meeting=meeting, source=source, quote=quote, note=note))  # fmt: skip
+
+
+def average_text(value: float | None) -> str:
+    return "" if value is None else f"{value:+.2f}"
+
+
+def percent_text(value: float | None) -> str:
+    return "" if value is None else f"{value:.0f}%"
+
+
+def score_style(value: Any) -> str | None:
+    text = str(value or "")
+    if not text:
+        return None
+    number = float(text.rstrip("%")) if text.endswith("%") else None
+    if number is None:
+        try:
+            number = (float(text) + 1) * 50
+        except ValueError:
+            return None
+    return "green" if number >= 75 else "yellow" if number >= 50 else "red"
+
+
+@click.command()
+@click.option("--by", "by", type=click.Choice(GROUPINGS), default="party", show_default=True,
+              help="What to average over.")  # fmt: skip
+@click.option("--area", help="Only commitments of this issue area.")
+@click.option("--party", type=PARTY, help="Only this party's scores.")
+@click.option("--cycle", help="Only assessments of this cycle (interim, final, ...).")
+@query_options
+@pass_context
+def scores(app: Context, by: str, area: str | None, party: str | None, cycle: str | None, as_of: date | None,
+           known_at: datetime | None, fmt: str | None, as_json: bool) -> None:  # fmt: skip
+    """Compliance averages by party, commitment, issue area, year or cycle.
+
+    \b
+    The score that counts for a party on a commitment is its latest assessment
+    on or before --as-of (ties: the later recorded), as known at --known-at.
+    A party never assessed on a commitment is left out of its averages, never
+    counted as 0. Percent = (average + 1) / 2 x 100.
+    """
+    from commitment_tracker.projections.scores import by_cycle, summarise
+    from commitment_tracker.projections.scoreview import ScoreSource
+
+    fmt = choose_format(fmt, as_json)
+    day, moment = clocks(as_of, known_at)
+    cycle = cycle.strip().lower() if cycle else None
+    source = ScoreSource(app.reader, day, known_at)
+    sheet = source.sheet(cycle=cycle, area=area, party=party)
+    if by == "cycle":
+        sheets = {c: source.sheet(cycle=c, area=area, party=party) for c in ([cycle] if cycle else source.cycles())}
+        summary = by_cycle(sheets, sheet)
+    else:
+        summary = summarise(sheet, by)
+    data = {"as_of": day.isoformat(), "known_at": moment.isoformat(), **summary}
+    emit(fmt, data, *_layout(fmt, by, summary), title=_title(by, day, area, party, cycle))
+
+
+def _title(by: str, day: date, area: str | None, party: str | None, cycle: str | None) -> str:
+    scope = ", ".join(x for x in (area, party, cycle and f"{cycle} cycle") if x)
+    return f"Compliance by {by} as of {day.isoformat()}" + (f" ({scope})" if scope else "")
+
+
+def _layout(fmt: str, by: str, summary: dict[str, Any]) -> tuple[list[Column], list[dict[str, Any]]]:
+    """Columns and rows: tables read like a compliance report (rounded, ranked, named); CSV keeps
+    the exact figures."""
+    table = fmt == "table"
+    first = {"commitment": [Column("id", "id"), Column("code", "code"), Column("area", "area")],
+             "party": [Column("rank", "#"), Column("key", "party"), Column("name", "member")],
+             }.get(by, [Column("key", by)])  # fmt: skip
+    last = [Column("title", "title", width=60)] if by == "commitment" else []
+    numbers = [Column("average", "average", score_style if table else None),
+               Column("percent", "percent", score_style if table else None),
+               Column("scores", "scores"), Column("commitments", "commitments")]  # fmt: skip
+    if by == "commitment" and not table:
+        last.append(Column("party_scores", "party_scores"))
+    rows = []
+    for rank, group in enumerate(summary["groups"], start=1):
+        row = dict(group, rank=rank)
+        if row["key"] is None:
+            row["key"] = "(none)"
+        if table:
+            row["average"], row["percent"] = average_text(group["average"]), percent_text(group["percent"])
+        rows.append(row)
+    overall = summary["overall"]
+    label = {"commitment": "id", "party": "key"}.get(by, "key")
+    rows.append({label: "overall", "rank": "", **overall,
+                 **({"average": average_text(overall["average"]), "percent": percent_text(overall["percent"])}
+                    if table else {})})  # fmt: skip
+    return [*first, *numbers, *last], rows
+
+
+@click.command()
+@format_options
+def parties(fmt: str | None, as_json: bool) -> None:
+    """The party registry: every code a --party option or a score table accepts, with its name
+    and the other spellings read as it (ISO 3166 countries, the EU and common short forms)."""
+    from commitment_tracker.events.parties import aliases_of, parties as registry
+
+    fmt = choose_format(fmt, as_json)
+    items = [{"code": code, "name": name, "aliases": aliases_of(code)} for code, name in sorted(registry().items())]
+    columns = [Column("code", "code"), Column("name", "name"), Column("aliases", "aliases", width=60)]
+    rows = [dict(i, aliases=", ".join(i["aliases"])) for i in items] if fmt == "table" else items
+    emit(fmt, {"parties": items}, columns, rows, title="Parties")
+
+
+@click.command("import-scores")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--on", "on", type=DATE, required=True, help="The date of the assessments (the report's date).")
+@click.option("--cycle", help="The assessment cycle of every score, e.g. interim or final.")
+@click.option("--summits", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A year,code,summit.date table: the date each commitment was made.")  # fmt: skip
+@click.option("--dry-run", is_flag=True, help="Check the table and show what would be recorded; write nothing.")
+@format_options
+@pass_context
+def import_scores(app: Context, file: Path, on: str, cycle: str | None, summits: Path | None, dry_run: bool,
+                  fmt: str | None, as_json: bool) -> None:  # fmt: skip
+    """Import a wide score table: one row per commitment (area, id, year, code, text,
+    average), one column per party; all or nothing.
+
+    \b
+    A commitment not in the store yet is created (dated by --summits, else by
+    its year); each score becomes an assessment dated --on. Importing the same
+    table again records nothing; a later edition records only what it adds or
+    changes. Published averages that disagree with the row's scores, codes used
+    twice and re-coded rows are reported on stderr.
+    """
+    from commitment_tracker.tracker.scoreimport import import_scores as run
+
+    fmt = choose_format(fmt, as_json)
+    result = run(app.tracker if dry_run else app.writer, file, on=on, cycle=cycle.strip().lower() if cycle else None, summits=summits,
+                 recorded_by=app.user, dry_run=dry_run)  # fmt: skip
+    for message in result.notes:
+        note(message)
+    data = {"file": str(file), "dry_run": dry_run, **result.to_data()}
+    rows = [{"what": k.replace("_", " "), "count": v} for k, v in result.to_data().items()]
+    emit(fmt, data, [Column("what", "what"), Column("count", "count")], rows,
+         title=("Would record (dry run)" if dry_run else "Recorded") + f" from {file.name}")  # fmt: skip
+
+
+COMMANDS = [assess, scores, parties, import_scores]

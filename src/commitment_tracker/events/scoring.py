@@ -1,0 +1,58 @@
+"""The value types of compliance assessments (SPEC §8): scores, cycles, issue areas, reference codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+
+from commitment_tracker.events.dates import first_day
+from commitment_tracker.events.fields import SLUG_PATTERN
+
+
+def _has_text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+def _lower(value: object) -> object:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _not_bool(value: object) -> object:
+    # JSON true/false would otherwise pass as 1/0 (bool is an int in Python).
+    if isinstance(value, bool):
+        raise ValueError("a score is the number -1, 0 or 1, not true/false")
+    return value
+
+
+Score = Annotated[
+    Literal[-1, 0, 1],
+    BeforeValidator(_not_bool),
+    Field(description="1 full compliance, 0 partial compliance or work in progress, -1 no compliance."),
+]
+Cycle = Annotated[
+    str,
+    BeforeValidator(_lower),
+    StringConstraints(pattern=SLUG_PATTERN),
+    Field(description="An assessment cycle label such as 'interim' or 'final'; stored lowercase."),
+]
+Area = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_has_text)]
+Code = Annotated[str, StringConstraints(min_length=1, max_length=100), AfterValidator(_has_text)]
+
+
+def counting_scores(assessments: Iterable[Any], as_of: date, cycle: str | None = None) -> dict[str, int]:
+    """The score that counts for each party (SPEC §8), from a commitment's effective (not retracted,
+    corrected) ``compliance_assessed`` events given in (``on``, record order): the last one on or
+    before ``as_of`` wins. ``cycle``: None for every cycle, a label for that cycle's alone, ""
+    for the assessments without a label."""
+    scores: dict[str, int] = {}
+    for event in assessments:
+        if first_day(event.on) > as_of:
+            break
+        if cycle is None or event.cycle == (cycle or None):
+            scores[event.party] = event.score
+    return scores

@@ -1,0 +1,133 @@
+"""Compliance scores (SPEC §8): which score counts, and the averages of any grouping.
+
+A pure fold over the same ``Knowledge`` the status board uses. As of D, known at K, a party's
+score on a commitment is its ``compliance_assessed`` event (recorded by K, not retracted,
+corrections applied, ``on`` <= D; with a cycle, only that cycle's) with the latest ``on``, ties
+broken by record order. A party without one has no score: it is left out of every average.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from commitment_tracker.events import CommitmentMade, ComplianceAssessed, first_day
+from commitment_tracker.events.parties import name_of
+from commitment_tracker.events.scoring import counting_scores
+from commitment_tracker.projections.knowledge import Knowledge
+
+GROUPINGS = ("commitment", "party", "area", "year", "cycle")
+#: The cycle filter that keeps only assessments without a cycle label (labels are slugs, never empty).
+UNLABELLED = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One commitment as of D with the score of each assessed party."""
+
+    id: str
+    code: str | None
+    area: str | None
+    title: str
+    made_on: str
+    scores: dict[str, int]  # party -> score, only the parties that have one
+
+    @property
+    def year(self) -> int:
+        return first_day(self.made_on).year
+
+
+def scored(knowledge: Knowledge, slug: str, as_of: date, cycle: str | None = None) -> Scored | None:
+    """One commitment's scores as of ``as_of``; None when it was not made by then."""
+    made, steps = knowledge.steps(slug)
+    if first_day(made.on) > as_of:
+        return None
+    assessments = [s.event for s in steps if isinstance(s.event, ComplianceAssessed)]
+    return Scored(made.commitment, made.code, made.area, made.title, made.on,
+                  counting_scores(assessments, as_of, cycle))  # fmt: skip
+
+
+def score_sheet(knowledge: Knowledge, as_of: date, *, cycle: str | None = None, area: str | None = None,
+                party: str | None = None) -> list[Scored]:  # fmt: skip
+    """Every commitment in existence as of ``as_of`` (in an area, if given, compared without case),
+    with its counting scores (of one party, if given)."""
+    sheet = []
+    wanted = area.casefold() if area else None
+    for slug in knowledge.commitments:
+        row = scored(knowledge, slug, as_of, cycle)
+        if row is None or (wanted is not None and (row.area or "").casefold() != wanted):
+            continue
+        if party is not None:
+            row = Scored(row.id, row.code, row.area, row.title, row.made_on,
+                         {p: s for p, s in row.scores.items() if p == party})  # fmt: skip
+        sheet.append(row)
+    return sheet
+
+
+def cycles(knowledge: Knowledge) -> list[str]:
+    """Every cycle label any live assessment carries (``UNLABELLED`` for those without one)."""
+    found: set[str] = set()
+    for slug in knowledge.commitments:
+        for step in knowledge.steps(slug)[1]:
+            if isinstance(step.event, ComplianceAssessed):
+                found.add(step.event.cycle or UNLABELLED)
+    return sorted(found, key=lambda c: (c == UNLABELLED, c))
+
+
+# --- averages ---------------------------------------------------------------------------------
+
+
+def percent(average: float | None) -> float | None:
+    return None if average is None else (average + 1) / 2 * 100
+
+
+def _summary(pairs: list[tuple[str, int]]) -> dict[str, Any]:
+    """Average, percent and counts of (commitment id, score) pairs, each one (commitment, party)."""
+    average = sum(score for _, score in pairs) / len(pairs) if pairs else None
+    return {"average": average, "percent": percent(average), "scores": len(pairs),
+            "commitments": len({commitment for commitment, _ in pairs})}  # fmt: skip
+
+
+def _pairs(sheet: Iterable[Scored]) -> list[tuple[str, int]]:
+    return [(row.id, score) for row in sheet for score in row.scores.values()]
+
+
+def summarise(sheet: list[Scored], by: str) -> dict[str, Any]:
+    """``groups`` and ``overall`` of SPEC §8 for a sheet grouped ``by`` commitment, party, area or
+    year (``cycle`` groups are built from one sheet per cycle: see ``by_cycle``)."""
+    groups: list[dict[str, Any]] = []
+    if by == "commitment":
+        for row in sheet:
+            if not row.scores:
+                continue
+            groups.append({"key": row.id, **_summary(_pairs([row])), "id": row.id, "code": row.code,
+                           "area": row.area, "title": row.title, "made_on": row.made_on,
+                           "party_scores": dict(sorted(row.scores.items()))})  # fmt: skip
+    else:
+        buckets: dict[Any, list[tuple[str, int]]] = {}
+        for row in sheet:
+            for party, score in row.scores.items():
+                key = {"party": party, "area": row.area, "year": row.year}[by]
+                buckets.setdefault(key, []).append((row.id, score))
+        for key, pairs in buckets.items():
+            group = {"key": key, **_summary(pairs)}
+            if by == "party":
+                group["name"] = name_of(key)
+            groups.append(group)
+        if by == "party":  # a ranking: best average first
+            groups.sort(key=lambda g: (-g["average"], g["key"]))
+        else:
+            groups.sort(key=lambda g: (g["key"] is None, g["key"] if g["key"] is not None else ""))
+    return {"by": by, "groups": groups, "overall": _summary(_pairs(sheet))}
+
+
+def by_cycle(sheets: dict[str, list[Scored]], overall: list[Scored]) -> dict[str, Any]:
+    """One group per cycle, each from the sheet of that cycle's assessments alone."""
+    groups = [{"key": cycle or None, **_summary(_pairs(sheet))} for cycle, sheet in sheets.items()]
+    return {"by": "cycle", "groups": [g for g in groups if g["scores"]], "overall": _summary(_pairs(overall))}
+
+
+def scored_commitments(sheet: list[Scored]) -> Iterator[Scored]:
+    return (row for row in sheet if row.scores)

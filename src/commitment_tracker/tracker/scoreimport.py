@@ -1,0 +1,232 @@
+"""``import-scores``: a wide score table turned into the events it adds to the store.
+
+Each row is matched to a commitment, in this order: the id derived from its code; else a stored
+commitment of the same year with the same wording (a row the later edition re-coded, such as
+``2010-134`` -> ``2010S-134``); else it is new. Then only what is new or changed is recorded:
+``commitment_made`` for a new commitment; one ``event_corrected`` when its area, code, wording or
+parties changed (a party scored for the first time joins its parties); a ``compliance_assessed``
+for every score that differs from the one that counts for that party (in that cycle) as of the
+import's date. So importing the same table twice records nothing, and a later edition records
+only what it adds or changes. A row a later edition leaves out changes nothing: an edition that
+omits a commitment is not evidence that its scores were withdrawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from commitment_tracker.events import CommitmentMade, ComplianceAssessed, Event, build, first_day
+from commitment_tracker.events.scoring import counting_scores
+from commitment_tracker.tracker.errors import InputError, TrackerError
+from commitment_tracker.tracker.mapper import topic_of
+from commitment_tracker.tracker.scoretable import Row, read_summits, read_table, title_of, wording_key
+
+if TYPE_CHECKING:
+    from commitment_tracker.tracker.application import Tracker
+    from commitment_tracker.tracker.ledger import Ledger, Stream
+
+
+@dataclass
+class ScoreImport:
+    """What an import recorded (or, for a dry run, would record), and what it noticed."""
+
+    commitments: int = 0
+    corrections: int = 0
+    scores: int = 0
+    unchanged: int = 0
+    rows: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def to_data(self) -> dict[str, Any]:
+        return {"rows": self.rows, "new_commitments": self.commitments, "corrections": self.corrections,
+                "new_scores": self.scores, "unchanged_scores": self.unchanged}  # fmt: skip
+
+
+class Planner:
+    def __init__(self, tracker: Tracker, ledger: Ledger, on: str, cycle: str | None,
+                 summits: dict[tuple[int, str], str], source: str, parties: list[str],
+                 result: ScoreImport) -> None:  # fmt: skip
+        self.tracker = tracker
+        self.parties = parties  # the table's member columns, as codes
+        self.result = result
+        self.ledger = ledger
+        self.on = on
+        self.day = first_day(on)
+        self.cycle = cycle
+        self.summits = summits
+        self.reason = f"as published in {source}"
+        self._wordings: dict[tuple[int, str], str] | None = None
+        self.seen: set[str] = set()
+
+    def wordings(self) -> dict[tuple[int, str], str]:
+        """(year, wording) -> id of every stored commitment that carries a code (read once, only
+        when a row's code is not in the store: its commitment may have been re-coded)."""
+        if self._wordings is None:
+            found = {}
+            made_topic = topic_of("commitment_made")
+            last = 0
+            while page := self.tracker.recorder.select_notifications(
+                start=last, limit=1000, topics=[made_topic], inclusive_of_start=False
+            ):
+                for notification in page:
+                    made = self.tracker.mapper.to_domain_event(notification, validate=False).event  # type: ignore[call-arg]
+                    stream = self.ledger.stream(made.commitment)
+                    current = stream.made if stream.kind == "commitment" else None
+                    if current is not None and current.code and current.text:
+                        found[(first_day(current.on).year, wording_key(current.text))] = current.commitment
+                last = page[-1].id
+            self._wordings = found
+        return self._wordings
+
+    def match(self, row: Row) -> tuple[str, Stream | None]:
+        stream = self.ledger.stream(row.slug)
+        if stream.used:
+            if stream.kind != "commitment":
+                raise InputError(f"the id {row.slug!r} (from code {row.code}) is already used by a "
+                                 f"{stream.kind or 'retracted commitment'}", row.line)  # fmt: skip
+            return row.slug, stream
+        slug = self.wordings().get((row.year, wording_key(row.text)))
+        if slug is not None and slug not in self.seen:
+            previous = self.ledger.stream(slug).made.code
+            self.note(f"line {row.line}: {row.code} has the wording of {previous} ({slug}): the same "
+                              f"commitment re-coded; its code is corrected")  # fmt: skip
+            return slug, self.ledger.stream(slug)
+        return row.slug, None
+
+    def note(self, message: str) -> None:
+        self.result.notes.append(message)
+
+    def events(self, row: Row) -> Iterator[Event]:
+        slug, stream = self.match(row)
+        self.seen.add(slug)
+        if stream is None:
+            yield self._made(slug, row)
+            current: dict[str, int] = {}
+        else:
+            made = stream.made
+            correction = self._correction(slug, made, row)
+            if correction is not None:
+                yield correction
+            assessments = self._assessments(stream)
+            current = counting_scores(assessments, self.day, self.cycle)
+        for party, score in row.scores.items():
+            if current.get(party) == score:
+                self.result.unchanged += 1
+                continue
+            self.result.scores += 1
+            yield build("compliance_assessed", commitment=slug, party=party, score=score, on=self.on,
+                        cycle=self.cycle)  # fmt: skip
+
+    def _on(self, row: Row) -> str:
+        found = self.summits.get((row.year, row.summit))
+        if found is None and self.summits:
+            self.note(f"line {row.line}: no date for summit {row.year} {row.summit or '-'} in the summits "
+                              f"file: {row.code} is dated {row.year}")  # fmt: skip
+        return found or str(row.year)
+
+    def _made(self, slug: str, row: Row) -> Event:
+        self.result.commitments += 1
+        parties = tuple(row.scores) or tuple(self.parties)
+        return build("commitment_made", commitment=slug, on=self._on(row), title=title_of(row.text),
+                     parties=parties, area=row.area or None, code=row.code, text=row.text)  # fmt: skip
+
+    def _correction(self, slug: str, made: CommitmentMade, row: Row) -> Event | None:
+        changes: dict[str, Any] = {}
+        dated = self.summits.get((row.year, row.summit))
+        if dated is not None and dated != made.on:  # a summit date given (or fixed) since: never a coarser one
+            changes["on"] = dated
+        if (row.area or None) != made.area:
+            changes["area"] = row.area
+        if row.code != made.code:
+            changes["code"] = row.code
+        if made.text is None or wording_key(row.text) != wording_key(made.text):
+            changes["text"] = row.text
+            if made.title != title_of(row.text):
+                changes["title"] = title_of(row.text)
+        joined = [p for p in row.scores if p not in made.parties]
+        if joined:
+            changes["parties"] = (*made.parties, *joined)
+        if not changes:
+            return None
+        self.result.corrections += 1
+        return build("event_corrected", target=f"{slug}#1", reason=self.reason, **changes)
+
+    def _assessments(self, stream: Stream) -> list[ComplianceAssessed]:
+        knowledge = stream.knowledge
+        found = []
+        for position in range(2, knowledge.version + 1):
+            if knowledge.records[position - 1].event.type != "compliance_assessed" or knowledge.is_retracted(position):
+                continue
+            found.append((position, knowledge.event_at(position)))
+        found.sort(key=lambda pair: (first_day(pair[1].on), pair[0]))
+        return [event for _, event in found]  # type: ignore[misc]
+
+
+
+def _stream(tracker: Tracker, slug: str) -> list[Any]:
+    """A stream as stored, decoded without validating again (every event was validated when it was
+    recorded, and ``verify`` checks them all): a table's rows each load a whole commitment."""
+    from commitment_tracker.tracker.records import stream_id
+
+    mapper: Any = tracker.mapper
+    return [mapper.to_domain_event(stored, validate=False) for stored in tracker.recorder.select_events(stream_id(slug))]
+
+
+def import_scores(tracker: Tracker, path: Path, *, on: str, cycle: str | None, summits: Path | None,
+                  recorded_by: str, dry_run: bool) -> ScoreImport:  # fmt: skip
+    """Read, check and record a whole table in one transaction: all of it, or nothing (decided
+    again from what is stored if another writer changed the same commitments meanwhile)."""
+    from commitment_tracker.tracker.application import _retrying
+
+    return _retrying(lambda: _import(tracker, path, on, cycle, summits, recorded_by, dry_run))
+
+
+def _import(tracker: Tracker, path: Path, on: str, cycle: str | None, summits: Path | None,
+            recorded_by: str, dry_run: bool) -> ScoreImport:  # fmt: skip
+    from contextlib import ExitStack
+
+    from commitment_tracker.tracker.application import IMPORT_CHUNK, utcnow
+    from commitment_tracker.tracker.bulk import bulk_transaction
+    from commitment_tracker.tracker.ledger import Ledger
+
+    table = read_table(path)
+    dates, warnings = read_summits(summits) if summits else ({}, [])
+    result = ScoreImport(rows=len(table.rows), notes=list(warnings))
+    for code, rows in table.duplicates.items():
+        result.notes.append(f"lines {', '.join(str(r.line) for r in rows)}: the code {code} is used for "
+                            f"{len(rows)} different commitments; kept apart as {', '.join(r.slug for r in rows)}")  # fmt: skip
+    for row in table.rows:
+        if row.mismatch:
+            result.notes.append(f"line {row.line}: {row.code}: published average {row.average:g}, but its "
+                                f"{len(row.scores)} scores average {row.mean:.4g}; the scores are stored")  # fmt: skip
+    now = utcnow()
+    with ExitStack() as stack:
+        writer = None if dry_run else stack.enter_context(bulk_transaction(tracker))
+        ledger = Ledger(lambda slug: _stream(tracker, slug), tracker.latest_recorded_at(),
+                        fetch=writer.fetch if writer else None)  # fmt: skip
+        planner = Planner(tracker, ledger, on, cycle, dates, path.name, table.parties, result)
+        for row in table.rows:
+            try:
+                for event in planner.events(row):
+                    ledger.append(event, now, recorded_by)
+            except InputError:
+                raise
+            except TrackerError as error:
+                raise InputError(f"{row.code}: {error}", row.line) from None
+            if writer is not None and len(ledger.new) >= IMPORT_CHUNK:
+                writer.write(ledger.new)
+                ledger.release(ledger.new)
+        if writer is not None and ledger.new:
+            writer.write(ledger.new)
+        left_out = sorted(slug for slug in planner.wordings().values() if slug not in planner.seen)
+        if left_out:
+            shown = ", ".join(left_out[:10]) + (f" and {len(left_out) - 10} more" if len(left_out) > 10 else "")
+            result.notes.append(f"{len(left_out)} coded commitment{'s' if len(left_out) != 1 else ''} in the store "
+                                f"{'are' if len(left_out) != 1 else 'is'} not in this table ({shown}): kept as "
+                                "they were (retract their scores if the table dropped them on purpose)")  # fmt: skip
+    return result
+
+
