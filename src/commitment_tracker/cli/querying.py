@@ -156,8 +156,8 @@ def _history_rows(events: list[dict[str, Any]], titles: dict[str, str]) -> list[
         if event["retracted"]:
             marks.append("RETRACTED by " + ", ".join(event["retracted_by"]))
         if event["corrected_by"]:
-            marks.append("corrected by " + ", ".join(event["corrected_by"]) + ": " +
-                         ", ".join(f"{k}={v}" for k, v in event.get("effective", {}).items()))  # fmt: skip
+            marks.append("corrected by " + ", ".join(event["corrected_by"]) + "; as recorded: " +
+                         ", ".join(f"{k}={v}" for k, v in event.get("original", {}).items()))  # fmt: skip
         for key in ("target", "reason", "title", "note", "by", "due", "due_next", "meeting", "parties"):
             if event.get(key):
                 value = event[key]
