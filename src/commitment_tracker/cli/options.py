@@ -47,11 +47,18 @@ class TimestampType(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
         if isinstance(value, datetime):
             return value
+        import re
+
         text = str(value).strip()
+        # One spelling per moment: ISO 8601's extended form in ASCII digits. Python's fromisoformat
+        # also reads basic forms ("20241018" as the *start* of that day) and other scripts' digits.
+        day_form = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+        moment_form = day_form + r"[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?"
         try:
-            if len(text) == 10:
-                day = date.fromisoformat(text)
-                return datetime.combine(day, time.max, tzinfo=timezone.utc)
+            if re.fullmatch(day_form, text, re.ASCII):
+                return datetime.combine(date.fromisoformat(text), time.max, tzinfo=timezone.utc)
+            if not re.fullmatch(moment_form, text, re.ASCII):
+                raise ValueError(text)
             moment = datetime.fromisoformat(text)
         except ValueError:
             self.fail(f"{text!r} is not a timestamp (use e.g. 2024-07-01T12:00:00Z or 2024-07-01)", param, ctx)
