@@ -44,3 +44,111 @@ def test_a_wrong_key_is_a_one_line_error(store_url: str, wrong: str) -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith("Error:") and result.stderr.count("\n") == 1
     assert "Traceback" not in result.output
+
+
+SECRETS = (b"Camp David", b"Freedom Edge", b"demo-analyst", b"Trilateral", b"Seoul")
+
+
+def _everything_stored(raw: Raw, url: str) -> bytes:
+    """Every byte the tracker wrote: the database files (with SQLite's journals), or every column
+    of every table in the store's PostgreSQL schema, as text."""
+    if not raw.postgres:
+        files = [Path(url), Path(url + "-wal"), Path(url + "-journal")]
+        return b"".join(f.read_bytes() for f in files if f.exists())
+    tables = [r[0] for r in raw.run(f"SELECT tablename FROM pg_tables WHERE schemaname = '{raw.schema}'")]
+    assert "view_intervals" in tables and "view_facts" in tables
+    dumped = [str(raw.run(f'SELECT * FROM "{raw.schema}"."{table}"')) for table in tables]
+    indexed = [str(raw.run(f"SELECT indexdef FROM pg_indexes WHERE schemaname = '{raw.schema}'"))]
+    return "\n".join(dumped + indexed).encode()
+
+
+def test_no_text_of_any_event_is_stored_in_clear_anywhere(store_url: str) -> None:
+    secret = key()
+    assert run(store_url, secret, "import", str(DATASET)).exit_code == 0
+    for command in (["status"], ["show", "freedom-edge-exercise"], ["history", "freedom-edge-exercise"],
+                    ["rebuild"], ["status", "--as-of", "2024-01-01"]):  # fmt: skip
+        assert run(store_url, secret, *command).exit_code == 0, command
+    stored = _everything_stored(Raw(store_url), store_url)
+    for plaintext in SECRETS:
+        assert plaintext not in stored, plaintext
+    # ...and with the key, every command reads it back
+    assert "Freedom Edge" in run(store_url, secret, "show", "freedom-edge-exercise").stdout
+
+
+@pytest.mark.parametrize("command", [["status"], ["show", "freedom-edge-exercise"], ["history", "freedom-edge-exercise"],
+                                     ["export"], ["verify"], ["replay"], ["matrix"]])  # fmt: skip
+@pytest.mark.parametrize("given", ["missing", "other"])
+def test_content_needs_the_right_key_even_once_the_view_is_built(store_url: str, command: list[str], given: str) -> None:
+    secret = key()
+    assert run(store_url, secret, "import", str(DATASET)).exit_code == 0
+    assert run(store_url, secret, "status").exit_code == 0  # the view is caught up: nothing left to decode
+    result = run(store_url, {"missing": None, "other": key()}[given], *command)
+    assert result.exit_code == 1, result.stdout
+    assert result.stderr.startswith("Error:") and result.stderr.count("\n") == 1, result.stderr
+    assert "TRACKER_CIPHER_KEY" in result.stderr
+    assert "Camp David" not in result.stdout and "Freedom Edge" not in result.stdout
+    assert "tamper" not in result.stderr and "edited" not in result.stderr and "forged" not in result.stderr
+
+
+def test_a_view_written_in_clear_is_rebuilt_sealed_once_a_key_reads_the_store(sqlite_url: str) -> None:
+    """A store encrypted by an earlier release had its view in clear: the first read reseals it."""
+    from commitment_tracker.tracker import open_tracker, resolve_store
+    from commitment_tracker.projections.reader import ViewReader
+    from commitment_tracker.projections.sealing import Sealer
+
+    secret = key()
+    assert run(sqlite_url, secret, "import", str(DATASET)).exit_code == 0
+    with open_tracker(resolve_store(sqlite_url, cipher_key=secret)) as tracker:
+        reader = ViewReader(tracker)
+        reader.view.sealer = Sealer(None)  # as the earlier release wrote it
+        reader.rebuild()
+        reader.close()
+    assert b"Camp David" in Path(sqlite_url).read_bytes()
+    assert run(sqlite_url, key(), "status").exit_code == 1  # a wrong key must not wipe it...
+    result = run(sqlite_url, secret, "status", "--json")
+    assert result.exit_code == 0 and "freedom-edge-exercise" in result.stdout
+    stored = _everything_stored(Raw(sqlite_url), sqlite_url)
+    assert b"Camp David" not in stored  # ...the right one reseals it, leaving no old page in clear
+
+
+def test_a_checkpoint_survives_export_and_import_into_another_store_and_key(store_url: str, tmp_path: Path) -> None:
+    """Key rotation and migration: the same history has the same digest in every store."""
+    first, second = key(), key()
+    assert run(store_url, first, "import", str(DATASET)).exit_code == 0
+    anchor = run(store_url, first, "checkpoint").stdout.split()
+    assert anchor[0].startswith("sha256:") and "(digest v2)" in " ".join(anchor)
+    exported = tmp_path / "export.jsonl"
+    assert run(store_url, first, "export", "-o", str(exported)).exit_code == 0
+    for other, other_key in ((str(tmp_path / "rotated.db"), second), (str(tmp_path / "clear.db"), None)):
+        assert run(other, other_key, "import", str(exported)).exit_code == 0
+        assert run(other, other_key, "checkpoint").stdout.split()[:2] == anchor[:2]
+        verified = run(other, other_key, "verify", "--against", anchor[0])
+        assert verified.exit_code == 0, verified.output
+    assert run(str(tmp_path / "rotated.db"), first, "status").exit_code == 1  # the old key no longer opens it
+
+
+def test_a_store_encrypted_by_the_earlier_release_still_verifies(sqlite_url: str) -> None:
+    """Version-1 links (over the ciphertext) are still checked as such, and say so."""
+    from commitment_tracker.tracker import open_tracker, resolve_store
+    from commitment_tracker.tracker import recorders
+
+    secret = key()
+    original = recorders.chain_rows
+
+    def stored_bytes(previous, ids, stored):  # the earlier release linked what it stored
+        return original(previous, ids, [recorders.StoredEvent(e.originator_id, e.originator_version, e.topic, e.state)
+                                        for e in stored])  # fmt: skip
+
+    recorders.chain_rows = stored_bytes
+    try:
+        with open_tracker(resolve_store(sqlite_url, cipher_key=secret)) as tracker:
+            tracker.import_file(DATASET, "tester")
+    finally:
+        recorders.chain_rows = original
+    assert "(digest v1)" in run(sqlite_url, secret, "checkpoint").stdout
+    assert run(sqlite_url, secret, "verify").exit_code == 0
+    raw = Raw(sqlite_url)
+    raw.drop_triggers()
+    raw.set_state(3, raw.state_of(3)[:-1] + bytes([raw.state_of(3)[-1] ^ 1]))
+    result = run(sqlite_url, secret, "verify")
+    assert result.exit_code == 1 and "verification failed" in result.stderr

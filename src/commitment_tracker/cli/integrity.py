@@ -21,14 +21,22 @@ def verify(app: Context, against: str | None, as_json: bool) -> None:
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--against") from None
     report = verify_log(app.tracker, expected)
+    if report.key_problem:
+        raise click.ClickException(report.key_problem)  # the key is wrong: say nothing about the log
     if as_json:
         emit_json(report.to_data())
     if not report.ok:
         raise click.ClickException(f"verification failed: {report.problem}")
+    from commitment_tracker.projections.viewcheck import check_view
+
+    view = check_view(app.tracker)
+    if view is not None:
+        raise click.ClickException(f"verification failed: the log is intact but the status view is not: {view}; "
+                                   "run `ctrack rebuild`")  # fmt: skip
     if not as_json:
         extends = f"; extends checkpoint {against}" if against else ""
         click.echo(f"OK: {report.count} events in {report.streams} streams verified; "
-                   f"digest sha256:{report.digest}{extends}")  # fmt: skip
+                   f"digest sha256:{report.digest} (v{report.digest_version}){extends}")  # fmt: skip
 
 
 @click.command()
@@ -39,10 +47,11 @@ def checkpoint(app: Context, as_json: bool) -> None:
     from commitment_tracker.tracker.integrity import checkpoint as current
 
     point = current(app.tracker)
+    # v2: over the canonical events, the same in every store; v1: over an earlier release's ciphertext.
     if as_json:
-        emit_json({"digest": str(point), "events": point.count})
+        emit_json({"digest": str(point), "events": point.count, "digest_version": point.version})
     else:
-        click.echo(f"{point} {point.count} events")
+        click.echo(f"{point} {point.count} events (digest v{point.version})")
 
 
 @click.command()

@@ -20,6 +20,7 @@ from commitment_tracker.events import EVENT_TYPES, CommitmentMade, to_data
 from commitment_tracker.projections.intervals import intervals
 from commitment_tracker.projections.knowledge import Knowledge, Step
 from commitment_tracker.projections.meetings import MeetingIndex
+from commitment_tracker.projections.sealing import Sealer
 from commitment_tracker.projections.viewstore import FOREVER, VIEW_NAME, ViewSQL
 from commitment_tracker.tracker import Recorded, resolve, stream_id
 from commitment_tracker.tracker.ledger import KIND_OF_FIRST
@@ -48,7 +49,9 @@ def open_view(tracker: Tracker) -> ViewSQL:
     settings = {k: v for k, v in tracker.store.settings().items() if not k.startswith(("CIPHER", "APPLICATION_"))}
     factory = InfrastructureFactory.construct(Environment(VIEW_NAME, settings))
     view_class = SQLiteStatusView if tracker.store.backend == "sqlite" else postgres_view()
-    return factory.tracking_recorder(view_class)  # type: ignore[arg-type, no-any-return]
+    view: ViewSQL = factory.tracking_recorder(view_class)  # type: ignore[arg-type, assignment]
+    view.sealer = Sealer(tracker.mapper.cipher)  # the log's key seals the view's content too
+    return view
 
 
 def record_from_fact(row: Sequence[Any]) -> Recorded:
@@ -67,22 +70,33 @@ class StatusProjection:
     def position(self) -> int:
         return self.view.max_tracking_id(self.tracker.name) or 0  # type: ignore[attr-defined]
 
-    def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
-        """Apply every event not yet in the view; returns how many were applied."""
+    def catch_up(self, progress: Callable[[int], None] | None = None, stop: int | None = None) -> int:
+        """Apply every event not yet in the view (up to log position ``stop``, if given); returns
+        how many were applied."""
         applied = 0
         while True:
             last = self.position()
-            page = self.tracker.recorder.select_notifications(start=last, limit=PAGE, inclusive_of_start=False)
+            page = self.tracker.recorder.select_notifications(start=last, limit=PAGE, stop=stop,
+                                                              inclusive_of_start=False)  # fmt: skip
             if not page:
                 return applied
             mapper = self.tracker.mapper
             # Validated when recorded (and by verify): catch-up decodes without validating again.
             records: list[Recorded] = [mapper.to_domain_event(n, validate=False) for n in page]  # type: ignore[call-arg]
-            rows = self._batch(records)
             try:
-                self.view.apply(Tracking(self.tracker.name, page[-1].id), *rows)  # type: ignore[attr-defined]
+                rows = self._batch(records)
+            except (LookupError, AssertionError, ValueError):
+                # Read against a view that rebuild reset under us (facts gone, position not yet):
+                # not a broken view, a moved one. Read it again from where it is now.
+                if self.position() != last:
+                    continue
+                raise
+            try:
+                self.view.apply(Tracking(self.tracker.name, page[-1].id), last, *rows)  # type: ignore[attr-defined]
             except IntegrityError:
-                continue  # another reader applied this page: resume after it
+                if self.position() == last:
+                    raise  # not a race: the view refused the page (edited, or its guards were)
+                continue  # another reader applied this page, or rebuild reset the view: read it again
             applied += len(page)
             if progress:
                 progress(len(page))

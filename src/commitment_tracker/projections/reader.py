@@ -38,6 +38,11 @@ class ViewReader:
 
     def catch_up(self, progress: Any = None) -> int:
         self._meeting_streams = self._meetings_now = None
+        if self.view.is_clear():
+            # Written in clear before the store had a key: rebuild it sealed, once the log is known
+            # to decrypt with this key (a wrong key must not wipe the view).
+            next(self.tracker.log(), None)
+            return self.rebuild(progress)
         return self.projection.catch_up(progress)
 
     def rebuild(self, progress: Any = None) -> int:
@@ -62,21 +67,10 @@ class ViewReader:
         own = self.tracker.stream(slug)
         if not own:
             raise NotFound(f"unknown id {slug!r}")
-        rows = self.view.read("SELECT due_next FROM {view_entities} WHERE entity = ?", [slug])
-        kinds = [k for k in ((rows[0][0] if rows else None) or "").split(",") if k]
-        clauses, params = ["e.kind = 'source'", "(e.kind = 'statement' AND f.data LIKE ?)"], [f'%"{slug}"%']
-        for kind in kinds:
-            clauses.append("(e.kind = 'meeting' AND f.data LIKE ?)")
-            params.append(f'%"kind": "{kind}"%')
+        kinds = [k for k in (self.view.due_next(slug) or "").split(",") if k]
         # Whole streams: a meeting's retraction, say, does not name its kind.
-        # Start from the (few) entities of those kinds, then their facts by primary key.
-        facts = self.view.read(
-            "SELECT entity, position, seq, recorded, kind, data FROM {view_facts} WHERE entity IN ("
-            "SELECT DISTINCT f.entity FROM {view_entities} e JOIN {view_facts} f ON f.entity = e.entity "
-            f"WHERE e.kind IN ('source', 'statement', 'meeting') AND ({' OR '.join(clauses)})) "
-            "ORDER BY entity, position",
-            params,
-        )
+        patterns = [("statement", f'"{slug}"'), *(("meeting", f'"kind": "{kind}"') for kind in kinds)]
+        facts = self.view.related_facts(patterns)
         streams: dict[str, list[Recorded]] = {}
         for row in facts:
             streams.setdefault(row[0], []).append(record_from_fact(row))

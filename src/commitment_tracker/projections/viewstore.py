@@ -9,15 +9,22 @@ Tables (beside the log, in the same database):
   one catch-up batch; a query known at such a moment folds that commitment exactly instead.
 Every batch's rows and its tracking position commit in one transaction (the library's tracking
 recorder), so each event is applied exactly once, whoever catches up.
+
+Event content (``data`` and ``due_next``) goes through the store's ``Sealer`` on the way in and out:
+encrypted when the store has a key. Ids, positions, record times, dates, event types and statuses
+stay in clear columns, so every lookup stays an indexed one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.sqlite import SQLiteTrackingRecorder
+
+from commitment_tracker.projections.sealing import PREFIX, Sealer
+from commitment_tracker.tracker.errors import KeyProblem
 
 FOREVER = "9999-12-31T23:59:59.999999Z"
 VIEW_NAME = "statusview"
@@ -41,11 +48,38 @@ INDEXES = [
 
 Row = tuple[Any, ...]
 
+WRITTEN_BY_TRACKER = "the status view is written only by the tracker (run ctrack rebuild)"
+#: Catch-up's only UPDATE: closing an open interval (setting known_to), nothing else of the row.
+CLOSES_ONLY = (
+    f"OLD.known_to = '{FOREVER}' AND NEW.known_to <> '{FOREVER}' AND NEW.entity = OLD.entity "
+    "AND NEW.valid_from = OLD.valid_from AND NEW.valid_to = OLD.valid_to AND NEW.known_from = OLD.known_from "
+    "AND NEW.status = OLD.status AND NEW.status_before IS NOT DISTINCT FROM OLD.status_before "
+    "AND NEW.cause IS NOT DISTINCT FROM OLD.cause AND NEW.cause_type = OLD.cause_type "
+    "AND NEW.cause_on = OLD.cause_on AND NEW.data = OLD.data"
+)
+
+
+def sqlite_guards() -> list[str]:
+    """Triggers refusing edits of the view except inside the tracker's own writes, which hold a
+    row in ``view_writer`` for the length of their transaction. A speed bump against casual SQL,
+    not a guarantee (triggers can be dropped): ``verify`` re-derives the view and compares."""
+    statements = ["CREATE TABLE IF NOT EXISTS view_writer (writing INTEGER NOT NULL)"]
+    refuse = f"BEGIN SELECT RAISE(ABORT, '{WRITTEN_BY_TRACKER}'); END"
+    for table in TABLES:
+        for action in ("UPDATE", "DELETE"):
+            statements.append(f"CREATE TRIGGER IF NOT EXISTS {table}_guard_{action.lower()} BEFORE {action} ON "
+                              f"{table} WHEN NOT EXISTS (SELECT 1 FROM view_writer) {refuse}")  # fmt: skip
+    statements.append(f"CREATE TRIGGER IF NOT EXISTS view_facts_never_update BEFORE UPDATE ON view_facts {refuse}")
+    statements.append(f"CREATE TRIGGER IF NOT EXISTS view_intervals_closes_only BEFORE UPDATE ON view_intervals "
+                      f"WHEN NOT ({CLOSES_ONLY.replace('IS NOT DISTINCT FROM', 'IS')}) {refuse}")  # fmt: skip
+    return statements
+
 
 class ViewSQL:
     """The view's statements, written once for both databases (placeholders and names differ)."""
 
     placeholder = "?"
+    sealer = Sealer(None)  # set by open_view from the store's cipher
 
     def table(self, name: str) -> str:
         return name
@@ -59,6 +93,11 @@ class ViewSQL:
 
     def write_batch(self, cursor: Any, facts: Sequence[Row], entities: Sequence[Row],
                     closed: Sequence[Row], opened: Sequence[Row], gaps: Sequence[Row]) -> None:  # fmt: skip
+        if self.sealer.sealing:
+            seal = self.sealer.seal
+            facts = [(*row[:-1], seal(row[-1])) for row in facts]
+            opened = [(*row[:-1], seal(row[-1])) for row in opened]
+            entities = [(e, kind, seal(due) if due is not None else None, made) for e, kind, due, made in entities]
         if facts:
             cursor.executemany(self.q("INSERT INTO {view_facts} VALUES (?,?,?,?,?,?)"), facts)
         if entities:
@@ -74,6 +113,15 @@ class ViewSQL:
         if gaps:
             cursor.executemany(self.q("INSERT INTO {view_gaps} VALUES (?,?,?)"), gaps)
 
+    @staticmethod
+    def check_position(current: int | None, after: int) -> None:
+        """A page is computed from the view at position ``after``: it may only be applied there.
+
+        Otherwise (another reader applied it first, or ``rebuild`` reset the view meanwhile) the
+        page's rows are stale: refuse them as a conflict, and the caller reads the view again."""
+        if (current or 0) != after:
+            raise IntegrityError(f"the view moved from position {after} to {current or 0}")
+
     # --- reads ---------------------------------------------------------------------------------
 
     def read(self, statement: str, params: Iterable[Any] = ()) -> list[Any]:
@@ -88,29 +136,87 @@ class ViewSQL:
             rows += self.read(statement.replace("{entities}", ",".join("?" * len(chunk))), [*params, *chunk])
         return rows
 
+    def opened(self, rows: list[Any]) -> list[Any]:
+        """Rows whose last column is sealed content, with it unsealed (a no-op without a key)."""
+        if not self.sealer.sealing:
+            # A sealed view is sealed throughout (it is rebuilt when it is not): one row tells.
+            if rows and isinstance(rows[0][-1], str) and rows[0][-1].startswith(PREFIX):
+                raise KeyProblem.missing()
+            return rows
+        unseal = self.sealer.unseal
+        return [(*row[:-1], unseal(row[-1]) if row[-1] is not None else None) for row in rows]
+
+    def is_clear(self) -> bool:
+        """Whether the view holds content in clear although the store has a key (written before
+        it had one, or by a release that did not seal the view): it must be rebuilt."""
+        if not self.sealer.sealing:
+            return False
+        rows = self.read("SELECT data FROM {view_facts} LIMIT 1")
+        return bool(rows) and not rows[0][0].startswith(PREFIX)
+
+    def due_next(self, entity: str) -> str | None:
+        rows = self.read("SELECT due_next FROM {view_entities} WHERE entity = ?", [entity])
+        due = rows[0][0] if rows else None
+        return self.sealer.unseal(due) if due is not None else None
+
+    def related_facts(self, patterns: Sequence[tuple[str, str]]) -> list[Any]:
+        """Every fact of the whole streams of the sources, and of the statements and meetings one
+        of whose facts contains one of ``patterns`` ((kind, text) pairs): in clear with SQL LIKE,
+        sealed by the same test on the unsealed text (content cannot be searched encrypted)."""
+        columns = "f.entity, f.position, f.seq, f.recorded, f.kind, f.data"
+        if not self.sealer.sealing:
+            clauses = ["e.kind = 'source'", *(f"(e.kind = '{kind}' AND f.data LIKE ?)" for kind, _ in patterns)]
+            return self.opened(self.read(
+                f"SELECT {columns} FROM {{view_facts}} f WHERE f.entity IN ("
+                "SELECT DISTINCT f.entity FROM {view_entities} e JOIN {view_facts} f ON f.entity = e.entity "
+                f"WHERE e.kind IN ('source', 'statement', 'meeting') AND ({' OR '.join(clauses)})) "
+                "ORDER BY f.entity, f.position",
+                [f"%{text}%" for _, text in patterns],
+            ))
+        rows = self.opened(self.read(
+            f"SELECT e.kind, {columns} FROM {{view_facts}} f JOIN {{view_entities}} e ON e.entity = f.entity "
+            "WHERE e.kind IN ('source', 'statement', 'meeting') ORDER BY f.entity, f.position"))  # fmt: skip
+        keep = {r[1] for r in rows if r[0] == "source" or any(k == r[0] and t in r[6] for k, t in patterns)}
+        return [r[1:] for r in rows if r[1] in keep]
+
+    def scan(self, table: str, columns: str, where: str = "") -> Iterator[Any]:
+        """Every row of a view table in key order (its first two columns), a page at a time, with
+        the last column unsealed: for comparing two views without holding either in memory."""
+        after: tuple[Any, Any] | None = None
+        while True:
+            clause = " AND ".join(c for c in (where, "(" + columns.split(",")[0] + ", " + columns.split(",")[1]
+                                               + ") > (?, ?)" if after else "") if c)  # fmt: skip
+            keys = ", ".join(columns.split(",")[:2])
+            rows = self.opened(self.read(f"SELECT {columns} FROM {{{table}}}" + (f" WHERE {clause}" if clause else "")
+                                         + f" ORDER BY {keys} LIMIT 5000", list(after or ())))  # fmt: skip
+            if not rows:
+                return
+            yield from rows
+            after = (rows[-1][0], rows[-1][1])
+
     def facts(self, entities: Sequence[str]) -> list[Any]:
-        return self.read_in("SELECT entity, position, seq, recorded, kind, data FROM {view_facts} "
-                            "WHERE entity IN ({entities}) ORDER BY entity, position", entities)  # fmt: skip
+        return self.opened(self.read_in("SELECT entity, position, seq, recorded, kind, data FROM {view_facts} "
+                                        "WHERE entity IN ({entities}) ORDER BY entity, position", entities))  # fmt: skip
 
     def meeting_facts(self) -> list[Any]:
-        return self.read("SELECT f.entity, f.position, f.seq, f.recorded, f.kind, f.data FROM {view_facts} f "
+        return self.opened(self.read("SELECT f.entity, f.position, f.seq, f.recorded, f.kind, f.data FROM {view_facts} f "
                          "JOIN {view_entities} e ON e.entity = f.entity WHERE e.kind = 'meeting' "
-                         "ORDER BY f.entity, f.position")  # fmt: skip
+                         "ORDER BY f.entity, f.position"))  # fmt: skip
 
     def open_intervals(self, entities: Sequence[str]) -> list[Any]:
-        return self.read_in("SELECT entity, valid_from, valid_to, status, status_before, cause, cause_type, cause_on, "
+        return self.opened(self.read_in("SELECT entity, valid_from, valid_to, status, status_before, cause, cause_type, cause_on, "
                             "data FROM {view_intervals} WHERE known_to = ? AND entity IN ({entities})",
-                            entities, [FOREVER])  # fmt: skip
+                            entities, [FOREVER]))  # fmt: skip
 
     def board(self, day: str, known: str) -> list[Any]:
-        return self.read("SELECT entity, data FROM {view_intervals} WHERE known_to > ? AND known_from <= ? "
-                         "AND valid_from <= ? AND valid_to > ?", [known, known, day, day])  # fmt: skip
+        return self.opened(self.read("SELECT entity, data FROM {view_intervals} WHERE known_to > ? AND known_from <= ? "
+                                     "AND valid_from <= ? AND valid_to > ?", [known, known, day, day]))  # fmt: skip
 
     def changes(self, start: str, end: str, known: str) -> list[Any]:
-        return self.read("SELECT entity, valid_from, status, status_before, cause, cause_type, cause_on, data "
+        return self.opened(self.read("SELECT entity, valid_from, status, status_before, cause, cause_type, cause_on, data "
                          "FROM {view_intervals} WHERE known_to > ? AND known_from <= ? AND valid_from >= ? "
                          "AND valid_from <= ? AND (status_before IS NULL OR status <> status_before)",
-                         [known, known, start, end])  # fmt: skip
+                         [known, known, start, end]))  # fmt: skip
 
     def gaps(self, known: str) -> list[str]:
         return [r[0] for r in self.read("SELECT DISTINCT entity FROM {view_gaps} WHERE known_from <= ? "
@@ -123,6 +229,7 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
             *super().construct_create_table_statements(),
             *(f"CREATE TABLE IF NOT EXISTS {name} ({columns})" for name, columns in TABLES.items()),
             *(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})" for name, table, columns in INDEXES),
+            *sqlite_guards(),
         ]
 
     def read(self, statement: str, params: Iterable[Any] = ()) -> list[Any]:
@@ -130,16 +237,53 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
             c.execute(self.q(statement), list(params))
             return c.fetchall()
 
-    def apply(self, tracking: Tracking, *rows: Sequence[Row]) -> None:
+    def apply(self, tracking: Tracking, after: int, *rows: Sequence[Row]) -> None:
         with self.datastore.transaction(commit=True) as c:
+            c.execute("INSERT INTO view_writer VALUES (1)")  # takes SQLite's write lock: the check is serialized
+            c.execute("SELECT max(notification_id) FROM tracking WHERE application_name = ?",
+                      (tracking.application_name,))  # fmt: skip
+            self.check_position(c.fetchone()[0], after)
             self.write_batch(c, *rows)
             self._insert_tracking(c, tracking)
+            c.execute("DELETE FROM view_writer")
 
     def reset(self, application_name: str) -> None:
         with self.datastore.transaction(commit=True) as c:
+            c.execute("PRAGMA secure_delete = ON")  # a view once written in clear leaves no page behind
+            c.execute("INSERT INTO view_writer VALUES (1)")
             for name in TABLES:
                 c.execute(f"DELETE FROM {name}")
+            c.execute("DELETE FROM view_writer")
             c.execute("DELETE FROM tracking WHERE application_name = ?", (application_name,))
+
+
+WRITER = "SET LOCAL commitment_tracker.view_writer = 'on'"  # for the rest of this transaction only
+
+
+def postgres_guards(schema: str) -> list[Any]:
+    """PostgreSQL's version of ``sqlite_guards``: the tracker's writes set a transaction-local
+    setting. Each trigger is created only when missing, so opening a store takes no table lock."""
+    from psycopg.sql import SQL, Identifier
+
+    guard = Identifier(schema, "view_guard")
+    statements: list[Any] = [SQL(
+        "CREATE OR REPLACE FUNCTION {0}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF current_setting('commitment_tracker.view_writer', true) IS DISTINCT FROM 'on' "
+        "OR (TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'view_facts') THEN "
+        "RAISE EXCEPTION '" + WRITTEN_BY_TRACKER + "'; END IF; "
+        "IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'view_intervals' THEN IF NOT (" + CLOSES_ONLY + ") THEN "
+        "RAISE EXCEPTION '" + WRITTEN_BY_TRACKER + "'; END IF; END IF; "
+        "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$").format(guard)]  # fmt: skip
+    for table in TABLES:
+        for name, timing in ((f"{table}_guard", "BEFORE UPDATE OR DELETE ON {1} FOR EACH ROW"),
+                             (f"{table}_guard_truncate", "BEFORE TRUNCATE ON {1} FOR EACH STATEMENT")):  # fmt: skip
+            statements.append(SQL(
+                "DO $do$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE t.tgname = {2} AND n.nspname = {3}) THEN "
+                "CREATE TRIGGER {0} " + timing + " EXECUTE FUNCTION {4}(); END IF; END $do$").format(
+                Identifier(name), Identifier(schema, table), SQL("'") + SQL(name) + SQL("'"),
+                SQL("'") + SQL(schema) + SQL("'"), guard))  # fmt: skip
+    return statements
 
 
 def postgres_view() -> type:
@@ -162,6 +306,7 @@ def postgres_view() -> type:
                     SQL("CREATE INDEX IF NOT EXISTS {0} ON {1}.{2} (" + columns + ")").format(
                         Identifier(index), Identifier(self.datastore.schema), Identifier(table))  # fmt: skip
                 )
+            self.sql_create_statements += postgres_guards(self.datastore.schema)
 
         def _create_table(self, curs: Any) -> None:
             from commitment_tracker.tracker.recorders import SCHEMA_LOCK
@@ -177,13 +322,26 @@ def postgres_view() -> type:
                 curs.execute(self.q(statement), list(params))
                 return [tuple(row.values()) for row in curs.fetchall()]
 
-        def apply(self, tracking: Tracking, *rows: Sequence[Row]) -> None:
+        def apply(self, tracking: Tracking, after: int, *rows: Sequence[Row]) -> None:
             with self.datastore.transaction(commit=True) as curs:
+                self._lock(curs)
+                curs.execute(
+                    SQL("SELECT max(notification_id) AS n FROM {0}.{1} WHERE application_name = %s").format(
+                        Identifier(self.datastore.schema), Identifier(self.tracking_table_name)),
+                    (tracking.application_name,))  # fmt: skip
+                self.check_position(curs.fetchone()["n"], after)
+                curs.execute(WRITER)
                 self.write_batch(curs, *rows)
                 self._insert_tracking(curs, tracking)
 
+        def _lock(self, curs: Any) -> None:
+            # View writers (catch-up pages, rebuild's reset) take turns, one schema at a time.
+            curs.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"commitment-tracker view {self.datastore.schema}",))
+
         def reset(self, application_name: str) -> None:
             with self.datastore.transaction(commit=True) as curs:
+                self._lock(curs)
+                curs.execute(WRITER)
                 for name in TABLES:
                     curs.execute(f"DELETE FROM {self.table(name)}")
                 curs.execute(

@@ -33,6 +33,7 @@ from commitment_tracker.tracker.importing import read_events
 from commitment_tracker.tracker.ledger import Ledger
 from commitment_tracker.tracker.mapper import RecordMapper
 from commitment_tracker.tracker.records import Recorded, stream_id
+from commitment_tracker.tracker.recorders import StampBehind
 from commitment_tracker.tracker.store import Store
 
 MAX_ATTEMPTS = 8
@@ -51,6 +52,8 @@ class Tracker(Application[UUID]):
     def __init__(self, store: Store) -> None:
         self.store = store
         super().__init__(env=store.settings())
+        # The recorder checks, under its write lock, that record time never runs backwards.
+        self.recorder.stamp_of = self.mapper.stamp_of  # type: ignore[attr-defined]
 
     def construct_env(self, name: str, env: Any = None) -> Environment:
         # Only the store's explicit settings: never the process environment, so the library's
@@ -185,12 +188,22 @@ class Tracker(Application[UUID]):
 
 def _retrying(write: Callable[[], T]) -> T:
     """Run a write; when another writer changed the same streams first (a version conflict),
-    decide again from what is now stored, a bounded number of times."""
-    for attempt in range(MAX_ATTEMPTS):
+    decide again from what is now stored, a bounded number of times.
+
+    A write whose stamp fell behind one committed while it waited for the lock is decided again
+    too; those retries are not counted against the bound, since each means another writer made
+    progress (they are only capped, so that a broken clock can never loop forever)."""
+    conflicts = 0
+    for attempt in range(MAX_ATTEMPTS * 25):
         try:
             return write()
+        except StampBehind:
+            time.sleep(random.uniform(0.0, 0.005))
         except IntegrityError:
-            time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
+            conflicts += 1
+            if conflicts >= MAX_ATTEMPTS:
+                break
+            time.sleep(random.uniform(0.005, 0.05) * conflicts)
     raise ConcurrentWriteError(
         f"gave up after {MAX_ATTEMPTS} attempts: other writers kept changing the same entities"
     )

@@ -43,6 +43,7 @@ class BulkWriter:
     def write(self, records: Sequence[Recorded]) -> None:
         stored = [self.tracker.mapper.to_stored_event(record) for record in records]
         if self.postgres:
+            self.recorder._insert_events(self.cursor, stored)  # the clock check, under the table lock
             self.recorder._insert_stored_events(self.cursor, stored)
             self.recorder._fetch_ids_after_insert_events(self.cursor, stored)
         else:

@@ -1,7 +1,12 @@
 """The log's running digest: each stored event extends a hash chain in record order.
 
-``link`` is computed from exactly what the database holds (ids, topic, stored bytes, which may be
-encrypted), so the chain can be checked without decrypting anything.
+Version 2 (this release) links each event's canonical bytes -- the event as recorded, before
+encryption -- so the same history has the same digest in every store: SQLite or PostgreSQL, any
+key or none. A checkpoint anchored before an export survives the import into a new store (key
+rotation, migration). Version 1 linked the bytes as stored, i.e. the ciphertext of an encrypted
+store; for a store without a key both versions are the same digest. Stores encrypted by an earlier
+release keep their version-1 links and still verify; events appended since are linked in
+version 2, and an export -> import gives a store whose digest is version 2 throughout.
 """
 
 from __future__ import annotations
@@ -10,12 +15,20 @@ import hashlib
 from uuid import UUID
 
 GENESIS = hashlib.sha256(b"commitment-tracker log v1").hexdigest()
+CANONICAL = 2  # the version new links are written in
+STORED = 1  # the version that linked stored (possibly encrypted) bytes
 
 
 def link(previous: str, originator_id: UUID | str, version: int, topic: str, state: bytes) -> str:
-    """The running digest after appending one stored event to a log whose digest was ``previous``."""
+    """The running digest after appending one event (``state``: its canonical bytes in version 2,
+    its stored bytes in version 1) to a log whose digest was ``previous``."""
     ident = originator_id.hex if isinstance(originator_id, UUID) else str(originator_id).replace("-", "")
     header = f"{previous}\n{ident}\n{version}\n{topic}\n".encode()
     if not isinstance(state, (bytes, bytearray, memoryview)):
         state = str(state).encode()  # an intruder's edit may have turned the blob into text
     return hashlib.sha256(header + hashlib.sha256(state).digest()).hexdigest()
+
+
+def is_sealed(state: bytes | str) -> bool:
+    """Whether stored bytes are encrypted (every canonical event is a JSON object)."""
+    return not (state.startswith(b"{") if isinstance(state, (bytes, bytearray)) else str(state).startswith("{"))

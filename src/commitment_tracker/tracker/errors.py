@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from eventsourcing.persistence import MapperDeserialisationError
+
 
 class TrackerError(Exception):
     """A domain error: the CLI reports it on one line and exits 1."""
@@ -33,3 +35,19 @@ class ConcurrentWriteError(TrackerError):
 
 class StoreError(TrackerError):
     """The store cannot be opened or used."""
+
+
+class KeyProblem(StoreError, MapperDeserialisationError):
+    """The store's content cannot be read with the key given (or without one)."""
+
+    @classmethod
+    def missing(cls) -> KeyProblem:
+        return cls("this store is encrypted: set TRACKER_CIPHER_KEY to its key")
+
+    @classmethod
+    def wrong(cls) -> KeyProblem:
+        return cls("TRACKER_CIPHER_KEY is not this store's key: its events do not decrypt with it")
+
+    @classmethod
+    def unexpected(cls) -> KeyProblem:
+        return cls("this store is not encrypted, but TRACKER_CIPHER_KEY is set: unset it to read this store")

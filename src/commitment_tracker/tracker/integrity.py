@@ -4,7 +4,10 @@ Three independent checks, in record order:
 - the chain: every stored event's running digest matches the chain row written with it, and every
   chain row still has its event (a removed or inserted event shows up here);
 - the streams: positions run 1, 2, 3... and each event names the hash of the one before it;
-- the content: every event decodes and validates against the schema.
+- the content: every event decodes and validates against the schema;
+- the clock: record times never run backwards along the log (the tracker stamps each write no
+  earlier than the last one, and import refuses a file that would), so an event appended later
+  cannot pretend to have been known earlier and change ``--known-at`` answers.
 A checkpoint (the digest at some count) anchored outside the store also catches a log whose tail
 was cut off or whose chain was recomputed wholesale.
 """
@@ -16,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from commitment_tracker.tracker.chain import GENESIS, link
+from commitment_tracker.tracker.chain import CANONICAL, GENESIS, STORED, is_sealed, link
+from commitment_tracker.tracker.errors import KeyProblem
 from commitment_tracker.tracker.records import Recorded
 
 if TYPE_CHECKING:
@@ -29,6 +33,7 @@ PAGE = 1000
 class Checkpoint:
     digest: str
     count: int
+    version: int = CANONICAL  # how its last link was computed (see chain.py)
 
     def __str__(self) -> str:
         return f"sha256:{self.digest}"
@@ -43,10 +48,13 @@ class Report:
     broken: str | None = None  # the first broken event reference (or position)
     checkpoint_found: bool | None = None
     streams: int = 0
+    key_problem: str | None = None  # the log cannot be read with the key given: nothing was judged
+    digest_version: int = CANONICAL
 
     def to_data(self) -> dict[str, Any]:
         return {"ok": self.ok, "events": self.count, "streams": self.streams, "digest": f"sha256:{self.digest}",
-                "broken": self.broken, "problem": self.problem, "checkpoint_found": self.checkpoint_found}  # fmt: skip
+                "digest_version": self.digest_version, "broken": self.broken, "problem": self.problem,
+                "checkpoint_found": self.checkpoint_found}  # fmt: skip
 
 
 def parse_digest(text: str) -> str:
@@ -57,12 +65,24 @@ def parse_digest(text: str) -> str:
 
 
 def checkpoint(tracker: Tracker) -> Checkpoint:
-    """The current digest of the log and its event count (from the chain, without re-hashing)."""
+    """The current digest of the log and its event count (from the chain, re-hashing only the last
+    event to tell which version its link is; no key needed)."""
     last: tuple[int, str, int, str] | None = None
+    previous = GENESIS
     count = 0
     for row in _chain(tracker):
+        if last is not None:
+            previous = last[3]
         last, count = row, count + 1
-    return Checkpoint(last[3] if last else GENESIS, count)
+    if last is None:
+        return Checkpoint(GENESIS, 0)
+    page = tracker.recorder.select_notifications(start=last[0], limit=1)
+    version = CANONICAL
+    if page and is_sealed(page[0].state):
+        n = page[0]
+        if link(previous, n.originator_id, n.originator_version, n.topic, n.state) == last[3]:
+            version = STORED
+    return Checkpoint(last[3], count, version)
 
 
 def _chain(tracker: Tracker) -> Iterator[tuple[int, str, int, str]]:
@@ -87,9 +107,13 @@ def verify(tracker: Tracker, against: str | None = None) -> Report:
     found = against is None or against == GENESIS
     streams = _Streams()
     chain = _chain(tracker)
+    latest: tuple[Any, str] | None = None  # the latest record time so far, and its event
+
+    linked = CANONICAL  # the digest version of the last link checked
 
     def fail(problem: str, broken: str | None) -> Report:
-        return Report(False, count, digest, problem, broken, found if against else None, len(streams.last))
+        return Report(False, count, digest, problem, broken, found if against else None, len(streams.last),
+                      digest_version=linked)  # fmt: skip
 
     for notification in tracker.notifications():
         ident = _hex(notification.originator_id)
@@ -97,14 +121,24 @@ def verify(tracker: Tracker, against: str | None = None) -> Report:
         try:
             record = tracker.mapper.to_domain_event(notification)  # type: ignore[assignment]
             unreadable = None
+        except KeyProblem as error:
+            if count == 0:  # nothing has decrypted with this key: the key is wrong, not the log
+                return Report(False, 0, digest, str(error), None, None, 0, key_problem=str(error))
+            record, unreadable = None, "it does not decrypt with the key the events before it decrypt with"
         except Exception as error:
             record, unreadable = None, " ".join(str(error).split())[:200]
         if record is not None and ident not in streams.slugs and _id_of(record.entity) == ident:
             streams.slugs[ident] = record.entity
         ref = _ref(streams, ident, notification.originator_version)
         row = next(chain, None)
-        digest = link(digest, notification.originator_id, notification.originator_version,
-                      notification.topic, notification.state)  # fmt: skip
+        # Version 2 links the canonical bytes; a store encrypted by an earlier release has
+        # version-1 links over the ciphertext, which are checked as such (no key needed for them).
+        as_stored = link(digest, notification.originator_id, notification.originator_version,
+                         notification.topic, notification.state)  # fmt: skip
+        canonical = as_stored if record is None else link(
+            digest, notification.originator_id, notification.originator_version, notification.topic, record.plain)
+        linked = STORED if row is not None and row[3] == as_stored and canonical != as_stored else CANONICAL
+        digest = as_stored if linked == STORED else canonical
         if row is None or row[0] != notification.id:
             if row is not None and row[0] < notification.id:
                 missing = _ref(streams, _hex(row[1]), row[2])
@@ -127,6 +161,12 @@ def verify(tracker: Tracker, against: str | None = None) -> Report:
             return fail(f"event {ref}: stream positions {version + 1}..{record.position - 1} are {what}", ref)
         if record.prev != previous:
             return fail(f"event {ref} does not follow {slug}#{version} (edited, swapped or forged)", ref)
+        stamped = record.event.recorded_at
+        if stamped is not None and latest is not None and stamped < latest[0]:
+            return fail(f"event {ref} is stamped {stamped.isoformat()}, before {latest[1]} ({latest[0].isoformat()}) "
+                        "which precedes it in the log: record time runs backwards (back-dated or forged)", ref)  # fmt: skip
+        if stamped is not None:
+            latest = (stamped, ref)
         streams.last[ident] = (record.position, record.hash)
         count += 1
         if against is not None and digest == against:
@@ -138,7 +178,8 @@ def verify(tracker: Tracker, against: str | None = None) -> Report:
     if not found:
         return Report(False, count, digest, "the log no longer extends the checkpoint (events removed or rewritten)",
                       None, False, len(streams.last))  # fmt: skip
-    return Report(True, count, digest, None, None, True if against else None, len(streams.last))
+    return Report(True, count, digest, None, None, True if against else None, len(streams.last),
+                  digest_version=linked)  # fmt: skip
 
 
 def _hex(ident: UUID | str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
@@ -18,6 +19,7 @@ from eventsourcing.utils import register_topic
 from pydantic import ValidationError
 
 from commitment_tracker.events import EVENT_TYPES, Event, describe, to_data, upcast
+from commitment_tracker.tracker.errors import KeyProblem
 from commitment_tracker.tracker.records import Recorded
 
 TOPIC_PREFIX = "commitment_tracker:"
@@ -66,6 +68,16 @@ def construct_event(cls: type[Event], data: dict[str, Any]) -> Event:
     return cls.model_construct(**data)
 
 
+@dataclass(frozen=True)
+class SealedEvent(StoredEvent):
+    """A stored event on its way to the database, with what the recorder needs under the write
+    lock and cannot read from ``state`` without the key: its canonical bytes (the chain digest is
+    computed over them) and its record time (which must never run backwards along the log)."""
+
+    plain: bytes = b""
+    recorded_at: datetime | None = None
+
+
 class RecordMapper(Mapper[UUID]):
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         recorded = cast(Recorded, domain_event)
@@ -75,24 +87,33 @@ class RecordMapper(Mapper[UUID]):
             data = self.compressor.compress(data)
         if self.cipher:
             data = self.cipher.encrypt(data)
-        return StoredEvent(
+        return SealedEvent(
             originator_id=recorded.originator_id,
             originator_version=recorded.originator_version,
             topic=topic_of(recorded.event.type),
             state=data,
+            plain=plain,
+            recorded_at=recorded.event.recorded_at,
         )
+
+    def stamp_of(self, stored: StoredEvent) -> datetime | None:
+        """The record time of a stored event (read without validating it again)."""
+        return self.to_domain_event(stored, validate=False).event.recorded_at  # type: ignore[no-any-return]
 
     def decrypt(self, stored: StoredEvent) -> bytes:
         data = stored.state
         if isinstance(data, str):
             data = data.encode()  # a blob rewritten as text by hand still reads the same
+        if self.cipher is None:
+            if not data.startswith(b"{"):  # every canonical event is a JSON object
+                raise KeyProblem.missing()
+            return data
         try:
-            if self.cipher:
-                data = self.cipher.decrypt(data)
-            if self.compressor:
-                data = self.compressor.decompress(data)
-        except Exception as error:
-            raise MapperDeserialisationError(f"cannot decrypt event: {error}") from error
+            data = self.cipher.decrypt(data)
+        except Exception as error:  # AES-GCM authenticates: a wrong key never yields garbage
+            raise (KeyProblem.unexpected() if data.startswith(b'{"event"') else KeyProblem.wrong()) from error
+        if self.compressor:
+            data = self.compressor.decompress(data)
         return data
 
     def to_domain_event(self, stored_event: StoredEvent, validate: bool = True) -> Any:
@@ -114,4 +135,5 @@ class RecordMapper(Mapper[UUID]):
             prev=state.get("prev", ""),
             hash=chain_hash(originator_id, stored_event.originator_version, stored_event.topic, plain),
             seq=getattr(stored_event, "id", 0),
+            plain=plain,
         )

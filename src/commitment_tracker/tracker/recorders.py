@@ -8,10 +8,11 @@ write lock, so the chain follows commit order exactly.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
 from commitment_tracker.tracker.chain import GENESIS, link
@@ -20,17 +21,45 @@ APPEND_ONLY = "the event log is append-only"
 SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(hashtext('commitment-tracker: create tables'))"
 
 
+#: Reads an event's record time from its stored form (set by the Tracker, which owns the mapper).
+StampReader = Callable[[StoredEvent], "datetime | None"]
+
+
 def chain_rows(previous: str, ids: Sequence[int], stored: Sequence[StoredEvent]) -> list[tuple[int, str, int, str]]:
+    """Each event's running digest, over its canonical (decrypted) bytes: the same history has the
+    same digest in every store, whatever its backend or key (see chain.py)."""
     rows = []
     for notification_id, event in zip(ids, stored, strict=True):
-        previous = link(previous, event.originator_id, event.originator_version, event.topic, event.state)
+        plain = getattr(event, "plain", b"") or event.state
+        previous = link(previous, event.originator_id, event.originator_version, event.topic, plain)
         ident = event.originator_id.hex if hasattr(event.originator_id, "hex") else str(event.originator_id)
         rows.append((notification_id, ident, event.originator_version, previous))
     return rows
 
 
+class StampBehind(IntegrityError):
+    """Another writer committed events stamped later than ours while we waited for the lock."""
+
+
+def check_clock(stamp_of: StampReader | None, before: StoredEvent | None, stored: Sequence[StoredEvent]) -> None:
+    """Refuse, under the write lock, events stamped before the last one committed.
+
+    Writers stamp events when they decide, before they hold the lock, so two concurrent writers
+    could commit out of stamp order; verify treats a record time that runs backwards as forgery.
+    The loser raises IntegrityError, like a version conflict: the application decides again with
+    a fresh stamp (and an import whose file carries older record times is refused as it would be).
+    """
+    if stamp_of is None or before is None:
+        return
+    last = stamp_of(before)
+    first = getattr(stored[0], "recorded_at", None) if stored else None
+    if last is not None and first is not None and first < last:
+        raise StampBehind(f"record time {first.isoformat()} is before the log's last ({last.isoformat()})")
+
+
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     chain_table = "log_chain"
+    stamp_of: StampReader | None = None
 
     def construct_create_table_statements(self) -> list[str]:
         events, chain = self.events_table_name, self.chain_table
@@ -45,12 +74,30 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
                     f"CREATE TRIGGER IF NOT EXISTS {table}_no_{action.lower()} BEFORE {action} ON {table} "
                     f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END"
                 )
+        # INSERT OR REPLACE deletes the row it collides with without firing DELETE triggers (unless
+        # the intruder's connection turns recursive_triggers on): refuse any insert that collides.
+        # RAISE(ABORT) is a constraint error, so a writer that lost a race still retries as before.
+        taken = {
+            events: f"(originator_id = NEW.originator_id AND originator_version = NEW.originator_version) "
+            f"OR rowid = NEW.rowid",
+            chain: "notification_id = NEW.notification_id",
+        }
+        for table, collides in taken.items():
+            statements.append(
+                f"CREATE TRIGGER IF NOT EXISTS {table}_no_replace BEFORE INSERT ON {table} "
+                f"WHEN EXISTS (SELECT 1 FROM {table} WHERE {collides}) "
+                f"BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END"
+            )
         return statements
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         ids = super()._insert_events(c, stored_events, **kwargs)
         assert ids is not None
         # The INSERT above holds SQLite's write lock: no other writer can interleave from here.
+        c.execute(f"SELECT originator_id, originator_version, topic, state FROM {self.events_table_name} "
+                  "WHERE rowid < ? ORDER BY rowid DESC LIMIT 1", (ids[0],))  # fmt: skip
+        before = c.fetchone()
+        check_clock(self.stamp_of, StoredEvent(*before) if before else None, stored_events)
         c.execute(f"SELECT digest FROM {self.chain_table} ORDER BY notification_id DESC LIMIT 1")
         row = c.fetchone()
         rows = chain_rows(row["digest"] if row else GENESIS, ids, stored_events)
@@ -73,6 +120,8 @@ def _postgres_recorder() -> type:
     from psycopg.sql import SQL, Identifier
 
     class ChainedPostgresRecorder(PostgresApplicationRecorder):
+        stamp_of: StampReader | None = None
+
         def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
             super().__init__(datastore, events_table_name=events_table_name)
             self.chain_table = f"{events_table_name}_chain"
@@ -104,6 +153,10 @@ def _postgres_recorder() -> type:
             self.select_last_digest = SQL(
                 "SELECT digest FROM {0}.{1} ORDER BY notification_id DESC LIMIT 1"
             ).format(schema, chain)
+            self.select_before = SQL(
+                "SELECT originator_id, originator_version, topic, state FROM {0}.{1} "
+                "ORDER BY notification_id DESC LIMIT 1"
+            ).format(schema, events)
             self.insert_chain = SQL("INSERT INTO {0}.{1} VALUES (%s, %s, %s, %s)").format(schema, chain)
             self.select_chain_statement = SQL(
                 "SELECT notification_id, originator_id, originator_version, digest FROM {0}.{1} "
@@ -114,6 +167,19 @@ def _postgres_recorder() -> type:
             # Several processes may open a new store at once: create its tables one at a time.
             curs.execute(SCHEMA_LOCK)
             super()._create_table(curs)
+
+        def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+            # Runs first in the library's insert transaction, outside its exception trap (an error
+            # raised after the events are inserted would be re-raised only after a COMMIT): take
+            # the table lock the insert takes anyway, then check the clock before inserting.
+            super()._insert_events(curs, stored_events, **kwargs)
+            if stored_events and self.stamp_of is not None:
+                self._lock_table(curs)
+                curs.execute(self.select_before)
+                before = curs.fetchone()
+                check_clock(self.stamp_of, StoredEvent(before["originator_id"], before["originator_version"],
+                                                       before["topic"], bytes(before["state"])) if before else None,
+                            stored_events)  # fmt: skip
 
         def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
             ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)

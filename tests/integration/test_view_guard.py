@@ -1,0 +1,82 @@
+"""The status view is derived: the database refuses casual edits, and verify catches the rest."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from commitment_tracker.cli.main import cli
+from tests.integration.test_integrity import DATASET, Raw
+
+
+def run(store: str, *args: str):
+    return CliRunner().invoke(cli, ["--store", store, *args])
+
+
+class View(Raw):
+    def table(self, name: str) -> str:
+        return f'"{self.schema}".{name}' if self.postgres else name
+
+    def drop_guards(self) -> None:
+        for name in ("view_facts", "view_entities", "view_intervals", "view_gaps"):
+            if self.postgres:
+                self.run(f"ALTER TABLE {self.table(name)} DISABLE TRIGGER USER")
+            else:
+                for trigger in self.run(f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = '{name}'"):
+                    self.run(f"DROP TRIGGER {trigger[0]}")
+
+
+@pytest.fixture
+def viewed(store_url: str) -> str:
+    assert run(store_url, "import", str(DATASET)).exit_code == 0
+    assert run(store_url, "status").exit_code == 0
+    return store_url
+
+
+def _lie(view: View) -> None:
+    view.run(f"UPDATE {view.table('view_intervals')} SET status = 'fulfilled' "
+             f"WHERE entity = 'denuclearization' AND known_to LIKE '9999-12-31%'")  # fmt: skip
+
+
+def test_the_database_refuses_direct_edits_of_the_view(viewed: str) -> None:
+    view = View(viewed)
+    for statement in (
+        f"UPDATE {view.table('view_intervals')} SET status = 'fulfilled'",
+        f"UPDATE {view.table('view_intervals')} SET known_to = '2000-01-01'",  # closing a row is catch-up's only edit...
+        f"UPDATE {view.table('view_facts')} SET data = '{{}}'",
+        f"DELETE FROM {view.table('view_intervals')}",
+        f"DELETE FROM {view.table('view_facts')}",
+        f"UPDATE {view.table('view_entities')} SET made_on = '1900-01-01'",
+    ):
+        with pytest.raises(Exception, match="written only by the tracker"):
+            view.run(statement)
+    if view.postgres:
+        with pytest.raises(Exception, match="written only by the tracker"):
+            view.run(f"TRUNCATE {view.table('view_intervals')}")
+    assert run(viewed, "verify").exit_code == 0
+    # ...and the tracker's own writes still go through
+    assert run(viewed, "reaffirm", "denuclearization", "--on", "2025-01-01").exit_code == 0
+    assert run(viewed, "status").exit_code == 0
+    assert run(viewed, "rebuild").exit_code == 0
+    assert run(viewed, "verify").exit_code == 0
+
+
+@pytest.mark.parametrize("edit", ["status", "delete-fact", "fact-text", "entity"])
+def test_verify_catches_an_edited_view_and_rebuild_repairs_it(viewed: str, edit: str) -> None:
+    view = View(viewed)
+    view.drop_guards()
+    statement = {
+        "status": None,
+        "delete-fact": f"DELETE FROM {view.table('view_facts')} WHERE entity = 'denuclearization' AND position = 2",
+        "fact-text": f"UPDATE {view.table('view_facts')} SET data = replace(data, 'Camp David', 'Kamp David')",
+        "entity": f"UPDATE {view.table('view_entities')} SET made_on = '2001-01-01' WHERE entity = 'denuclearization'",
+    }[edit]
+    if statement is None:
+        _lie(view)
+    else:
+        view.run(statement)
+    result = run(viewed, "verify")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error:") and "ctrack rebuild" in result.stderr and result.stderr.count("\n") == 1
+    assert run(viewed, "rebuild").exit_code == 0
+    assert run(viewed, "verify").exit_code == 0
