@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,10 +37,17 @@ def report(ctrack: Any, tmp_path: Any, *args: str) -> Element:
     return parse(out.read_text(encoding="utf-8"))
 
 
-def test_the_report_is_one_page_that_loads_nothing_and_runs_nothing(demo, tmp_path):
+def test_the_report_is_one_page_that_loads_nothing_and_runs_only_its_own_script(demo, tmp_path):
     page = report(demo, tmp_path, "--as-of", "2025-01-01")
     tags = {element.tag for element in page.iter()}
-    assert not tags & {"script", "link", "iframe", "object", "embed", "img", "base", "form"}
+    assert not tags & {"link", "iframe", "object", "embed", "img", "base", "form"}
+    data, script = page.find_all("script")  # the sliders' data (inert JSON), then the one script that reads it
+    assert data.attrs == {"type": "application/json", "id": "time-data"}
+    assert script.attrs == {}
+    code = script.children[0]
+    assert isinstance(code, str)
+    for reach in ("fetch", "XMLHttpRequest", "WebSocket", "import(", "eval(", "innerHTML", "src", "sendBeacon"):
+        assert reach not in code, reach
     for element in page.iter():
         assert not any(name.startswith("on") for name in element.attrs), element
         assert "src" not in element.attrs and "srcset" not in element.attrs, element
@@ -47,7 +57,10 @@ def test_the_report_is_one_page_that_loads_nothing_and_runs_nothing(demo, tmp_pa
     style = page.find("style").text
     assert "url(" not in style and "@import" not in style
     policy = page.find("meta", **{"http-equiv": "Content-Security-Policy"}).attrs["content"]
-    assert "default-src 'none'" in policy and "script-src" not in policy
+    digest = base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode()
+    # Nothing may be fetched, and no script may run but this one, allowed by its hash (no 'unsafe-inline').
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["default-src"] == "'none'" and directives["script-src"] == f"'sha256-{digest}'"
 
 
 def test_the_report_has_the_board_the_matrix_the_timelines_the_audit_trails_and_the_sources(demo, tmp_path):
@@ -69,10 +82,14 @@ def test_the_report_has_the_board_the_matrix_the_timelines_the_audit_trails_and_
     assert all("overdue" in c.classes for c in cells)
     deterrence = next(r for r in matrix.find("tbody").find_all("tr") if "us-extended-deterrence" in r.text)
     assert [c.text for c in deterrence.find_all("td", class_="cell")] == ["active", "\u2014", "\u2014"]
-    assert matrix.find("tfoot").text.count("2 / 3") == 3  # each party's score, as `ctrack matrix` gives it
+    # Each party's count of deadlines met, as `ctrack matrix` gives it, saying what it counts.
+    assert matrix.find("tfoot").text == "Deadlines arrived: fulfilled of due 2 of 3 due 2 of 3 due 2 of 3 due"
 
     overview = page.find("svg", class_="overview")
-    assert [t.text for t in overview.find_all("text", class_="rid")] == list(status)
+    shown = [g for g in overview.find_all("g", class_="row") if g.attrs.get("display") != "none"]
+    assert [g.find("text", class_="rid").text for g in shown] == list(status)
+    # The rows drawn as known at earlier record times wait, hidden, for the sliders.
+    assert len(overview.find_all("g", class_="row")) > len(shown)
     assert len(page.find_all("svg", class_="strip")) == len(status)
     assert len(page.find_all("table", class_="audit")) == len(status)
     assert {a.attrs["id"] for a in page.find_all("article", class_="source")} == {
@@ -86,6 +103,9 @@ def test_a_timeline_shows_each_status_interval_its_events_and_its_deadline(demo,
     page = report(demo, tmp_path, "--as-of", "2025-10-01")
     article = page.find("article", id="c-freedom-edge-exercise")
     strip = article.find("svg", class_="strip")
+    assert strip.children[1].tag == "title"  # the drawing's name, for a screen reader and a tooltip
+    assert strip.find("title").text == "Status of freedom-edge-exercise over valid time"
+    assert strip.attrs["aria-labelledby"] == strip.find("title").attrs["id"]
     bars = [rect.find("title").text for rect in strip.find_all("rect", class_="bar")]
     assert bars == [
         "pledged: 2023-08-18 to 2024-06-26",
@@ -176,7 +196,10 @@ def test_hostile_text_in_the_store_stays_text(ctrack_sqlite, tmp_path, write):
     ctrack_sqlite.ok("report", "--out", str(out), "--as-of", "2024-12-31")
     html = out.read_text(encoding="utf-8")
     page = parse(html)
-    assert not page.find_all("script") and not page.find_all("img")
+    assert len(page.find_all("script")) == 2 and not page.find_all("img")  # the page's own two, nothing injected
+    data = json.loads(page.find("script", id="time-data").text)
+    assert data["answers"][0]["title"] == title  # in the sliders' data, text stays text too
+    assert "</script" not in page.find("script", id="time-data").text
     assert not [e for e in page.iter() if any(a.startswith("on") for a in e.attrs)]
     assert len(page.find_all("style")) == 1 and len(page.find_all("table", id="board")) == 1
     assert len(page.find_all("svg")) == len(page.find_all("svg", class_="timeline")) + len(page.find_all("svg", class_="marker"))

@@ -37,9 +37,9 @@ def chromium() -> str:
     return found
 
 
-def browse(chromium: str, tmp_path: Path, page: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def browse(chromium: str, tmp_path: Path, page: Path, *args: str, url: str | None = None) -> subprocess.CompletedProcess[str]:
     profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
-    return subprocess.run([chromium, *FLAGS, f"--user-data-dir={profile}", *args, page.as_uri()],
+    return subprocess.run([chromium, *FLAGS, f"--user-data-dir={profile}", *args, url or page.as_uri()],
                           capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
 
 

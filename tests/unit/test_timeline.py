@@ -177,3 +177,33 @@ def test_on_the_bundled_dataset_every_timeline_tiles_its_window_and_ends_in_the_
         assert intervals[-1].valid_to == found.end, row.id
         assert row.status == board[row.id].status, row.id
         assert [m.on for m in row.instances] == list(board[row.id].instances), row.id
+
+
+def test_a_coarse_deadline_is_drawn_at_its_last_day_where_overdue_begins_the_day_after():
+    from commitment_tracker.projections.timeline_svg import layout
+
+    story = Story()
+    story.made("c", "2024-01-10", due="2025")
+    found = timelines(story.knowledge(), day("2026-06-30"))
+    row = found.rows[0]
+    assert row.due_day == day("2025-12-31")
+    assert story.status("c", "2025-12-31").overdue is False and story.status("c", "2026-01-01").overdue is True
+    drawing = layout(found)
+    x = {t.label: t.x for t in drawing.ticks}
+    assert drawing.rows[0].deadline is not None
+    assert x["Oct"] < drawing.rows[0].deadline["x"] < x["2026"]  # at the end of 2025, not at its start
+    assert drawing.rows[0].deadline["title"] == "deadline 2025"
+
+
+def test_markers_of_events_on_the_same_day_are_drawn_side_by_side():
+    from commitment_tracker.projections.timeline_svg import MARK, layout
+
+    story = Story()
+    story.made("c", "2024-01-10", due="2024-12-31")
+    story.event("commitment_reaffirmed", "c", "2024-03-01")
+    story.event("progress_reported", "c", "2024-03-01")
+    story.event("commitment_reaffirmed", "c", "2024-03-01")
+    row = only(story, "2024-06-30")
+    assert row.slots == (0, -1, 0, 1)
+    xs = [mark["x"] for mark in layout(timelines(story.knowledge(), day("2024-06-30"))).rows[0].marks]
+    assert xs[2] - xs[1] == xs[3] - xs[2] == MARK  # one marker's width apart, centred on the day

@@ -69,7 +69,10 @@ def chart(app: Context, ids: tuple[str, ...], out: Path, as_of: date | None, kno
 def report(app: Context, out: Path, as_of: date | None, known_at: datetime | None) -> None:
     """One self-contained HTML page: board, matrix, timelines, audit trails, sources.
 
-    The page needs no network and runs no scripts: open it anywhere, mail it, archive it.
+    The page needs no network: open it anywhere, mail it, archive it. Its sliders
+    redraw the board, the matrix and the timeline as of another day, known at an
+    earlier record time; a link to report.html#as-of=DATE&known-at=TIMESTAMP opens
+    it at that point in time.
     """
     from commitment_tracker.cli.querying import clocks
     from commitment_tracker.projections.report import render_report

@@ -147,8 +147,9 @@ def _draw_row(ax: Any, y: int, row: Timeline, timelines: Timelines) -> None:
     for mark in row.instances:
         ax.vlines(_x(mark.day), y - 0.4, y + 0.4, colors=INK, lw=2.4, zorder=3)
     by_type: dict[str, list[float]] = {}
-    for mark in row.events:
-        by_type.setdefault(mark.type, []).append(_x(mark.day))
+    shift = max((timelines.end - timelines.start).days, 1) / 160  # about a marker's width, in days
+    for mark, slot in zip(row.events, row.slots):
+        by_type.setdefault(mark.type, []).append(_x(mark.day) + slot * shift)
     for type_, xs in by_type.items():
         ax.scatter(xs, [y] * len(xs), marker=EVENT_MARKERS.get(type_, "o"), s=_size(type_), c=INK,
                    edgecolors="white", linewidths=0.9, zorder=4)  # fmt: skip

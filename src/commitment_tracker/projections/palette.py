@@ -17,8 +17,6 @@ STATUS_COLOURS = {
     "abandoned": "#8c6d62",
     "superseded": "#bdbdbd",
 }
-#: Fills dark enough to need white text.
-DARK_FILLS = frozenset({"fulfilled", "abandoned", "active", "lapsed"})
 PARTY_COLOURS = {"fulfilled": "#2e9e57", "pending": "#f2c14e", "abandoned": "#8c6d62"}
 DEADLINE_COLOUR = "#c62828"
 OVERDUE_COLOUR = "#c62828"
@@ -46,6 +44,27 @@ EVENT_MARKERS = {
     "commitment_superseded": "s",
     "deadline_changed": "P",
 }
+
+
+def luminance(colour: str) -> float:
+    """WCAG relative luminance of "#rrggbb"."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG contrast ratio of two colours, 1 to 21."""
+    high, low = sorted((luminance(one), luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+INK = "#1b1b1b"
+
+
+def text_on(fill: str) -> str:
+    """Black or white, whichever reads better on ``fill`` (the report's badges need 4.5:1)."""
+    return max((INK, "#ffffff"), key=lambda text: contrast(text, fill))
 
 
 def status_label(status: str) -> str:

@@ -3,35 +3,47 @@
 Everything the page shows comes from the same queries as the CLI (the fold, ``matrix``,
 ``timelines``, ``history``, ``sources``). The page is rendered by Jinja2 with autoescaping on: text
 from the store (titles, notes, quotes, urls) is data, never markup or template code. It loads
-nothing and runs nothing: inline CSS, inline SVG, and a Content-Security-Policy that forbids
-scripts and every fetch, as a second line of defence.
+nothing: inline CSS, inline SVG, and a Content-Security-Policy that forbids every fetch and every
+script but the page's own (``templates/report.js``, allowed by its hash), as a second line of defence.
+
+That script is the time sliders: it redraws the summary, the board, the matrix and the overview
+timeline as of another day, known at another record time, from the fold's own answers written into
+the page as JSON (``projections.time_travel``), so the page answers what ``ctrack status`` answers.
 
 The compliance matrix is ``projections.compliance.matrix``, the same as ``ctrack matrix``.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections import Counter
 from datetime import date, datetime
+from importlib.resources import files
 from typing import Any
 
+from markupsafe import Markup
+
 from commitment_tracker import __version__
+from commitment_tracker.events import first_day
 from commitment_tracker.projections.compliance import matrix
 from commitment_tracker.projections.fold import STATUSES
 from commitment_tracker.projections.history import history
 from commitment_tracker.projections.knowledge import Knowledge, Log
 from commitment_tracker.projections.palette import (
-    DARK_FILLS,
     EVENT_LABELS,
     PARTY_COLOURS,
     STATUS_COLOURS,
     status_label,
+    text_on,
 )
 from commitment_tracker.projections.sources import sources
-from commitment_tracker.projections.timeline import Timelines, timelines
-from commitment_tracker.projections.timeline_svg import SHAPES, layout
+from commitment_tracker.projections.time_travel import time_travel
+from commitment_tracker.projections.timeline import Timelines, timeline, timelines
+from commitment_tracker.projections.timeline_svg import ROW, SHAPES, layout
 
 TEMPLATE = "report.html.j2"
+SCRIPT = files("commitment_tracker.projections") / "templates" / "report.js"
 
 
 def report_data(log: Log, knowledge: Knowledge, as_of: date, known_at: datetime | None = None) -> dict[str, Any]:
@@ -48,6 +60,11 @@ def report_data(log: Log, knowledge: Knowledge, as_of: date, known_at: datetime 
             "drawing": layout(found, [row], ids=False, notes=False),
             "events": [_audit(event) for event in history(log, knowledge, row.id, by_record=False, as_of=as_of)],
         })  # fmt: skip
+    travel = time_travel(log, known_at)
+    overview, spans = _overview(log, found, [stop["at"] for stop in travel["stops"]])
+    made = [date.fromisoformat(a["made_day"]) for a in travel["answers"]] + [found.start]
+    travel |= {"first_day": min(min(made), as_of).isoformat(), "last_day": as_of.isoformat(),
+               "window_start": found.start.isoformat(), "statuses": list(STATUSES)}  # fmt: skip
     records = [r.record for stream in knowledge.streams.values() for r in stream]
     latest = max((r.event.recorded_at for r in records if r.event.recorded_at), default=None)
     return {
@@ -60,9 +77,12 @@ def report_data(log: Log, knowledge: Knowledge, as_of: date, known_at: datetime 
         "overdue": sum(c.overdue for c in board),
         "late": sum(c.late for c in board),
         "matrix": compliance,
-        "window": found,
-        "overview": layout(found),
-        "event_types": _drawn(found),
+        "window": overview,
+        "overview": layout(overview),
+        "spans": spans,
+        "shown": sum(1 for span in spans if span["current"]),
+        "time_data": travel,
+        "event_types": _drawn(overview),
         "commitments": commitments,
         "sources": _sources(knowledge),
         "version": __version__,
@@ -81,11 +101,46 @@ def render_report(log: Log, knowledge: Knowledge, as_of: date, *, known_at: date
     )
     env.filters["label"] = status_label
     env.filters["when"] = _when
+    env.filters["text_on"] = text_on
+    script = SCRIPT.read_text(encoding="utf-8")
     return env.get_template(TEMPLATE).render(
         **report_data(log, knowledge, as_of, known_at),
-        statuses=STATUS_COLOURS, dark=DARK_FILLS, parties_colours=PARTY_COLOURS,
-        shapes=SHAPES, event_labels=EVENT_LABELS,
+        statuses=STATUS_COLOURS, parties_colours=PARTY_COLOURS, shapes=SHAPES, event_labels=EVENT_LABELS,
+        # The page's own script, not data: inserted verbatim, and allowed to run by its hash alone.
+        script=Markup(script), script_hash=base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode(),
     )  # fmt: skip
+
+
+def _overview(log: Log, found: Timelines, stops: list[str]) -> tuple[Timelines, list[dict[str, Any]]]:
+    """The overview's rows as known at every stop of the known-at slider, each distinct drawing once.
+
+    ``spans[i]`` says from which stop to which the drawing ``rows[i]`` holds, and whether it is the
+    one for the report's own clocks (``current``): the page as written shows those, stacked in board
+    order (``shift`` moves a row from its place in the list of all drawings to its place on the board);
+    the sliders show the others.
+    """
+    drawings: dict[str, list[list[Any]]] = {}
+    for number, at in enumerate(stops):
+        knowledge = log.known_at(datetime.fromisoformat(at))
+        for slug in knowledge.commitments:
+            if first_day(knowledge.steps(slug)[0].on) > found.end:
+                continue
+            row = timeline(knowledge, slug, start=found.start, end=found.end)
+            held = drawings.setdefault(slug, [])
+            if held and held[-1][2] == number - 1 and held[-1][0] == row:
+                held[-1][2] = number
+            else:
+                held.append([row, number, number])
+    current = {row.id: index for index, row in enumerate(found.rows)}
+    last = len(stops) - 1
+    every = sorted(((first_day(row.made_on), row.id, start, row, end) for held in drawings.values()
+                    for row, start, end in held), key=lambda item: item[:3])  # fmt: skip
+    spans = []
+    for index, (_, slug, start, row, end) in enumerate(every):
+        shown = end == last and slug in current
+        shift = (current[slug] - index) * ROW if shown else 0
+        spans.append({"id": slug, "from": start, "to": end, "current": shown, "shift": shift})
+    return Timelines(found.as_of, found.start, found.end, tuple(item[3] for item in every)), spans
 
 
 def _drawn(found: Timelines) -> set[str]:

@@ -8,10 +8,11 @@ runs from the first to the last day it held within the window.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from commitment_tracker.events import first_day
+from commitment_tracker.events import first_day, last_day
 from commitment_tracker.projections.fold import RECURRING
 from commitment_tracker.projections.knowledge import Knowledge
 from commitment_tracker.projections.walk import walk
@@ -57,7 +58,22 @@ class Timeline:
 
     @property
     def due_day(self) -> date | None:
-        return first_day(self.due_on) if self.due_on else None
+        """Where the deadline is drawn: its last day, so "2025" stands at the end of 2025 (overdue after it)."""
+        return last_day(self.due_on) if self.due_on else None
+
+    @property
+    def slots(self) -> tuple[float, ...]:
+        """For each event mark, its place among the marks of the same day: 0 alone, else -0.5, 0.5, ...
+
+        Drawings shift a mark sideways by its slot, so that events of one day do not hide each other.
+        """
+        counts = Counter(mark.day for mark in self.events)
+        seen: Counter[date] = Counter()
+        found = []
+        for mark in self.events:
+            found.append(seen[mark.day] - (counts[mark.day] - 1) / 2)
+            seen[mark.day] += 1
+        return tuple(found)
 
     @property
     def summary(self) -> str:

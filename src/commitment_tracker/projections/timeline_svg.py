@@ -17,6 +17,7 @@ DAY = timedelta(days=1)
 ROW = 30  # height of one row
 BAR = 16  # height of a status bar
 AXIS = 24  # room for the date labels above and below
+MARK = 10  # how far apart marks of the same day are drawn
 
 
 def _star(outer: float, inner: float) -> str:
@@ -105,9 +106,9 @@ def layout(timelines: Timelines, rows: list[Timeline] | None = None, *, width: f
             })  # fmt: skip
         for mark in row.instances:
             item.instances.append({"x": x(mark.day), "title": f"instance held {mark.on} ({mark.ref})"})
-        for mark in row.events:
+        for mark, slot in zip(row.events, row.slots):
             item.marks.append({
-                "x": x(mark.day), "shape": SHAPES.get(mark.type, SHAPES["commitment_made"]),
+                "x": round(x(mark.day) + slot * MARK, 2), "shape": SHAPES.get(mark.type, SHAPES["commitment_made"]),
                 "title": f"{mark.on}: {EVENT_LABELS.get(mark.type, mark.type)} ({mark.ref})",
             })  # fmt: skip
         due = row.due_day

@@ -1,0 +1,254 @@
+// The report's time sliders: redraw the summary, the board, the matrix and the timelines for a
+// chosen "as of" (valid time) and "known at" (record time), from the answers embedded in the page
+// (#time-data, written by projections/time_travel.py). No network, no framework: the page's
+// Content-Security-Policy allows this one script by its hash and nothing else.
+// Text from the store is only ever set as textContent, never parsed as markup.
+"use strict";
+(function () {
+  var source = document.getElementById("time-data");
+  if (!source) return;
+  var data = JSON.parse(source.textContent);
+  var stops = data.stops;
+  var DAY = 86400000;
+  var first = Date.parse(data.first_day + "T00:00:00Z");
+  var last = Date.parse(data.last_day + "T00:00:00Z");
+  var days = Math.max(0, Math.round((last - first) / DAY));
+
+  var asOf = document.getElementById("as-of-slider");
+  var knownAt = document.getElementById("known-at-slider");
+  var asOfOut = document.getElementById("as-of-value");
+  var knownAtOut = document.getElementById("known-at-value");
+  var refs = {};
+  stops.forEach(function (stop, index) { stop.refs.forEach(function (ref) { refs[ref] = index; }); });
+
+  function iso(index) { return new Date(first + index * DAY).toISOString().slice(0, 10); }
+  function dayIndex(text) { return Math.round((Date.parse(text + "T00:00:00Z") - first) / DAY); }
+  function label(status) { return status.replace(/_/g, " "); }
+  function when(stop) { return stop.at.slice(0, 10) + " " + stop.at.slice(11, 16) + " UTC"; }
+
+  // A record time as microseconds since the epoch, like the stops: "2024-10-20" is the end of that day.
+  function micros(text) {
+    var m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(text);
+    if (!m) return null;
+    if (m[2] === undefined) return Date.parse(m[1] + "T00:00:00Z") * 1000 + DAY * 1000 - 1;
+    var zone = m[6] && m[6] !== "Z" ? m[6].replace(/^([+-]\d{2})(\d{2})$/, "$1:$2") : "Z";
+    var ms = Date.parse(m[1] + "T" + m[2] + ":" + m[3] + ":" + (m[4] || "00") + zone);
+    if (isNaN(ms)) return null;
+    return ms * 1000 + Number(((m[5] || "") + "000000").slice(0, 6));
+  }
+
+  // The last stop at or before a record time (what was known then); -1: before anything was recorded.
+  function stopAt(text) {
+    if (Object.prototype.hasOwnProperty.call(refs, text)) return refs[text];
+    var at = micros(text);
+    if (at === null) return null;
+    var found = -1;
+    stops.forEach(function (stop, index) { if (stop.us <= at) found = index; });
+    return found;
+  }
+
+  function board(stop, day) {
+    var rows = [];
+    Object.keys(data.commitments).forEach(function (id) {
+      var current = null;
+      data.commitments[id].forEach(function (entry) { if (entry[0] <= stop) current = entry[1]; });
+      if (!current) return;
+      var held = null;
+      current.forEach(function (run) { if (run[0] <= day) held = run[1]; });
+      if (held !== null) rows.push(data.answers[held]);
+    });
+    // The board's order: when each was made, then its id (as the CLI orders it).
+    rows.sort(function (a, b) {
+      return a.made_day < b.made_day ? -1 : a.made_day > b.made_day ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    });
+    return rows;
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+  function badge(status) { return el("span", "badge s-" + status, label(status)); }
+  function flag(name) { return el("span", "flag " + name, name); }
+  function link(id) { var a = el("a", "cid", id); a.href = "#c-" + id; return a; }
+  function fill(parent, children) {
+    parent.textContent = "";
+    children.forEach(function (child) { parent.appendChild(child); });
+  }
+  function cellWith(className, children) {
+    var td = el("td", className);
+    children.forEach(function (child) { td.appendChild(typeof child === "string" ? document.createTextNode(child) : child); });
+    return td;
+  }
+
+  function due(c) {
+    if (c.due_on) {
+      var parts = [c.due_on];
+      if (c.due_meeting) parts.push(el("div", "sub", "next " + c.due_next + ": " + c.due_meeting));
+      return parts;
+    }
+    if (c.due_next) return [el("span", "muted", "next " + c.due_next + ", not yet scheduled")];
+    return [el("span", "muted", "\u2014")];
+  }
+
+  function drawBoard(rows) {
+    var body = document.querySelector("#board tbody");
+    fill(body, rows.map(function (c) {
+      var tr = el("tr", c.overdue ? "overdue" : "");
+      tr.setAttribute("data-id", c.id);
+      tr.setAttribute("data-status", c.status);
+      tr.setAttribute("data-overdue", String(c.overdue));
+      tr.setAttribute("data-late", String(c.late));
+      tr.setAttribute("data-due-on", c.due_on || "");
+      var flags = [badge(c.status)];
+      if (c.overdue) flags.push(" ", flag("overdue"));
+      if (c.late) flags.push(" ", flag("late"));
+      [cellWith("", [link(c.id), el("div", "ctitle", c.title)]), cellWith("", flags), cellWith("", [c.cadence]), cellWith("date", [c.made_on]), cellWith("due", due(c)),
+       cellWith("parties", [c.parties.join(" ")]), cellWith("num", [String(c.reaffirmations)]),
+       cellWith("date", [c.last_event_on])].forEach(function (td) { tr.appendChild(td); });
+      return tr;
+    }));
+    document.getElementById("board-empty").hidden = rows.length > 0;
+    document.getElementById("board-wrap").hidden = rows.length === 0;
+  }
+
+  function drawMatrix(rows) {
+    var parties = [];
+    rows.forEach(function (c) { c.parties.forEach(function (p) { if (parties.indexOf(p) < 0) parties.push(p); }); });
+    var head = document.querySelector("#matrix thead tr");
+    fill(head, ["Commitment", "Status", "Due on"].map(function (t) { return el("th", "", t); })
+      .concat(parties.map(function (p) { return el("th", "party", p); })));
+    var counted = {}, fulfilled = {};
+    parties.forEach(function (p) { counted[p] = 0; fulfilled[p] = 0; });
+    fill(document.querySelector("#matrix tbody"), rows.map(function (c) {
+      var tr = el("tr");
+      tr.setAttribute("data-id", c.id);
+      tr.appendChild(cellWith("", [link(c.id)]));
+      tr.appendChild(cellWith("", [badge(c.status)]));
+      tr.appendChild(cellWith("date", [c.due_on || ""]));
+      parties.forEach(function (p) {
+        var cell = c.cells[p];
+        if (!cell) {
+          var none = cellWith("cell none", ["\u2014"]);
+          none.title = p + " is not a party";
+          tr.appendChild(none);
+          return;
+        }
+        var td = cellWith("cell p-" + cell.status + (cell.overdue ? " overdue" : ""), [label(cell.status)]);
+        if (cell.overdue) td.appendChild(document.createTextNode(" ")), td.appendChild(flag("overdue"));
+        td.title = p + ": " + cell.status + (cell.overdue ? ", overdue" : "");
+        tr.appendChild(td);
+        if (c.counted) { counted[p] += 1; fulfilled[p] += cell.status === "fulfilled" ? 1 : 0; }
+      });
+      return tr;
+    }));
+    var foot = document.querySelector("#matrix tfoot tr");
+    var what = foot.firstElementChild;
+    fill(foot, [what].concat(parties.map(function (p) {
+      if (!counted[p]) return cellWith("score", [el("span", "muted", "nothing due")]);
+      return cellWith("score", [fulfilled[p] + " of " + counted[p] + " due"]);
+    })));
+    document.getElementById("matrix-empty").hidden = rows.length > 0;
+    document.getElementById("matrix-wrap").hidden = rows.length === 0;
+  }
+
+  function drawSummary(rows, day) {
+    var counts = {};
+    rows.forEach(function (c) { counts[c.status] = (counts[c.status] || 0) + 1; });
+    var overdue = rows.filter(function (c) { return c.overdue; }).length;
+    var late = rows.filter(function (c) { return c.late; }).length;
+    var cards = [card("total", String(rows.length), el("span", "what", rows.length === 1 ? "commitment" : "commitments"))];
+    data.statuses.forEach(function (s) { if (counts[s]) cards.push(card("", String(counts[s]), badge(s))); });
+    cards.push(card(overdue ? "alarm" : "", String(overdue), el("span", "what", "overdue")));
+    cards.push(card("", String(late), el("span", "what", "fulfilled late")));
+    fill(document.getElementById("summary"), cards);
+    document.querySelectorAll(".as-of-text").forEach(function (node) { node.textContent = day; });
+  }
+  function card(extra, number, what) {
+    var div = el("div", "card" + (extra ? " " + extra : ""));
+    div.appendChild(el("span", "num", number));
+    div.appendChild(what);
+    return div;
+  }
+
+  // The overview timeline holds a drawing of each commitment for every stretch of stops over which
+  // it did not change (data-from, data-to): the drawing for the chosen stop is shown if the
+  // commitment is on the board, rows are stacked in board order, and the part of the window after
+  // the chosen day is veiled: as of that day, it had not happened yet.
+  function drawTimelines(rows, stop, day) {
+    var svg = document.querySelector("svg.overview");
+    if (!svg) return;
+    var shown = {};
+    rows.forEach(function (c) { shown[c.id] = true; });
+    var top = Number(svg.getAttribute("data-top")), count = 0;
+    svg.querySelectorAll("g.row[data-id]").forEach(function (g) {
+      var from = Number(g.getAttribute("data-from")), to = Number(g.getAttribute("data-to"));
+      var visible = shown[g.getAttribute("data-id")] === true && from <= stop && stop <= to;
+      g.setAttribute("display", visible ? "inline" : "none");
+      if (!visible) return;
+      var y = top + count * 30 + 15;
+      g.setAttribute("transform", "translate(0 " + (y - Number(g.getAttribute("data-y"))) + ")");
+      count += 1;
+    });
+    var bottom = top + Math.max(count, 1) * 30;
+    var box = svg.viewBox.baseVal;
+    svg.setAttribute("viewBox", "0 0 " + box.width + " " + (bottom + 24));
+    svg.querySelectorAll("line.grid").forEach(function (line) { line.setAttribute("y2", String(bottom + 4)); });
+    svg.querySelectorAll("text.tick:not(.top)").forEach(function (text) { text.setAttribute("y", String(bottom + 17)); });
+    var left = Number(svg.getAttribute("data-left")), right = Number(svg.getAttribute("data-right"));
+    var x = left + (right - left) * (dayIndex(day) - dayIndex(data.window_start) + 1) / (dayIndex(data.last_day) - dayIndex(data.window_start) + 1);
+    var veil = svg.querySelector(".veil");
+    veil.setAttribute("x", String(Math.min(Math.max(x, left), right)));
+    veil.setAttribute("width", String(Math.max(right - Math.max(x, left), 0)));
+    veil.setAttribute("height", String(bottom - top + 8));
+    // The notes at the right say where each commitment stands on the report's own day: not on another.
+    svg.classList.toggle("past", day !== data.last_day);
+  }
+
+  function show(stop, index) {
+    var day = iso(index);
+    var rows = stop < 0 ? [] : board(stop, day);
+    drawSummary(rows, day);
+    drawBoard(rows);
+    drawMatrix(rows);
+    drawTimelines(rows, stop, day);
+    asOf.value = String(index);
+    knownAt.value = String(Math.max(stop, 0));
+    asOfOut.textContent = day;
+    asOf.setAttribute("aria-valuetext", day);
+    var said = stop < 0 ? "before anything was recorded" : when(stops[stop]) + ", " + stops[stop].label;
+    knownAtOut.textContent = said;
+    knownAt.setAttribute("aria-valuetext", said);
+    document.getElementById("clocks-now").textContent = stop < 0 ? "" :
+      " The sliders show the board as of " + day + ", known at " + when(stops[stop]) + ".";
+  }
+
+  function fromFragment() {
+    var params = new URLSearchParams(location.hash.replace(/^#/, ""));
+    var index = days, stop = stops.length - 1;
+    var wanted = params.get("as-of");
+    if (wanted && /^\d{4}-\d{2}-\d{2}$/.test(wanted)) index = Math.min(Math.max(dayIndex(wanted), 0), days);
+    var at = params.get("known-at");
+    if (at) { var found = stopAt(at); if (found !== null) stop = found; }
+    if (!params.get("as-of") && !params.get("known-at")) return false;
+    show(stop, index);
+    return true;
+  }
+
+  function toFragment() {
+    var stop = stops[Number(knownAt.value)];
+    var hash = "#as-of=" + iso(Number(asOf.value)) + (stop ? "&known-at=" + stop.at : "");
+    history.replaceState(null, "", hash);
+  }
+
+  asOf.max = String(days);
+  knownAt.max = String(Math.max(stops.length - 1, 0));
+  function moved() { show(Number(knownAt.value), Number(asOf.value)); toFragment(); }
+  asOf.addEventListener("input", moved);
+  knownAt.addEventListener("input", moved);
+  window.addEventListener("hashchange", fromFragment);
+  document.getElementById("time-travel").hidden = false;
+  if (!fromFragment()) show(stops.length - 1, days);
+})();

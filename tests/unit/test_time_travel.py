@@ -1,0 +1,85 @@
+"""The report's time sliders: the answers it embeds are the fold's, for every (as of D, known at K) a reader can pick.
+
+Pure: records are built in memory (see ``builders.py``). The page's JavaScript picks, for a stop
+and a day, the last run on or before the day; ``pick`` below does the same, and the tests compare
+it with the fold asked directly, on every day of the window and at every stop.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+from .builders import Story, day, record
+from commitment_tracker.events import parse_obj
+from commitment_tracker.projections import Knowledge, Log
+from commitment_tracker.projections.time_travel import answer, stops, time_travel
+from tests.e2e.helpers import DATASET
+
+
+def pick(data: dict[str, Any], stop: int, as_of: date) -> dict[str, dict[str, Any]]:
+    """The board the page draws at stop index ``stop`` as of ``as_of``: id -> answer."""
+    board = {}
+    for slug, entries in data["commitments"].items():
+        current = [runs for first, runs in entries if first <= stop]
+        if not current:
+            continue
+        held = [index for on, index in current[-1] if on <= as_of.isoformat()]
+        if held:
+            board[slug] = data["answers"][held[-1]]
+    return board
+
+
+def the_fold(knowledge: Knowledge, as_of: date) -> dict[str, dict[str, Any]]:
+    return {s.id: answer(s, as_of) for s in knowledge.board(as_of)}
+
+
+def every_day(first: str, last: str) -> list[date]:
+    start, end = day(first), day(last)
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def test_on_the_bundled_dataset_the_page_answers_what_the_fold_answers_on_every_day_at_every_stop():
+    lines = DATASET.read_text(encoding="utf-8").splitlines()
+    log = Log(record(parse_obj(json.loads(line)) for line in lines if line.strip()))
+    data = time_travel(log)
+    found = stops(log)
+    assert len(data["stops"]) == len(found) >= 20
+    days = every_day("2023-08-01", "2026-12-31")
+    for number, stop in enumerate(found):
+        knowledge = log.known_at(stop.at)
+        # Every day at every fourth stop and at the last; every ninth day (all weekdays in turn) at the others.
+        sample = days if number % 4 == 0 or number == len(found) - 1 else days[number % 9 :: 9]
+        for as_of in sample:
+            assert pick(data, number, as_of) == the_fold(knowledge, as_of), (stop.label, as_of)
+
+
+def test_a_stop_is_a_record_time_and_says_which_events_it_adds():
+    story = Story()
+    first = story.made("c", "2024-01-10", due="2024-06-30")
+    second = story.event("progress_reported", "c", "2024-03-01")
+    found = stops(story.log())
+    assert [s.refs for s in found] == [(first,), (second,)]
+    assert found[1].label == f"after {second}"
+    assert found[1].to_data()["at"].endswith("Z")
+
+
+def test_coarse_deadlines_lapses_retractions_and_next_meetings_are_exact_between_events():
+    story = Story()
+    story.made("once", "2024-01-10", due="2024")  # overdue from 2025-01-01: the deadline's last day has passed
+    story.made("yearly", "2024-02", cadence="annual")
+    done = story.event("commitment_fulfilled", "once", "2024-05-01")
+    story.retract(done)
+    story.made("next", "2024-03-01", due_next="summit")
+    story.add("meeting_scheduled", meeting="seoul", on="2024-06-01", scheduled_for="2024-11-15", kind="summit")
+    story.add("meeting_held", meeting="seoul", on="2024-11-20", kind="summit")
+    log = story.log()
+    data = time_travel(log)
+    for number, stop in enumerate(stops(log)):
+        knowledge = log.known_at(stop.at)
+        for as_of in every_day("2023-12-01", "2026-03-31"):
+            assert pick(data, number, as_of) == the_fold(knowledge, as_of), (stop.label, as_of)
+    last = len(data["stops"]) - 1
+    assert pick(data, last, day("2024-12-31"))["once"]["overdue"] is False
+    assert pick(data, last, day("2025-01-01"))["once"]["overdue"] is True
