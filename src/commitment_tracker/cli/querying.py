@@ -14,33 +14,33 @@ from commitment_tracker.cli.output import Column, choose_format, emit, status_st
 BOARD_COLUMNS = [
     Column("id", "id"),
     Column("status", "status", status_style),
-    Column("flags", "", lambda v: "bold red" if v else None),
+    Column("flags", "", lambda v: "bold red" if v else None, priority=5, stack="status"),
     Column("due_on", "due"),
-    Column("cadence", "cadence"),
-    Column("parties", "parties"),
-    Column("title", "title", width=60),
+    Column("cadence", "cadence", priority=4),
+    Column("parties", "parties", priority=2),
+    Column("title", "title", width=60, priority=3, stack="id"),
 ]
 HISTORY_COLUMNS = [
     Column("n", "#"),
     Column("on", "on"),
     Column("type", "event"),
-    Column("change", "status"),
-    Column("recorded", "recorded (by)"),
-    Column("detail", "detail", width=60),
+    Column("change", "status", priority=3, stack="type"),
+    Column("recorded", "recorded (by)", priority=2, stack="on"),
+    Column("detail", "detail", width=60, priority=1, stack="type"),
 ]
 CHANGE_COLUMNS = [
     Column("on", "on"),
     Column("commitment", "commitment"),
     Column("status_before", "from", status_style),
     Column("status_after", "to", status_style),
-    Column("cause", "cause"),
-    Column("title", "title", width=50),
+    Column("cause", "cause", priority=3, stack="commitment"),
+    Column("title", "title", width=50, priority=4, stack="commitment"),
 ]
 DIFF_COLUMNS = [
     Column("id", "id"),
     Column("status_from", "from", status_style),
     Column("status_to", "to", status_style),
-    Column("title", "title", width=60),
+    Column("title", "title", width=60, priority=3, stack="id"),
 ]
 
 
@@ -126,7 +126,7 @@ def show(app: Context, commitment: str, as_of: date | None, known_at: datetime |
         ("superseded by", data["superseded_by"]), ("last event", data["last_event_on"]),
     ]  # fmt: skip
     rows = [{"field": k, "value": v} for k, v in fields if v not in (None, False)]
-    columns = [Column("field", "field"), Column("value", "value", lambda v: status_style(v))]
+    columns = [Column("field", "field"), Column("value", "value", lambda v: status_style(v), width=60)]
     emit(fmt, data, columns, rows, title=f"{commitment} as of {day.isoformat()}")
     if fmt == "table":
         _history_table(data["events"], source_titles(app.knowledge_for(commitment, moment)), f"Events of {commitment}")
@@ -165,7 +165,7 @@ def _history_rows(events: list[dict[str, Any]], titles: dict[str, str]) -> list[
         before, after = event.get("status_before"), event.get("status_after")
         change = "" if after is None else (f"{before or NONE} {ARROW} {after}" if before != after else after)
         rows.append(event | {"change": change, "detail": "; ".join(marks), "n": "#" + event["ref"].split("#")[1],
-                             "recorded": (event["recorded_at"] or "")[:16].replace("T", " ")
+                             "recorded": (event["recorded_at"] or "")[:19].replace("T", " ")
                              + f"\n{event.get('recorded_by') or ''}"})  # fmt: skip
         if event.get("source") or event.get("quote"):
             rows.append({"type": EVIDENCE, "detail": _evidence(event, titles)})
@@ -261,9 +261,10 @@ def sources(app: Context, fmt: str | None, as_json: bool) -> None:
     fmt = choose_format(fmt, as_json)
     rows = list_sources(app.knowledge(None))
     if fmt == "table":
-        columns = [Column("id", "id"), Column("title", "title", width=40), Column("publisher", "publisher"),
-                   Column("published_on", "published"), Column("url", "url", width=30),
-                   Column("archived", "text"), Column("digest", "sha256")]  # fmt: skip
+        columns = [Column("id", "id"), Column("title", "title", width=40, priority=4, stack="id"),
+                   Column("publisher", "publisher", priority=3), Column("published_on", "published"),
+                   Column("url", "url", width=30, priority=5, stack="id"), Column("archived", "text", priority=1),
+                   Column("digest", "sha256", priority=2)]  # fmt: skip
         # The first 12 hex digits identify a text at a glance; JSON and CSV carry all 64.
         shown = [r | {"archived": "archived" if r["archived"] else "", "digest": (r["sha256"] or "")[:12]}
                  for r in rows]  # fmt: skip
