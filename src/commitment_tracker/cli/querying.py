@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from commitment_tracker.cli.context import Context, pass_context
-from commitment_tracker.cli.options import AS_OF, PARTY, SLUG, TIMESTAMP, format_options, query_options
+from commitment_tracker.cli.options import AS_OF, PARTY, SLUG, STATUS, TIMESTAMP, format_options, query_options
 from commitment_tracker.cli.output import Column, choose_format, emit, status_style
 
 BOARD_COLUMNS = [
@@ -62,7 +62,7 @@ def _flags(item: dict[str, Any]) -> str:
 
 @click.command()
 @click.option("--party", type=PARTY, help="Only commitments this party is party to.")
-@click.option("--status", "status", metavar="STATUS", help="Only commitments with this status.")
+@click.option("--status", "status", type=STATUS, help="Only commitments with this status.")
 @click.option("--overdue", is_flag=True, help="Only overdue commitments.")
 @query_options
 @pass_context

@@ -61,7 +61,7 @@ class ViewReader:
         by, the statements about it, and the sources (for evidence)."""
         own = self.tracker.stream(slug)
         if not own:
-            raise NotFound(f"unknown id {slug!r}")
+            raise NotFound(f"unknown id {slug!r}{self.did_you_mean(slug)}")
         rows = self.view.read("SELECT due_next FROM {view_entities} WHERE entity = ?", [slug])
         kinds = [k for k in ((rows[0][0] if rows else None) or "").split(",") if k]
         clauses, params = ["e.kind = 'source'", "(e.kind = 'statement' AND f.data LIKE ?)"], [f'%"{slug}"%']
@@ -82,6 +82,16 @@ class ViewReader:
             streams.setdefault(row[0], []).append(record_from_fact(row))
         streams[slug] = own
         return Log(record for records in streams.values() for record in records)
+
+    def did_you_mean(self, slug: str) -> str:
+        """``; did you mean 'x' or 'y'?`` for the ids closest to a mistyped one (empty if none is)."""
+        from difflib import get_close_matches
+
+        known = [row[0] for row in self.view.read("SELECT entity FROM {view_entities}")]
+        close = get_close_matches(slug, known, n=3, cutoff=0.6)
+        if not close:
+            return ""
+        return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
 
     def _exact(self, slugs: list[str], known_at: datetime | None) -> Knowledge:
         """Exact knowledge at ``known_at`` of a few commitments, from the view's facts."""

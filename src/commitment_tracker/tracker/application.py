@@ -24,6 +24,7 @@ from commitment_tracker.events import CommitmentFulfilled, CommitmentMade, Event
 from commitment_tracker.tracker.errors import (
     ConcurrentWriteError,
     InputError,
+    NotFound,
     RuleViolation,
     StoreError,
     TrackerError,
@@ -151,6 +152,16 @@ class Tracker(Application[UUID]):
     def stream(self, slug: str) -> list[Recorded]:
         """Every event of one entity's stream, in position order."""
         return list(self.events.get(stream_id(slug)))  # type: ignore[arg-type]
+
+    def event_at(self, ref: str) -> Recorded:
+        """The event a reference ``ENTITY#N`` names (``NotFound`` when the stream is shorter)."""
+        slug, _, position = ref.rpartition("#")
+        found = list(self.events.get(stream_id(slug), gt=int(position) - 1, lte=int(position)))
+        if not found:
+            held = len(self.stream(slug))
+            raise NotFound(f"no event {ref}: {slug!r} has {held} event{'s' if held != 1 else ''}"
+                           if held else f"no event {ref}: nothing is recorded about {slug!r}")  # fmt: skip
+        return found[0]  # type: ignore[no-any-return]
 
     def notifications(self, after: int = 0) -> Iterator[Notification]:
         """Every stored event as the database holds it, in record order, page by page."""
