@@ -115,11 +115,15 @@ def test_narrow_terminals_say_what_they_left_out_and_wide_shows_it(demo):
     assert "cadence" in roomy.stdout
 
 
-def test_piped_tables_are_as_wide_as_their_content_without_padding(demo):
+def test_piped_tables_are_laid_out_for_a_wide_page_without_padding(demo):
     out = table(demo, *QUERIES["status"]).stdout
-    assert all(line == line.rstrip() for line in out.splitlines())
+    lines = out.splitlines()
+    assert all(line == line.rstrip() for line in lines)
+    assert max(map(len, lines)) <= 130
+    assert "cadence" in out and "title" in out  # at 130 columns, every column has room
+    wide = table(demo, "--wide", *QUERIES["status"]).stdout
     longest = max((i["title"] for i in demo.json(*QUERIES["status"])["commitments"]), key=len)
-    assert longest in out  # on one line: nothing wraps or is cut when nobody set a width
+    assert longest in wide  # --wide: on one line, nothing wraps or is cut
 
 
 def test_history_shows_record_time_to_the_second(demo):

@@ -79,9 +79,13 @@ def visible(value: Any) -> str:
     )
 
 
+#: Piped tables (logs, files, pagers) are laid out for a wide page, not an 80-column terminal.
+PIPE_WIDTH = 130
+
+
 def table_width() -> int | None:
-    """The width tables fit: ``--wide`` or a pipe without ``COLUMNS`` take what the content needs
-    (a file or a pager scrolls; nothing is cut), else ``COLUMNS``, else the terminal's width."""
+    """The width tables fit: ``--wide`` takes what the content needs (nothing wraps), else
+    ``COLUMNS``, else the terminal's width, else (piped) ``PIPE_WIDTH``."""
     ctx = click.get_current_context(silent=True)
     if ctx is not None and ctx.find_root().meta.get("wide"):
         return None
@@ -92,7 +96,7 @@ def table_width() -> int | None:
         import shutil
 
         return shutil.get_terminal_size().columns
-    return None
+    return PIPE_WIDTH
 
 
 def console(stderr: bool = False, width: int | None = None) -> Any:

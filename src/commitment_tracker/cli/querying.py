@@ -106,12 +106,20 @@ def _caption(known_at: datetime | None, count: int) -> str:
 @pass_context
 def show(app: Context, commitment: str, as_of: date | None, known_at: datetime | None, fmt: str | None,
          as_json: bool) -> None:  # fmt: skip
-    """One commitment: state, parties, deadline, instances, evidence."""
+    """One commitment (state, parties, deadline, instances, evidence), meeting, statement or source."""
     from commitment_tracker.projections import show as show_commitment
     from commitment_tracker.projections.sources import titles as source_titles
 
     fmt = choose_format(fmt, as_json)
     day, moment = clocks(as_of, known_at)
+    kind = app.knowledge_for(commitment, moment).kind(commitment)
+    if kind in ("meeting_held", "meeting_scheduled", "statement_issued", "source_registered"):
+        from commitment_tracker.cli import entities
+
+        if kind == "source_registered":
+            return click.get_current_context().invoke(entities.show_source, source=commitment, fmt=fmt, as_json=False)
+        shown = entities.show_statement if kind == "statement_issued" else entities.show_meeting
+        return shown(app, commitment, day, moment, fmt)
     data = show_commitment(app.log_for(commitment), app.knowledge_for(commitment, moment), commitment, day)
     if fmt == "json":
         emit(fmt, data | {"as_of": day.isoformat(), "known_at": moment.isoformat()}, [], [])
@@ -129,7 +137,7 @@ def show(app: Context, commitment: str, as_of: date | None, known_at: datetime |
     columns = [Column("field", "field"), Column("value", "value", lambda v: status_style(v), width=60)]
     emit(fmt, data, columns, rows, title=f"{commitment} as of {day.isoformat()}")
     if fmt == "table":
-        _history_table(data["events"], source_titles(app.knowledge_for(commitment, moment)), f"Events of {commitment}")
+        history_table(data["events"], source_titles(app.knowledge_for(commitment, moment)), f"Events of {commitment}")
         if data["statements"]:
             from commitment_tracker.cli.output import emit_table
 
@@ -182,7 +190,7 @@ def _evidence(event: dict[str, Any], titles: dict[str, str]) -> str:
     return cited + (f": \u201c{event['quote']}\u201d" if event.get("quote") else "")
 
 
-def _history_table(events: list[dict[str, Any]], titles: dict[str, str], title: str) -> None:
+def history_table(events: list[dict[str, Any]], titles: dict[str, str], title: str) -> None:
     from commitment_tracker.cli.output import emit_table
 
     emit_table(HISTORY_COLUMNS, _history_rows(events, titles), title=title)
@@ -252,30 +260,6 @@ def diff(app: Context, start: date, end: date | None, as_of: date | None, known_
 
 
 @click.command()
-@format_options
-@pass_context
-def sources(app: Context, fmt: str | None, as_json: bool) -> None:
-    """The registered sources."""
-    from commitment_tracker.projections.sources import sources as list_sources
-
-    fmt = choose_format(fmt, as_json)
-    rows = list_sources(app.knowledge(None))
-    if fmt == "table":
-        columns = [Column("id", "id"), Column("title", "title", width=40, priority=4, stack="id"),
-                   Column("publisher", "publisher", priority=3), Column("published_on", "published"),
-                   Column("url", "url", width=30, priority=5, stack="id"), Column("archived", "text", priority=1),
-                   Column("digest", "sha256", priority=2)]  # fmt: skip
-        # The first 12 hex digits identify a text at a glance; JSON and CSV carry all 64.
-        shown = [r | {"archived": "archived" if r["archived"] else "", "digest": (r["sha256"] or "")[:12]}
-                 for r in rows]  # fmt: skip
-    else:
-        keys = ("id", "title", "publisher", "url", "published_on", "sha256", "archived", "ref")
-        columns = [Column(k, k) for k in keys]
-        shown = rows
-    emit(fmt, {"sources": rows}, columns, shown, title="Sources")
-
-
-@click.command()
 def schema() -> None:
     """The JSON Schema of the event interchange format (what import reads and export writes)."""
     from commitment_tracker.cli.output import emit_json
@@ -284,4 +268,4 @@ def schema() -> None:
     emit_json(json_schema())
 
 
-COMMANDS = [status, show, history, replay, diff, sources, schema]
+COMMANDS = [status, show, history, replay, diff, schema]
