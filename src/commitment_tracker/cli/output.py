@@ -193,6 +193,11 @@ def note(message: str) -> None:
     click.echo(message, err=True)
 
 
+def caution(message: str) -> None:
+    """A record that was written but looks like a mistake: said on stderr, never a refusal."""
+    click.echo(f"Note: {message}", err=True)
+
+
 def interactive_stderr() -> bool:
     return sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
 

@@ -222,17 +222,73 @@ def _history_csv_keys() -> list[str]:
             "retracted_by", "corrected_by", "source", "quote", "note", "target", "reason"]  # fmt: skip
 
 
+LEARNED_COLUMNS = [
+    Column("id", "id"),
+    Column("status_from", "from", status_style),
+    Column("status_to", "to", status_style),
+    Column("changed", "changed", width=20, priority=2, stack="id"),
+    Column("causes", "recorded in between"),  # references, one per line: never folded
+    Column("title", "title", width=60, priority=3, stack="id"),
+]
+
+
+def record_time_options(fn: Any) -> Any:
+    fn = click.option("--known-to", "known_to", type=TIMESTAMP,
+                      help="Record time: compare with what was known then [default: now].")(fn)  # fmt: skip
+    return click.option("--known-from", "known_from", type=TIMESTAMP,
+                        help="Record time: what changed in the answers since what was known then "
+                             "(valid time fixed at --as-of).")(fn)  # fmt: skip
+
+
+def _record_window(known_from: datetime | None, known_to: datetime | None, known_at: datetime | None,
+                   dates: tuple[date | None, ...]) -> tuple[datetime, datetime] | None:  # fmt: skip
+    """The (K1, K2] window of a record-time comparison, or None for a valid-time one."""
+    from commitment_tracker.tracker import utcnow
+
+    if known_from is None:
+        if known_to is not None:
+            raise click.UsageError("--known-to needs --known-from")
+        return None
+    if known_at is not None or any(d is not None for d in dates):
+        raise click.UsageError("--known-from/--known-to compare record times at one --as-of: "
+                               "they go without --known-at, --from and --to")  # fmt: skip
+    end = known_to or utcnow()
+    if end < known_from:
+        raise click.BadParameter("--known-to is before --known-from", param_hint="--known-to")
+    return known_from, end
+
+
+def _emit_learned(fmt: str, day: date, window: tuple[datetime, datetime], rows: list[dict[str, Any]],
+                  title: str, key: str) -> None:  # fmt: skip
+    shown = [r | {"changed": ", ".join(r["changed"]), "causes": "\n".join(r["causes"])} for r in rows]
+    columns = ([Column("known_at", "known at"), *LEARNED_COLUMNS] if key == "changes" and rows and "known_at" in rows[0]
+               else LEARNED_COLUMNS)  # fmt: skip
+    emit(fmt, {"as_of": day.isoformat(), "known_from": window[0].isoformat(), "known_to": window[1].isoformat(),
+               key: rows}, columns if fmt == "table" else [Column(c.key, c.key) for c in columns], shown,
+         title=title)  # fmt: skip
+
+
 @click.command()
 @click.option("--from", "start", type=AS_OF, help="First date [default: the beginning].")
 @click.option("--to", "end", type=AS_OF, help="Last date [default: --as-of, or today].")
+@record_time_options
 @query_options
 @pass_context
-def replay(app: Context, start: date | None, end: date | None, as_of: date | None, known_at: datetime | None,
-           fmt: str | None, as_json: bool) -> None:  # fmt: skip
-    """Every status change in valid-time order (including lapses of recurring commitments)."""
-    from commitment_tracker.projections import replay as replay_changes
-
+def replay(app: Context, start: date | None, end: date | None, known_from: datetime | None,
+           known_to: datetime | None, as_of: date | None, known_at: datetime | None, fmt: str | None,
+           as_json: bool) -> None:  # fmt: skip
+    """Every status change in valid-time order (including lapses of recurring commitments), or with
+    --known-from/--known-to, every change of an answer (as of --as-of) in record order, as it was learned."""
     fmt = choose_format(fmt, as_json)
+    window = _record_window(known_from, known_to, known_at, (start, end))
+    if window is not None:
+        from commitment_tracker.projections.learning import learning
+
+        day = as_of or today()
+        _emit_learned(fmt, day, window, learning(app.reader, day, *window),
+                      f"As learned, {window[0].isoformat()} to {window[1].isoformat()} (as of {day.isoformat()})",
+                      "changes")  # fmt: skip
+        return
     day, moment = clocks(end or as_of, known_at)
     if start and start > day:
         raise click.BadParameter("--from is after --to", param_hint="--from")
@@ -244,14 +300,27 @@ def replay(app: Context, start: date | None, end: date | None, as_of: date | Non
 
 
 @click.command()
-@click.option("--from", "start", type=AS_OF, required=True)
+@click.option("--from", "start", type=AS_OF, help="First date (valid time).")
 @click.option("--to", "end", type=AS_OF, help="Second date [default: --as-of, or today].")
+@record_time_options
 @query_options
 @pass_context
-def diff(app: Context, start: date, end: date | None, as_of: date | None, known_at: datetime | None,
-         fmt: str | None, as_json: bool) -> None:  # fmt: skip
-    """Commitments whose status changed between two dates."""
+def diff(app: Context, start: date | None, end: date | None, known_from: datetime | None, known_to: datetime | None,
+         as_of: date | None, known_at: datetime | None, fmt: str | None, as_json: bool) -> None:  # fmt: skip
+    """Commitments whose status changed between two dates (--from/--to), or whose answer changed
+    between two record times (--known-from/--known-to: what did we learn?)."""
     fmt = choose_format(fmt, as_json)
+    window = _record_window(known_from, known_to, known_at, (start, end))
+    if window is not None:
+        from commitment_tracker.projections.learning import learned
+
+        day = as_of or today()
+        rows = learned(app.reader, day, *window)
+        _emit_learned(fmt, day, window, rows, f"Learned between {window[0].isoformat()} and {window[1].isoformat()} "
+                      f"(as of {day.isoformat()})", "changes")  # fmt: skip
+        return
+    if start is None:
+        raise click.UsageError("diff needs --from DATE (valid time) or --known-from TIMESTAMP (record time)")
     end, moment = clocks(end or as_of, known_at)
     rows = app.reader.diff(start, end, known_at)
     emit(fmt, {"from": start.isoformat(), "to": end.isoformat(), "known_at": moment.isoformat(), "changes": rows},

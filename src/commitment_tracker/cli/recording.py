@@ -8,13 +8,14 @@ from typing import Any
 import click
 
 from commitment_tracker.cli.context import Context, pass_context
+from commitment_tracker.cli.output import caution
 from commitment_tracker.cli.options import DATE, KIND, PARTY, SLUG, evidence_options
 
 CADENCES = ("once", "standing", "annual", "semiannual", "quarterly", "monthly")
 
 
 def record(app: Context, *events: Any) -> None:
-    for recorded in app.tracker.record(events, app.user):
+    for recorded in app.tracker.record(events, app.user, warn=caution):
         click.echo(recorded.ref)
 
 
@@ -82,7 +83,7 @@ def meeting_add(app: Context, meeting_id: str, on: str, kind: str, title: str, p
     """Record that meeting ID was held (and, with --fulfils, what it fulfilled: one transaction)."""
     held = build("meeting_held", meeting=meeting_id, on=on, kind=kind, title=title, parties=parties,
                  place=place, end_on=end_on, source=source, quote=quote, note=note)  # fmt: skip
-    for recorded in app.tracker.hold_meeting(held, fulfils, app.user):
+    for recorded in app.tracker.hold_meeting(held, fulfils, app.user, warn=caution):
         click.echo(recorded.ref)
 
 

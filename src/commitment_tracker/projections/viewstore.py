@@ -37,6 +37,7 @@ INDEXES = [
     ("view_gaps_known", "view_gaps", "known_from"),
     ("view_entities_due_next", "view_entities", "due_next"),
     ("view_entities_kind", "view_entities", "kind"),
+    ("view_facts_recorded", "view_facts", "recorded"),  # what was learned between two record times
 ]
 
 Row = tuple[Any, ...]
@@ -111,6 +112,12 @@ class ViewSQL:
                          "FROM {view_intervals} WHERE known_to > ? AND known_from <= ? AND valid_from >= ? "
                          "AND valid_from <= ? AND (status_before IS NULL OR status <> status_before)",
                          [known, known, start, end])  # fmt: skip
+
+    def recorded_between(self, after: str, until: str) -> list[Any]:
+        """(entity, position, recorded, event type, entity kind) of every event recorded in (after, until]."""
+        return self.read("SELECT f.entity, f.position, f.recorded, f.kind, e.kind FROM {view_facts} f "
+                         "JOIN {view_entities} e ON e.entity = f.entity WHERE f.recorded > ? AND f.recorded <= ? "
+                         "ORDER BY f.recorded, f.seq", [after, until])  # fmt: skip
 
     def gaps(self, known: str) -> list[str]:
         return [r[0] for r in self.read("SELECT DISTINCT entity FROM {view_gaps} WHERE known_from <= ? "
