@@ -126,11 +126,12 @@ def _accept_globals(command: click.Command) -> None:
 
 def register() -> None:
     from commitment_tracker.cli import (
-        compliance, deadlines, demo, entities, integrity, querying, recording, reporting, transfer,
+        compliance, deadlines, demo, entities, integrity, querying, recording, reporting, searching, transfer,
         views,
     )  # fmt: skip
 
-    for module in (recording, querying, entities, transfer, integrity, views, demo, reporting, compliance, deadlines):
+    for module in (recording, querying, entities, searching, transfer, integrity, views, demo, reporting, compliance,
+                   deadlines):  # fmt: skip
         for command in module.COMMANDS:
             _accept_globals(command)
             cli.add_command(command)

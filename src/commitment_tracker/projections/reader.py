@@ -93,6 +93,13 @@ class ViewReader:
             return ""
         return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
 
+    def exact_now(self, slugs: list[str]) -> Knowledge:
+        """What is known now of a few entities' streams (without the meetings a board needs)."""
+        streams: dict[str, list[Recorded]] = {}
+        for row in self.view.facts(slugs):
+            streams.setdefault(row[0], []).append(record_from_fact(row))
+        return knowledge_of(streams, None)
+
     def _exact(self, slugs: list[str], known_at: datetime | None) -> Knowledge:
         """Exact knowledge at ``known_at`` of a few commitments, from the view's facts."""
         streams: dict[str, list[Recorded]] = {}

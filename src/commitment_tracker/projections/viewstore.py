@@ -19,6 +19,9 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteTrackingRecorder
 
+from commitment_tracker.projections.search import POSTGRES_COLUMNS, SQLITE_DDL
+from commitment_tracker.projections.search import TABLE as SEARCH_TABLE
+
 FOREVER = "9999-12-31T23:59:59.999999Z"
 VIEW_NAME = "statusview"
 
@@ -59,7 +62,10 @@ class ViewSQL:
     # --- writes (inside the batch transaction) -------------------------------------------------
 
     def write_batch(self, cursor: Any, facts: Sequence[Row], entities: Sequence[Row],
-                    closed: Sequence[Row], opened: Sequence[Row], gaps: Sequence[Row]) -> None:  # fmt: skip
+                    closed: Sequence[Row], opened: Sequence[Row], gaps: Sequence[Row],
+                    texts: Sequence[Row] = ()) -> None:  # fmt: skip
+        if texts:
+            cursor.executemany(self.q(f"INSERT INTO {self.table(SEARCH_TABLE)} VALUES (?,?,?,?,?)"), texts)
         if facts:
             cursor.executemany(self.q("INSERT INTO {view_facts} VALUES (?,?,?,?,?,?)"), facts)
         if entities:
@@ -119,6 +125,38 @@ class ViewSQL:
                          "JOIN {view_entities} e ON e.entity = f.entity WHERE f.recorded > ? AND f.recorded <= ? "
                          "ORDER BY f.recorded, f.seq", [after, until])  # fmt: skip
 
+    # --- full-text search (see search.py) -------------------------------------------------------
+
+    encrypted = False  # set by open_view: an encrypted store keeps no word index
+
+    def indexes_text(self) -> bool:
+        return not self.encrypted
+
+    def search(self, query: str) -> list[Any]:
+        raise NotImplementedError
+
+    def fill_text_index(self) -> None:
+        """Index the text of a view written before it had a search index (once, in pages)."""
+        import json
+
+        from commitment_tracker.projections.search import rows_of
+
+        if not self.indexes_text() or self.read(f"SELECT 1 FROM {self.table(SEARCH_TABLE)} LIMIT 1"):
+            return
+        after: tuple[str, int] = ("", 0)
+        while True:
+            page = self.read("SELECT entity, position, kind, data FROM {view_facts} WHERE entity > ? OR "
+                             "(entity = ? AND position > ?) ORDER BY entity, position LIMIT 5000",
+                             [after[0], after[0], after[1]])  # fmt: skip
+            if not page:
+                return
+            texts = [row for e, p, kind, data in page for row in rows_of(e, p, kind, json.loads(data))]
+            self.write_texts(texts)
+            after = (page[-1][0], page[-1][1])
+
+    def write_texts(self, texts: Sequence[Row]) -> None:
+        raise NotImplementedError
+
     def gaps(self, known: str) -> list[str]:
         return [r[0] for r in self.read("SELECT DISTINCT entity FROM {view_gaps} WHERE known_from <= ? "
                                         "AND known_to > ?", [known, known])]  # fmt: skip
@@ -130,6 +168,7 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
             *super().construct_create_table_statements(),
             *(f"CREATE TABLE IF NOT EXISTS {name} ({columns})" for name, columns in TABLES.items()),
             *(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})" for name, table, columns in INDEXES),
+            *SQLITE_DDL,
         ]
 
     def read(self, statement: str, params: Iterable[Any] = ()) -> list[Any]:
@@ -142,9 +181,18 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
             self.write_batch(c, *rows)
             self._insert_tracking(c, tracking)
 
+    def search(self, query: str) -> list[Any]:
+        from commitment_tracker.projections.search import search_sqlite
+
+        return search_sqlite(self.read, query)
+
+    def write_texts(self, texts: Sequence[Row]) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.executemany(f"INSERT INTO {SEARCH_TABLE} VALUES (?,?,?,?,?)", texts)
+
     def reset(self, application_name: str) -> None:
         with self.datastore.transaction(commit=True) as c:
-            for name in TABLES:
+            for name in (*TABLES, SEARCH_TABLE):
                 c.execute(f"DELETE FROM {name}")
             c.execute("DELETE FROM tracking WHERE application_name = ?", (application_name,))
 
@@ -164,6 +212,14 @@ def postgres_view() -> type:
                     SQL("CREATE TABLE IF NOT EXISTS {0}.{1} (" + columns.replace("INTEGER", "BIGINT") + ")").format(
                         Identifier(self.datastore.schema), Identifier(name))  # fmt: skip
                 )
+            self.sql_create_statements.append(
+                SQL("CREATE TABLE IF NOT EXISTS {0}.{1} (" + POSTGRES_COLUMNS + ")").format(
+                    Identifier(self.datastore.schema), Identifier(SEARCH_TABLE))  # fmt: skip
+            )
+            self.sql_create_statements.append(
+                SQL("CREATE INDEX IF NOT EXISTS view_search_words ON {0}.{1} USING GIN (words)").format(
+                    Identifier(self.datastore.schema), Identifier(SEARCH_TABLE))  # fmt: skip
+            )
             for index, table, columns in INDEXES:
                 self.sql_create_statements.append(
                     SQL("CREATE INDEX IF NOT EXISTS {0} ON {1}.{2} (" + columns + ")").format(
@@ -189,9 +245,18 @@ def postgres_view() -> type:
                 self.write_batch(curs, *rows)
                 self._insert_tracking(curs, tracking)
 
+        def search(self, query: str) -> list[Any]:
+            from commitment_tracker.projections.search import search_postgres
+
+            return search_postgres(self.read, self.table(SEARCH_TABLE), query)
+
+        def write_texts(self, texts: Sequence[Row]) -> None:
+            with self.datastore.transaction(commit=True) as curs:
+                curs.executemany(f"INSERT INTO {self.table(SEARCH_TABLE)} VALUES (%s,%s,%s,%s,%s)", texts)
+
         def reset(self, application_name: str) -> None:
             with self.datastore.transaction(commit=True) as curs:
-                for name in TABLES:
+                for name in (*TABLES, SEARCH_TABLE):
                     curs.execute(f"DELETE FROM {self.table(name)}")
                 curs.execute(
                     SQL("DELETE FROM {0}.{1} WHERE application_name = %s").format(
