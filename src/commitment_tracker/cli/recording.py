@@ -166,18 +166,9 @@ def _status_command(name: str, type_: str, summary: str, *, note_required: bool 
     @pass_context
     def command(app: Context, commitment: str, on: str, source: str | None, quote: str | None, note: str | None,
                 parties: tuple[str, ...] = (), meeting: str | None = None) -> None:  # fmt: skip
-        event = build(type_, commitment=commitment, on=on, parties=parties or None, meeting=meeting,
-                      source=source, quote=quote, note=note)  # fmt: skip
-        notice = None
-        if type_ == "commitment_fulfilled":
-            from commitment_tracker.projections.notices import redundant_fulfilment
-
-            notice = redundant_fulfilment(app.knowledge_for(commitment, None), commitment, on)
-        record(app, event)
-        if notice:
-            from commitment_tracker.cli.output import note as talk
-
-            talk(notice)
+        # A redundant fulfilment is recorded with a note (tracker/cautions.py), never refused.
+        record(app, build(type_, commitment=commitment, on=on, parties=parties or None, meeting=meeting,
+                          source=source, quote=quote, note=note))  # fmt: skip
 
     if parties:
         command = click.option("--party", "parties", type=PARTY, multiple=True,
