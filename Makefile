@@ -20,7 +20,7 @@ test: $(STAMP)
 
 # The CLI reference is generated from the commands' --help; tests/test_docs.py fails when it is stale.
 docs: $(STAMP)
-	$(BIN)/cog -r docs/cli.md
+	$(BIN)/cog -r docs/cli.md README.md
 
 # The examples under docs/: the bundled dataset's timeline chart and report, as of a fixed date.
 EXAMPLES_AS_OF ?= 2025-10-01

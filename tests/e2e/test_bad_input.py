@@ -179,7 +179,7 @@ COMMAND_CASES = [
     case("status", "--party", "U.S.", code=2, says=("--party",)),
     case("status", "--overdue", "yes", code=2),
     case("show", "nowhere", code=1, says=("nowhere",)),
-    case("show", "camp-david", code=1, says=("not a commitment",)),
+    case("show", "camp-davd", code=1, says=("unknown id", "did you mean 'camp-david'")),
     case("show", "later", "--as-of", "2024-01-31", code=1, says=("not yet made",)),
     case("show", "deliver", "--as-of", "2024-02-30", code=2, says=("--as-of",)),
     case("show", "deliver", "--known-at", "noon", code=2, says=("--known-at",)),

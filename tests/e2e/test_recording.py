@@ -275,9 +275,10 @@ def test_correct_changes_the_effective_event(seeded):
     item = board(seeded)["deliver"]
     assert (item["late"], item["last_event_on"]) == (False, "2024-06-01")
     assert statuses(seeded, "--as-of", "2024-06-15")["deliver"] == "fulfilled"
-    original = history(seeded, "deliver")[1]
-    assert original["on"] == "2024-08-01"  # as recorded
-    assert original["corrected_by"] == ["deliver#3"]
+    corrected = history(seeded, "deliver")[1]
+    assert corrected["on"] == "2024-06-01"  # the effective value
+    assert corrected["original"] == {"on": "2024-08-01"}  # as recorded
+    assert corrected["corrected_by"] == ["deliver#3"]
 
 
 def test_retracting_a_correction_restores_the_original(seeded):

@@ -11,10 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.synthetic import generate
+from commitment_tracker.events import to_data
 from commitment_tracker.projections import Log, replay
 from commitment_tracker.projections import catchup
 from commitment_tracker.projections.reader import ViewReader
 from commitment_tracker.tracker import open_tracker, resolve_store
+from tests.unit.test_out_of_order import START, histories, linear, recorded
 
 DATASET = Path(__file__).parents[2] / "src/commitment_tracker/data/trilateral.jsonl"
 
@@ -94,3 +96,29 @@ def test_two_readers_catching_up_apply_each_event_once(sqlite_url: str, processe
         assert count == 49
         first.close()
         second.close()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                                                  HealthCheck.data_too_large])  # fmt: skip
+@given(items=histories(distinct_days=False), rng=st.randoms(use_true_random=False))
+def test_view_and_fold_agree_on_histories_with_redundant_fulfilments_stalls_and_re_announced_meetings(
+    tmp_path_factory, items, rng
+) -> None:
+    """The hypothesis histories of the fold's own tests (same-day events, meetings corrected to
+    another kind, parties joining by correction...), imported into a real store."""
+    shuffled = [i.key for i in items]
+    rng.shuffle(shuffled)
+    log = recorded(linear(items, {k: n for n, k in enumerate(shuffled)}))
+    records = sorted((r for stream in log.streams.values() for r in stream), key=lambda r: r.seq)
+    folder = tmp_path_factory.mktemp("agree")
+    (folder / "h.jsonl").write_text("".join(json.dumps(to_data(r.event)) + "\n" for r in records))
+    with open_tracker(resolve_store(str(folder / "t.db"))) as tracker:
+        tracker.import_file(folder / "h.jsonl", "tester")
+        reader = ViewReader(tracker)
+        reader.catch_up()
+        stored = Log(tracker.log())
+        times = [r.event.recorded_at for r in records]
+        for known_at in [None, *rng.sample(times, min(2, len(times)))]:
+            for offset in (-10, 0, 30, 200, 400, 700, 1000, 1400):
+                _agree(reader, stored, START + timedelta(days=offset), known_at)
+        reader.close()

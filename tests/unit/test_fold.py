@@ -152,6 +152,36 @@ def test_a_superseded_commitment_is_superseded_and_names_its_successor():
     assert story.state("c2", "2024-02-01") == "pledged"
 
 
+def test_a_redundant_later_fulfilment_keeps_the_day_it_first_became_fulfilled():
+    story = once(due="2024-03-31")
+    story.event("commitment_fulfilled", "c", "2024-03-01")
+    story.event("commitment_fulfilled", "c", "2024-06-01", parties=("JP",))  # says it again, later
+    status = story.status("c", "2024-07-01")
+    assert (status.status, status.fulfilled_on, status.late) == ("fulfilled", "2024-03-01", False)
+    changes = [(c.on, c.after) for c in walk(story.knowledge(), "c")]
+    assert changes == [("2024-01-10", "pledged"), ("2024-03-01", "fulfilled")]
+
+
+def test_a_fulfilment_after_a_reversal_is_a_new_fulfilment():
+    story = once()
+    story.event("commitment_fulfilled", "c", "2024-03-01")
+    story.event("commitment_abandoned", "c", "2024-04-01", parties=("JP",))
+    story.event("commitment_fulfilled", "c", "2024-05-01", parties=("JP",))
+    status = story.status("c", "2024-05-01")
+    assert (status.status, status.fulfilled_on) == ("fulfilled", "2024-05-01")
+
+
+def test_a_partial_abandonment_does_not_end_a_stall():
+    # SPEC §5: stalled "until the next progress or fulfilment"; walking away is neither.
+    story = once(parties=("US", "JP", "KR"))
+    story.event("commitment_fulfilled", "c", "2024-02-01", parties=("US",))
+    story.event("commitment_stalled", "c", "2024-03-01")
+    story.event("commitment_abandoned", "c", "2024-04-01", parties=("JP",))
+    status = story.status("c", "2024-04-01")
+    assert status.status == "stalled"
+    assert status.party_status == {"US": "fulfilled", "JP": "abandoned", "KR": "pending"}
+
+
 # --- closed: fulfilled, abandoned and superseded close a once commitment -------------------------
 
 CLOSING = {
@@ -426,6 +456,27 @@ def test_fulfilment_after_the_due_date_is_late_and_no_longer_overdue():
     assert (after.status, after.overdue, after.late) == ("fulfilled", False, True)
 
 
+@pytest.mark.parametrize("closing", ["commitment_abandoned", "commitment_superseded"])
+def test_late_holds_only_while_the_commitment_stands_fulfilled(closing):
+    story = once(due="2024-03-31")
+    story.made("other", "2024-01-01")
+    story.event("commitment_fulfilled", "c", "2024-05-01")
+    story.event(closing, "c", "2024-06-01", **({"by": "other"} if closing == "commitment_superseded" else {}))
+    assert story.status("c", "2024-05-01").late is True
+    after = story.status("c", "2024-06-01")
+    assert (after.status, after.late) == (closing.split("_")[1], False)
+
+
+@pytest.mark.parametrize("closing", ["commitment_abandoned", "commitment_superseded"])
+def test_a_closed_recurring_commitment_is_not_late(closing):
+    story = once(on="2024-01-10", cadence="annual")
+    story.made("other", "2024-01-01")
+    story.event("commitment_fulfilled", "c", "2025-03-01")  # due by 2025-01-10: late
+    story.event(closing, "c", "2025-06-01", **({"by": "other"} if closing == "commitment_superseded" else {}))
+    assert story.status("c", "2025-03-01").late is True
+    assert story.status("c", "2025-06-01").late is False
+
+
 def test_fulfilment_on_the_due_date_is_not_late():
     story = once(due="2024-06")
     story.event("commitment_fulfilled", "c", "2024-06-30")
@@ -533,6 +584,24 @@ def test_a_rescheduling_recorded_before_the_original_announcement_still_wins_fro
     story.add("meeting_scheduled", meeting="seoul", on="2024-05-01", scheduled_for="2024-11-20", kind="summit")
     story.add("meeting_scheduled", meeting="seoul", on="2024-03-01", scheduled_for="2024-10-16", kind="summit")
     assert story.status("c", "2024-04-30").due_on == "2024-10-16"
+    assert story.status("c", "2024-05-01").due_on == "2024-11-20"
+
+
+def test_a_meetings_latest_announcement_as_corrected_defines_its_kind_and_date():
+    story = once(on="2024-01-10", due_next="summit")
+    story.add("meeting_scheduled", meeting="seoul", on="2024-03-01", scheduled_for="2024-10-16", kind="summit")
+    again = story.add("meeting_scheduled", meeting="seoul", on="2024-05-01", scheduled_for="2024-11-20", kind="summit")
+    story.correct(again, kind="ministerial")
+    assert story.status("c", "2024-04-30").due_on == "2024-10-16"
+    status = story.status("c", "2024-05-01")  # from then on it is a ministerial, not a summit
+    assert (status.due_on, status.due_meeting) == (None, None)
+
+
+def test_a_meeting_announced_as_another_kind_becomes_the_deadline_once_re_announced_as_its_kind():
+    story = once(on="2024-01-10", due_next="summit")
+    story.add("meeting_scheduled", meeting="seoul", on="2024-03-01", scheduled_for="2024-10-16", kind="ministerial")
+    story.add("meeting_scheduled", meeting="seoul", on="2024-05-01", scheduled_for="2024-11-20", kind="summit")
+    assert story.status("c", "2024-04-30").due_on is None
     assert story.status("c", "2024-05-01").due_on == "2024-11-20"
 
 
@@ -773,8 +842,29 @@ def test_history_marks_corrected_events_and_shows_the_effective_values():
     rows = history(story.log(), story.knowledge(), "c", by_record=False, as_of=day("2024-12-31"))
     by_ref = {r["ref"]: r for r in rows}
     assert by_ref["c#2"]["corrected_by"] == ["c#3"]
-    assert by_ref["c#2"]["on"] == "2024-03-01"  # as recorded
+    assert by_ref["c#2"]["on"] == "2024-05-01"  # the effective value, where it sorts
+    assert by_ref["c#2"]["original"] == {"on": "2024-03-01"}  # as recorded
     assert by_ref["c#2"]["effective"]["on"] == "2024-05-01"
+
+
+def test_history_in_valid_time_order_lists_corrected_events_at_their_effective_date():
+    story = once()
+    early = story.event("progress_reported", "c", "2024-02-01")
+    story.event("commitment_stalled", "c", "2024-03-01")
+    story.correct(early, on="2024-04-01")
+    rows = history(story.log(), story.knowledge(), "c", by_record=False, as_of=day("2024-12-31"))
+    assert [(r["ref"], r["on"]) for r in rows] == [
+        ("c#1", "2024-01-10"), ("c#3", "2024-03-01"), ("c#2", "2024-04-01"), ("c#4", "2024-04-01")]  # fmt: skip
+
+
+def test_history_in_valid_time_order_stops_at_the_as_of_date():
+    story = once()
+    story.event("progress_reported", "c", "2024-02-01")
+    fulfilled = story.event("commitment_fulfilled", "c", "2024-05-01")
+    story.correct(fulfilled, note="delivered")
+    rows = history(story.log(), story.knowledge(), "c", by_record=False, as_of=day("2024-03-01"))
+    assert [r["ref"] for r in rows] == ["c#1", "c#2"]
+    assert rows[-1]["status_after"] == "in_progress"
 
 
 def test_history_known_at_an_earlier_time_omits_later_records():

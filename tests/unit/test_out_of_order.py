@@ -46,7 +46,9 @@ def text(offset: int, precision: str = "day") -> str:
 
 
 @st.composite
-def histories(draw: st.DrawFn) -> list[Item]:
+def histories(draw: st.DrawFn, distinct_days: bool = True) -> list[Item]:
+    """A random history; ``distinct_days``: no two events of a commitment share a valid day (so
+    record order cannot matter), else same-day events are common (record order breaks ties)."""
     items: list[Item] = []
 
     def add(entity: str, **kw: Any) -> Item:
@@ -78,9 +80,9 @@ def histories(draw: st.DrawFn) -> list[Item]:
         def fresh_on(start: int = start, used: set[date] = used, coarse: bool = True) -> str | None:
             """A date on or after the making whose first day no other event of the stream has."""
             for _ in range(5):
-                on = text(start + draw(st.integers(0, 700)),
-                          draw(st.sampled_from(("day",) * 5 + ("month", "year"))) if coarse else "day")
-                if first_day(on) not in used:
+                offset = draw(st.integers(0, 700)) if distinct_days else draw(st.sampled_from((0, 1, 30, 200, 400)))
+                on = text(start + offset, draw(st.sampled_from(("day",) * 5 + ("month", "year"))) if coarse else "day")
+                if first_day(on) not in used or not distinct_days:
                     used.add(first_day(on))
                     return on
             return None
@@ -116,14 +118,18 @@ def histories(draw: st.DrawFn) -> list[Item]:
 
     for m in range(draw(st.integers(0, 3))):
         slug, kind = f"m{m}", draw(st.sampled_from(KINDS))
-        common = {"meeting": slug, "kind": kind, "title": f"Meeting {slug}", "parties": ("US", "JP")}
+        common = {"meeting": slug, "title": f"Meeting {slug}", "parties": ("US", "JP")}
         announced = draw(st.lists(st.integers(0, 700), max_size=3, unique=True))
-        schedules = [
-            add(slug, event=build("meeting_scheduled", on=text(a), scheduled_for=text(a + draw(st.integers(1, 300))), **common))
-            for a in announced
-        ]  # fmt: skip
+        # Mostly one kind per meeting; sometimes re-announced as another kind. Announcements are
+        # recorded in the order drawn (not their valid-time order): the first one opens the stream.
+        schedules: list[Item] = []
+        for a in announced:
+            schedules.append(add(slug, event=build(
+                "meeting_scheduled", on=text(a), scheduled_for=text(a + draw(st.integers(1, 300))),
+                kind=kind if draw(st.integers(0, 3)) else draw(st.sampled_from(KINDS)), **common),
+                after={schedules[-1].key} if schedules else set()))  # fmt: skip
         if not schedules or draw(st.booleans()):
-            add(slug, event=build("meeting_held", on=text(draw(st.integers(0, 800))), **common),
+            add(slug, event=build("meeting_held", on=text(draw(st.integers(0, 800))), kind=kind, **common),
                 after={s.key for s in schedules})  # fmt: skip
 
     # corrections and retractions of what was generated so far
@@ -151,10 +157,33 @@ def histories(draw: st.DrawFn) -> list[Item]:
         elif event.type == "commitment_made" and getattr(event, "due", None) and draw(st.integers(0, 3)) == 0:
             add(item.entity, meta=("event_corrected", item.key, {"reason": "fix", "due": text(draw(st.integers(400, 900)))}),
                 after={item.key})  # fmt: skip
-    for item in base:
+        elif event.type == "commitment_made" and draw(st.integers(0, 5)) == 0:
+            # A party joins after the fact: every party its events name stays a party.
+            joined = tuple(p for p in PARTIES if p not in event.parties)  # type: ignore[attr-defined]
+            if joined:
+                parties = event.parties + joined[: draw(st.integers(1, len(joined)))]  # type: ignore[attr-defined]
+                add(item.entity, meta=("event_corrected", item.key, {"reason": "fix", "parties": parties}), after={item.key})
+        elif event.type == "meeting_scheduled" and draw(st.booleans()):
+            # Re-announced as another kind, or for another day.
+            other = next(k for k in KINDS if k != event.kind)  # type: ignore[attr-defined]
+            fix = {"kind": other} if draw(st.booleans()) else {
+                "scheduled_for": text((first_day(event.on) - START).days + draw(st.integers(1, 300)))}  # type: ignore[attr-defined]
+            add(item.entity, meta=("event_corrected", item.key, {"reason": "fix", **fix}), after={item.key})
+        elif event.type == "meeting_held" and draw(st.integers(0, 3)) == 0:
+            add(item.entity, meta=("event_corrected", item.key, {"reason": "fix", "kind": draw(st.sampled_from(KINDS))}),
+                after={item.key})  # fmt: skip
+    successors = {getattr(i.event, "by", None) for i in base}
+    makings = list({i.entity: i for i in reversed(base)}.values())  # the first event of each stream
+    for item in [i for i in base if i not in makings] + makings:
+        if item in makings and item.entity in successors:
+            continue  # the tracker refuses a supersession by a commitment that was never made
         if draw(st.integers(0, 5)) == 0:
-            # a retraction follows every correction of its target (a retracted event cannot be corrected)
+            # a retraction follows every correction of its target (a retracted event cannot be
+            # corrected); a stream's retracted first event, everything of its stream (nothing can
+            # follow it)
             fixes = {i.key for i in items if i.meta is not None and i.meta[1] == item.key}
+            if item in makings:
+                fixes = {i.key for i in items if i.entity == item.entity}
             retraction = add(item.entity, meta=("event_retracted", item.key, {"reason": "wrong"}),
                              after={item.key} | fixes)  # fmt: skip
             if draw(st.integers(0, 2)) == 0:

@@ -86,9 +86,10 @@ def matrix(app: Context, area: str | None, as_of: date | None, known_at: datetim
     rows.append({"id": "", "title": SUMMARY, "status": "", "due_on": None, "due": None,
                  **{party: score_text(data["summary"][party]) for party in parties}})  # fmt: skip
     if fmt == "table":
-        columns = [Column("id", "id"), Column("status", "status", status_style), Column("due_on", "due"),
+        columns = [Column("id", "id"), Column("status", "status", status_style, priority=1, stack="id"),
+                   Column("due_on", "due", priority=2, stack="status"),
                    *[Column(party, party, cell_style) for party in parties],
-                   Column("title", "title", width=50)]  # fmt: skip
+                   Column("title", "title", width=50, priority=3, stack="id")]  # fmt: skip
     else:
         columns = [Column(key, key) for key in ("id", "title", "status", "due_on", "due", *parties)]
     caption = (f"'{OVERDUE_MARK}' overdue; a commitment with compliance scores shows them (+1 / 0 / -1; empty: not assessed); "

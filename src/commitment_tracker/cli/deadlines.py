@@ -22,10 +22,10 @@ def when_style(text: Any) -> str:
 TABLE_COLUMNS = [
     Column("id", "id"),
     Column("due_on", "due"),
-    Column("when", "when", when_style, width=18),
+    Column("when", "when", when_style, width=18, priority=1, stack="due_on"),
     Column("status", "status", status_style),
-    Column("pending", "pending"),
-    Column("about", "commitment (deadline)", width=50),
+    Column("pending", "pending", priority=2),
+    Column("about", "commitment (deadline)", width=50, priority=3, stack="id"),
 ]
 CSV_KEYS = ("state", "id", "title", "due_on", "days", "due_next", "due_meeting", "meeting_held", "status",
             "cadence", "pending")  # fmt: skip

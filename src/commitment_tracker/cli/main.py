@@ -36,9 +36,9 @@ class TrackerGroup(click.Group):
         except click.Abort:
             click.echo("Error: aborted", err=True)
             sys.exit(1)
-        except BrokenPipeError:
+        except BrokenPipeError:  # while click itself was writing (help, completion)
             _quiet_stdout()
-            sys.exit(1)
+            sys.exit(0)
         sys.exit(result if isinstance(result, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -49,10 +49,16 @@ class TrackerGroup(click.Group):
             result = super().invoke(ctx)
             succeeded = True
             return result
+        except BrokenPipeError:
+            # The reader has all it wanted (``ctrack export | head -1``): success, as for cat.
+            # Handled here because click's own main turns a broken pipe into exit 1.
+            succeeded = True
+            _quiet_stdout()
+            raise click.exceptions.Exit(0) from None
         except click.exceptions.Exit as exit_:
             succeeded = exit_.exit_code == 0
             raise
-        except (click.ClickException, click.Abort, KeyboardInterrupt, BrokenPipeError):
+        except (click.ClickException, click.Abort, KeyboardInterrupt):
             raise
         except Exception as error:  # every other failure still ends in one line, not a traceback
             raise translate(error) from None
@@ -78,27 +84,66 @@ class TrackerGroup(click.Group):
     help="Force colour in tables on or off [default: on for a terminal, unless NO_COLOR is set]. "
     "JSON and CSV never carry colour.",
 )
+@click.option("--wide", is_flag=True, default=None, help="Tables show every column at full width, whatever the terminal's width.")
 @click.pass_context
-def cli(ctx: click.Context, store: str | None, by: str | None, color: bool | None) -> None:
+def cli(ctx: click.Context, store: str | None, by: str | None, color: bool | None, wide: bool | None) -> None:
     """Track diplomatic commitments: record what happened, replay any date, audit every change.
 
     \b
     Two clocks: --as-of DATE asks what was true on a date (valid time);
     --known-at TIMESTAMP asks what the tracker knew then (record time).
     Start with:  ctrack demo
+    Global options may also follow the command:  ctrack status --store X
     """
     ctx.obj = Context(ctx, store, by)
+    ctx.meta["wide"] = bool(wide)
+
+
+def _set_late(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """A global option given after the command: it overrides the one before it, as typed last."""
+    if value is None or ctx.resilient_parsing:
+        return
+    root = ctx.find_root()
+    app = root.obj
+    if param.name == "late_store":
+        app.store_option = value
+    elif param.name == "late_by":
+        app.by_option = value
+    elif param.name == "late_color":
+        root.params["color"] = value
+    elif param.name == "late_wide" and value:
+        root.meta["wide"] = True
+
+
+def _late_globals() -> list[click.Option]:
+    common = {"expose_value": False, "callback": _set_late, "hidden": True, "default": None}
+    return [
+        click.Option(["--store", "late_store"], metavar="PATH_OR_URL", **common),
+        click.Option(["--by", "late_by"], metavar="NAME", **common),
+        click.Option(["--color/--no-color", "late_color"], **common),
+        click.Option(["--wide", "late_wide"], is_flag=True, **common),
+    ]
+
+
+def _accept_globals(command: click.Command) -> None:
+    # A command's own option wins: ``supersede --by OTHER`` names the superseding commitment.
+    taken = {name for param in command.params for name in (*param.opts, *param.secondary_opts)}
+    command.params.extend(o for o in _late_globals() if not taken & {*o.opts, *o.secondary_opts})
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _accept_globals(sub)
 
 
 def register() -> None:
     from commitment_tracker.cli import (
-        compliance, deadlines, demo, integrity, querying, recording, reporting, scoring, stores, transfer,
-        views,
+        compliance, deadlines, demo, entities, integrity, querying, recording, reporting, scoring, searching, stores,
+        transfer, views,
     )  # fmt: skip
 
-    for module in (recording, querying, transfer, integrity, views, demo, reporting, compliance, deadlines,
-                   scoring, stores):  # fmt: skip
+    for module in (recording, querying, entities, searching, transfer, integrity, views, demo, reporting, compliance,
+                   deadlines, scoring, stores):  # fmt: skip
         for command in module.COMMANDS:
+            _accept_globals(command)
             cli.add_command(command)
 
 

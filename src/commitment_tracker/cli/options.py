@@ -39,27 +39,57 @@ class AsOfType(PrecisionDateType):
 
 
 class TimestampType(click.ParamType):
-    """A record time: an ISO 8601 timestamp (UTC unless it says otherwise), or a date meaning
-    the end of that day in UTC ("what we knew on that day")."""
+    """A record time: an ISO 8601 timestamp (UTC unless it says otherwise), a date meaning the end
+    of that day in UTC ("what we knew on that day"), or an event reference: ``ID#N`` is the moment
+    that event was recorded, ``ID#N^`` the moment just before ("what did we believe before it?")."""
 
     name = "TIMESTAMP"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
         if isinstance(value, datetime):
             return value
+        import re
+
         text = str(value).strip()
+        if "#" in text:
+            return self._moment_of(text, param, ctx)
+        # One spelling per moment: ISO 8601's extended form in ASCII digits. Python's fromisoformat
+        # also reads basic forms ("20241018" as the *start* of that day) and other scripts' digits.
+        day_form = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+        moment_form = day_form + r"[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?"
         try:
-            if len(text) == 10:
-                day = date.fromisoformat(text)
-                return datetime.combine(day, time.max, tzinfo=timezone.utc)
+            if re.fullmatch(day_form, text, re.ASCII):
+                return datetime.combine(date.fromisoformat(text), time.max, tzinfo=timezone.utc)
+            if not re.fullmatch(moment_form, text, re.ASCII):
+                raise ValueError(text)
             moment = datetime.fromisoformat(text)
         except ValueError:
             self.fail(f"{text!r} is not a timestamp (use e.g. 2024-07-01T12:00:00Z or 2024-07-01)", param, ctx)
         return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
+    def _moment_of(self, text: str, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        import re
+        from datetime import timedelta
+
+        from commitment_tracker.cli.context import Context
+        from commitment_tracker.events.fields import REF_PATTERN
+
+        ref, before = text.lower().removesuffix("^"), text.endswith("^")
+        app = ctx.find_object(Context) if ctx is not None else None
+        if not re.match(REF_PATTERN, ref) or app is None:
+            self.fail(f"{text!r} is not an event reference (e.g. tcm#3, or tcm#3^ for just before it)", param, ctx)
+        recorded = app.tracker.event_at(ref).event.recorded_at
+        assert recorded is not None  # every stored event carries its record time
+        return recorded - timedelta(microseconds=1) if before else recorded
+
 
 class SlugType(click.ParamType):
     name = "ID"
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from commitment_tracker.cli.completion import ids
+
+        return ids(ctx, incomplete)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         from commitment_tracker.events.fields import SLUG
@@ -73,6 +103,11 @@ class SlugType(click.ParamType):
 class PartyType(click.ParamType):
     name = "PARTY"
 
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from commitment_tracker.cli.completion import parties
+
+        return parties(ctx, incomplete)
+
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         from commitment_tracker.events.parties import lookup_code, suggest
 
@@ -83,6 +118,31 @@ class PartyType(click.ParamType):
             self.fail(f"unknown party {value!r}" + (f"; did you mean {hint}?" if hint else
                       " (see 'ctrack parties' for the codes)"), param, ctx)  # fmt: skip
         return code
+
+
+class KindType(click.ParamType):
+    """A meeting kind (free text); completes from the kinds the store knows."""
+
+    name = "KIND"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return value
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from commitment_tracker.cli.completion import meeting_kinds
+
+        return meeting_kinds(ctx, incomplete)
+
+
+class StatusType(KindType):
+    """A status name (checked by the command, which lists them); completes from SPEC §5's."""
+
+    name = "STATUS"
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from commitment_tracker.cli.completion import statuses
+
+        return statuses(ctx, incomplete)
 
 
 class DurationType(click.ParamType):
@@ -106,6 +166,8 @@ TIMESTAMP = TimestampType()
 SLUG = SlugType()
 PARTY = PartyType()
 SPAN = DurationType()
+KIND = KindType()
+STATUS = StatusType()
 
 
 def apply(*decorators: Callable[[F], F]) -> Callable[[F], F]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,6 +34,8 @@ class Column:
     header: str
     style: Callable[[Any], str | None] | None = None
     width: int | None = None  # a wrapping column (free text); others never wrap
+    priority: int = 0  # 0: always shown; higher numbers give way first on a narrow terminal
+    stack: str | None = None  # the column this one moves into (on its own line) when space runs out
 
 
 def choose_format(fmt: str | None, as_json: bool) -> str:
@@ -66,9 +69,6 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-PIPE_WIDTH = 130
-
-
 def visible(value: Any) -> str:
     """Text safe for a terminal: control and bidirectional characters shown as escapes."""
     text = _csv_cell(value)
@@ -79,12 +79,29 @@ def visible(value: Any) -> str:
     )
 
 
-def console(stderr: bool = False) -> Any:
+#: Piped tables (logs, files, pagers) are laid out for a wide page, not an 80-column terminal.
+PIPE_WIDTH = 130
+
+
+def table_width() -> int | None:
+    """The width tables fit: ``--wide`` takes what the content needs (nothing wraps), else
+    ``COLUMNS``, else the terminal's width, else (piped) ``PIPE_WIDTH``."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.find_root().meta.get("wide"):
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        import shutil
+
+        return shutil.get_terminal_size().columns
+    return PIPE_WIDTH
+
+
+def console(stderr: bool = False, width: int | None = None) -> Any:
     from rich.console import Console
 
-    stream = sys.stderr if stderr else sys.stdout
-    # Piped output is read in logs and files, not an 80-column terminal: give tables room.
-    width = None if stream.isatty() or os.environ.get("COLUMNS") else PIPE_WIDTH
     return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width, **colour_settings())
 
 
@@ -103,25 +120,59 @@ def colour_settings() -> dict[str, Any]:
 
 
 def emit_table(columns: Sequence[Column], rows: Sequence[dict[str, Any]], title: str | None = None, caption: str | None = None) -> None:
+    """A rich table fitted to the terminal (see ``layout``), without trailing blanks on any line."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title, caption=caption, box=box.SIMPLE_HEAD, title_justify="left", caption_justify="left")
-    for column in columns:
-        if column.width:
-            table.add_column(column.header, overflow="fold", ratio=1)
-        else:
-            table.add_column(column.header, no_wrap=True, overflow="ellipsis")
-    for item in rows:
-        cells = []
-        for column in columns:
-            value = item.get(column.key)
-            style = column.style(value) if column.style else None
-            text = " ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
-            cells.append(Text(visible(text), style=style or ""))
-        table.add_row(*cells)
-    console().print(table)
+    from commitment_tracker.cli.layout import Spec, fit
+
+    by_key = {c.key: c for c in columns}
+    cells = [{c.key: visible(_words(item.get(c.key))) for c in columns} for item in rows]
+    available = table_width()
+    layout = fit([Spec(c.key, c.header, c.width is not None, c.priority, c.stack) for c in columns], cells, available)
+    table = Table(title=title, caption=caption, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left",
+                  caption_justify="left")  # fmt: skip
+    for slot in layout.slots:
+        table.add_column(by_key[slot.key].header, width=slot.width, no_wrap=not slot.wrap, overflow="fold")
+    for item, cell in zip(rows, cells):
+        texts = []
+        for slot in layout.slots:
+            text = Text(cell[slot.key], style=_style(by_key[slot.key], item))
+            for key in slot.stacked:
+                if cell[key]:
+                    text.append("\n" if text else "")
+                    text.append(cell[key], style=_style(by_key[key], item))
+            texts.append(text)
+        table.add_row(*texts)
+    out = console(width=max(available or 0, layout.width, len(title or "")))
+    with out.capture() as captured:
+        out.print(table)
+    sys.stdout.write("".join(_trimmed(line) + "\n" for line in captured.get().splitlines()))
+    sys.stdout.flush()
+    if layout.hidden:
+        names = ", ".join(by_key[k].header or k for k in layout.hidden)
+        note(f"Not shown at {available} columns: {names} (--wide shows every column)")
+
+
+_TRAILING = re.compile(r"(?:\s|\x1b\[[0-9;]*m)+$")
+
+
+def _trimmed(line: str) -> str:
+    """A table line without its padding: blanks at the end go, and so do the styles around them
+    (one reset stays, so no colour runs on into the next line)."""
+    tail = _TRAILING.search(line)
+    if tail is None:
+        return line
+    return line[: tail.start()] + ("\x1b[0m" if "\x1b" in tail.group() else "")
+
+
+def _words(value: Any) -> Any:
+    return " ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
+
+
+def _style(column: Column, item: dict[str, Any]) -> str:
+    return (column.style(item.get(column.key)) if column.style else None) or ""
 
 
 def emit(fmt: str, data: Any, columns: Sequence[Column], rows: Sequence[dict[str, Any]], title: str | None = None, caption: str | None = None) -> None:
@@ -140,6 +191,11 @@ def status_style(value: Any) -> str | None:
 def note(message: str) -> None:
     """Talk goes to stderr."""
     click.echo(message, err=True)
+
+
+def caution(message: str) -> None:
+    """A record that was written but looks like a mistake: said on stderr, never a refusal."""
+    click.echo(f"Note: {message}", err=True)
 
 
 def interactive_stderr() -> bool:

@@ -8,39 +8,39 @@ from typing import Any
 import click
 
 from commitment_tracker.cli.context import Context, pass_context
-from commitment_tracker.cli.options import AS_OF, PARTY, SLUG, TIMESTAMP, format_options, query_options
+from commitment_tracker.cli.options import AS_OF, PARTY, SLUG, STATUS, TIMESTAMP, format_options, query_options
 from commitment_tracker.cli.output import Column, choose_format, emit, status_style
 
 BOARD_COLUMNS = [
     Column("id", "id"),
     Column("status", "status", status_style),
-    Column("flags", "", lambda v: "bold red" if v else None),
+    Column("flags", "", lambda v: "bold red" if v else None, priority=5, stack="status"),
     Column("due_on", "due"),
-    Column("cadence", "cadence"),
-    Column("parties", "parties"),
-    Column("title", "title", width=60),
+    Column("cadence", "cadence", priority=4),
+    Column("parties", "parties", priority=2),
+    Column("title", "title", width=60, priority=3, stack="id"),
 ]
 HISTORY_COLUMNS = [
     Column("n", "#"),
     Column("on", "on"),
     Column("type", "event"),
-    Column("change", "status"),
-    Column("recorded", "recorded (by)"),
-    Column("detail", "detail", width=60),
+    Column("change", "status", priority=3, stack="type"),
+    Column("recorded", "recorded (by)", priority=2, stack="on"),
+    Column("detail", "detail", width=60, priority=1, stack="type"),
 ]
 CHANGE_COLUMNS = [
     Column("on", "on"),
     Column("commitment", "commitment"),
     Column("status_before", "from", status_style),
     Column("status_after", "to", status_style),
-    Column("cause", "cause"),
-    Column("title", "title", width=50),
+    Column("cause", "cause", priority=3, stack="commitment"),
+    Column("title", "title", width=50, priority=4, stack="commitment"),
 ]
 DIFF_COLUMNS = [
     Column("id", "id"),
     Column("status_from", "from", status_style),
     Column("status_to", "to", status_style),
-    Column("title", "title", width=60),
+    Column("title", "title", width=60, priority=3, stack="id"),
 ]
 
 
@@ -74,7 +74,7 @@ def _flags(item: dict[str, Any]) -> str:
 
 @click.command()
 @click.option("--party", type=PARTY, help="Only commitments this party is party to.")
-@click.option("--status", "status", metavar="STATUS", help="Only commitments with this status.")
+@click.option("--status", "status", type=STATUS, help="Only commitments with this status.")
 @click.option("--overdue", is_flag=True, help="Only overdue commitments.")
 @click.option("--area", help="Only commitments of this issue area.")
 @query_options
@@ -121,12 +121,20 @@ def _caption(known_at: datetime | None, count: int) -> str:
 @pass_context
 def show(app: Context, commitment: str, as_of: date | None, known_at: datetime | None, fmt: str | None,
          as_json: bool) -> None:  # fmt: skip
-    """One commitment: state, parties, deadline, instances, evidence."""
+    """One commitment (state, parties, deadline, instances, evidence), meeting, statement or source."""
     from commitment_tracker.projections import show as show_commitment
     from commitment_tracker.projections.sources import titles as source_titles
 
     fmt = choose_format(fmt, as_json)
     day, moment = clocks(as_of, known_at)
+    kind = app.knowledge_for(commitment, moment).kind(commitment)
+    if kind in ("meeting_held", "meeting_scheduled", "statement_issued", "source_registered"):
+        from commitment_tracker.cli import entities
+
+        if kind == "source_registered":
+            return click.get_current_context().invoke(entities.show_source, source=commitment, fmt=fmt, as_json=False)
+        shown = entities.show_statement if kind == "statement_issued" else entities.show_meeting
+        return shown(app, commitment, day, moment, fmt)
     data = show_commitment(app.log_for(commitment), app.knowledge_for(commitment, moment), commitment, day)
     data |= _assessed(app.knowledge_for(commitment, moment), commitment, day)
     if fmt == "json":
@@ -147,7 +155,7 @@ def show(app: Context, commitment: str, as_of: date | None, known_at: datetime |
     columns = [Column("field", "field"), Column("value", "value", lambda v: status_style(v), width=90)]
     emit(fmt, data, columns, rows, title=f"{commitment} as of {day.isoformat()}")
     if fmt == "table":
-        _history_table(data["events"], source_titles(app.knowledge_for(commitment, moment)), f"Events of {commitment}")
+        history_table(data["events"], source_titles(app.knowledge_for(commitment, moment)), f"Events of {commitment}")
         if data["statements"]:
             from commitment_tracker.cli.output import emit_table
 
@@ -185,8 +193,8 @@ def _history_rows(events: list[dict[str, Any]], titles: dict[str, str]) -> list[
         if event["retracted"]:
             marks.append("RETRACTED by " + ", ".join(event["retracted_by"]))
         if event["corrected_by"]:
-            marks.append("corrected by " + ", ".join(event["corrected_by"]) + ": " +
-                         ", ".join(f"{k}={v}" for k, v in event.get("effective", {}).items()))  # fmt: skip
+            marks.append("corrected by " + ", ".join(event["corrected_by"]) + "; as recorded: " +
+                         ", ".join(f"{k}={v}" for k, v in event.get("original", {}).items()))  # fmt: skip
         for key in ("target", "reason", "title", "note", "by", "due", "due_next", "meeting", "parties", "party",
                     "score", "cycle", "assessor", "area", "code"):
             if event.get(key) or (key == "score" and event.get(key) == 0):
@@ -195,7 +203,7 @@ def _history_rows(events: list[dict[str, Any]], titles: dict[str, str]) -> list[
         before, after = event.get("status_before"), event.get("status_after")
         change = "" if after is None else (f"{before or NONE} {ARROW} {after}" if before != after else after)
         rows.append(event | {"change": change, "detail": "; ".join(marks), "n": "#" + event["ref"].split("#")[1],
-                             "recorded": (event["recorded_at"] or "")[:16].replace("T", " ")
+                             "recorded": (event["recorded_at"] or "")[:19].replace("T", " ")
                              + f"\n{event.get('recorded_by') or ''}"})  # fmt: skip
         if event.get("source") or event.get("quote"):
             rows.append({"type": EVIDENCE, "detail": _evidence(event, titles)})
@@ -212,7 +220,7 @@ def _evidence(event: dict[str, Any], titles: dict[str, str]) -> str:
     return cited + (f": \u201c{event['quote']}\u201d" if event.get("quote") else "")
 
 
-def _history_table(events: list[dict[str, Any]], titles: dict[str, str], title: str) -> None:
+def history_table(events: list[dict[str, Any]], titles: dict[str, str], title: str) -> None:
     from commitment_tracker.cli.output import emit_table
 
     emit_table(HISTORY_COLUMNS, _history_rows(events, titles), title=title)
@@ -244,18 +252,78 @@ def _history_csv_keys() -> list[str]:
             "retracted_by", "corrected_by", "source", "quote", "note", "target", "reason"]  # fmt: skip
 
 
+LEARNED_COLUMNS = [
+    Column("id", "id"),
+    Column("status_from", "from", status_style),
+    Column("status_to", "to", status_style),
+    Column("changed", "changed", width=20, priority=2, stack="id"),
+    Column("causes", "recorded in between"),  # references, one per line: never folded
+    Column("title", "title", width=60, priority=3, stack="id"),
+]
+
+
+def record_time_options(fn: Any) -> Any:
+    fn = click.option("--known-to", "known_to", type=TIMESTAMP,
+                      help="Record time: compare with what was known then [default: now].")(fn)  # fmt: skip
+    return click.option("--known-from", "known_from", type=TIMESTAMP,
+                        help="Record time: what changed in the answers since what was known then "
+                             "(valid time fixed at --as-of).")(fn)  # fmt: skip
+
+
+def _record_window(known_from: datetime | None, known_to: datetime | None, known_at: datetime | None,
+                   dates: tuple[date | None, ...]) -> tuple[datetime, datetime] | None:  # fmt: skip
+    """The (K1, K2] window of a record-time comparison, or None for a valid-time one."""
+    from commitment_tracker.tracker import utcnow
+
+    if known_from is None:
+        if known_to is not None:
+            raise click.UsageError("--known-to needs --known-from")
+        return None
+    if known_at is not None or any(d is not None for d in dates):
+        raise click.UsageError("--known-from/--known-to compare record times at one --as-of: "
+                               "they go without --known-at, --from and --to")  # fmt: skip
+    end = known_to or utcnow()
+    if end < known_from:
+        raise click.BadParameter("--known-to is before --known-from", param_hint="--known-to")
+    return known_from, end
+
+
+def _in(rows: list[dict[str, Any]], wanted: set[str] | None) -> list[dict[str, Any]]:
+    return rows if wanted is None else [r for r in rows if r["id"] in wanted]
+
+
+def _emit_learned(fmt: str, day: date, window: tuple[datetime, datetime], rows: list[dict[str, Any]],
+                  title: str, key: str) -> None:  # fmt: skip
+    shown = [r | {"changed": ", ".join(r["changed"]), "causes": "\n".join(r["causes"])} for r in rows]
+    columns = ([Column("known_at", "known at"), *LEARNED_COLUMNS] if key == "changes" and rows and "known_at" in rows[0]
+               else LEARNED_COLUMNS)  # fmt: skip
+    emit(fmt, {"as_of": day.isoformat(), "known_from": window[0].isoformat(), "known_to": window[1].isoformat(),
+               key: rows}, columns if fmt == "table" else [Column(c.key, c.key) for c in columns], shown,
+         title=title)  # fmt: skip
+
+
 @click.command()
 @click.option("--from", "start", type=AS_OF, help="First date [default: the beginning].")
 @click.option("--to", "end", type=AS_OF, help="Last date [default: --as-of, or today].")
+@record_time_options
 @AREA
 @query_options
 @pass_context
-def replay(app: Context, start: date | None, end: date | None, area: str | None, as_of: date | None,
-           known_at: datetime | None, fmt: str | None, as_json: bool) -> None:  # fmt: skip
-    """Every status change in valid-time order (including lapses of recurring commitments)."""
-    from commitment_tracker.projections import replay as replay_changes
-
+def replay(app: Context, start: date | None, end: date | None, known_from: datetime | None,
+           known_to: datetime | None, area: str | None, as_of: date | None, known_at: datetime | None,
+           fmt: str | None, as_json: bool) -> None:  # fmt: skip
+    """Every status change in valid-time order (including lapses of recurring commitments), or with
+    --known-from/--known-to, every change of an answer (as of --as-of) in record order, as it was learned."""
     fmt = choose_format(fmt, as_json)
+    window = _record_window(known_from, known_to, known_at, (start, end))
+    if window is not None:
+        from commitment_tracker.projections.learning import learning
+
+        day = as_of or today()
+        _emit_learned(fmt, day, window, _in(learning(app.reader, day, *window), in_area(app, area, day, window[1])),
+                      f"As learned, {window[0].isoformat()} to {window[1].isoformat()} (as of {day.isoformat()})",
+                      "changes")  # fmt: skip
+        return
     day, moment = clocks(end or as_of, known_at)
     if start and start > day:
         raise click.BadParameter("--from is after --to", param_hint="--from")
@@ -270,15 +338,29 @@ def replay(app: Context, start: date | None, end: date | None, area: str | None,
 
 
 @click.command()
-@click.option("--from", "start", type=AS_OF, required=True)
+@click.option("--from", "start", type=AS_OF, help="First date (valid time).")
 @click.option("--to", "end", type=AS_OF, help="Second date [default: --as-of, or today].")
+@record_time_options
 @AREA
 @query_options
 @pass_context
-def diff(app: Context, start: date, end: date | None, area: str | None, as_of: date | None,
-         known_at: datetime | None, fmt: str | None, as_json: bool) -> None:  # fmt: skip
-    """Commitments whose status changed between two dates."""
+def diff(app: Context, start: date | None, end: date | None, known_from: datetime | None, known_to: datetime | None,
+         area: str | None, as_of: date | None, known_at: datetime | None, fmt: str | None,
+         as_json: bool) -> None:  # fmt: skip
+    """Commitments whose status changed between two dates (--from/--to), or whose answer changed
+    between two record times (--known-from/--known-to: what did we learn?)."""
     fmt = choose_format(fmt, as_json)
+    window = _record_window(known_from, known_to, known_at, (start, end))
+    if window is not None:
+        from commitment_tracker.projections.learning import learned
+
+        day = as_of or today()
+        rows = _in(learned(app.reader, day, *window), in_area(app, area, day, window[1]))
+        _emit_learned(fmt, day, window, rows, f"Learned between {window[0].isoformat()} and {window[1].isoformat()} "
+                      f"(as of {day.isoformat()})", "changes")  # fmt: skip
+        return
+    if start is None:
+        raise click.UsageError("diff needs --from DATE (valid time) or --known-from TIMESTAMP (record time)")
     end, moment = clocks(end or as_of, known_at)
     rows = app.reader.diff(start, end, known_at)
     wanted = in_area(app, area, max(start, end), known_at)
@@ -290,29 +372,6 @@ def diff(app: Context, start: date, end: date | None, area: str | None, as_of: d
 
 
 @click.command()
-@format_options
-@pass_context
-def sources(app: Context, fmt: str | None, as_json: bool) -> None:
-    """The registered sources."""
-    from commitment_tracker.projections.sources import sources as list_sources
-
-    fmt = choose_format(fmt, as_json)
-    rows = list_sources(app.knowledge(None))
-    if fmt == "table":
-        columns = [Column("id", "id"), Column("title", "title", width=40), Column("publisher", "publisher"),
-                   Column("published_on", "published"), Column("url", "url", width=30),
-                   Column("archived", "text"), Column("digest", "sha256")]  # fmt: skip
-        # The first 12 hex digits identify a text at a glance; JSON and CSV carry all 64.
-        shown = [r | {"archived": "archived" if r["archived"] else "", "digest": (r["sha256"] or "")[:12]}
-                 for r in rows]  # fmt: skip
-    else:
-        keys = ("id", "title", "publisher", "url", "published_on", "sha256", "archived", "ref")
-        columns = [Column(k, k) for k in keys]
-        shown = rows
-    emit(fmt, {"sources": rows}, columns, shown, title="Sources")
-
-
-@click.command()
 def schema() -> None:
     """The JSON Schema of the event interchange format (what import reads and export writes)."""
     from commitment_tracker.cli.output import emit_json
@@ -321,4 +380,4 @@ def schema() -> None:
     emit_json(json_schema())
 
 
-COMMANDS = [status, show, history, replay, diff, sources, schema]
+COMMANDS = [status, show, history, replay, diff, schema]

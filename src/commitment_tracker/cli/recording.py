@@ -8,13 +8,14 @@ from typing import Any
 import click
 
 from commitment_tracker.cli.context import Context, pass_context
-from commitment_tracker.cli.options import DATE, PARTY, SLUG, evidence_options
+from commitment_tracker.cli.output import caution
+from commitment_tracker.cli.options import DATE, KIND, PARTY, SLUG, evidence_options
 
 CADENCES = ("once", "standing", "annual", "semiannual", "quarterly", "monthly")
 
 
 def record(app: Context, *events: Any) -> None:
-    for recorded in app.writer.record(events, app.user):
+    for recorded in app.writer.record(events, app.user, warn=caution):
         click.echo(recorded.ref)
 
 
@@ -68,7 +69,7 @@ def meeting() -> None:
 @meeting.command("add")
 @click.argument("meeting_id", metavar="ID", type=SLUG)
 @click.option("--on", "on", type=DATE, required=True, help="When it was held.")
-@click.option("--kind", required=True, help="e.g. trilateral-summit, vice-ministerial, exercise.")
+@click.option("--kind", type=KIND, required=True, help="e.g. trilateral-summit, vice-ministerial, exercise.")
 @click.option("--title", required=True)
 @click.option("--party", "parties", type=PARTY, multiple=True, required=True)
 @click.option("--place")
@@ -82,7 +83,7 @@ def meeting_add(app: Context, meeting_id: str, on: str, kind: str, title: str, p
     """Record that meeting ID was held (and, with --fulfils, what it fulfilled: one transaction)."""
     held = build("meeting_held", meeting=meeting_id, on=on, kind=kind, title=title, parties=parties,
                  place=place, end_on=end_on, source=source, quote=quote, note=note)  # fmt: skip
-    for recorded in app.writer.hold_meeting(held, fulfils, app.user):
+    for recorded in app.writer.hold_meeting(held, fulfils, app.user, warn=caution):
         click.echo(recorded.ref)
 
 
@@ -90,7 +91,7 @@ def meeting_add(app: Context, meeting_id: str, on: str, kind: str, title: str, p
 @click.argument("meeting_id", metavar="ID", type=SLUG)
 @click.option("--on", "on", type=DATE, required=True, help="When it was announced.")
 @click.option("--for", "scheduled_for", type=DATE, required=True, help="When it is to be held.")
-@click.option("--kind", required=True)
+@click.option("--kind", type=KIND, required=True)
 @click.option("--title", required=True)
 @click.option("--party", "parties", type=PARTY, multiple=True, required=True)
 @click.option("--place")
@@ -139,7 +140,7 @@ def statement_add(app: Context, statement_id: str, on: str, parties: tuple[str, 
 @click.option("--party", "parties", type=PARTY, multiple=True, required=True)
 @click.option("--cadence", type=click.Choice(CADENCES), default="once", show_default=True)
 @click.option("--due", type=DATE, help="Deadline.")
-@click.option("--due-next", "due_next", metavar="KIND", help="Due by the next meeting of this kind.")
+@click.option("--due-next", "due_next", type=KIND, help="Due by the next meeting of this kind.")
 @click.option("--meeting", type=SLUG, help="The meeting it was made at.")
 @click.option("--area", help="The issue area, e.g. Trade.")
 @click.option("--code", help="An external reference code, e.g. 2010S-40 (not unique).")
@@ -168,6 +169,7 @@ def _status_command(name: str, type_: str, summary: str, *, note_required: bool 
     @pass_context
     def command(app: Context, commitment: str, on: str, source: str | None, quote: str | None, note: str | None,
                 parties: tuple[str, ...] = (), meeting: str | None = None) -> None:  # fmt: skip
+        # A redundant fulfilment is recorded with a note (tracker/cautions.py), never refused.
         record(app, build(type_, commitment=commitment, on=on, parties=parties or None, meeting=meeting,
                           source=source, quote=quote, note=note))  # fmt: skip
 
@@ -206,7 +208,7 @@ def supersede(app: Context, commitment: str, by: str, on: str, source: str | Non
 @click.argument("commitment", metavar="ID", type=SLUG)
 @click.option("--on", "on", type=DATE, required=True, help="When the deadline changed.")
 @click.option("--due", type=DATE)
-@click.option("--due-next", "due_next", metavar="KIND")
+@click.option("--due-next", "due_next", type=KIND)
 @evidence_options
 @pass_context
 def deadline(app: Context, commitment: str, on: str, due: str | None, due_next: str | None, source: str | None,
@@ -239,10 +241,10 @@ def retract(app: Context, ref: str, reason: str, source: str | None, quote: str 
 @click.option("--quote")
 @click.option("--party", "parties", type=PARTY, multiple=True)
 @click.option("--due", type=DATE)
-@click.option("--due-next", "due_next", metavar="KIND")
+@click.option("--due-next", "due_next", type=KIND)
 @click.option("--title")
 @click.option("--cadence", type=click.Choice(CADENCES))
-@click.option("--kind")
+@click.option("--kind", type=KIND)
 @click.option("--for", "scheduled_for", type=DATE, help="Corrected scheduled date of a meeting.")
 @click.option("--place")
 @click.option("--end", "end_on", type=DATE)

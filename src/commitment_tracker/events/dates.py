@@ -11,7 +11,9 @@ import re
 from datetime import date, timedelta
 from functools import lru_cache
 
-PRECISION_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+# ASCII digits only: Python's \d also matches other scripts' digits, which int() would read but
+# no other tool reading the interchange format (or the published JSON Schema) would.
+PRECISION_DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 _PRECISION_DATE = re.compile(PRECISION_DATE_PATTERN)
 
 #: Years a date may name: wide enough for any treaty, narrow enough that periods never overflow.

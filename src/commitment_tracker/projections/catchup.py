@@ -21,6 +21,7 @@ from commitment_tracker.projections.intervals import intervals
 from commitment_tracker.projections.knowledge import Knowledge, Step
 from commitment_tracker.projections.meetings import MeetingIndex
 from commitment_tracker.projections.sealing import Sealer
+from commitment_tracker.projections.search import rows_of as search_rows
 from commitment_tracker.projections.viewstore import FOREVER, VIEW_NAME, ViewSQL
 from commitment_tracker.tracker import Recorded, resolve, stream_id
 from commitment_tracker.tracker.ledger import KIND_OF_FIRST
@@ -112,14 +113,18 @@ class StatusProjection:
     # --- one page ------------------------------------------------------------------------------
 
     def _batch(self, records: list[Recorded]) -> tuple[list[Any], ...]:
-        facts, entities = [], []
+        facts, entities, texts = [], [], []
+        indexing = self.view.indexes_text()
         touched: dict[str, list[str]] = {}  # commitment -> record times in this page
         new: dict[str, list[Recorded]] = {}
         kinds = self._kinds({r.entity for r in records if r.position > 1})
         for record in records:
             event = record.event
             when = stamp(event.recorded_at)
-            facts.append((record.entity, record.position, record.seq, when, event.type, json.dumps(to_data(event))))
+            data = to_data(event)
+            facts.append((record.entity, record.position, record.seq, when, event.type, json.dumps(data)))
+            if indexing:
+                texts += search_rows(record.entity, record.position, event.type, data)
             new.setdefault(record.entity, []).append(Recorded(record.originator_id, record.position, event, seq=record.seq))
             if record.position == 1:
                 kinds[record.entity] = KIND_OF_FIRST.get(event.type, "other")
@@ -166,7 +171,7 @@ class StatusProjection:
                 opened.append((entity, row[0], row[1], last, FOREVER, *row[2:]))
             if first < last:
                 gaps.append((entity, first, last))
-        return facts, entities, closed, opened, gaps, scores_closed, scores_opened
+        return facts, entities, closed, opened, gaps, scores_closed, scores_opened, texts
 
     def _kinds(self, entities: set[str]) -> dict[str, str]:
         """What each already-known entity is (commitment, meeting, statement, source)."""

@@ -85,6 +85,7 @@ def once_deadline(
         deadline = meetings.next_of_kind(due_next, made_on, as_of)
         if deadline is not None:
             due_on, due_meeting = deadline.on, deadline.meeting
+    # fulfilled_on is only set while the commitment stands fulfilled, so late is never stale.
     late = due_on is not None and fulfilled_on is not None and first_day(fulfilled_on) > last_day(due_on)
     return due_on, due_meeting, late
 
@@ -154,10 +155,11 @@ class CommitmentFold:
             for party in event.parties or self.parties:
                 if party in self.party:
                     self.party[party] = "abandoned"
-            self._settle()
+            self._settle(progress=False)
         elif isinstance(event, CommitmentSuperseded):
             self.status = "superseded"
             self.superseded_by = event.by
+            self.fulfilled_on = None  # no longer fulfilled, so neither late nor fulfilled on a day
         elif isinstance(event, DeadlineChanged):
             self.due, self.due_next = event.due, event.due_next
 
@@ -173,17 +175,19 @@ class CommitmentFold:
             if self.status in ("abandoned", "superseded") and not self._all("abandoned"):
                 self.status = "pledged"
             return
+        was_fulfilled = self.status == "fulfilled"
         for party in parties:
             self.party[party] = "fulfilled"
-        if self._all("fulfilled"):
+        self._settle(progress=bool(parties))
+        if self.status == "fulfilled" and not was_fulfilled:
+            # Fulfilled from the day it first became so: saying it again later changes nothing.
             self.fulfilled_on = event.on
-        self._settle()
 
     def _all(self, value: str) -> bool:
         return all(v == value for v in self.party.values())
 
-    def _settle(self) -> None:
-        """Overall status after a party's fulfilment or abandonment changed."""
+    def _settle(self, *, progress: bool) -> None:
+        """Overall status after a party's fulfilment (``progress``) or abandonment changed."""
         if self.cadence != "once":
             if self._all("abandoned"):
                 self.status = "abandoned"
@@ -193,10 +197,10 @@ class CommitmentFold:
             self.status = "fulfilled"
         elif "pending" not in values:
             self.status = "abandoned"  # every party has either walked away or already delivered
-        elif self.status in ("fulfilled", "abandoned"):
-            self.status = "in_progress"  # a reversal reopened it
-        elif "fulfilled" in values and self.status != "superseded":
-            self.status = "in_progress"  # a partial fulfilment
+        elif progress and self.status != "superseded":
+            # A partial fulfilment is progress: it ends a stall. A partial abandonment is not,
+            # so it leaves the overall status (a stall included) as it was.
+            self.status = "in_progress"
         if self.status != "fulfilled":
             self.fulfilled_on = None
 
@@ -235,7 +239,7 @@ class CommitmentFold:
             before = self.instances[-2] if len(self.instances) > 1 else self.made_on
             late = first_day(self.instances[-1]) > add_period(last_day(before), self.cadence)
         if self.status in ("abandoned", "superseded"):
-            return due.isoformat(), self.status, late
+            return due.isoformat(), self.status, False  # late describes a standing fulfilment only
         if as_of > due:
             return due.isoformat(), "lapsed", late
         return due.isoformat(), "on_track" if self.instances else "pledged", late

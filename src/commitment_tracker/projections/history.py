@@ -14,15 +14,16 @@ MEETING_TYPES = frozenset({"meeting_held", "meeting_scheduled"})
 
 
 def row(resolved: Resolved) -> dict[str, Any]:
-    """One event as the audit trail shows it: as recorded, plus what later records did to it."""
+    """One event as the audit trail shows it: its effective values (corrections applied), what
+    later records did to it, and -- when corrected -- its values as recorded under ``original``."""
     record = resolved.record
-    own = to_data(record.event)
+    own = to_data(resolved.event)
     own.pop("recorded_at", None)
     own.pop("recorded_by", None)
     data: dict[str, Any] = {
         "ref": record.ref,
         "type": record.event.type,
-        "on": getattr(record.event, "on", None),
+        "on": getattr(resolved.event, "on", None),
         "recorded_at": record.event.recorded_at.isoformat() if record.event.recorded_at else None,
         "recorded_by": record.event.recorded_by,
         "seq": record.seq,
@@ -32,8 +33,10 @@ def row(resolved: Resolved) -> dict[str, Any]:
         "corrected_by": list(resolved.corrected_by),
     }
     if resolved.corrected_by:
-        changed = to_data(resolved.event)
-        data["effective"] = {k: v for k, v in changed.items() if own.get(k) != v and k not in ("recorded_at", "recorded_by")}
+        recorded = {k: v for k, v in to_data(record.event).items() if k not in ("recorded_at", "recorded_by")}
+        changed = sorted(k for k in own.keys() | recorded.keys() if own.get(k) != recorded.get(k))
+        data["effective"] = {k: own.get(k) for k in changed}
+        data["original"] = {k: recorded.get(k) for k in changed}
     return data
 
 
@@ -55,7 +58,9 @@ def history(log: Log, knowledge: Knowledge, slug: str, *, by_record: bool, as_of
         for data, (before, after) in zip(rows, statuses, strict=True):
             data["status_before"], data["status_after"] = before, after
         return rows
-    return _by_valid_time(knowledge, slug, resolved, is_commitment)
+    rows = _by_valid_time(knowledge, slug, resolved, is_commitment)
+    # Valid-time order is the story up to the as-of date: what had happened by then.
+    return [data for data in rows if data.pop("_day") <= as_of]
 
 
 def _valid_day(item: Resolved, resolved: list[Resolved]) -> date:
@@ -71,8 +76,9 @@ def _by_valid_time(knowledge: Knowledge, slug: str, resolved: list[Resolved], is
     ordered = sorted(resolved, key=lambda r: (_valid_day(r, resolved), r.record.position))
     if not is_commitment or resolved[0].retracted:
         rows = [row(r) for r in ordered]
-        for data in rows:
+        for data, item in zip(rows, ordered, strict=True):
             data["status_before"] = data["status_after"] = None
+            data["_day"] = _valid_day(item, resolved)
         return rows
     made = resolved[0].event
     made_day = first_day(made.on)  # type: ignore[attr-defined]
@@ -94,6 +100,7 @@ def _by_valid_time(knowledge: Knowledge, slug: str, resolved: list[Resolved], is
             after = fold.view(day, meetings).status
         status = after
         data["status_before"], data["status_after"] = before, after
+        data["_day"] = day
         rows.append(data)
     return rows
 

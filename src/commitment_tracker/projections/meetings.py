@@ -53,7 +53,8 @@ class MeetingIndex:
                 self._held.setdefault(m.held.kind, []).append((first_day(m.held.on), m.id))
         for held in self._held.values():
             held.sort()
-        self._announcing: dict[str, list[Meeting]] = {}  # kind -> meetings announced as that kind
+        # kind -> meetings announced as that kind at some point (their latest announcement decides)
+        self._announcing: dict[str, list[Meeting]] = {}
         for m in self.meetings.values():
             for kind in {s.kind for s in m.schedules}:
                 self._announcing.setdefault(kind, []).append(m)
@@ -72,9 +73,12 @@ class MeetingIndex:
         for m in self.meetings.values():
             if m.held is not None and m.held.kind == kind:
                 days.add(first_day(m.held.on))
-            for s in m.schedules:
-                if s.kind == kind:
-                    days.add(first_day(s.on))
+            if any(s.kind == kind for s in m.schedules):
+                # Any announcement of such a meeting may re-announce it as another kind, and its
+                # holding (as whatever kind) ends what its announcements said.
+                days.update(first_day(s.on) for s in m.schedules)
+                if m.held is not None:
+                    days.add(first_day(m.held.on))
         return sorted(d for d in days if d > after)
 
     def next_of_kind(self, kind: str, after: str, as_of: date) -> Deadline | None:
@@ -89,12 +93,13 @@ class MeetingIndex:
         for m in self._announcing.get(kind, ()):
             if m.held is not None and first_day(m.held.on) <= as_of:
                 continue  # held already, but not after the commitment: it cannot be "the next"
-            known = [s for s in m.schedules if s.kind == kind and first_day(s.on) <= as_of]
+            known = [s for s in m.schedules if first_day(s.on) <= as_of]
             if known:
-                # A later announcement reschedules the meeting. "Later" in valid time (ties: record
-                # order): an announcement recorded out of order must not undo a newer one (SPEC §2).
+                # The latest announcement, as corrected, defines the meeting's date and kind. "Latest"
+                # in valid time (ties: record order): an announcement recorded out of order must not
+                # undo a newer one (SPEC §2).
                 latest = sorted(known, key=lambda s: first_day(s.on))[-1]
-                if first_day(latest.scheduled_for) > start:
+                if latest.kind == kind and first_day(latest.scheduled_for) > start:
                     announced.append((first_day(latest.scheduled_for), m.id, latest.scheduled_for))
         if announced:
             _, meeting, on = min(announced)

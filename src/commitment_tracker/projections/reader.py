@@ -66,7 +66,7 @@ class ViewReader:
         by, the statements about it, and the sources (for evidence)."""
         own = self.tracker.stream(slug)
         if not own:
-            raise NotFound(f"unknown id {slug!r}")
+            raise NotFound(f"unknown id {slug!r}{self.did_you_mean(slug)}")
         kinds = [k for k in (self.view.due_next(slug) or "").split(",") if k]
         # Whole streams: a meeting's retraction, say, does not name its kind.
         patterns = [("statement", f'"{slug}"'), *(("meeting", f'"kind": "{kind}"') for kind in kinds)]
@@ -76,6 +76,23 @@ class ViewReader:
             streams.setdefault(row[0], []).append(record_from_fact(row))
         streams[slug] = own
         return Log(record for records in streams.values() for record in records)
+
+    def did_you_mean(self, slug: str) -> str:
+        """``; did you mean 'x' or 'y'?`` for the ids closest to a mistyped one (empty if none is)."""
+        from difflib import get_close_matches
+
+        known = [row[0] for row in self.view.read("SELECT entity FROM {view_entities}")]
+        close = get_close_matches(slug, known, n=3, cutoff=0.6)
+        if not close:
+            return ""
+        return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
+
+    def exact_now(self, slugs: list[str]) -> Knowledge:
+        """What is known now of a few entities' streams (without the meetings a board needs)."""
+        streams: dict[str, list[Recorded]] = {}
+        for row in self.view.facts(slugs):
+            streams.setdefault(row[0], []).append(record_from_fact(row))
+        return knowledge_of(streams, None)
 
     def _exact(self, slugs: list[str], known_at: datetime | None) -> Knowledge:
         """Exact knowledge at ``known_at`` of a few commitments, from the view's facts."""

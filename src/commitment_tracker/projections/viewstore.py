@@ -25,6 +25,8 @@ from eventsourcing.sqlite import SQLiteTrackingRecorder
 
 from commitment_tracker.projections.sealing import PREFIX, Sealer
 from commitment_tracker.tracker.errors import KeyProblem
+from commitment_tracker.projections.search import POSTGRES_COLUMNS, SQLITE_DDL
+from commitment_tracker.projections.search import TABLE as SEARCH_TABLE
 
 FOREVER = "9999-12-31T23:59:59.999999Z"
 VIEW_NAME = "statusview"
@@ -50,6 +52,7 @@ INDEXES = [
     ("view_entities_kind", "view_entities", "kind"),
     ("view_scores_open", "view_scores", "known_to, entity"),
     ("view_scores_known", "view_scores", "known_from, valid_on"),
+    ("view_facts_recorded", "view_facts", "recorded"),  # what was learned between two record times
 ]
 
 Row = tuple[Any, ...]
@@ -99,7 +102,10 @@ class ViewSQL:
 
     def write_batch(self, cursor: Any, facts: Sequence[Row], entities: Sequence[Row],
                     closed: Sequence[Row], opened: Sequence[Row], gaps: Sequence[Row],
-                    scores_closed: Sequence[Row] = (), scores_opened: Sequence[Row] = ()) -> None:  # fmt: skip
+                    scores_closed: Sequence[Row] = (), scores_opened: Sequence[Row] = (),
+                    texts: Sequence[Row] = ()) -> None:  # fmt: skip
+        if texts:  # never on an encrypted store (see indexes_text)
+            cursor.executemany(self.q(f"INSERT INTO {self.table(SEARCH_TABLE)} VALUES (?,?,?,?,?)"), texts)
         if self.sealer.sealing:
             seal = self.sealer.seal
             facts = [(*row[:-1], seal(row[-1])) for row in facts]
@@ -243,6 +249,43 @@ class ViewSQL:
                                      "WHERE known_from <= ? AND known_to > ? AND valid_on <= ? "
                                      "ORDER BY entity, valid_on, position", [known, known, day]))  # fmt: skip
 
+    def recorded_between(self, after: str, until: str) -> list[Any]:
+        """(entity, position, recorded, event type, entity kind) of every event recorded in (after, until]."""
+        return self.read("SELECT f.entity, f.position, f.recorded, f.kind, e.kind FROM {view_facts} f "
+                         "JOIN {view_entities} e ON e.entity = f.entity WHERE f.recorded > ? AND f.recorded <= ? "
+                         "ORDER BY f.recorded, f.seq", [after, until])  # fmt: skip
+
+    # --- full-text search (see search.py) -------------------------------------------------------
+
+    def indexes_text(self) -> bool:
+        """An encrypted store keeps no word index: the words would be readable in it."""
+        return not self.sealer.sealing
+
+    def search(self, query: str) -> list[Any]:
+        raise NotImplementedError
+
+    def fill_text_index(self) -> None:
+        """Index the text of a view written before it had a search index (once, in pages)."""
+        import json
+
+        from commitment_tracker.projections.search import rows_of
+
+        if not self.indexes_text() or self.read(f"SELECT 1 FROM {self.table(SEARCH_TABLE)} LIMIT 1"):
+            return
+        after: tuple[str, int] = ("", 0)
+        while True:
+            page = self.read("SELECT entity, position, kind, data FROM {view_facts} WHERE entity > ? OR "
+                             "(entity = ? AND position > ?) ORDER BY entity, position LIMIT 5000",
+                             [after[0], after[0], after[1]])  # fmt: skip
+            if not page:
+                return
+            texts = [row for e, p, kind, data in page for row in rows_of(e, p, kind, json.loads(data))]
+            self.write_texts(texts)
+            after = (page[-1][0], page[-1][1])
+
+    def write_texts(self, texts: Sequence[Row]) -> None:
+        raise NotImplementedError
+
     def gaps(self, known: str) -> list[str]:
         return [r[0] for r in self.read("SELECT DISTINCT entity FROM {view_gaps} WHERE known_from <= ? "
                                         "AND known_to > ?", [known, known])]  # fmt: skip
@@ -255,6 +298,7 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
             *(f"CREATE TABLE IF NOT EXISTS {name} ({columns})" for name, columns in TABLES.items()),
             *(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})" for name, table, columns in INDEXES),
             *sqlite_guards(),
+            *SQLITE_DDL,
         ]
 
     def read(self, statement: str, params: Iterable[Any] = ()) -> list[Any]:
@@ -272,11 +316,20 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
             self._insert_tracking(c, tracking)
             c.execute("DELETE FROM view_writer")
 
+    def search(self, query: str) -> list[Any]:
+        from commitment_tracker.projections.search import search_sqlite
+
+        return search_sqlite(self.read, query)
+
+    def write_texts(self, texts: Sequence[Row]) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.executemany(f"INSERT INTO {SEARCH_TABLE} VALUES (?,?,?,?,?)", texts)
+
     def reset(self, application_name: str) -> None:
         with self.datastore.transaction(commit=True) as c:
             c.execute("PRAGMA secure_delete = ON")  # a view once written in clear leaves no page behind
             c.execute("INSERT INTO view_writer VALUES (1)")
-            for name in TABLES:
+            for name in (*TABLES, SEARCH_TABLE):
                 c.execute(f"DELETE FROM {name}")
             c.execute("DELETE FROM view_writer")
             c.execute("DELETE FROM tracking WHERE application_name = ?", (application_name,))
@@ -326,6 +379,14 @@ def postgres_view() -> type:
                     SQL("CREATE TABLE IF NOT EXISTS {0}.{1} (" + columns.replace("INTEGER", "BIGINT") + ")").format(
                         Identifier(self.datastore.schema), Identifier(name))  # fmt: skip
                 )
+            self.sql_create_statements.append(
+                SQL("CREATE TABLE IF NOT EXISTS {0}.{1} (" + POSTGRES_COLUMNS + ")").format(
+                    Identifier(self.datastore.schema), Identifier(SEARCH_TABLE))  # fmt: skip
+            )
+            self.sql_create_statements.append(
+                SQL("CREATE INDEX IF NOT EXISTS view_search_words ON {0}.{1} USING GIN (words)").format(
+                    Identifier(self.datastore.schema), Identifier(SEARCH_TABLE))  # fmt: skip
+            )
             for index, table, columns in INDEXES:
                 self.sql_create_statements.append(
                     SQL("CREATE INDEX IF NOT EXISTS {0} ON {1}.{2} (" + columns + ")").format(
@@ -359,6 +420,15 @@ def postgres_view() -> type:
                 self.write_batch(curs, *rows)
                 self._insert_tracking(curs, tracking)
 
+        def search(self, query: str) -> list[Any]:
+            from commitment_tracker.projections.search import search_postgres
+
+            return search_postgres(self.read, self.table(SEARCH_TABLE), query)
+
+        def write_texts(self, texts: Sequence[Row]) -> None:
+            with self.datastore.transaction(commit=True) as curs:
+                curs.executemany(f"INSERT INTO {self.table(SEARCH_TABLE)} VALUES (%s,%s,%s,%s,%s)", texts)
+
         def _lock(self, curs: Any) -> None:
             # View writers (catch-up pages, rebuild's reset) take turns, one schema at a time.
             curs.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"commitment-tracker view {self.datastore.schema}",))
@@ -367,7 +437,7 @@ def postgres_view() -> type:
             with self.datastore.transaction(commit=True) as curs:
                 self._lock(curs)
                 curs.execute(WRITER)
-                for name in TABLES:
+                for name in (*TABLES, SEARCH_TABLE):
                     curs.execute(f"DELETE FROM {self.table(name)}")
                 curs.execute(
                     SQL("DELETE FROM {0}.{1} WHERE application_name = %s").format(

@@ -24,6 +24,7 @@ from commitment_tracker.events import CommitmentFulfilled, CommitmentMade, Event
 from commitment_tracker.tracker.errors import (
     ConcurrentWriteError,
     InputError,
+    NotFound,
     RuleViolation,
     StoreError,
     TrackerError,
@@ -36,6 +37,11 @@ from commitment_tracker.tracker.records import Recorded, stream_id
 from commitment_tracker.tracker.recorders import StampBehind
 from commitment_tracker.tracker.inspection import Found
 from commitment_tracker.tracker.store import Store
+
+#: Hears a note about a record that is allowed but looks like a mistake.
+Warn = Callable[[str], None]
+#: An import names this many of them, then counts the rest.
+MAX_CAUTIONS = 20
 
 MAX_ATTEMPTS = 8
 T = TypeVar("T")
@@ -82,22 +88,26 @@ class Tracker(Application[UUID]):
             raise StoreError(f"the store at {self.store.display} is read-only for you: it can be queried, "
                              "verified and exported, not written")  # fmt: skip
 
-    def record(self, events: Sequence[Event], recorded_by: str) -> list[Recorded]:
-        """Check and save ``events`` in one transaction; all are written or none."""
+    def record(self, events: Sequence[Event], recorded_by: str, warn: Warn | None = None) -> list[Recorded]:
+        """Check and save ``events`` in one transaction; all are written or none. ``warn`` hears,
+        once they are written, what about them looks like a mistake (see ``cautions``)."""
 
-        def once() -> list[Recorded]:
+        def once() -> tuple[list[Recorded], list[str]]:
             ledger = self.decide(events, recorded_by)
             # The event store's put() is what save() does for aggregates: one transaction.
             recordings = self.events.put(ledger.new) if ledger.new else []
-            return [
-                _with_seq(record, recording.notification.id)
-                for record, recording in zip(ledger.new, recordings, strict=True)
-            ]
+            saved = [_with_seq(record, recording.notification.id)
+                     for record, recording in zip(ledger.new, recordings, strict=True)]  # fmt: skip
+            return saved, [concern for _, concern in ledger.cautions]
 
-        return _retrying(once)
+        saved, concerns = _retrying(once)
+        for concern in concerns:
+            if warn is not None:
+                warn(concern)
+        return saved
 
     def import_file(self, path: Path, recorded_by: str, *, dry_run: bool = False,
-                    progress: Callable[[int], None] | None = None) -> int:  # fmt: skip
+                    progress: Callable[[int], None] | None = None, warn: Warn | None = None) -> int:  # fmt: skip
         """Import a JSON Lines, CSV or YAML file: every line is validated against the store and
         the lines before it, and the whole file is written in one transaction, or nothing is.
 
@@ -105,12 +115,19 @@ class Tracker(Application[UUID]):
         already written are let go of, so memory stays bounded however long the file is.
         Returns the number of events imported (or, for a dry run, checked).
         """
-        return _retrying(lambda: self._import(path, recorded_by, dry_run, progress))
+        count, concerns = _retrying(lambda: self._import(path, recorded_by, dry_run, progress))
+        for line, concern in concerns[:MAX_CAUTIONS]:
+            if warn is not None:
+                warn(f"line {line}: {concern}")
+        if warn is not None and len(concerns) > MAX_CAUTIONS:
+            warn(f"... and {len(concerns) - MAX_CAUTIONS} more such notes")
+        return count
 
     def _import(self, path: Path, recorded_by: str, dry_run: bool,
-                progress: Callable[[int], None] | None) -> int:  # fmt: skip
+                progress: Callable[[int], None] | None) -> tuple[int, list[tuple[int, str]]]:  # fmt: skip
         now = utcnow()
         count = 0
+        concerns: list[tuple[int, str]] = []
         with ExitStack() as stack:
             writer = None if dry_run else stack.enter_context(bulk_transaction(self))
             ledger = Ledger(self.stream, self.latest_recorded_at(), fetch=writer.fetch if writer else None)
@@ -127,13 +144,17 @@ class Tracker(Application[UUID]):
                     ledger.append(event, now, recorded_by)
                 except TrackerError as error:
                     raise InputError(str(error), line) from None
+                if ledger.cautions:
+                    concerns += [(line, concern) for _, concern in ledger.cautions]
+                    ledger.cautions.clear()
                 count += 1
                 if len(ledger.new) >= IMPORT_CHUNK:
                     flush()
             flush()
-        return count
+        return count, concerns
 
-    def hold_meeting(self, held: MeetingHeld, fulfils: Sequence[str], recorded_by: str) -> list[Recorded]:
+    def hold_meeting(self, held: MeetingHeld, fulfils: Sequence[str], recorded_by: str,
+                     warn: Warn | None = None) -> list[Recorded]:  # fmt: skip
         """Record a meeting and the commitments it fulfilled, in one transaction.
 
         Each fulfilment is by the parties present who are party to the commitment.
@@ -152,7 +173,7 @@ class Tracker(Application[UUID]):
                 CommitmentFulfilled(commitment=slug, on=held.on, parties=parties, meeting=held.meeting,
                                     source=held.source, quote=held.quote)  # fmt: skip
             )
-        return self.record(events, recorded_by)
+        return self.record(events, recorded_by, warn)
 
     def decide(self, events: Sequence[Event], recorded_by: str) -> Ledger:
         """Check ``events`` against the store without writing: the ledger of what would be saved."""
@@ -167,6 +188,16 @@ class Tracker(Application[UUID]):
     def stream(self, slug: str) -> list[Recorded]:
         """Every event of one entity's stream, in position order."""
         return list(self.events.get(stream_id(slug)))  # type: ignore[arg-type]
+
+    def event_at(self, ref: str) -> Recorded:
+        """The event a reference ``ENTITY#N`` names (``NotFound`` when the stream is shorter)."""
+        slug, _, position = ref.rpartition("#")
+        found = list(self.events.get(stream_id(slug), gt=int(position) - 1, lte=int(position)))
+        if not found:
+            held = len(self.stream(slug))
+            raise NotFound(f"no event {ref}: {slug!r} has {held} event{'s' if held != 1 else ''}"
+                           if held else f"no event {ref}: nothing is recorded about {slug!r}")  # fmt: skip
+        return found[0]  # type: ignore[no-any-return]
 
     def notifications(self, after: int = 0) -> Iterator[Notification]:
         """Every stored event as the database holds it, in record order, page by page."""

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from commitment_tracker.events import CommitmentMade, Event
 from commitment_tracker.tracker import rules
+from commitment_tracker.tracker.cautions import cautions
 from commitment_tracker.tracker.knowledge import StreamKnowledge
 from commitment_tracker.tracker.mapper import canonical, chain_hash, topic_of
 from commitment_tracker.tracker.records import Recorded, stream_id
@@ -75,6 +76,7 @@ class Ledger:
         self._streams: dict[str, Stream] = {}
         self.new: list[Recorded] = []
         self.latest_recorded_at = latest_recorded_at
+        self.cautions: list[tuple[Recorded, str]] = []  # allowed, but worth a word (see cautions.py)
 
     def stream(self, slug: str) -> Stream:
         stream = self._streams.get(slug)
@@ -92,6 +94,7 @@ class Ledger:
         """Check ``event`` against everything known so far and add it to this ledger, stamped
         with its record time and who recorded it (unless it carries its own, as imports may)."""
         rules.check(event, self, now)
+        concerns = cautions(event, self, now)
         if event.recorded_at is None or event.recorded_by is None:
             # Record time never runs backwards along the log, whatever this machine's clock says.
             at = event.recorded_at or max(now, self.latest_recorded_at or now)
@@ -111,6 +114,7 @@ class Ledger:
         )
         stream.knowledge.add(record)
         self.new.append(record)
+        self.cautions += [(record, concern) for concern in concerns]
         if event.recorded_at is not None:
             self.latest_recorded_at = max(self.latest_recorded_at or event.recorded_at, event.recorded_at)
         return record

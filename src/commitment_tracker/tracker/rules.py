@@ -132,6 +132,22 @@ def _check_still_first(stream: Stream, made: CommitmentMade) -> None:
             )
 
 
+def _check_parties_kept(stream: Stream, made: CommitmentMade) -> None:
+    """A pledge's corrected parties must still include every party its (live) events name: the
+    same check those events met when recorded, and meet again when corrected themselves."""
+    knowledge = stream.knowledge
+    for position in range(2, knowledge.version + 1):
+        if knowledge.records[position - 1].event.type in META_TYPES or knowledge.is_retracted(position):
+            continue
+        named = getattr(knowledge.event_at(position), "parties", None) or ()
+        outside = [p for p in named if p not in made.parties]
+        if outside:
+            raise RuleViolation(
+                f"{made.commitment}#{position} names {', '.join(outside)}, who would then not be party to "
+                f"{made.commitment!r}; correct or retract it first"
+            )
+
+
 def _check_deadline(cadence: str, on: str, due: str | None, due_next: str | None) -> None:
     if (due or due_next) and cadence != "once":
         raise RuleViolation(
@@ -165,6 +181,8 @@ def _check_meta(event: MetaEvent, ledger: Ledger) -> None:
         _check_deadline(corrected.cadence, corrected.on, corrected.due, corrected.due_next)
         if "on" in event.corrections:
             _check_still_first(stream, corrected)
+        if "parties" in event.corrections:
+            _check_parties_kept(stream, corrected)
         return
     _check_fact(corrected, ledger, correcting=True)
 

@@ -1,0 +1,85 @@
+"""Shell completion from the store: ids, parties, statuses and meeting kinds as the user types.
+
+Completion runs before any command does (click parses with ``resilient_parsing``), so it finds the
+store itself from ``--store`` or ``TRACKER_STORE``. It only ever reads an existing store, never
+creates one, and a store it cannot read completes nothing rather than printing an error into the
+user's shell.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import click
+from click.shell_completion import CompletionItem
+
+
+def _with_reader(ctx: click.Context, answer: Callable[[Any], Iterable[str]]) -> list[str]:
+    from commitment_tracker.tracker import open_tracker, resolve_store
+
+    try:
+        location = ctx.find_root().params.get("store") or os.environ.get("TRACKER_STORE")
+        store = resolve_store(location)
+        if store.backend == "sqlite" and not Path(store.location).is_file():
+            return []
+        from commitment_tracker.projections.reader import ViewReader
+
+        tracker = open_tracker(store)
+        try:
+            reader = ViewReader(tracker)
+            try:
+                return sorted(set(answer(reader)))
+            finally:
+                reader.close()
+        finally:
+            tracker.close()
+    except Exception:  # a shell prompt is no place for an error: offer nothing
+        return []
+
+
+def _matching(values: Iterable[str], incomplete: str) -> list[CompletionItem]:
+    prefix = incomplete.lower()
+    return [CompletionItem(v) for v in values if v.lower().startswith(prefix)]
+
+
+def ids(ctx: click.Context, incomplete: str) -> list[CompletionItem]:
+    found = _with_reader(ctx, lambda r: (row[0] for row in r.view.read("SELECT entity FROM {view_entities}")))
+    return _matching(found, incomplete)
+
+
+def meeting_kinds(ctx: click.Context, incomplete: str) -> list[CompletionItem]:
+    def kinds(reader: Any) -> Iterable[str]:
+        for stream in reader._meetings().values():
+            for record in stream:
+                kind = getattr(record.event, "kind", None)
+                if kind:
+                    yield kind
+        for (due_next,) in reader.view.read("SELECT due_next FROM {view_entities} WHERE due_next IS NOT NULL"):
+            yield from (k for k in due_next.split(",") if k)
+
+    return _matching(_with_reader(ctx, kinds), incomplete)
+
+
+def statuses(ctx: click.Context, incomplete: str) -> list[CompletionItem]:
+    from commitment_tracker.projections import STATUSES
+
+    return _matching(STATUSES, incomplete)
+
+
+def parties(ctx: click.Context, incomplete: str) -> list[CompletionItem]:
+    from commitment_tracker.events.fields import PARTY_ALIASES
+
+    def known(reader: Any) -> Iterable[str]:
+        for item in reader.board(_today(), None):
+            yield from item["parties"]
+
+    return _matching([*_with_reader(ctx, known), *PARTY_ALIASES], incomplete)
+
+
+def _today() -> Any:
+    from commitment_tracker.tracker import utcnow
+
+    return utcnow().date()

@@ -1,0 +1,81 @@
+"""Records that are allowed but look like mistakes: a note on stderr, never a refusal.
+
+Events arrive late and out of order, so none of these can be refused (SPEC §5: the fold resolves
+transitions); but an analyst recording one of them usually meant something else, and says so
+sooner when told at once:
+- a fulfilment of a commitment every party of it had already fulfilled on or before that date
+  (it changes nothing; moving the date is a correction);
+- a pledge dated in the future;
+- a commitment due by the next meeting of one kind, fulfilled at a meeting of another kind.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from commitment_tracker.events import CommitmentFulfilled, CommitmentMade, Event, first_day
+
+if TYPE_CHECKING:
+    from commitment_tracker.tracker.ledger import Ledger, Stream
+
+RECURRING = ("annual", "semiannual", "quarterly", "monthly")
+
+
+def cautions(event: Event, ledger: Ledger, now: datetime) -> list[str]:
+    """What looks wrong about ``event``, given everything known before it (empty: nothing)."""
+    if isinstance(event, CommitmentMade) and first_day(event.on) > now.date():
+        return [f"{event.commitment}: the pledge is dated {event.on}, in the future (today is {now.date().isoformat()})"]
+    if not isinstance(event, CommitmentFulfilled):
+        return []
+    stream = ledger.stream(event.commitment)
+    if stream.kind != "commitment":
+        return []
+    made = stream.made
+    found = []
+    if made.cadence not in RECURRING and made.cadence != "standing":
+        earlier = _fulfilled_before(stream, event)
+        parties = set(event.parties or made.parties)
+        if parties <= set(earlier):
+            refs = sorted({earlier[p] for p in parties})
+            found.append(f"{event.commitment} was already fulfilled by {', '.join(parties_in(made.parties, parties))} "
+                         f"({', '.join(refs)}); this fulfilment changes nothing. To move the date, "
+                         f"correct the first: ctrack correct {refs[0]} --on DATE --reason ...")  # fmt: skip
+    due_next = made.due_next
+    if event.meeting and due_next:
+        kind = _meeting_kind(ledger.stream(event.meeting))
+        if kind is not None and kind != due_next:
+            found.append(f"{event.commitment} is due by the next {due_next}, but {event.meeting} is a {kind}: "
+                         f"it does not meet that deadline")  # fmt: skip
+    return found
+
+
+def parties_in(order: tuple[str, ...], parties: set[str]) -> list[str]:
+    return [p for p in order if p in parties]
+
+
+def _fulfilled_before(stream: Stream, event: CommitmentFulfilled) -> dict[str, str]:
+    """Each party with a live fulfilment dated on or before ``event``'s date: party -> its ref."""
+    knowledge = stream.knowledge
+    made = stream.made
+    day = first_day(event.on)
+    found: dict[str, str] = {}
+    for position in range(2, knowledge.version + 1):
+        if knowledge.records[position - 1].event.type != "commitment_fulfilled" or knowledge.is_retracted(position):
+            continue
+        earlier = knowledge.event_at(position)
+        if first_day(earlier.on) <= day:  # type: ignore[attr-defined]
+            for party in earlier.parties or made.parties:  # type: ignore[attr-defined]
+                found.setdefault(party, f"{stream.slug}#{position}")
+    return found
+
+
+def _meeting_kind(stream: Stream) -> str | None:
+    """The kind a meeting has as known: its latest live held or scheduled event, as corrected."""
+    knowledge = stream.knowledge
+    kind = None
+    for position in range(1, knowledge.version + 1):
+        if knowledge.records[position - 1].event.type in ("meeting_held", "meeting_scheduled"):
+            if not knowledge.is_retracted(position):
+                kind = knowledge.event_at(position).kind  # type: ignore[attr-defined]
+    return kind
