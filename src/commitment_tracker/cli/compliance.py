@@ -62,9 +62,9 @@ def matrix(app: Context, as_of: date | None, known_at: datetime | None, fmt: str
          "due": row["due"], **{party: cell_text(row["cells"].get(party)) for party in parties}}
         for row in data["rows"]
     ]  # fmt: skip
-    rows.append({"id": "", "title": SUMMARY, "status": "", "due_on": None, "due": None,
-                 **{party: score_text(data["summary"][party]) for party in parties}})  # fmt: skip
-    if fmt == "table":
+    if fmt == "table":  # in CSV the totals would pass for a commitment (they are in the JSON's summary)
+        rows.append({"id": "", "title": SUMMARY, "status": "", "due_on": None, "due": None,
+                     **{party: score_text(data["summary"][party]) for party in parties}})  # fmt: skip
         columns = [Column("id", "id"), Column("status", "status", status_style), Column("due_on", "due"),
                    *[Column(party, party, cell_style) for party in parties],
                    Column("title", "title", width=50)]  # fmt: skip
