@@ -167,16 +167,15 @@ def _status_command(name: str, type_: str, summary: str, *, note_required: bool 
                 parties: tuple[str, ...] = (), meeting: str | None = None) -> None:  # fmt: skip
         event = build(type_, commitment=commitment, on=on, parties=parties or None, meeting=meeting,
                       source=source, quote=quote, note=note)  # fmt: skip
-        notice = None
+        [recorded] = app.tracker.record([event], app.user)
+        click.echo(recorded.ref)
         if type_ == "commitment_fulfilled":
+            from commitment_tracker.cli.output import note as talk
             from commitment_tracker.projections.notices import redundant_fulfilment
 
-            notice = redundant_fulfilment(app.knowledge_for(commitment, None), commitment, on)
-        record(app, event)
-        if notice:
-            from commitment_tracker.cli.output import note as talk
-
-            talk(notice)
+            notice = redundant_fulfilment(app.knowledge_for(commitment, None), commitment, on, recorded.ref)
+            if notice:
+                talk(notice)
 
     if parties:
         command = click.option("--party", "parties", type=PARTY, multiple=True,
