@@ -42,3 +42,18 @@ def test_correcting_the_date_of_a_partys_fulfilment_works_while_it_is_a_party(ct
     ctrack.ok("correct", "c#1", "--reason", "Korea joined", "--party", "US", "--party", "JP", "--party", "KR")
     assert ctrack.ok("correct", "c#2", "--reason", "it was April", "--on", "2024-04-01").stdout == "c#4\n"
     assert {e["ref"]: e["on"] for e in history(ctrack, "c")}["c#2"] == "2024-04-01"
+
+
+def test_history_as_of_a_date_tells_the_story_up_to_that_date_with_effective_values(ctrack_sqlite):
+    ctrack = ctrack_sqlite
+    ctrack.ok("pledge", "c", "--on", "2024-01-10", "--title", "Deliver", "--party", "US")
+    ctrack.ok("progress", "c", "--on", "2024-02-01", "--note", "talks")
+    ctrack.ok("fulfil", "c", "--on", "2024-05-01")
+    ctrack.ok("correct", "c#2", "--reason", "it was March", "--on", "2024-03-01")
+    # c#2 now happened on 2024-03-01 (its correction c#4 sits with it): not yet by mid-February.
+    assert [e["ref"] for e in history(ctrack, "c", "--as-of", "2024-02-15")] == ["c#1"]
+    march = history(ctrack, "c", "--as-of", "2024-03-31")
+    assert [(e["ref"], e["on"], e["status_after"]) for e in march] == [
+        ("c#1", "2024-01-10", "pledged"), ("c#2", "2024-03-01", "in_progress"), ("c#4", "2024-03-01", "in_progress")]
+    assert march[1]["original"] == {"on": "2024-02-01"}
+    assert [e["ref"] for e in history(ctrack, "c", "--as-of", "2024-12-31")] == ["c#1", "c#2", "c#4", "c#3"]

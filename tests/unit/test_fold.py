@@ -862,7 +862,7 @@ def test_history_in_valid_time_order_stops_at_the_as_of_date():
     story.event("progress_reported", "c", "2024-02-01")
     fulfilled = story.event("commitment_fulfilled", "c", "2024-05-01")
     story.correct(fulfilled, note="delivered")
-    rows = history(story.log(), story.knowledge(), "c", by_record=False, as_of=day("2024-03-01"))
+    rows = history(story.log(), story.knowledge(), "c", by_record=False, as_of=day("2024-03-01"), until_as_of=True)
     assert [r["ref"] for r in rows] == ["c#1", "c#2"]
     assert rows[-1]["status_after"] == "in_progress"
 

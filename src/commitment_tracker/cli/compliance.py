@@ -83,9 +83,9 @@ def matrix(app: Context, area: str | None, as_of: date | None, known_at: datetim
          "due": row["due"], **{party: _cell(row, party) for party in parties}}
         for row in data["rows"]
     ]  # fmt: skip
-    rows.append({"id": "", "title": SUMMARY, "status": "", "due_on": None, "due": None,
-                 **{party: score_text(data["summary"][party]) for party in parties}})  # fmt: skip
-    if fmt == "table":
+    if fmt == "table":  # in CSV the totals would pass for a commitment (they are in the JSON's summary)
+        rows.append({"id": "", "title": SUMMARY, "status": "", "due_on": None, "due": None,
+                     **{party: score_text(data["summary"][party]) for party in parties}})  # fmt: skip
         columns = [Column("id", "id"), Column("status", "status", status_style, priority=1, stack="id"),
                    Column("due_on", "due", priority=2, stack="status"),
                    *[Column(party, party, cell_style) for party in parties],

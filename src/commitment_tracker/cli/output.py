@@ -54,7 +54,21 @@ def emit_csv(columns: Sequence[Column], rows: Sequence[dict[str, Any]]) -> None:
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow([c.key for c in columns])
     for item in rows:
-        writer.writerow([_csv_cell(item.get(c.key)) for c in columns])
+        writer.writerow([inert(item.get(c.key)) for c in columns])
+
+
+#: What makes a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def inert(value: Any) -> str:
+    """A query's CSV cell, for a person opening it in a spreadsheet: text a spreadsheet would run
+    as a formula (``=HYPERLINK(...)``, ``@SUM``, ``+``, ``-``) gets a leading apostrophe. Numbers
+    stay numbers; ``export --format csv`` (the interchange format) is written elsewhere, exact."""
+    text = _csv_cell(value)
+    if isinstance(value, (str, list, tuple, dict)) and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 def _csv_cell(value: Any) -> str:

@@ -239,7 +239,8 @@ def history(app: Context, entity: str, by_record: bool, as_of: date | None, know
 
     fmt = choose_format(fmt, as_json)
     day, moment = clocks(as_of, known_at)
-    events = history_of(app.log_for(entity), app.knowledge_for(entity, moment), entity, by_record=by_record, as_of=day)
+    events = history_of(app.log_for(entity), app.knowledge_for(entity, moment), entity, by_record=by_record, as_of=day,
+                        until_as_of=True)  # fmt: skip
     order = "record order" if by_record else "valid-time order"
     columns = HISTORY_COLUMNS if fmt == "table" else [Column(k, k) for k in _history_csv_keys()]
     rows = _history_rows(events, source_titles(app.knowledge_for(entity, moment))) if fmt == "table" else events

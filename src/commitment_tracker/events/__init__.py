@@ -95,7 +95,19 @@ def to_data(event: Event) -> dict[str, Any]:
 
 
 def json_schema() -> dict[str, Any]:
+    """The JSON Schema of one event: what ``import`` accepts, wherever JSON Schema can say it.
+
+    It cannot say that an end or a scheduled date falls on or after ``on``, nor that parties are
+    distinct once codes are normalised (``us`` and ``US``, ``ROK`` and ``KR``); ``import`` checks
+    those too.
+    """
     schema = EVENT_ADAPTER.json_schema()
+    # "discriminator" is an OpenAPI keyword, unknown to JSON Schema (strict validators refuse it);
+    # each branch's required "type" constant selects the branch all the same.
+    schema.pop("discriminator", None)
+    for definition in schema["$defs"].values():
+        if "const" in definition.get("properties", {}).get("type", {}):
+            definition["required"] = ["type", *(n for n in definition.get("required", []) if n != "type")]
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "commitment-tracker event"
     schema["description"] = (

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StringConstraints, WithJsonSchema
 
+from commitment_tracker.events import patterns
 from commitment_tracker.events.dates import PRECISION_DATE_PATTERN, check_precision_date
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,99}$"
@@ -17,15 +19,38 @@ PARTY_PATTERN = r"^[A-Z][A-Z0-9]{1,7}$"
 PARTY_ALIASES = {"ROK": "KR", "USA": "US", "JPN": "JP", "KOR": "KR"}
 
 
+#: The whitespace ids and codes may carry around them: ASCII only (as the JSON Schema says).
+_EDGE = " \t\n\r\x0b\x0c"
+
+
 def _lower(value: object) -> object:
-    return value.strip().lower() if isinstance(value, str) else value
+    # ASCII only: "\u212a".lower() is "k", which no published pattern could foresee.
+    return value.strip(_EDGE).lower() if isinstance(value, str) and value.isascii() else value
 
 
 def _party(value: object) -> object:
+    if not isinstance(value, str) or not value.isascii():
+        return value
+    code = value.strip(_EDGE).upper()
+    return PARTY_ALIASES.get(code, code)
+
+
+def _rfc3339(value: object) -> object:
+    """Record times in one spelling: RFC 3339 with upper-case T and Z (pydantic reads more)."""
     if not isinstance(value, str):
         return value
-    code = value.strip().upper()
-    return PARTY_ALIASES.get(code, code)
+    if not re.match(patterns.TIMESTAMP_INPUT, value):
+        raise ValueError("not a timestamp (use e.g. 2024-07-01T12:00:00Z)")
+    return datetime.fromisoformat(value)  # strict models take no text after a before-validator
+
+
+def _input(pattern: str, description: str, **extra: object) -> WithJsonSchema:
+    """The published schema of a value: the pattern its *input* must match (see patterns.py)."""
+    return WithJsonSchema({"type": "string", "pattern": pattern, "description": description, **extra})
+
+
+def _text(max_length: int) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "minLength": 1, "maxLength": max_length, "pattern": patterns.NOT_BLANK})
 
 
 def _distinct(parties: tuple[str, ...]) -> tuple[str, ...]:
@@ -40,43 +65,68 @@ def _has_text(value: str) -> str:
     return value
 
 
+_SLUG_TEXT = "A case-insensitive id: letters, digits, '-', '_', '.'; stored lowercase."
 Slug = Annotated[
     str,
     BeforeValidator(_lower),
     StringConstraints(pattern=SLUG_PATTERN),
-    Field(description="A case-insensitive id: letters, digits, '-', '_', '.'; stored lowercase."),
+    Field(description=_SLUG_TEXT),
+    _input(patterns.SLUG_INPUT, _SLUG_TEXT),
 ]
+_KIND_TEXT = "A meeting kind, e.g. 'trilateral-summit'; stored lowercase."
 Kind = Annotated[
     str,
     BeforeValidator(_lower),
     StringConstraints(pattern=SLUG_PATTERN),
-    Field(description="A meeting kind, e.g. 'trilateral-summit'; stored lowercase."),
+    Field(description=_KIND_TEXT),
+    _input(patterns.SLUG_INPUT, _KIND_TEXT),
 ]
+_REF_TEXT = "An event reference ENTITY_ID#N: the N-th event of that entity's stream."
 Ref = Annotated[
     str,
     BeforeValidator(_lower),
     StringConstraints(pattern=REF_PATTERN),
-    Field(description="An event reference ENTITY_ID#N: the N-th event of that entity's stream."),
+    Field(description=_REF_TEXT),
+    _input(patterns.REF_INPUT, _REF_TEXT),
 ]
+_PARTY_TEXT = "An upper-case party code such as US, JP, KR ('ROK' is read as KR)."
 Party = Annotated[
     str,
     BeforeValidator(_party),
     StringConstraints(pattern=PARTY_PATTERN),
-    Field(description="An upper-case party code such as US, JP, KR ('ROK' is read as KR)."),
+    Field(description=_PARTY_TEXT),
+    _input(patterns.PARTY_INPUT, _PARTY_TEXT),
 ]
-Parties = Annotated[tuple[Party, ...], Field(min_length=1, max_length=60), AfterValidator(_distinct)]
+Parties = Annotated[
+    tuple[Party, ...],
+    Field(min_length=1, max_length=60, json_schema_extra={"uniqueItems": True}),
+    AfterValidator(_distinct),
+]
+_DATE_TEXT = "A date with precision: YYYY-MM-DD, YYYY-MM or YYYY (years 1000-2999)."
 PrecisionDate = Annotated[
     str,
     StringConstraints(pattern=PRECISION_DATE_PATTERN),
     AfterValidator(check_precision_date),
-    Field(description="A date with precision: YYYY-MM-DD, YYYY-MM or YYYY."),
+    Field(description=_DATE_TEXT),
+    _input(patterns.PRECISION_DATE_INPUT, _DATE_TEXT),
 ]
-Title = Annotated[str, StringConstraints(min_length=1, max_length=500), AfterValidator(_has_text)]
-Note = Annotated[str, StringConstraints(min_length=1, max_length=5000), AfterValidator(_has_text)]
-Quote = Annotated[str, StringConstraints(min_length=1, max_length=5000), AfterValidator(_has_text)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=100_000), AfterValidator(_has_text)]
-Person = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_has_text)]
-Sha256 = Annotated[str, BeforeValidator(_lower), StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=500), AfterValidator(_has_text), _text(500)]
+Note = Annotated[str, StringConstraints(min_length=1, max_length=5000), AfterValidator(_has_text), _text(5000)]
+Quote = Annotated[str, StringConstraints(min_length=1, max_length=5000), AfterValidator(_has_text), _text(5000)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=100_000), AfterValidator(_has_text), _text(100_000)]
+Person = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_has_text), _text(200)]
+Sha256 = Annotated[
+    str, BeforeValidator(_lower), StringConstraints(pattern=r"^[0-9a-f]{64}$"),
+    _input(patterns.SHA256_INPUT, "A sha256 digest: 64 hexadecimal digits."),
+]  # fmt: skip
+Url = Annotated[
+    str, StringConstraints(max_length=2000, pattern=patterns.URL_PATTERN),
+    _input(patterns.URL_INPUT, "An http(s) URL without whitespace.", maxLength=2000),
+]  # fmt: skip
+Timestamp = Annotated[
+    AwareDatetime, BeforeValidator(_rfc3339),
+    _input(patterns.TIMESTAMP_INPUT, "A record time (RFC 3339, e.g. 2024-07-01T12:00:00Z).", format="date-time"),
+]  # fmt: skip
 Cadence = Literal["once", "standing", "annual", "semiannual", "quarterly", "monthly"]
 
 SLUG = re.compile(SLUG_PATTERN)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal, Union
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Discriminator, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, model_validator
 
 from commitment_tracker.events.dates import first_day, last_day
 from commitment_tracker.events.scoring import Area, Code, Cycle, Score
@@ -26,7 +26,9 @@ from commitment_tracker.events.fields import (
     Sha256,
     Slug,
     Text,
+    Timestamp,
     Title,
+    Url,
 )
 
 
@@ -44,7 +46,7 @@ class Event(BaseModel):
     quote: Quote | None = Field(None, description="A short verbatim passage of the source.")
     note: Note | None = None
     recorded_by: Person | None = Field(None, description="Who recorded the event (set on save when absent).")
-    recorded_at: AwareDatetime | None = Field(
+    recorded_at: Timestamp | None = Field(
         None, description="When the tracker learned it (set on save when absent; kept by export and import)."
     )
 
@@ -59,7 +61,7 @@ class SourceRegistered(Event):
     source: Slug  # the id of the source being registered
     title: Title
     publisher: Title | None = None
-    url: Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$")] | None = None
+    url: Url | None = None
     published_on: PrecisionDate | None = None
     sha256: Sha256 | None = Field(None, description="The sha256 of the source's archived text.")
     text: Annotated[str, Field(min_length=1, max_length=2_000_000)] | None = Field(
@@ -136,7 +138,13 @@ class CommitmentEvent(Event):
         return self.commitment
 
 
+def _given(name: str) -> dict[str, object]:
+    """JSON Schema: ``name`` is present and not null (None counts as absent for the models)."""
+    return {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
+
+
 class CommitmentMade(CommitmentEvent):
+    model_config = ConfigDict(json_schema_extra={"not": {"allOf": [_given("due"), _given("due_next")]}})
     type: Literal["commitment_made"] = "commitment_made"
     title: Title
     parties: Parties
@@ -193,6 +201,7 @@ class CommitmentSuperseded(CommitmentEvent):
 
 
 class DeadlineChanged(CommitmentEvent):
+    model_config = ConfigDict(json_schema_extra={"oneOf": [_given("due"), _given("due_next")]})
     type: Literal["deadline_changed"] = "deadline_changed"
     due: PrecisionDate | None = None
     due_next: Kind | None = None
@@ -235,6 +244,8 @@ class EventRetracted(MetaEvent):
 class EventCorrected(MetaEvent):
     """Replaces fields of the target event; ``note`` and ``quote`` here are corrected values."""
 
+    model_config = ConfigDict(json_schema_extra=lambda schema: schema.update(
+        anyOf=[_given(name) for name in CORRECTABLE]))  # fmt: skip
     type: Literal["event_corrected"] = "event_corrected"
     on: PrecisionDate | None = None
     title: Title | None = None
@@ -251,7 +262,7 @@ class EventCorrected(MetaEvent):
     meeting: Slug | None = None
     by: Slug | None = None
     publisher: Title | None = None
-    url: Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$")] | None = None
+    url: Url | None = None
     published_on: PrecisionDate | None = None
     area: Area | None = None
     code: Code | None = None

@@ -40,12 +40,13 @@ def row(resolved: Resolved) -> dict[str, Any]:
     return data
 
 
-def history(log: Log, knowledge: Knowledge, slug: str, *, by_record: bool, as_of: date) -> list[dict[str, Any]]:
+def history(log: Log, knowledge: Knowledge, slug: str, *, by_record: bool, as_of: date,
+            until_as_of: bool = False) -> list[dict[str, Any]]:  # fmt: skip
     """Every event of ``slug``'s stream known at the knowledge's record time.
 
     Valid-time order (ties: record order): ``status_before``/``status_after`` are the status as
     of the event's own date, just before and just after it (retracted events and retractions or
-    corrections change nothing there). Record order: the status as of ``as_of`` that the tracker
+    corrections change nothing there), up to ``as_of`` when ``until_as_of``. Record order: the status as of ``as_of`` that the tracker
     would have given just before and just after the event was recorded.
     """
     resolved = knowledge.streams.get(slug)
@@ -59,8 +60,9 @@ def history(log: Log, knowledge: Knowledge, slug: str, *, by_record: bool, as_of
             data["status_before"], data["status_after"] = before, after
         return rows
     rows = _by_valid_time(knowledge, slug, resolved, is_commitment)
-    # Valid-time order is the story up to the as-of date: what had happened by then.
-    return [data for data in rows if data.pop("_day") <= as_of]
+    # ``until_as_of``: the story up to the as-of date, what had happened by then (``history``);
+    # ``show`` and the report list every event next to the status as of that date.
+    return [data for data in rows if data.pop("_day") <= as_of or not until_as_of]
 
 
 def _valid_day(item: Resolved, resolved: list[Resolved]) -> date:

@@ -40,16 +40,11 @@ def walk(knowledge: Knowledge, slug: str, until: date | None = None) -> Iterator
         return
     fold = CommitmentFold(made)
     meetings = knowledge.meetings
-    # A status is what holds as of a date, so events dated on (or before) the day of the making
-    # apply together with it: the commitment first appears with their effect (as in the view).
-    index = 0
-    while index < len(steps) and steps[index].day <= made_day:
-        fold.apply(steps[index].event)
-        index += 1
     status = fold.view(made_day, meetings).status
     made_ref = knowledge.streams[slug][0].record.ref
     yield Change(made_day, made.on, slug, made.title, None, status, made_ref, made.type)
     day = made_day
+    index = 0
     while True:
         next_day = steps[index].day if index < len(steps) else None
         lapse = fold.next_change(day)

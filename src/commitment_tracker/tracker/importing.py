@@ -61,7 +61,19 @@ def _read_yaml(path: Path) -> Iterator[tuple[int, Event]]:
     import yaml
 
     class Loader(yaml.SafeLoader):
-        pass
+        depth = 0
+
+        def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+            # Composing (and constructing) recurses once per level: refuse a hostile depth with its
+            # line rather than run out of stack.
+            self.depth += 1
+            try:
+                if self.depth > MAX_YAML_DEPTH:
+                    mark = self.peek_event().start_mark
+                    raise InputError(f"YAML nested deeper than {MAX_YAML_DEPTH} levels", mark.line + 1)
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
 
     # No implicit timestamps (dates stay text, exactly as in JSON) and YAML 1.2 booleans only:
     # under YAML 1.1 the key ``on:`` and the party code ``NO`` would silently become booleans.
@@ -101,6 +113,10 @@ def _read_yaml(path: Path) -> Iterator[tuple[int, Event]]:
         loader.dispose()
 
 
+#: No event nests more than a few levels; this is far beyond any real file and far from the stack's end.
+MAX_YAML_DEPTH = 100
+
+
 def _yaml_problem(error: Exception) -> str:
     problem = getattr(error, "problem", None) or str(error)
     return "invalid YAML: " + " ".join(str(problem).split())
@@ -113,13 +129,16 @@ LIST_FIELDS = ("parties", "about")
 def _read_csv(path: Path) -> Iterator[tuple[int, Event]]:
     """Read back what ``export --format csv`` writes: one event per row, empty cells unset."""
     import csv
+    import io
 
     with _open(path) as handle:
         try:
             text = handle.read().decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise InputError(f"not UTF-8 text (byte {error.start})") from None
-    reader = csv.DictReader(text.splitlines(keepends=True))
+    # Rows end at CR/LF only: str.splitlines() would also end them at \x0c, \x85 or \u2028 inside
+    # a quoted note, and the export would not read back as it was written.
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames or "type" not in reader.fieldnames:
         raise InputError("a CSV import file needs a header row with a 'type' column", 1)
     try:
