@@ -280,6 +280,20 @@ def test_a_read_only_archive_copy_can_be_queried_verified_and_exported(public_di
     history = _as_nobody(store, "history", "trilateral-coordinating-mechanism", "--json", home=home)
     assert history.returncode == 0 and len(json.loads(history.stdout)["events"]) == 3, history.stderr
     assert _as_nobody(store, "checkpoint", home=home).returncode == 0
+    # The commands that read the view's own indexes answer from the log too, or say why they cannot.
+    learned = _as_nobody(store, "diff", "--known-from", "2024-10-19", "--known-to", "2024-10-23", "--as-of",
+                         "2024-11-20", "--json", home=home)  # fmt: skip
+    assert learned.returncode == 0, learned.stderr
+    changes = {c["id"]: c for c in json.loads(learned.stdout)["changes"]}
+    assert changes["trilateral-coordinating-mechanism"]["causes"] == ["trilateral-coordinating-mechanism#3"]
+    for args in (("meetings", "--json"), ("statements", "--json"), ("scores", "--json"), ("show", "camp-david-2023"),
+                 ("matrix",), ("due",), ("sources",)):  # fmt: skip
+        answered = _as_nobody(store, *args, home=home)
+        assert answered.returncode == 0, (args, answered.stderr)
+    mistyped = _as_nobody(store, "show", "cd-meet-anually", home=home)
+    assert mistyped.returncode == 1 and "did you mean 'cd-meet-annually'" in mistyped.stderr
+    searched = _as_nobody(store, "search", "Freedom", home=home)
+    assert searched.returncode == 1 and searched.stderr.startswith("Error: search needs the store's search index")
 
     refused = _as_nobody(store, *PLEDGE, home=home)
     assert refused.returncode == 1 and refused.stdout == ""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import first_day
 from commitment_tracker.projections import queries
-from commitment_tracker.projections.knowledge import Log
+from commitment_tracker.projections.knowledge import Knowledge, Log
 from commitment_tracker.projections.reader import ViewReader
 from commitment_tracker.projections.viewstore import TABLES
 from commitment_tracker.projections.walk import Change
@@ -28,7 +28,9 @@ TRACKING_TABLE = {"sqlite": "tracking", "postgres": "statusview_tracking"}
 
 
 def view_tables(tracker: Tracker) -> set[str]:
-    return {*TABLES, TRACKING_TABLE[tracker.store.backend]}
+    from commitment_tracker.projections.search import TABLE as SEARCH_TABLE
+
+    return {*TABLES, SEARCH_TABLE, TRACKING_TABLE[tracker.store.backend]}
 
 
 def open_reader(tracker: Tracker) -> ViewReader | FoldReader:
@@ -84,8 +86,29 @@ class FoldReader:
 
     def log_for(self, slug: str) -> Log:
         if not self.tracker.stream(slug):
-            raise NotFound(f"unknown id {slug!r}")
+            from difflib import get_close_matches
+
+            close = get_close_matches(slug, list(self.log.streams), n=3, cutoff=0.6)
+            hint = "; did you mean " + " or ".join(repr(c) for c in close) + "?" if close else ""
+            raise NotFound(f"unknown id {slug!r}{hint}")
         return self.log
+
+    def knowledge(self, known_at: datetime | None) -> Knowledge:
+        return self.log.known_at(known_at)
+
+    def recorded_between(self, after: datetime, until: datetime) -> list[Any]:
+        """As ``ViewReader.recorded_between``, from the log."""
+        from commitment_tracker.projections.catchup import stamp
+        from commitment_tracker.tracker.ledger import KIND_OF_FIRST
+
+        found = []
+        for records in self.log.streams.values():
+            kind = KIND_OF_FIRST.get(records[0].event.type, "other")
+            for record in records:
+                at = record.event.recorded_at
+                if at is not None and after < at <= until:
+                    found.append((record.seq, record.entity, record.position, stamp(at), record.event.type, kind))
+        return [row[1:] for row in sorted(found, key=lambda r: (r[3], r[0]))]
 
     def board(self, as_of: date, known_at: datetime | None) -> list[dict[str, Any]]:
         rows = [status.to_data() for status in self.log.known_at(known_at).board(as_of)]

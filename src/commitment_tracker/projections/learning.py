@@ -14,7 +14,6 @@ from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import first_day
-from commitment_tracker.projections.catchup import stamp
 
 if TYPE_CHECKING:
     from commitment_tracker.projections.reader import ViewReader
@@ -45,7 +44,7 @@ def learned(reader: ViewReader, as_of: date, known_from: datetime, known_to: dat
     record times, with the references of the events recorded in between that caused it."""
     before = {r["id"]: r for r in reader.board(as_of, known_from)}
     after = {r["id"]: r for r in reader.board(as_of, known_to)}
-    recorded = reader.view.recorded_between(stamp(known_from), stamp(known_to))
+    recorded = reader.recorded_between(known_from, known_to)
     rows = []
     for slug in _ordered(before | after):
         fields = changed_fields(before.get(slug), after.get(slug))
@@ -58,7 +57,7 @@ def learning(reader: ViewReader, as_of: date, known_from: datetime, known_to: da
     """Each change of an answer as of ``as_of`` at the record time it happened, within (K1, K2]."""
     board = {r["id"]: r for r in reader.board(as_of, known_from)}
     steps = []
-    recorded = reader.view.recorded_between(stamp(known_from), stamp(known_to))
+    recorded = reader.recorded_between(known_from, known_to)
     for moment, group in groupby(recorded, key=lambda row: row[2]):
         facts = list(group)
         known = _moment(moment)

@@ -77,6 +77,10 @@ class ViewReader:
         streams[slug] = own
         return Log(record for records in streams.values() for record in records)
 
+    def recorded_between(self, after: datetime, until: datetime) -> list[Any]:
+        """(entity, position, recorded, event type, entity kind) of every event recorded in (after, until]."""
+        return self.view.recorded_between(stamp(after), stamp(until))  # type: ignore[no-any-return]
+
     def did_you_mean(self, slug: str) -> str:
         """``; did you mean 'x' or 'y'?`` for the ids closest to a mistyped one (empty if none is)."""
         from difflib import get_close_matches

@@ -118,7 +118,13 @@ def results(reader: Any, query: str, *, party: str | None = None, area: str | No
     from commitment_tracker.events import first_day
     from commitment_tracker.tracker import RuleViolation
 
-    view = reader.view
+    view = getattr(reader, "view", None)
+    if view is None:
+        from commitment_tracker.tracker import StoreError
+
+        raise StoreError("search needs the store's search index, which is behind the log, and you may not bring it "
+                         "up to date here (a read-only copy, or a role that may only read): search where the view "
+                         "can be updated, or ask a recorder to run any query first")  # fmt: skip
     if not view.indexes_text():
         raise RuleViolation("search is not available on an encrypted store: a word index would reveal the "
                             "text the encryption hides (see the README, 'Encryption at rest')")  # fmt: skip
