@@ -174,8 +174,8 @@ def _render(slots: Sequence[Any], by_key: dict[str, Column], rows: Sequence[dict
 
     from commitment_tracker.cli.layout import overhead
 
-    table = Table(title=title, caption=caption, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left",
-                  caption_justify="left")  # fmt: skip
+    # Title and caption are lines of their own: rich would wrap them to the table's width.
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for slot in slots:
         table.add_column(by_key[slot.key].header, width=slot.width, no_wrap=not slot.wrap, overflow="fold")
     for item, cell in zip(rows, cells):
@@ -189,9 +189,15 @@ def _render(slots: Sequence[Any], by_key: dict[str, Column], rows: Sequence[dict
             texts.append(text)
         table.add_row(*texts)
     width = sum(s.width for s in slots) + overhead(len(slots))
-    out = console(width=max(available or 0, width, len(title or "")))
+    # Title and caption wrap at the terminal's width (with --wide, never).
+    longest = 0 if available is not None else max(len(title or ""), len(caption or ""))
+    out = console(width=max(available or 0, width, longest))
     with out.capture() as captured:
+        if title:
+            out.print(Text(title, style="italic"))
         out.print(table)
+        if caption:
+            out.print(Text(caption, style="dim"))
     sys.stdout.write("".join(_trimmed(line) + "\n" for line in captured.get().splitlines()))
     sys.stdout.flush()
 
