@@ -23,6 +23,11 @@ QUERIES = {
     "matrix": ("matrix", "--as-of", "2024-11-20"),
     "due": ("due", "--within", "1y", "--as-of", "2024-11-20"),
     "sources": ("sources",),
+    "meetings": ("meetings",),
+    "statements": ("statements",),
+    "search": ("search", "Freedom", "Edge"),
+    "learned": ("diff", "--known-from", "2024-10-19", "--known-to", "2024-10-23", "--as-of", "2024-11-20"),
+    "parties": ("parties",),
 }
 
 
@@ -147,3 +152,24 @@ def test_global_options_may_follow_the_command(demo, tmp_path):
     events = other.json("history", "p")["events"]
     assert events[0]["recorded_by"] == "late-analyst"
     assert events[1]["by"] == "q" and events[1]["recorded_by"] == "tester"
+
+
+def test_a_matrix_of_many_parties_is_printed_in_parts_that_fit(tmp_path):
+    parties = ["US", "JP", "KR", "GB", "FR", "DE", "IT", "CA", "AU", "IN", "BR", "MX", "ZA", "CN"]
+    store = Ctrack(str(tmp_path / "wide.db"))
+    for n in range(3):
+        store.ok("pledge", f"c{n}", "--on", "2024-01-01", "--title", f"Commitment number {n} of the summit",
+                 *[arg for p in parties for arg in ("--party", p)])  # fmt: skip
+    store.ok("fulfil", "c1", "--on", "2024-02-01", "--party", "ZA")
+    result = store.ok("matrix", "--as-of", "2024-06-01", env={"COLUMNS": "80", "NO_COLOR": "1"})
+    lines = result.stdout.splitlines()
+    assert max(map(len, lines)) <= 80
+    words = tokens(result.stdout)
+    assert set(parties) <= words
+    parts = result.stdout.count("Compliance as of 2024-06-01")
+    assert parts > 1 and f"Printed in {parts} parts" in result.stderr
+    for n in range(3):
+        assert result.stdout.count(f" c{n} ") + result.stdout.count(f" c{n}\n") >= parts  # the id in every part
+    assert "fulfilled" in words  # ZA's cell, in whichever part it falls
+    wide = store.ok("--wide", "matrix", "--as-of", "2024-06-01", env={"COLUMNS": "80", "NO_COLOR": "1"})
+    assert wide.stdout.count("Compliance as of 2024-06-01") == 1

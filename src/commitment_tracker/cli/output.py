@@ -9,7 +9,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import click
@@ -134,24 +134,53 @@ def colour_settings() -> dict[str, Any]:
 
 
 def emit_table(columns: Sequence[Column], rows: Sequence[dict[str, Any]], title: str | None = None, caption: str | None = None) -> None:
-    """A rich table fitted to the terminal (see ``layout``), without trailing blanks on any line."""
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
+    """A rich table fitted to the terminal (see ``layout``), without trailing blanks on any line.
 
-    from commitment_tracker.cli.layout import Spec, fit
+    When even the columns that never give way are too wide (a matrix of twenty parties at 80
+    columns), the table is printed in parts, each repeating the first column (the row's id), the
+    way a wide spreadsheet is printed on several pages."""
+    from commitment_tracker.cli.layout import Spec, fit, overhead
 
     by_key = {c.key: c for c in columns}
     cells = [{c.key: visible(_words(item.get(c.key))) for c in columns} for item in rows]
     available = table_width()
     layout = fit([Spec(c.key, c.header, c.width is not None, c.priority, c.stack) for c in columns], cells, available)
-    table = Table(title=title, caption=caption, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left",
-                  caption_justify="left")  # fmt: skip
-    for slot in layout.slots:
+    parts = [list(layout.slots)]
+    if available is not None and layout.width > available and len(layout.slots) > 2:
+        key, rest = layout.slots[0], layout.slots[1:]
+        parts = [[key]]
+        for slot in rest:
+            part = parts[-1]
+            if len(part) > 1 and sum(s.width for s in part) + slot.width + overhead(len(part) + 1) > available:
+                # Later parts repeat the id alone: what was stacked under it is in the first part.
+                parts.append([replace(key, stacked=(), wrap=False)])
+                part = parts[-1]
+            part.append(slot)
+    for n, part in enumerate(parts):
+        named = title if n == 0 else f"{title or ''} (continued)".strip()
+        _render(part, by_key, rows, cells, named, caption if n == len(parts) - 1 else None, available)
+    if layout.hidden:
+        names = ", ".join(by_key[k].header or k for k in layout.hidden)
+        note(f"Not shown at {available} columns: {names} (--wide shows every column)")
+    if len(parts) > 1:
+        note(f"Printed in {len(parts)} parts to fit {available} columns (--wide prints one table)")
+
+
+def _render(slots: Sequence[Any], by_key: dict[str, Column], rows: Sequence[dict[str, Any]],
+            cells: Sequence[dict[str, str]], title: str | None, caption: str | None, available: int | None) -> None:  # fmt: skip
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from commitment_tracker.cli.layout import overhead
+
+    # Title and caption are lines of their own: rich would wrap them to the table's width.
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for slot in slots:
         table.add_column(by_key[slot.key].header, width=slot.width, no_wrap=not slot.wrap, overflow="fold")
     for item, cell in zip(rows, cells):
         texts = []
-        for slot in layout.slots:
+        for slot in slots:
             text = Text(cell[slot.key], style=_style(by_key[slot.key], item))
             for key in slot.stacked:
                 if cell[key]:
@@ -159,14 +188,18 @@ def emit_table(columns: Sequence[Column], rows: Sequence[dict[str, Any]], title:
                     text.append(cell[key], style=_style(by_key[key], item))
             texts.append(text)
         table.add_row(*texts)
-    out = console(width=max(available or 0, layout.width, len(title or "")))
+    width = sum(s.width for s in slots) + overhead(len(slots))
+    # Title and caption wrap at the terminal's width (with --wide, never).
+    longest = 0 if available is not None else max(len(title or ""), len(caption or ""))
+    out = console(width=max(available or 0, width, longest))
     with out.capture() as captured:
+        if title:
+            out.print(Text(title, style="italic"))
         out.print(table)
+        if caption:
+            out.print(Text(caption, style="dim"))
     sys.stdout.write("".join(_trimmed(line) + "\n" for line in captured.get().splitlines()))
     sys.stdout.flush()
-    if layout.hidden:
-        names = ", ".join(by_key[k].header or k for k in layout.hidden)
-        note(f"Not shown at {available} columns: {names} (--wide shows every column)")
 
 
 _TRAILING = re.compile(r"(?:\s|\x1b\[[0-9;]*m)+$")
