@@ -108,6 +108,17 @@ def trilateral_shared(request: pytest.FixtureRequest, tmp_path_factory: pytest.T
             yield from _read_only(Ctrack(url))
 
 
+@pytest.fixture(scope="module")
+def trilateral_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """``trilateral_shared`` on SQLite only: for tests of the CLI's own behaviour (layout, parsing,
+    navigation), which no backend changes."""
+
+    with pytest.MonkeyPatch.context() as patch:
+        for variable in ("TRACKER_STORE", "TRACKER_CIPHER_KEY", "COLUMNS"):
+            patch.delenv(variable, raising=False)
+        yield from _read_only(Ctrack(str(tmp_path_factory.mktemp("trilateral-sqlite") / "tracker.db")))
+
+
 def _read_only(store: Any) -> Iterator[Any]:
     store.ok("import", str(DATASET))
     yield from _unchanged(store)

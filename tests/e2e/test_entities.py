@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,14 +12,9 @@ from tests.e2e.conftest import DATASET
 from tests.e2e.helpers import error_line, parse_csv
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    with pytest.MonkeyPatch.context() as patch:
-        for variable in ("TRACKER_STORE", "TRACKER_CIPHER_KEY"):
-            patch.delenv(variable, raising=False)
-        store = Ctrack(str(Path(tmp_path_factory.mktemp("entities")) / "tracker.db"))
-        store.ok("import", str(DATASET))
-        yield store
+@pytest.fixture
+def demo(trilateral_sqlite: Any) -> Any:
+    return trilateral_sqlite
 
 
 def test_meetings_lists_what_was_held_with_filters(demo):

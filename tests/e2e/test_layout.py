@@ -4,14 +4,12 @@ statuses are never cut, free text wraps in its column, and what gives way is sai
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from commitment_tracker.cli.main import cli
 from tests.conftest import Ctrack
-from tests.e2e.conftest import DATASET
 
 WIDTHS = (80, 120, 200)
 QUERIES = {
@@ -31,14 +29,9 @@ QUERIES = {
 }
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    with pytest.MonkeyPatch.context() as patch:
-        for variable in ("TRACKER_STORE", "TRACKER_CIPHER_KEY", "COLUMNS"):
-            patch.delenv(variable, raising=False)
-        store = Ctrack(str(Path(tmp_path_factory.mktemp("layout")) / "tracker.db"))
-        store.ok("import", str(DATASET))
-        yield store
+@pytest.fixture
+def demo(trilateral_sqlite: Any) -> Any:
+    return trilateral_sqlite
 
 
 def table(demo: Any, *args: str, width: int | None = None) -> Any:

@@ -4,27 +4,19 @@ times; ``replay --known-from/--known-to`` lists each change as it was learned. B
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import Ctrack
-from tests.e2e.conftest import DATASET
 from tests.e2e.helpers import error_line
 
 TCM = "trilateral-coordinating-mechanism"
 AS_OF = ("--as-of", "2024-11-20")
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    with pytest.MonkeyPatch.context() as patch:
-        for variable in ("TRACKER_STORE", "TRACKER_CIPHER_KEY"):
-            patch.delenv(variable, raising=False)
-        store = Ctrack(str(Path(tmp_path_factory.mktemp("learned")) / "tracker.db"))
-        store.ok("import", str(DATASET))
-        yield store
+@pytest.fixture
+def demo(trilateral_sqlite: Any) -> Any:
+    return trilateral_sqlite
 
 
 def board(demo: Any, known: str) -> dict[str, dict[str, Any]]:

@@ -3,28 +3,20 @@ completion of ids, statuses, parties and meeting kinds from the store."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from commitment_tracker.cli.main import cli
-from tests.conftest import Ctrack
-from tests.e2e.conftest import DATASET
 from tests.e2e.helpers import error_line
 
 TCM = "trilateral-coordinating-mechanism"
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    with pytest.MonkeyPatch.context() as patch:
-        for variable in ("TRACKER_STORE", "TRACKER_CIPHER_KEY"):
-            patch.delenv(variable, raising=False)
-        store = Ctrack(str(Path(tmp_path_factory.mktemp("navigation")) / "tracker.db"))
-        store.ok("import", str(DATASET))
-        yield store
+@pytest.fixture
+def demo(trilateral_sqlite: Any) -> Any:
+    return trilateral_sqlite
 
 
 def status_of(demo: Any, slug: str, *args: str) -> str:
