@@ -83,6 +83,17 @@ def _count(n: int, what: str) -> str:
     return f"{n} {what}{'s' if n != 1 else ''}"
 
 
+def field_table(fmt: str, data: dict[str, Any], fields: list[tuple[str, Any]], title: str) -> bool:
+    """One entity as field/value rows (empty fields left out): CSV, or a table; True for a table,
+    which the caller goes on to follow with the entity's other tables."""
+    rows = [{"field": k, "value": v} for k, v in fields if v]
+    if fmt == "csv":
+        emit(fmt, data, [Column("field", "field"), Column("value", "value")], rows)
+        return False
+    emit_table([Column("field", "field"), Column("value", "value", width=60)], rows, title=title)
+    return True
+
+
 def show_meeting(app: Context, slug: str, day: date, moment: datetime, fmt: str) -> None:
     from commitment_tracker.cli.querying import history_table
     from commitment_tracker.projections.entities import show_meeting as build
@@ -96,11 +107,8 @@ def show_meeting(app: Context, slug: str, day: date, moment: datetime, fmt: str)
     fields = [("state", data["state"]), ("kind", data["kind"]), ("title", data["title"]),
               ("on", data["on"] + (f" to {data['end_on']}" if data["end_on"] else "")), ("place", data["place"]),
               ("parties", " ".join(data["parties"])), ("announced on", data["announced_on"])]  # fmt: skip
-    rows = [{"field": k, "value": v} for k, v in fields if v]
-    if fmt == "csv":
-        emit(fmt, data, [Column("field", "field"), Column("value", "value")], rows)
+    if not field_table(fmt, data, fields, f"{slug} as of {day.isoformat()}"):
         return
-    emit_table([Column("field", "field"), Column("value", "value", width=60)], rows, title=f"{slug} as of {day.isoformat()}")
     done = [{"what": what, "ref": item["ref"], "commitment": item["commitment"], "on": item["on"],
              "parties": " ".join(item["parties"])}
             for what, key in (("made", "commitments_made"), ("fulfilled", "fulfilments"),
@@ -127,11 +135,8 @@ def show_statement(app: Context, slug: str, day: date, moment: datetime, fmt: st
         return
     fields = [("on", data["on"]), ("parties", " ".join(data["parties"])), ("meeting", data["meeting"]),
               ("about", " ".join(data["about"])), ("text", data["text"])]  # fmt: skip
-    rows = [{"field": k, "value": v} for k, v in fields if v]
-    if fmt == "csv":
-        emit(fmt, data, [Column("field", "field"), Column("value", "value")], rows)
+    if not field_table(fmt, data, fields, f"{slug} as of {day.isoformat()}"):
         return
-    emit_table([Column("field", "field"), Column("value", "value", width=60)], rows, title=f"{slug} as of {day.isoformat()}")
     history_table(data["events"], {}, f"Events of {slug}")
 
 
@@ -180,11 +185,8 @@ def show_source(app: Context, source: str, fmt: str | None, as_json: bool) -> No
               ("published", data.get("published_on")),
               ("sha256", f"{data['sha256']} ({check})" if data.get("sha256") else None),
               ("cited by", ", ".join(c["ref"] for c in data["cited_by"]) or None)]  # fmt: skip
-    rows = [{"field": k, "value": v} for k, v in fields if v]
-    if fmt == "csv":
-        emit(fmt, data, [Column("field", "field"), Column("value", "value")], rows)
+    if not field_table(fmt, data, fields, f"Source {source}"):
         return
-    emit_table([Column("field", "field"), Column("value", "value", width=70)], rows, title=f"Source {source}")
     if data["text"] is not None:
         click.echo("")
         click.echo(data["text"].rstrip("\n"))
