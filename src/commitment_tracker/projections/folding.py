@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import first_day
 from commitment_tracker.projections import queries
-from commitment_tracker.projections.knowledge import Log
+from commitment_tracker.projections.knowledge import Knowledge, Log
 from commitment_tracker.projections.reader import ViewReader
 from commitment_tracker.projections.viewstore import TABLES
 from commitment_tracker.projections.walk import Change
@@ -86,6 +86,11 @@ class FoldReader:
         if not self.tracker.stream(slug):
             raise NotFound(f"unknown id {slug!r}")
         return self.log
+
+    def knowledge_of_kinds(self, kinds: frozenset[str], known_at: datetime | None) -> Knowledge:
+        from commitment_tracker.tracker.ledger import KIND_OF_FIRST
+
+        return self.log.known_at(known_at, frozenset(t for t, k in KIND_OF_FIRST.items() if k in kinds))
 
     def board(self, as_of: date, known_at: datetime | None) -> list[dict[str, Any]]:
         rows = [status.to_data() for status in self.log.known_at(known_at).board(as_of)]

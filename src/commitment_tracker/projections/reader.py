@@ -87,6 +87,14 @@ class ViewReader:
             return ""
         return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
 
+    def knowledge_of_kinds(self, kinds: frozenset[str], known_at: datetime | None) -> Knowledge:
+        """What is known at ``known_at`` of every entity of some kinds ("source", "meeting",
+        "statement"), read from the view's facts of those entities alone, not the whole log."""
+        streams: dict[str, list[Recorded]] = {}
+        for row in self.view.facts_of_kinds(sorted(kinds)):
+            streams.setdefault(row[0], []).append(record_from_fact(row))
+        return knowledge_of(streams, known_at)
+
     def exact_now(self, slugs: list[str]) -> Knowledge:
         """What is known now of a few entities' streams (without the meetings a board needs)."""
         streams: dict[str, list[Recorded]] = {}

@@ -218,6 +218,13 @@ class ViewSQL:
         return self.opened(self.read_in("SELECT entity, position, seq, recorded, kind, data FROM {view_facts} "
                                         "WHERE entity IN ({entities}) ORDER BY entity, position", entities))  # fmt: skip
 
+    def facts_of_kinds(self, kinds: Sequence[str]) -> list[Any]:
+        """Every fact of the entities of some kinds (source, meeting, statement...), by the kind index."""
+        marks = ",".join("?" * len(kinds))
+        return self.opened(self.read("SELECT f.entity, f.position, f.seq, f.recorded, f.kind, f.data FROM {view_facts} f "
+                                     f"JOIN {{view_entities}} e ON e.entity = f.entity WHERE e.kind IN ({marks}) "
+                                     "ORDER BY f.entity, f.position", list(kinds)))  # fmt: skip
+
     def meeting_facts(self) -> list[Any]:
         return self.opened(self.read("SELECT f.entity, f.position, f.seq, f.recorded, f.kind, f.data FROM {view_facts} f "
                          "JOIN {view_entities} e ON e.entity = f.entity WHERE e.kind = 'meeting' "
