@@ -88,8 +88,10 @@ def show_meeting(app: Context, slug: str, day: date, moment: datetime, fmt: str)
     from commitment_tracker.projections.entities import show_meeting as build
     from commitment_tracker.projections.sources import titles as source_titles
 
-    knowledge = app.knowledge(moment)
-    data = build(app.log, knowledge, slug, day)
+    # What names the meeting, found by the references index; what is due by it, from the board.
+    log = app.log_around(slug, ("meeting",))
+    knowledge = log.known_at(moment)
+    data = build(log, knowledge, slug, day, board=app.reader.board(day, moment))
     if fmt == "json":
         emit(fmt, data | {"as_of": day.isoformat(), "known_at": moment.isoformat()}, [], [])
         return
@@ -171,7 +173,7 @@ def show_source(app: Context, source: str, fmt: str | None, as_json: bool) -> No
     from commitment_tracker.projections.entities import show_source as build
 
     fmt = choose_format(fmt, as_json)
-    data = build(app.knowledge(None), source)
+    data = build(app.log_around(source, ("source",)).known_at(None), source)
     if fmt == "json":
         emit(fmt, data, [], [])
         return

@@ -39,7 +39,11 @@ def open_reader(tracker: Tracker) -> ViewReader | FoldReader:
         if not found.can_create:
             return FoldReader(tracker)
         open_view(tracker)  # a store from before the view: add its tables (CREATE IF NOT EXISTS)
-        return ViewReader(tracker)
+        reader = ViewReader(tracker)
+        # A view written before it had a table (the references, say) lacks that table's rows for
+        # the facts it holds already: rebuild it once, rather than answer from a partial index.
+        reader.stale = "view_facts" in found.tables
+        return reader
     if needed <= found.writable:
         return ViewReader(tracker)
     reader = CurrentView(tracker)
@@ -85,6 +89,9 @@ class FoldReader:
     def log_for(self, slug: str) -> Log:
         if not self.tracker.stream(slug):
             raise NotFound(f"unknown id {slug!r}")
+        return self.log
+
+    def log_around(self, slug: str, roles: tuple[str, ...]) -> Log:
         return self.log
 
     def knowledge_of_kinds(self, kinds: frozenset[str], known_at: datetime | None) -> Knowledge:

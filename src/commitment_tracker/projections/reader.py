@@ -32,12 +32,16 @@ class ViewReader:
         self.projection = StatusProjection(tracker, self.view)
         self._meeting_streams: dict[str, list[Recorded]] | None = None
         self._meetings_now: MeetingIndex | None = None
+        self.stale = False  # set when the view predates one of its tables: rebuilt on catch-up
 
     def close(self) -> None:
         self.view.datastore.close()  # type: ignore[attr-defined]
 
     def catch_up(self, progress: Any = None) -> int:
         self._meeting_streams = self._meetings_now = None
+        if self.stale:
+            self.stale = False
+            return self.rebuild(progress)
         if self.view.is_clear():
             # Written in clear before the store had a key: rebuild it sealed, once the log is known
             # to decrypt with this key (a wrong key must not wipe the view).
@@ -86,6 +90,21 @@ class ViewReader:
         if not close:
             return ""
         return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
+
+    def log_around(self, slug: str, roles: tuple[str, ...]) -> Log:
+        """``slug``'s stream, the whole streams of the entities whose events name it in one of
+        ``roles`` (found by the references index, whatever they were corrected to since: the fold
+        tells what holds), and the sources (for evidence titles)."""
+        entities = sorted({slug, *self.view.referring(slug, roles)})
+        rows = self.view.facts(entities) + self.view.facts_of_kinds(["source"])
+        streams: dict[str, list[Recorded]] = {}
+        seen: set[tuple[str, int]] = set()  # a source named by itself comes twice
+        for row in rows:
+            if (row[0], row[1]) not in seen:
+                seen.add((row[0], row[1]))
+                streams.setdefault(row[0], []).append(record_from_fact(row))
+        in_log_order = sorted(streams.values(), key=lambda records: records[0].seq)  # as the whole fold lists them
+        return Log(record for records in in_log_order for record in records)
 
     def knowledge_of_kinds(self, kinds: frozenset[str], known_at: datetime | None) -> Knowledge:
         """What is known at ``known_at`` of every entity of some kinds ("source", "meeting",
