@@ -78,6 +78,7 @@ class FoldReader:
 
     def __init__(self, tracker: Tracker) -> None:
         self.tracker = tracker
+        self._knowledge: dict[datetime | None, Knowledge] = {}
 
     def close(self) -> None:
         pass
@@ -93,6 +94,22 @@ class FoldReader:
 
     def log_around(self, slug: str, roles: tuple[str, ...]) -> Log:
         return self.log
+
+    def _known(self, known_at: datetime | None) -> Knowledge:
+        if known_at not in self._knowledge:
+            self._knowledge[known_at] = self.log.known_at(known_at)
+        return self._knowledge[known_at]
+
+    def statuses(self, as_of: date, known_at: datetime | None) -> list[Any]:
+        return list(self._known(known_at).board(as_of))
+
+    def meetings_at(self, known_at: datetime | None) -> Any:
+        return self._known(known_at).meetings
+
+    def score_sheet(self, as_of: date, known_at: datetime | None, area: str | None = None) -> list[Any]:
+        from commitment_tracker.projections.scores import score_sheet
+
+        return score_sheet(self._known(known_at), as_of, area=area)
 
     def knowledge_of_kinds(self, kinds: frozenset[str], known_at: datetime | None) -> Knowledge:
         from commitment_tracker.tracker.ledger import KIND_OF_FIRST

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import first_day
 from commitment_tracker.projections.catchup import StatusProjection, knowledge_of, open_view, record_from_fact, stamp
-from commitment_tracker.projections.fold import resolve_next_meeting
+from commitment_tracker.projections.fold import CommitmentStatus, resolve_next_meeting
 from commitment_tracker.projections.knowledge import Knowledge, Log
 from commitment_tracker.projections.queries import board_diff
 from commitment_tracker.projections.meetings import MeetingIndex
@@ -22,6 +22,7 @@ from commitment_tracker.projections.walk import Change, walk
 from commitment_tracker.tracker import NotFound, Recorded
 
 if TYPE_CHECKING:
+    from commitment_tracker.projections.scores import Scored
     from commitment_tracker.tracker import Tracker
 
 
@@ -145,6 +146,18 @@ class ViewReader:
                 if status is not None:
                     rows[slug] = status.to_data()
         return sorted(rows.values(), key=lambda r: (first_day(r["made_on"]), r["id"]))
+
+    def statuses(self, as_of: date, known_at: datetime | None) -> list[CommitmentStatus]:
+        """The board as statuses (for deadlines and the matrix), from the view's rows."""
+        return [CommitmentStatus.from_data(row) for row in self.board(as_of, known_at)]
+
+    def meetings_at(self, known_at: datetime | None) -> MeetingIndex:
+        return self._meetings_at(known_at)
+
+    def score_sheet(self, as_of: date, known_at: datetime | None, area: str | None = None) -> list[Scored]:
+        from commitment_tracker.projections.scoreview import ScoreSource
+
+        return ScoreSource(self, as_of, known_at).sheet(area=area)
 
     def _meetings_at(self, known_at: datetime | None) -> MeetingIndex:
         """The meetings as known at a record time (deadlines by the next meeting depend on them)."""
