@@ -78,3 +78,44 @@ def test_the_board_commands_never_read_the_whole_log(sqlite_url: str, command: l
     monkeypatch.setattr(Tracker, "log", whole_log)
     result = runner.invoke(cli, ["--store", sqlite_url, *command, "--json"])
     assert result.exit_code == 0, result.output
+
+
+def test_a_chart_of_some_commitments_reads_them_and_the_meetings_alone(store_url: str) -> None:
+    from commitment_tracker.projections.timeline import timelines
+
+    with open_tracker(resolve_store(store_url)) as tracker:
+        tracker.import_file(DATASET, "tester")
+        reader = ViewReader(tracker)
+        reader.catch_up()
+        log = Log(tracker.log())
+        ids = list(log.known_at(None).commitments)
+        times = sorted({r.event.recorded_at for records in log.streams.values() for r in records})
+        for known_at in (None, times[len(times) // 2]):
+            for chosen in ([ids[0]], ids[2:5], [ids[-1], ids[1]]):
+                for as_of in (date(2024, 7, 1), date(2026, 1, 1)):
+                    whole = log.known_at(known_at)
+                    try:
+                        expected = timelines(whole, as_of, chosen)
+                    except Exception as error:  # not made yet, or unknown: the same refusal
+                        with pytest.raises(type(error), match=str(error).split(":")[0]):
+                            timelines(reader.knowledge_of_ids(chosen, known_at), as_of, chosen)
+                        continue
+                    assert timelines(reader.knowledge_of_ids(chosen, known_at), as_of, chosen) == expected
+        reader.close()
+
+
+def test_a_chart_of_one_commitment_never_reads_the_whole_log(sqlite_url: str, tmp_path, monkeypatch) -> None:
+    from commitment_tracker.tracker.application import Tracker
+
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--store", sqlite_url, "import", str(DATASET)]).exit_code == 0
+    assert runner.invoke(cli, ["--store", sqlite_url, "status"]).exit_code == 0
+
+    def whole_log(self, *args, **kwargs):
+        raise AssertionError("the whole log was read")
+
+    monkeypatch.setattr(Tracker, "log", whole_log)
+    out = tmp_path / "one.svg"
+    result = runner.invoke(cli, ["--store", sqlite_url, "chart", "denuclearization", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text().startswith("<?xml") or "<svg" in out.read_text()[:500]

@@ -119,6 +119,13 @@ class Context:
         """What is known of the entities of some kinds alone (e.g. the sources), through the view."""
         return self.reader.knowledge_of_kinds(kinds, known_at)  # type: ignore[arg-type]
 
+    def knowledge_of_ids(self, slugs: list[str], known_at: object) -> Knowledge:
+        """What is known of some entities (with the meetings), read from the view by id; every
+        commitment (the whole log) when no id is given."""
+        if not slugs:
+            return self.knowledge(known_at)
+        return self.reader.knowledge_of_ids(slugs, known_at)  # type: ignore[arg-type]
+
     def knowledge(self, known_at: object) -> Knowledge:
         return self.log.known_at(known_at)  # type: ignore[arg-type]
 

@@ -82,7 +82,7 @@ def chart(app: Context, ids: tuple[str, ...], out: Path, force: bool, as_of: dat
     if start and start > min(end or day, day):
         raise click.BadParameter("--from is after --to (or --as-of)", param_hint="--from")
     require_matplotlib()
-    found = timelines(app.knowledge(moment), day, list(ids) or None, start=start, end=end)
+    found = timelines(app.knowledge_of_ids(list(ids), moment), day, list(ids) or None, start=start, end=end)
     _write(out, render(found, fmt, known_at=known_at))
     count = len(found.rows)
     note(f"wrote a chart of {count} commitment{'s' if count != 1 else ''} to {out}")

@@ -100,6 +100,9 @@ class FoldReader:
             self._knowledge[known_at] = self.log.known_at(known_at)
         return self._knowledge[known_at]
 
+    def knowledge_of_ids(self, slugs: list[str], known_at: datetime | None) -> Knowledge:
+        return self._known(known_at)
+
     def statuses(self, as_of: date, known_at: datetime | None) -> list[Any]:
         return list(self._known(known_at).board(as_of))
 

@@ -115,6 +115,11 @@ class ViewReader:
             streams.setdefault(row[0], []).append(record_from_fact(row))
         return knowledge_of(streams, known_at)
 
+    def knowledge_of_ids(self, slugs: list[str], known_at: datetime | None) -> Knowledge:
+        """Exact knowledge at ``known_at`` of a few entities' streams, with the meetings (which
+        resolve next-meeting deadlines): what a chart of some commitments needs, nothing more."""
+        return self._exact(slugs, known_at)
+
     def exact_now(self, slugs: list[str]) -> Knowledge:
         """What is known now of a few entities' streams (without the meetings a board needs)."""
         streams: dict[str, list[Recorded]] = {}
