@@ -119,3 +119,39 @@ def test_a_chart_of_one_commitment_never_reads_the_whole_log(sqlite_url: str, tm
     result = runner.invoke(cli, ["--store", sqlite_url, "chart", "denuclearization", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_text().startswith("<?xml") or "<svg" in out.read_text()[:500]
+
+
+def test_a_chart_of_every_commitment_is_the_whole_folds_when_within_the_limit(store_url: str) -> None:
+    from commitment_tracker.projections.timeline import chart_selection, timelines
+
+    with open_tracker(resolve_store(store_url)) as tracker:
+        tracker.import_file(DATASET, "tester")
+        reader = ViewReader(tracker)
+        reader.catch_up()
+        whole = Log(tracker.log()).known_at(None)
+        for as_of, end in ((date(2024, 7, 1), None), (date(2026, 1, 1), date(2024, 10, 16)), (date(2023, 1, 1), None)):
+            last = min(end, as_of) if end else as_of
+            chosen, left_out = chart_selection(reader.board(last, None))
+            assert left_out == 0
+            assert timelines(reader.knowledge_of_ids(chosen, None), as_of, chosen, end=end) == timelines(whole, as_of, end=end)
+        reader.close()
+
+
+def test_a_chart_of_more_than_the_limit_draws_the_latest_made_and_says_what_it_left_out(sqlite_url: str, tmp_path,
+                                                                                       monkeypatch) -> None:  # fmt: skip
+    from commitment_tracker.projections import timeline
+
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--store", sqlite_url, "import", str(DATASET)]).exit_code == 0
+    board = json.loads(runner.invoke(cli, ["--store", sqlite_url, "status", "--as-of", "2026-01-01", "--json"]).stdout)
+    ids = [row["id"] for row in board["commitments"]]
+    assert len(ids) > 5
+    monkeypatch.setattr(timeline, "CHART_LIMIT", 5)
+    out = tmp_path / "all.svg"
+    result = runner.invoke(cli, ["--store", sqlite_url, "chart", "--as-of", "2026-01-01", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "wrote a chart of 5 commitments" in result.stderr
+    assert f"left out the {len(ids) - 5} earliest-made commitments" in result.stderr
+    svg = out.read_text()
+    # The board lists commitments in the order they were made: the chart keeps its last five.
+    assert all(i in svg for i in ids[-5:]) and not any(i in svg for i in ids[:-5] if not any(i in k for k in ids[-5:]))

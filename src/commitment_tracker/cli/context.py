@@ -120,10 +120,7 @@ class Context:
         return self.reader.knowledge_of_kinds(kinds, known_at)  # type: ignore[arg-type]
 
     def knowledge_of_ids(self, slugs: list[str], known_at: object) -> Knowledge:
-        """What is known of some entities (with the meetings), read from the view by id; every
-        commitment (the whole log) when no id is given."""
-        if not slugs:
-            return self.knowledge(known_at)
+        """What is known of some entities (with the meetings), read from the view by id."""
         return self.reader.knowledge_of_ids(slugs, known_at)  # type: ignore[arg-type]
 
     def knowledge(self, known_at: object) -> Knowledge:
