@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench docs docs-examples clean
+.PHONY: demo test bench bench-commands docs docs-examples clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ docs-examples: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.commands
+
+# Only the per-command table (every read command beside its floor, at BENCH_COMMAND_SIZES).
+bench-commands: $(STAMP)
+	$(BIN)/python -m benchmarks.commands
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

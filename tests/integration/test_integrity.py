@@ -166,3 +166,20 @@ def test_a_log_that_grew_still_extends_an_earlier_checkpoint(loaded: str) -> Non
         tracker.record([ev.build("commitment_reaffirmed", commitment="denuclearization", on="2025-01-01")], "t")
         assert checkpoint(tracker).count == 50
     assert check(loaded, anchor.digest).ok
+
+
+def test_a_checkpoint_read_from_the_chain_tail_agrees_with_walking_the_whole_chain(store_url: str) -> None:
+    """The checkpoint reads only the chain's last rows and its count; verify walks every event:
+    on an empty log, after an import and after each later write they must name the same digest."""
+    from commitment_tracker import events as ev
+
+    with open_tracker(resolve_store(store_url)) as tracker:
+        assert (checkpoint(tracker).digest, checkpoint(tracker).count) == (verify(tracker).digest, 0)
+        tracker.import_file(DATASET, "tester")
+        tracker.record([ev.build("commitment_made", commitment="c1", title="One", on="2025-01-01",
+                                 parties=("US",))], "t")  # fmt: skip
+        for n in range(3):
+            walked, anchor = verify(tracker), checkpoint(tracker)
+            assert walked.ok and (anchor.digest, anchor.count) == (walked.digest, walked.count) == (anchor.digest, 50 + n)
+            assert verify(tracker, anchor.digest).ok
+            tracker.record([ev.build("commitment_reaffirmed", commitment="c1", on=f"2025-02-0{n + 1}")], "t")

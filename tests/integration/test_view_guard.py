@@ -18,7 +18,7 @@ class View(Raw):
         return f'"{self.schema}".{name}' if self.postgres else name
 
     def drop_guards(self) -> None:
-        for name in ("view_facts", "view_entities", "view_intervals", "view_gaps"):
+        for name in ("view_facts", "view_entities", "view_intervals", "view_gaps", "view_refs"):
             if self.postgres:
                 self.run(f"ALTER TABLE {self.table(name)} DISABLE TRIGGER USER")
             else:
@@ -47,6 +47,8 @@ def test_the_database_refuses_direct_edits_of_the_view(viewed: str) -> None:
         f"DELETE FROM {view.table('view_intervals')}",
         f"DELETE FROM {view.table('view_facts')}",
         f"UPDATE {view.table('view_entities')} SET made_on = '1900-01-01'",
+        f"DELETE FROM {view.table('view_refs')}",
+        f"UPDATE {view.table('view_refs')} SET target = 'elsewhere'",
     ):
         with pytest.raises(Exception, match="written only by the tracker"):
             view.run(statement)
@@ -61,7 +63,7 @@ def test_the_database_refuses_direct_edits_of_the_view(viewed: str) -> None:
     assert run(viewed, "verify").exit_code == 0
 
 
-@pytest.mark.parametrize("edit", ["status", "delete-fact", "fact-text", "entity"])
+@pytest.mark.parametrize("edit", ["status", "delete-fact", "fact-text", "entity", "delete-ref", "forge-ref"])
 def test_verify_catches_an_edited_view_and_rebuild_repairs_it(viewed: str, edit: str) -> None:
     view = View(viewed)
     view.drop_guards()
@@ -70,6 +72,9 @@ def test_verify_catches_an_edited_view_and_rebuild_repairs_it(viewed: str, edit:
         "delete-fact": f"DELETE FROM {view.table('view_facts')} WHERE entity = 'denuclearization' AND position = 2",
         "fact-text": f"UPDATE {view.table('view_facts')} SET data = replace(data, 'Camp David', 'Kamp David')",
         "entity": f"UPDATE {view.table('view_entities')} SET made_on = '2001-01-01' WHERE entity = 'denuclearization'",
+        # the references say what show MEETING and sources show look at: hiding or inventing one lies
+        "delete-ref": f"DELETE FROM {view.table('view_refs')} WHERE role = 'meeting'",
+        "forge-ref": f"INSERT INTO {view.table('view_refs')} VALUES ('denuclearization', 1, 'nowhere', 'meeting')",
     }[edit]
     if statement is None:
         _lie(view)
@@ -80,3 +85,15 @@ def test_verify_catches_an_edited_view_and_rebuild_repairs_it(viewed: str, edit:
     assert result.stderr.startswith("Error:") and "ctrack rebuild" in result.stderr and result.stderr.count("\n") == 1
     assert run(viewed, "rebuild").exit_code == 0
     assert run(viewed, "verify").exit_code == 0
+
+
+def test_a_view_from_before_the_references_is_rebuilt_with_them(sqlite_url: str) -> None:
+    """A store whose view was written before view_refs existed: its first read rebuilds the view,
+    so show MEETING does not answer from an empty index (and verify agrees with the log)."""
+    assert run(sqlite_url, "import", str(DATASET)).exit_code == 0
+    assert run(sqlite_url, "status").exit_code == 0
+    view = View(sqlite_url)
+    view.run("DROP TABLE view_refs")
+    assert run(sqlite_url, "show", "seoul-vfm-2024-10-16", "--json").exit_code == 0
+    assert view.run("SELECT count(*) FROM view_refs WHERE target = 'seoul-vfm-2024-10-16'")[0][0] > 0
+    assert run(sqlite_url, "verify").exit_code == 0

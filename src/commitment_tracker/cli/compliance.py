@@ -64,17 +64,14 @@ def matrix(app: Context, area: str | None, as_of: date | None, known_at: datetim
     run out -- and how many of them the party fulfilled. Standing principles,
     commitments without a deadline and superseded ones are never due.
     """
-    from commitment_tracker.projections.compliance import matrix as build_matrix
+    from commitment_tracker.projections.compliance import matrix_of
 
     fmt = choose_format(fmt, as_json)
     day, moment = clocks(as_of, known_at)
-    from commitment_tracker.projections.scores import score_sheet
-
-    knowledge = app.knowledge(moment)
-    built = build_matrix(knowledge, day, area=area)
+    built = matrix_of(app.reader.statuses(day, known_at), day, area=area)
     data = {"as_of": day.isoformat(), "known_at": moment.isoformat()} | built.to_data()
     # SPEC §8: where a commitment has compliance scores, each cell carries the one that counts.
-    scores = {row.id: row for row in score_sheet(knowledge, day, area=area)}
+    scores = {row.id: row for row in app.reader.score_sheet(day, known_at, area)}
     data["rows"] = [row | {"scores": dict(sorted(scores[row["id"]].scores.items()))}
                     for row in data["rows"] if row["id"] in scores]  # fmt: skip
     parties = data["parties"]

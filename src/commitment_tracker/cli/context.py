@@ -111,6 +111,18 @@ class Context:
     def knowledge_for(self, slug: str, known_at: object) -> Knowledge:
         return self.log_for(slug).known_at(known_at)  # type: ignore[arg-type]
 
+    def log_around(self, slug: str, roles: tuple[str, ...]) -> Log:
+        """An entity's stream with those of the entities that name it (as meeting, source...)."""
+        return self.reader.log_around(slug, roles)
+
+    def knowledge_of(self, kinds: frozenset[str], known_at: object) -> Knowledge:
+        """What is known of the entities of some kinds alone (e.g. the sources), through the view."""
+        return self.reader.knowledge_of_kinds(kinds, known_at)  # type: ignore[arg-type]
+
+    def knowledge_of_ids(self, slugs: list[str], known_at: object) -> Knowledge:
+        """What is known of some entities (with the meetings), read from the view by id."""
+        return self.reader.knowledge_of_ids(slugs, known_at)  # type: ignore[arg-type]
+
     def knowledge(self, known_at: object) -> Knowledge:
         return self.log.known_at(known_at)  # type: ignore[arg-type]
 

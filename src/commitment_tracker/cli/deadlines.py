@@ -69,12 +69,13 @@ def due(app: Context, within: int, area: str | None, as_of: date | None, known_a
     commitment is due; it is met by its last day ('2024-06' by 30 June).
     Fulfilled, abandoned, superseded and standing commitments have none.
     """
-    from commitment_tracker.projections.deadlines import deadlines
+    from commitment_tracker.projections.deadlines import deadlines_of
 
     fmt = choose_format(fmt, as_json)
     day, moment = clocks(as_of, known_at)
     wanted = area.casefold() if area else None
-    items = [d.to_data() for d in deadlines(app.knowledge(moment), day, within)
+    found = deadlines_of(app.reader.statuses(day, known_at), app.reader.meetings_at(known_at), day, within)
+    items = [d.to_data() for d in found
              if wanted is None or (d.commitment.area or "").casefold() == wanted]  # fmt: skip
     data = {"as_of": day.isoformat(), "known_at": moment.isoformat(), "within_days": within,
             "deadlines": items}  # fmt: skip

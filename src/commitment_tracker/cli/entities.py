@@ -52,7 +52,7 @@ def meetings(app: Context, kind: str | None, party: str | None, start: date | No
 
     fmt = choose_format(fmt, as_json)
     day, moment = clocks(as_of, known_at)
-    rows = list_meetings(app.knowledge(moment), day, kind=kind, party=party, start=start, end=end)
+    rows = list_meetings(app.knowledge_of(frozenset({"meeting"}), moment), day, kind=kind, party=party, start=start, end=end)
     emit(fmt, {"as_of": day.isoformat(), "known_at": moment.isoformat(), "meetings": rows},
          MEETING_COLUMNS if fmt == "table" else [Column(k, k) for k in CSV_KEYS["meetings"]], rows,
          title=f"Meetings as of {day.isoformat()}", caption=_count(len(rows), "meeting"))  # fmt: skip
@@ -72,7 +72,7 @@ def statements(app: Context, party: str | None, meeting_id: str | None, about: s
 
     fmt = choose_format(fmt, as_json)
     day, moment = clocks(as_of, known_at)
-    rows = list_statements(app.knowledge(moment), day, party=party, meeting_id=meeting_id, about=about, start=start,
+    rows = list_statements(app.knowledge_of(frozenset({"statement"}), moment), day, party=party, meeting_id=meeting_id, about=about, start=start,
                            end=end)  # fmt: skip
     emit(fmt, {"as_of": day.isoformat(), "known_at": moment.isoformat(), "statements": rows},
          STATEMENT_COLUMNS if fmt == "table" else [Column(k, k) for k in CSV_KEYS["statements"]], rows,
@@ -99,8 +99,10 @@ def show_meeting(app: Context, slug: str, day: date, moment: datetime, fmt: str)
     from commitment_tracker.projections.entities import show_meeting as build
     from commitment_tracker.projections.sources import titles as source_titles
 
-    knowledge = app.knowledge(moment)
-    data = build(app.log, knowledge, slug, day)
+    # What names the meeting, found by the references index; what is due by it, from the board.
+    log = app.log_around(slug, ("meeting",))
+    knowledge = log.known_at(moment)
+    data = build(log, knowledge, slug, day, board=app.reader.board(day, moment))
     if fmt == "json":
         emit(fmt, data | {"as_of": day.isoformat(), "known_at": moment.isoformat()}, [], [])
         return
@@ -151,7 +153,7 @@ def sources(ctx: click.Context, app: Context, fmt: str | None, as_json: bool) ->
     from commitment_tracker.projections.sources import sources as list_sources
 
     fmt = choose_format(fmt, as_json)
-    rows = list_sources(app.knowledge(None))
+    rows = list_sources(app.knowledge_of(frozenset({"source"}), None))
     if fmt == "table":
         columns = [Column("id", "id"), Column("title", "title", width=40, priority=4, stack="id"),
                    Column("publisher", "publisher", priority=3), Column("published_on", "published"),
@@ -176,7 +178,7 @@ def show_source(app: Context, source: str, fmt: str | None, as_json: bool) -> No
     from commitment_tracker.projections.entities import show_source as build
 
     fmt = choose_format(fmt, as_json)
-    data = build(app.knowledge(None), source)
+    data = build(app.log_around(source, ("source",)).known_at(None), source)
     if fmt == "json":
         emit(fmt, data, [], [])
         return

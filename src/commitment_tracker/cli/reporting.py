@@ -49,7 +49,8 @@ def chart(app: Context, ids: tuple[str, ...], out: Path, force: bool, as_of: dat
           known_at: datetime | None, start: date | None, end: date | None, scores: bool, group: str,
           area: str | None, cycle: str | None) -> None:  # fmt: skip
     """A timeline of commitments (all, or the IDs given): status bars over valid time;
-    or, with --scores, the compliance heat map.
+    or, with --scores, the compliance heat map. A chart of all draws at most the
+    300 latest made and says on stderr how many it left out.
 
     \b
     One row per commitment: a coloured bar per status, a marker per event, recurring
@@ -60,7 +61,7 @@ def chart(app: Context, ids: tuple[str, ...], out: Path, force: bool, as_of: dat
     """
     from commitment_tracker.cli.querying import clocks
     from commitment_tracker.projections.chart import render, require_matplotlib
-    from commitment_tracker.projections.timeline import timelines
+    from commitment_tracker.projections.timeline import chart_selection, timelines
 
     from commitment_tracker.tracker.outputs import check_output
 
@@ -82,10 +83,16 @@ def chart(app: Context, ids: tuple[str, ...], out: Path, force: bool, as_of: dat
     if start and start > min(end or day, day):
         raise click.BadParameter("--from is after --to (or --as-of)", param_hint="--from")
     require_matplotlib()
-    found = timelines(app.knowledge(moment), day, list(ids) or None, start=start, end=end)
+    chosen, left_out = list(ids), 0
+    if not ids:  # every commitment made by the window's end, from the board: at most CHART_LIMIT rows
+        chosen, left_out = chart_selection(app.reader.board(min(end, day) if end else day, moment))
+    found = timelines(app.knowledge_of_ids(chosen, moment), day, chosen, start=start, end=end)
     _write(out, render(found, fmt, known_at=known_at))
     count = len(found.rows)
     note(f"wrote a chart of {count} commitment{'s' if count != 1 else ''} to {out}")
+    if left_out:
+        note(f"left out the {left_out} earliest-made commitment{'s' if left_out != 1 else ''} (a chart shows at most "
+             f"{len(chosen)}): name the ids to chart, or end the window earlier with --to")
 
 
 @click.command()

@@ -113,7 +113,7 @@ class StatusProjection:
     # --- one page ------------------------------------------------------------------------------
 
     def _batch(self, records: list[Recorded]) -> tuple[list[Any], ...]:
-        facts, entities, texts = [], [], []
+        facts, entities, texts, refs = [], [], [], []
         indexing = self.view.indexes_text()
         touched: dict[str, list[str]] = {}  # commitment -> record times in this page
         new: dict[str, list[Recorded]] = {}
@@ -123,6 +123,7 @@ class StatusProjection:
             when = stamp(event.recorded_at)
             data = to_data(event)
             facts.append((record.entity, record.position, record.seq, when, event.type, json.dumps(data)))
+            refs += refs_of(record.entity, record.position, data)
             if indexing:
                 texts += search_rows(record.entity, record.position, event.type, data)
             new.setdefault(record.entity, []).append(Recorded(record.originator_id, record.position, event, seq=record.seq))
@@ -171,7 +172,7 @@ class StatusProjection:
                 opened.append((entity, row[0], row[1], last, FOREVER, *row[2:]))
             if first < last:
                 gaps.append((entity, first, last))
-        return facts, entities, closed, opened, gaps, scores_closed, scores_opened, texts
+        return facts, entities, closed, opened, gaps, scores_closed, scores_opened, texts, refs
 
     def _kinds(self, entities: set[str]) -> dict[str, str]:
         """What each already-known entity is (commitment, meeting, statement, source)."""
@@ -186,6 +187,22 @@ class StatusProjection:
         for entity in entities:
             streams[entity].extend(new.get(entity, []))
         return {e: r for e, r in streams.items() if r}
+
+
+#: The fields by which an event names another entity (a correction may name new ones: its own
+#: fields count too, so the index holds every entity a stream has ever been linked to).
+REFERRING = ("meeting", "source", "by", "about")
+
+
+def refs_of(entity: str, position: int, data: dict[str, Any]) -> list[tuple[str, int, str, str]]:
+    """The view_refs rows of one event: (entity, position, named entity, field)."""
+    named = set()
+    for role in REFERRING:
+        value = data.get(role)
+        for target in (value if isinstance(value, (list, tuple)) else [value]):
+            if isinstance(target, str) and target != entity:
+                named.add((target, role))
+    return [(entity, position, target, role) for target, role in sorted(named)]
 
 
 def assessment_rows(resolved: Sequence[Any]) -> list[tuple[Any, ...]]:

@@ -26,6 +26,7 @@ overdue commitment.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -108,7 +109,12 @@ def cell(commitment: CommitmentStatus, party: str) -> Cell:
 def matrix(knowledge: Knowledge, as_of: date, area: str | None = None) -> Matrix:
     """Every commitment in existence as of ``as_of`` (of one issue area, if given, in any case)
     against every party to any of them."""
-    board = [c for c in knowledge.board(as_of) if area is None or (c.area or "").casefold() == area.casefold()]
+    return matrix_of(knowledge.board(as_of), as_of, area)
+
+
+def matrix_of(statuses: Iterable[CommitmentStatus], as_of: date, area: str | None = None) -> Matrix:
+    """The matrix of a board (the commitments as of ``as_of``, from the view or a fold)."""
+    board = [c for c in statuses if area is None or (c.area or "").casefold() == area.casefold()]
     # Parties in order of first appearance: the trilateral reads US, JP, KR as it was pledged.
     parties = tuple(dict.fromkeys(party for c in board for party in c.parties))
     rows = []

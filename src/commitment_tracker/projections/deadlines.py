@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from collections.abc import Iterable
 from typing import Any
 
 from commitment_tracker.events import last_day
 from commitment_tracker.projections.fold import CLOSED, CommitmentStatus
 from commitment_tracker.projections.knowledge import Knowledge
+from commitment_tracker.projections.meetings import MeetingIndex
 
 STATES = ("overdue", "upcoming", "awaiting")
 
@@ -49,9 +51,14 @@ class Deadline:
 
 def deadlines(knowledge: Knowledge, as_of: date, within: int) -> list[Deadline]:
     """Overdue, upcoming (within ``within`` days after ``as_of``) and awaiting deadlines, in that order."""
+    return deadlines_of(knowledge.board(as_of), knowledge.meetings, as_of, within)
+
+
+def deadlines_of(board: Iterable[CommitmentStatus], meetings: MeetingIndex, as_of: date, within: int) -> list[Deadline]:
+    """The deadlines of a board (from the view or a fold), meetings resolving ``due_next`` ones."""
     horizon = as_of + timedelta(days=within)
     found = []
-    for commitment in knowledge.board(as_of):
+    for commitment in board:
         if commitment.status in CLOSED or commitment.cadence == "standing":
             continue
         if commitment.due_on is None:
@@ -61,7 +68,7 @@ def deadlines(knowledge: Knowledge, as_of: date, within: int) -> list[Deadline]:
         day = last_day(commitment.due_on)
         held = None
         if commitment.due_next is not None and commitment.due_meeting is not None:
-            resolved = knowledge.meetings.next_of_kind(commitment.due_next, commitment.made_on, as_of)
+            resolved = meetings.next_of_kind(commitment.due_next, commitment.made_on, as_of)
             held = resolved.held if resolved is not None else None
         if commitment.overdue:
             found.append(Deadline(commitment, "overdue", (day - as_of).days, held))

@@ -90,10 +90,13 @@ def statements(knowledge: Knowledge, as_of: date, *, party: str | None = None, m
     return sorted(found, key=lambda s: (first_day(s["on"]), s["id"]))
 
 
-def show_meeting(log: Log, knowledge: Knowledge, slug: str, as_of: date) -> dict[str, Any]:
+def show_meeting(log: Log, knowledge: Knowledge, slug: str, as_of: date,
+                 board: list[dict[str, Any]] | None = None) -> dict[str, Any]:  # fmt: skip
     """A meeting with what was done there: commitments made, fulfilled and reaffirmed at it (by
     events dated on or before ``as_of``), the statements issued at it, the commitments whose
-    next-meeting deadline it is, and its own audit trail."""
+    next-meeting deadline it is, and its own audit trail. ``board`` (the status board as of
+    ``as_of``) names the commitments due by it, when ``knowledge`` holds only what names the
+    meeting rather than every commitment."""
     data = meeting(knowledge, slug, as_of)
     if data is None:
         raise NotFound(f"meeting {slug!r} was neither held nor announced as of {as_of.isoformat()}")
@@ -107,11 +110,10 @@ def show_meeting(log: Log, knowledge: Knowledge, slug: str, as_of: date) -> dict
             if key and not resolved.retracted and getattr(event, "meeting", None) == slug and first_day(event.on) <= as_of:
                 done[key].append({"ref": resolved.record.ref, "commitment": entity, "on": event.on,
                                   "parties": list(getattr(event, "parties", ()) or ())})  # fmt: skip
-    due_here = []
-    for entity in knowledge.commitments:
-        status = knowledge.status(entity, as_of)
-        if status is not None and status.to_data().get("due_meeting") == slug:
-            due_here.append({"commitment": entity, "status": status.status, "due_on": status.to_data()["due_on"]})
+    if board is None:
+        board = [s.to_data() for s in (knowledge.status(e, as_of) for e in knowledge.commitments) if s is not None]
+    due_here = [{"commitment": row["id"], "status": row["status"], "due_on": row["due_on"]}
+                for row in board if row.get("due_meeting") == slug]  # fmt: skip
     return data | {
         "commitments_made": done["made"], "fulfilments": done["fulfilled"], "reaffirmations": done["reaffirmed"],
         "progress": done["progress"], "deadline_for": due_here,

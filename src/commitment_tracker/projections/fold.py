@@ -62,6 +62,15 @@ class CommitmentStatus:
     area: str | None = None  # SPEC §8: the issue area and external reference code
     code: str | None = None
 
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> CommitmentStatus:
+        """A board row back as the status it was made from (the view stores ``to_data``)."""
+        # The view stores rows with sorted keys: the parties' statuses go back in pledge order.
+        status = data["party_status"]
+        ordered = {p: status[p] for p in data["parties"] if p in status} | status
+        return cls(**data | {"parties": tuple(data["parties"]), "instances": tuple(data["instances"]),
+                             "party_status": ordered})  # fmt: skip
+
     def to_data(self) -> dict[str, Any]:
         return {
             "id": self.id, "title": self.title, "parties": list(self.parties), "cadence": self.cadence,

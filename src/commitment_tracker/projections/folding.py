@@ -41,7 +41,11 @@ def open_reader(tracker: Tracker) -> ViewReader | FoldReader:
         if not found.can_create:
             return FoldReader(tracker)
         open_view(tracker)  # a store from before the view: add its tables (CREATE IF NOT EXISTS)
-        return ViewReader(tracker)
+        reader = ViewReader(tracker)
+        # A view written before it had a table (the references, say) lacks that table's rows for
+        # the facts it holds already: rebuild it once, rather than answer from a partial index.
+        reader.stale = "view_facts" in found.tables
+        return reader
     if needed <= found.writable:
         return ViewReader(tracker)
     reader = CurrentView(tracker)
@@ -76,6 +80,7 @@ class FoldReader:
 
     def __init__(self, tracker: Tracker) -> None:
         self.tracker = tracker
+        self._knowledge: dict[datetime | None, Knowledge] = {}
 
     def close(self) -> None:
         pass
@@ -94,7 +99,7 @@ class FoldReader:
         return self.log
 
     def knowledge(self, known_at: datetime | None) -> Knowledge:
-        return self.log.known_at(known_at)
+        return self._known(known_at)
 
     def recorded_between(self, after: datetime, until: datetime) -> list[Any]:
         """As ``ViewReader.recorded_between``, from the log."""
@@ -109,6 +114,33 @@ class FoldReader:
                 if at is not None and after < at <= until:
                     found.append((record.seq, record.entity, record.position, stamp(at), record.event.type, kind))
         return [row[1:] for row in sorted(found, key=lambda r: (r[3], r[0]))]
+
+    def log_around(self, slug: str, roles: tuple[str, ...]) -> Log:
+        return self.log
+
+    def _known(self, known_at: datetime | None) -> Knowledge:
+        if known_at not in self._knowledge:
+            self._knowledge[known_at] = self.log.known_at(known_at)
+        return self._knowledge[known_at]
+
+    def knowledge_of_ids(self, slugs: list[str], known_at: datetime | None) -> Knowledge:
+        return self._known(known_at)
+
+    def statuses(self, as_of: date, known_at: datetime | None) -> list[Any]:
+        return list(self._known(known_at).board(as_of))
+
+    def meetings_at(self, known_at: datetime | None) -> Any:
+        return self._known(known_at).meetings
+
+    def score_sheet(self, as_of: date, known_at: datetime | None, area: str | None = None) -> list[Any]:
+        from commitment_tracker.projections.scores import score_sheet
+
+        return score_sheet(self._known(known_at), as_of, area=area)
+
+    def knowledge_of_kinds(self, kinds: frozenset[str], known_at: datetime | None) -> Knowledge:
+        from commitment_tracker.tracker.ledger import KIND_OF_FIRST
+
+        return self.log.known_at(known_at, frozenset(t for t, k in KIND_OF_FIRST.items() if k in kinds))
 
     def board(self, as_of: date, known_at: datetime | None) -> list[dict[str, Any]]:
         rows = [status.to_data() for status in self.log.known_at(known_at).board(as_of)]

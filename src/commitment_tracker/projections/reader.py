@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import first_day
 from commitment_tracker.projections.catchup import StatusProjection, knowledge_of, open_view, record_from_fact, stamp
-from commitment_tracker.projections.fold import resolve_next_meeting
+from commitment_tracker.projections.fold import CommitmentStatus, resolve_next_meeting
 from commitment_tracker.projections.knowledge import Knowledge, Log
 from commitment_tracker.projections.queries import board_diff
 from commitment_tracker.projections.meetings import MeetingIndex
@@ -22,6 +22,7 @@ from commitment_tracker.projections.walk import Change, walk
 from commitment_tracker.tracker import NotFound, Recorded
 
 if TYPE_CHECKING:
+    from commitment_tracker.projections.scores import Scored
     from commitment_tracker.tracker import Tracker
 
 
@@ -32,12 +33,16 @@ class ViewReader:
         self.projection = StatusProjection(tracker, self.view)
         self._meeting_streams: dict[str, list[Recorded]] | None = None
         self._meetings_now: MeetingIndex | None = None
+        self.stale = False  # set when the view predates one of its tables: rebuilt on catch-up
 
     def close(self) -> None:
         self.view.datastore.close()  # type: ignore[attr-defined]
 
     def catch_up(self, progress: Any = None) -> int:
         self._meeting_streams = self._meetings_now = None
+        if self.stale:
+            self.stale = False
+            return self.rebuild(progress)
         if self.view.is_clear():
             # Written in clear before the store had a key: rebuild it sealed, once the log is known
             # to decrypt with this key (a wrong key must not wipe the view).
@@ -91,6 +96,34 @@ class ViewReader:
             return ""
         return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
 
+    def log_around(self, slug: str, roles: tuple[str, ...]) -> Log:
+        """``slug``'s stream, the whole streams of the entities whose events name it in one of
+        ``roles`` (found by the references index, whatever they were corrected to since: the fold
+        tells what holds), and the sources (for evidence titles)."""
+        entities = sorted({slug, *self.view.referring(slug, roles)})
+        rows = self.view.facts(entities) + self.view.facts_of_kinds(["source"])
+        streams: dict[str, list[Recorded]] = {}
+        seen: set[tuple[str, int]] = set()  # a source named by itself comes twice
+        for row in rows:
+            if (row[0], row[1]) not in seen:
+                seen.add((row[0], row[1]))
+                streams.setdefault(row[0], []).append(record_from_fact(row))
+        in_log_order = sorted(streams.values(), key=lambda records: records[0].seq)  # as the whole fold lists them
+        return Log(record for records in in_log_order for record in records)
+
+    def knowledge_of_kinds(self, kinds: frozenset[str], known_at: datetime | None) -> Knowledge:
+        """What is known at ``known_at`` of every entity of some kinds ("source", "meeting",
+        "statement"), read from the view's facts of those entities alone, not the whole log."""
+        streams: dict[str, list[Recorded]] = {}
+        for row in self.view.facts_of_kinds(sorted(kinds)):
+            streams.setdefault(row[0], []).append(record_from_fact(row))
+        return knowledge_of(streams, known_at)
+
+    def knowledge_of_ids(self, slugs: list[str], known_at: datetime | None) -> Knowledge:
+        """Exact knowledge at ``known_at`` of a few entities' streams, with the meetings (which
+        resolve next-meeting deadlines): what a chart of some commitments needs, nothing more."""
+        return self._exact(slugs, known_at)
+
     def exact_now(self, slugs: list[str]) -> Knowledge:
         """What is known now of a few entities' streams (without the meetings a board needs)."""
         streams: dict[str, list[Recorded]] = {}
@@ -122,6 +155,18 @@ class ViewReader:
                 if status is not None:
                     rows[slug] = status.to_data()
         return sorted(rows.values(), key=lambda r: (first_day(r["made_on"]), r["id"]))
+
+    def statuses(self, as_of: date, known_at: datetime | None) -> list[CommitmentStatus]:
+        """The board as statuses (for deadlines and the matrix), from the view's rows."""
+        return [CommitmentStatus.from_data(row) for row in self.board(as_of, known_at)]
+
+    def meetings_at(self, known_at: datetime | None) -> MeetingIndex:
+        return self._meetings_at(known_at)
+
+    def score_sheet(self, as_of: date, known_at: datetime | None, area: str | None = None) -> list[Scored]:
+        from commitment_tracker.projections.scoreview import ScoreSource
+
+        return ScoreSource(self, as_of, known_at).sheet(area=area)
 
     def _meetings_at(self, known_at: datetime | None) -> MeetingIndex:
         """The meetings as known at a record time (deadlines by the next meeting depend on them)."""

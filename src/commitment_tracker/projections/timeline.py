@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from commitment_tracker.events import first_day, last_day
 from commitment_tracker.projections.fold import RECURRING
@@ -99,6 +100,20 @@ class Timelines:
     def statuses(self) -> list[str]:
         """The statuses that appear, in order of first appearance."""
         return list(dict.fromkeys(i.status for row in self.rows for i in row.intervals))
+
+
+#: The most rows a chart of every commitment draws: a few hundred rows is what a person can read
+#: (and what an image viewer can open); the rest are named on stderr as left out.
+CHART_LIMIT = 300
+
+
+def chart_selection(board: list[dict[str, Any]], limit: int | None = None) -> tuple[list[str], int]:
+    """Which commitments a chart of "all" draws: the board's (made by the window's end, in the
+    order they were made), the latest-made ``limit`` (default CHART_LIMIT) of them; and how many
+    were left out."""
+    limit = CHART_LIMIT if limit is None else limit
+    ids = [row["id"] for row in board]
+    return ids[-limit:] if len(ids) > limit else ids, max(0, len(ids) - limit)
 
 
 def timelines(

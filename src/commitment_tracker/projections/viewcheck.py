@@ -3,7 +3,7 @@
 The view's tables refuse direct edits (triggers), but whoever can drop a trigger can make the board
 lie. So ``verify`` re-derives the view from the log into a scratch database, up to the position the
 stored view has reached, and compares what does not depend on how the log was paged into it: every
-fact, every entity, and every interval currently believed (``known_to`` open). Linear in the log,
+fact, every entity, every reference, and every interval currently believed (``known_to`` open). Linear in the log,
 like verify itself; nothing is written to the store.
 """
 
@@ -26,6 +26,7 @@ COMPARED = [
     ("view_intervals", "entity, valid_from, valid_to, status, status_before, cause, cause_type, cause_on, data",
      f"known_to = '{FOREVER}'"),
     ("view_scores", "entity, position, party, score, valid_on, data", f"known_to = '{FOREVER}'"),
+    ("view_refs", "entity, position, target, role", ""),  # ids only: keyed by all four, nothing sealed
 ]  # fmt: skip
 
 
@@ -51,7 +52,9 @@ def check_view(tracker: Tracker) -> str | None:
         # keep the re-derivation close to one pass over the log (memory grows with the page).
         StatusProjection(tracker, scratch, page=SCRATCH_PAGE).catch_up(stop=position)
         for table, columns, where in COMPARED:
-            difference = _first_difference(stored.scan(table, columns, where), scratch.scan(table, columns, where))
+            keys, sealed = (4, False) if table == "view_refs" else (2, True)
+            difference = _first_difference(stored.scan(table, columns, where, keys, sealed),
+                                           scratch.scan(table, columns, where, keys, sealed))  # fmt: skip
             if difference is not None:
                 return f"{table} differs from the log at {difference!r}"
         return None

@@ -5,6 +5,9 @@ Tables (beside the log, in the same database):
   intervals can be recomputed without decoding the log again;
 - ``view_intervals``: each commitment's board row over valid time (valid_from/valid_to) as
   believed over record time (known_from/known_to), like an SQL:2011 bitemporal table;
+- ``view_refs``: which other entities each event names (its meeting, source, the commitments a
+  statement is about, the commitment that supersedes): ids only, so it stays in clear when the store
+  is encrypted; ``show MEETING`` and ``sources show`` find what bears on an entity through it;
 - ``view_gaps``: record-time windows in which a commitment was being changed by several records of
   one catch-up batch; a query known at such a moment folds that commitment exactly instead.
 Every batch's rows and its tracking position commit in one transaction (the library's tracking
@@ -39,6 +42,9 @@ TABLES = {
     "known_from TEXT NOT NULL, known_to TEXT NOT NULL, status TEXT NOT NULL, status_before TEXT, "
     "cause TEXT, cause_type TEXT NOT NULL, cause_on TEXT NOT NULL, data TEXT NOT NULL",
     "view_gaps": "entity TEXT NOT NULL, known_from TEXT NOT NULL, known_to TEXT NOT NULL",
+    # Ids only (what an event names, and as what): clear even on an encrypted store, like entity.
+    "view_refs": "entity TEXT NOT NULL, position INTEGER NOT NULL, target TEXT NOT NULL, role TEXT NOT NULL, "
+    "PRIMARY KEY (entity, position, target, role)",
     # SPEC §8: each live compliance assessment (corrections applied) over record time; its cycle
     # and assessor are text, so they live in ``data`` like every other text of the view.
     "view_scores": "entity TEXT NOT NULL, position INTEGER NOT NULL, party TEXT NOT NULL, score INTEGER NOT NULL, "
@@ -52,7 +58,8 @@ INDEXES = [
     ("view_entities_kind", "view_entities", "kind"),
     ("view_scores_open", "view_scores", "known_to, entity"),
     ("view_scores_known", "view_scores", "known_from, valid_on"),
-    ("view_facts_recorded", "view_facts", "recorded"),  # what was learned between two record times
+    ("view_facts_recorded", "view_facts", "recorded"),
+    ("view_refs_target", "view_refs", "target, role"),  # what was learned between two record times
 ]
 
 Row = tuple[Any, ...]
@@ -103,7 +110,7 @@ class ViewSQL:
     def write_batch(self, cursor: Any, facts: Sequence[Row], entities: Sequence[Row],
                     closed: Sequence[Row], opened: Sequence[Row], gaps: Sequence[Row],
                     scores_closed: Sequence[Row] = (), scores_opened: Sequence[Row] = (),
-                    texts: Sequence[Row] = ()) -> None:  # fmt: skip
+                    texts: Sequence[Row] = (), refs: Sequence[Row] = ()) -> None:  # fmt: skip
         if texts:  # never on an encrypted store (see indexes_text)
             cursor.executemany(self.q(f"INSERT INTO {self.table(SEARCH_TABLE)} VALUES (?,?,?,?,?)"), texts)
         if self.sealer.sealing:
@@ -114,6 +121,8 @@ class ViewSQL:
             scores_opened = [(*row[:-1], seal(row[-1])) for row in scores_opened]
         if facts:
             cursor.executemany(self.q("INSERT INTO {view_facts} VALUES (?,?,?,?,?,?)"), facts)
+        if refs:
+            cursor.executemany(self.q("INSERT INTO {view_refs} VALUES (?,?,?,?)"), refs)
         if entities:
             cursor.executemany(self.q(
                 "INSERT INTO {view_entities} VALUES (?,?,?,?) ON CONFLICT (entity) DO UPDATE SET "
@@ -199,24 +208,40 @@ class ViewSQL:
         keep = {r[1] for r in rows if r[0] == "source" or any(k == r[0] and t in r[6] for k, t in patterns)}
         return [r[1:] for r in rows if r[1] in keep]
 
-    def scan(self, table: str, columns: str, where: str = "") -> Iterator[Any]:
-        """Every row of a view table in key order (its first two columns), a page at a time, with
-        the last column unsealed: for comparing two views without holding either in memory."""
-        after: tuple[Any, Any] | None = None
+    def scan(self, table: str, columns: str, where: str = "", keys: int = 2, sealed: bool = True) -> Iterator[Any]:
+        """Every row of a view table in key order (its first ``keys`` columns), a page at a time,
+        with the last column unsealed when ``sealed``: for comparing two views without holding
+        either in memory."""
+        names = [c.strip() for c in columns.split(",")][:keys]
+        after: tuple[Any, ...] | None = None
         while True:
-            clause = " AND ".join(c for c in (where, "(" + columns.split(",")[0] + ", " + columns.split(",")[1]
-                                               + ") > (?, ?)" if after else "") if c)  # fmt: skip
-            keys = ", ".join(columns.split(",")[:2])
-            rows = self.opened(self.read(f"SELECT {columns} FROM {{{table}}}" + (f" WHERE {clause}" if clause else "")
-                                         + f" ORDER BY {keys} LIMIT 5000", list(after or ())))  # fmt: skip
+            clause = " AND ".join(c for c in (where, f"({', '.join(names)}) > ({', '.join('?' * keys)})" if after else "") if c)
+            statement = (f"SELECT {columns} FROM {{{table}}}" + (f" WHERE {clause}" if clause else "")
+                         + f" ORDER BY {', '.join(names)} LIMIT 5000")  # fmt: skip
+            rows = self.read(statement, list(after or ()))
+            rows = self.opened(rows) if sealed else rows
             if not rows:
                 return
             yield from rows
-            after = (rows[-1][0], rows[-1][1])
+            after = tuple(rows[-1][:keys])
+
+    def referring(self, target: str, roles: Sequence[str]) -> list[str]:
+        """The entities one of whose events names ``target`` in one of ``roles`` (at any time: the
+        caller folds their streams to tell what still holds)."""
+        marks = ",".join("?" * len(roles))
+        return [r[0] for r in self.read(f"SELECT DISTINCT entity FROM {{view_refs}} WHERE target = ? AND role IN ({marks}) "
+                                        "ORDER BY entity", [target, *roles])]  # fmt: skip
 
     def facts(self, entities: Sequence[str]) -> list[Any]:
         return self.opened(self.read_in("SELECT entity, position, seq, recorded, kind, data FROM {view_facts} "
                                         "WHERE entity IN ({entities}) ORDER BY entity, position", entities))  # fmt: skip
+
+    def facts_of_kinds(self, kinds: Sequence[str]) -> list[Any]:
+        """Every fact of the entities of some kinds (source, meeting, statement...), by the kind index."""
+        marks = ",".join("?" * len(kinds))
+        return self.opened(self.read("SELECT f.entity, f.position, f.seq, f.recorded, f.kind, f.data FROM {view_facts} f "
+                                     f"JOIN {{view_entities}} e ON e.entity = f.entity WHERE e.kind IN ({marks}) "
+                                     "ORDER BY f.entity, f.position", list(kinds)))  # fmt: skip
 
     def meeting_facts(self) -> list[Any]:
         return self.opened(self.read("SELECT f.entity, f.position, f.seq, f.recorded, f.kind, f.data FROM {view_facts} f "

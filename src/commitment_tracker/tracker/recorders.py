@@ -113,6 +113,16 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             )
             return [tuple(row) for row in c.fetchall()]  # type: ignore[misc]
 
+    def chain_tail(self) -> tuple[list[tuple[int, str, int, str]], int]:
+        """The last two chain rows (newest first) and how many rows the chain holds: a checkpoint
+        reads these by the primary key, never the chain row by row."""
+        with self.datastore.transaction(commit=False) as c:
+            # One statement, one snapshot: a write landing meanwhile cannot split tail from count.
+            c.execute(f"SELECT (SELECT COUNT(*) FROM {self.chain_table}), notification_id, originator_id, "
+                      f"originator_version, digest FROM {self.chain_table} ORDER BY notification_id DESC LIMIT 2")  # fmt: skip
+            rows = [tuple(row) for row in c.fetchall()]
+            return [r[1:] for r in rows], (rows[0][0] if rows else 0)  # type: ignore[misc]
+
 
 def _postgres_recorder() -> type:
     """Defined lazily: psycopg is only needed for PostgreSQL stores."""
@@ -150,6 +160,10 @@ def _postgres_recorder() -> type:
                         "FOR EACH STATEMENT EXECUTE FUNCTION {1}.{3}()"
                     ).format(Identifier(f"{events_table_name}_truncate_{label}"), schema, table, guard),
                 ]
+            self.select_chain_tail = SQL(
+                "SELECT (SELECT COUNT(*) FROM {0}.{1}) AS n, notification_id, originator_id, originator_version, "
+                "digest FROM {0}.{1} ORDER BY notification_id DESC LIMIT 2"
+            ).format(schema, chain)
             self.select_last_digest = SQL(
                 "SELECT digest FROM {0}.{1} ORDER BY notification_id DESC LIMIT 1"
             ).format(schema, chain)
@@ -198,6 +212,13 @@ def _postgres_recorder() -> type:
                     (r["notification_id"], r["originator_id"], r["originator_version"], r["digest"])
                     for r in curs.fetchall()
                 ]
+
+        def chain_tail(self) -> tuple[list[tuple[int, str, int, str]], int]:
+            with self.datastore.get_connection() as conn, conn.cursor() as curs:
+                curs.execute(self.select_chain_tail)
+                rows = curs.fetchall()
+                tail = [(r["notification_id"], r["originator_id"], r["originator_version"], r["digest"]) for r in rows]
+                return tail, (int(rows[0]["n"]) if rows else 0)
 
     return ChainedPostgresRecorder
 
