@@ -17,7 +17,7 @@ from commitment_tracker.projections.viewstore import FOREVER, VIEW_NAME, SQLiteS
 if TYPE_CHECKING:
     from commitment_tracker.tracker import Tracker
 
-SCRATCH_PAGE = 250_000
+SCRATCH_PAGE = 20_000  # events decoded at a time: bounds verify's memory
 
 #: What is compared, per table: the columns (key columns first, sealed content last) and a filter.
 COMPARED = [
@@ -30,26 +30,33 @@ COMPARED = [
 ]  # fmt: skip
 
 
-def scratch_view() -> ViewSQL:
-    """An empty view in a private in-memory SQLite database."""
+def scratch_view(directory: str, sealer: Any) -> ViewSQL:
+    """An empty view in a private SQLite file in ``directory`` (a file, not memory: the re-derived
+    view is as large as the stored one), sealed with the store's key like the stored view, so an
+    encrypted store's text is never written in clear, not even to a temporary file."""
     from eventsourcing.persistence import InfrastructureFactory
     from eventsourcing.utils import Environment
 
-    settings = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": ":memory:"}
+    settings = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": f"{directory}/scratch-view.db"}
     factory = InfrastructureFactory.construct(Environment(VIEW_NAME, settings))
-    return factory.tracking_recorder(SQLiteStatusView)  # type: ignore[arg-type, return-value]
+    view: ViewSQL = factory.tracking_recorder(SQLiteStatusView)  # type: ignore[arg-type, assignment]
+    view.sealer = sealer
+    return view
 
 
 def check_view(tracker: Tracker) -> str | None:
     """None when the stored view is what the log derives, else the first difference."""
+    import tempfile
+
     stored = open_view(tracker)
-    scratch = scratch_view()
+    workspace = tempfile.TemporaryDirectory(prefix="ctrack-verify-")
+    scratch = scratch_view(workspace.name, stored.sealer)
     try:
         position = StatusProjection(tracker, stored).position()
         if position > tracker.count():
             return f"the status view claims log position {position}, past the end of the log"
         # Large pages: each page re-reads the facts of the commitments it touches, so fewer pages
-        # keep the re-derivation close to one pass over the log (memory grows with the page).
+        # keep the re-derivation close to one pass over the log; memory grows with the page.
         StatusProjection(tracker, scratch, page=SCRATCH_PAGE).catch_up(stop=position)
         for table, columns, where in COMPARED:
             keys, sealed = (4, False) if table == "view_refs" else (2, True)
@@ -61,6 +68,7 @@ def check_view(tracker: Tracker) -> str | None:
     finally:
         stored.datastore.close()  # type: ignore[attr-defined]
         scratch.datastore.close()  # type: ignore[attr-defined]
+        workspace.cleanup()
 
 
 def _first_difference(stored: Any, derived: Any) -> str | None:
