@@ -166,8 +166,17 @@ def emit_table(columns: Sequence[Column], rows: Sequence[dict[str, Any]], title:
         note(f"Printed in {len(parts)} parts to fit {available} columns (--wide prints one table)")
 
 
+#: Above this many rows a table without colour is drawn by ``_plain`` (the same lines, without
+#: rich's per-cell measuring, which costs seconds for thousands of rows).
+PLAIN_ROWS = 200
+
+
 def _render(slots: Sequence[Any], by_key: dict[str, Column], rows: Sequence[dict[str, Any]],
             cells: Sequence[dict[str, str]], title: str | None, caption: str | None, available: int | None) -> None:  # fmt: skip
+    if len(rows) > PLAIN_ROWS and not console().is_terminal and "color_system" not in colour_settings():
+        sys.stdout.write(_plain(slots, cells, [by_key[s.key].header for s in slots], title, caption, available))
+        sys.stdout.flush()
+        return
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -200,6 +209,55 @@ def _render(slots: Sequence[Any], by_key: dict[str, Column], rows: Sequence[dict
             out.print(Text(caption, style="dim"))
     sys.stdout.write("".join(_trimmed(line) + "\n" for line in captured.get().splitlines()))
     sys.stdout.flush()
+
+
+def _plain(slots: Sequence[Any], cells: Sequence[dict[str, str]], headers: Sequence[str], title: str | None,
+           caption: str | None, available: int | None) -> str:  # fmt: skip
+    """What ``_render`` prints for these slots without colour, line for line, built directly."""
+    from rich.cells import cell_len
+
+    from commitment_tracker.cli.layout import overhead
+
+    width = sum(s.width for s in slots) + overhead(len(slots))
+    page = max(available or 0, width, 0 if available is not None else max(len(title or ""), len(caption or "")))
+
+    def words(text: str, limit: int) -> list[str]:
+        return [line for paragraph in text.split("\n") for line in wrap(paragraph, limit)]
+
+    def wrap(paragraph: str, limit: int) -> list[str]:
+        # As rich wraps: at spaces; a word longer than the line starts a line and is folded.
+        lines, current = [], ""
+        for word in paragraph.split():
+            if current and cell_len(current) + 1 + cell_len(word) <= limit:
+                current += " " + word
+                continue
+            if current:
+                lines.append(current)
+            while cell_len(word) > limit:
+                lines.append(word[:limit])
+                word = word[limit:]
+            current = word
+        return [*lines, current]
+
+    def line(parts: Sequence[str]) -> str:
+        return (" " + "   ".join(p + " " * (s.width - cell_len(p)) for p, s in zip(parts, slots))).rstrip()
+
+    out = [*words(title, page)] if title else []
+    out += ["", line(headers), " " + "\u2500" * (width - 2)]
+    for cell in cells:
+        columns = []
+        for slot in slots:
+            text = cell[slot.key]
+            for key in slot.stacked:
+                if cell[key]:
+                    text += ("\n" if text else "") + cell[key]
+            columns.append(words(text, slot.width) if slot.wrap else text.split("\n"))
+        for n in range(max(map(len, columns))):
+            out.append(line([c[n] if n < len(c) else "" for c in columns]))
+    out.append("")
+    if caption:
+        out += words(caption, page)
+    return "".join(row + "\n" for row in out)
 
 
 _TRAILING = re.compile(r"(?:\s|\x1b\[[0-9;]*m)+$")
