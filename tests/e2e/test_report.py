@@ -240,3 +240,31 @@ def test_the_example_report_in_docs_is_what_the_report_command_writes_now(demo, 
     out = tmp_path / "report.html"
     demo.ok("report", "--as-of", "2025-10-01", "--out", str(out))
     assert out.read_text(encoding="utf-8") == example.read_text(encoding="utf-8"), "run 'make docs-examples'"
+
+
+def test_a_report_covers_a_selection_and_says_what_it_left_out(demo, tmp_path):
+    limited = demo.ok("report", "--out", str(tmp_path / "few.html"), "--limit", "5", "--as-of", "2025-10-01")
+    assert "shows the 5 most recently made of 17 commitments" in limited.stderr
+    page = (tmp_path / "few.html").read_text(encoding="utf-8")
+    board = demo.json("status", "--as-of", "2025-10-01")["commitments"]
+    latest = [c["id"] for c in board][-5:]
+    for slug in latest:
+        assert f'data-id="{slug}"' in page
+    assert f'data-id="{board[0]["id"]}"' not in page
+    chosen = demo.ok("report", "tscf-moc", "--out", str(tmp_path / "one.html"), "--as-of", "2025-10-01")
+    assert "left out" not in chosen.stderr and "most recently made" not in chosen.stderr
+    one = (tmp_path / "one.html").read_text(encoding="utf-8")
+    assert 'data-id="tscf-moc"' in one and 'data-id="cd-meet-annually"' not in one
+    error_line(demo("report", "nope", "--out", str(tmp_path / "x.html")), 1, "'nope'")
+
+
+def test_a_report_never_reads_the_whole_log(demo, tmp_path, monkeypatch):
+    from commitment_tracker.tracker.application import Tracker
+
+    demo.ok("status")  # the view is current
+
+    def whole_log(self, *args, **kwargs):
+        raise AssertionError("the whole log was read")
+
+    monkeypatch.setattr(Tracker, "log", whole_log)
+    demo.ok("report", "--out", str(tmp_path / "r.html"), "--as-of", "2025-10-01")

@@ -8,8 +8,11 @@ from pathlib import Path
 import click
 
 from commitment_tracker.cli.context import Context, pass_context
-from commitment_tracker.cli.options import AS_OF, SLUG, time_options
+from commitment_tracker.cli.options import AS_OF, PARTY, SLUG, time_options
 from commitment_tracker.cli.output import note
+
+#: A report of more commitments is a page few browsers open: choose, or raise the limit.
+REPORT_LIMIT = 200
 
 CHART_FORMATS = ("png", "svg")
 
@@ -96,28 +99,45 @@ def chart(app: Context, ids: tuple[str, ...], out: Path, force: bool, as_of: dat
 
 
 @click.command()
+@click.argument("ids", metavar="[ID]...", nargs=-1, type=SLUG)
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The page to write: FILE.html.")  # fmt: skip
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@click.option("--area", help="Only commitments of this issue area.")
+@click.option("--party", type=PARTY, help="Only commitments this party is party to.")
+@click.option("--limit", type=click.IntRange(1, 5000), default=REPORT_LIMIT, show_default=True,
+              help="At most this many commitments (the most recently made).")  # fmt: skip
 @time_options
 @pass_context
-def report(app: Context, out: Path, force: bool, as_of: date | None, known_at: datetime | None) -> None:
+def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str | None, party: str | None,
+           limit: int, as_of: date | None, known_at: datetime | None) -> None:  # fmt: skip
     """One self-contained HTML page: board, matrix, timelines, audit trails, sources.
 
     The page needs no network: open it anywhere, mail it, archive it. Its sliders
     redraw the board, the matrix and the timeline as of another day, known at an
     earlier record time; a link to report.html#as-of=DATE&known-at=TIMESTAMP opens
     it at that point in time.
+
+    \b
+    A report covers the commitments given as IDs, else those of --area and --party,
+    at most --limit of them (the most recently made; stderr says how many were left
+    out), so that the page stays one a person can open.
     """
     from commitment_tracker.cli.querying import clocks
-    from commitment_tracker.projections.report import render_report
+    from commitment_tracker.projections.report import render_report, select
 
     from commitment_tracker.tracker.outputs import check_output
 
     _suffix(out, ("html", "htm"))
     check_output(out, app.store, force=force)
     day, moment = clocks(as_of, known_at)
-    page = render_report(app.log, app.knowledge(moment), day, known_at=known_at)
+    board = app.reader.board(day, known_at)
+    chosen, left_out = select(board, ids, area=area, party=party, limit=limit)
+    if left_out:
+        note(f"the report shows the {len(chosen)} most recently made of {len(chosen) + left_out} commitments; "
+             "choose others with IDs, --area or --party, or raise --limit")  # fmt: skip
+    log = app.reader.log_of(chosen)
+    page = render_report(log, log.known_at(moment), day, known_at=known_at)
     _write(out, page.encode("utf-8"))
     note(f"wrote the report as of {day.isoformat()} to {out}")
 

@@ -98,6 +98,9 @@ class FoldReader:
             raise NotFound(f"unknown id {slug!r}{hint}")
         return self.log
 
+    def log_of(self, slugs: Any) -> Log:
+        return self.log
+
     def knowledge(self, known_at: datetime | None) -> Knowledge:
         return self._known(known_at)
 

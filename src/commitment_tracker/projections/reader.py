@@ -9,6 +9,7 @@ never the whole log.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -109,6 +110,16 @@ class ViewReader:
                 seen.add((row[0], row[1]))
                 streams.setdefault(row[0], []).append(record_from_fact(row))
         in_log_order = sorted(streams.values(), key=lambda records: records[0].seq)  # as the whole fold lists them
+        return Log(record for records in in_log_order for record in records)
+
+    def log_of(self, slugs: Sequence[str]) -> Log:
+        """A log of some commitments with every meeting, source and statement (what a report of
+        them draws on), read from the view, in the order the whole log lists its streams."""
+        rows = self.view.facts(sorted(set(slugs))) + self.view.facts_of_kinds(["meeting", "source", "statement"])
+        streams: dict[str, list[Recorded]] = {}
+        for row in rows:
+            streams.setdefault(row[0], []).append(record_from_fact(row))
+        in_log_order = sorted(streams.values(), key=lambda records: records[0].seq)
         return Log(record for records in in_log_order for record in records)
 
     def knowledge_of_kinds(self, kinds: frozenset[str], known_at: datetime | None) -> Knowledge:

@@ -93,6 +93,25 @@ def report_data(log: Log, knowledge: Knowledge, as_of: date, known_at: datetime 
     }
 
 
+def select(board: list[dict[str, Any]], ids: tuple[str, ...], *, area: str | None, party: str | None,
+           limit: int) -> tuple[list[str], int]:  # fmt: skip
+    """The commitments a report covers: ``ids`` if given (all of them: the reader chose), else those
+    of ``area`` and ``party``, at most ``limit`` of them, the most recently made; and how many of
+    the matching ones were left out. ``board`` is in the order the commitments were made."""
+    if ids:
+        known = {row["id"] for row in board}
+        missing = [i for i in ids if i not in known]
+        if missing:
+            from commitment_tracker.tracker import NotFound
+
+            raise NotFound(f"no commitment {missing[0]!r} on the board as of the report's date")
+        return list(dict.fromkeys(ids)), 0
+    wanted = [row["id"] for row in board
+              if (area is None or (row.get("area") or "").casefold() == area.casefold())
+              and (party is None or party in row["parties"])]  # fmt: skip
+    return wanted[-limit:], max(0, len(wanted) - limit)
+
+
 def render_report(log: Log, knowledge: Knowledge, as_of: date, *, known_at: datetime | None = None) -> str:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
