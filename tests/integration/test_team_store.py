@@ -157,3 +157,16 @@ def test_libpq_parameters_reach_every_connection(pg_url: str) -> None:
     store = resolve_store(url)
     assert "application_name=ctrack-audit-7" in store.display and "connect_timeout=7" in store.display
     assert store.settings()["POSTGRES_CONNECT_TIMEOUT"] == "7"
+
+
+def test_a_recorder_holds_only_insert_and_select_on_the_log(team, pg_url: str, roles) -> None:
+    """Least privilege, read from PostgreSQL's own catalogue: no UPDATE, DELETE or TRUNCATE."""
+    import psycopg
+
+    schema = pg_url.split("schema=")[1]
+    with psycopg.connect(pg_url.split("?")[0], autocommit=True) as conn:
+        for table in ("tracker_events", "tracker_events_chain"):
+            granted = {row[0] for row in conn.execute(
+                "SELECT privilege_type FROM information_schema.role_table_grants "
+                "WHERE grantee = %s AND table_schema = %s AND table_name = %s", (roles[0], schema, table))}  # fmt: skip
+            assert granted == {"INSERT", "SELECT"}, (table, granted)

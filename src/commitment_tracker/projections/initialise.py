@@ -2,9 +2,9 @@
 
 On PostgreSQL the owner runs it once; afterwards opening the store runs no DDL, so nobody else
 needs to own anything. Two roles are granted what they need and no more:
-- a recorder may append to the log (INSERT, SELECT; and UPDATE on the events table, which
-  PostgreSQL requires for the table lock appends take, while the owner's triggers refuse every
-  UPDATE, DELETE and TRUNCATE, and only the owner could disable them) and maintain the view;
+- a recorder may append to the log (INSERT and SELECT only: appends take turns under an
+  advisory lock; the owner's triggers refuse every UPDATE, DELETE and TRUNCATE, and only the
+  owner could disable them) and maintain the view;
 - an auditor may only read (SELECT): it can verify, checkpoint and query, and its queries fold
   the log without writing when the view lags.
 """
@@ -50,11 +50,8 @@ def _grant(tracker: Tracker, recorders: Sequence[str], auditors: Sequence[str]) 
         statements.append(SQL("GRANT SELECT ON {0} TO {1}").format(tables([*LOG_TABLES, *view]), Identifier(role)))
     for role in recorders:
         statements += [
+            # INSERT and SELECT only: appends take turns under an advisory lock, not a table lock.
             SQL("GRANT INSERT ON {0} TO {1}").format(tables(LOG_TABLES), Identifier(role)),
-            # Appends take the library's EXCLUSIVE lock on the events table (ids follow commit
-            # order), which PostgreSQL grants only to roles with UPDATE, DELETE or TRUNCATE rights.
-            # UPDATE is the one to give: the owner's triggers refuse every UPDATE of the log.
-            SQL("GRANT UPDATE ON {0}.{1} TO {2}").format(schema, Identifier(LOG_TABLES[0]), Identifier(role)),
             SQL("GRANT USAGE ON SEQUENCE {0}.{1} TO {2}").format(schema, Identifier(LOG_SEQUENCE), Identifier(role)),
             SQL("GRANT INSERT, UPDATE, DELETE ON {0} TO {1}").format(tables(view), Identifier(role)),
         ]
