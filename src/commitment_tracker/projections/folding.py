@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from commitment_tracker.events import first_day
 from commitment_tracker.projections import queries
 from commitment_tracker.projections.knowledge import Knowledge, Log
-from commitment_tracker.projections.reader import ViewReader
+from commitment_tracker.projections.reader import ViewReader, did_you_mean
 from commitment_tracker.projections.viewstore import TABLES
 from commitment_tracker.projections.walk import Change
 from commitment_tracker.tracker import NotFound
@@ -91,11 +91,7 @@ class FoldReader:
 
     def log_for(self, slug: str) -> Log:
         if not self.tracker.stream(slug):
-            from difflib import get_close_matches
-
-            close = get_close_matches(slug, list(self.log.streams), n=3, cutoff=0.6)
-            hint = "; did you mean " + " or ".join(repr(c) for c in close) + "?" if close else ""
-            raise NotFound(f"unknown id {slug!r}{hint}")
+            raise NotFound(f"unknown id {slug!r}{did_you_mean(slug, list(self.log.streams))}")
         return self.log
 
     def log_of(self, slugs: Any) -> Log:

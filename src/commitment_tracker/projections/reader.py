@@ -27,6 +27,14 @@ if TYPE_CHECKING:
     from commitment_tracker.tracker import Tracker
 
 
+def did_you_mean(slug: str, known: list[str]) -> str:
+    """``; did you mean 'x' or 'y'?`` for the ids closest to a mistyped one (empty if none is)."""
+    from difflib import get_close_matches
+
+    close = get_close_matches(slug, known, n=3, cutoff=0.6)
+    return "; did you mean " + " or ".join(repr(c) for c in close) + "?" if close else ""
+
+
 class ViewReader:
     def __init__(self, tracker: Tracker) -> None:
         self.tracker = tracker
@@ -88,14 +96,7 @@ class ViewReader:
         return self.view.recorded_between(stamp(after), stamp(until))  # type: ignore[no-any-return]
 
     def did_you_mean(self, slug: str) -> str:
-        """``; did you mean 'x' or 'y'?`` for the ids closest to a mistyped one (empty if none is)."""
-        from difflib import get_close_matches
-
-        known = [row[0] for row in self.view.read("SELECT entity FROM {view_entities}")]
-        close = get_close_matches(slug, known, n=3, cutoff=0.6)
-        if not close:
-            return ""
-        return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
+        return did_you_mean(slug, [row[0] for row in self.view.read("SELECT entity FROM {view_entities}")])
 
     def log_around(self, slug: str, roles: tuple[str, ...]) -> Log:
         """``slug``'s stream, the whole streams of the entities whose events name it in one of
