@@ -18,7 +18,7 @@ from commitment_tracker.projections.folding import FoldReader
 from commitment_tracker.projections.reader import ViewReader
 from commitment_tracker.projections.scores import score_sheet
 from commitment_tracker.tracker import open_tracker, resolve_store
-from tests.integration.test_kind_reads import DATASET
+from tests.integration.demo_view import DATASET, demo_view
 
 
 def _agree(reader, log: Log, as_of: date, known_at) -> None:
@@ -34,17 +34,11 @@ def _agree(reader, log: Log, as_of: date, known_at) -> None:
 
 
 def test_the_dataset_at_every_record_time(store_url: str) -> None:
-    with open_tracker(resolve_store(store_url)) as tracker:
-        tracker.import_file(DATASET, "tester")
-        reader = ViewReader(tracker)
-        reader.catch_up()
-        log = Log(tracker.log())
-        times = sorted({r.event.recorded_at for records in log.streams.values() for r in records})
-        for known_at in [None, *times]:
+    with demo_view(store_url) as demo:
+        for known_at in demo.moments:
             for as_of in (date(2023, 8, 18), date(2024, 7, 1), date(2024, 10, 16), date(2026, 1, 1)):
-                _agree(reader, log, as_of, known_at)
-                _agree(FoldReader(tracker), log, as_of, known_at)
-        reader.close()
+                _agree(demo.reader, demo.log, as_of, known_at)
+                _agree(FoldReader(demo.tracker), demo.log, as_of, known_at)
 
 
 @pytest.mark.parametrize("seed", [3, 17, 101])

@@ -5,7 +5,6 @@ log (the oracle) at every record time, in clear and sealed."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -18,8 +17,8 @@ from commitment_tracker.projections.reader import ViewReader
 from commitment_tracker.projections.sources import sources
 from commitment_tracker.tracker import open_tracker, resolve_store
 from commitment_tracker.tracker.ledger import KIND_OF_FIRST
+from tests.integration.demo_view import DATASET, demo_view
 
-DATASET = Path(__file__).parents[2] / "src/commitment_tracker/data/trilateral.jsonl"
 DAYS = (date(2023, 8, 18), date(2024, 7, 1), date(2025, 8, 19), date(2026, 1, 1))
 
 
@@ -31,16 +30,12 @@ def _lists(knowledge, as_of: date) -> tuple:
 def test_lists_read_from_the_view_agree_with_the_whole_fold(store_url: str, sealed: bool, monkeypatch) -> None:
     if sealed:
         monkeypatch.setenv("TRACKER_CIPHER_KEY", CliRunner().invoke(cli, ["keygen"]).stdout.strip())
-    with open_tracker(resolve_store(store_url)) as tracker:
-        tracker.import_file(DATASET, "tester")
-        reader = ViewReader(tracker)
-        reader.catch_up()
-        log = Log(tracker.log())
-        times = sorted({r.event.recorded_at for records in log.streams.values() for r in records})
+    with demo_view(store_url) as demo:
+        log = demo.log
         kinds = frozenset({"meeting", "statement", "source"})
-        fold = FoldReader(tracker)
-        for known_at in [None, *times]:
-            read = reader.knowledge_of_kinds(kinds, known_at)
+        fold = FoldReader(demo.tracker)
+        for known_at in demo.moments:
+            read = demo.reader.knowledge_of_kinds(kinds, known_at)
             assert set(read.streams) <= {s for s, r in log.streams.items() if KIND_OF_FIRST[r[0].event.type] in kinds}
             for as_of in DAYS:
                 expected = _lists(log.known_at(known_at), as_of)
@@ -48,7 +43,6 @@ def test_lists_read_from_the_view_agree_with_the_whole_fold(store_url: str, seal
                 assert _lists(fold.knowledge_of_kinds(kinds, known_at), as_of) == expected
         assert any(_lists(log.known_at(None), day)[0] for day in DAYS)  # the dataset has meetings...
         assert sources(log.known_at(None)) and any(_lists(log.known_at(None), d)[1] for d in DAYS)  # ...and the rest
-        reader.close()
 
 
 @pytest.mark.parametrize("sealed", [False, True], ids=["clear", "sealed"])

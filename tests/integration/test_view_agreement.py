@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,9 +15,9 @@ from commitment_tracker.projections import Log, replay
 from commitment_tracker.projections import catchup
 from commitment_tracker.projections.reader import ViewReader
 from commitment_tracker.tracker import open_tracker, resolve_store
+from tests.integration.demo_view import DATASET, demo_view
 from tests.unit.test_out_of_order import START, histories, linear, recorded
 
-DATASET = Path(__file__).parents[2] / "src/commitment_tracker/data/trilateral.jsonl"
 
 
 def _agree(reader: ViewReader, log: Log, as_of: date, known_at) -> None:
@@ -55,17 +54,11 @@ def test_view_and_fold_agree_on_random_histories(tmp_path_factory, monkeypatch, 
 
 
 def test_view_and_fold_agree_on_the_demo_dataset_at_every_record_time(store_url: str) -> None:
-    with open_tracker(resolve_store(store_url)) as tracker:
-        tracker.import_file(DATASET, "tester")
-        reader = ViewReader(tracker)
-        reader.catch_up()
-        log = Log(tracker.log())
-        times = sorted({r.event.recorded_at for records in log.streams.values() for r in records})
-        for known_at in [None, *times]:
+    with demo_view(store_url) as demo:
+        for known_at in demo.moments:
             for as_of in (date(2023, 8, 17), date(2023, 8, 18), date(2024, 4, 30), date(2024, 7, 1),
                           date(2024, 10, 16), date(2025, 8, 19), date(2026, 1, 1)):  # fmt: skip
-                _agree(reader, log, as_of, known_at)
-        reader.close()
+                _agree(demo.reader, demo.log, as_of, known_at)
 
 
 def test_a_late_event_only_recomputes_the_commitment_it_touches(sqlite_url: str) -> None:
