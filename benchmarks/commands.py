@@ -1,12 +1,20 @@
-"""``make bench`` (second part): every read command, whole process, beside floors from the same run.
+"""``make bench`` (second part): every command, whole process, beside floors from the same run.
 
-For each size in BENCH_COMMAND_SIZES (default 100000) a synthetic store is built once and kept in
-BENCH_CACHE (default ~/.cache/ctrack-bench), so later runs reuse it. Each command runs as its own
-process, BENCH_REPEAT times (default 3, median shown); its peak resident memory is read from
-/proc/self/status (VmHWM) as the process exits. A command whose time grows with the log where its
-answer does not is a failure this table must show, not hide: compare each row with its floor.
+For each size in BENCH_COMMAND_SIZES (default 100000,1000000) on SQLite, and each size in
+BENCH_PG_SIZES (default 100000; empty to skip) on PostgreSQL (BENCH_PG, default the local test
+database), a synthetic history is written once and kept in BENCH_CACHE (default
+~/.cache/ctrack-bench). Every run then imports it into a new store (measured), makes the first
+query (the catch-up, measured), rebuilds the view (measured) and runs every read command on it.
 
-The table is written between the markers in benchmarks/RESULTS.md.
+Each command runs as its own process, BENCH_REPEAT times (default 3, median shown; the commands
+that read or write the whole log run BENCH_SLOW_REPEAT times, default 1); its peak resident memory
+is VmHWM from /proc as the process exits. Each figure stands beside a floor measured in the same
+run: plain SQL over the same tables for the same answer, or reading (and decoding or hashing) the
+log. The growth table sets each command's 1M figure beside its 100k figure and its floor's: a
+command whose time grows with the log where its answer does not is a failure this table must
+show, not hide.
+
+The tables are written between the markers in benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -19,16 +27,28 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
-from benchmarks.synthetic import write
+from benchmarks.synthetic import RECORDED_FROM, write
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
-SIZES = [int(s) for s in os.environ.get("BENCH_COMMAND_SIZES", "100000").split(",") if s]
+
+
+def _sizes(name: str, default: str) -> list[int]:
+    return [int(s) for s in os.environ.get(name, default).split(",") if s.strip()]
+
+
+SIZES = _sizes("BENCH_COMMAND_SIZES", "100000,1000000")
+PG_SIZES = _sizes("BENCH_PG_SIZES", "100000")
+PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 CACHE = Path(os.environ.get("BENCH_CACHE", Path.home() / ".cache" / "ctrack-bench"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+SLOW_REPEAT = int(os.environ.get("BENCH_SLOW_REPEAT", "1"))
 BEGIN, END = "<!-- commands: begin -->", "<!-- commands: end -->"
+MEMORY_BOUND_MB = 300
 
 #: Runs the CLI in this process and reports the peak resident memory on stderr as it exits.
 CHILD = (
@@ -40,109 +60,265 @@ CHILD = (
     "main()\n"
 )
 
+#: Floors run as their own processes too, so they pay the same interpreter start-up.
+PEAK = (
+    "\nimport sys\nsys.stderr.write('\\nVmHWM ' + [l.split()[1] for l in open('/proc/self/status') "
+    "if l.startswith('VmHWM')][0] + '\\n')\n"
+)
 
-def run(args: list[str]) -> tuple[float, float]:
-    """(seconds, peak MB) of one whole-process run of ``ctrack args``."""
+
+def _child(argv: list[str]) -> tuple[float, float]:
     start = time.perf_counter()
-    child = subprocess.run([sys.executable, "-c", CHILD, *args], capture_output=True, text=True, cwd=ROOT)
+    child = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT)
     elapsed = time.perf_counter() - start
     if child.returncode != 0:
-        raise RuntimeError(f"ctrack {' '.join(args)} failed: {child.stderr.strip()[-300:]}")
+        raise RuntimeError(f"{' '.join(argv[3:])[:200]} failed: {child.stderr.strip()[-400:]}")
     found = re.findall(r"VmHWM (\d+)", child.stderr)
     return elapsed, int(found[-1]) / 1024 if found else float("nan")
 
 
-def measure(fn: Callable[[], tuple[float, float]]) -> tuple[float, float]:
-    samples = [fn() for _ in range(REPEAT)]
+def run(args: list[str]) -> tuple[float, float]:
+    """(seconds, peak MB) of one whole-process run of ``ctrack args``."""
+    return _child([sys.executable, "-c", CHILD, *args])
+
+
+def python(code: str) -> tuple[float, float]:
+    """(seconds, peak MB) of one whole-process run of some plain Python: a floor."""
+    return _child([sys.executable, "-c", code + PEAK])
+
+
+def measure(fn: Callable[[], tuple[float, float]], repeat: int = REPEAT) -> tuple[float, float]:
+    samples = [fn() for _ in range(repeat)]
     return statistics.median(s[0] for s in samples), max(s[1] for s in samples)
 
 
-def python_floor(code: str) -> Callable[[], tuple[float, float]]:
-    def go() -> tuple[float, float]:
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=ROOT)
-        return time.perf_counter() - start, float("nan")
-
-    return go
-
-
-def store_of(size: int) -> Path:
-    """A synthetic store of ``size`` events with its view caught up, built once and cached."""
+def history_of(size: int) -> Path:
+    """The synthetic history of ``size`` events as JSON Lines, written once and cached."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    db = CACHE / f"store-{size}.db"
-    ready = CACHE / f"store-{size}.ready"
-    if ready.exists() and db.exists():
-        return db
-    for stale in CACHE.glob(f"store-{size}.db*"):
-        stale.unlink()
-    with tempfile.TemporaryDirectory() as work:
-        lines = write(Path(work) / "history.jsonl", size)
-        run(["--store", str(db), "--by", "bench", "import", str(lines)])
-    run(["--store", str(db), "status", "--json"])  # the view caught up once, as after any first read
-    ready.touch()
-    return db
+    lines = CACHE / f"history-{size}.jsonl"
+    if not lines.exists():
+        write(lines.with_suffix(".partial"), size).rename(lines)
+    return lines
 
 
-def commands(db: Path, out: Path) -> list[tuple[str, list[str], str]]:
-    """(label, arguments, floor label) of every command measured."""
-    s = ["--store", str(db)]
+@dataclass
+class Backend:
+    """Where a store lives and how plain SQL reaches its tables (for the floors)."""
+
+    name: str
+    store: str
+    connect: str  # Python that binds ``c`` (a connection) and ``q`` (a query function returning rows)
+    log: str
+    chain: str
+    placeholder: str
+    order: str  # the log's notification order
+
+
+def sqlite_backend(db: Path) -> Backend:
+    return Backend("SQLite", str(db), f"import sqlite3; c = sqlite3.connect({str(db)!r}); q = lambda s, *a: c.execute(s, a).fetchall()",
+                   "stored_events", "log_chain", "?", "rowid")  # fmt: skip
+
+
+def postgres_backend(schema: str) -> Backend:
+    connect = (f"import psycopg; c = psycopg.connect({PG!r}, autocommit=True); "
+               f"c.execute('SET search_path TO \"{schema}\"'); q = lambda s, *a: c.execute(s, a).fetchall()")  # fmt: skip
+    return Backend("PostgreSQL", f"{PG}?schema={schema}", connect, "tracker_events", "tracker_events_chain", "%s", "notification_id")
+
+
+def floors(b: Backend, size: int) -> dict[str, Callable[[], tuple[float, float]]]:
+    """Plain reads for the same answers, each a process of its own."""
+    p = b.placeholder
+    board = ("import json\n"
+             f"rows = q(\"SELECT entity, data FROM view_intervals WHERE known_to = '9999-12-31T23:59:59.999999Z' "
+             f"AND valid_from <= {p} AND valid_to > {p}\", '2026-11-29', '2026-11-29')\n"
+             "[json.loads(r[1]) for r in rows]")  # fmt: skip
+    one = f"q('SELECT * FROM view_facts WHERE entity = {p} ORDER BY position', 'c0000001')"
+    return {
+        "python -c pass": lambda: python("pass"),
+        "ctrack --help": lambda: run(["--help"]),
+        "board by SQL": lambda: python(f"{b.connect}\n{board}"),
+        "one commitment's facts by SQL": lambda: python(f"{b.connect}\n{one}"),
+        "last chain rows + count by SQL": lambda: python(
+            f"{b.connect}\nq('SELECT (SELECT count(*) FROM {b.chain}), * FROM {b.chain} ORDER BY notification_id DESC LIMIT 2')"),
+        "read + sha256 of every row": lambda: python(
+            f"{b.connect}\nimport hashlib\n"
+            f"for r in q('SELECT originator_id, originator_version, topic, state FROM {b.log}'): hashlib.sha256(bytes(r[3])).digest()"),
+        "read + decode every row": lambda: python(
+            f"{b.connect}\nimport json\n"
+            f"for r in q('SELECT originator_id, originator_version, topic, state FROM {b.log} ORDER BY {b.order}'): json.loads(bytes(r[3]))"),
+    }  # fmt: skip
+
+
+def commands(b: Backend, size: int, out: Path) -> list[tuple[str, list[str], str, bool]]:
+    """(label, arguments, floor, whole-log) of every read command measured on a caught-up store.
+
+    ``whole-log`` marks the commands whose answer is the whole log (verify, export): they run
+    BENCH_SLOW_REPEAT times."""
+    s = ["--store", b.store]
+    middle = (RECORDED_FROM + timedelta(seconds=size // 2)).isoformat().replace("+00:00", "Z")
     return [
-        ("`status` (table)", [*s, "status"], "status --json"),
-        ("`status --json`", [*s, "status", "--json"], "ctrack --help"),
-        ("`matrix` (table)", [*s, "matrix"], "status --json"),
-        ("`matrix --json`", [*s, "matrix", "--json"], "status --json"),
-        ("`due --within 30d --json`", [*s, "due", "--within", "30d", "--json"], "status --json"),
-        ("`scores --json`", [*s, "scores", "--json"], "status --json"),
-        ("`sources` (none in the store)", [*s, "sources", "--json"], "ctrack --help"),
-        ("`meetings --json`", [*s, "meetings", "--json"], "status --json"),
-        ("`show MEETING --json`", [*s, "show", "m000001", "--json"], "show COMMITMENT"),
-        ("`show COMMITMENT --json`", [*s, "show", "c0000001", "--json"], "ctrack --help"),
+        ("`status` (table)", [*s, "status"], "board by SQL", False),
+        ("`status --json`", [*s, "status", "--json"], "board by SQL", False),
+        ("`status --as-of 2019-06-30 --json`", [*s, "status", "--as-of", "2019-06-30", "--json"], "board by SQL", False),
+        ("`status --known-at` (mid-import) `--json`", [*s, "status", "--known-at", middle, "--json"], "board by SQL", False),
+        ("`show COMMITMENT --json`", [*s, "show", "c0000001", "--json"], "one commitment's facts by SQL", False),
+        ("`history COMMITMENT --json`", [*s, "history", "c0000001", "--json"], "one commitment's facts by SQL", False),
+        ("`diff --from 2018-01-01 --to 2019-01-01 --json`", [*s, "diff", "--from", "2018-01-01", "--to", "2019-01-01", "--json"],
+         "board by SQL", False),
+        ("`replay --from 2018-01-01 --to 2018-12-31 --json`", [*s, "replay", "--from", "2018-01-01", "--to", "2018-12-31", "--json"],
+         "board by SQL", False),
+        ("`diff --known-from` (mid-import) `--json`", [*s, "diff", "--known-from", middle, "--json"], "board by SQL", False),
+        ("`matrix` (table)", [*s, "matrix"], "board by SQL", False),
+        ("`matrix --json`", [*s, "matrix", "--json"], "board by SQL", False),
+        ("`due --within 30d --json`", [*s, "due", "--within", "30d", "--json"], "board by SQL", False),
+        ("`scores --json`", [*s, "scores", "--json"], "board by SQL", False),
+        ("`sources --json` (none in the store)", [*s, "sources", "--json"], "ctrack --help", False),
+        ("`meetings --json`", [*s, "meetings", "--json"], "board by SQL", False),
+        ("`statements --json` (none)", [*s, "statements", "--json"], "ctrack --help", False),
+        ("`show MEETING --json`", [*s, "show", "m000001", "--json"], "one commitment's facts by SQL", False),
+        ("`search` one title `--json`", [*s, "search", "commitment 17", "--json"], "board by SQL", False),
         ("`chart ID` (one commitment, SVG)", [*s, "chart", "c0000001", "--force", "--out", str(out / "one.svg")],
-         "show COMMITMENT"),
-        ("`checkpoint`", [*s, "checkpoint", "--json"], "last chain rows + count (sqlite3)"),
-        ("`verify`", [*s, "verify", "--json"], "read + sha256 of every row (sqlite3)"),
+         "one commitment's facts by SQL", False),
+        ("`chart` (all: at most 300 rows, PNG)", [*s, "chart", "--force", "--out", str(out / "all.png")], "board by SQL", False),
+        ("`report` (default selection: 200)", [*s, "report", "--force", "--out", str(out / "report.html")], "board by SQL", False),
+        ("`report --party JP --limit 50`", [*s, "report", "--party", "JP", "--limit", "50", "--force", "--out", str(out / "jp.html")],
+         "board by SQL", False),
+        ("`checkpoint --json`", [*s, "checkpoint", "--json"], "last chain rows + count by SQL", False),
+        ("`verify --json`", [*s, "verify", "--json"], "read + sha256 of every row", True),
+        ("`export -o FILE` (JSON Lines)", [*s, "export", "--force", "-o", str(out / "export.jsonl")], "read + decode every row", True),
     ]  # fmt: skip
 
 
+Row = tuple[str, str, int, float, float, str, float]  # label, backend, size, seconds, MB, floor, floor seconds
+
+
+def bench(b: Backend, size: int, lines: Path, out: Path, fresh: Callable[[], None]) -> list[Row]:
+    rows: list[Row] = []
+
+    def note(label: str, seconds: float, peak: float, floor: str, base: float) -> None:
+        rows.append((label, b.name, size, seconds, peak, floor, base))
+        over = " (over the memory bound)" if peak > MEMORY_BOUND_MB else ""
+        print(f"  {label}: {seconds:.2f} s, {peak:.0f} MB{over}; {floor}: {base:.2f} s ({seconds / base:.1f}x)", flush=True)
+
+    # Writing the store: import, the first query (catch-up), rebuild. Each needs a new store.
+    writes: dict[str, list[tuple[float, float]]] = {"import": [], "catch-up": [], "rebuild": []}
+    for _ in range(SLOW_REPEAT):
+        fresh()
+        writes["import"].append(run(["--store", b.store, "--by", "bench", "import", str(lines)]))
+        writes["catch-up"].append(run(["--store", b.store, "status", "--json"]))
+        writes["rebuild"].append(run(["--store", b.store, "rebuild"]))
+    plain = floors(b, size)
+    decode = measure(plain["read + decode every row"], SLOW_REPEAT)[0]
+    bare = _bare_import(lines, out) if b.name == "SQLite" else None
+    for label, key, floor, base in [
+        ("`import` (new store)", "import", "bare eventsourcing import" if bare else "read + decode every row", bare or decode),
+        ("first query after the import (catch-up)", "catch-up", "read + decode every row", decode),
+        ("`rebuild`", "rebuild", "read + decode every row", decode),
+    ]:
+        samples = writes[key]
+        note(label, statistics.median(s[0] for s in samples), max(s[1] for s in samples), floor, base)
+
+    measured = {name: measure(fn)[0] for name, fn in plain.items() if name != "read + decode every row"}
+    measured["read + decode every row"] = decode
+    for label, args, floor, whole in commands(b, size, out):
+        seconds, peak = measure(lambda args=args: run(args), SLOW_REPEAT if whole else REPEAT)  # type: ignore[misc]
+        note(label, seconds, peak, floor, measured[floor])
+    return rows
+
+
+def _bare_import(lines: Path, out: Path) -> float:
+    """Seconds for a bare eventsourcing application to save the same events (a process of its own)."""
+    db = out / "bare.db"
+    for stale in out.glob("bare.db*"):
+        stale.unlink()
+    code = (f"import time; from pathlib import Path; from benchmarks.baselines import bare_eventsourcing_import\n"
+            f"rate = bare_eventsourcing_import(Path({str(lines)!r}), Path({str(db)!r}))\n"
+            "print(rate)")  # fmt: skip
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=ROOT)
+    return time.perf_counter() - start
+
+
+def sqlite_runs(out: Path) -> list[Row]:
+    rows: list[Row] = []
+    for size in SIZES:
+        print(f"SQLite, {size:,} events", flush=True)
+        db = out / f"store-{size}.db"
+
+        def fresh(db: Path = db) -> None:
+            for stale in out.glob(db.name + "*"):
+                stale.unlink()
+
+        rows += bench(sqlite_backend(db), size, history_of(size), out, fresh)
+        fresh()
+    return rows
+
+
+def postgres_runs(out: Path) -> list[Row]:
+    try:
+        import psycopg
+
+        psycopg.connect(PG, connect_timeout=3).close()
+    except Exception as error:  # noqa: BLE001 - any failure to reach the server means: not measured
+        print(f"PostgreSQL not measured: {error}", flush=True)
+        return []
+    rows: list[Row] = []
+    for size in PG_SIZES:
+        print(f"PostgreSQL, {size:,} events", flush=True)
+        schema = f"bench_{size}"
+
+        def fresh(schema: str = schema) -> None:
+            with psycopg.connect(PG, autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+                conn.execute(f'CREATE SCHEMA "{schema}"')
+
+        rows += bench(postgres_backend(schema), size, history_of(size), out, fresh)
+        with psycopg.connect(PG, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    return rows
+
+
+def tables(rows: list[Row]) -> list[str]:
+    lines = [
+        "| command | store | size | time | peak memory | floor (same run) | × floor |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for label, backend, size, seconds, peak, floor, base in rows:
+        memory = f"**{peak:.0f} MB**" if peak > MEMORY_BOUND_MB else f"{peak:.0f} MB"
+        lines.append(f"| {label} | {backend} | {size:,} | {seconds:.2f} s | {memory} | {floor}: {base:.2f} s "
+                     f"| {seconds / base:.1f}x |")  # fmt: skip
+    sqlite = {(r[0], r[2]): r for r in rows if r[1] == "SQLite"}
+    if len(SIZES) >= 2:
+        small, large = SIZES[0], SIZES[-1]
+        lines += [
+            "",
+            f"Growth from {small:,} to {large:,} events ({large // small}x the log), SQLite:",
+            "",
+            "| command | time growth | floor growth | peak memory |",
+            "| --- | --- | --- | --- |",
+        ]
+        for (label, size), row in sqlite.items():
+            if size != large or (label, small) not in sqlite:
+                continue
+            before = sqlite[(label, small)]
+            lines.append(f"| {label} | {row[3] / before[3]:.1f}x | {row[6] / before[6]:.1f}x "
+                         f"| {before[4]:.0f} → {row[4]:.0f} MB |")  # fmt: skip
+    return lines
+
+
 def main() -> None:
-    rows: list[str] = []
-    with tempfile.TemporaryDirectory() as scratch:
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_SCRATCH")) as scratch:
         out = Path(scratch)
-        for size in SIZES:
-            print(f"building or reusing the {size:,}-event store in {CACHE}", flush=True)
-            db = store_of(size)
-            s = ["--store", str(db)]
-            floors = {
-                "python -c pass": measure(python_floor("pass")),
-                "ctrack --help": measure(lambda: run(["--help"])),
-                "status --json": measure(lambda: run([*s, "status", "--json"])),
-                "show COMMITMENT": measure(lambda: run([*s, "show", "c0000001", "--json"])),
-                "last chain rows + count (sqlite3)": measure(python_floor(
-                    f"import sqlite3; c = sqlite3.connect({str(db)!r}); "
-                    "c.execute('SELECT (SELECT count(*) FROM log_chain), * FROM log_chain "
-                    "ORDER BY notification_id DESC LIMIT 2').fetchall()")),
-                "read + sha256 of every row (sqlite3)": measure(python_floor(
-                    f"import sqlite3, hashlib; c = sqlite3.connect({str(db)!r})\n"
-                    "for r in c.execute('SELECT originator_id, originator_version, topic, state FROM stored_events'): "
-                    "hashlib.sha256(bytes(r[3])).digest()")),
-            }  # fmt: skip
-            for label, args, floor in commands(db, out):
-                seconds, peak = measure(lambda args=args: run(args))  # type: ignore[misc]
-                base = floors[floor][0]
-                line = (f"| {label} | {size:,} | {seconds:.2f} s | {peak:.0f} MB | {floor}: {base:.2f} s "
-                        f"| {seconds / base:.1f}x |")  # fmt: skip
-                print(line, flush=True)
-                rows.append(line)
+        rows = sqlite_runs(out) + postgres_runs(out)
     table = "\n".join([
         BEGIN,
         "## Every command, whole process (`python -m benchmarks.commands`)",
         "",
-        f"Median of {REPEAT} runs, SQLite, view caught up; peak memory is VmHWM from /proc; the floor was "
-        "measured in the same run.",
+        f"Measured on {time.strftime('%Y-%m-%d')}; median of {REPEAT} runs ({SLOW_REPEAT} for import, catch-up, "
+        "rebuild, verify and export); peak memory is VmHWM from /proc (bold: over "
+        f"{MEMORY_BOUND_MB} MB); every floor was measured in the same run, as a process of its own.",
         "",
-        "| command | size | time | peak memory | floor (same run) | × floor |",
-        "| --- | --- | --- | --- | --- | --- |",
-        *rows,
+        *tables(rows),
         END,
     ])  # fmt: skip
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""

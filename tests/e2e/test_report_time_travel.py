@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +120,31 @@ def test_the_sliders_stop_at_each_record_time_and_say_which_event_it_added(chrom
     assert known.attrs["aria-valuetext"] == said
     assert page.find("input", id="as-of-slider").attrs["aria-valuetext"] == "2025-10-01"
     assert page.find("output", id="as-of-value").text == "2025-10-01"
+
+
+def test_a_page_of_a_log_recorded_one_event_at_a_time_offers_some_moments_and_never_passes_off_another(
+    chromium, tmp_path, ctrack_sqlite
+):  # fmt: skip
+    from benchmarks.synthetic import write
+
+    ctrack_sqlite.ok("import", str(write(tmp_path / "history.jsonl", 3000)))
+    out = tmp_path / "report.html"
+    result = ctrack_sqlite.ok("report", "--as-of", "2024-06-30", "--out", str(out))
+    data = json.loads(parse(out.read_text(encoding="utf-8")).find("script", id="time-data").text)
+    offered = data["stops"]
+    assert len(offered) < data["recorded_times"] == 3000
+    assert f"the known-at slider offers {len(offered)} of 3000 record times" in result.stderr
+    # On an offered stop, the page's board is the CLI's; between two offered stops, the page says it
+    # does not hold that moment rather than showing the stop before it.
+    inside = offered[len(offered) // 2]
+    skipped = (datetime.fromisoformat(inside["at"].replace("Z", "+00:00")) + timedelta(seconds=1)).isoformat().replace("+00:00", "Z")
+    for known_at, held in [(inside["at"], True), (skipped, False)]:
+        url = f"{out.as_uri()}#as-of=2024-06-30&known-at={known_at}"
+        page = parse(browse(chromium, tmp_path, out, "--virtual-time-budget=5000", "--dump-dom", url=url).stdout)
+        missing = page.find("p", id="travel-missing")
+        if held:
+            assert page_board(page) == cli_board(ctrack_sqlite, "2024-06-30", known_at)
+            assert "hidden" in missing.attrs
+        else:
+            assert "hidden" not in missing.attrs and known_at in missing.text
+            assert f"ctrack status --known-at {known_at}" in missing.text

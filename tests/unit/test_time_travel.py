@@ -83,3 +83,44 @@ def test_coarse_deadlines_lapses_retractions_and_next_meetings_are_exact_between
     last = len(data["stops"]) - 1
     assert pick(data, last, day("2024-12-31"))["once"]["overdue"] is False
     assert pick(data, last, day("2025-01-01"))["once"]["overdue"] is True
+
+
+def synthetic_log(tmp_path: Any, size: int) -> Log:
+    """A history recorded one event at a time (every event its own record time), with meetings
+    that decide next-meeting deadlines, retractions and corrections: the benchmark's shape."""
+    from benchmarks.synthetic import write
+
+    lines = write(tmp_path / "history.jsonl", size).read_text(encoding="utf-8").splitlines()
+    return Log(record(parse_obj(json.loads(line)) for line in lines))
+
+
+def test_stop_by_stop_only_what_changed_is_folded_again_and_the_answers_are_still_the_folds(tmp_path):
+    log = synthetic_log(tmp_path, 700)
+    found = stops(log)
+    data = time_travel(log, limit=len(found))
+    assert len(data["stops"]) == len(found) == data["recorded_times"]
+    days = every_day("2015-01-01", "2024-12-31")
+    for number, stop in enumerate(found):
+        if number % 7 and number != len(found) - 1:
+            continue
+        knowledge = log.known_at(stop.at)
+        for as_of in days[number % 23 :: 23]:
+            assert pick(data, number, as_of) == the_fold(knowledge, as_of), (stop.label, as_of)
+
+
+def test_a_log_of_many_record_times_offers_some_evenly_each_saying_until_when_its_answer_holds(tmp_path):
+    log = synthetic_log(tmp_path, 1200)
+    every = stops(log)
+    data = time_travel(log, limit=6)
+    offered = data["stops"]
+    assert len(offered) == 6 < len(every) == data["recorded_times"]
+    assert offered[-1]["at"] == every[-1].to_data()["at"] and offered[-1]["until_us"] is None
+    by_time = {s.to_data()["us"]: n for n, s in enumerate(every)}
+    days = every_day("2015-01-01", "2024-12-31")
+    for number, stop in enumerate(offered[:-1]):
+        following = every[by_time[stop["us"]] + 1]
+        assert stop["until_us"] == following.to_data()["us"]  # its answer holds only until the next record
+    for number, stop in enumerate(offered):
+        knowledge = log.known_at(every[by_time[stop["us"]]].at)
+        for as_of in days[number % 17 :: 17]:
+            assert pick(data, number, as_of) == the_fold(knowledge, as_of), (stop["label"], as_of)

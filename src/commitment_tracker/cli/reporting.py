@@ -137,7 +137,10 @@ def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str
         note(f"the report shows the {len(chosen)} most recently made of {len(chosen) + left_out} commitments; "
              "choose others with IDs, --area or --party, or raise --limit")  # fmt: skip
     log = app.reader.log_of(chosen)
-    page = render_report(log, log.known_at(moment), day, known_at=known_at)
+    page, travel = render_report(log, log.known_at(moment), day, known_at=known_at)
+    if len(travel["stops"]) < travel["recorded_times"]:
+        note(f"the known-at slider offers {len(travel['stops'])} of {travel['recorded_times']} record times "
+             "(spread evenly, the latest among them); ctrack status --known-at answers any other")  # fmt: skip
     _write(out, page.encode("utf-8"))
     note(f"wrote the report as of {day.isoformat()} to {out}")
 

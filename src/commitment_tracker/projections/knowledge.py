@@ -33,13 +33,13 @@ class Log:
         for slug, records in self.streams.items():
             if kinds is not None and records[0].event.type not in kinds:
                 continue
-            known = _known_prefix(records, known_at)
+            known = known_prefix(records, known_at)
             if known:
                 streams[slug] = resolve(known)
         return Knowledge(streams)
 
 
-def _known_prefix(records: list[Recorded], known_at: datetime | None) -> list[Recorded]:
+def known_prefix(records: list[Recorded], known_at: datetime | None) -> list[Recorded]:
     if known_at is None:
         return records
     # Record time moves forward along a stream, so what was known at K is a prefix of it.

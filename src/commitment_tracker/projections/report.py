@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from collections import Counter
 from datetime import date, datetime
 from importlib.resources import files
@@ -40,11 +41,22 @@ from commitment_tracker.projections.palette import (
     text_on,
 )
 from commitment_tracker.projections.sources import sources
-from commitment_tracker.projections.time_travel import time_travel
+from commitment_tracker.projections.time_travel import (
+    Moment,
+    due_kinds,
+    moments,
+    offer,
+    stop_limit,
+    stops,
+    travel_data,
+    unchanged,
+)
 from commitment_tracker.projections.timeline import Timelines, timeline, timelines
 from commitment_tracker.projections.timeline_svg import ROW, SHAPES, layout
 
 TEMPLATE = "report.html.j2"
+#: Bytes of distinct answers the sliders may embed before the page offers fewer record times.
+TRAVEL_BUDGET = 8_000_000
 SCRIPT = files("commitment_tracker.projections") / "templates" / "report.js"
 
 
@@ -62,8 +74,16 @@ def report_data(log: Log, knowledge: Knowledge, as_of: date, known_at: datetime 
             "drawing": layout(found, [row], ids=False, notes=False),
             "events": [_audit(event) for event in history(log, knowledge, row.id, by_record=False, as_of=as_of)],
         })  # fmt: skip
-    travel = time_travel(log, known_at)
-    overview, spans = _overview(log, found, [stop["at"] for stop in travel["stops"]])
+    every = stops(log, known_at)
+    limit = stop_limit(len(knowledge.commitments))
+    while True:  # fewer stops until the sliders' data is a size a browser opens at once
+        offered = offer(every, limit)
+        known = list(moments(log, every, offered))
+        travel = travel_data(known, every, offered)
+        if limit <= 2 or len(offered) < limit or len(json.dumps(travel["answers"])) <= TRAVEL_BUDGET:
+            break
+        limit = max(2, limit // 4)
+    overview, spans = _overview(known, found)
     made = [date.fromisoformat(a["made_day"]) for a in travel["answers"]] + [found.start]
     travel |= {"first_day": min(min(made), as_of).isoformat(), "last_day": as_of.isoformat(),
                "window_start": found.start.isoformat(), "statuses": list(STATUSES)}  # fmt: skip
@@ -112,7 +132,8 @@ def select(board: list[dict[str, Any]], ids: tuple[str, ...], *, area: str | Non
     return wanted[-limit:], max(0, len(wanted) - limit)
 
 
-def render_report(log: Log, knowledge: Knowledge, as_of: date, *, known_at: datetime | None = None) -> str:
+def render_report(log: Log, knowledge: Knowledge, as_of: date, *, known_at: datetime | None = None) -> tuple[str, dict[str, Any]]:
+    """The page, and the data its sliders hold (what a caller tells the reader it left out)."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(
@@ -126,36 +147,48 @@ def render_report(log: Log, knowledge: Knowledge, as_of: date, *, known_at: date
     env.filters["when"] = _when
     env.filters["text_on"] = text_on
     script = SCRIPT.read_text(encoding="utf-8")
-    return env.get_template(TEMPLATE).render(
-        **report_data(log, knowledge, as_of, known_at),
+    data = report_data(log, knowledge, as_of, known_at)
+    page = env.get_template(TEMPLATE).render(
+        **data,
         statuses=STATUS_COLOURS, parties_colours=PARTY_COLOURS, shapes=SHAPES, event_labels=EVENT_LABELS, no_score=NO_SCORE,
         # The page's own script, not data: inserted verbatim, and allowed to run by its hash alone.
         script=Markup(script), script_hash=base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode(),
     )  # fmt: skip
+    return page, data["time_data"]
 
 
-def _overview(log: Log, found: Timelines, stops: list[str]) -> tuple[Timelines, list[dict[str, Any]]]:
+def _overview(known: list[Moment], found: Timelines) -> tuple[Timelines, list[dict[str, Any]]]:
     """The overview's rows as known at every stop of the known-at slider, each distinct drawing once.
 
     ``spans[i]`` says from which stop to which the drawing ``rows[i]`` holds, and whether it is the
     one for the report's own clocks (``current``): the page as written shows those, stacked in board
     order (``shift`` moves a row from its place in the list of all drawings to its place on the board);
-    the sliders show the others.
+    the sliders show the others. A commitment is drawn again only at a stop that changed it.
     """
     drawings: dict[str, list[list[Any]]] = {}
-    for number, at in enumerate(stops):
-        knowledge = log.known_at(datetime.fromisoformat(at))
+    kinds: dict[str, set[str]] = {}
+    previous: dict[str, Any] = {}
+    for moment in known:
+        knowledge, number = moment.knowledge, moment.number
+        now: dict[str, Any] = {}
         for slug in knowledge.commitments:
-            if first_day(knowledge.steps(slug)[0].on) > found.end:
+            if unchanged(moment, slug, previous, kinds):
+                row = previous[slug]
+            else:
+                kinds[slug] = due_kinds(knowledge, slug)
+                made = knowledge.steps(slug)[0]
+                row = None if first_day(made.on) > found.end else timeline(knowledge, slug, start=found.start, end=found.end)
+            now[slug] = row
+            if row is None:
                 continue
-            row = timeline(knowledge, slug, start=found.start, end=found.end)
             held = drawings.setdefault(slug, [])
             if held and held[-1][2] == number - 1 and held[-1][0] == row:
                 held[-1][2] = number
             else:
                 held.append([row, number, number])
+        previous = now
+    last = len(known) - 1
     current = {row.id: index for index, row in enumerate(found.rows)}
-    last = len(stops) - 1
     every = sorted(((first_day(row.made_on), row.id, start, row, end) for held in drawings.values()
                     for row, start, end in held), key=lambda item: item[:3])  # fmt: skip
     spans = []

@@ -10,21 +10,41 @@ page answers exactly what ``ctrack status --as-of D --known-at K`` answers, for 
 
 Answers are deduplicated: a stop repeats nothing that the previous stop already said about a
 commitment, and identical answers are stored once.
+
+A log recorded a little at a time has as many record times as events: a page cannot offer them all
+(each stop costs a fold of every commitment it changed, and the page's size grows with them), so
+above ``stop_limit`` (fewer for more commitments) the slider offers that many, spread evenly over the record times, the latest always among them. Each offered stop then
+says until when its answer holds (the next record time, offered or not), so the page never passes
+off one moment's answer as another's; ``ctrack status --known-at`` answers any moment. From one
+stop to the next only the streams recorded in between are resolved again, and only the commitments
+whose stream (or, for those due by a next meeting, the meetings) changed are folded again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from commitment_tracker.events import add_period, first_day, last_day
 from commitment_tracker.projections.compliance import cell, is_due
 from commitment_tracker.projections.fold import RECURRING, CommitmentStatus
-from commitment_tracker.projections.knowledge import Knowledge, Log
+from commitment_tracker.projections.knowledge import Knowledge, Log, known_prefix
+from commitment_tracker.tracker import resolve
+from commitment_tracker.tracker.ledger import KIND_OF_FIRST
 
 DAY = timedelta(days=1)
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+#: The most record times the known-at slider offers (see the module doc), and the most
+#: (commitment, stop) pairs a page holds: a report of many commitments offers fewer stops.
+MAX_STOPS = 100
+STOP_BUDGET = 2000
+
+
+def stop_limit(commitments: int) -> int:
+    """How many record times a page of this many commitments offers."""
+    return max(2, min(MAX_STOPS, STOP_BUDGET // max(commitments, 1)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +53,7 @@ class Stop:
 
     at: datetime
     refs: tuple[str, ...]
+    until: datetime | None = None  # the next record time, when the page does not offer it
 
     @property
     def label(self) -> str:
@@ -42,7 +63,7 @@ class Stop:
     def to_data(self) -> dict[str, Any]:
         at = self.at.astimezone(timezone.utc)
         return {"at": at.isoformat().replace("+00:00", "Z"), "us": _micros(at), "label": self.label,
-                "refs": list(self.refs)}  # fmt: skip
+                "refs": list(self.refs), "until_us": _micros(self.until) if self.until else None}  # fmt: skip
 
 
 def _micros(moment: datetime) -> int:
@@ -65,6 +86,63 @@ def stops(log: Log, known_at: datetime | None = None) -> list[Stop]:
     ]
 
 
+def offer(every: list[Stop], limit: int = MAX_STOPS) -> list[Stop]:
+    """The stops the known-at slider offers: all of them when there are at most ``limit``, else
+    ``limit`` spread evenly over record order, the latest always; each then knows its successor."""
+    if len(every) <= limit:
+        return every
+    last = len(every) - 1
+    picks = sorted({round(i * last / (limit - 1)) for i in range(limit)})
+    return [replace(every[i], until=every[i + 1].at if i < last else None) for i in picks]
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """What was known at one offered stop, and what had changed since the previous one."""
+
+    number: int
+    knowledge: Knowledge
+    changed: frozenset[str]  # entities recorded since the previous offered stop (all, at the first)
+    meetings_changed: bool
+
+
+def moments(log: Log, every: list[Stop], offered: list[Stop]) -> Iterator[Moment]:
+    """The knowledge at each offered stop, resolving again only the streams recorded since the last."""
+    streams: dict[str, Any] = {}
+    consumed = 0
+    for number, stop in enumerate(offered):
+        changed: set[str] = set()
+        while consumed < len(every) and every[consumed].at <= stop.at:
+            changed.update(ref.rsplit("#", 1)[0] for ref in every[consumed].refs)
+            consumed += 1
+        if number == 0:
+            knowledge = log.known_at(stop.at)  # exactly as a query would: every stream, from scratch
+            streams = dict(knowledge.streams)
+            changed = set(log.streams)
+        else:
+            for slug in changed:
+                known = known_prefix(log.streams[slug], stop.at)
+                if known:
+                    streams[slug] = resolve(known)
+            # In the log's own stream order, as Log.known_at gives it.
+            knowledge = Knowledge({slug: streams[slug] for slug in log.streams if slug in streams})
+        meetings = any(KIND_OF_FIRST.get(log.streams[slug][0].event.type) == "meeting" for slug in changed)
+        yield Moment(number, knowledge, frozenset(changed), meetings)
+
+
+def due_kinds(knowledge: Knowledge, slug: str) -> set[str]:
+    """The meeting kinds a commitment has been due by (what makes meetings change its answer)."""
+    made, steps = knowledge.steps(slug)
+    return {made.due_next, *(getattr(step.event, "due_next", None) for step in steps)} - {None}  # type: ignore[arg-type]
+
+
+def unchanged(moment: Moment, slug: str, before: dict[str, Any], kinds: dict[str, set[str]]) -> bool:
+    """Whether a commitment's answer at this moment is the one it had at the previous moment."""
+    if slug not in before or slug in moment.changed:
+        return False
+    return not (moment.meetings_changed and kinds.get(slug))
+
+
 def answer(status: CommitmentStatus, as_of: date) -> dict[str, Any]:
     """One commitment's board row and matrix row as of a day: what the page draws."""
     return status.to_data() | {
@@ -79,8 +157,7 @@ def change_days(knowledge: Knowledge, slug: str) -> list[date]:
     made, steps = knowledge.steps(slug)
     made_day = first_day(made.on)
     days = {made_day, *(step.day for step in steps if step.day > made_day)}
-    kinds = {made.due_next, *(getattr(step.event, "due_next", None) for step in steps)} - {None}
-    for kind in kinds:
+    for kind in due_kinds(knowledge, slug):
         days.update(knowledge.meetings.change_days(kind, made_day))  # type: ignore[arg-type]
     found = set(days)
     for day in sorted(days):
@@ -107,22 +184,32 @@ def runs(knowledge: Knowledge, slug: str) -> list[tuple[date, dict[str, Any]]]:
     return found
 
 
-def time_travel(log: Log, known_at: datetime | None = None) -> dict[str, Any]:
+def time_travel(log: Log, known_at: datetime | None = None, limit: int = MAX_STOPS) -> dict[str, Any]:
     """The data the page's sliders read: stops, distinct answers, and each commitment's runs per stop.
 
     ``commitments[slug]`` is a list of ``[stop, runs]``: from that stop index on (until the next
     entry) the commitment's answer as of D is that of the last run whose day is ≤ D; ``runs`` is
     ``[[day, answer index], ...]``, empty while the commitment is unknown or retracted.
     """
-    found = stops(log, known_at)
+    every = stops(log, known_at)
+    offered = offer(every, limit)
+    return travel_data(moments(log, every, offered), every, offered)
+
+
+def travel_data(found: Iterator[Moment] | list[Moment], every: list[Stop], offered: list[Stop]) -> dict[str, Any]:
     answers: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     commitments: dict[str, list[list[Any]]] = {}
     previous: dict[str, list[list[Any]]] = {}
-    for number, stop in enumerate(found):
-        knowledge = log.known_at(stop.at)
+    kinds: dict[str, set[str]] = {}
+    for moment in found:
+        knowledge = moment.knowledge
         current = {}
         for slug in knowledge.commitments:
+            if unchanged(moment, slug, previous, kinds):
+                current[slug] = previous[slug]
+                continue
+            kinds[slug] = due_kinds(knowledge, slug)
             encoded = []
             for day, row in runs(knowledge, slug):
                 key = repr(sorted(row.items()))
@@ -134,6 +221,7 @@ def time_travel(log: Log, known_at: datetime | None = None) -> dict[str, Any]:
         for slug in current.keys() | previous.keys():
             now = current.get(slug, [])
             if previous.get(slug, []) != now:
-                commitments.setdefault(slug, []).append([number, now])
+                commitments.setdefault(slug, []).append([moment.number, now])
         previous = current
-    return {"stops": [s.to_data() for s in found], "answers": answers, "commitments": commitments}
+    return {"stops": [s.to_data() for s in offered], "recorded_times": len(every), "answers": answers,
+            "commitments": commitments}  # fmt: skip

@@ -44,6 +44,8 @@
     if (at === null) return null;
     var found = -1;
     stops.forEach(function (stop, index) { if (stop.us <= at) found = index; });
+    // A moment after the found stop's successor in the log is one this page does not hold.
+    if (found >= 0 && stops[found].until_us !== null && at >= stops[found].until_us) return null;
     return found;
   }
 
@@ -231,7 +233,17 @@
     var wanted = params.get("as-of");
     if (wanted && /^\d{4}-\d{2}-\d{2}$/.test(wanted)) index = Math.min(Math.max(dayIndex(wanted), 0), days);
     var at = params.get("known-at");
-    if (at) { var found = stopAt(at); if (found !== null) stop = found; }
+    var missing = document.getElementById("travel-missing");
+    missing.hidden = true;
+    if (at) {
+      var found = stopAt(at);
+      if (found !== null) stop = found;
+      else {
+        missing.textContent = "This page does not hold what was known at " + at +
+          "; it shows the latest record time instead (ctrack status --known-at " + at + " answers it).";
+        missing.hidden = false;
+      }
+    }
     if (!params.get("as-of") && !params.get("known-at")) return false;
     show(stop, index);
     return true;
