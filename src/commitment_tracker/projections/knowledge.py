@@ -6,7 +6,7 @@ recorded at or before K and applies only the retractions and corrections among t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
@@ -96,9 +96,13 @@ class Knowledge:
         steps.sort(key=lambda s: (s.day, s.resolved.record.position))
         return made, steps
 
+    @cached_property
+    def _made(self) -> frozenset[str]:
+        return frozenset(self.commitments)
+
     def status(self, slug: str, as_of: date) -> CommitmentStatus | None:
         """The commitment as of ``as_of``; None if it was not yet made (or is unknown)."""
-        if slug not in self.commitments:
+        if slug not in self._made:
             return None
         made, steps = self.steps(slug)
         if first_day(made.on) > as_of:
@@ -109,6 +113,22 @@ class Knowledge:
                 break
             fold.apply(step.event)
         return fold.view(as_of, self.meetings)
+
+    def statuses(self, slug: str, days: Sequence[date]) -> list[CommitmentStatus | None]:
+        """What ``status(slug, day)`` gives for each of ``days`` (ascending), folding the events once."""
+        if slug not in self._made:
+            return [None] * len(days)
+        made, steps = self.steps(slug)
+        start, fold, applied, found = first_day(made.on), CommitmentFold(made), 0, []
+        for day in days:
+            if start > day:
+                found.append(None)
+                continue
+            while applied < len(steps) and steps[applied].day <= day:
+                fold.apply(steps[applied].event)
+                applied += 1
+            found.append(fold.view(day, self.meetings))  # a view reads the fold, never changes it
+        return found
 
     def board(self, as_of: date) -> Iterator[CommitmentStatus]:
         for slug in self.commitments:

@@ -143,9 +143,16 @@ def unchanged(moment: Moment, slug: str, before: dict[str, Any], kinds: dict[str
     return not (moment.meetings_changed and kinds.get(slug))
 
 
+#: What the page's script draws of a status; the rest (every instance of a recurring commitment,
+#: each party's status, which the cells repeat) would only make answers bigger and fewer alike.
+DRAWN = ("id", "title", "parties", "cadence", "status", "made_on", "due_on", "due_next", "due_meeting",
+         "overdue", "late", "last_event_on", "reaffirmations")  # fmt: skip
+
+
 def answer(status: CommitmentStatus, as_of: date) -> dict[str, Any]:
     """One commitment's board row and matrix row as of a day: what the page draws."""
-    return status.to_data() | {
+    data = status.to_data()
+    return {key: data[key] for key in DRAWN} | {
         "made_day": first_day(status.made_on).isoformat(),
         "counted": is_due(status, as_of),
         "cells": {party: cell(status, party).to_data() for party in status.parties},
@@ -160,8 +167,8 @@ def change_days(knowledge: Knowledge, slug: str) -> list[date]:
     for kind in due_kinds(knowledge, slug):
         days.update(knowledge.meetings.change_days(kind, made_day))  # type: ignore[arg-type]
     found = set(days)
-    for day in sorted(days):
-        status = knowledge.status(slug, day)
+    ordered = sorted(days)
+    for status in knowledge.statuses(slug, ordered):
         if status is None:
             continue
         if status.due_on:
@@ -174,8 +181,8 @@ def change_days(knowledge: Knowledge, slug: str) -> list[date]:
 def runs(knowledge: Knowledge, slug: str) -> list[tuple[date, dict[str, Any]]]:
     """The commitment's answer over valid time: (first day, answer), each holding until the next."""
     found: list[tuple[date, dict[str, Any]]] = []
-    for day in change_days(knowledge, slug):
-        status = knowledge.status(slug, day)
+    days = change_days(knowledge, slug)
+    for day, status in zip(days, knowledge.statuses(slug, days)):
         if status is None:
             continue
         row = answer(status, day)
