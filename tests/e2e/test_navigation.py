@@ -84,3 +84,31 @@ def test_completion_never_creates_a_store(tmp_path):
     missing = tmp_path / "no" / "such.db"
     assert complete("ctrack show c", str(missing)) == []
     assert not (tmp_path / "no").exists()
+
+
+def test_completion_on_a_store_without_the_view_folds_the_log_and_adds_no_table(tmp_path):
+    import sqlite3
+
+    from tests.e2e.helpers import DATASET
+
+    store = tmp_path / "log-only.db"
+    assert CliRunner().invoke(cli, ["--store", str(store), "--by", "t", "import", str(DATASET)]).exit_code == 0
+    with sqlite3.connect(store) as conn:  # as written before the view existed: the log alone
+        views = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                 if name.startswith("view_") or name == "tracking"]  # fmt: skip
+        for name in views:
+            conn.execute(f'DROP TABLE IF EXISTS "{name}"')  # an FTS5 table takes its shadow tables along
+        before = sorted(conn.execute("SELECT type, name FROM sqlite_master"))
+    assert views
+    assert complete("ctrack show cd-meet", str(store)) == ["cd-meet-annually"]
+    assert "trilateral-summit" in complete("ctrack meeting add x --kind ", str(store))
+    with sqlite3.connect(store) as conn:
+        assert sorted(conn.execute("SELECT type, name FROM sqlite_master")) == before
+
+
+def test_completion_after_an_import_offers_what_was_just_imported(tmp_path):
+    from tests.e2e.helpers import DATASET
+
+    store = tmp_path / "new.db"
+    assert CliRunner().invoke(cli, ["--store", str(store), "--by", "t", "import", str(DATASET)]).exit_code == 0
+    assert complete("ctrack show cd-meet", str(store)) == ["cd-meet-annually"]

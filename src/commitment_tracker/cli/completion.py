@@ -25,11 +25,14 @@ def _with_reader(ctx: click.Context, answer: Callable[[Any], Iterable[str]]) -> 
         store = resolve_store(location)
         if store.backend == "sqlite" and not Path(store.location).is_file():
             return []
-        from commitment_tracker.projections.reader import ViewReader
+        from commitment_tracker.projections.folding import FoldReader, open_reader, view_tables
 
         tracker = open_tracker(store)
         try:
-            reader = ViewReader(tracker)
+            # The queries' own choice of reader, except that a prompt never adds the view's tables
+            # to a store written before the view: it folds the log instead.
+            reader = open_reader(tracker) if view_tables(tracker) <= tracker.found.tables else FoldReader(tracker)
+            reader.catch_up()  # as any query does first (the reader that folds has nothing to catch up)
             try:
                 return sorted(set(answer(reader)))
             finally:
@@ -46,19 +49,20 @@ def _matching(values: Iterable[str], incomplete: str) -> list[CompletionItem]:
 
 
 def ids(ctx: click.Context, incomplete: str) -> list[CompletionItem]:
-    found = _with_reader(ctx, lambda r: (row[0] for row in r.view.read("SELECT entity FROM {view_entities}")))
+    found = _with_reader(ctx, lambda reader: reader.ids())
     return _matching(found, incomplete)
 
 
 def meeting_kinds(ctx: click.Context, incomplete: str) -> list[CompletionItem]:
     def kinds(reader: Any) -> Iterable[str]:
-        for stream in reader._meetings().values():
-            for record in stream:
-                kind = getattr(record.event, "kind", None)
+        for stream in reader.knowledge_of_kinds(frozenset({"meeting"}), None).streams.values():
+            for item in stream:
+                kind = getattr(item.event, "kind", None)
                 if kind:
                     yield kind
-        for (due_next,) in reader.view.read("SELECT due_next FROM {view_entities} WHERE due_next IS NOT NULL"):
-            yield from (k for k in due_next.split(",") if k)
+        for item in reader.board(_today(), None):
+            if item.get("due_next"):
+                yield item["due_next"]
 
     return _matching(_with_reader(ctx, kinds), incomplete)
 

@@ -95,8 +95,12 @@ class ViewReader:
         """(entity, position, recorded, event type, entity kind) of every event recorded in (after, until]."""
         return self.view.recorded_between(stamp(after), stamp(until))  # type: ignore[no-any-return]
 
+    def ids(self) -> list[str]:
+        """Every entity's id (commitments, meetings, statements, sources)."""
+        return [row[0] for row in self.view.read("SELECT entity FROM {view_entities}")]
+
     def did_you_mean(self, slug: str) -> str:
-        return did_you_mean(slug, [row[0] for row in self.view.read("SELECT entity FROM {view_entities}")])
+        return did_you_mean(slug, self.ids())
 
     def log_around(self, slug: str, roles: tuple[str, ...]) -> Log:
         """``slug``'s stream, the whole streams of the entities whose events name it in one of
