@@ -6,9 +6,10 @@ decides; a commitment the view marks as changing at K (a gap) is folded exactly 
 stream instead.
 
 Two ways to the same answer:
-- ``score_summary`` on a clear store groups in SQL (a window picks each party's counting score,
-  GROUP BY averages it): the cost is one pass over the live assessments in the database and
-  Python touches only the groups it shows;
+- ``score_summary`` on a clear store groups in SQL: each row says until when it counts (see
+  ``ViewSQL.counted_scores``), so picking the scores that count is a filter and the averages one
+  GROUP BY, the cost of a scan of the live assessments in the database; Python touches only the
+  groups it shows;
 - on an encrypted store party, score, cycle and area are sealed (content, not ids or dates), so
   ``ScoreSource`` unseals every live assessment and the grouping is the fold's own, in Python.
 """
@@ -124,7 +125,7 @@ class Tally:
 
 #: A group's figures (named: PostgreSQL rows are read as dicts, keyed by column name).
 FIGURES = "sum(score) AS total, count(*) AS scores, count(DISTINCT entity) AS commitments"
-#: The SQL expression of each grouping's key over the counted scores (``commitment`` is read row by row).
+#: The SQL expression of each grouping's key over the scores that count (``commitment`` is read row by row).
 KEYS = {"party": "party", "area": "area", "year": "substr(made_on, 1, 4)", "cycle": "cycle"}
 
 
@@ -154,12 +155,25 @@ class SQLScores:
         return score_sheet(self.exact, self.as_of, cycle=cycle, area=self.area, party=self.party)
 
     def summary(self, by: str) -> dict[str, Any]:
-        groups = self._commitments() if by == "commitment" else self._groups(by)
-        return {"by": by, "groups": groups, "overall": self._overall().figures()}
+        if by == "commitment":
+            groups = self._commitments()
+            overall = Tally()
+            for group in groups:
+                overall.add(sum(group["party_scores"].values()), group["scores"], 1)
+        else:
+            tallies = self._tallies(by)
+            groups = self._groups(by, tallies)
+            if by in ("area", "year"):  # a commitment is in one group: the overall is their sum
+                overall = Tally()
+                for tally in tallies.values():
+                    overall.add(tally.total, tally.scores, tally.commitments)
+            else:  # a commitment is in several groups (one per party, per cycle): counted apart
+                overall = self._overall()
+        return {"by": by, "groups": groups, "overall": overall.figures()}
 
     def _overall(self) -> Tally:
-        counted, params = self._counted()
-        rows = self.view.read(f"SELECT {FIGURES} FROM {counted}", params)
+        where, params = self._counted()
+        rows = self.view.read(f"SELECT {FIGURES} FROM {{view_assessments}} WHERE {where}", params)
         tally = Tally()
         total, scores, commitments = rows[0]
         tally.add(int(total or 0), int(scores), int(commitments))
@@ -168,16 +182,20 @@ class SQLScores:
                 tally.add(sum(row.scores.values()), len(row.scores), 1)
         return tally
 
-    def _groups(self, by: str) -> list[dict[str, Any]]:
-        counted, params = self._counted(by)
+    def _tallies(self, by: str) -> dict[Any, Tally]:
+        where, params = self._counted(by)
         key = KEYS[by]
         tallies: dict[Any, Tally] = {}
         for value, total, scores, commitments in self.view.read(
-            f"SELECT {key} AS key, {FIGURES} FROM {counted} GROUP BY {key}", params
+            f"SELECT {key} AS key, {FIGURES} FROM {{view_assessments}} WHERE {where} GROUP BY {key}", params
         ):
             value = int(value) if by == "year" else value
             tallies.setdefault(value, Tally()).add(int(total), int(scores), int(commitments))
         self._add_gaps(by, tallies)
+        return tallies
+
+    @staticmethod
+    def _groups(by: str, tallies: dict[Any, Tally]) -> list[dict[str, Any]]:
         groups = []
         for value, tally in tallies.items():
             group = {"key": value, **tally.figures()}
@@ -186,9 +204,7 @@ class SQLScores:
             groups.append(group)
         if by == "party":  # a ranking: best average first (as ``summarise``)
             groups.sort(key=lambda g: (-g["average"], g["key"]))
-        elif by == "cycle":  # labels in order, the unlabelled last (as ``by_cycle``)
-            groups.sort(key=lambda g: (g["key"] is None, g["key"] or ""))
-        else:
+        else:  # in key order, None last (cycle: the unlabelled, as ``by_cycle``)
             groups.sort(key=lambda g: (g["key"] is None, g["key"] if g["key"] is not None else ""))
         return groups
 
@@ -215,10 +231,12 @@ class SQLScores:
     def _commitments(self) -> list[dict[str, Any]]:
         """One group per scored commitment, in board order: its scores from SQL, its code, area
         and title from the board rows of those commitments alone."""
-        counted, params = self._counted()
+        where, params = self._counted()
         scores: dict[str, dict[str, int]] = {}
         made: dict[str, str] = {}
-        for entity, party, score, made_on in self.view.read(f"SELECT entity, party, score, made_on FROM {counted}", params):
+        for entity, party, score, made_on in self.view.read(
+            f"SELECT entity, party, score, made_on FROM {{view_assessments}} WHERE {where}", params
+        ):
             scores.setdefault(entity, {})[party] = int(score)
             made[entity] = made_on
         rows = {row[0]: json.loads(row[1]) for row in self.view.board_of(sorted(scores), self.day, self.known)}  # type: ignore[attr-defined]

@@ -50,9 +50,11 @@ TABLES = {
     # first day of its commitment's date (a valid date, clear like every date of the view). Party,
     # score, cycle and area are event content: on a clear store they are also columns, so that
     # ``scores`` groups in SQL; on an encrypted store those columns stay NULL and only ``data``
-    # (sealed) holds them. ``area_key`` is the area casefolded, for ``--area`` matching.
-    "view_assessments": "entity TEXT NOT NULL, position INTEGER NOT NULL, valid_on TEXT NOT NULL, "
-    "made_on TEXT NOT NULL, party TEXT, score INTEGER, cycle TEXT, area TEXT, area_key TEXT, "
+    # (sealed) holds them. ``area_key`` is the area casefolded, for ``--area`` matching; ``until``
+    # (``cycle_until``) the valid date from which the party's next assessment (in the same cycle)
+    # replaces this one: NULL too on an encrypted store, since it links the rows of one party.
+    "view_assessments": "entity TEXT NOT NULL, position INTEGER NOT NULL, valid_on TEXT NOT NULL, until TEXT, "
+    "cycle_until TEXT, made_on TEXT NOT NULL, party TEXT, score INTEGER, cycle TEXT, area TEXT, area_key TEXT, "
     "known_from TEXT NOT NULL, known_to TEXT NOT NULL, data TEXT NOT NULL",
 }
 #: Tables of earlier releases' views, dropped when the view is rebuilt (a store whose view lacks
@@ -60,7 +62,7 @@ TABLES = {
 #: the score in clear even on an encrypted store.
 RETIRED = ("view_scores",)
 #: The columns of a ``view_assessments`` row as catch-up computes it (entity and record times aside).
-ASSESSMENT_COLUMNS = "position, valid_on, made_on, party, score, cycle, area, area_key, data"
+ASSESSMENT_COLUMNS = "position, valid_on, until, cycle_until, made_on, party, score, cycle, area, area_key, data"
 INDEXES = [
     ("view_intervals_open", "view_intervals", "known_to, entity"),
     ("view_intervals_valid", "view_intervals", "valid_from, valid_to"),
@@ -153,7 +155,7 @@ class ViewSQL:
         if scores_opened:
             cursor.executemany(self.q(
                 f"INSERT INTO {{view_assessments}} (entity, known_from, known_to, {ASSESSMENT_COLUMNS}) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"), scores_opened)  # fmt: skip
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"), scores_opened)  # fmt: skip
 
     @staticmethod
     def check_position(current: int | None, after: int) -> None:
@@ -296,18 +298,21 @@ class ViewSQL:
 
     def counted_scores(self, day: str, known: str, *, by: str | None = None, cycle: str | None = None,
                        area_key: str | None = None, party: str | None = None) -> tuple[str, list[Any]]:  # fmt: skip
-        """The scores that count (SPEC §8) as of ``day``, known at ``known``, as an SQL subquery
-        and its parameters: one row (entity, party, score, made_on, cycle, area) per commitment
-        and party -- per commitment, party and cycle when grouping ``by`` cycle -- the last in
-        (valid date, record order) of its live assessments. Only on a clear store (the columns
-        are NULL on an encrypted one). Commitments made after ``day`` are left out, and so are
-        those the view marks as changing at ``known`` (gaps): the caller folds those exactly.
+        """The scores that count (SPEC §8) as of ``day``, known at ``known``: an SQL condition on
+        ``view_assessments`` and its parameters. It holds for one row per commitment and party
+        (per commitment, party and cycle when grouping ``by`` cycle): the last, in (valid date,
+        record order), of its live assessments dated by ``day``. Each row stores the date from
+        which the next one replaces it (``until``; ``cycle_until`` within its cycle), so the
+        choice is a filter, not a sort: the cost of a plain scan. Only on a clear store (those
+        columns are NULL on an encrypted one). Commitments made after ``day`` are left out, and
+        so are those the view marks as changing at ``known`` (gaps): the caller folds those.
 
         ``cycle``: None for every cycle, "" for the assessments without one, else that label.
-        The filters on area and party commute with choosing the last assessment (they are the
-        same for every row of a partition); the cycle filter does not, so it comes first."""
-        where = ["known_from <= ?", "known_to > ?", "valid_on <= ?", "made_on <= ?"]
-        params: list[Any] = [known, known, day, day]
+        Area and party are the same for a whole chain of replacements, so they filter it as is."""
+        chained = by == "cycle" or cycle is not None  # the chain of one cycle's assessments
+        where = ["known_from <= ?", "known_to > ?", "valid_on <= ?", f"{'cycle_until' if chained else 'until'} > ?",
+                 "made_on <= ?"]  # fmt: skip
+        params: list[Any] = [known, known, day, day, day]
         if cycle is not None:
             where.append("cycle = ?" if cycle else "cycle IS NULL")
             params += [cycle] if cycle else []
@@ -319,14 +324,7 @@ class ViewSQL:
             params.append(party)
         where.append("entity NOT IN (SELECT entity FROM {view_gaps} WHERE known_from <= ? AND known_to > ?)")
         params += [known, known]
-        partition = "entity, party, cycle" if by == "cycle" else "entity, party"
-        return (
-            "(SELECT entity, party, score, made_on, cycle, area FROM ("
-            "SELECT entity, party, score, made_on, cycle, area, ROW_NUMBER() OVER "
-            f"(PARTITION BY {partition} ORDER BY valid_on DESC, position DESC) AS latest "
-            f"FROM {{view_assessments}} WHERE {' AND '.join(where)}) AS live WHERE latest = 1) AS counted",
-            params,
-        )
+        return " AND ".join(where), params
 
     def recorded_between(self, after: str, until: str) -> list[Any]:
         """(entity, position, recorded, event type, entity kind) of every event recorded in (after, until]."""
