@@ -239,7 +239,8 @@ class SQLScores:
         ):
             scores.setdefault(entity, {})[party] = int(score)
             made[entity] = made_on
-        rows = {row[0]: json.loads(row[1]) for row in self.view.board_of(sorted(scores), self.day, self.known)}  # type: ignore[attr-defined]
+        board = self.view.board_of_scored(self.day, self.known, where, params)  # type: ignore[attr-defined]
+        rows = {entity: json.loads(data) for entity, data in board}
         sheet = [Scored(slug, rows[slug].get("code"), rows[slug].get("area"), rows[slug]["title"],
                         rows[slug]["made_on"], party_scores) for slug, party_scores in scores.items()]  # fmt: skip
         gap_rows = [row for row in self._gap_sheet(self.cycle) if row.scores]
