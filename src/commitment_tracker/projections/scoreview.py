@@ -45,10 +45,13 @@ class ScoreSource:
             self.exact = reader.knowledge(known_at) if self.gaps else None  # type: ignore[attr-defined]
             return
         self.gaps = set(reader.view.gaps(known))
+        contents: dict[str, tuple[str, int, str | None]] = {}  # the few distinct texts, each parsed once
         for entity, _position, _on, data in reader.view.scores(as_of.isoformat(), known):
             if entity not in self.gaps:
-                content = json.loads(data)
-                self.rows.setdefault(entity, []).append((content["party"], content["score"], content["cycle"]))
+                if data not in contents:
+                    content = json.loads(data)
+                    contents[data] = (content["party"], content["score"], content["cycle"])
+                self.rows.setdefault(entity, []).append(contents[data])
         self.exact = reader._exact(sorted(self.gaps), known_at) if self.gaps else None
 
     def cycles(self) -> list[str]:
