@@ -2,7 +2,12 @@
 
 The real data is read from ``../shared/datasets/g20-compliance/`` (never copied: CC BY-NC 4.0);
 when it is absent the rows say so. BENCH_SCORES_SCALE (default 100) sizes the synthetic table:
-SCALE x 400 commitments x 20 members, about SCALE x 8,000 scores.
+SCALE x 400 commitments x 20 members, about SCALE x 8,000 scores. BENCH_SCORES_BASELINE, the
+``src`` folder of another checkout (``git archive REV src | tar -x -C DIR``), also times that
+code's ``import-scores`` of the same table in the same run.
+
+``scores`` is timed for every grouping beside its floor: a plain GROUP BY over the same table
+(``view_assessments``), in the same process, in the same run.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "datasets" / "g20-compliance"
 SCALE = int(os.environ.get("BENCH_SCORES_SCALE", "100"))
 CTRACK = [sys.executable, "-m", "commitment_tracker"]
+#: Another checkout's ``src`` (say, the last release's): its import-scores is timed on the same table.
+BASELINE = os.environ.get("BENCH_SCORES_BASELINE")
 MEMBERS = ["argentina", "australia", "brazil", "canada", "china", "france", "germany", "india", "indonesia",
            "italy", "japan", "korea", "mexico", "russia", "saudi", "safrica", "turkey", "uk", "us", "eu"]  # fmt: skip
 AREAS = ["Development", "Climate Change", "Trade", "Health", "Energy", "Gender", "Macroeconomic Policy"]
@@ -80,16 +87,95 @@ def bench_scores(work: Path, row: Callable[[str, str, str, str, str], None]) -> 
     table = work / f"scores-{rows}.csv"
     count = synthetic_table(table, rows)
     store = str(work / f"scores-{rows}.db")
-    imported = whole(["--store", store, "import-scores", str(table), "--on", "2023-12-31"])
-    row("`import-scores` of a synthetic table, whole process", f"{rows:,} commitments, {count:,} scores",
-        f"{imported:.1f} s ({(rows + count) / imported:,.0f} events/s)", "the G20 row above", "\u2014")  # fmt: skip
+    size = f"{rows:,} commitments, {count:,} scores"
+    imported, peak = run(["--store", store, "import-scores", str(table), "--on", "2023-12-31"])
+    before = ""
+    if BASELINE:  # the same table, imported by another checkout's code, in this run
+        old_store = str(work / f"scores-{rows}-baseline.db")
+        old, old_peak = run(["--store", old_store, "import-scores", str(table), "--on", "2023-12-31"], BASELINE)
+        before = f"baseline code {old:.1f} s, {old_peak:.0f} MB; "
+    row("`import-scores` of a synthetic table, whole process (peak memory)", size,
+        f"{imported:.1f} s ({(rows + count) / imported:,.0f} events/s), {peak:.0f} MB",
+        before + "`ctrack import` rate: see the import rows", "\u2014")  # fmt: skip
     start = time.perf_counter()
     subprocess.run([*CTRACK, "--store", store, "status", "--as-of", "2000-01-01"], check=True, capture_output=True, cwd=ROOT)
     catch_up = time.perf_counter() - start
-    scores = whole(["--store", store, "scores", "--by", "area"], repeat=3)
-    again = whole(["--store", store, "import-scores", str(table), "--on", "2023-12-31"])
-    row("view catch-up after it / `scores --by area` / re-import (nothing new)", f"{rows:,} commitments",
-        f"{catch_up:.1f} s / {scores:.2f} s / {again:.1f} s", "\u2014", "\u2014")  # fmt: skip
+    again, again_peak = run(["--store", store, "import-scores", str(table), "--on", "2023-12-31"])
+    before = ""
+    if BASELINE:
+        old, old_peak = run(["--store", old_store, "import-scores", str(table), "--on", "2023-12-31"], BASELINE)
+        before = f"baseline code {old:.1f} s, {old_peak:.0f} MB"
+    row("re-import of the same table (nothing new), whole process (peak memory)", size,
+        f"{again:.1f} s, {again_peak:.0f} MB", before or "\u2014", "\u2014")  # fmt: skip
+    row("view catch-up after the import", size, f"{catch_up:.1f} s", "\u2014", "\u2014")
+    bench_groupings(store, size, row)
+
+
+def bench_groupings(store: str, size: str, row: Callable[[str, str, str, str, str], None]) -> None:
+    """``scores`` by every grouping: grouped in SQL (in-process and whole process) beside a plain
+    GROUP BY over the same table (the floor), and the Python grouping encrypted stores keep."""
+    from datetime import date
+
+    from commitment_tracker.projections.reader import ViewReader
+    from commitment_tracker.projections.scoreview import ScoreSource, score_summary
+    from commitment_tracker.tracker import open_tracker, resolve_store
+
+    today = date.today()
+    keys = {"party": "party", "area": "area", "year": "substr(made_on, 1, 4)", "cycle": "cycle", "commitment": "entity"}
+    with open_tracker(resolve_store(store)) as tracker:
+        reader = ViewReader(tracker)
+        reader.catch_up()
+        for by in ("party", "area", "year", "cycle", "commitment"):
+            grouped = timed(lambda: score_summary(reader, today, None, by), repeat=3)
+            floor = timed(lambda: reader.view.read(
+                f"SELECT {keys[by]}, sum(score), count(*), count(DISTINCT entity) FROM {{view_assessments}} "
+                f"GROUP BY {keys[by]}"), repeat=3)  # fmt: skip
+            whole_ = whole(["--store", store, "scores", "--by", by, "--json"], repeat=3)
+            row(f"`scores --by {by}`: in-process / whole process --json", size,
+                f"{grouped * 1000:,.0f} ms / {whole_:.2f} s ({grouped / floor:.1f}x floor)",
+                f"plain GROUP BY {keys[by]} over view_assessments {floor * 1000:,.0f} ms", "small factor of the floor")  # fmt: skip
+        filtered = timed(lambda: score_summary(reader, today, None, "commitment", area="Trade", party="US"), repeat=3)
+        row("`scores --by commitment --area Trade --party US`, in-process", size, f"{filtered * 1000:,.0f} ms",
+            "the rows above", "O(shown)")  # fmt: skip
+        python = timed(lambda: ScoreSource(reader, today, None).summary("area"), repeat=1)
+        row("`scores --by area` grouped in Python (encrypted stores; every release before this one), in-process",
+            size, f"{python:.1f} s", "`scores --by area` row above", "\u2014")  # fmt: skip
+        reader.close()
+
+
+def timed(fn: Callable[[], object], repeat: int) -> float:
+    """Median seconds of ``fn`` in this process."""
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+#: Reports the peak resident memory on stderr as the process exits (as benchmarks/commands.py).
+CHILD = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: sys.stderr.write('\\nVmHWM ' + [l.split()[1] for l in open('/proc/self/status') "
+    "if l.startswith('VmHWM')][0] + '\\n'))\n"
+    "from commitment_tracker.cli import main\n"
+    "sys.argv = ['ctrack', *sys.argv[1:]]\n"
+    "main()\n"
+)
+
+
+def run(args: list[str], source: str | None = None) -> tuple[float, float]:
+    """(seconds, peak MB) of one whole ``ctrack`` process; with ``source``, that checkout's code."""
+    import re
+
+    env = dict(os.environ, PYTHONPATH=source) if source else None
+    start = time.perf_counter()
+    child = subprocess.run([sys.executable, "-c", CHILD, *args], capture_output=True, text=True, cwd=ROOT, env=env)
+    elapsed = time.perf_counter() - start
+    if child.returncode != 0:
+        raise RuntimeError(f"ctrack {' '.join(args)} failed: {child.stderr.strip()[-300:]}")
+    found = re.findall(r"VmHWM (\d+)", child.stderr)
+    return elapsed, int(found[-1]) / 1024 if found else float("nan")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,28 @@ def test_a_store_encrypted_by_the_earlier_release_still_verifies(sqlite_url: str
     raw.set_state(3, raw.state_of(3)[:-1] + bytes([raw.state_of(3)[-1] ^ 1]))
     result = run(sqlite_url, secret, "verify")
     assert result.exit_code == 1 and "verification failed" in result.stderr
+
+
+def test_scores_on_an_encrypted_store_keep_party_score_cycle_and_area_sealed_and_agree(tmp_path: Path) -> None:
+    """The view's assessments keep party, score, cycle and area only in the sealed ``data`` on an
+    encrypted store (they are event content): ``scores`` is then grouped in Python, with the same
+    answer as the clear store groups in SQL."""
+    table = tmp_path / "scores.csv"
+    table.write_text("area,id,year,code,text,average,us,japan,korea\n"
+                     "Zanzibar Trade,2023-1,2023,,We commit to open markets.,,1,0,-1\n"
+                     "Zanzibar Health,2023-2,2023,,We commit to fund vaccines.,,1,,1\n", encoding="utf-8")  # fmt: skip
+    secret = key()
+    answers = {}
+    for name, given in (("clear.db", None), ("sealed.db", secret)):
+        store = str(tmp_path / name)
+        imported = run(store, given, "import-scores", str(table), "--on", "2024-01-01", "--cycle", "zanzibarfinal")
+        assert imported.exit_code == 0, imported.output
+        answers[name] = [json.loads(run(store, given, "scores", "--by", by, "--json").stdout) | {"known_at": None}
+                         for by in ("commitment", "party", "area", "year", "cycle")]  # fmt: skip
+    assert answers["sealed.db"] == answers["clear.db"]
+    raw = Raw(str(tmp_path / "sealed.db"))
+    assert raw.run("SELECT count(*) FROM view_assessments WHERE party IS NULL AND score IS NULL AND cycle IS NULL "
+                   "AND area IS NULL AND area_key IS NULL")[0][0] == 5  # fmt: skip
+    stored = _everything_stored(raw, str(tmp_path / "sealed.db"))
+    for plaintext in (b"Zanzibar", b"zanzibar", b"zanzibarfinal"):
+        assert plaintext not in stored, plaintext

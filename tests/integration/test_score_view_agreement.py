@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from commitment_tracker.events import build
 from commitment_tracker.projections import Log, catchup
 from commitment_tracker.projections.reader import ViewReader
-from commitment_tracker.projections.scores import UNLABELLED, score_sheet
-from commitment_tracker.projections.scoreview import ScoreSource
+from commitment_tracker.projections.scores import GROUPINGS, UNLABELLED, by_cycle, cycles, score_sheet, summarise
+from commitment_tracker.projections.scoreview import ScoreSource, score_summary
 from commitment_tracker.tracker import open_tracker, resolve_store
 
 COMMITMENTS = ("a", "b")  # few commitments and parties: many recalibrations of each score
@@ -90,3 +90,124 @@ def test_view_and_fold_agree_on_scores(tmp_path_factory, monkeypatch, operations
                     assert source.sheet(cycle=cycle, party=party) == score_sheet(knowledge, as_of, cycle=cycle, party=party)
             assert source.sheet(area="b") == score_sheet(knowledge, as_of, area="b")
         reader.close()
+
+
+# --- the groups `ctrack scores` shows, averaged in SQL over the view ------------------------------
+
+AREAS = {"a": "Trade", "b": "trade", "c": None}  # two spellings of one area: --area matches both
+recoding = st.tuples(st.just("recode"), st.sampled_from(tuple(AREAS)),
+                     st.sampled_from(("Trade", "Straße")), st.one_of(st.none(), st.integers(0, 400)))
+
+
+#: Mostly assessments (``one_of`` would draw each kind of operation equally often).
+varied = st.sampled_from(["assess"] * 8 + ["retract", "correct", "recode", "unmake"]).flatmap(
+    lambda kind: {"assess": assessment, "retract": retraction, "correct": correction, "recode": recoding,
+                  "unmake": unmaking}[kind])  # fmt: skip
+
+
+def _record_varied(tracker, operations) -> None:
+    """As ``_events``, with a third commitment, areas in two spellings and none (corrected to
+    "Straße", which ``--area STRASSE`` matches as Python casefolds it), made on different days and
+    years, assessments on few distinct days (ties: record order decides), and corrections of a
+    commitment's area and date (its year, and from when it exists). Each operation is recorded
+    as it comes, at its own record time; one the rules refuse is left out."""
+    made = {"a": "2020-01-01", "b": "2019-06", "c": "2020-03-15"}
+    for slug, on in made.items():
+        tracker.record([build("commitment_made", commitment=slug, on=on, title=f"Commitment {slug}",
+                              parties=("US", "JP", "KR"), area=AREAS[slug], code=f"C-{slug}")], "tester")  # fmt: skip
+    refs: list[str] = []
+    for op in operations:
+        if op[0] == "recode":
+            _, slug, area, offset = op
+            changes = {"area": area} if offset is None else {"on": (START + timedelta(days=offset)).isoformat()}
+            event = build("event_corrected", target=f"{slug}#1", reason="recoded", **changes)
+        elif op[0] == "assess":
+            _, slug, party, score, offset, cycle = op
+            slug = {"a": "a", "b": "c"}[slug] if offset % 3 == 0 else slug
+            event = build("compliance_assessed", commitment=slug, party=party, score=score,
+                          on=(START + timedelta(days=offset % 5 * 90)).isoformat(), cycle=cycle)  # fmt: skip
+        elif op[0] == "unmake":
+            event = build("event_retracted", target=f"{op[1]}#1", reason="made in error")
+        elif not refs:
+            continue
+        else:
+            target = refs[op[1] % len(refs)]
+            if op[0] == "retract":
+                event = build("event_retracted", target=target, reason="wrong")
+            else:
+                on = None if op[3] is None else (START + timedelta(days=op[3] % 5 * 90)).isoformat()
+                event = build("event_corrected", target=target, reason="typo", score=op[2], on=on)
+        try:
+            recorded = tracker.record([event], "tester")
+        except Exception:  # refused by the rules (a date before the commitment, say): not recorded
+            continue
+        if op[0] == "assess":
+            refs.append(recorded[0].ref)
+
+
+def _fold_summary(knowledge, as_of, by, cycle, area, party):
+    """What `ctrack scores` shows, composed from the pure fold alone (the oracle)."""
+    sheet = score_sheet(knowledge, as_of, cycle=cycle, area=area, party=party)
+    if by != "cycle":
+        return summarise(sheet, by)
+    labels = [cycle] if cycle else cycles(knowledge)
+    return by_cycle({c: score_sheet(knowledge, as_of, cycle=c, area=area, party=party) for c in labels}, sheet)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    operations=st.lists(varied, min_size=6, max_size=40),
+    page=st.sampled_from([1, 3, 5000]),
+    probes=st.lists(st.tuples(st.integers(-200, 450), st.one_of(st.none(), st.floats(0, 1))), min_size=2, max_size=4),
+)
+def test_scores_grouped_in_sql_agree_with_the_fold(tmp_path_factory, monkeypatch, operations, page, probes) -> None:
+    """Every grouping, with every filter, as of any day and known at any moment (inside a catch-up
+    page too: those commitments are folded exactly and added to the SQL groups)."""
+    monkeypatch.setattr(catchup, "PAGE", page)
+    path = tmp_path_factory.mktemp("grouped") / "t.db"
+    with open_tracker(resolve_store(str(path))) as tracker:
+        _record_varied(tracker, operations)
+        reader = ViewReader(tracker)
+        reader.catch_up()
+        log = Log(tracker.log())
+        times = sorted(r.event.recorded_at for records in log.streams.values() for r in records)
+        for offset, fraction in probes:
+            as_of = START + timedelta(days=offset)
+            known_at = None if fraction is None else times[int(fraction * (len(times) - 1))]
+            knowledge = log.known_at(known_at)
+            for by in GROUPINGS:
+                for cycle in (None, "interim", "final", *((UNLABELLED,) if by != "cycle" else ())):
+                    for area, party in ((None, None), ("TRADE", None), (None, "JP"), ("STRASSE", "US")):
+                        expected = _fold_summary(knowledge, as_of, by, cycle, area, party)
+                        found = score_summary(reader, as_of, known_at, by, cycle=cycle, area=area, party=party)
+                        assert found == expected, (by, cycle, area, party, as_of, known_at)
+        reader.close()
+
+
+def test_scores_grouped_in_sql_agree_with_the_fold_on_both_databases(store_url: str) -> None:
+    """The demo data plus scores in two cycles, one recalibrated and one retracted, on SQLite and
+    PostgreSQL: every grouping as known at every record time."""
+    from tests.integration.demo_view import demo_view
+
+    with demo_view(store_url) as demo:
+        slugs = sorted(demo.log.known_at(None).commitments)[:4]
+        events = []
+        for n, slug in enumerate(slugs):
+            for party, score in (("US", 1), ("JP", n % 3 - 1), ("KR", 0)):
+                events.append(build("compliance_assessed", commitment=slug, party=party, score=score,
+                                    on="2025-01-01", cycle="interim" if n % 2 else None))  # fmt: skip
+        demo.tracker.record(events, "tester")
+        demo.tracker.record([build("compliance_assessed", commitment=slugs[0], party="US", score=-1,
+                                   on="2025-06-01", cycle="final")], "tester")  # fmt: skip
+        demo.tracker.record([build("event_retracted", target=f"{slugs[1]}#{len(demo.tracker.stream(slugs[1]))}",
+                                   reason="wrong")], "tester")  # fmt: skip
+        demo.reader.catch_up()
+        log = Log(demo.tracker.log())
+        moments = [None, *sorted({r.event.recorded_at for records in log.streams.values() for r in records})]
+        for known_at in moments[::3] + moments[-3:]:
+            knowledge = log.known_at(known_at)
+            for as_of in (date(2024, 12, 31), date(2025, 3, 1), date(2026, 1, 1)):
+                for by in GROUPINGS:
+                    for cycle, party in ((None, None), ("final", None), (None, "JP")):
+                        expected = _fold_summary(knowledge, as_of, by, cycle, None, party)
+                        assert score_summary(demo.reader, as_of, known_at, by, cycle=cycle, party=party) == expected

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -97,3 +99,27 @@ def test_a_view_from_before_the_references_is_rebuilt_with_them(sqlite_url: str)
     assert run(sqlite_url, "show", "seoul-vfm-2024-10-16", "--json").exit_code == 0
     assert view.run("SELECT count(*) FROM view_refs WHERE target = 'seoul-vfm-2024-10-16'")[0][0] > 0
     assert run(sqlite_url, "verify").exit_code == 0
+
+
+def test_a_view_from_before_the_assessments_table_is_rebuilt_and_its_scores_table_dropped(store_url: str) -> None:
+    """A view written by a release that kept scores in ``view_scores`` (party and score in clear
+    columns, even on an encrypted store): its first read rebuilds the view into
+    ``view_assessments``, whose columns the scores are grouped by in SQL, and drops the old table."""
+    assert run(store_url, "import", str(DATASET)).exit_code == 0
+    for party, score in (("US", "1"), ("JP", "-1")):
+        assert run(store_url, "assess", "denuclearization", "--party", party, "--score", score,
+                   "--on", "2024-01-01").exit_code == 0  # fmt: skip
+    before = json.loads(run(store_url, "scores", "--by", "party", "--json").stdout)["groups"]
+    view = View(store_url)
+    view.run(f"DROP TABLE {view.table('view_assessments')}",
+             f"CREATE TABLE {view.table('view_scores')} (entity TEXT NOT NULL, position INTEGER NOT NULL, "
+             "party TEXT NOT NULL, score INTEGER NOT NULL, valid_on TEXT NOT NULL, known_from TEXT NOT NULL, "
+             "known_to TEXT NOT NULL, data TEXT NOT NULL)",
+             f"INSERT INTO {view.table('view_scores')} VALUES ('denuclearization', 9, 'US', 1, '2024-01-01', "
+             "'2024-01-01T00:00:00.000000Z', '9999-12-31T23:59:59.999999Z', '{}')")  # fmt: skip
+    assert json.loads(run(store_url, "scores", "--by", "party", "--json").stdout)["groups"] == before
+    assert view.run(f"SELECT party, score FROM {view.table('view_assessments')} ORDER BY party") == [("JP", -1), ("US", 1)]
+    tables = ("SELECT tablename FROM pg_tables WHERE schemaname = '" + view.schema + "'" if view.postgres
+              else "SELECT name FROM sqlite_master WHERE type = 'table'")  # fmt: skip
+    assert "view_scores" not in {row[0] for row in view.run(tables)}
+    assert run(store_url, "verify").exit_code == 0

@@ -86,19 +86,12 @@ def scores(app: Context, by: str, area: str | None, party: str | None, cycle: st
     A party never assessed on a commitment is left out of its averages, never
     counted as 0. Percent = (average + 1) / 2 x 100.
     """
-    from commitment_tracker.projections.scores import by_cycle, summarise
-    from commitment_tracker.projections.scoreview import ScoreSource
+    from commitment_tracker.projections.scoreview import score_summary
 
     fmt = choose_format(fmt, as_json)
     day, moment = clocks(as_of, known_at)
     cycle = cycle.strip().lower() if cycle else None
-    source = ScoreSource(app.reader, day, known_at)
-    sheet = source.sheet(cycle=cycle, area=area, party=party)
-    if by == "cycle":
-        sheets = {c: source.sheet(cycle=c, area=area, party=party) for c in ([cycle] if cycle else source.cycles())}
-        summary = by_cycle(sheets, sheet)
-    else:
-        summary = summarise(sheet, by)
+    summary = score_summary(app.reader, day, known_at, by, cycle=cycle, area=area, party=party)
     data = {"as_of": day.isoformat(), "known_at": moment.isoformat(), **summary}
     emit(fmt, data, *_layout(fmt, by, summary), title=_title(by, day, area, party, cycle))
 

@@ -146,10 +146,10 @@ class StatusProjection:
         for entity, records_of in stored.items():
             resolved = resolve(records_of)
             first, last = min(touched[entity]), max(touched[entity])
-            live = set() if resolved[0].retracted else set(assessment_rows(resolved))
+            live = set() if resolved[0].retracted else set(assessment_rows(resolved, clear=not self.view.sealer.sealing))
             old = open_scores.get(entity, set())
             scores_closed += [(first, entity, row[0], FOREVER) for row in old - live]
-            scores_opened += [(entity, row[0], row[1], row[2], row[3], last, FOREVER, row[4]) for row in sorted(live - old)]
+            scores_opened += [(entity, last, FOREVER, *row) for row in sorted(live - old, key=lambda r: r[0])]
             made = resolved[0].event
             assert isinstance(made, CommitmentMade)
             steps = [Step(r.event, r) for r in resolved[1:] if not r.retracted and not r.is_meta]
@@ -205,14 +205,41 @@ def refs_of(entity: str, position: int, data: dict[str, Any]) -> list[tuple[str,
     return [(entity, position, target, role) for target, role in sorted(named)]
 
 
-def assessment_rows(resolved: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """A commitment's live assessments as view rows: (position, party, score, valid day, data)."""
+#: ``until`` of an assessment nothing replaces (later than any valid date).
+NEVER_REPLACED = "9999-12-31"
+
+
+def assessment_rows(resolved: Sequence[Any], clear: bool = True) -> list[tuple[Any, ...]]:
+    """A commitment's live assessments as view rows, in the order of ``ASSESSMENT_COLUMNS``:
+    (position, valid day, until, cycle until, commitment's first day, party, score, cycle, area,
+    area key, data). ``until`` is the valid day from which the party's next assessment (in
+    (valid day, record order), the order in which the last one counts) replaces it; ``cycle
+    until`` the same within its cycle. ``data`` holds the content (sealed on an encrypted
+    store); the content columns, and the links between one party's rows, only when ``clear``."""
+    made = resolved[0].event
+    made_on = first_day(made.on).isoformat()
+    area = getattr(made, "area", None)
+    live = [(first_day(item.event.on).isoformat(), item.record.position, item.event) for item in resolved
+            if item.event.type == "compliance_assessed" and not item.retracted]  # fmt: skip
+    live.sort(key=lambda row: row[:2])
+    until: dict[int, str] = {}
+    cycle_until: dict[int, str] = {}
+    last: dict[Any, int] = {}
+    for day, position, event in live:
+        for chain, ends in (((event.party,), until), ((event.party, event.cycle), cycle_until)):
+            if chain in last:
+                ends[last[chain]] = day
+            last[chain] = position
     rows = []
-    for item in resolved:
-        event = item.event
-        if event.type == "compliance_assessed" and not item.retracted:
-            data = json.dumps({"cycle": event.cycle, "assessor": event.assessor}, sort_keys=True)
-            rows.append((item.record.position, event.party, event.score, first_day(event.on).isoformat(), data))
+    for day, position, event in live:
+        data = json.dumps({"party": event.party, "score": event.score, "cycle": event.cycle,
+                           "assessor": event.assessor}, sort_keys=True)  # fmt: skip
+        if clear:
+            shown = (until.get(position, NEVER_REPLACED), cycle_until.get(position, NEVER_REPLACED), made_on,
+                     event.party, event.score, event.cycle, area, (area or "").casefold())  # fmt: skip
+        else:
+            shown = (None, None, made_on, None, None, None, None, None)
+        rows.append((position, day, *shown, data))
     return rows
 
 

@@ -1,22 +1,33 @@
-"""Compliance scores answered from the materialised view: indexed lookups, no event decoded.
+"""Compliance scores answered from the materialised view: no event decoded.
 
-The board rows (from ``view_intervals``) say which commitments exist as of D, known at K, with
-their area, code and title; ``view_scores`` holds every live assessment over record time. The
-score that counts is the last of a party's rows in (valid date, record order), exactly as the
-pure fold in ``scores.py`` decides; a commitment the view marks as changing at K (a gap) is
-folded exactly from its own stream instead.
+``view_assessments`` holds every live assessment over record time. The score that counts is the
+last of a party's rows in (valid date, record order), exactly as the pure fold in ``scores.py``
+decides; a commitment the view marks as changing at K (a gap) is folded exactly from its own
+stream instead.
+
+Two ways to the same answer:
+- ``score_summary`` on a clear store groups in SQL: each row says until when it counts (see
+  ``ViewSQL.counted_scores``), so picking the scores that count is a filter and the averages one
+  GROUP BY, the cost of a scan of the live assessments in the database; Python touches only the
+  groups it shows;
+- on an encrypted store party, score, cycle and area are sealed (content, not ids or dates), so
+  ``ScoreSource`` unseals every live assessment and the grouping is the fold's own, in Python.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from commitment_tracker.events import first_day
+from commitment_tracker.events.parties import name_of
 from commitment_tracker.projections.catchup import stamp
-from commitment_tracker.projections.scores import UNLABELLED, Scored, scored
+from commitment_tracker.projections.scores import UNLABELLED, Scored, by_cycle, cycles, percent, score_sheet, scored, summarise
 
 if TYPE_CHECKING:
+    from commitment_tracker.projections.knowledge import Knowledge
     from commitment_tracker.projections.reader import ViewReader
 
 
@@ -34,19 +45,18 @@ class ScoreSource:
             self.exact = reader.knowledge(known_at) if self.gaps else None  # type: ignore[attr-defined]
             return
         self.gaps = set(reader.view.gaps(known))
-        cycles: dict[str, str | None] = {}  # the few distinct data texts, each parsed once
-        for entity, _position, party, score, _on, data in reader.view.scores(as_of.isoformat(), known):
+        contents: dict[str, tuple[str, int, str | None]] = {}  # the few distinct texts, each parsed once
+        for entity, _position, _on, data in reader.view.scores(as_of.isoformat(), known):
             if entity not in self.gaps:
-                if data not in cycles:
-                    cycles[data] = json.loads(data)["cycle"]
-                self.rows.setdefault(entity, []).append((party, score, cycles[data]))
+                if data not in contents:
+                    content = json.loads(data)
+                    contents[data] = (content["party"], content["score"], content["cycle"])
+                self.rows.setdefault(entity, []).append(contents[data])
         self.exact = reader._exact(sorted(self.gaps), known_at) if self.gaps else None
 
     def cycles(self) -> list[str]:
         found = {cycle or UNLABELLED for rows in self.rows.values() for _, _, cycle in rows}
         if self.exact is not None:
-            from commitment_tracker.projections.scores import cycles
-
             found |= set(cycles(self.exact))
         return sorted(found, key=lambda c: (c == UNLABELLED, c))
 
@@ -74,4 +84,171 @@ class ScoreSource:
             sheet.append(Scored(row["id"], row.get("code"), row.get("area"), row["title"], row["made_on"], scores))
         return sheet
 
+    def summary(self, by: str, *, cycle: str | None = None, area: str | None = None,
+                party: str | None = None) -> dict[str, Any]:  # fmt: skip
+        """``groups`` and ``overall`` (SPEC §8), grouped in Python by the fold's own code."""
+        sheet = self.sheet(cycle=cycle, area=area, party=party)
+        if by != "cycle":
+            return summarise(sheet, by)
+        labels = [cycle] if cycle else self.cycles()
+        return by_cycle({c: self.sheet(cycle=c, area=area, party=party) for c in labels}, sheet)
 
+
+def score_summary(reader: Any, as_of: date, known_at: datetime | None, by: str, *, cycle: str | None = None,
+                  area: str | None = None, party: str | None = None) -> dict[str, Any]:  # fmt: skip
+    """What ``ctrack scores`` shows: the same as ``summarise`` (or ``by_cycle``) of the fold's
+    sheet, grouped in SQL on a clear store's view, in Python otherwise (see the module's doc)."""
+    view = getattr(reader, "view", None)
+    if view is None or view.sealer.sealing:
+        return ScoreSource(reader, as_of, known_at).summary(by, cycle=cycle, area=area, party=party)
+    return SQLScores(reader, as_of, known_at, cycle=cycle, area=area, party=party).summary(by)
+
+
+# --- grouping in SQL ---------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """A group's figures: the sum of its scores, how many, over how many commitments."""
+
+    total: int = 0
+    scores: int = 0
+    commitments: int = 0
+
+    def add(self, total: int, scores: int, commitments: int) -> None:
+        self.total += total
+        self.scores += scores
+        self.commitments += commitments
+
+    def figures(self) -> dict[str, Any]:
+        # total / scores of two ints, as the fold divides: the same float, to the last bit.
+        average = self.total / self.scores if self.scores else None
+        return {"average": average, "percent": percent(average), "scores": self.scores, "commitments": self.commitments}
+
+
+#: A group's figures (named: PostgreSQL rows are read as dicts, keyed by column name).
+FIGURES = "sum(score) AS total, count(*) AS scores, count(DISTINCT entity) AS commitments"
+#: The SQL expression of each grouping's key over the scores that count (``commitment`` is read row by row).
+KEYS = {"party": "party", "area": "area", "year": "substr(made_on, 1, 4)", "cycle": "cycle"}
+
+
+class SQLScores:
+    """The groups of SPEC §8 from a clear store's view: every group's sum and counts in SQL, and
+    the few commitments the view marks as changing at K (gaps) folded exactly and added in."""
+
+    def __init__(self, reader: ViewReader, as_of: date, known_at: datetime | None, *, cycle: str | None,
+                 area: str | None, party: str | None) -> None:  # fmt: skip
+        self.reader, self.view = reader, reader.view
+        self.as_of, self.day, self.known = as_of, as_of.isoformat(), stamp(known_at)
+        self.cycle, self.area, self.party = cycle, area, party
+        gaps = sorted(self.view.gaps(self.known))
+        self.exact: Knowledge | None = reader._exact(gaps, known_at) if gaps else None
+
+    def _counted(self, by: str | None = None) -> tuple[str, list[Any]]:
+        # Grouped by cycle, each cycle's group has only its own assessments: a cycle filter only
+        # picks the group ("" picks none: every cycle, as ``ctrack scores`` composes ``by_cycle``).
+        cycle = (self.cycle or None) if by == "cycle" else self.cycle
+        return self.view.counted_scores(self.day, self.known, by=by, cycle=cycle, party=self.party,  # type: ignore[attr-defined]
+                                        area_key=self.area.casefold() if self.area else None)  # fmt: skip
+
+    def _gap_sheet(self, cycle: str | None) -> list[Scored]:
+        """The gap commitments' sheet, folded exactly (empty when there are none)."""
+        if self.exact is None:
+            return []
+        return score_sheet(self.exact, self.as_of, cycle=cycle, area=self.area, party=self.party)
+
+    def summary(self, by: str) -> dict[str, Any]:
+        if by == "commitment":
+            groups = self._commitments()
+            overall = Tally()
+            for group in groups:
+                overall.add(sum(group["party_scores"].values()), group["scores"], 1)
+        else:
+            tallies = self._tallies(by)
+            groups = self._groups(by, tallies)
+            if by in ("area", "year"):  # a commitment is in one group: the overall is their sum
+                overall = Tally()
+                for tally in tallies.values():
+                    overall.add(tally.total, tally.scores, tally.commitments)
+            else:  # a commitment is in several groups (one per party, per cycle): counted apart
+                overall = self._overall()
+        return {"by": by, "groups": groups, "overall": overall.figures()}
+
+    def _overall(self) -> Tally:
+        where, params = self._counted()
+        rows = self.view.read(f"SELECT {FIGURES} FROM {{view_assessments}} WHERE {where}", params)
+        tally = Tally()
+        total, scores, commitments = rows[0]
+        tally.add(int(total or 0), int(scores), int(commitments))
+        for row in self._gap_sheet(self.cycle):
+            if row.scores:
+                tally.add(sum(row.scores.values()), len(row.scores), 1)
+        return tally
+
+    def _tallies(self, by: str) -> dict[Any, Tally]:
+        where, params = self._counted(by)
+        key = KEYS[by]
+        tallies: dict[Any, Tally] = {}
+        for value, total, scores, commitments in self.view.read(
+            f"SELECT {key} AS key, {FIGURES} FROM {{view_assessments}} WHERE {where} GROUP BY {key}", params
+        ):
+            value = int(value) if by == "year" else value
+            tallies.setdefault(value, Tally()).add(int(total), int(scores), int(commitments))
+        self._add_gaps(by, tallies)
+        return tallies
+
+    @staticmethod
+    def _groups(by: str, tallies: dict[Any, Tally]) -> list[dict[str, Any]]:
+        groups = []
+        for value, tally in tallies.items():
+            group = {"key": value, **tally.figures()}
+            if by == "party":
+                group["name"] = name_of(value)
+            groups.append(group)
+        if by == "party":  # a ranking: best average first (as ``summarise``)
+            groups.sort(key=lambda g: (-g["average"], g["key"]))
+        else:  # in key order, None last (cycle: the unlabelled, as ``by_cycle``)
+            groups.sort(key=lambda g: (g["key"] is None, g["key"] if g["key"] is not None else ""))
+        return groups
+
+    def _add_gaps(self, by: str, tallies: dict[Any, Tally]) -> None:
+        if self.exact is None:
+            return
+        if by == "cycle":
+            labels = [self.cycle] if self.cycle else cycles(self.exact)
+            for label in labels:
+                scored_rows = [row for row in self._gap_sheet(label) if row.scores]
+                if scored_rows:
+                    tallies.setdefault(label or None, Tally()).add(
+                        sum(sum(r.scores.values()) for r in scored_rows), sum(len(r.scores) for r in scored_rows),
+                        len(scored_rows))  # fmt: skip
+            return
+        for row in self._gap_sheet(self.cycle):
+            if by == "party":
+                for party, score in row.scores.items():
+                    tallies.setdefault(party, Tally()).add(score, 1, 1)
+            elif row.scores:
+                value = row.area if by == "area" else row.year
+                tallies.setdefault(value, Tally()).add(sum(row.scores.values()), len(row.scores), 1)
+
+    def _commitments(self) -> list[dict[str, Any]]:
+        """One group per scored commitment, in board order: its scores from SQL, its code, area
+        and title from the board rows of those commitments alone."""
+        where, params = self._counted()
+        scores: dict[str, dict[str, int]] = {}
+        made: dict[str, str] = {}
+        for entity, party, score, made_on in self.view.read(
+            f"SELECT entity, party, score, made_on FROM {{view_assessments}} WHERE {where}", params
+        ):
+            scores.setdefault(entity, {})[party] = int(score)
+            made[entity] = made_on
+        board = self.view.board_of_scored(self.day, self.known, where, params)  # type: ignore[attr-defined]
+        rows = {entity: json.loads(data) for entity, data in board}
+        sheet = [Scored(slug, rows[slug].get("code"), rows[slug].get("area"), rows[slug]["title"],
+                        rows[slug]["made_on"], party_scores) for slug, party_scores in scores.items()]  # fmt: skip
+        gap_rows = [row for row in self._gap_sheet(self.cycle) if row.scores]
+        made |= {row.id: first_day(row.made_on).isoformat() for row in gap_rows}
+        sheet += gap_rows
+        # The board's order, (first day made, id), sorted here: SQL collations differ from Python's.
+        sheet.sort(key=lambda r: (made[r.id], r.id))
+        return summarise(sheet, "commitment")["groups"]

@@ -12,7 +12,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.projections.catchup import StatusProjection, open_view
-from commitment_tracker.projections.viewstore import FOREVER, VIEW_NAME, SQLiteStatusView, ViewSQL
+from commitment_tracker.projections.viewstore import (
+    ASSESSMENT_COLUMNS,
+    FOREVER,
+    VIEW_NAME,
+    SQLiteStatusView,
+    ViewSQL,
+)
 
 if TYPE_CHECKING:
     from commitment_tracker.tracker import Tracker
@@ -25,7 +31,7 @@ COMPARED = [
     ("view_entities", "entity, kind, made_on, due_next", ""),
     ("view_intervals", "entity, valid_from, valid_to, status, status_before, cause, cause_type, cause_on, data",
      f"known_to = '{FOREVER}'"),
-    ("view_scores", "entity, position, party, score, valid_on, data", f"known_to = '{FOREVER}'"),
+    ("view_assessments", f"entity, {ASSESSMENT_COLUMNS}", f"known_to = '{FOREVER}'"),
     ("view_refs", "entity, position, target, role", ""),  # ids only: keyed by all four, nothing sealed
 ]  # fmt: skip
 

@@ -9,7 +9,8 @@ Tables (beside the log, in the same database):
   statement is about, the commitment that supersedes): ids only, so it stays in clear when the store
   is encrypted; ``show MEETING`` and ``sources show`` find what bears on an entity through it;
 - ``view_gaps``: record-time windows in which a commitment was being changed by several records of
-  one catch-up batch; a query known at such a moment folds that commitment exactly instead.
+  one catch-up batch; a query known at such a moment folds that commitment exactly instead;
+- ``view_assessments``: each live compliance assessment over record time (``scores`` groups it in SQL).
 Every batch's rows and its tracking position commit in one transaction (the library's tracking
 recorder), so each event is applied exactly once, whoever catches up.
 
@@ -45,19 +46,31 @@ TABLES = {
     # Ids only (what an event names, and as what): clear even on an encrypted store, like entity.
     "view_refs": "entity TEXT NOT NULL, position INTEGER NOT NULL, target TEXT NOT NULL, role TEXT NOT NULL, "
     "PRIMARY KEY (entity, position, target, role)",
-    # SPEC §8: each live compliance assessment (corrections applied) over record time; its cycle
-    # and assessor are text, so they live in ``data`` like every other text of the view.
-    "view_scores": "entity TEXT NOT NULL, position INTEGER NOT NULL, party TEXT NOT NULL, score INTEGER NOT NULL, "
-    "valid_on TEXT NOT NULL, known_from TEXT NOT NULL, known_to TEXT NOT NULL, data TEXT NOT NULL",
+    # SPEC §8: each live compliance assessment (corrections applied) over record time, with the
+    # first day of its commitment's date (a valid date, clear like every date of the view). Party,
+    # score, cycle and area are event content: on a clear store they are also columns, so that
+    # ``scores`` groups in SQL; on an encrypted store those columns stay NULL and only ``data``
+    # (sealed) holds them. ``area_key`` is the area casefolded, for ``--area`` matching; ``until``
+    # (``cycle_until``) the valid date from which the party's next assessment (in the same cycle)
+    # replaces this one: NULL too on an encrypted store, since it links the rows of one party.
+    "view_assessments": "entity TEXT NOT NULL, position INTEGER NOT NULL, valid_on TEXT NOT NULL, until TEXT, "
+    "cycle_until TEXT, made_on TEXT NOT NULL, party TEXT, score INTEGER, cycle TEXT, area TEXT, area_key TEXT, "
+    "known_from TEXT NOT NULL, known_to TEXT NOT NULL, data TEXT NOT NULL",
 }
+#: Tables of earlier releases' views, dropped when the view is rebuilt (a store whose view lacks
+#: one of ``TABLES`` is rebuilt once, when it is next read): ``view_scores`` held the party and
+#: the score in clear even on an encrypted store.
+RETIRED = ("view_scores",)
+#: The columns of a ``view_assessments`` row as catch-up computes it (entity and record times aside).
+ASSESSMENT_COLUMNS = "position, valid_on, until, cycle_until, made_on, party, score, cycle, area, area_key, data"
 INDEXES = [
     ("view_intervals_open", "view_intervals", "known_to, entity"),
     ("view_intervals_valid", "view_intervals", "valid_from, valid_to"),
     ("view_gaps_known", "view_gaps", "known_from"),
     ("view_entities_due_next", "view_entities", "due_next"),
     ("view_entities_kind", "view_entities", "kind"),
-    ("view_scores_open", "view_scores", "known_to, entity"),
-    ("view_scores_known", "view_scores", "known_from, valid_on"),
+    ("view_assessments_open", "view_assessments", "known_to, entity"),
+    ("view_assessments_known", "view_assessments", "known_from, valid_on"),
     ("view_facts_recorded", "view_facts", "recorded"),
     ("view_refs_target", "view_refs", "target, role"),  # what was learned between two record times
 ]
@@ -137,10 +150,12 @@ class ViewSQL:
             cursor.executemany(self.q("INSERT INTO {view_gaps} VALUES (?,?,?)"), gaps)
         if scores_closed:
             cursor.executemany(self.q(
-                "UPDATE {view_scores} SET known_to = ? WHERE entity = ? AND position = ? AND known_to = ?"),
+                "UPDATE {view_assessments} SET known_to = ? WHERE entity = ? AND position = ? AND known_to = ?"),
                 scores_closed)  # fmt: skip
         if scores_opened:
-            cursor.executemany(self.q("INSERT INTO {view_scores} VALUES (?,?,?,?,?,?,?,?)"), scores_opened)
+            cursor.executemany(self.q(
+                f"INSERT INTO {{view_assessments}} (entity, known_from, known_to, {ASSESSMENT_COLUMNS}) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"), scores_opened)  # fmt: skip
 
     @staticmethod
     def check_position(current: int | None, after: int) -> None:
@@ -257,6 +272,13 @@ class ViewSQL:
         return self.opened(self.read("SELECT entity, data FROM {view_intervals} WHERE known_to > ? AND known_from <= ? "
                                      "AND valid_from <= ? AND valid_to > ?", [known, known, day, day]))  # fmt: skip
 
+    def board_of_scored(self, day: str, known: str, where: str, params: Sequence[Any]) -> list[Any]:
+        """The board rows (entity, data) of the commitments with an assessment that meets
+        ``where`` (see ``counted_scores``): one scan and a semi-join in SQL, whatever their number."""
+        return self.opened(self.read("SELECT entity, data FROM {view_intervals} WHERE known_to > ? AND known_from <= ? "
+                                     "AND valid_from <= ? AND valid_to > ? AND entity IN (SELECT entity FROM "
+                                     f"{{view_assessments}} WHERE {where})", [known, known, day, day, *params]))  # fmt: skip
+
     def changes(self, start: str, end: str, known: str) -> list[Any]:
         return self.opened(self.read("SELECT entity, valid_from, status, status_before, cause, cause_type, cause_on, data "
                          "FROM {view_intervals} WHERE known_to > ? AND known_from <= ? AND valid_from >= ? "
@@ -264,15 +286,46 @@ class ViewSQL:
                          [known, known, start, end]))  # fmt: skip
 
     def open_scores(self, entities: Sequence[str]) -> list[Any]:
-        return self.opened(self.read_in("SELECT entity, position, party, score, valid_on, data FROM {view_scores} "
+        return self.opened(self.read_in(f"SELECT entity, {ASSESSMENT_COLUMNS} FROM {{view_assessments}} "
                                         "WHERE known_to = ? AND entity IN ({entities})", entities, [FOREVER]))  # fmt: skip
 
     def scores(self, day: str, known: str) -> list[Any]:
-        """Every assessment live at record time ``known`` dated on or before ``day``, in (entity,
-        valid date, record order): the last of each party's is the one that counts."""
-        return self.opened(self.read("SELECT entity, position, party, score, valid_on, data FROM {view_scores} "
+        """(entity, position, valid day, data) of every assessment live at record time ``known``
+        dated on or before ``day``, in (entity, valid date, record order): the last of each
+        party's is the one that counts. Party, score and cycle are read from ``data``."""
+        return self.opened(self.read("SELECT entity, position, valid_on, data FROM {view_assessments} "
                                      "WHERE known_from <= ? AND known_to > ? AND valid_on <= ? "
                                      "ORDER BY entity, valid_on, position", [known, known, day]))  # fmt: skip
+
+    def counted_scores(self, day: str, known: str, *, by: str | None = None, cycle: str | None = None,
+                       area_key: str | None = None, party: str | None = None) -> tuple[str, list[Any]]:  # fmt: skip
+        """The scores that count (SPEC §8) as of ``day``, known at ``known``: an SQL condition on
+        ``view_assessments`` and its parameters. It holds for one row per commitment and party
+        (per commitment, party and cycle when grouping ``by`` cycle): the last, in (valid date,
+        record order), of its live assessments dated by ``day``. Each row stores the date from
+        which the next one replaces it (``until``; ``cycle_until`` within its cycle), so the
+        choice is a filter, not a sort: the cost of a plain scan. Only on a clear store (those
+        columns are NULL on an encrypted one). Commitments made after ``day`` are left out, and
+        so are those the view marks as changing at ``known`` (gaps): the caller folds those.
+
+        ``cycle``: None for every cycle, "" for the assessments without one, else that label.
+        Area and party are the same for a whole chain of replacements, so they filter it as is."""
+        chained = by == "cycle" or cycle is not None  # the chain of one cycle's assessments
+        where = ["known_from <= ?", "known_to > ?", "valid_on <= ?", f"{'cycle_until' if chained else 'until'} > ?",
+                 "made_on <= ?"]  # fmt: skip
+        params: list[Any] = [known, known, day, day, day]
+        if cycle is not None:
+            where.append("cycle = ?" if cycle else "cycle IS NULL")
+            params += [cycle] if cycle else []
+        if area_key is not None:
+            where.append("area_key = ?")
+            params.append(area_key)
+        if party is not None:
+            where.append("party = ?")
+            params.append(party)
+        where.append("entity NOT IN (SELECT entity FROM {view_gaps} WHERE known_from <= ? AND known_to > ?)")
+        params += [known, known]
+        return " AND ".join(where), params
 
     def recorded_between(self, after: str, until: str) -> list[Any]:
         """(entity, position, recorded, event type, entity kind) of every event recorded in (after, until]."""
@@ -356,6 +409,8 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
             c.execute("INSERT INTO view_writer VALUES (1)")
             for name in (*TABLES, SEARCH_TABLE):
                 c.execute(f"DELETE FROM {name}")
+            for name in RETIRED:
+                c.execute(f"DROP TABLE IF EXISTS {name}")
             c.execute("DELETE FROM view_writer")
             c.execute("DELETE FROM tracking WHERE application_name = ?", (application_name,))
 
@@ -464,6 +519,8 @@ def postgres_view() -> type:
                 curs.execute(WRITER)
                 for name in (*TABLES, SEARCH_TABLE):
                     curs.execute(f"DELETE FROM {self.table(name)}")
+                for name in RETIRED:
+                    curs.execute(f"DROP TABLE IF EXISTS {self.table(name)}")
                 curs.execute(
                     SQL("DELETE FROM {0}.{1} WHERE application_name = %s").format(
                         Identifier(self.datastore.schema), Identifier(self.tracking_table_name)),

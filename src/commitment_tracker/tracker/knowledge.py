@@ -109,6 +109,10 @@ class StreamKnowledge:
             self._retracted = status
         return self._retracted.get(position, False)
 
+    def corrected(self, position: int) -> bool:
+        """Whether a correction (live or retracted) names ``position``."""
+        return bool(self._correctors.get(position))
+
     def event_at(self, position: int) -> Event:
         """The event at ``position`` with its live corrections applied."""
         event = self._event(position)

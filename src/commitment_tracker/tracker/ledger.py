@@ -119,6 +119,12 @@ class Ledger:
             self.latest_recorded_at = max(self.latest_recorded_at or event.recorded_at, event.recorded_at)
         return record
 
+    def forget(self, slugs: list[str]) -> None:
+        """Let go of whole streams a bulk import is done with (their new events written): if one
+        is asked about again, it is loaded again, from within the import's transaction."""
+        for slug in slugs:
+            self._streams.pop(slug, None)
+
     def release(self, records: list[Recorded]) -> None:
         """Let go of written events a bulk import no longer needs in memory.
 

@@ -13,7 +13,7 @@ omits a commitment is not evidence that its scores were withdrawn.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,8 +21,12 @@ from typing import TYPE_CHECKING, Any
 from commitment_tracker.events import CommitmentMade, ComplianceAssessed, Event, build, first_day
 from commitment_tracker.events.scoring import counting_scores
 from commitment_tracker.tracker.errors import InputError, TrackerError
-from commitment_tracker.tracker.mapper import topic_of
 from commitment_tracker.tracker.scoretable import Row, read_summits, read_table, title_of, wording_key
+from commitment_tracker.tracker.streamreads import Assessment, StreamReader
+
+#: Rows planned and written at a time: their streams are read in one query, their events written
+#: together, and then let go of.
+CHUNK_ROWS = 250
 
 if TYPE_CHECKING:
     from commitment_tracker.tracker.application import Tracker
@@ -46,10 +50,15 @@ class ScoreImport:
 
 
 class Planner:
-    def __init__(self, tracker: Tracker, ledger: Ledger, on: str, cycle: str | None,
+    def __init__(self, tracker: Tracker, ledger: Ledger, reader: StreamReader, on: str, cycle: str | None,
                  summits: dict[tuple[int, str], str], source: str, parties: list[str],
                  result: ScoreImport) -> None:  # fmt: skip
         self.tracker = tracker
+        self.reader = reader
+        self.writing = reader.writer is not None  # else a dry run
+        self.flush: Callable[[], None] = lambda: None  # writes what the ledger holds unwritten
+        self.created: set[str] = set()  # the commitments this import makes
+        self._templates: dict[tuple[str, int], Event] = {}
         self.parties = parties  # the table's member columns, as codes
         self.result = result
         self.ledger = ledger
@@ -60,25 +69,28 @@ class Planner:
         self.reason = f"as published in {source}"
         self._wordings: dict[tuple[int, str], str] | None = None
         self.seen: set[str] = set()
+        self._touched: list[str] = []
 
     def wordings(self) -> dict[tuple[int, str], str]:
-        """(year, wording) -> id of every stored commitment that carries a code (read once, only
-        when a row's code is not in the store: its commitment may have been re-coded)."""
+        """(year, wording) -> id of every commitment stored before this import that carries a
+        code (read once, only when a row's code is not in the store: its commitment may have
+        been re-coded), in the order they were made (a later one of the same wording wins)."""
         if self._wordings is None:
-            found = {}
-            made_topic = topic_of("commitment_made")
-            last = 0
-            while page := self.tracker.recorder.select_notifications(
-                start=last, limit=1000, topics=[made_topic], inclusive_of_start=False
-            ):
-                for notification in page:
-                    made = self.tracker.mapper.to_domain_event(notification, validate=False).event  # type: ignore[call-arg]
-                    stream = self.ledger.stream(made.commitment)
+            self.flush()  # what this import decided so far is read back with what was stored
+            found = []
+            for seq, knowledge in self.reader.commitments_made():
+                made = knowledge.event_at(1)
+                slug = made.commitment  # type: ignore[attr-defined]
+                if slug in self.created:
+                    continue  # not stored before this import
+                if not self.writing and slug in self.seen:  # a dry run's decisions are only in its ledger
+                    stream = self.ledger.stream(slug)
                     current = stream.made if stream.kind == "commitment" else None
-                    if current is not None and current.code and current.text:
-                        found[(first_day(current.on).year, wording_key(current.text))] = current.commitment
-                last = page[-1].id
-            self._wordings = found
+                else:
+                    current = None if knowledge.is_retracted(1) else made
+                if current is not None and current.code and current.text:
+                    found.append((seq, (first_day(current.on).year, wording_key(current.text)), slug))
+            self._wordings = {key: slug for _, key, slug in sorted(found, key=lambda item: item[0])}
         return self._wordings
 
     def match(self, row: Row) -> tuple[str, Stream | None]:
@@ -102,7 +114,9 @@ class Planner:
     def events(self, row: Row) -> Iterator[Event]:
         slug, stream = self.match(row)
         self.seen.add(slug)
+        self._touched.append(slug)
         if stream is None:
+            self.created.add(slug)
             yield self._made(slug, row)
             current: dict[str, int] = {}
         else:
@@ -117,8 +131,18 @@ class Planner:
                 self.result.unchanged += 1
                 continue
             self.result.scores += 1
-            yield build("compliance_assessed", commitment=slug, party=party, score=score, on=self.on,
-                        cycle=self.cycle)  # fmt: skip
+            yield self._assessed(slug, party, score)
+
+    def _assessed(self, slug: str, party: str, score: int) -> Event:
+        """A score as an event. Every assessment of an import has the same date and cycle and one
+        of a few (party, score) pairs: each pair is validated by the schema once, and its event
+        copied for each commitment (whose id the schema validated when it was made)."""
+        template = self._templates.get((party, score))
+        if template is None:
+            template = build("compliance_assessed", commitment=slug, party=party, score=score, on=self.on,
+                             cycle=self.cycle)  # fmt: skip
+            self._templates[(party, score)] = template
+        return template if template.commitment == slug else template.model_copy(update={"commitment": slug})  # type: ignore[attr-defined]
 
     def _on(self, row: Row) -> str:
         found = self.summits.get((row.year, row.summit))
@@ -154,25 +178,23 @@ class Planner:
         self.result.corrections += 1
         return build("event_corrected", target=f"{slug}#1", reason=self.reason, **changes)
 
-    def _assessments(self, stream: Stream) -> list[ComplianceAssessed]:
+    def _assessments(self, stream: Stream) -> list[ComplianceAssessed | Assessment]:
+        """The stream's live assessments in (valid date, record order): an uncorrected one as
+        its stored fields, a corrected one as the event its corrections make of it."""
         knowledge = stream.knowledge
-        found = []
+        found: list[tuple[int, ComplianceAssessed | Assessment]] = []
         for position in range(2, knowledge.version + 1):
             if knowledge.records[position - 1].event.type != "compliance_assessed" or knowledge.is_retracted(position):
                 continue
-            found.append((position, knowledge.event_at(position)))
+            light = None if knowledge.corrected(position) else self.reader.assessment(stream.slug, position)
+            found.append((position, light if light is not None else knowledge.event_at(position)))  # type: ignore[arg-type]
         found.sort(key=lambda pair: (first_day(pair[1].on), pair[0]))
-        return [event for _, event in found]  # type: ignore[misc]
+        return [event for _, event in found]
 
-
-
-def _stream(tracker: Tracker, slug: str) -> list[Any]:
-    """A stream as stored, decoded without validating again (every event was validated when it was
-    recorded, and ``verify`` checks them all): a table's rows each load a whole commitment."""
-    from commitment_tracker.tracker.records import stream_id
-
-    mapper: Any = tracker.mapper
-    return [mapper.to_domain_event(stored, validate=False) for stored in tracker.recorder.select_events(stream_id(slug))]
+    def touched(self) -> list[str]:
+        """The commitments rows matched since this was last asked."""
+        found, self._touched = self._touched, []
+        return found
 
 
 def import_scores(tracker: Tracker, path: Path, *, on: str, cycle: str | None, summits: Path | None,
@@ -188,7 +210,7 @@ def _import(tracker: Tracker, path: Path, on: str, cycle: str | None, summits: P
             recorded_by: str, dry_run: bool) -> ScoreImport:  # fmt: skip
     from contextlib import ExitStack
 
-    from commitment_tracker.tracker.application import IMPORT_CHUNK, utcnow
+    from commitment_tracker.tracker.application import utcnow
     from commitment_tracker.tracker.bulk import bulk_transaction
     from commitment_tracker.tracker.ledger import Ledger
 
@@ -205,22 +227,34 @@ def _import(tracker: Tracker, path: Path, on: str, cycle: str | None, summits: P
     now = utcnow()
     with ExitStack() as stack:
         writer = None if dry_run else stack.enter_context(bulk_transaction(tracker))
-        ledger = Ledger(lambda slug: _stream(tracker, slug), tracker.latest_recorded_at(),
-                        fetch=writer.fetch if writer else None)  # fmt: skip
-        planner = Planner(tracker, ledger, on, cycle, dates, path.name, table.parties, result)
-        for row in table.rows:
-            try:
-                for event in planner.events(row):
-                    ledger.append(event, now, recorded_by)
-            except InputError:
-                raise
-            except TrackerError as error:
-                raise InputError(f"{row.code}: {error}", row.line) from None
-            if writer is not None and len(ledger.new) >= IMPORT_CHUNK:
+        reader = StreamReader(tracker, writer)
+        ledger = Ledger(reader.load, tracker.latest_recorded_at(), fetch=reader.fetch)
+        planner = Planner(tracker, ledger, reader, on, cycle, dates, path.name, table.parties, result)
+
+        def flush() -> None:
+            if writer is not None and ledger.new:
                 writer.write(ledger.new)
                 ledger.release(ledger.new)
-        if writer is not None and ledger.new:
-            writer.write(ledger.new)
+
+        planner.flush = flush
+        for start in range(0, len(table.rows), CHUNK_ROWS):
+            chunk = table.rows[start : start + CHUNK_ROWS]
+            reader.read(row.slug for row in chunk)  # the chunk's streams in one query
+            for row in chunk:
+                try:
+                    for event in planner.events(row):
+                        ledger.append(event, now, recorded_by)
+                except InputError:
+                    raise
+                except TrackerError as error:
+                    raise InputError(f"{row.code}: {error}", row.line) from None
+            done = planner.touched()
+            if writer is not None:
+                flush()
+                # Each commitment is matched by one row: the chunk's streams are done with (and
+                # read again, within this transaction, should anything ask), so memory stays bounded.
+                ledger.forget(done)
+            reader.let_go([*done, *(row.slug for row in chunk)])
         left_out = sorted(slug for slug in planner.wordings().values() if slug not in planner.seen)
         if left_out:
             shown = ", ".join(left_out[:10]) + (f" and {len(left_out) - 10} more" if len(left_out) > 10 else "")
