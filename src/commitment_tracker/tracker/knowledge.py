@@ -42,12 +42,16 @@ def apply_correction(event: Event, correction: EventCorrected) -> Event:
 
 
 class Released:
-    """Stands in for an event a bulk import let go of: its type is all the rules look at."""
+    """Stands in for an event a bulk import let go of: its type is all the rules look at, and a
+    fulfilment also keeps its date and parties, which the cautions compare with every later
+    fulfilment of its commitment (reading each back from the database cost a query apiece)."""
 
-    __slots__ = ("type",)
+    __slots__ = ("type", "on", "parties")
 
-    def __init__(self, type_: str) -> None:
+    def __init__(self, type_: str, on: str | None = None, parties: tuple[str, ...] | None = None) -> None:
         self.type = type_
+        self.on = on
+        self.parties = parties
 
 
 _RELEASED: dict[str, Recorded] = {}
@@ -58,6 +62,10 @@ def released(type_: str) -> Recorded:
     if type_ not in _RELEASED:
         _RELEASED[type_] = Recorded(UUID(int=0), 0, Released(type_))  # type: ignore[arg-type]
     return _RELEASED[type_]
+
+
+#: Released events that keep their date and parties in memory (see ``Released``).
+KEPT_BRIEF = frozenset({"commitment_fulfilled"})
 
 
 @dataclass
@@ -73,10 +81,20 @@ class StreamKnowledge:
     _retractors: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     _correctors: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     _retracted: dict[int, bool] | None = None
+    #: Positions of each event type: the rules and cautions look at a stream's fulfilments or
+    #: meetings on every such event, and a stream may hold a hundred others.
+    _positions: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    #: Bumped whenever what the first event says may have changed (it arrives, or a retraction or
+    #: correction does): ``ledger.Stream`` caches its kind and pledge until then.
+    generation: int = 0
 
     def release(self, position: int) -> None:
-        record = self.records[position - 1]
-        self.records[position - 1] = released(record.event.type)
+        event = self.records[position - 1].event
+        if event.type in KEPT_BRIEF:
+            brief = Released(event.type, event.on, event.parties)  # type: ignore[attr-defined]
+            self.records[position - 1] = Recorded(UUID(int=0), 0, brief)  # type: ignore[arg-type]
+        else:
+            self.records[position - 1] = released(event.type)
 
     def _event(self, position: int) -> Event:
         event = self.records[position - 1].event
@@ -88,7 +106,11 @@ class StreamKnowledge:
     def add(self, record: Recorded) -> None:
         self.records.append(record)
         event = record.event
+        self._positions[event.type].append(len(self.records))
+        if len(self.records) == 1:
+            self.generation += 1
         if isinstance(event, MetaEvent):
+            self.generation += 1
             target = event.target_position
             if event.type == "event_retracted":
                 self._retractors[target].append(record.position)
@@ -99,6 +121,12 @@ class StreamKnowledge:
     @property
     def version(self) -> int:
         return len(self.records)
+
+    def positions(self, *types: str) -> list[int]:
+        """The positions of the events of these types, in order."""
+        if len(types) == 1:
+            return self._positions.get(types[0], [])
+        return sorted(p for t in types for p in self._positions.get(t, ()))
 
     def is_retracted(self, position: int) -> bool:
         if self._retracted is None:
@@ -116,6 +144,15 @@ class StreamKnowledge:
             if not self.is_retracted(pos):
                 event = apply_correction(event, self._event(pos))  # type: ignore[arg-type]
         return event
+
+    def brief_at(self, position: int) -> Event | Released:
+        """The event at ``position`` as far as its type, date and parties go: a released
+        fulfilment's stand-in unless a live correction applies to it (then read back in full)."""
+        event = self.records[position - 1].event
+        if isinstance(event, Released) and event.on is not None:
+            if all(self.is_retracted(pos) for pos in self._correctors.get(position, ())):
+                return event
+        return self.event_at(position)
 
     def resolve(self) -> list[Resolved]:
         return [

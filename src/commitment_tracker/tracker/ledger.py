@@ -32,21 +32,32 @@ KIND_OF_FIRST = {
 class Stream:
     slug: str
     knowledge: StreamKnowledge = field(default_factory=StreamKnowledge)
+    # What the first event says (kind, pledge), as of the knowledge's generation: the rules ask for
+    # it on every event of the stream, and it changes only when a retraction or correction arrives.
+    _head: tuple[int, str | None, Event | None] = (-1, None, None)
 
     @property
     def version(self) -> int:
-        return self.knowledge.version
+        return len(self.knowledge.records)
 
     @property
     def last_hash(self) -> str:
         return self.knowledge.records[-1].hash if self.knowledge.records else ""
 
+    def _first(self) -> tuple[int, str | None, Event | None]:
+        knowledge = self.knowledge
+        if self._head[0] != knowledge.generation:
+            if not knowledge.records:
+                self._head = (knowledge.generation, None, None)
+            else:
+                kind = None if knowledge.is_retracted(1) else KIND_OF_FIRST.get(knowledge.records[0].event.type)
+                self._head = (knowledge.generation, kind, knowledge.event_at(1))
+        return self._head
+
     @property
     def kind(self) -> str | None:
         """What the stream is, unless it is empty or its creating event was retracted."""
-        if not self.knowledge.records or self.knowledge.is_retracted(1):
-            return None
-        return KIND_OF_FIRST.get(self.knowledge.records[0].event.type)
+        return self._first()[1]
 
     @property
     def used(self) -> bool:
@@ -55,13 +66,11 @@ class Stream:
 
     @property
     def made(self) -> CommitmentMade:
-        return self.knowledge.event_at(1)  # type: ignore[return-value]
+        return self._first()[2]  # type: ignore[return-value]
 
     def held(self) -> bool:
-        return any(
-            r.event.type == "meeting_held" and not self.knowledge.is_retracted(position)
-            for position, r in enumerate(self.knowledge.records, start=1)
-        )
+        knowledge = self.knowledge
+        return any(not knowledge.is_retracted(position) for position in knowledge.positions("meeting_held"))
 
 
 class Ledger:
@@ -126,7 +135,10 @@ class Ledger:
         held state the rules check); everything else is read back by ``fetch`` if ever needed.
         """
         for record in records:
-            stream = self._streams[record.entity]
-            if 1 < record.position < stream.version and not record.event.type.startswith("meeting_"):
-                stream.knowledge.release(record.position)
+            event = record.event
+            if event.type.startswith("meeting_"):
+                continue
+            knowledge = self._streams[event.entity].knowledge
+            if 1 < record.originator_version < len(knowledge.records):
+                knowledge.release(record.originator_version)
         self.new.clear()

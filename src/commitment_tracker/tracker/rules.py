@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 #: How far ahead of this machine's clock an imported record time may be.
 CLOCK_SKEW = timedelta(minutes=5)
+#: The event types that name one party (a compliance score, or a correction of one).
+HAS_PARTY = frozenset(name for name, cls in EVENT_TYPES.items() if "party" in cls.model_fields)
 
 
 def check(event: Event, ledger: Ledger, now: datetime) -> None:
@@ -53,9 +55,10 @@ def check(event: Event, ledger: Ledger, now: datetime) -> None:
 def _check_parties(event: Event) -> None:
     """Every party an event names is in the registry (ISO 3166 and the EU): a name or a typo is
     refused with a suggestion, never stored as a new party."""
-    named = list(getattr(event, "parties", None) or ())
-    if getattr(event, "party", None):
-        named.append(event.party)  # type: ignore[attr-defined]
+    named = getattr(event, "parties", None) or ()
+    if event.type in HAS_PARTY and event.party is not None:  # type: ignore[attr-defined]
+        # (Only models with the field are asked: pydantic answers a missing attribute slowly.)
+        named = (*named, event.party)  # type: ignore[attr-defined]
     for code in named:
         if not is_party(code):
             hint = suggest(code)
