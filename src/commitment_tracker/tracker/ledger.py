@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from uuid import UUID
 
 from commitment_tracker.events import CommitmentMade, Event
 from commitment_tracker.tracker import rules
@@ -32,9 +33,15 @@ KIND_OF_FIRST = {
 class Stream:
     slug: str
     knowledge: StreamKnowledge = field(default_factory=StreamKnowledge)
+    ident: UUID = field(init=False)
+    ident_text: str = field(init=False)  # the id as the chain hash spells it, spelt once per stream
     # What the first event says (kind, pledge), as of the knowledge's generation: the rules ask for
     # it on every event of the stream, and it changes only when a retraction or correction arrives.
     _head: tuple[int, str | None, Event | None] = (-1, None, None)
+
+    def __post_init__(self) -> None:
+        self.ident = stream_id(self.slug)
+        self.ident_text = str(self.ident)
 
     @property
     def version(self) -> int:
@@ -111,19 +118,19 @@ class Ledger:
         stream = self.stream(event.entity)
         version = stream.version + 1
         prev = stream.last_hash
-        ident = stream_id(event.entity)
-        plain = canonical(event, prev)
+        plain = canonical(event, prev)  # encoded once: hashed here, stored as these very bytes
         record = Recorded(
-            originator_id=ident,
+            originator_id=stream.ident,
             originator_version=version,
             event=event,
             prev=prev,
-            hash=chain_hash(ident, version, topic_of(event.type), plain),
+            hash=chain_hash(stream.ident_text, version, topic_of(event.type), plain),
             plain=plain,
         )
         stream.knowledge.add(record)
         self.new.append(record)
-        self.cautions += [(record, concern) for concern in concerns]
+        if concerns:
+            self.cautions += [(record, concern) for concern in concerns]
         if event.recorded_at is not None:
             self.latest_recorded_at = max(self.latest_recorded_at or event.recorded_at, event.recorded_at)
         return record

@@ -32,8 +32,8 @@ def chain_rows(previous: str, ids: Sequence[int], stored: Sequence[StoredEvent])
     rows = []
     for notification_id, event in zip(ids, stored, strict=True):
         plain = getattr(event, "plain", b"") or event.state
-        previous = link(previous, event.originator_id, event.originator_version, event.topic, plain)
         ident = event.originator_id.hex if hasattr(event.originator_id, "hex") else str(event.originator_id)
+        previous = link(previous, ident, event.originator_version, event.topic, plain)
         rows.append((notification_id, ident, event.originator_version, previous))
     return rows
 
