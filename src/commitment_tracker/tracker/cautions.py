@@ -63,9 +63,9 @@ def _fulfilled_before(stream: Stream, event: CommitmentFulfilled) -> dict[str, s
     for position in knowledge.positions("commitment_fulfilled"):
         if knowledge.is_retracted(position):
             continue
-        earlier = knowledge.brief_at(position)  # its date and parties, without reading it back
-        if first_day(earlier.on) <= day:  # type: ignore[attr-defined]
-            for party in earlier.parties or made.parties:  # type: ignore[attr-defined]
+        on, parties = knowledge.fulfilment_at(position)  # kept in memory, not read back
+        if first_day(on) <= day:
+            for party in parties or made.parties:
                 found.setdefault(party, f"{stream.slug}#{position}")
     return found
 
