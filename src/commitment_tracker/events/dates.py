@@ -22,6 +22,7 @@ MIN_YEAR, MAX_YEAR = 1000, 2999
 PERIOD_MONTHS = {"annual": 12, "semiannual": 6, "quarterly": 3, "monthly": 1}
 
 
+@lru_cache(maxsize=1 << 16)  # an import validates the same few thousand dates over and over
 def check_precision_date(text: str) -> str:
     """Return ``text`` if it names a real day, month or year, else raise ValueError."""
     if not _PRECISION_DATE.match(text):

@@ -35,11 +35,14 @@ def _party(value: object) -> object:
     return PARTY_ALIASES.get(code, code)
 
 
+_TIMESTAMP = re.compile(patterns.TIMESTAMP_INPUT)
+
+
 def _rfc3339(value: object) -> object:
     """Record times in one spelling: RFC 3339 with upper-case T and Z (pydantic reads more)."""
     if not isinstance(value, str):
         return value
-    if not re.match(patterns.TIMESTAMP_INPUT, value):
+    if not _TIMESTAMP.match(value):
         raise ValueError("not a timestamp (use e.g. 2024-07-01T12:00:00Z)")
     return datetime.fromisoformat(value)  # strict models take no text after a before-validator
 

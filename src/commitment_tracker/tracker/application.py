@@ -29,7 +29,7 @@ from commitment_tracker.tracker.errors import (
     StoreError,
     TrackerError,
 )
-from commitment_tracker.tracker.bulk import bulk_transaction
+from commitment_tracker.tracker.bulk import bulk_transaction, fewer_collections
 from commitment_tracker.tracker.importing import read_events
 from commitment_tracker.tracker.ledger import Ledger
 from commitment_tracker.tracker.mapper import RecordMapper
@@ -129,6 +129,7 @@ class Tracker(Application[UUID]):
         count = 0
         concerns: list[tuple[int, str]] = []
         with ExitStack() as stack:
+            stack.enter_context(fewer_collections())
             writer = None if dry_run else stack.enter_context(bulk_transaction(self))
             ledger = Ledger(self.stream, self.latest_recorded_at(), fetch=writer.fetch if writer else None)
 

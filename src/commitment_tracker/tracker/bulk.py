@@ -9,6 +9,7 @@ whole import back. Events already written can be read back inside the same trans
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -65,3 +66,24 @@ def bulk_transaction(tracker: Tracker) -> Iterator[BulkWriter]:
     datastore: Any = tracker.recorder.datastore  # type: ignore[attr-defined]
     with datastore.transaction(commit=True) as cursor:
         yield BulkWriter(tracker, cursor)
+
+
+#: Allocations between two collections of the youngest generation during an import (default 700).
+IMPORT_GC_THRESHOLD = 100_000
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while an import runs.
+
+    An import allocates several objects per line and keeps many of them (each stream's knowledge,
+    a chunk's records): at the default threshold the collector runs every 700 allocations and
+    traverses them again and again, a sixth of a 100k import's time. An import makes almost no
+    reference cycles, so collecting a hundred times less often costs little memory.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(IMPORT_GC_THRESHOLD, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)

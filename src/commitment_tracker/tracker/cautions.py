@@ -60,12 +60,12 @@ def _fulfilled_before(stream: Stream, event: CommitmentFulfilled) -> dict[str, s
     made = stream.made
     day = first_day(event.on)
     found: dict[str, str] = {}
-    for position in range(2, knowledge.version + 1):
-        if knowledge.records[position - 1].event.type != "commitment_fulfilled" or knowledge.is_retracted(position):
+    for position in knowledge.positions("commitment_fulfilled"):
+        if knowledge.is_retracted(position):
             continue
-        earlier = knowledge.event_at(position)
-        if first_day(earlier.on) <= day:  # type: ignore[attr-defined]
-            for party in earlier.parties or made.parties:  # type: ignore[attr-defined]
+        on, parties = knowledge.fulfilment_at(position)  # kept in memory, not read back
+        if first_day(on) <= day:
+            for party in parties or made.parties:
                 found.setdefault(party, f"{stream.slug}#{position}")
     return found
 
@@ -74,8 +74,7 @@ def _meeting_kind(stream: Stream) -> str | None:
     """The kind a meeting has as known: its latest live held or scheduled event, as corrected."""
     knowledge = stream.knowledge
     kind = None
-    for position in range(1, knowledge.version + 1):
-        if knowledge.records[position - 1].event.type in ("meeting_held", "meeting_scheduled"):
-            if not knowledge.is_retracted(position):
-                kind = knowledge.event_at(position).kind  # type: ignore[attr-defined]
+    for position in knowledge.positions("meeting_held", "meeting_scheduled"):
+        if not knowledge.is_retracted(position):
+            kind = knowledge.event_at(position).kind  # type: ignore[attr-defined]
     return kind

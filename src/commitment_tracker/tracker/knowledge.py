@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from uuid import UUID
 
 from commitment_tracker.events import META_TYPES, Event, EventCorrected, MetaEvent
@@ -60,6 +61,18 @@ def released(type_: str) -> Recorded:
     return _RELEASED[type_]
 
 
+#: The event types whose positions a stream keeps: the rules and cautions look at a stream's
+#: fulfilments or meetings on every such event, and a stream may hold a hundred others.
+INDEXED = ("commitment_fulfilled", "meeting_held", "meeting_scheduled")
+
+
+@lru_cache(maxsize=1 << 16)
+def _shared(value: object) -> object:
+    """One object for equal dates and party lists: a million released fulfilments name a few
+    thousand dates and a few dozen lists of parties."""
+    return value
+
+
 @dataclass
 class StreamKnowledge:
     """Incrementally maintained knowledge of one stream (records appended in position order).
@@ -73,10 +86,19 @@ class StreamKnowledge:
     _retractors: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     _correctors: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     _retracted: dict[int, bool] | None = None
+    _positions: dict[str, list[int]] = field(default_factory=dict)  # of the INDEXED types
+    #: A released fulfilment's date and parties, which the cautions compare with every later
+    #: fulfilment of its commitment (reading each back from the database cost a query apiece).
+    _briefs: dict[int, tuple[str, tuple[str, ...] | None]] = field(default_factory=dict)
+    #: Bumped whenever what the first event says may have changed (it arrives, or a retraction or
+    #: correction does): ``ledger.Stream`` caches its kind and pledge until then.
+    generation: int = 0
 
     def release(self, position: int) -> None:
-        record = self.records[position - 1]
-        self.records[position - 1] = released(record.event.type)
+        event = self.records[position - 1].event
+        if event.type == "commitment_fulfilled":
+            self._briefs[position] = (_shared(event.on), _shared(event.parties))  # type: ignore[attr-defined]
+        self.records[position - 1] = released(event.type)
 
     def _event(self, position: int) -> Event:
         event = self.records[position - 1].event
@@ -88,7 +110,12 @@ class StreamKnowledge:
     def add(self, record: Recorded) -> None:
         self.records.append(record)
         event = record.event
+        if event.type in INDEXED:
+            self._positions.setdefault(event.type, []).append(len(self.records))
+        if len(self.records) == 1:
+            self.generation += 1
         if isinstance(event, MetaEvent):
+            self.generation += 1
             target = event.target_position
             if event.type == "event_retracted":
                 self._retractors[target].append(record.position)
@@ -99,6 +126,13 @@ class StreamKnowledge:
     @property
     def version(self) -> int:
         return len(self.records)
+
+    def positions(self, *types: str) -> list[int]:
+        """The positions of the events of these types (of the INDEXED ones), in order."""
+        assert all(t in INDEXED for t in types), "only some types' positions are kept"
+        if len(types) == 1:
+            return self._positions.get(types[0], [])
+        return sorted(p for t in types for p in self._positions.get(t, ()))
 
     def is_retracted(self, position: int) -> bool:
         if self._retracted is None:
@@ -120,6 +154,15 @@ class StreamKnowledge:
             if not self.is_retracted(pos):
                 event = apply_correction(event, self._event(pos))  # type: ignore[arg-type]
         return event
+
+    def fulfilment_at(self, position: int) -> tuple[str, tuple[str, ...] | None]:
+        """The date and parties of the fulfilment at ``position``, as corrected: a released one's
+        are kept, unless a live correction applies to it (then it is read back in full)."""
+        brief = self._briefs.get(position)
+        if brief is not None and all(self.is_retracted(pos) for pos in self._correctors.get(position, ())):
+            return brief
+        event = self.event_at(position)
+        return event.on, event.parties  # type: ignore[attr-defined]
 
     def resolve(self) -> list[Resolved]:
         return [

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from uuid import UUID
 
 from commitment_tracker.events import CommitmentMade, Event
 from commitment_tracker.tracker import rules
@@ -32,21 +33,38 @@ KIND_OF_FIRST = {
 class Stream:
     slug: str
     knowledge: StreamKnowledge = field(default_factory=StreamKnowledge)
+    ident: UUID = field(init=False)
+    ident_text: str = field(init=False)  # the id as the chain hash spells it, spelt once per stream
+    # What the first event says (kind, pledge), as of the knowledge's generation: the rules ask for
+    # it on every event of the stream, and it changes only when a retraction or correction arrives.
+    _head: tuple[int, str | None, Event | None] = (-1, None, None)
+
+    def __post_init__(self) -> None:
+        self.ident = stream_id(self.slug)
+        self.ident_text = str(self.ident)
 
     @property
     def version(self) -> int:
-        return self.knowledge.version
+        return len(self.knowledge.records)
 
     @property
     def last_hash(self) -> str:
         return self.knowledge.records[-1].hash if self.knowledge.records else ""
 
+    def _first(self) -> tuple[int, str | None, Event | None]:
+        knowledge = self.knowledge
+        if self._head[0] != knowledge.generation:
+            if not knowledge.records:
+                self._head = (knowledge.generation, None, None)
+            else:
+                kind = None if knowledge.is_retracted(1) else KIND_OF_FIRST.get(knowledge.records[0].event.type)
+                self._head = (knowledge.generation, kind, knowledge.event_at(1))
+        return self._head
+
     @property
     def kind(self) -> str | None:
         """What the stream is, unless it is empty or its creating event was retracted."""
-        if not self.knowledge.records or self.knowledge.is_retracted(1):
-            return None
-        return KIND_OF_FIRST.get(self.knowledge.records[0].event.type)
+        return self._first()[1]
 
     @property
     def used(self) -> bool:
@@ -55,13 +73,11 @@ class Stream:
 
     @property
     def made(self) -> CommitmentMade:
-        return self.knowledge.event_at(1)  # type: ignore[return-value]
+        return self._first()[2]  # type: ignore[return-value]
 
     def held(self) -> bool:
-        return any(
-            r.event.type == "meeting_held" and not self.knowledge.is_retracted(position)
-            for position, r in enumerate(self.knowledge.records, start=1)
-        )
+        knowledge = self.knowledge
+        return any(not knowledge.is_retracted(position) for position in knowledge.positions("meeting_held"))
 
 
 class Ledger:
@@ -102,19 +118,19 @@ class Ledger:
         stream = self.stream(event.entity)
         version = stream.version + 1
         prev = stream.last_hash
-        ident = stream_id(event.entity)
-        plain = canonical(event, prev)
+        plain = canonical(event, prev)  # encoded once: hashed here, stored as these very bytes
         record = Recorded(
-            originator_id=ident,
+            originator_id=stream.ident,
             originator_version=version,
             event=event,
             prev=prev,
-            hash=chain_hash(ident, version, topic_of(event.type), plain),
+            hash=chain_hash(stream.ident_text, version, topic_of(event.type), plain),
             plain=plain,
         )
         stream.knowledge.add(record)
         self.new.append(record)
-        self.cautions += [(record, concern) for concern in concerns]
+        if concerns:
+            self.cautions += [(record, concern) for concern in concerns]
         if event.recorded_at is not None:
             self.latest_recorded_at = max(self.latest_recorded_at or event.recorded_at, event.recorded_at)
         return record
@@ -132,7 +148,10 @@ class Ledger:
         held state the rules check); everything else is read back by ``fetch`` if ever needed.
         """
         for record in records:
-            stream = self._streams[record.entity]
-            if 1 < record.position < stream.version and not record.event.type.startswith("meeting_"):
-                stream.knowledge.release(record.position)
+            event = record.event
+            if event.type.startswith("meeting_"):
+                continue
+            knowledge = self._streams[event.entity].knowledge
+            if 1 < record.originator_version < len(knowledge.records):
+                knowledge.release(record.originator_version)
         self.new.clear()

@@ -42,7 +42,8 @@ def canonical(event: Event, prev: str) -> bytes:
     return b'{"event":' + body + f',"prev":"{prev}"{version}}}'.encode()
 
 
-def chain_hash(originator_id: UUID, version: int, topic: str, plain: bytes) -> str:
+def chain_hash(originator_id: UUID | str, version: int, topic: str, plain: bytes) -> str:
+    """An event's hash in its stream (``originator_id`` as a UUID or its canonical text)."""
     header = f"{originator_id}\n{version}\n{topic}\n".encode()
     return hashlib.sha256(header + plain).hexdigest()
 

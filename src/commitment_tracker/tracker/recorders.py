@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
@@ -31,8 +32,8 @@ def chain_rows(previous: str, ids: Sequence[int], stored: Sequence[StoredEvent])
     rows = []
     for notification_id, event in zip(ids, stored, strict=True):
         plain = getattr(event, "plain", b"") or event.state
-        previous = link(previous, event.originator_id, event.originator_version, event.topic, plain)
         ident = event.originator_id.hex if hasattr(event.originator_id, "hex") else str(event.originator_id)
+        previous = link(previous, ident, event.originator_version, event.topic, plain)
         rows.append((notification_id, ident, event.originator_version, previous))
     return rows
 
@@ -91,8 +92,20 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         return statements
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        ids = super()._insert_events(c, stored_events, **kwargs)
-        assert ids is not None
+        if not stored_events:
+            return []
+        # The library inserts one row at a time to learn each rowid. The first row takes SQLite's
+        # write lock (waiting its turn) and names its rowid; holding the lock, the others follow in
+        # one executemany with the rowids that come after it, written out: the ones SQLite would give.
+        first = super()._insert_events(c, stored_events[:1], **kwargs)
+        assert first
+        ids = range(first[0], first[0] + len(stored_events))
+        c.executemany(
+            f"INSERT INTO {self.events_table_name} (rowid, originator_id, originator_version, topic, state) "
+            "VALUES (?,?,?,?,?)",
+            [(rowid, s.originator_id.hex if isinstance(s.originator_id, UUID) else s.originator_id,
+              s.originator_version, s.topic, s.state) for rowid, s in zip(ids[1:], stored_events[1:])],
+        )  # fmt: skip
         # The INSERT above holds SQLite's write lock: no other writer can interleave from here.
         c.execute(f"SELECT originator_id, originator_version, topic, state FROM {self.events_table_name} "
                   "WHERE rowid < ? ORDER BY rowid DESC LIMIT 1", (ids[0],))  # fmt: skip
@@ -102,7 +115,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         row = c.fetchone()
         rows = chain_rows(row["digest"] if row else GENESIS, ids, stored_events)
         c.executemany(f"INSERT INTO {self.chain_table} VALUES (?,?,?,?)", rows)
-        return ids
+        return list(ids)
 
     def select_chain(self, after: int, limit: int) -> list[tuple[int, str, int, str]]:
         with self.datastore.transaction(commit=False) as c:

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 #: How far ahead of this machine's clock an imported record time may be.
 CLOCK_SKEW = timedelta(minutes=5)
+#: The event types that name one party (a compliance score, or a correction of one).
+HAS_PARTY = frozenset(name for name, cls in EVENT_TYPES.items() if "party" in cls.model_fields)
 
 
 def check(event: Event, ledger: Ledger, now: datetime) -> None:
@@ -53,9 +55,10 @@ def check(event: Event, ledger: Ledger, now: datetime) -> None:
 def _check_parties(event: Event) -> None:
     """Every party an event names is in the registry (ISO 3166 and the EU): a name or a typo is
     refused with a suggestion, never stored as a new party."""
-    named = list(getattr(event, "parties", None) or ())
-    if getattr(event, "party", None):
-        named.append(event.party)  # type: ignore[attr-defined]
+    named = getattr(event, "parties", None) or ()
+    if event.type in HAS_PARTY and event.party is not None:  # type: ignore[attr-defined]
+        # (Only models with the field are asked: pydantic answers a missing attribute slowly.)
+        named = (*named, event.party)  # type: ignore[attr-defined]
     for code in named:
         if not is_party(code):
             hint = suggest(code)
@@ -84,12 +87,11 @@ def _check_fact(event: Event, ledger: Ledger, *, correcting: bool = False) -> No
     if isinstance(event, CommitmentMade):
         _check_deadline(event.cadence, event.on, event.due, event.due_next)
     elif isinstance(event, CommitmentEvent):
-        _check_commitment_event(event, ledger, stream.made if correcting else None)
+        # The event's own stream is its commitment's: no second lookup.
+        _check_commitment_event(event, ledger, stream.made if correcting else _required(stream, "commitment").made)
 
 
-def _check_commitment_event(event: CommitmentEvent, ledger: Ledger, made: CommitmentMade | None) -> None:
-    if made is None:
-        made = _require(ledger, event.commitment, "commitment").made
+def _check_commitment_event(event: CommitmentEvent, ledger: Ledger, made: CommitmentMade) -> None:
     if last_day(event.on) < first_day(made.on):
         raise RuleViolation(
             f"{event.type} on {event.on} is dated before {event.commitment!r} was made ({made.on})"
@@ -230,11 +232,15 @@ def _normalised_text(text: str) -> str:
 
 
 def _require(ledger: Ledger, slug: str, kind: str):  # type: ignore[no-untyped-def]
-    stream = ledger.stream(slug)
-    if stream.kind != kind:
-        if stream.kind is None:
-            raise NotFound(f"unknown {kind} {slug!r}")
-        raise RuleViolation(f"{slug!r} is a {stream.kind}, not a {kind}")
+    return _required(ledger.stream(slug), kind)
+
+
+def _required(stream: Stream, kind: str) -> Stream:
+    found = stream.kind
+    if found != kind:
+        if found is None:
+            raise NotFound(f"unknown {kind} {stream.slug!r}")
+        raise RuleViolation(f"{stream.slug!r} is a {found}, not a {kind}")
     return stream
 
 
