@@ -31,9 +31,12 @@ docs-examples: $(STAMP)
 	$(BIN)/ctrack --store "$$tmp/examples.db" chart --as-of $(EXAMPLES_AS_OF) --force --out docs/timeline.svg && \
 	$(BIN)/ctrack --store "$$tmp/examples.db" report --as-of $(EXAMPLES_AS_OF) --force --out docs/report.html
 
+# In-process figures (run), every command as a whole process at 100k and 1M and on PostgreSQL
+# (commands), and compliance scores on the G20 data and at 100x its size (scores).
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.commands
+	$(BIN)/python -m benchmarks.scores
 
 # Only the per-command table (every read command beside its floor, at BENCH_COMMAND_SIZES).
 bench-commands: $(STAMP)
