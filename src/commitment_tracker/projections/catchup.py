@@ -32,13 +32,19 @@ if TYPE_CHECKING:
 
 PAGE = 20000
 NO_MEETINGS = MeetingIndex({})
+#: ``json.dumps(data, sort_keys=True)`` without building an encoder per call (one per interval).
+row_json = json.JSONEncoder(sort_keys=True).encode
 
 
 def stamp(moment: datetime | None) -> str:
     """Record times as fixed-width UTC text, so they order correctly as strings in SQL."""
     if moment is None:
         return "9999-12-30T00:00:00.000000Z"  # "now": after every record, before FOREVER
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if moment.tzinfo is not timezone.utc:
+        moment = moment.astimezone(timezone.utc)
+    # isoformat is several times faster than strftime (one stamp per event in catch-up); its
+    # first 26 characters are "%Y-%m-%dT%H:%M:%S.%f" for every year the tracker accepts.
+    return moment.isoformat(timespec="microseconds")[:26] + "Z"
 
 
 def open_view(tracker: Tracker, *, create: bool | None = None) -> ViewSQL:
@@ -91,7 +97,7 @@ class StatusProjection:
                 return applied
             mapper = self.tracker.mapper
             # Validated when recorded (and by verify): catch-up decodes without validating again.
-            records: list[Recorded] = [mapper.to_domain_event(n, validate=False) for n in page]  # type: ignore[call-arg]
+            records: list[Recorded] = [mapper.to_domain_event(n, validate=False, hashed=False) for n in page]  # type: ignore[call-arg]
             try:
                 rows = self._batch(records)
             except (LookupError, AssertionError, ValueError):
@@ -162,7 +168,7 @@ class StatusProjection:
             fresh = [] if resolved[0].retracted else intervals(made, resolved[0].record.ref, steps, NO_MEETINGS)
             new_rows = {
                 (i.valid_from.isoformat(), i.valid_to.isoformat(), i.status, i.status_before, i.cause,
-                 i.cause_type, i.cause_on, json.dumps(i.data, sort_keys=True))
+                 i.cause_type, i.cause_on, row_json(i.data))
                 for i in fresh
             }  # fmt: skip
             old_rows = {tuple(row[1:]) for row in open_rows.get(entity, [])}

@@ -37,8 +37,9 @@ def intervals(made: CommitmentMade, made_ref: str, steps: list[Step], meetings: 
     """Every interval of the commitment's row, from the day it was made onwards."""
     made_day = first_day(made.on)
     fold = CommitmentFold(made)
+    step_days = [step.day for step in steps]  # each parsed once, not at every change point
     index = 0
-    while index < len(steps) and steps[index].day <= made_day:
+    while index < len(steps) and step_days[index] <= made_day:
         fold.apply(steps[index].event)
         index += 1
     meeting_days: dict[str, list[date]] = {}
@@ -59,7 +60,7 @@ def intervals(made: CommitmentMade, made_ref: str, steps: list[Step], meetings: 
             before = view.status
         candidates = []
         if index < len(steps):
-            candidates.append(steps[index].day)
+            candidates.append(step_days[index])
         lapse = fold.next_change(day)
         if lapse is not None:
             candidates.append(lapse)
@@ -78,7 +79,7 @@ def intervals(made: CommitmentMade, made_ref: str, steps: list[Step], meetings: 
             return found
         day = min(candidates)
         cause, cause_type, cause_on = None, "period_elapsed", None
-        while index < len(steps) and steps[index].day == day:
+        while index < len(steps) and step_days[index] == day:
             fold.apply(steps[index].event)
             cause, cause_type = steps[index].resolved.record.ref, steps[index].event.type
             cause_on = steps[index].event.on  # type: ignore[attr-defined]
