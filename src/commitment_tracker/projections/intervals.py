@@ -47,8 +47,7 @@ def intervals(made: CommitmentMade, made_ref: str, steps: list[Step], meetings: 
     day, cause, cause_type, before = made_day, made_ref, made.type, None
     cause_on: str | None = made.on
     while True:
-        view = fold.view(day, meetings)
-        data = view.to_data()
+        data = fold.row(day, meetings)
         if found and found[-1].data == data:
             pass  # nothing visible changed: the previous interval simply continues
         else:
@@ -56,16 +55,16 @@ def intervals(made: CommitmentMade, made_ref: str, steps: list[Step], meetings: 
                 last = found[-1]
                 found[-1] = Interval(last.valid_from, day, last.status, last.status_before, last.cause,
                                      last.cause_type, last.cause_on, last.data)  # fmt: skip
-            found.append(Interval(day, END, view.status, before, cause, cause_type, cause_on or day.isoformat(), data))
-            before = view.status
+            found.append(Interval(day, END, data["status"], before, cause, cause_type, cause_on or day.isoformat(), data))
+            before = data["status"]
         candidates = []
         if index < len(steps):
             candidates.append(step_days[index])
         lapse = fold.next_change(day)
         if lapse is not None:
             candidates.append(lapse)
-        if view.due_on is not None and view.status not in CLOSED and view.cadence == "once":
-            overdue_from = last_day(view.due_on) + timedelta(days=1)
+        if data["due_on"] is not None and data["status"] not in CLOSED and data["cadence"] == "once":
+            overdue_from = last_day(data["due_on"]) + timedelta(days=1)
             if overdue_from > day:
                 candidates.append(overdue_from)
         if fold.due_next is not None:
