@@ -43,19 +43,15 @@ def intervals(made: CommitmentMade, made_ref: str, steps: list[Step], meetings: 
         fold.apply(steps[index].event)
         index += 1
     meeting_days: dict[str, list[date]] = {}
-    found: list[Interval] = []
+    # Each interval's start and the rest of it: it ends where the next one starts (the last one
+    # never), so every Interval is built once, at the end.
+    found: list[tuple[date, str, str | None, str | None, str, str, dict[str, Any]]] = []
     day, cause, cause_type, before = made_day, made_ref, made.type, None
     cause_on: str | None = made.on
     while True:
         data = fold.row(day, meetings)
-        if found and found[-1].data == data:
-            pass  # nothing visible changed: the previous interval simply continues
-        else:
-            if found:
-                last = found[-1]
-                found[-1] = Interval(last.valid_from, day, last.status, last.status_before, last.cause,
-                                     last.cause_type, last.cause_on, last.data)  # fmt: skip
-            found.append(Interval(day, END, data["status"], before, cause, cause_type, cause_on or day.isoformat(), data))
+        if not found or found[-1][-1] != data:  # else nothing visible changed: the interval continues
+            found.append((day, data["status"], before, cause, cause_type, cause_on or day.isoformat(), data))
             before = data["status"]
         candidates = []
         if index < len(steps):
@@ -75,7 +71,8 @@ def intervals(made: CommitmentMade, made_ref: str, steps: list[Step], meetings: 
             if following < len(days):
                 candidates.append(days[following])
         if not candidates:
-            return found
+            ends = [start for start, *_ in found[1:]] + [END]
+            return [Interval(start, end, *rest) for (start, *rest), end in zip(found, ends)]
         day = min(candidates)
         cause, cause_type, cause_on = None, "period_elapsed", None
         while index < len(steps) and step_days[index] == day:
