@@ -30,6 +30,7 @@ from commitment_tracker.projections.catchup import (
     derive_commitment,
     fact_of,
     open_view,
+    paused_gc,
     refs_of,
 )
 from commitment_tracker.projections.viewstore import FOREVER, ViewSQL
@@ -74,20 +75,21 @@ def check_view(tracker: Tracker) -> str | None:
 
 def _facts_difference(tracker: Tracker, stored: ViewSQL, position: int) -> str | None:
     events = 0
-    page: list[Recorded] = []
+    page: list[Any] = []
     after = 0  # the log position the page starts after
     for notification in tracker.notifications():
         if notification.id > position:
             break
-        # The log was validated by verify's first pass: decode it as catch-up does.
-        page.append(tracker.mapper.to_domain_event(notification, validate=False, hashed=False))  # type: ignore[call-arg]
+        page.append(notification)
         if len(page) == PAGE:
-            found = _page_difference(stored, page, after)
+            with paused_gc():
+                found = _page_difference(tracker, stored, page, after)
             if found is not None:
                 return found
-            events, after, page = events + len(page), page[-1].seq, []
+            events, after, page = events + len(page), page[-1].id, []
     if page:
-        found = _page_difference(stored, page, after)
+        with paused_gc():
+            found = _page_difference(tracker, stored, page, after)
         if found is not None:
             return found
         events += len(page)
@@ -97,12 +99,14 @@ def _facts_difference(tracker: Tracker, stored: ViewSQL, position: int) -> str |
     return None
 
 
-def _page_difference(stored: ViewSQL, page: list[Recorded], after: int) -> str | None:
+def _page_difference(tracker: Tracker, stored: ViewSQL, page: list[Any], after: int) -> str | None:
     """The first entity whose facts recorded in this page of the log are not stored exactly."""
-    derived = [fact_of(record)[0] for record in page]
+    # The log was validated by verify's first pass: decode it as catch-up does.
+    decode = tracker.mapper.to_domain_event
+    derived = [fact_of(decode(notification, validate=False, hashed=False))[0] for notification in page]  # type: ignore[call-arg]
     entities = sorted({row[0] for row in derived})
     rows = stored.opened(stored.read_in(f"SELECT {FACT_COLUMNS} FROM {{view_facts}} WHERE seq > ? AND seq <= ? "
-                                        "AND entity IN ({entities})", entities, [after, page[-1].seq]))  # fmt: skip
+                                        "AND entity IN ({entities})", entities, [after, page[-1].id]))  # fmt: skip
     held = {(row[0], row[1]): tuple(row) for row in rows}
     for row in derived:
         if held.get((row[0], row[1])) != row:
@@ -125,12 +129,14 @@ def _derived_difference(stored: ViewSQL) -> str | None:
         batch[entity] = [tuple(row) for row in rows]
         held += len(batch[entity])
         if held >= PAGE:
-            found = _batch_difference(stored, batch, counts)
+            with paused_gc():
+                found = _batch_difference(stored, batch, counts)
             if found is not None:
                 return found
             batch, held = {}, 0
     if batch:
-        found = _batch_difference(stored, batch, counts)
+        with paused_gc():
+            found = _batch_difference(stored, batch, counts)
         if found is not None:
             return found
     for table, _, where, _ in COMPARED:
