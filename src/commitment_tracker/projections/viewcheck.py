@@ -8,9 +8,10 @@ Linear in the log, like verify itself; nothing is written anywhere.
 
 It goes in two passes, neither of which writes a scratch view:
 
-1. the log, in record order, against ``view_facts``: each event's fact row is derived exactly as
-   catch-up derives it and must be stored as such (looked up by key, a page of the log at a time),
-   and the view must hold no other fact (the counts agree);
+1. the log, in record order, against ``view_facts`` (``verify`` feeds this pass the events its log
+   check has just read, so the log is read and decoded once): each event's fact row is derived
+   exactly as catch-up derives it and must be stored as such (looked up by key, a page of the log
+   at a time), and the view must hold no other fact (the counts agree);
 2. ``view_facts``, now known to be the log's, in entity order: each entity's rows of the other
    tables are derived from its facts alone (catch-up's own functions, over the whole stream) and
    must be exactly the stored ones, as multisets; again the counts agree, so no stored row escapes
@@ -60,53 +61,66 @@ Row = tuple[Any, ...]
 
 def check_view(tracker: Tracker) -> str | None:
     """None when the stored view is what the log derives, else the first difference."""
-    stored = open_view(tracker)
+    check = ViewCheck(tracker)
     try:
-        position = StatusProjection(tracker, stored).position()
-        if position > tracker.count():
-            return f"the status view claims log position {position}, past the end of the log"
-        return _facts_difference(tracker, stored, position) or _derived_difference(stored)
+        for notification in tracker.notifications():
+            if notification.id > check.position:
+                break
+            # Validated when recorded: decoded as catch-up decodes it.
+            check.feed(tracker.mapper.to_domain_event(notification, validate=False, hashed=False))  # type: ignore[call-arg]
+        return check.finish()
     finally:
-        stored.datastore.close()  # type: ignore[attr-defined]
+        check.close()
 
 
-# --- pass 1: the log against view_facts ---------------------------------------------------------
+class ViewCheck:
+    """The view check, fed the log's events in record order: ``verify`` feeds it the events its
+    log check has just decoded and validated, so the log is read and decoded once for both."""
 
+    def __init__(self, tracker: Tracker) -> None:
+        self.tracker = tracker
+        self.stored = open_view(tracker)
+        self.position = StatusProjection(tracker, self.stored).position()
+        self.page: list[Recorded] = []
+        self.after = 0  # the log position the page starts after
+        self.events = 0  # how many events were compared
+        self.found: str | None = None
 
-def _facts_difference(tracker: Tracker, stored: ViewSQL, position: int) -> str | None:
-    events = 0
-    page: list[Any] = []
-    after = 0  # the log position the page starts after
-    for notification in tracker.notifications():
-        if notification.id > position:
-            break
-        page.append(notification)
-        if len(page) == PAGE:
+    def feed(self, record: Recorded) -> None:
+        """One event of the log (the next in record order)."""
+        if self.found is None and record.seq <= self.position:
+            self.page.append(record)
+            if len(self.page) == PAGE:
+                self._compare_page()
+
+    def _compare_page(self) -> None:
+        if self.page and self.found is None:
             with paused_gc():
-                found = _page_difference(tracker, stored, page, after)
-            if found is not None:
-                return found
-            events, after, page = events + len(page), page[-1].id, []
-    if page:
-        with paused_gc():
-            found = _page_difference(tracker, stored, page, after)
-        if found is not None:
-            return found
-        events += len(page)
-    held = stored.read("SELECT count(*) FROM {view_facts}")[0][0]
-    if held != events:
-        return f"view_facts differs from the log: it holds {held} facts for {events} events"
-    return None
+                self.found = _page_difference(self.stored, self.page, self.after)
+            self.events, self.after, self.page = self.events + len(self.page), self.page[-1].seq, []
+
+    def finish(self) -> str | None:
+        """None when the stored view is what the events fed derive, else the first difference."""
+        if self.position > self.tracker.count():
+            return f"the status view claims log position {self.position}, past the end of the log"
+        self._compare_page()
+        if self.found is not None:
+            return self.found
+        held = self.stored.read("SELECT count(*) FROM {view_facts}")[0][0]
+        if held != self.events:
+            return f"view_facts differs from the log: it holds {held} facts for {self.events} events"
+        return _derived_difference(self.stored)
+
+    def close(self) -> None:
+        self.stored.datastore.close()  # type: ignore[attr-defined]
 
 
-def _page_difference(tracker: Tracker, stored: ViewSQL, page: list[Any], after: int) -> str | None:
+def _page_difference(stored: ViewSQL, page: list[Recorded], after: int) -> str | None:
     """The first entity whose facts recorded in this page of the log are not stored exactly."""
-    # The log was validated by verify's first pass: decode it as catch-up does.
-    decode = tracker.mapper.to_domain_event
-    derived = [fact_of(decode(notification, validate=False, hashed=False))[0] for notification in page]  # type: ignore[call-arg]
+    derived = [fact_of(record)[0] for record in page]
     entities = sorted({row[0] for row in derived})
     rows = stored.opened(stored.read_in(f"SELECT {FACT_COLUMNS} FROM {{view_facts}} WHERE seq > ? AND seq <= ? "
-                                        "AND entity IN ({entities})", entities, [after, page[-1].id]))  # fmt: skip
+                                        "AND entity IN ({entities})", entities, [after, page[-1].seq]))  # fmt: skip
     held = {(row[0], row[1]): tuple(row) for row in rows}
     for row in derived:
         if held.get((row[0], row[1])) != row:
