@@ -65,6 +65,23 @@ def test_the_database_refuses_direct_edits_of_the_view(viewed: str) -> None:
     assert run(viewed, "verify").exit_code == 0
 
 
+def test_the_view_is_still_guarded_after_a_rebuild(viewed: str) -> None:
+    """rebuild empties the view (on SQLite, with its guards lifted inside that one transaction):
+    afterwards the database refuses direct edits exactly as before."""
+    assert run(viewed, "rebuild").exit_code == 0
+    view = View(viewed)
+    for statement in (
+        f"UPDATE {view.table('view_intervals')} SET status = 'fulfilled'",
+        f"DELETE FROM {view.table('view_facts')}",
+        f"UPDATE {view.table('view_facts')} SET data = '{{}}'",
+        f"DELETE FROM {view.table('view_refs')}",
+        f"UPDATE {view.table('view_entities')} SET made_on = '1900-01-01'",
+    ):
+        with pytest.raises(Exception, match="written only by the tracker"):
+            view.run(statement)
+    assert run(viewed, "verify").exit_code == 0
+
+
 @pytest.mark.parametrize("edit", ["status", "delete-fact", "fact-text", "entity", "delete-ref", "forge-ref"])
 def test_verify_catches_an_edited_view_and_rebuild_repairs_it(viewed: str, edit: str) -> None:
     view = View(viewed)

@@ -20,16 +20,20 @@ def verify(app: Context, against: str | None, as_json: bool) -> None:
         expected = parse_digest(against) if against is not None else None
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--against") from None
-    report = verify_log(app.tracker, expected)
-    if report.key_problem:
-        raise click.ClickException(report.key_problem)  # the key is wrong: say nothing about the log
-    if as_json:
-        emit_json(report.to_data())
-    if not report.ok:
-        raise click.ClickException(f"verification failed: {report.problem}")
-    from commitment_tracker.projections.viewcheck import check_view
+    from commitment_tracker.projections.viewcheck import ViewCheck
 
-    view = check_view(app.tracker)
+    check = ViewCheck(app.tracker)  # fed by the log check: the log is read once for both
+    try:
+        report = verify_log(app.tracker, expected, each=check.feed)
+        if report.key_problem:
+            raise click.ClickException(report.key_problem)  # the key is wrong: say nothing about the log
+        if as_json:
+            emit_json(report.to_data())
+        if not report.ok:
+            raise click.ClickException(f"verification failed: {report.problem}")
+        view = check.finish()
+    finally:
+        check.close()
     if view is not None:
         raise click.ClickException(f"verification failed: the log is intact but the status view is not: {view}; "
                                    "run `ctrack rebuild`")  # fmt: skip

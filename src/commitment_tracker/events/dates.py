@@ -61,6 +61,7 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+@lru_cache(maxsize=1 << 16)  # the fold asks for the same period end at every change point
 def add_period(day: date, cadence: str) -> date:
     return add_months(day, PERIOD_MONTHS[cadence])
 

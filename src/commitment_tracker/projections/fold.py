@@ -216,9 +216,14 @@ class CommitmentFold:
     # --- derived as of a date ------------------------------------------------------------------
 
     def view(self, as_of: date, meetings: MeetingIndex) -> CommitmentStatus:
+        return CommitmentStatus.from_data(self.row(as_of, meetings))
+
+    def row(self, as_of: date, meetings: MeetingIndex) -> dict[str, Any]:
+        """``view(as_of, meetings).to_data()``, built directly: the view's intervals need one at
+        every change point of every commitment, and a frozen dataclass is slow to build."""
         status, due_on, due_meeting, late = self.status, None, None, False
         party_status = dict(self.party)
-        if self.recurring:
+        if self.cadence in RECURRING:
             due_on, status, late = self._recurring(as_of)
             for party, value in party_status.items():
                 if value == "pending" and status == "on_track" and party in self.instance_parties:
@@ -228,15 +233,15 @@ class CommitmentFold:
                 self.due, self.due_next, self.made_on, self.fulfilled_on, as_of, meetings
             )
         overdue = is_overdue(due_on, status, self.cadence, as_of)
-        return CommitmentStatus(
-            id=self.id, title=self.title, parties=tuple(self.parties), cadence=self.cadence,
-            status=status, made_on=self.made_on, due_on=due_on, overdue=overdue, late=late,
-            last_event_on=self.last_event_on, reaffirmations=self.reaffirmations,
-            last_reaffirmed_on=self.last_reaffirmed_on, instances=tuple(self.instances),
-            party_status=party_status, due=self.due, due_next=self.due_next,
-            due_meeting=due_meeting, fulfilled_on=self.fulfilled_on,
-            superseded_by=self.superseded_by, meeting=self.meeting, area=self.area, code=self.code,
-        )  # fmt: skip
+        return {
+            "id": self.id, "title": self.title, "parties": list(self.parties), "cadence": self.cadence,
+            "status": status, "made_on": self.made_on, "due_on": due_on, "overdue": overdue, "late": late,
+            "last_event_on": self.last_event_on, "reaffirmations": self.reaffirmations,
+            "last_reaffirmed_on": self.last_reaffirmed_on, "instances": list(self.instances),
+            "party_status": party_status, "due": self.due, "due_next": self.due_next,
+            "due_meeting": due_meeting, "fulfilled_on": self.fulfilled_on,
+            "superseded_by": self.superseded_by, "meeting": self.meeting, "area": self.area, "code": self.code,
+        }  # fmt: skip
 
     def _recurring(self, as_of: date) -> tuple[str, str, bool]:
         """(due_on, status, late): the next instance is due one period after the last one."""

@@ -37,34 +37,30 @@ def intervals(made: CommitmentMade, made_ref: str, steps: list[Step], meetings: 
     """Every interval of the commitment's row, from the day it was made onwards."""
     made_day = first_day(made.on)
     fold = CommitmentFold(made)
+    step_days = [step.day for step in steps]  # each parsed once, not at every change point
     index = 0
-    while index < len(steps) and steps[index].day <= made_day:
+    while index < len(steps) and step_days[index] <= made_day:
         fold.apply(steps[index].event)
         index += 1
     meeting_days: dict[str, list[date]] = {}
-    found: list[Interval] = []
+    # Each interval's start and the rest of it: it ends where the next one starts (the last one
+    # never), so every Interval is built once, at the end.
+    found: list[tuple[date, str, str | None, str | None, str, str, dict[str, Any]]] = []
     day, cause, cause_type, before = made_day, made_ref, made.type, None
     cause_on: str | None = made.on
     while True:
-        view = fold.view(day, meetings)
-        data = view.to_data()
-        if found and found[-1].data == data:
-            pass  # nothing visible changed: the previous interval simply continues
-        else:
-            if found:
-                last = found[-1]
-                found[-1] = Interval(last.valid_from, day, last.status, last.status_before, last.cause,
-                                     last.cause_type, last.cause_on, last.data)  # fmt: skip
-            found.append(Interval(day, END, view.status, before, cause, cause_type, cause_on or day.isoformat(), data))
-            before = view.status
+        data = fold.row(day, meetings)
+        if not found or found[-1][-1] != data:  # else nothing visible changed: the interval continues
+            found.append((day, data["status"], before, cause, cause_type, cause_on or day.isoformat(), data))
+            before = data["status"]
         candidates = []
         if index < len(steps):
-            candidates.append(steps[index].day)
+            candidates.append(step_days[index])
         lapse = fold.next_change(day)
         if lapse is not None:
             candidates.append(lapse)
-        if view.due_on is not None and view.status not in CLOSED and view.cadence == "once":
-            overdue_from = last_day(view.due_on) + timedelta(days=1)
+        if data["due_on"] is not None and data["status"] not in CLOSED and data["cadence"] == "once":
+            overdue_from = last_day(data["due_on"]) + timedelta(days=1)
             if overdue_from > day:
                 candidates.append(overdue_from)
         if fold.due_next is not None:
@@ -75,10 +71,11 @@ def intervals(made: CommitmentMade, made_ref: str, steps: list[Step], meetings: 
             if following < len(days):
                 candidates.append(days[following])
         if not candidates:
-            return found
+            ends = [start for start, *_ in found[1:]] + [END]
+            return [Interval(start, end, *rest) for (start, *rest), end in zip(found, ends)]
         day = min(candidates)
         cause, cause_type, cause_on = None, "period_elapsed", None
-        while index < len(steps) and steps[index].day == day:
+        while index < len(steps) and step_days[index] == day:
             fold.apply(steps[index].event)
             cause, cause_type = steps[index].resolved.record.ref, steps[index].event.type
             cause_on = steps[index].event.on  # type: ignore[attr-defined]

@@ -407,10 +407,19 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
         with self.datastore.transaction(commit=True) as c:
             c.execute("PRAGMA secure_delete = ON")  # a view once written in clear leaves no page behind
             c.execute("INSERT INTO view_writer VALUES (1)")
+            # A table with triggers is emptied row by row (each row leaving every index in turn):
+            # the guards are dropped for the deletes and created again before this transaction
+            # commits, so no other connection ever sees the view unguarded.
+            tables = ",".join(f"'{name}'" for name in TABLES)
+            c.execute(f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({tables})")
+            for (trigger,) in c.fetchall():
+                c.execute(f'DROP TRIGGER "{trigger}"')
             for name in (*TABLES, SEARCH_TABLE):
                 c.execute(f"DELETE FROM {name}")
             for name in RETIRED:
                 c.execute(f"DROP TABLE IF EXISTS {name}")
+            for statement in sqlite_guards():
+                c.execute(statement)
             c.execute("DELETE FROM view_writer")
             c.execute("DELETE FROM tracking WHERE application_name = ?", (application_name,))
 

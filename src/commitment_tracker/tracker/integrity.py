@@ -14,7 +14,7 @@ was cut off or whose chain was recomputed wholesale.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -98,7 +98,9 @@ class _Streams:
     last: dict[str, tuple[int, str]] = field(default_factory=dict)  # id hex -> (version, hash)
 
 
-def verify(tracker: Tracker, against: str | None = None) -> Report:
+def verify(tracker: Tracker, against: str | None = None, each: Callable[[Recorded], None] | None = None) -> Report:
+    """The log checked from its first event to its last; ``each`` is given every event that passed
+    every check, in record order (so a reader of the whole log need not read it again)."""
     digest = GENESIS
     count = 0
     found = against is None or against == GENESIS
@@ -166,6 +168,8 @@ def verify(tracker: Tracker, against: str | None = None) -> Report:
             latest = (stamped, ref)
         streams.last[ident] = (record.position, record.hash)
         count += 1
+        if each is not None:
+            each(record)
         if against is not None and digest == against:
             found = True
     extra = next(chain, None)

@@ -165,22 +165,27 @@ class StreamKnowledge:
         return event.on, event.parties  # type: ignore[attr-defined]
 
     def resolve(self) -> list[Resolved]:
-        return [
-            Resolved(
+        resolved = []
+        for record in self.records:
+            position = record.position
+            if position not in self._retractors and position not in self._correctors:
+                # Neither retracted nor corrected (most events): it stands as recorded.
+                resolved.append(Resolved(record=record, event=self._event(position)))
+                continue
+            resolved.append(Resolved(
                 record=record,
-                event=self.event_at(record.position),
-                retracted=self.is_retracted(record.position),
+                event=self.event_at(position),
+                retracted=self.is_retracted(position),
                 retracted_by=tuple(
-                    self.records[p - 1].ref for p in self._retractors.get(record.position, ())
+                    self.records[p - 1].ref for p in self._retractors.get(position, ())
                     if not self.is_retracted(p)
                 ),
                 corrected_by=tuple(
-                    self.records[p - 1].ref for p in self._correctors.get(record.position, ())
+                    self.records[p - 1].ref for p in self._correctors.get(position, ())
                     if not self.is_retracted(p)
                 ),
-            )
-            for record in self.records
-        ]
+            ))  # fmt: skip
+        return resolved
 
 
 def resolve(records: Sequence[Recorded]) -> list[Resolved]:

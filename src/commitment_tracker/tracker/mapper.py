@@ -66,7 +66,41 @@ def construct_event(cls: type[Event], data: dict[str, Any]) -> Event:
             data[name] = tuple(data[name])
     if isinstance(data.get("recorded_at"), str):
         data["recorded_at"] = datetime.fromisoformat(data["recorded_at"])
-    return cls.model_construct(**data)
+    defaults = _DEFAULTS[cls] if cls in _DEFAULTS else _defaults(cls)
+    values = {**defaults, **data} if defaults is not None else None
+    if values is None or len(values) != len(defaults) or _REQUIRED in values.values():  # type: ignore[arg-type]
+        return cls.model_construct(**data)  # a field unknown or missing: let pydantic sort it out
+    # What ``model_construct`` does for these models, without asking each field for its default
+    # on every call (a catch-up constructs every event of the log): same __dict__ in field order,
+    # same fields set.
+    event = _new(cls)
+    _set(event, "__dict__", values)
+    _set(event, "__pydantic_fields_set__", set(data))
+    _set(event, "__pydantic_extra__", None)
+    _set(event, "__pydantic_private__", None)
+    return event
+
+
+_REQUIRED = object()
+_IMMUTABLE = (type(None), str, int, float, bool, tuple, frozenset)
+_DEFAULTS: dict[type, dict[str, Any] | None] = {}
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _defaults(cls: type[Event]) -> dict[str, Any] | None:
+    """Each field, in order, with its default (or ``_REQUIRED``), when building the instance
+    directly is exactly ``model_construct``: no aliases, default factories, post-init or private
+    attributes, and only immutable defaults (shared by every instance)."""
+    plain = not cls.__pydantic_post_init__ and not cls.__private_attributes__ and cls.model_config.get("extra") != "allow"
+    for name, field in cls.model_fields.items():
+        if field.alias not in (None, name) or field.validation_alias not in (None, name) or field.default_factory:
+            plain = False
+        elif not field.is_required() and not isinstance(field.default, _IMMUTABLE):
+            plain = False
+    defaults = {name: _REQUIRED if field.is_required() else field.default for name, field in cls.model_fields.items()}
+    _DEFAULTS[cls] = defaults if plain else None
+    return _DEFAULTS[cls]
 
 
 @dataclass(frozen=True)
@@ -117,13 +151,17 @@ class RecordMapper(Mapper[UUID]):
             data = self.compressor.decompress(data)
         return data
 
-    def to_domain_event(self, stored_event: StoredEvent, validate: bool = True) -> Any:
+    def to_domain_event(self, stored_event: StoredEvent, validate: bool = True, hashed: bool = True) -> Any:
+        """The stored event as a ``Recorded``; ``hashed=False`` leaves its chain hash out (empty),
+        for readers that never check or extend the chain (the views' catch-up)."""
         plain = self.decrypt(stored_event)
         originator_id = stored_event.originator_id
         if not isinstance(originator_id, UUID):
             originator_id = UUID(str(originator_id))
         try:
-            state = json.loads(plain)
+            # Canonical events are UTF-8 (see ``canonical``): decoding the text first spares
+            # json.loads guessing the encoding of every event's bytes.
+            state = json.loads(plain.decode("utf-8") if isinstance(plain, bytes) else plain)
             event = decode_event(state, validate)
         except ValidationError as error:
             raise MapperDeserialisationError(describe(error)) from error
@@ -134,7 +172,7 @@ class RecordMapper(Mapper[UUID]):
             originator_version=stored_event.originator_version,
             event=event,
             prev=state.get("prev", ""),
-            hash=chain_hash(originator_id, stored_event.originator_version, stored_event.topic, plain),
+            hash=chain_hash(originator_id, stored_event.originator_version, stored_event.topic, plain) if hashed else "",
             seq=getattr(stored_event, "id", 0),
             plain=plain,
         )
