@@ -8,12 +8,15 @@ it happened, the record-time counterpart of ``replay``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import date, datetime, timezone
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import first_day
+from commitment_tracker.projections.knowledge import Knowledge, known_prefix
+from commitment_tracker.tracker import resolve
 
 if TYPE_CHECKING:
     from commitment_tracker.projections.reader import ViewReader
@@ -44,39 +47,77 @@ def learned(reader: ViewReader, as_of: date, known_from: datetime, known_to: dat
     record times, with the references of the events recorded in between that caused it."""
     before = {r["id"]: r for r in reader.board(as_of, known_from)}
     after = {r["id"]: r for r in reader.board(as_of, known_to)}
-    recorded = reader.recorded_between(known_from, known_to)
+    causes = Causes(reader.recorded_between(known_from, known_to))
     rows = []
     for slug in _ordered(before | after):
         fields = changed_fields(before.get(slug), after.get(slug))
         if fields:
-            rows.append(_entry(slug, before.get(slug), after.get(slug), fields, _causes(slug, recorded)))
+            rows.append(_entry(slug, before.get(slug), after.get(slug), fields, causes.of(slug)))
     return rows
 
 
 def learning(reader: ViewReader, as_of: date, known_from: datetime, known_to: datetime) -> list[dict[str, Any]]:
-    """Each change of an answer as of ``as_of`` at the record time it happened, within (K1, K2]."""
+    """Each change of an answer as of ``as_of`` at the record time it happened, within (K1, K2].
+
+    A board per moment would cost the whole board at each of the window's record times (as many as
+    its events, for a log recorded one event at a time). Instead the streams that can change are
+    read once -- the commitments recorded in the window and, when a meeting is recorded in it,
+    those due by a next meeting -- and, moment by moment, only the streams recorded at that moment
+    are resolved again and only the commitments they touch are folded again."""
     board = {r["id"]: r for r in reader.board(as_of, known_from)}
-    steps = []
     recorded = reader.recorded_between(known_from, known_to)
+    if not recorded:
+        return []
+    slugs = {row[0] for row in recorded if row[4] == "commitment"}
+    if any(row[4] == "meeting" for row in recorded):
+        slugs |= {slug for slug, row in board.items() if row.get("due_next")}
+    log = reader.log_of(sorted(slugs))
+    streams = dict(log.known_at(known_from).streams)
+    steps = []
     for moment, group in groupby(recorded, key=lambda row: row[2]):
         facts = list(group)
         known = _moment(moment)
-        now = {r["id"]: r for r in reader.board(as_of, known)}
-        for slug in _ordered(board | now):
-            fields = changed_fields(board.get(slug), now.get(slug))
-            if fields:
-                steps.append({"known_at": known.isoformat(), **_entry(slug, board.get(slug), now.get(slug), fields,
-                                                                       _causes(slug, facts))})  # fmt: skip
-        board = now
+        for entity in {row[0] for row in facts}:
+            if entity in log.streams:
+                streams[entity] = resolve(known_prefix(log.streams[entity], known))
+        knowledge = Knowledge({slug: streams[slug] for slug in log.streams if slug in streams})
+        affected = {row[0] for row in facts if row[4] == "commitment"}
+        if any(row[4] == "meeting" for row in facts):
+            affected |= {slug for slug, row in board.items() if row.get("due_next")}
+        now: dict[str, dict[str, Any] | None] = {}
+        for slug in affected:
+            status = knowledge.status(slug, as_of)
+            now[slug] = json.loads(json.dumps(status.to_data())) if status is not None else None  # as stored
+        changes = {slug: changed_fields(board.get(slug), row) for slug, row in now.items()
+                   if board.get(slug) is not None or row is not None}  # fmt: skip
+        causes = Causes(facts)
+        for slug in _ordered({s: (now[s] or board[s]) for s, fields in changes.items() if fields}):
+            steps.append({"known_at": known.isoformat(), **_entry(slug, board.get(slug), now[slug], changes[slug],
+                                                                   causes.of(slug))})  # fmt: skip
+        for slug, row in now.items():
+            if row is None:
+                board.pop(slug, None)
+            else:
+                board[slug] = row
     return steps
 
 
-def _causes(slug: str, recorded: Iterable[Any]) -> list[str]:
-    """The commitment's own events recorded in the window; failing those, the meetings recorded in
-    it (at a fixed valid date only they can move another stream's answer: a next-meeting deadline)."""
-    recorded = list(recorded)
-    own = [f"{entity}#{position}" for entity, position, *_ in recorded if entity == slug]
-    return own or [f"{entity}#{position}" for entity, position, _, _, kind in recorded if kind == "meeting"]
+class Causes:
+    """The events recorded in a window, indexed once by entity (a window may hold most of the log)."""
+
+    def __init__(self, recorded: Iterable[Any]) -> None:
+        self.own: dict[str, list[str]] = {}
+        self.meetings: list[str] = []
+        for entity, position, _, _, kind in recorded:
+            self.own.setdefault(entity, []).append(f"{entity}#{position}")
+            if kind == "meeting":
+                self.meetings.append(f"{entity}#{position}")
+
+    def of(self, slug: str) -> list[str]:
+        """The commitment's own events recorded in the window; failing those, the meetings recorded
+        in it (at a fixed valid date only they can move another stream's answer: a next-meeting
+        deadline)."""
+        return self.own.get(slug) or self.meetings
 
 
 def _moment(text: str) -> datetime:

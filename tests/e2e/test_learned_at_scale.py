@@ -1,0 +1,68 @@
+"""``replay --known-from/--known-to`` on a log recorded one event at a time, with meetings that
+move next-meeting deadlines: it folds again only what each moment touched, so it is checked here
+against the plain definition -- the board as known at every moment of the window, compared with
+the one before -- asked of ``status --known-at`` itself."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from benchmarks.synthetic import RECORDED_FROM, write
+
+FIELDS = ("status", "due_on", "overdue", "late", "party_status", "title", "parties", "cadence", "due", "due_next",
+          "instances", "reaffirmations", "last_event_on")  # fmt: skip
+
+
+def stamp(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def test_replay_by_record_time_is_the_board_compared_moment_by_moment(ctrack_sqlite: Any, tmp_path):
+    history = write(tmp_path / "history.jsonl", 1200)
+    ctrack_sqlite.ok("import", str(history))
+    moments = sorted({json.loads(line)["recorded_at"] for line in history.read_text().splitlines()})
+    as_of = "2021-06-30"
+    start, end = RECORDED_FROM + timedelta(seconds=300), RECORDED_FROM + timedelta(seconds=520)
+    window = [m for m in moments if start < datetime.fromisoformat(m) <= end]
+    assert len(window) == 220
+
+    def board(known: datetime | str) -> dict[str, dict[str, Any]]:
+        known = stamp(known) if isinstance(known, datetime) else known
+        rows = ctrack_sqlite.json("status", "--as-of", as_of, "--known-at", known)["commitments"]
+        return {row["id"]: row for row in rows}
+
+    expected = []
+    before = board(start)
+    for moment in window:
+        now = board(moment)
+        for slug in sorted(before.keys() | now.keys(), key=lambda s: ((before.get(s) or now[s])["made_on"], s)):
+            old, new = before.get(slug), now.get(slug)
+            changed = ["exists"] if old is None or new is None else [f for f in FIELDS if old.get(f) != new.get(f)]
+            if changed:
+                expected.append((datetime.fromisoformat(moment), slug, changed, (old or {}).get("status"),
+                                 (new or {}).get("status")))  # fmt: skip
+        before = now
+    steps = ctrack_sqlite.json("replay", "--as-of", as_of, "--known-from", stamp(start), "--known-to", stamp(end))["changes"]
+    found = [(datetime.fromisoformat(s["known_at"]), s["id"], s["changed"], s["status_from"], s["status_to"])
+             for s in steps]  # fmt: skip
+    assert found == expected and len(found) > 40
+
+
+def test_a_meeting_recorded_in_the_window_moves_a_next_meeting_deadline_and_is_named_its_cause(ctrack_sqlite, tmp_path):
+    lines = [
+        {"type": "commitment_made", "commitment": "c1", "on": "2024-01-10", "title": "Meet again", "parties": ["US", "JP"],
+         "due_next": "summit", "recorded_at": "2024-02-01T10:00:00Z"},
+        {"type": "commitment_made", "commitment": "c2", "on": "2024-01-10", "title": "Dated", "parties": ["US", "JP"],
+         "due": "2024-12-31", "recorded_at": "2024-02-01T10:00:01Z"},
+        {"type": "meeting_held", "meeting": "s1", "on": "2024-03-01", "kind": "summit", "title": "Summit",
+         "parties": ["US", "JP"], "recorded_at": "2024-03-05T09:00:00Z"},
+    ]  # fmt: skip
+    history = tmp_path / "h.jsonl"
+    history.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    ctrack_sqlite.ok("import", str(history))
+    steps = ctrack_sqlite.json("replay", "--as-of", "2024-06-30", "--known-from", "2024-02-02",
+                               "--known-to", "2024-04-01")["changes"]  # fmt: skip
+    assert [(s["id"], s["causes"]) for s in steps] == [("c1", ["s1#1"])]
+    assert "due_on" in steps[0]["changed"] and steps[0]["known_at"].startswith("2024-03-05T09:00:00")
