@@ -178,3 +178,19 @@ def test_scores_on_an_encrypted_store_keep_party_score_cycle_and_area_sealed_and
     stored = _everything_stored(raw, str(tmp_path / "sealed.db"))
     for plaintext in (b"Zanzibar", b"zanzibar", b"zanzibarfinal"):
         assert plaintext not in stored, plaintext
+
+
+@pytest.mark.parametrize("slug", ["trilateral-coordinating-mechanism", "cd-meet-annually"])
+def test_an_encrypted_store_answers_show_and_history_exactly_as_one_in_clear(store_url: str, sqlite_url: str,
+                                                                             tmp_path: Path, slug: str) -> None:  # fmt: skip
+    # What bears on a commitment (the meetings it is due by, the statements about it) is found on an
+    # encrypted store by unsealing; on PostgreSQL it once matched nothing, silently.
+    clear = str(tmp_path / "clear.db")
+    secret = key()
+    assert run(clear, None, "import", str(DATASET)).exit_code == 0
+    assert run(store_url, secret, "import", str(DATASET)).exit_code == 0
+    for command in (["show", slug, "--as-of", "2025-10-01"], ["history", slug]):
+        mine, theirs = run(store_url, secret, *command, "--json"), run(clear, None, *command, "--json")
+        assert mine.exit_code == theirs.exit_code == 0, mine.stderr
+        answer = {k: v for k, v in json.loads(mine.stdout).items() if k != "known_at"}  # "now", a moment apart
+        assert answer == {k: v for k, v in json.loads(theirs.stdout).items() if k != "known_at"}

@@ -329,7 +329,8 @@ class ViewSQL:
 
     def recorded_between(self, after: str, until: str) -> list[Any]:
         """(entity, position, recorded, event type, entity kind) of every event recorded in (after, until]."""
-        return self.read("SELECT f.entity, f.position, f.recorded, f.kind, e.kind FROM {view_facts} f "
+        # Named apart: PostgreSQL rows come as dicts, where two columns both called kind would be one.
+        return self.read("SELECT f.entity, f.position, f.recorded, f.kind AS event_type, e.kind AS entity_kind FROM {view_facts} f "
                          "JOIN {view_entities} e ON e.entity = f.entity WHERE f.recorded > ? AND f.recorded <= ? "
                          "ORDER BY f.recorded, f.seq", [after, until])  # fmt: skip
 
@@ -456,6 +457,7 @@ def postgres_guards(schema: str) -> list[Any]:
 def postgres_view() -> type:
     """Defined lazily: psycopg is only imported for PostgreSQL stores."""
     from eventsourcing.postgres import PostgresTrackingRecorder
+    from psycopg.rows import tuple_row
     from psycopg.sql import SQL, Identifier
 
     class PostgresStatusView(ViewSQL, PostgresTrackingRecorder):
@@ -493,9 +495,11 @@ def postgres_view() -> type:
             return f'"{self.datastore.schema}"."{name}"'
 
         def read(self, statement: str, params: Iterable[Any] = ()) -> list[Any]:
-            with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            # Rows as tuples, like SQLite's: the library's dict rows would merge two columns of one
+            # name (a join's f.kind and e.kind), silently dropping one.
+            with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
                 curs.execute(self.q(statement), list(params))
-                return [tuple(row.values()) for row in curs.fetchall()]
+                return curs.fetchall()
 
         def apply(self, tracking: Tracking, after: int, *rows: Sequence[Row]) -> None:
             with self.datastore.transaction(commit=True) as curs:
