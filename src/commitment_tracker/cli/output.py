@@ -47,7 +47,16 @@ def choose_format(fmt: str | None, as_json: bool) -> str:
 
 
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    # Written as it is encoded: a large answer is never held a second time as one string.
+    held: list[str] = []
+    size = 0
+    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data):
+        held.append(chunk)
+        size += len(chunk)
+        if size > 1 << 16:  # in pieces of 64 KiB: a write per token would be slower than the encoding
+            click.echo("".join(held), nl=False)
+            held, size = [], 0
+    click.echo("".join(held))
 
 
 def emit_csv(columns: Sequence[Column], rows: Sequence[dict[str, Any]]) -> None:

@@ -133,6 +133,7 @@ def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str
     day, moment = clocks(as_of, known_at)
     board = app.reader.board(day, known_at)
     chosen, left_out = select(board, ids, area=area, party=party, limit=limit)
+    del board  # every commitment's row: needed to choose, not to draw the page
     if left_out:
         note(f"the report shows the {len(chosen)} most recently made of {len(chosen) + left_out} commitments; "
              "choose others with IDs, --area or --party, or raise --limit")  # fmt: skip

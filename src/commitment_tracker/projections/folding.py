@@ -120,6 +120,13 @@ class FoldReader:
                     found.append((record.seq, record.entity, record.position, stamp(at), record.event.type, kind))
         return [row[1:] for row in sorted(found, key=lambda r: (r[3], r[0]))]
 
+    def recorded_of(self, slugs: list[str], after: datetime, until: datetime) -> list[Any]:
+        """As ``ViewReader.recorded_of``, from the log."""
+        wanted, every = set(slugs), self.recorded_between(after, until)
+        return [(row[0], row[1], "own") for row in every if row[0] in wanted] + [
+            (row[0], row[1], "meeting") for row in every if row[4] == "meeting"
+        ]
+
     def log_around(self, slug: str, roles: tuple[str, ...]) -> Log:
         return self.log
 

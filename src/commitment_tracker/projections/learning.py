@@ -47,13 +47,11 @@ def learned(reader: ViewReader, as_of: date, known_from: datetime, known_to: dat
     record times, with the references of the events recorded in between that caused it."""
     before = {r["id"]: r for r in reader.board(as_of, known_from)}
     after = {r["id"]: r for r in reader.board(as_of, known_to)}
-    causes = Causes(reader.recorded_between(known_from, known_to))
-    rows = []
-    for slug in _ordered(before | after):
-        fields = changed_fields(before.get(slug), after.get(slug))
-        if fields:
-            rows.append(_entry(slug, before.get(slug), after.get(slug), fields, causes.of(slug)))
-    return rows
+    changed = {slug: fields for slug in _ordered(before | after)
+               if (fields := changed_fields(before.get(slug), after.get(slug)))}  # fmt: skip
+    # The causes of these answers alone: the window may hold most of the log.
+    causes = Causes.of_rows(reader.recorded_of(list(changed), known_from, known_to))
+    return [_entry(slug, before.get(slug), after.get(slug), fields, causes.of(slug)) for slug, fields in changed.items()]
 
 
 def learning(reader: ViewReader, as_of: date, known_from: datetime, known_to: datetime) -> list[dict[str, Any]]:
@@ -106,18 +104,31 @@ class Causes:
     """The events recorded in a window, indexed once by entity (a window may hold most of the log)."""
 
     def __init__(self, recorded: Iterable[Any]) -> None:
-        self.own: dict[str, list[str]] = {}
+        self.own: dict[str, list[int]] = {}
         self.meetings: list[str] = []
         for entity, position, _, _, kind in recorded:
-            self.own.setdefault(entity, []).append(f"{entity}#{position}")
+            self.own.setdefault(entity, []).append(position)
             if kind == "meeting":
                 self.meetings.append(f"{entity}#{position}")
 
+    @classmethod
+    def of_rows(cls, rows: Iterable[Any]) -> Causes:
+        """From ``recorded_of`` rows: (entity, position, "own" or "meeting")."""
+        causes = cls([])
+        for entity, position, role in rows:
+            if role == "meeting":
+                causes.meetings.append(f"{entity}#{position}")
+            else:
+                causes.own.setdefault(entity, []).append(position)
+        return causes
+
     def of(self, slug: str) -> list[str]:
-        """The commitment's own events recorded in the window; failing those, the meetings recorded
-        in it (at a fixed valid date only they can move another stream's answer: a next-meeting
-        deadline)."""
-        return self.own.get(slug) or self.meetings
+        """The commitment's own events recorded in the window (in record order, which along one
+        stream is position order); failing those, the meetings recorded in it (at a fixed valid
+        date only they can move another stream's answer: a next-meeting deadline). The list of
+        meetings is one list, shared by every answer it explains."""
+        own = self.own.get(slug)
+        return [f"{slug}#{position}" for position in sorted(own)] if own else self.meetings
 
 
 def _moment(text: str) -> datetime:

@@ -95,6 +95,12 @@ class ViewReader:
         """(entity, position, recorded, event type, entity kind) of every event recorded in (after, until]."""
         return self.view.recorded_between(stamp(after), stamp(until))  # type: ignore[no-any-return]
 
+    def recorded_of(self, slugs: list[str], after: datetime, until: datetime) -> list[Any]:
+        """(entity, position, "own" or "meeting") of the events of some entities, and of every
+        meeting, recorded in (after, until]: what the causes of a few changed answers need, not every
+        event of the window (which may be most of the log)."""
+        return self.view.recorded_of(slugs, stamp(after), stamp(until))  # type: ignore[no-any-return]
+
     def ids(self) -> list[str]:
         """Every entity's id (commitments, meetings, statements, sources)."""
         return [row[0] for row in self.view.read("SELECT entity FROM {view_entities}")]

@@ -83,6 +83,7 @@ def report_data(log: Log, knowledge: Knowledge, as_of: date, known_at: datetime 
         if limit <= 2 or len(offered) < limit or len(json.dumps(travel["answers"])) <= TRAVEL_BUDGET:
             break
         limit = max(2, limit // 4)
+        known = travel = None  # type: ignore[assignment]  # let the larger attempt go before the next
     overview, spans = _overview(known, found)
     made = [date.fromisoformat(a["made_day"]) for a in travel["answers"]] + [found.start]
     travel |= {"first_day": min(min(made), as_of).isoformat(), "last_day": as_of.isoformat(),
