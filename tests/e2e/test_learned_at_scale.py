@@ -68,3 +68,4 @@ def test_a_meeting_recorded_in_the_window_moves_a_next_meeting_deadline_and_is_n
     assert [(s["id"], s["causes"]) for s in steps] == [("c1", ["s1#1"])]
     assert [(r["id"], r["causes"]) for r in ctrack.json("diff", *window)["changes"]] == [("c1", ["s1#1"])]
     assert "due_on" in steps[0]["changed"] and steps[0]["known_at"].startswith("2024-03-05T09:00:00")
+

@@ -81,7 +81,10 @@ class ViewReader:
         own = self.tracker.stream(slug)
         if not own:
             raise NotFound(f"unknown id {slug!r}{self.did_you_mean(slug)}")
-        kinds = [k for k in (self.view.due_next(slug) or "").split(",") if k]
+        # The kinds it is due by now (the view's), and every kind any of its events ever named: at
+        # an earlier --known-at a deadline later retracted or corrected away may still hold.
+        named = {vars(record.event).get("due_next") for record in own} - {None}
+        kinds = sorted({k for k in (self.view.due_next(slug) or "").split(",") if k} | named)
         # Whole streams: a meeting's retraction, say, does not name its kind.
         patterns = [("statement", f'"{slug}"'), *(("meeting", f'"kind": "{kind}"') for kind in kinds)]
         facts = self.view.related_facts(patterns)
