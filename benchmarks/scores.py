@@ -22,6 +22,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.commands import CHILD
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "datasets" / "g20-compliance"
 SCALE = int(os.environ.get("BENCH_SCORES_SCALE", "100"))
@@ -151,17 +153,6 @@ def timed(fn: Callable[[], object], repeat: int) -> float:
         fn()
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
-
-
-#: Reports the peak resident memory on stderr as the process exits (as benchmarks/commands.py).
-CHILD = (
-    "import atexit, sys\n"
-    "atexit.register(lambda: sys.stderr.write('\\nVmHWM ' + [l.split()[1] for l in open('/proc/self/status') "
-    "if l.startswith('VmHWM')][0] + '\\n'))\n"
-    "from commitment_tracker.cli import main\n"
-    "sys.argv = ['ctrack', *sys.argv[1:]]\n"
-    "main()\n"
-)
 
 
 def run(args: list[str], source: str | None = None) -> tuple[float, float]:

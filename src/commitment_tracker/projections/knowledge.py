@@ -39,6 +39,27 @@ class Log:
         return Knowledge(streams)
 
 
+class KnownSince:
+    """What a log knew at a record time, moved forward a few streams at a time: each move resolves
+    again only the streams recorded since (the report's sliders and replay by record time step
+    through thousands of moments)."""
+
+    def __init__(self, log: Log, known_at: datetime | None) -> None:
+        self.log = log
+        self.knowledge = log.known_at(known_at)  # exactly as a query would: every stream, from scratch
+        self._streams = dict(self.knowledge.streams)
+
+    def advance(self, entities: Iterable[str], known_at: datetime) -> Knowledge:
+        """The knowledge at ``known_at``, given that only ``entities`` were recorded since the last."""
+        for slug in entities:
+            known = known_prefix(self.log.streams.get(slug, []), known_at)
+            if known:
+                self._streams[slug] = resolve(known)
+        # In the log's own stream order, as Log.known_at gives it.
+        self.knowledge = Knowledge({slug: self._streams[slug] for slug in self.log.streams if slug in self._streams})
+        return self.knowledge
+
+
 def known_prefix(records: list[Recorded], known_at: datetime | None) -> list[Recorded]:
     if known_at is None:
         return records
@@ -102,17 +123,7 @@ class Knowledge:
 
     def status(self, slug: str, as_of: date) -> CommitmentStatus | None:
         """The commitment as of ``as_of``; None if it was not yet made (or is unknown)."""
-        if slug not in self._made:
-            return None
-        made, steps = self.steps(slug)
-        if first_day(made.on) > as_of:
-            return None
-        fold = CommitmentFold(made)
-        for step in steps:
-            if step.day > as_of:
-                break
-            fold.apply(step.event)
-        return fold.view(as_of, self.meetings)
+        return self.statuses(slug, [as_of])[0]
 
     def statuses(self, slug: str, days: Sequence[date]) -> list[CommitmentStatus | None]:
         """What ``status(slug, day)`` gives for each of ``days`` (ascending), folding the events once."""

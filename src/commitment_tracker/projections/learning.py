@@ -15,8 +15,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import first_day
-from commitment_tracker.projections.knowledge import Knowledge, known_prefix
-from commitment_tracker.tracker import resolve
+from commitment_tracker.projections.knowledge import KnownSince
 
 if TYPE_CHECKING:
     from commitment_tracker.projections.reader import ViewReader
@@ -50,7 +49,7 @@ def learned(reader: ViewReader, as_of: date, known_from: datetime, known_to: dat
     changed = {slug: fields for slug in _ordered(before | after)
                if (fields := changed_fields(before.get(slug), after.get(slug)))}  # fmt: skip
     # The causes of these answers alone: the window may hold most of the log.
-    causes = Causes.of_rows(reader.recorded_of(list(changed), known_from, known_to))
+    causes = Causes(reader.recorded_of(list(changed), known_from, known_to))
     return [_entry(slug, before.get(slug), after.get(slug), fields, causes.of(slug)) for slug, fields in changed.items()]
 
 
@@ -70,15 +69,12 @@ def learning(reader: ViewReader, as_of: date, known_from: datetime, known_to: da
     if any(row[4] == "meeting" for row in recorded):
         slugs |= {slug for slug, row in board.items() if row.get("due_next")}
     log = reader.log_of(sorted(slugs))
-    streams = dict(log.known_at(known_from).streams)
+    state = KnownSince(log, known_from)
     steps = []
     for moment, group in groupby(recorded, key=lambda row: row[2]):
         facts = list(group)
         known = _moment(moment)
-        for entity in {row[0] for row in facts}:
-            if entity in log.streams:
-                streams[entity] = resolve(known_prefix(log.streams[entity], known))
-        knowledge = Knowledge({slug: streams[slug] for slug in log.streams if slug in streams})
+        knowledge = state.advance({row[0] for row in facts}, known)
         affected = {row[0] for row in facts if row[4] == "commitment"}
         if any(row[4] == "meeting" for row in facts):
             affected |= {slug for slug, row in board.items() if row.get("due_next")}
@@ -88,7 +84,7 @@ def learning(reader: ViewReader, as_of: date, known_from: datetime, known_to: da
             now[slug] = json.loads(json.dumps(status.to_data())) if status is not None else None  # as stored
         changes = {slug: changed_fields(board.get(slug), row) for slug, row in now.items()
                    if board.get(slug) is not None or row is not None}  # fmt: skip
-        causes = Causes(facts)
+        causes = Causes((row[0], row[1], "meeting" if row[4] == "meeting" else "own") for row in facts)
         for slug in _ordered({s: (now[s] or board[s]) for s, fields in changes.items() if fields}):
             steps.append({"known_at": known.isoformat(), **_entry(slug, board.get(slug), now[slug], changes[slug],
                                                                    causes.of(slug))})  # fmt: skip
@@ -103,24 +99,16 @@ def learning(reader: ViewReader, as_of: date, known_from: datetime, known_to: da
 class Causes:
     """The events recorded in a window, indexed once by entity (a window may hold most of the log)."""
 
-    def __init__(self, recorded: Iterable[Any]) -> None:
+    def __init__(self, rows: Iterable[Any]) -> None:
+        """``rows``: (entity, position, "own" or "meeting"), as ``recorded_of`` gives them, the
+        meetings in record order."""
         self.own: dict[str, list[int]] = {}
         self.meetings: list[str] = []
-        for entity, position, _, _, kind in recorded:
-            self.own.setdefault(entity, []).append(position)
-            if kind == "meeting":
-                self.meetings.append(f"{entity}#{position}")
-
-    @classmethod
-    def of_rows(cls, rows: Iterable[Any]) -> Causes:
-        """From ``recorded_of`` rows: (entity, position, "own" or "meeting")."""
-        causes = cls([])
         for entity, position, role in rows:
             if role == "meeting":
-                causes.meetings.append(f"{entity}#{position}")
+                self.meetings.append(f"{entity}#{position}")
             else:
-                causes.own.setdefault(entity, []).append(position)
-        return causes
+                self.own.setdefault(entity, []).append(position)
 
     def of(self, slug: str) -> list[str]:
         """The commitment's own events recorded in the window (in record order, which along one

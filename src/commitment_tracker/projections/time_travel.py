@@ -30,8 +30,7 @@ from typing import Any
 from commitment_tracker.events import add_period, first_day, last_day
 from commitment_tracker.projections.compliance import cell, is_due
 from commitment_tracker.projections.fold import RECURRING, CommitmentStatus
-from commitment_tracker.projections.knowledge import Knowledge, Log, known_prefix
-from commitment_tracker.tracker import resolve
+from commitment_tracker.projections.knowledge import Knowledge, KnownSince, Log
 from commitment_tracker.tracker.ledger import KIND_OF_FIRST
 
 DAY = timedelta(days=1)
@@ -108,24 +107,18 @@ class Moment:
 
 def moments(log: Log, every: list[Stop], offered: list[Stop]) -> Iterator[Moment]:
     """The knowledge at each offered stop, resolving again only the streams recorded since the last."""
-    streams: dict[str, Any] = {}
+    state: KnownSince | None = None
     consumed = 0
     for number, stop in enumerate(offered):
         changed: set[str] = set()
         while consumed < len(every) and every[consumed].at <= stop.at:
             changed.update(ref.rsplit("#", 1)[0] for ref in every[consumed].refs)
             consumed += 1
-        if number == 0:
-            knowledge = log.known_at(stop.at)  # exactly as a query would: every stream, from scratch
-            streams = dict(knowledge.streams)
-            changed = set(log.streams)
+        if state is None:
+            state = KnownSince(log, stop.at)
+            knowledge, changed = state.knowledge, set(log.streams)
         else:
-            for slug in changed:
-                known = known_prefix(log.streams[slug], stop.at)
-                if known:
-                    streams[slug] = resolve(known)
-            # In the log's own stream order, as Log.known_at gives it.
-            knowledge = Knowledge({slug: streams[slug] for slug in log.streams if slug in streams})
+            knowledge = state.advance(changed, stop.at)
         meetings = any(KIND_OF_FIRST.get(log.streams[slug][0].event.type) == "meeting" for slug in changed)
         yield Moment(number, knowledge, frozenset(changed), meetings)
 
