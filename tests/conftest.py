@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -104,6 +104,17 @@ class Ctrack:
         import json
 
         return json.loads(self.ok(*args, "--json").stdout)
+
+
+@pytest.fixture
+def forbid_whole_log(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Call it once the view is caught up: from then on, any read of the whole log fails the test."""
+    from commitment_tracker.tracker.application import Tracker
+
+    def whole_log(self: object, *args: object, **kwargs: object) -> None:
+        raise AssertionError("the whole log was read")
+
+    return lambda: monkeypatch.setattr(Tracker, "log", whole_log)
 
 
 @pytest.fixture

@@ -258,13 +258,7 @@ def test_a_report_covers_a_selection_and_says_what_it_left_out(demo, tmp_path):
     error_line(demo("report", "nope", "--out", str(tmp_path / "x.html")), 1, "'nope'")
 
 
-def test_a_report_never_reads_the_whole_log(demo, tmp_path, monkeypatch):
-    from commitment_tracker.tracker.application import Tracker
-
+def test_a_report_never_reads_the_whole_log(demo, tmp_path, forbid_whole_log):
     demo.ok("status")  # the view is current
-
-    def whole_log(self, *args, **kwargs):
-        raise AssertionError("the whole log was read")
-
-    monkeypatch.setattr(Tracker, "log", whole_log)
+    forbid_whole_log()
     demo.ok("report", "--out", str(tmp_path / "r.html"), "--as-of", "2025-10-01")

@@ -59,17 +59,11 @@ def test_random_histories(tmp_path, seed: int) -> None:
 
 @pytest.mark.parametrize("command", [["matrix"], ["due", "--within", "400d"], ["matrix", "--area", "security"],
                                      ["due", "--known-at", "2024-06-01"]])  # fmt: skip
-def test_the_board_commands_never_read_the_whole_log(sqlite_url: str, command: list[str], monkeypatch) -> None:
-    from commitment_tracker.tracker.application import Tracker
-
+def test_the_board_commands_never_read_the_whole_log(sqlite_url: str, command: list[str], forbid_whole_log) -> None:
     runner = CliRunner()
     assert runner.invoke(cli, ["--store", sqlite_url, "import", str(DATASET)]).exit_code == 0
     assert runner.invoke(cli, ["--store", sqlite_url, "status"]).exit_code == 0
-
-    def whole_log(self, *args, **kwargs):
-        raise AssertionError("the whole log was read")
-
-    monkeypatch.setattr(Tracker, "log", whole_log)
+    forbid_whole_log()
     result = runner.invoke(cli, ["--store", sqlite_url, *command, "--json"])
     assert result.exit_code == 0, result.output
 
@@ -98,17 +92,11 @@ def test_a_chart_of_some_commitments_reads_them_and_the_meetings_alone(store_url
         reader.close()
 
 
-def test_a_chart_of_one_commitment_never_reads_the_whole_log(sqlite_url: str, tmp_path, monkeypatch) -> None:
-    from commitment_tracker.tracker.application import Tracker
-
+def test_a_chart_of_one_commitment_never_reads_the_whole_log(sqlite_url: str, tmp_path, forbid_whole_log) -> None:
     runner = CliRunner()
     assert runner.invoke(cli, ["--store", sqlite_url, "import", str(DATASET)]).exit_code == 0
     assert runner.invoke(cli, ["--store", sqlite_url, "status"]).exit_code == 0
-
-    def whole_log(self, *args, **kwargs):
-        raise AssertionError("the whole log was read")
-
-    monkeypatch.setattr(Tracker, "log", whole_log)
+    forbid_whole_log()
     out = tmp_path / "one.svg"
     result = runner.invoke(cli, ["--store", sqlite_url, "chart", "denuclearization", "--out", str(out)])
     assert result.exit_code == 0, result.output

@@ -77,14 +77,8 @@ def test_view_and_fold_agree_on_scores(tmp_path_factory, monkeypatch, operations
             except Exception:  # a correction the rules refuse (e.g. of a retracted event): not recorded
                 pass
         reader = ViewReader(tracker)
-        reader.catch_up()
-        log = Log(tracker.log())
-        times = sorted(r.event.recorded_at for records in log.streams.values() for r in records)
-        for offset, fraction in probes:
-            as_of = START + timedelta(days=offset)
-            known_at = None if fraction is None else times[int(fraction * (len(times) - 1))]
+        for as_of, known_at, knowledge in _probed(tracker, reader, probes):
             source = ScoreSource(reader, as_of, known_at)
-            knowledge = log.known_at(known_at)
             for cycle in (None, "interim", "final", UNLABELLED):
                 for party in (None, "JP"):
                     assert source.sheet(cycle=cycle, party=party) == score_sheet(knowledge, as_of, cycle=cycle, party=party)
@@ -103,6 +97,17 @@ recoding = st.tuples(st.just("recode"), st.sampled_from(tuple(AREAS)),
 varied = st.sampled_from(["assess"] * 8 + ["retract", "correct", "recode", "unmake"]).flatmap(
     lambda kind: {"assess": assessment, "retract": retraction, "correct": correction, "recode": recoding,
                   "unmake": unmaking}[kind])  # fmt: skip
+
+
+def _probed(tracker, reader, probes):
+    """The view caught up, then each probe (a day offset, a fraction of the record times or None
+    for now) as (as of, known at, what the whole log knew then: the fold's input)."""
+    reader.catch_up()
+    log = Log(tracker.log())
+    times = sorted(r.event.recorded_at for records in log.streams.values() for r in records)
+    for offset, fraction in probes:
+        known_at = None if fraction is None else times[int(fraction * (len(times) - 1))]
+        yield START + timedelta(days=offset), known_at, log.known_at(known_at)
 
 
 def _record_varied(tracker, operations) -> None:
@@ -168,13 +173,7 @@ def test_scores_grouped_in_sql_agree_with_the_fold(tmp_path_factory, monkeypatch
     with open_tracker(resolve_store(str(path))) as tracker:
         _record_varied(tracker, operations)
         reader = ViewReader(tracker)
-        reader.catch_up()
-        log = Log(tracker.log())
-        times = sorted(r.event.recorded_at for records in log.streams.values() for r in records)
-        for offset, fraction in probes:
-            as_of = START + timedelta(days=offset)
-            known_at = None if fraction is None else times[int(fraction * (len(times) - 1))]
-            knowledge = log.known_at(known_at)
+        for as_of, known_at, knowledge in _probed(tracker, reader, probes):
             for by in GROUPINGS:
                 for cycle in (None, "interim", "final", *((UNLABELLED,) if by != "cycle" else ())):
                     for area, party in ((None, None), ("TRADE", None), (None, "JP"), ("STRASSE", "US")):
