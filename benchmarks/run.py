@@ -61,7 +61,7 @@ def peak_mb(code: str) -> float:
 def bench_size(size: int, work: Path) -> None:
     from commitment_tracker.projections import Log
     from commitment_tracker.projections.history import history
-    from commitment_tracker.projections.reader import ViewReader
+    from commitment_tracker.projections.view.reader import ViewReader
     from commitment_tracker.tracker import open_tracker, resolve_store
 
     label = f"{size:,}"
@@ -112,7 +112,7 @@ def bench_size(size: int, work: Path) -> None:
                 f"t = open_tracker(resolve_store({str(work / 'mem.db')!r})); t.import_file(Path({str(lines)!r}), 'b')")
         row("peak memory of import", label, f"{peak_mb(code):,.0f} MB", "\u2014", "<= 300 MB")
         code = (f"from commitment_tracker.tracker import open_tracker, resolve_store\n"
-                f"from commitment_tracker.projections.reader import ViewReader\n"
+                f"from commitment_tracker.projections.view.reader import ViewReader\n"
                 f"t = open_tracker(resolve_store({str(store)!r})); ViewReader(t).rebuild()")
         row("peak memory of rebuild", label, f"{peak_mb(code):,.0f} MB", "\u2014", "<= 300 MB")
 
@@ -152,7 +152,7 @@ def bench_postgres(size: int, work: Path) -> None:
     except Exception as error:  # no server: say so in the table
         row("PostgreSQL rows", f"{size:,}", "not run", str(error).splitlines()[0][:60], "\u2014")
         return
-    from commitment_tracker.projections.reader import ViewReader
+    from commitment_tracker.projections.view.reader import ViewReader
     from commitment_tracker.tracker import open_tracker, resolve_store
 
     url = f"{PG}?schema={schema}"

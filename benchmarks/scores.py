@@ -118,8 +118,8 @@ def bench_groupings(store: str, size: str, row: Callable[[str, str, str, str, st
     GROUP BY over the same table (the floor), and the Python grouping encrypted stores keep."""
     from datetime import date
 
-    from commitment_tracker.projections.reader import ViewReader
-    from commitment_tracker.projections.scoreview import ScoreSource, score_summary
+    from commitment_tracker.projections.view.reader import ViewReader
+    from commitment_tracker.projections.view.scoreview import ScoreSource, score_summary
     from commitment_tracker.tracker import open_tracker, resolve_store
 
     today = date.today()

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from commitment_tracker.projections.fold import STATUSES
-from commitment_tracker.projections.palette import STATUS_COLOURS
+from commitment_tracker.projections.render.palette import STATUS_COLOURS
 from tests.e2e.helpers import DATASET, error_line, made, write_jsonl
 
 PIL = pytest.importorskip("PIL.Image", reason="Pillow comes with the charts extra (matplotlib)")

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from commitment_tracker.projections import Log
-from commitment_tracker.projections.reader import ViewReader
+from commitment_tracker.projections.view.reader import ViewReader
 from commitment_tracker.tracker import Tracker, open_tracker, resolve_store
 
 DATASET = Path(__file__).parents[2] / "src/commitment_tracker/data/trilateral.jsonl"

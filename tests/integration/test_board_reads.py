@@ -14,8 +14,8 @@ from commitment_tracker.cli.main import cli
 from commitment_tracker.projections import Log
 from commitment_tracker.projections.compliance import matrix, matrix_of
 from commitment_tracker.projections.deadlines import deadlines, deadlines_of
-from commitment_tracker.projections.folding import FoldReader
-from commitment_tracker.projections.reader import ViewReader
+from commitment_tracker.projections.view.foldreader import FoldReader
+from commitment_tracker.projections.view.reader import ViewReader
 from commitment_tracker.projections.scores import score_sheet
 from commitment_tracker.tracker import open_tracker, resolve_store
 from tests.integration.demo_view import DATASET, demo_view

@@ -94,8 +94,8 @@ def test_content_needs_the_right_key_even_once_the_view_is_built(store_url: str,
 def test_a_view_written_in_clear_is_rebuilt_sealed_once_a_key_reads_the_store(sqlite_url: str) -> None:
     """A store encrypted by an earlier release had its view in clear: the first read reseals it."""
     from commitment_tracker.tracker import open_tracker, resolve_store
-    from commitment_tracker.projections.reader import ViewReader
-    from commitment_tracker.projections.sealing import Sealer
+    from commitment_tracker.projections.view.reader import ViewReader
+    from commitment_tracker.projections.view.sealing import Sealer
 
     secret = key()
     assert run(sqlite_url, secret, "import", str(DATASET)).exit_code == 0

@@ -12,11 +12,11 @@ from click.testing import CliRunner
 from commitment_tracker.cli.main import cli
 from commitment_tracker.projections import Log
 from commitment_tracker.projections.entities import meetings, show_meeting, show_source, statements
-from commitment_tracker.projections.folding import FoldReader
-from commitment_tracker.projections.reader import ViewReader
+from commitment_tracker.projections.view.foldreader import FoldReader
+from commitment_tracker.projections.view.reader import ViewReader
 from commitment_tracker.projections.sources import sources
 from commitment_tracker.tracker import open_tracker, resolve_store
-from commitment_tracker.tracker.ledger import KIND_OF_FIRST
+from commitment_tracker.tracker.streams import KIND_OF_FIRST
 from tests.integration.demo_view import DATASET, demo_view
 
 DAYS = (date(2023, 8, 18), date(2024, 7, 1), date(2025, 8, 19), date(2026, 1, 1))

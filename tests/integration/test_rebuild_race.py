@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from commitment_tracker import events as ev
-from commitment_tracker.projections.reader import ViewReader
+from commitment_tracker.projections.view.reader import ViewReader
 from commitment_tracker.tracker import open_tracker, resolve_store
 
 

@@ -9,10 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from commitment_tracker.events import build
-from commitment_tracker.projections import Log, catchup
-from commitment_tracker.projections.reader import ViewReader
+from commitment_tracker.projections import Log
+from commitment_tracker.projections.view import catchup
+from commitment_tracker.projections.view.reader import ViewReader
 from commitment_tracker.projections.scores import GROUPINGS, UNLABELLED, by_cycle, cycles, score_sheet, summarise
-from commitment_tracker.projections.scoreview import ScoreSource, score_summary
+from commitment_tracker.projections.view.scoreview import ScoreSource, score_summary
 from commitment_tracker.tracker import open_tracker, resolve_store
 
 COMMITMENTS = ("a", "b")  # few commitments and parties: many recalibrations of each score

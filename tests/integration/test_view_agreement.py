@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from benchmarks.synthetic import generate
 from commitment_tracker.events import to_data
 from commitment_tracker.projections import Log, replay
-from commitment_tracker.projections import catchup
-from commitment_tracker.projections.reader import ViewReader
+from commitment_tracker.projections.view import catchup
+from commitment_tracker.projections.view.reader import ViewReader
 from commitment_tracker.tracker import open_tracker, resolve_store
 from tests.integration.demo_view import DATASET, demo_view
 from tests.unit.test_out_of_order import START, histories, linear, recorded

@@ -180,7 +180,7 @@ def test_on_the_bundled_dataset_every_timeline_tiles_its_window_and_ends_in_the_
 
 
 def test_a_coarse_deadline_is_drawn_at_its_last_day_where_overdue_begins_the_day_after():
-    from commitment_tracker.projections.timeline_svg import layout
+    from commitment_tracker.projections.render.timeline_svg import layout
 
     story = Story()
     story.made("c", "2024-01-10", due="2025")
@@ -196,7 +196,7 @@ def test_a_coarse_deadline_is_drawn_at_its_last_day_where_overdue_begins_the_day
 
 
 def test_markers_of_events_on_the_same_day_are_drawn_side_by_side():
-    from commitment_tracker.projections.timeline_svg import MARK, layout
+    from commitment_tracker.projections.render.timeline_svg import MARK, layout
 
     story = Story()
     story.made("c", "2024-01-10", due="2024-12-31")

@@ -25,13 +25,13 @@ def _with_reader(ctx: click.Context, answer: Callable[[Any], Iterable[str]]) -> 
         store = resolve_store(location)
         if store.backend == "sqlite" and not Path(store.location).is_file():
             return []
-        from commitment_tracker.projections.folding import FoldReader, open_reader, view_tables
+        from commitment_tracker.projections.view import open_reader
 
         tracker = open_tracker(store)
         try:
             # The queries' own choice of reader, except that a prompt never adds the view's tables
             # to a store written before the view: it folds the log instead.
-            reader = open_reader(tracker) if view_tables(tracker) <= tracker.found.tables else FoldReader(tracker)
+            reader = open_reader(tracker, add_tables=False)
             reader.catch_up()  # as any query does first (the reader that folds has nothing to catch up)
             try:
                 return sorted(set(answer(reader)))

@@ -11,8 +11,7 @@ import click
 
 if TYPE_CHECKING:
     from commitment_tracker.projections import Knowledge, Log
-    from commitment_tracker.projections.folding import FoldReader
-    from commitment_tracker.projections.reader import ViewReader
+    from commitment_tracker.projections.view import Reader
     from commitment_tracker.tracker import Store, Tracker
 
 
@@ -51,9 +50,9 @@ class Context:
         tracker = open_tracker(self.store, create=create)
         self._ctx.call_on_close(tracker.close)
         if tracker.created:
-            from commitment_tracker.projections.folding import open_view
+            from commitment_tracker.projections.view import create_view
 
-            open_view(tracker)  # the view's tables too, as store init would: reads then run no DDL
+            create_view(tracker)  # the view's tables too, as store init would: reads then run no DDL
             self._new_store = tracker
         return tracker
 
@@ -81,19 +80,17 @@ class Context:
             return "unknown"
 
     @cached_property
-    def reader(self) -> ViewReader | FoldReader:
+    def reader(self) -> Reader:
         """The materialised status view, caught up with the log before it is read (or, for a user
         who may not write the view while it lags, a fold of the log that writes nothing)."""
         from commitment_tracker.cli.output import progress
-        from commitment_tracker.projections.folding import open_reader
-        from commitment_tracker.projections.reader import ViewReader
+        from commitment_tracker.projections.view import open_reader
 
         reader = open_reader(self.tracker)
         self._ctx.call_on_close(reader.close)
-        if isinstance(reader, ViewReader):
-            behind = self.tracker.count() - reader.projection.position()
-            with progress("Updating the status view", behind if behind > 2000 else 0) as advance:
-                reader.catch_up(advance)
+        behind = reader.behind()
+        with progress("Updating the status view", behind if behind > 2000 else 0) as advance:
+            reader.catch_up(advance)
         return reader
 
     @cached_property

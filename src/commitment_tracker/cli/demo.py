@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from commitment_tracker.cli.context import Context, pass_context
+from commitment_tracker.cli.context import Context
 from commitment_tracker.cli.output import note
 
 DEMO_HISTORY = "trilateral-coordinating-mechanism"

@@ -10,7 +10,7 @@ import click
 from commitment_tracker.cli.context import Context, pass_context
 from commitment_tracker.cli.options import AS_OF, KIND, PARTY, SLUG, format_options, query_options
 from commitment_tracker.cli.output import Column, choose_format, emit, emit_table, note, status_style
-from commitment_tracker.cli.querying import clocks
+from commitment_tracker.cli.clocks import clocks
 
 MEETING_COLUMNS = [
     Column("id", "id"),
@@ -95,7 +95,7 @@ def field_table(fmt: str, data: dict[str, Any], fields: list[tuple[str, Any]], t
 
 
 def show_meeting(app: Context, slug: str, day: date, moment: datetime, fmt: str) -> None:
-    from commitment_tracker.cli.querying import history_table
+    from commitment_tracker.cli.trail import history_table
     from commitment_tracker.projections.entities import show_meeting as build
     from commitment_tracker.projections.sources import titles as source_titles
 
@@ -128,7 +128,7 @@ def show_meeting(app: Context, slug: str, day: date, moment: datetime, fmt: str)
 
 
 def show_statement(app: Context, slug: str, day: date, moment: datetime, fmt: str) -> None:
-    from commitment_tracker.cli.querying import history_table
+    from commitment_tracker.cli.trail import history_table
     from commitment_tracker.projections.entities import show_statement as build
 
     data = build(app.log_for(slug), app.knowledge_for(slug, moment), slug, day)

@@ -20,7 +20,7 @@ def verify(app: Context, against: str | None, as_json: bool) -> None:
         expected = parse_digest(against) if against is not None else None
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--against") from None
-    from commitment_tracker.projections.viewcheck import ViewCheck
+    from commitment_tracker.projections.view.check import ViewCheck
 
     check = ViewCheck(app.tracker)  # fed by the log check: the log is read once for both
     try:

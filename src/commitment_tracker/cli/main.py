@@ -136,12 +136,12 @@ def _accept_globals(command: click.Command) -> None:
 
 def register() -> None:
     from commitment_tracker.cli import (
-        compliance, deadlines, demo, entities, integrity, querying, recording, reporting, scoring, searching, stores,
-        transfer, views,
+        demo, due, entities, integrity, matrix, querying, rebuild, recording, reporting, scoring, search, store,
+        transfer,
     )  # fmt: skip
 
-    for module in (recording, querying, entities, searching, transfer, integrity, views, demo, reporting, compliance,
-                   deadlines, scoring, stores):  # fmt: skip
+    for module in (recording, querying, entities, search, transfer, integrity, rebuild, demo, reporting, matrix,
+                   due, scoring, store):  # fmt: skip
         for command in module.COMMANDS:
             _accept_globals(command)
             cli.add_command(command)

@@ -8,8 +8,10 @@ from typing import Any
 import click
 
 from commitment_tracker.cli.context import Context, pass_context
-from commitment_tracker.cli.options import AS_OF, PARTY, SLUG, STATUS, TIMESTAMP, format_options, query_options
+from commitment_tracker.cli.options import AS_OF, PARTY, SLUG, STATUS, TIMESTAMP, query_options
+from commitment_tracker.cli.clocks import AREA, clocks, in_area, today
 from commitment_tracker.cli.output import Column, choose_format, emit, status_style
+from commitment_tracker.cli.trail import HISTORY_COLUMNS, history_csv_keys, history_rows, history_table
 
 BOARD_COLUMNS = [
     Column("id", "id"),
@@ -19,14 +21,6 @@ BOARD_COLUMNS = [
     Column("cadence", "cadence", priority=4),
     Column("parties", "parties", priority=2),
     Column("title", "title", width=60, priority=3, stack="id"),
-]
-HISTORY_COLUMNS = [
-    Column("n", "#"),
-    Column("on", "on"),
-    Column("type", "event"),
-    Column("change", "status", priority=3, stack="type"),
-    Column("recorded", "recorded (by)", priority=2, stack="on"),
-    Column("detail", "detail", width=60, priority=1, stack="type"),
 ]
 CHANGE_COLUMNS = [
     Column("on", "on"),
@@ -42,30 +36,6 @@ DIFF_COLUMNS = [
     Column("status_to", "to", status_style),
     Column("title", "title", width=60, priority=3, stack="id"),
 ]
-
-
-def today() -> date:
-    from commitment_tracker.tracker import utcnow
-
-    return utcnow().date()
-
-
-def clocks(as_of: date | None, known_at: datetime | None) -> tuple[date, datetime]:
-    from commitment_tracker.tracker import utcnow
-
-    return as_of or today(), known_at or utcnow()
-
-
-AREA = click.option("--area", help="Only commitments of this issue area.")
-
-
-def in_area(app: Context, area: str | None, day: date, known_at: datetime | None) -> set[str] | None:
-    """The ids of the commitments of an issue area (any case) as of ``day``; None: no filter."""
-    if area is None:
-        return None
-    from commitment_tracker.projections.queries import filter_board
-
-    return {row["id"] for row in filter_board(app.reader.board(day, known_at), area=area)}
 
 
 def _flags(item: dict[str, Any]) -> str:
@@ -182,49 +152,6 @@ def _due(data: dict[str, Any]) -> str | None:
     return data["due_on"]
 
 
-NONE, ARROW = "\u2014", "\u2192"
-
-
-def _history_rows(events: list[dict[str, Any]], titles: dict[str, str]) -> list[dict[str, Any]]:
-    """Table rows of an audit trail: each event, and under it its evidence (``titles``: source titles)."""
-    rows = []
-    for event in events:
-        marks = []
-        if event["retracted"]:
-            marks.append("RETRACTED by " + ", ".join(event["retracted_by"]))
-        if event["corrected_by"]:
-            marks.append("corrected by " + ", ".join(event["corrected_by"]) + "; as recorded: " +
-                         ", ".join(f"{k}={v}" for k, v in event.get("original", {}).items()))  # fmt: skip
-        for key in ("target", "reason", "title", "note", "by", "due", "due_next", "meeting", "parties", "party",
-                    "score", "cycle", "assessor", "area", "code"):
-            if event.get(key) or (key == "score" and event.get(key) == 0):
-                value = event[key]
-                marks.append(f"{key}: {', '.join(value) if isinstance(value, list) else value}")
-        before, after = event.get("status_before"), event.get("status_after")
-        change = "" if after is None else (f"{before or NONE} {ARROW} {after}" if before != after else after)
-        rows.append(event | {"change": change, "detail": "; ".join(marks), "n": "#" + event["ref"].split("#")[1],
-                             "recorded": (event["recorded_at"] or "")[:19].replace("T", " ")
-                             + f"\n{event.get('recorded_by') or ''}"})  # fmt: skip
-        if event.get("source") or event.get("quote"):
-            rows.append({"type": EVIDENCE, "detail": _evidence(event, titles)})
-    return rows
-
-
-EVIDENCE = "\u21b3 evidence"
-
-
-def _evidence(event: dict[str, Any], titles: dict[str, str]) -> str:
-    """The line printed under an event: its source (id and title) and its quote."""
-    source = event.get("source")
-    cited = f"{source} ({titles[source]})" if source in titles else (source or "no source")
-    return cited + (f": \u201c{event['quote']}\u201d" if event.get("quote") else "")
-
-
-def history_table(events: list[dict[str, Any]], titles: dict[str, str], title: str) -> None:
-    from commitment_tracker.cli.output import emit_table
-
-    emit_table(HISTORY_COLUMNS, _history_rows(events, titles), title=title)
-
 
 @click.command()
 @click.argument("entity", metavar="ID", type=SLUG)
@@ -242,15 +169,10 @@ def history(app: Context, entity: str, by_record: bool, as_of: date | None, know
     events = history_of(app.log_for(entity), app.knowledge_for(entity, moment), entity, by_record=by_record, as_of=day,
                         until_as_of=True)  # fmt: skip
     order = "record order" if by_record else "valid-time order"
-    columns = HISTORY_COLUMNS if fmt == "table" else [Column(k, k) for k in _history_csv_keys()]
-    rows = _history_rows(events, source_titles(app.knowledge_for(entity, moment))) if fmt == "table" else events
+    columns = HISTORY_COLUMNS if fmt == "table" else [Column(k, k) for k in history_csv_keys()]
+    rows = history_rows(events, source_titles(app.knowledge_for(entity, moment))) if fmt == "table" else events
     emit(fmt, {"id": entity, "as_of": day.isoformat(), "known_at": moment.isoformat(), "events": events},
          columns, rows, title=f"History of {entity} ({order})")  # fmt: skip
-
-
-def _history_csv_keys() -> list[str]:
-    return ["ref", "type", "on", "recorded_at", "recorded_by", "status_before", "status_after", "retracted",
-            "retracted_by", "corrected_by", "source", "quote", "note", "target", "reason"]  # fmt: skip
 
 
 LEARNED_COLUMNS = [
@@ -318,7 +240,7 @@ def replay(app: Context, start: date | None, end: date | None, known_from: datet
     fmt = choose_format(fmt, as_json)
     window = _record_window(known_from, known_to, known_at, (start, end))
     if window is not None:
-        from commitment_tracker.projections.learning import learning
+        from commitment_tracker.projections.view.learning import learning
 
         day = as_of or today()
         _emit_learned(fmt, day, window, _in(learning(app.reader, day, *window), in_area(app, area, day, window[1])),
@@ -353,7 +275,7 @@ def diff(app: Context, start: date | None, end: date | None, known_from: datetim
     fmt = choose_format(fmt, as_json)
     window = _record_window(known_from, known_to, known_at, (start, end))
     if window is not None:
-        from commitment_tracker.projections.learning import learned
+        from commitment_tracker.projections.view.learning import learned
 
         day = as_of or today()
         rows = _in(learned(app.reader, day, *window), in_area(app, area, day, window[1]))

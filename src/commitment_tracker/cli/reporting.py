@@ -62,8 +62,8 @@ def chart(app: Context, ids: tuple[str, ...], out: Path, force: bool, as_of: dat
     coloured by the score that counts, averages in the margins. Needs the charts extra:
       pip install 'commitment-tracker[charts]'
     """
-    from commitment_tracker.cli.querying import clocks
-    from commitment_tracker.projections.chart import render, require_matplotlib
+    from commitment_tracker.cli.clocks import clocks
+    from commitment_tracker.projections.render.chart import render, require_matplotlib
     from commitment_tracker.projections.timeline import chart_selection, timelines
 
     from commitment_tracker.tracker.outputs import check_output
@@ -72,8 +72,9 @@ def chart(app: Context, ids: tuple[str, ...], out: Path, force: bool, as_of: dat
     check_output(out, app.store, force=force)
     day, moment = clocks(as_of, known_at)
     if scores:
-        from commitment_tracker.projections.heatmap import heatmap, render_heatmap
-        from commitment_tracker.projections.scoreview import ScoreSource
+        from commitment_tracker.projections.heatmap import heatmap
+        from commitment_tracker.projections.render.score_image import render_heatmap
+        from commitment_tracker.projections.view.scoreview import ScoreSource
 
         require_matplotlib()
         sheet = ScoreSource(app.reader, day, known_at).sheet(cycle=cycle.strip().lower() if cycle else None, area=area)
@@ -123,8 +124,8 @@ def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str
     at most --limit of them (the most recently made; stderr says how many were left
     out), so that the page stays one a person can open.
     """
-    from commitment_tracker.cli.querying import clocks
-    from commitment_tracker.projections.report import render_report, select
+    from commitment_tracker.cli.clocks import clocks
+    from commitment_tracker.projections.render.report import render_report, select
 
     from commitment_tracker.tracker.outputs import check_output
 

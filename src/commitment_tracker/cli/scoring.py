@@ -11,7 +11,7 @@ import click
 from commitment_tracker.cli.context import Context, pass_context
 from commitment_tracker.cli.options import DATE, PARTY, SLUG, evidence_options, format_options, query_options
 from commitment_tracker.cli.output import Column, choose_format, emit, note
-from commitment_tracker.cli.querying import clocks
+from commitment_tracker.cli.clocks import clocks
 from commitment_tracker.cli.recording import build, record
 
 GROUPINGS = ("commitment", "party", "area", "year", "cycle")
@@ -86,7 +86,7 @@ def scores(app: Context, by: str, area: str | None, party: str | None, cycle: st
     A party never assessed on a commitment is left out of its averages, never
     counted as 0. Percent = (average + 1) / 2 x 100.
     """
-    from commitment_tracker.projections.scoreview import score_summary
+    from commitment_tracker.projections.view.scoreview import score_summary
 
     fmt = choose_format(fmt, as_json)
     day, moment = clocks(as_of, known_at)

@@ -1,4 +1,15 @@
-"""The read side: the pure status fold (as-of / known-at) and the queries built on it."""
+"""The read side. This package is its pure core: the status fold (as-of / known-at), what is
+known at a record time, and the queries built on them (board, show, history, diff, replay,
+scores, deadlines, the compliance matrix, timelines and the report's time sliders).
+
+What it offers here: ``Log`` (a log to fold), ``Knowledge`` (the log as known at a moment),
+``CommitmentFold`` and ``CommitmentStatus``, and the queries below. The core reads no SQL, opens
+no file and draws nothing; it may import ``tracker`` and ``events``, never its two rooms above:
+
+- ``projections.view``: the materialised bitemporal view over the store, and the readers the CLI
+  gets from ``projections.view.open_reader``;
+- ``projections.render``: the chart, the heat map image and the HTML report.
+"""
 
 from commitment_tracker.projections.fold import STATUSES, CommitmentFold, CommitmentStatus
 from commitment_tracker.projections.knowledge import Knowledge, Log

@@ -32,6 +32,7 @@ from datetime import date
 from typing import Any
 
 from commitment_tracker.events import add_period, last_day
+from commitment_tracker.projections.areas import in_area
 from commitment_tracker.projections.fold import RECURRING, CommitmentStatus
 from commitment_tracker.projections.knowledge import Knowledge
 
@@ -114,7 +115,7 @@ def matrix(knowledge: Knowledge, as_of: date, area: str | None = None) -> Matrix
 
 def matrix_of(statuses: Iterable[CommitmentStatus], as_of: date, area: str | None = None) -> Matrix:
     """The matrix of a board (the commitments as of ``as_of``, from the view or a fold)."""
-    board = [c for c in statuses if area is None or (c.area or "").casefold() == area.casefold()]
+    board = [c for c in statuses if in_area(c.area, area)]
     # Parties in order of first appearance: the trilateral reads US, JP, KR as it was pledged.
     parties = tuple(dict.fromkeys(party for c in board for party in c.parties))
     rows = []

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from commitment_tracker.events import last_day
+from commitment_tracker.projections.areas import in_area
 from commitment_tracker.projections.fold import CLOSED, CommitmentStatus
 from commitment_tracker.projections.knowledge import Knowledge
 from commitment_tracker.projections.meetings import MeetingIndex
@@ -54,11 +55,15 @@ def deadlines(knowledge: Knowledge, as_of: date, within: int) -> list[Deadline]:
     return deadlines_of(knowledge.board(as_of), knowledge.meetings, as_of, within)
 
 
-def deadlines_of(board: Iterable[CommitmentStatus], meetings: MeetingIndex, as_of: date, within: int) -> list[Deadline]:
-    """The deadlines of a board (from the view or a fold), meetings resolving ``due_next`` ones."""
+def deadlines_of(board: Iterable[CommitmentStatus], meetings: MeetingIndex, as_of: date, within: int, *,
+                 area: str | None = None) -> list[Deadline]:  # fmt: skip
+    """The deadlines of a board (from the view or a fold), meetings resolving ``due_next`` ones;
+    of one issue area's commitments, if given."""
     horizon = as_of + timedelta(days=within)
     found = []
     for commitment in board:
+        if not in_area(commitment.area, area):
+            continue
         if commitment.status in CLOSED or commitment.cadence == "standing":
             continue
         if commitment.due_on is None:

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from commitment_tracker.events import first_day, to_data
+from commitment_tracker.projections.areas import in_area
 from commitment_tracker.projections.fold import CommitmentStatus
 from commitment_tracker.projections.history import history, row
 from commitment_tracker.projections.knowledge import Knowledge, Log
@@ -33,13 +34,12 @@ def board(
 def filter_board(rows: list[dict[str, Any]], *, party: str | None = None, status: str | None = None,
                  overdue: bool = False, area: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """The board rows a user asked for: by party, by status, by issue area (any case), or only the overdue."""
-    wanted = area.casefold() if area else None
     return [
         row for row in rows
         if (party is None or party in row["parties"])
         and (status is None or row["status"] == status)
         and (not overdue or row["overdue"])
-        and (wanted is None or (row.get("area") or "").casefold() == wanted)
+        and in_area(row.get("area"), area)
     ]  # fmt: skip
 
 
@@ -100,3 +100,10 @@ def board_diff(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> lis
                          "overdue_to": new["overdue"] if new else None})  # fmt: skip
     return rows
 
+
+def did_you_mean(slug: str, known: list[str]) -> str:
+    """``; did you mean 'x' or 'y'?`` for the ids closest to a mistyped one (empty if none is)."""
+    from difflib import get_close_matches
+
+    close = get_close_matches(slug, known, n=3, cutoff=0.6)
+    return "; did you mean " + " or ".join(repr(c) for c in close) + "?" if close else ""

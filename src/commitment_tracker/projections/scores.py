@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from commitment_tracker.events import CommitmentMade, ComplianceAssessed, first_day
+from commitment_tracker.events import ComplianceAssessed, first_day
 from commitment_tracker.events.parties import name_of
 from commitment_tracker.events.scoring import counting_scores
+from commitment_tracker.projections.areas import in_area
 from commitment_tracker.projections.knowledge import Knowledge
 
 GROUPINGS = ("commitment", "party", "area", "year", "cycle")
@@ -54,10 +55,9 @@ def score_sheet(knowledge: Knowledge, as_of: date, *, cycle: str | None = None, 
     """Every commitment in existence as of ``as_of`` (in an area, if given, compared without case),
     with its counting scores (of one party, if given)."""
     sheet = []
-    wanted = area.casefold() if area else None
     for slug in knowledge.commitments:
         row = scored(knowledge, slug, as_of, cycle)
-        if row is None or (wanted is not None and (row.area or "").casefold() != wanted):
+        if row is None or not in_area(row.area, area):
             continue
         if party is not None:
             row = Scored(row.id, row.code, row.area, row.title, row.made_on,

@@ -12,19 +12,24 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from eventsourcing.persistence import StoredEvent
 
 from commitment_tracker.events import Event
 from commitment_tracker.tracker.records import Recorded, stream_id
 
-if TYPE_CHECKING:
-    from commitment_tracker.tracker.application import Tracker
+
+class Application(Protocol):
+    """What a bulk transaction uses of the application: its recorder, mapper and store."""
+
+    recorder: Any
+    mapper: Any
+    store: Any
 
 
 class BulkWriter:
-    def __init__(self, tracker: Tracker, cursor: Any) -> None:
+    def __init__(self, tracker: Application, cursor: Any) -> None:
         self.tracker = tracker
         self.cursor = cursor
         self.recorder: Any = tracker.recorder
@@ -61,7 +66,7 @@ class BulkWriter:
 
 
 @contextmanager
-def bulk_transaction(tracker: Tracker) -> Iterator[BulkWriter]:
+def bulk_transaction(tracker: Application) -> Iterator[BulkWriter]:
     """Commit on normal exit; roll everything back on any exception."""
     datastore: Any = tracker.recorder.datastore  # type: ignore[attr-defined]
     with datastore.transaction(commit=True) as cursor:

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 from commitment_tracker.events import CommitmentFulfilled, CommitmentMade, Event, first_day
 
 if TYPE_CHECKING:
-    from commitment_tracker.tracker.ledger import Ledger, Stream
+    from commitment_tracker.tracker.streams import Stream, Streams
 
 RECURRING = ("annual", "semiannual", "quarterly", "monthly")
 
 
-def cautions(event: Event, ledger: Ledger, now: datetime) -> list[str]:
+def cautions(event: Event, ledger: Streams, now: datetime) -> list[str]:
     """What looks wrong about ``event``, given everything known before it (empty: nothing)."""
     if isinstance(event, CommitmentMade) and first_day(event.on) > now.date():
         return [f"{event.commitment}: the pledge is dated {event.on}, in the future (today is {now.date().isoformat()})"]

@@ -18,7 +18,7 @@ from eventsourcing.persistence import Mapper, MapperDeserialisationError, Stored
 from eventsourcing.utils import register_topic
 from pydantic import ValidationError
 
-from commitment_tracker.events import EVENT_TYPES, Event, describe, to_data, upcast
+from commitment_tracker.events import EVENT_TYPES, Event, describe, upcast
 from commitment_tracker.tracker.errors import KeyProblem
 from commitment_tracker.tracker.records import Recorded
 

@@ -79,8 +79,8 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         # the intruder's connection turns recursive_triggers on): refuse any insert that collides.
         # RAISE(ABORT) is a constraint error, so a writer that lost a race still retries as before.
         taken = {
-            events: f"(originator_id = NEW.originator_id AND originator_version = NEW.originator_version) "
-            f"OR rowid = NEW.rowid",
+            events: "(originator_id = NEW.originator_id AND originator_version = NEW.originator_version) "
+            "OR rowid = NEW.rowid",
             chain: "notification_id = NEW.notification_id",
         }
         for table, collides in taken.items():

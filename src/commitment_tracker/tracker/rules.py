@@ -28,10 +28,10 @@ from commitment_tracker.events import (
 )
 from commitment_tracker.events.parties import is_party, suggest
 from commitment_tracker.tracker.errors import NotFound, QuoteNotFound, RuleViolation
-from commitment_tracker.tracker.knowledge import apply_correction
+from commitment_tracker.tracker.resolution import apply_correction
 
 if TYPE_CHECKING:
-    from commitment_tracker.tracker.ledger import Ledger, Stream
+    from commitment_tracker.tracker.streams import Stream, Streams
 
 #: How far ahead of this machine's clock an imported record time may be.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -39,7 +39,7 @@ CLOCK_SKEW = timedelta(minutes=5)
 HAS_PARTY = frozenset(name for name, cls in EVENT_TYPES.items() if "party" in cls.model_fields)
 
 
-def check(event: Event, ledger: Ledger, now: datetime) -> None:
+def check(event: Event, ledger: Streams, now: datetime) -> None:
     _check_record_time(event, ledger, now)
     _check_parties(event)
     if event.source is not None and event.type != "source_registered":
@@ -66,7 +66,7 @@ def _check_parties(event: Event) -> None:
                                 " (see 'ctrack parties' for the codes)"))  # fmt: skip
 
 
-def _check_fact(event: Event, ledger: Ledger, *, correcting: bool = False) -> None:
+def _check_fact(event: Event, ledger: Streams, *, correcting: bool = False) -> None:
     """Check a base event; ``correcting`` when it is the corrected form of a stored event."""
     stream = ledger.stream(event.entity)
     kind = event.type
@@ -91,7 +91,7 @@ def _check_fact(event: Event, ledger: Ledger, *, correcting: bool = False) -> No
         _check_commitment_event(event, ledger, stream.made if correcting else _required(stream, "commitment").made)
 
 
-def _check_commitment_event(event: CommitmentEvent, ledger: Ledger, made: CommitmentMade) -> None:
+def _check_commitment_event(event: CommitmentEvent, ledger: Streams, made: CommitmentMade) -> None:
     if last_day(event.on) < first_day(made.on):
         raise RuleViolation(
             f"{event.type} on {event.on} is dated before {event.commitment!r} was made ({made.on})"
@@ -159,7 +159,7 @@ def _check_deadline(cadence: str, on: str, due: str | None, due_next: str | None
         raise RuleViolation(f"due date {due} is before the commitment was made ({on})")
 
 
-def _check_meta(event: MetaEvent, ledger: Ledger) -> None:
+def _check_meta(event: MetaEvent, ledger: Streams) -> None:
     stream = ledger.stream(event.entity)
     position = event.target_position
     if position > stream.version:
@@ -189,7 +189,7 @@ def _check_meta(event: MetaEvent, ledger: Ledger) -> None:
     _check_fact(corrected, ledger, correcting=True)
 
 
-def _check_quote(event: Event, ledger: Ledger) -> None:
+def _check_quote(event: Event, ledger: Streams) -> None:
     """A quote citing a source whose text is archived must be found in that text.
 
     Both are compared whitespace-normalised (runs of whitespace, line breaks included, count as
@@ -231,7 +231,7 @@ def _normalised_text(text: str) -> str:
     return normalise_quote(text)
 
 
-def _require(ledger: Ledger, slug: str, kind: str):  # type: ignore[no-untyped-def]
+def _require(ledger: Streams, slug: str, kind: str):  # type: ignore[no-untyped-def]
     return _required(ledger.stream(slug), kind)
 
 
@@ -244,7 +244,7 @@ def _required(stream: Stream, kind: str) -> Stream:
     return stream
 
 
-def _check_record_time(event: Event, ledger: Ledger, now: datetime) -> None:
+def _check_record_time(event: Event, ledger: Streams, now: datetime) -> None:
     at = event.recorded_at
     if at is None:
         return

@@ -30,7 +30,8 @@ CHUNK_ROWS = 250
 
 if TYPE_CHECKING:
     from commitment_tracker.tracker.application import Tracker
-    from commitment_tracker.tracker.ledger import Ledger, Stream
+    from commitment_tracker.tracker.ledger import Ledger
+    from commitment_tracker.tracker.streams import Stream
 
 
 @dataclass

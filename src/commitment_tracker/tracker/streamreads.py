@@ -20,7 +20,7 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 
 from commitment_tracker.events import META_TYPES, Event
-from commitment_tracker.tracker.knowledge import Released, StreamKnowledge, released
+from commitment_tracker.tracker.resolution import Released, StreamKnowledge, released
 from commitment_tracker.tracker.mapper import chain_hash, topic_of
 from commitment_tracker.tracker.records import Recorded, stream_id
 

@@ -12,7 +12,7 @@ from commitment_tracker.cli.output import note, progress
 @pass_context
 def rebuild(app: Context) -> None:
     """Rebuild every materialised view from the log (the log itself is never touched)."""
-    from commitment_tracker.projections.folding import writable_view
+    from commitment_tracker.projections.view import writable_view
 
     reader = writable_view(app.tracker)
     try:

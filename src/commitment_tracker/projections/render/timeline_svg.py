@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from commitment_tracker.projections.palette import EVENT_LABELS, STATUS_COLOURS, status_label
+from commitment_tracker.projections.render.palette import EVENT_LABELS, STATUS_COLOURS, status_label
 from commitment_tracker.projections.timeline import Timeline, Timelines
 
 DAY = timedelta(days=1)

@@ -116,6 +116,7 @@ def results(reader: Any, query: str, *, party: str | None = None, area: str | No
     parties and area; a meeting's or statement's parties), ``kind`` to the entity's kind or the
     event's type, ``start``/``end`` to the event's own date."""
     from commitment_tracker.events import first_day
+    from commitment_tracker.projections.areas import in_area
     from commitment_tracker.tracker import RuleViolation
 
     view = getattr(reader, "view", None)
@@ -145,7 +146,7 @@ def results(reader: Any, query: str, *, party: str | None = None, area: str | No
             continue
         if party and party not in (getattr(first, "parties", None) or ()):
             continue
-        if area and (getattr(first, "area", None) or "").lower() != area.lower():
+        if not in_area(getattr(first, "area", None), area or None):
             continue
         if (start or end) and (on is None or (start and first_day(on) < start) or (end and first_day(on) > end)):
             continue

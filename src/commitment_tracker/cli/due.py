@@ -10,7 +10,7 @@ import click
 from commitment_tracker.cli.context import Context, pass_context
 from commitment_tracker.cli.options import SPAN, query_options
 from commitment_tracker.cli.output import Column, choose_format, emit, status_style
-from commitment_tracker.cli.querying import clocks
+from commitment_tracker.cli.clocks import clocks
 
 
 def when_style(text: Any) -> str:
@@ -73,10 +73,8 @@ def due(app: Context, within: int, area: str | None, as_of: date | None, known_a
 
     fmt = choose_format(fmt, as_json)
     day, moment = clocks(as_of, known_at)
-    wanted = area.casefold() if area else None
-    found = deadlines_of(app.reader.statuses(day, known_at), app.reader.meetings_at(known_at), day, within)
-    items = [d.to_data() for d in found
-             if wanted is None or (d.commitment.area or "").casefold() == wanted]  # fmt: skip
+    found = deadlines_of(app.reader.statuses(day, known_at), app.reader.meetings_at(known_at), day, within, area=area)
+    items = [d.to_data() for d in found]
     data = {"as_of": day.isoformat(), "known_at": moment.isoformat(), "within_days": within,
             "deadlines": items}  # fmt: skip
     rows = [i | {"when": when(i), "about": i["title"] + (f" ({origin(i)})" if origin(i) else "")}

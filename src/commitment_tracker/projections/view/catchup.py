@@ -14,20 +14,22 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import IntegrityError, Tracking
 
 from commitment_tracker.events import EVENT_TYPES, CommitmentMade, first_day, to_data
+from commitment_tracker.projections.areas import area_key
 from commitment_tracker.projections.intervals import intervals
 from commitment_tracker.projections.knowledge import Knowledge, Step
 from commitment_tracker.projections.meetings import MeetingIndex
-from commitment_tracker.projections.sealing import Sealer
-from commitment_tracker.projections.search import rows_of as search_rows
-from commitment_tracker.projections.viewstore import FOREVER, VIEW_NAME, ViewSQL
+from commitment_tracker.projections.view.sealing import Sealer
+from commitment_tracker.projections.view.search import rows_of as search_rows
+from commitment_tracker.projections.view.recorder import ViewSQL
+from commitment_tracker.projections.view.tables import FOREVER, TABLES, VIEW_NAME, stamp
 from commitment_tracker.tracker import Recorded, resolve, stream_id
-from commitment_tracker.tracker.ledger import KIND_OF_FIRST
+from commitment_tracker.tracker.streams import KIND_OF_FIRST
 from commitment_tracker.tracker.mapper import construct_event
 
 if TYPE_CHECKING:
@@ -54,24 +56,11 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def stamp(moment: datetime | None) -> str:
-    """Record times as fixed-width UTC text, so they order correctly as strings in SQL."""
-    if moment is None:
-        return "9999-12-30T00:00:00.000000Z"  # "now": after every record, before FOREVER
-    if moment.tzinfo is not timezone.utc:
-        moment = moment.astimezone(timezone.utc)
-    # isoformat is several times faster than strftime (one stamp per event in catch-up); its
-    # first 26 characters are "%Y-%m-%dT%H:%M:%S.%f" for every year the tracker accepts.
-    return moment.isoformat(timespec="microseconds")[:26] + "Z"
-
-
 def open_view(tracker: Tracker, *, create: bool | None = None) -> ViewSQL:
     """The view's recorder; with ``create``, its tables are created first if missing. By default
     they are when the store had none when it was opened and this user may create them."""
     from eventsourcing.persistence import InfrastructureFactory
     from eventsourcing.utils import Environment
-
-    from commitment_tracker.projections.viewstore import TABLES, SQLiteStatusView, postgres_view
 
     if create is None:
         found = tracker.found
@@ -80,7 +69,11 @@ def open_view(tracker: Tracker, *, create: bool | None = None) -> ViewSQL:
     store = tracker.store.creating() if create else tracker.store
     settings = {k: v for k, v in store.settings().items() if not k.startswith(("CIPHER", "APPLICATION_"))}
     factory = InfrastructureFactory.construct(Environment(VIEW_NAME, settings))
-    view_class = SQLiteStatusView if tracker.store.backend == "sqlite" else postgres_view()
+    # Each engine's module is imported only for its own stores (the PostgreSQL one needs psycopg).
+    if tracker.store.backend == "sqlite":
+        from commitment_tracker.projections.view.sqlite import SQLiteStatusView as view_class
+    else:
+        from commitment_tracker.projections.view.postgres import PostgresStatusView as view_class  # type: ignore[assignment]
     view: ViewSQL = factory.tracking_recorder(view_class)  # type: ignore[arg-type, assignment]
     view.sealer = Sealer(tracker.mapper.cipher)  # the log's key seals the view's content too
     return view
@@ -288,7 +281,7 @@ def assessment_rows(resolved: Sequence[Any], clear: bool = True) -> list[tuple[A
                            "assessor": event.assessor}, sort_keys=True)  # fmt: skip
         if clear:
             shown = (until.get(position, NEVER_REPLACED), cycle_until.get(position, NEVER_REPLACED), made_on,
-                     event.party, event.score, event.cycle, area, (area or "").casefold())  # fmt: skip
+                     event.party, event.score, event.cycle, area, area_key(area))  # fmt: skip
         else:
             shown = (None, None, made_on, None, None, None, None, None)
         rows.append((position, day, *shown, data))

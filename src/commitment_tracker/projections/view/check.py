@@ -26,7 +26,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import EVENT_TYPES
-from commitment_tracker.projections.catchup import (
+from commitment_tracker.projections.view.catchup import (
     StatusProjection,
     derive_commitment,
     fact_of,
@@ -34,9 +34,10 @@ from commitment_tracker.projections.catchup import (
     paused_gc,
     refs_of,
 )
-from commitment_tracker.projections.viewstore import ASSESSMENT_COLUMNS, FOREVER, ViewSQL
+from commitment_tracker.projections.view.recorder import ViewSQL
+from commitment_tracker.projections.view.tables import ASSESSMENT_COLUMNS, FOREVER
 from commitment_tracker.tracker import Recorded, stream_id
-from commitment_tracker.tracker.ledger import KIND_OF_FIRST
+from commitment_tracker.tracker.streams import KIND_OF_FIRST
 from commitment_tracker.tracker.mapper import construct_event
 
 if TYPE_CHECKING:

@@ -1,4 +1,5 @@
-"""Answers without writing: for a user who may read a store but not write its view.
+"""The reader that folds the log: answers without writing, for a user who may read a store but
+not write its view.
 
 Queries are answered from the materialised view, which readers bring up to date first -- a write.
 An auditor's PostgreSQL role (SELECT only) and a read-only archive copy of a SQLite store cannot
@@ -15,68 +16,17 @@ from typing import TYPE_CHECKING, Any
 from commitment_tracker.events import first_day
 from commitment_tracker.projections import queries
 from commitment_tracker.projections.knowledge import Knowledge, Log
-from commitment_tracker.projections.reader import ViewReader, did_you_mean
-from commitment_tracker.projections.viewstore import TABLES
+from commitment_tracker.projections.queries import did_you_mean
 from commitment_tracker.projections.walk import Change
 from commitment_tracker.tracker import NotFound
 
 if TYPE_CHECKING:
     from commitment_tracker.tracker import Tracker
 
-#: The library's tracking table, where the view keeps its position in the log.
-TRACKING_TABLE = {"sqlite": "tracking", "postgres": "statusview_tracking"}
-
-
-def view_tables(tracker: Tracker) -> set[str]:
-    from commitment_tracker.projections.search import TABLE as SEARCH_TABLE
-
-    return {*TABLES, SEARCH_TABLE, TRACKING_TABLE[tracker.store.backend]}
-
-
-def open_reader(tracker: Tracker) -> ViewReader | FoldReader:
-    """The view, when it is current or this user may bring it up to date; else the fold."""
-    needed = view_tables(tracker)
-    found = tracker.found
-    if not needed <= found.tables:
-        if not found.can_create:
-            return FoldReader(tracker)
-        open_view(tracker)  # a store from before the view: add its tables (CREATE IF NOT EXISTS)
-        reader = ViewReader(tracker)
-        # A view written before it had a table (the references, say) lacks that table's rows for
-        # the facts it holds already: rebuild it once, rather than answer from a partial index.
-        reader.stale = "view_facts" in found.tables
-        return reader
-    if needed <= found.writable:
-        return ViewReader(tracker)
-    reader = CurrentView(tracker)
-    if reader.projection.position() >= tracker.count():
-        return reader
-    reader.close()
-    return FoldReader(tracker)
-
-
-def writable_view(tracker: Tracker) -> ViewReader:
-    """The view, for rebuilding it: its tables are created first if this store has none yet."""
-    if not view_tables(tracker) <= tracker.found.tables and tracker.found.can_create:
-        open_view(tracker)
-    return ViewReader(tracker)
-
-
-def open_view(tracker: Tracker) -> None:
-    from commitment_tracker.projections.catchup import open_view as view
-
-    view(tracker, create=True).datastore.close()  # type: ignore[attr-defined]
-
-
-class CurrentView(ViewReader):
-    """The view, read as it stands by a user who may not write it (it was current when opened)."""
-
-    def catch_up(self, progress: Any = None) -> int:
-        return 0
-
-
 class FoldReader:
     """The queries of ``ViewReader``, answered by folding the whole log; writes nothing."""
+
+    view = None  # it reads no table
 
     def __init__(self, tracker: Tracker) -> None:
         self.tracker = tracker
@@ -91,6 +41,9 @@ class FoldReader:
 
     def ids(self) -> list[str]:
         return list(self.log.streams)
+
+    def behind(self) -> int:
+        return 0
 
     def catch_up(self, progress: Any = None) -> int:
         return 0  # nothing to bring up to date: every answer folds the log as it is
@@ -108,8 +61,8 @@ class FoldReader:
 
     def recorded_between(self, after: datetime, until: datetime) -> list[Any]:
         """As ``ViewReader.recorded_between``, from the log."""
-        from commitment_tracker.projections.catchup import stamp
-        from commitment_tracker.tracker.ledger import KIND_OF_FIRST
+        from commitment_tracker.projections.view.tables import stamp
+        from commitment_tracker.tracker.streams import KIND_OF_FIRST
 
         found = []
         for records in self.log.streams.values():
@@ -150,7 +103,7 @@ class FoldReader:
         return score_sheet(self._known(known_at), as_of, area=area)
 
     def knowledge_of_kinds(self, kinds: frozenset[str], known_at: datetime | None) -> Knowledge:
-        from commitment_tracker.tracker.ledger import KIND_OF_FIRST
+        from commitment_tracker.tracker.streams import KIND_OF_FIRST
 
         return self.log.known_at(known_at, frozenset(t for t, k in KIND_OF_FIRST.items() if k in kinds))
 

@@ -27,15 +27,18 @@ from markupsafe import Markup
 
 from commitment_tracker import __version__
 from commitment_tracker.events import first_day
+from commitment_tracker.projections.areas import in_area
 from commitment_tracker.projections.compliance import matrix
 from commitment_tracker.projections.fold import STATUSES
-from commitment_tracker.projections.heatmap import NO_SCORE, SCORE_COLOURS, heatmap
+from commitment_tracker.projections.heatmap import heatmap
 from commitment_tracker.projections.history import history
 from commitment_tracker.projections.scores import score_sheet
 from commitment_tracker.projections.knowledge import Knowledge, Log
-from commitment_tracker.projections.palette import (
+from commitment_tracker.projections.render.palette import (
     EVENT_LABELS,
+    NO_SCORE,
     PARTY_COLOURS,
+    SCORE_COLOURS,
     STATUS_COLOURS,
     status_label,
     text_on,
@@ -52,12 +55,12 @@ from commitment_tracker.projections.time_travel import (
     unchanged,
 )
 from commitment_tracker.projections.timeline import Timelines, timeline, timelines
-from commitment_tracker.projections.timeline_svg import ROW, SHAPES, layout
+from commitment_tracker.projections.render.timeline_svg import ROW, SHAPES, layout
 
 TEMPLATE = "report.html.j2"
 #: Bytes of distinct answers the sliders may embed before the page offers fewer record times.
 TRAVEL_BUDGET = 8_000_000
-SCRIPT = files("commitment_tracker.projections") / "templates" / "report.js"
+SCRIPT = files("commitment_tracker.projections.render") / "templates" / "report.js"
 
 
 def report_data(log: Log, knowledge: Knowledge, as_of: date, known_at: datetime | None = None) -> dict[str, Any]:
@@ -128,7 +131,7 @@ def select(board: list[dict[str, Any]], ids: tuple[str, ...], *, area: str | Non
             raise NotFound(f"no commitment {missing[0]!r} on the board as of the report's date")
         return list(dict.fromkeys(ids)), 0
     wanted = [row["id"] for row in board
-              if (area is None or (row.get("area") or "").casefold() == area.casefold())
+              if in_area(row.get("area"), area)
               and (party is None or party in row["parties"])]  # fmt: skip
     return wanted[-limit:], max(0, len(wanted) - limit)
 
@@ -138,7 +141,7 @@ def render_report(log: Log, knowledge: Knowledge, as_of: date, *, known_at: date
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(
-        loader=PackageLoader("commitment_tracker.projections", "templates"),
+        loader=PackageLoader("commitment_tracker.projections.render", "templates"),
         autoescape=True,  # every value is text unless the template says otherwise; no template does
         undefined=StrictUndefined,
         trim_blocks=True,

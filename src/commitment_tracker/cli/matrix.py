@@ -10,7 +10,7 @@ import click
 from commitment_tracker.cli.context import Context, pass_context
 from commitment_tracker.cli.options import query_options
 from commitment_tracker.cli.output import Column, choose_format, emit, status_style
-from commitment_tracker.cli.querying import clocks
+from commitment_tracker.cli.clocks import clocks
 
 OVERDUE_MARK = "!"
 SUMMARY = "fulfilled / due"

@@ -18,7 +18,7 @@ from commitment_tracker.events import first_day
 from commitment_tracker.projections.knowledge import KnownSince
 
 if TYPE_CHECKING:
-    from commitment_tracker.projections.reader import ViewReader
+    from commitment_tracker.projections.view.contract import Reader
 
 #: What a board row says about a commitment, in the order a change is described.
 FIELDS = ("status", "due_on", "overdue", "late", "party_status", "title", "parties", "cadence", "due", "due_next",
@@ -41,7 +41,7 @@ def _ordered(rows: dict[str, dict[str, Any]]) -> list[str]:
     return sorted(rows, key=lambda s: (first_day(rows[s]["made_on"]), s))
 
 
-def learned(reader: ViewReader, as_of: date, known_from: datetime, known_to: datetime) -> list[dict[str, Any]]:
+def learned(reader: Reader, as_of: date, known_from: datetime, known_to: datetime) -> list[dict[str, Any]]:
     """Every commitment whose answer as of ``as_of`` differs between what was known at the two
     record times, with the references of the events recorded in between that caused it."""
     before = {r["id"]: r for r in reader.board(as_of, known_from)}
@@ -53,7 +53,7 @@ def learned(reader: ViewReader, as_of: date, known_from: datetime, known_to: dat
     return [_entry(slug, before.get(slug), after.get(slug), fields, causes.of(slug)) for slug, fields in changed.items()]
 
 
-def learning(reader: ViewReader, as_of: date, known_from: datetime, known_to: datetime) -> list[dict[str, Any]]:
+def learning(reader: Reader, as_of: date, known_from: datetime, known_to: datetime) -> list[dict[str, Any]]:
     """Each change of an answer as of ``as_of`` at the record time it happened, within (K1, K2].
 
     A board per moment would cost the whole board at each of the window's record times (as many as

@@ -69,3 +69,8 @@ def text_on(fill: str) -> str:
 
 def status_label(status: str) -> str:
     return status.replace("_", " ")
+
+
+#: Score colours, red-amber-green, readable by people who confuse red and green (the middle is light).
+SCORE_COLOURS = {1: "#1a9850", 0: "#fee08b", -1: "#d73027"}
+NO_SCORE = "#f1f3f4"

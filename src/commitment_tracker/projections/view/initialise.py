@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from commitment_tracker.projections.folding import open_view, view_tables
+from commitment_tracker.projections.view import create_view, view_tables
 from commitment_tracker.tracker import StoreError, open_tracker
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def init_store(store: Store, *, recorders: Sequence[str] = (), auditors: Sequenc
     if (recorders or auditors) and store.backend != "postgres":
         raise StoreError("--recorder and --auditor grant PostgreSQL roles; a SQLite store is one file")
     with open_tracker(store, create=True) as tracker:
-        open_view(tracker)
+        create_view(tracker)
         if recorders or auditors:
             _grant(tracker, recorders, auditors)
         return tracker.created

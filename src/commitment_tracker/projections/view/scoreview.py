@@ -23,26 +23,28 @@ from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import first_day
 from commitment_tracker.events.parties import name_of
-from commitment_tracker.projections.catchup import stamp
+from commitment_tracker.projections.view.tables import stamp
+from commitment_tracker.projections.areas import area_key, in_area
 from commitment_tracker.projections.scores import UNLABELLED, Scored, by_cycle, cycles, percent, score_sheet, scored, summarise
 
 if TYPE_CHECKING:
     from commitment_tracker.projections.knowledge import Knowledge
-    from commitment_tracker.projections.reader import ViewReader
+    from commitment_tracker.projections.view.contract import Reader
+    from commitment_tracker.projections.view.recorder import ViewSQL
 
 
 class ScoreSource:
     """Every commitment and assessment as of ``as_of``, known at ``known_at``, read once."""
 
-    def __init__(self, reader: ViewReader, as_of: date, known_at: datetime | None) -> None:
+    def __init__(self, reader: Reader, as_of: date, known_at: datetime | None) -> None:
         known = stamp(known_at)
         self.as_of = as_of
         self.board = reader.board(as_of, known_at)
         self.rows: dict[str, list[tuple[str, int, str | None]]] = {}
-        if getattr(reader, "view", None) is None:
+        if reader.view is None:
             # A reader that folds the log (a read-only user whose view lags): every score from the fold.
             self.gaps = {row["id"] for row in self.board}
-            self.exact = reader.knowledge(known_at) if self.gaps else None  # type: ignore[attr-defined]
+            self.exact = reader.knowledge_of_ids(sorted(self.gaps), known_at) if self.gaps else None
             return
         self.gaps = set(reader.view.gaps(known))
         contents: dict[str, tuple[str, int, str | None]] = {}  # the few distinct texts, each parsed once
@@ -52,7 +54,7 @@ class ScoreSource:
                     content = json.loads(data)
                     contents[data] = (content["party"], content["score"], content["cycle"])
                 self.rows.setdefault(entity, []).append(contents[data])
-        self.exact = reader._exact(sorted(self.gaps), known_at) if self.gaps else None
+        self.exact = reader.knowledge_of_ids(sorted(self.gaps), known_at) if self.gaps else None
 
     def cycles(self) -> list[str]:
         found = {cycle or UNLABELLED for rows in self.rows.values() for _, _, cycle in rows}
@@ -73,10 +75,9 @@ class ScoreSource:
 
     def sheet(self, *, cycle: str | None = None, area: str | None = None, party: str | None = None) -> list[Scored]:
         """The same sheet as ``scores.score_sheet`` on the fold."""
-        wanted = area.casefold() if area else None
         sheet = []
         for row in self.board:
-            if wanted is not None and (row.get("area") or "").casefold() != wanted:
+            if not in_area(row.get("area"), area):
                 continue
             scores = self._scores(row["id"], cycle)
             if party is not None:
@@ -94,14 +95,13 @@ class ScoreSource:
         return by_cycle({c: self.sheet(cycle=c, area=area, party=party) for c in labels}, sheet)
 
 
-def score_summary(reader: Any, as_of: date, known_at: datetime | None, by: str, *, cycle: str | None = None,
+def score_summary(reader: Reader, as_of: date, known_at: datetime | None, by: str, *, cycle: str | None = None,
                   area: str | None = None, party: str | None = None) -> dict[str, Any]:  # fmt: skip
     """What ``ctrack scores`` shows: the same as ``summarise`` (or ``by_cycle``) of the fold's
     sheet, grouped in SQL on a clear store's view, in Python otherwise (see the module's doc)."""
-    view = getattr(reader, "view", None)
-    if view is None or view.sealer.sealing:
+    if reader.view is None or reader.view.sealer.sealing:
         return ScoreSource(reader, as_of, known_at).summary(by, cycle=cycle, area=area, party=party)
-    return SQLScores(reader, as_of, known_at, cycle=cycle, area=area, party=party).summary(by)
+    return SQLScores(reader, reader.view, as_of, known_at, cycle=cycle, area=area, party=party).summary(by)
 
 
 # --- grouping in SQL ---------------------------------------------------------------------------
@@ -136,20 +136,20 @@ class SQLScores:
     """The groups of SPEC §8 from a clear store's view: every group's sum and counts in SQL, and
     the few commitments the view marks as changing at K (gaps) folded exactly and added in."""
 
-    def __init__(self, reader: ViewReader, as_of: date, known_at: datetime | None, *, cycle: str | None,
-                 area: str | None, party: str | None) -> None:  # fmt: skip
-        self.reader, self.view = reader, reader.view
+    def __init__(self, reader: Reader, view: ViewSQL, as_of: date, known_at: datetime | None, *,
+                 cycle: str | None, area: str | None, party: str | None) -> None:  # fmt: skip
+        self.reader, self.view = reader, view
         self.as_of, self.day, self.known = as_of, as_of.isoformat(), stamp(known_at)
         self.cycle, self.area, self.party = cycle, area, party
         gaps = sorted(self.view.gaps(self.known))
-        self.exact: Knowledge | None = reader._exact(gaps, known_at) if gaps else None
+        self.exact: Knowledge | None = reader.knowledge_of_ids(gaps, known_at) if gaps else None
 
     def _counted(self, by: str | None = None) -> tuple[str, list[Any]]:
         # Grouped by cycle, each cycle's group has only its own assessments: a cycle filter only
         # picks the group ("" picks none: every cycle, as ``ctrack scores`` composes ``by_cycle``).
         cycle = (self.cycle or None) if by == "cycle" else self.cycle
         return self.view.counted_scores(self.day, self.known, by=by, cycle=cycle, party=self.party,  # type: ignore[attr-defined]
-                                        area_key=self.area.casefold() if self.area else None)  # fmt: skip
+                                        area_key=area_key(self.area) if self.area else None)  # fmt: skip
 
     def _gap_sheet(self, cycle: str | None) -> list[Scored]:
         """The gap commitments' sheet, folded exactly (empty when there are none)."""

@@ -12,7 +12,7 @@ import io
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from commitment_tracker.projections.palette import (
+from commitment_tracker.projections.render.palette import (
     DEADLINE_COLOUR,
     EVENT_LABELS,
     EVENT_MARKERS,

@@ -35,7 +35,7 @@ def search(app: Context, words: tuple[str, ...], party: str | None, area: str | 
     """Full-text search over titles, texts, quotes, notes, statements and archived sources, best
     match first. Every word must match (stemmed: 'meeting' finds 'meet'); "a phrase" in quotes
     must match as written."""
-    from commitment_tracker.projections.search import results
+    from commitment_tracker.projections.view.search import results
 
     fmt = choose_format(fmt, as_json)
     text = " ".join(words)

@@ -26,7 +26,7 @@ def init(app: Context, recorders: tuple[str, ...], auditors: tuple[str, ...]) ->
     On PostgreSQL, run it once as the role that should own the tables; other roles then open
     the store without owning anything, and need only what --recorder / --auditor grant.
     """
-    from commitment_tracker.projections.initialise import init_store
+    from commitment_tracker.projections.view.initialise import init_store
 
     created = init_store(app.store, recorders=recorders, auditors=auditors)
     note(f"{'created a new' if created else 'initialised the'} store at {app.store.display}")

@@ -14,10 +14,11 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import first_day
-from commitment_tracker.projections.catchup import StatusProjection, knowledge_of, open_view, record_from_fact, stamp
+from commitment_tracker.projections.view.catchup import StatusProjection, knowledge_of, open_view, record_from_fact
+from commitment_tracker.projections.view.tables import stamp
 from commitment_tracker.projections.fold import CommitmentStatus, resolve_next_meeting
 from commitment_tracker.projections.knowledge import Knowledge, Log
-from commitment_tracker.projections.queries import board_diff
+from commitment_tracker.projections.queries import board_diff, did_you_mean
 from commitment_tracker.projections.meetings import MeetingIndex
 from commitment_tracker.projections.walk import Change, walk
 from commitment_tracker.tracker import NotFound, Recorded
@@ -25,14 +26,6 @@ from commitment_tracker.tracker import NotFound, Recorded
 if TYPE_CHECKING:
     from commitment_tracker.projections.scores import Scored
     from commitment_tracker.tracker import Tracker
-
-
-def did_you_mean(slug: str, known: list[str]) -> str:
-    """``; did you mean 'x' or 'y'?`` for the ids closest to a mistyped one (empty if none is)."""
-    from difflib import get_close_matches
-
-    close = get_close_matches(slug, known, n=3, cutoff=0.6)
-    return "; did you mean " + " or ".join(repr(c) for c in close) + "?" if close else ""
 
 
 class ViewReader:
@@ -46,6 +39,9 @@ class ViewReader:
 
     def close(self) -> None:
         self.view.datastore.close()  # type: ignore[attr-defined]
+
+    def behind(self) -> int:
+        return self.tracker.count() - self.projection.position()
 
     def catch_up(self, progress: Any = None) -> int:
         self._meeting_streams = self._meetings_now = None
@@ -189,7 +185,7 @@ class ViewReader:
         return self._meetings_at(known_at)
 
     def score_sheet(self, as_of: date, known_at: datetime | None, area: str | None = None) -> list[Scored]:
-        from commitment_tracker.projections.scoreview import ScoreSource
+        from commitment_tracker.projections.view.scoreview import ScoreSource
 
         return ScoreSource(self, as_of, known_at).sheet(area=area)
 
@@ -223,3 +219,12 @@ class ViewReader:
         changes.sort(key=lambda c: (c.day, c.commitment))
         return changes
 
+
+class CurrentView(ViewReader):
+    """The view, read as it stands by a user who may not write it (it was current when opened)."""
+
+    def behind(self) -> int:
+        return 0
+
+    def catch_up(self, progress: Any = None) -> int:
+        return 0

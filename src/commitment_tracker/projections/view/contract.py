@@ -1,0 +1,70 @@
+"""What every reader of the read side answers: the contract ``open_reader`` hands to the CLI.
+
+Two readers keep it. ``ViewReader`` answers from the materialised view, which it brings up to
+date first; ``FoldReader`` folds the log in memory, writing nothing, for a user who may read a
+store but not write its view while the view lags. Their answers are the same: the fold is the
+oracle the view is checked against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from commitment_tracker.projections.fold import CommitmentStatus
+    from commitment_tracker.projections.knowledge import Knowledge, Log
+    from commitment_tracker.projections.meetings import MeetingIndex
+    from commitment_tracker.projections.scores import Scored
+    from commitment_tracker.projections.view.recorder import ViewSQL
+    from commitment_tracker.projections.walk import Change
+
+
+class Reader(Protocol):
+    #: The view's recorder, or None for a reader that folds the log (it reads no table).
+    view: ViewSQL | None
+
+    def close(self) -> None: ...
+
+    def behind(self) -> int:
+        """How many events of the log ``catch_up`` would apply (0 when it has nothing to do)."""
+        ...
+
+    def catch_up(self, progress: Callable[[int], None] | None = None) -> int:
+        """Bring what is read up to date with the log; returns how many events were applied."""
+        ...
+
+    def ids(self) -> list[str]:
+        """Every entity's id (commitments, meetings, statements, sources)."""
+        ...
+
+    # --- logs and knowledge of a few entities --------------------------------------------------
+
+    def log_for(self, slug: str) -> Log: ...
+
+    def log_of(self, slugs: Sequence[str]) -> Log: ...
+
+    def log_around(self, slug: str, roles: tuple[str, ...]) -> Log: ...
+
+    def knowledge_of_ids(self, slugs: list[str], known_at: datetime | None) -> Knowledge: ...
+
+    def knowledge_of_kinds(self, kinds: frozenset[str], known_at: datetime | None) -> Knowledge: ...
+
+    def meetings_at(self, known_at: datetime | None) -> MeetingIndex: ...
+
+    # --- the board, what changed, what was learned ---------------------------------------------
+
+    def board(self, as_of: date, known_at: datetime | None) -> list[dict[str, Any]]: ...
+
+    def statuses(self, as_of: date, known_at: datetime | None) -> list[CommitmentStatus]: ...
+
+    def diff(self, start: date, end: date, known_at: datetime | None) -> list[dict[str, Any]]: ...
+
+    def replay(self, start: date | None, end: date, known_at: datetime | None) -> list[Change]: ...
+
+    def recorded_between(self, after: datetime, until: datetime) -> list[Any]: ...
+
+    def recorded_of(self, slugs: list[str], after: datetime, until: datetime) -> list[Any]: ...
+
+    def score_sheet(self, as_of: date, known_at: datetime | None, area: str | None = None) -> list[Scored]: ...

@@ -1,0 +1,84 @@
+"""The view on SQLite: its tables, guard triggers, transactions and FTS5 search."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.sqlite import SQLiteTrackingRecorder
+
+from commitment_tracker.projections.view.recorder import ViewSQL
+from commitment_tracker.projections.view.search import SQLITE_DDL, search_sqlite
+from commitment_tracker.projections.view.search import TABLE as SEARCH_TABLE
+from commitment_tracker.projections.view.tables import CLOSES_ONLY, INDEXES, RETIRED, TABLES, WRITTEN_BY_TRACKER, Row
+
+
+def sqlite_guards() -> list[str]:
+    """Triggers refusing edits of the view except inside the tracker's own writes, which hold a
+    row in ``view_writer`` for the length of their transaction. A speed bump against casual SQL,
+    not a guarantee (triggers can be dropped): ``verify`` re-derives the view and compares."""
+    statements = ["CREATE TABLE IF NOT EXISTS view_writer (writing INTEGER NOT NULL)"]
+    refuse = f"BEGIN SELECT RAISE(ABORT, '{WRITTEN_BY_TRACKER}'); END"
+    for table in TABLES:
+        for action in ("UPDATE", "DELETE"):
+            statements.append(f"CREATE TRIGGER IF NOT EXISTS {table}_guard_{action.lower()} BEFORE {action} ON "
+                              f"{table} WHEN NOT EXISTS (SELECT 1 FROM view_writer) {refuse}")  # fmt: skip
+    statements.append(f"CREATE TRIGGER IF NOT EXISTS view_facts_never_update BEFORE UPDATE ON view_facts {refuse}")
+    statements.append(f"CREATE TRIGGER IF NOT EXISTS view_intervals_closes_only BEFORE UPDATE ON view_intervals "
+                      f"WHEN NOT ({CLOSES_ONLY.replace('IS NOT DISTINCT FROM', 'IS')}) {refuse}")  # fmt: skip
+    return statements
+
+
+
+class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
+    def construct_create_table_statements(self) -> list[str]:
+        return [
+            *super().construct_create_table_statements(),
+            *(f"CREATE TABLE IF NOT EXISTS {name} ({columns})" for name, columns in TABLES.items()),
+            *(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})" for name, table, columns in INDEXES),
+            *sqlite_guards(),
+            *SQLITE_DDL,
+        ]
+
+    def read(self, statement: str, params: Iterable[Any] = ()) -> list[Any]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(self.q(statement), list(params))
+            return c.fetchall()
+
+    def apply(self, tracking: Tracking, after: int, *rows: Sequence[Row]) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute("INSERT INTO view_writer VALUES (1)")  # takes SQLite's write lock: the check is serialized
+            c.execute("SELECT max(notification_id) FROM tracking WHERE application_name = ?",
+                      (tracking.application_name,))  # fmt: skip
+            self.check_position(c.fetchone()[0], after)
+            self.write_batch(c, *rows)
+            self._insert_tracking(c, tracking)
+            c.execute("DELETE FROM view_writer")
+
+    def search(self, query: str) -> list[Any]:
+        return search_sqlite(self.read, query)
+
+    def write_texts(self, texts: Sequence[Row]) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.executemany(f"INSERT INTO {SEARCH_TABLE} VALUES (?,?,?,?,?)", texts)
+
+    def reset(self, application_name: str) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute("PRAGMA secure_delete = ON")  # a view once written in clear leaves no page behind
+            c.execute("INSERT INTO view_writer VALUES (1)")
+            # A table with triggers is emptied row by row (each row leaving every index in turn):
+            # the guards are dropped for the deletes and created again before this transaction
+            # commits, so no other connection ever sees the view unguarded.
+            tables = ",".join(f"'{name}'" for name in TABLES)
+            c.execute(f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({tables})")
+            for (trigger,) in c.fetchall():
+                c.execute(f'DROP TRIGGER "{trigger}"')
+            for name in (*TABLES, SEARCH_TABLE):
+                c.execute(f"DELETE FROM {name}")
+            for name in RETIRED:
+                c.execute(f"DROP TABLE IF EXISTS {name}")
+            for statement in sqlite_guards():
+                c.execute(statement)
+            c.execute("DELETE FROM view_writer")
+            c.execute("DELETE FROM tracking WHERE application_name = ?", (application_name,))

@@ -1,0 +1,83 @@
+"""One stream as the write side knows it, and what the rules ask of the ledger that holds them.
+
+The rules (``rules.py``) and cautions (``cautions.py``) read streams through ``Streams``, which the
+``Ledger`` implements, so neither needs the ledger that calls them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from commitment_tracker.events import CommitmentMade, Event
+from commitment_tracker.tracker.records import stream_id
+from commitment_tracker.tracker.resolution import StreamKnowledge
+
+KIND_OF_FIRST = {
+    "commitment_made": "commitment",
+    "meeting_held": "meeting",
+    "meeting_scheduled": "meeting",
+    "statement_issued": "statement",
+    "source_registered": "source",
+}
+
+
+@dataclass
+class Stream:
+    slug: str
+    knowledge: StreamKnowledge = field(default_factory=StreamKnowledge)
+    ident: UUID = field(init=False)
+    ident_text: str = field(init=False)  # the id as the chain hash spells it, spelt once per stream
+    # What the first event says (kind, pledge), as of the knowledge's generation: the rules ask for
+    # it on every event of the stream, and it changes only when a retraction or correction arrives.
+    _head: tuple[int, str | None, Event | None] = (-1, None, None)
+
+    def __post_init__(self) -> None:
+        self.ident = stream_id(self.slug)
+        self.ident_text = str(self.ident)
+
+    @property
+    def version(self) -> int:
+        return len(self.knowledge.records)
+
+    @property
+    def last_hash(self) -> str:
+        return self.knowledge.records[-1].hash if self.knowledge.records else ""
+
+    def _first(self) -> tuple[int, str | None, Event | None]:
+        knowledge = self.knowledge
+        if self._head[0] != knowledge.generation:
+            if not knowledge.records:
+                self._head = (knowledge.generation, None, None)
+            else:
+                kind = None if knowledge.is_retracted(1) else KIND_OF_FIRST.get(knowledge.records[0].event.type)
+                self._head = (knowledge.generation, kind, knowledge.event_at(1))
+        return self._head
+
+    @property
+    def kind(self) -> str | None:
+        """What the stream is, unless it is empty or its creating event was retracted."""
+        return self._first()[1]
+
+    @property
+    def used(self) -> bool:
+        """Whether the id has ever been made (even if since retracted)."""
+        return bool(self.knowledge.records)
+
+    @property
+    def made(self) -> CommitmentMade:
+        return self._first()[2]  # type: ignore[return-value]
+
+    def held(self) -> bool:
+        knowledge = self.knowledge
+        return any(not knowledge.is_retracted(position) for position in knowledge.positions("meeting_held"))
+
+
+class Streams(Protocol):
+    """What a rule may ask while an event is checked: any stream, and the latest record time."""
+
+    latest_recorded_at: datetime | None
+
+    def stream(self, slug: str) -> Stream: ...
