@@ -19,8 +19,16 @@ class View(Raw):
     def table(self, name: str) -> str:
         return f'"{self.schema}".{name}' if self.postgres else name
 
+    def view_tables(self) -> list[str]:
+        """Every table of the view, from the store's catalogue (the log's tables are not the view's)."""
+        if self.postgres:
+            query = f"SELECT tablename FROM pg_tables WHERE schemaname = '{self.schema}' AND tablename LIKE 'view%'"
+        else:
+            query = "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'view%'"
+        return [row[0] for row in self.run(query)]
+
     def drop_guards(self) -> None:
-        for name in ("view_facts", "view_entities", "view_intervals", "view_gaps", "view_refs"):
+        for name in self.view_tables():
             if self.postgres:
                 self.run(f"ALTER TABLE {self.table(name)} DISABLE TRIGGER USER")
             else:
