@@ -8,12 +8,15 @@ are taken from the store's catalogue, not from a list: the next table added cann
 
 from __future__ import annotations
 
+import contextlib
 import json
+import shutil
 
 import pytest
 from click.testing import CliRunner
 
 from commitment_tracker.cli.main import cli
+from tests.conftest import fresh_pg_store
 from tests.integration.test_integrity import DATASET
 from tests.integration.test_view_guard import View
 
@@ -30,8 +33,7 @@ def ok(store: str, *args: str):
     return result
 
 
-@pytest.fixture
-def history(store_url: str) -> str:
+def make_history(store_url: str) -> str:
     """The demo dataset, then later records each caught up on its own, so the view holds closed
     intervals, closed assessments, gaps and a search index."""
     ok(store_url, "import", str(DATASET))
@@ -43,6 +45,11 @@ def history(store_url: str) -> str:
     ok(store_url, "status")
     ok(store_url, "verify")
     return store_url
+
+
+@pytest.fixture
+def history(store_url: str) -> str:
+    return make_history(store_url)
 
 
 def refused(store: str, table: str) -> None:
@@ -138,3 +145,117 @@ def test_deleted_gaps_are_caught(history: str) -> None:
     refused(history, "view_gaps")
     repaired(history)
     assert board(history, *moment) == before
+
+
+#: Tables of the catalogue that the test does not attack row by row, each with its reason.
+NOT_ATTACKED = {
+    # FTS5 keeps the search index in shadow tables of view_search: verify compares view_search's
+    # rows with the log and runs FTS5's own integrity-check, which compares the index with them.
+    "view_search_config": "an FTS5 shadow table (covered through view_search and FTS5's integrity-check)",
+    "view_search_content": "an FTS5 shadow table (covered through view_search and FTS5's integrity-check)",
+    "view_search_data": "an FTS5 shadow table (covered through view_search and FTS5's integrity-check)",
+    "view_search_docsize": "an FTS5 shadow table (covered through view_search and FTS5's integrity-check)",
+    "view_search_idx": "an FTS5 shadow table (covered through view_search and FTS5's integrity-check)",
+}
+#: The log's tables: verify names the event the attack broke (what a user can act on), not the table.
+LOG = {"stored_events", "log_chain", "tracker_events", "tracker_events_chain"}
+
+
+def catalogue(view: View) -> list[str]:
+    if view.postgres:
+        return [r[0] for r in view.run("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                       f"WHERE n.nspname = '{view.schema}' AND c.relkind IN ('r', 'p') ORDER BY 1")]  # fmt: skip
+    return [r[0] for r in view.run("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+
+
+def columns(view: View, table: str) -> list[str]:
+    if view.postgres:
+        return [r[0] for r in view.run("SELECT attname FROM pg_attribute WHERE attrelid = "
+                                       f"'{view.table(table)}'::regclass AND attnum > 0 AND NOT attisdropped "
+                                       "AND attgenerated = '' ORDER BY attnum")]  # fmt: skip
+    return [r[1] for r in view.run(f"PRAGMA table_info({table})")]
+
+
+def unguard(view: View) -> None:
+    """Lift every trigger of the store, the log's too: the attacker owns the file (or the schema)."""
+    view.drop_guards()
+    if view.postgres:
+        for table in catalogue(view):
+            view.run(f"ALTER TABLE {view.table(table)} DISABLE TRIGGER USER")
+    else:
+        for (trigger,) in view.run("SELECT name FROM sqlite_master WHERE type = 'trigger'"):
+            view.run(f'DROP TRIGGER "{trigger}"')
+
+
+def delete_one(view: View, table: str) -> bool:
+    """Delete the first row the table gives (every row equal to it: a table may hold duplicates)."""
+    names = columns(view, table)
+    rows = view.run(f"SELECT {', '.join(names)} FROM {view.table(table)} LIMIT 1")
+    if not rows:
+        return False  # an empty table (view_writer, between the tracker's writes): nothing to delete
+    mark = "%s" if view.postgres else "?"
+    same = " AND ".join(f"{name} IS NOT DISTINCT FROM {mark}" if view.postgres else f"{name} IS {mark}" for name in names)
+    view.execute(f"DELETE FROM {view.table(table)} WHERE {same}", list(rows[0]))
+    return True
+
+
+def forge_one(view: View, table: str) -> None:
+    """Insert a row that no catch-up wrote: a plain copy of a row (a duplicate) where no key
+    forbids it, else a copy with its numbers moved on, else with its texts changed too; a made-up
+    row in an empty table."""
+    names = columns(view, table)
+    rows = view.run(f"SELECT {', '.join(names)} FROM {view.table(table)} LIMIT 1")
+    marks = ", ".join(["%s" if view.postgres else "?"] * len(names))
+    insert = f"INSERT INTO {view.table(table)} ({', '.join(names)}) VALUES ({marks})"
+    row = list(rows[0]) if rows else [1] * len(names)
+    moved = [v + 1000 if isinstance(v, int) and not isinstance(v, bool) else v for v in row]
+    renamed = [("forged-" + v if isinstance(v, str) else v) for v in moved]
+    for attempt in (row, moved, renamed):
+        try:
+            view.execute(insert, attempt)
+            return
+        except Exception:  # a key or a check forbids it: change more
+            continue
+    raise AssertionError(f"could not forge a row of {table}")
+
+
+@pytest.fixture
+def copy_of(tmp_path):
+    """A store like a template, for one attack: the SQLite file copied; on PostgreSQL, the same
+    history recorded again in a schema of its own (dropped afterwards)."""
+    with contextlib.ExitStack() as stack:
+
+        def copy(template: str, name: str) -> str:
+            if template.startswith("postgresql"):
+                return make_history(stack.enter_context(fresh_pg_store()))
+            target = tmp_path / f"{name}.db"
+            shutil.copyfile(template, target)
+            return str(target)
+
+        yield copy
+
+
+@pytest.mark.parametrize("attack", ["delete", "forge"])
+def test_verify_catches_a_row_deleted_or_forged_in_every_table_of_the_catalogue(store_url: str, attack: str,
+                                                                                copy_of) -> None:  # fmt: skip
+    """For every table the store's catalogue lists, on a store with closed rows: delete one row (or
+    forge one) behind the tracker's back, and verify must exit 1 naming the table."""
+    template = make_history(store_url)
+    tables = catalogue(View(template))
+    assert {"view_intervals", "view_gaps", "view_assessments", "view_search"} <= set(tables)
+    missed = []
+    for table in tables:
+        if table in NOT_ATTACKED:
+            continue
+        view = View(copy_of(template, table))
+        unguard(view)
+        if attack == "delete":
+            if not delete_one(view, table):
+                continue
+        else:
+            forge_one(view, table)
+        result = run(view.url, "verify")
+        named = table if table not in LOG else "event"
+        if result.exit_code != 1 or named not in result.stderr:
+            missed.append(f"{table}: exit {result.exit_code}, {(result.stderr or result.stdout).strip()}")
+    assert missed == []

@@ -19,6 +19,22 @@ class View(Raw):
     def table(self, name: str) -> str:
         return f'"{self.schema}".{name}' if self.postgres else name
 
+    def execute(self, statement: str, params: list) -> None:
+        """One statement with parameters, committed (placeholders: %s on PostgreSQL, ? on SQLite)."""
+        if self.postgres:
+            import psycopg
+
+            with psycopg.connect(self.url.split("?")[0], autocommit=True) as conn:
+                conn.execute(statement, params)
+            return
+        import sqlite3
+
+        conn = sqlite3.connect(self.url, isolation_level=None)
+        try:
+            conn.execute(statement, params)
+        finally:
+            conn.close()
+
     def view_tables(self) -> list[str]:
         """Every table of the view, from the store's catalogue (the log's tables are not the view's)."""
         if self.postgres:
