@@ -22,15 +22,12 @@ from commitment_tracker.projections.view.contract import Reader
 from commitment_tracker.projections.view.foldreader import FoldReader
 from commitment_tracker.projections.view.reader import CurrentView, ViewReader
 from commitment_tracker.projections.view.search import TABLE as SEARCH_TABLE
-from commitment_tracker.projections.view.tables import TABLES
+from commitment_tracker.projections.view.tables import TABLES, TRACKING_TABLE
 
 if TYPE_CHECKING:
     from commitment_tracker.tracker import Tracker
 
 __all__ = ["Reader", "create_view", "open_reader", "view_tables", "writable_view"]
-
-#: The library's tracking table, where the view keeps its position in the log.
-TRACKING_TABLE = {"sqlite": "tracking", "postgres": "statusview_tracking"}
 
 
 def view_tables(tracker: Tracker) -> set[str]:

@@ -119,7 +119,8 @@ class StatusProjection:
                         continue
                     raise
                 try:
-                    self.view.apply(Tracking(self.tracker.name, page[-1].id), last, *rows)  # type: ignore[attr-defined]
+                    batch = [(last, page[-1].id)]  # which records fell into one batch: verify replays it
+                    self.view.apply(Tracking(self.tracker.name, page[-1].id), last, *rows, batch)  # type: ignore[attr-defined]
                 except IntegrityError:
                     if self.position() == last:
                         raise  # not a race: the view refused the page (edited, or its guards were)

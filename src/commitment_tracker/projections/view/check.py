@@ -1,10 +1,18 @@
 """Checking the materialised view against the log: the view is derived, so it must be re-derivable.
 
-The view's tables refuse direct edits (triggers), but whoever can drop a trigger can make the board
-lie. So ``verify`` derives the view again from the log, up to the position the stored view has
-reached, and compares what does not depend on how the log was paged into it: every fact, every
-entity, every reference, every interval currently believed (``known_to`` open) and every live score.
-Linear in the log, like verify itself; nothing is written anywhere.
+The view's tables refuse direct edits (triggers), but whoever can drop a trigger (or, on a team
+store, insert a row) can make an answer lie. So ``verify`` derives the whole view again from the
+log, up to the position the stored view has reached, and compares every row of every table any
+query reads: every fact, entity and reference, every interval and assessment as believed at every
+record time (closed rows too: what each ``--known-at`` answer reads), every gap, every row of the
+search index. Which records of a commitment were applied in one catch-up batch decides its closed
+rows and gaps, so the check replays the batches the view recorded (``view_batches``). Nothing is
+written anywhere.
+
+Coverage is by construction: ``DERIVED`` names how each table of ``TABLES`` (and the search
+index) is re-derived, and a table without an entry there fails the check. The log's own tables are
+checked by the chain; the library's tracking row and SQLite's ``view_writer`` by what they must
+hold; FTS5's shadow tables by FTS5's own integrity-check against the search rows.
 
 It goes in two passes, neither of which writes a scratch view:
 
@@ -12,16 +20,18 @@ It goes in two passes, neither of which writes a scratch view:
    check has just read, so the log is read and decoded once): each event's fact row is derived
    exactly as catch-up derives it and must be stored as such (looked up by key, a page of the log
    at a time), and the view must hold no other fact (the counts agree);
-2. ``view_facts``, now known to be the log's, in entity order: each entity's rows of the other
-   tables are derived from its facts alone (catch-up's own functions, over the whole stream) and
-   must be exactly the stored ones, as multisets; again the counts agree, so no stored row escapes
-   the comparison (an extra row, a duplicate, a row of an entity without facts).
+2. ``view_facts``, now known to be the log's, in entity order: each entity's rows of every other
+   table are derived from its facts (catch-up's own functions, batch by batch as catch-up applied
+   them), and each table's stored rows, read whole, must equal them as a multiset, entity by
+   entity (a count and a sum of keyed row hashes per entity: the order of rows does not matter,
+   and no stored row escapes: a forged row of an entity the log never names is a difference too).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +45,9 @@ from commitment_tracker.projections.view.catchup import (
     refs_of,
 )
 from commitment_tracker.projections.view.recorder import ViewSQL
-from commitment_tracker.projections.view.tables import ASSESSMENT_COLUMNS, FOREVER
+from commitment_tracker.projections.view.search import TABLE as SEARCH_TABLE
+from commitment_tracker.projections.view.search import rows_of as search_rows
+from commitment_tracker.projections.view.tables import ASSESSMENT_COLUMNS, FOREVER, TABLES, TRACKING_TABLE
 from commitment_tracker.tracker import Recorded, stream_id
 from commitment_tracker.tracker.streams import KIND_OF_FIRST
 from commitment_tracker.tracker.mapper import construct_event
@@ -47,17 +59,28 @@ PAGE = 20_000  # events (or facts) held at a time: bounds verify's memory
 
 FACT_COLUMNS = "entity, position, seq, recorded, kind, data"
 
-#: What is compared, per derived table: the columns (entity first, sealed content last), a filter,
-#: and whether the last column is sealed.
-COMPARED = [
-    ("view_entities", "entity, kind, made_on, due_next", "", True),
-    ("view_intervals", "entity, valid_from, valid_to, status, status_before, cause, cause_type, cause_on, data",
-     f"known_to = '{FOREVER}'", True),
-    ("view_assessments", f"entity, {ASSESSMENT_COLUMNS}", f"known_to = '{FOREVER}'", True),
-    ("view_refs", "entity, position, target, role", "", False),  # ids only: nothing sealed
-]  # fmt: skip
+#: How each derived table is read for the comparison: its columns (entity first, sealed content
+#: last) and whether that last column is sealed on an encrypted store.
+DERIVED: dict[str, tuple[str, bool]] = {
+    "view_entities": ("entity, kind, made_on, due_next", True),
+    "view_intervals": ("entity, valid_from, valid_to, known_from, known_to, status, status_before, cause, "
+                       "cause_type, cause_on, data", True),
+    "view_gaps": ("entity, known_from, known_to", False),
+    "view_assessments": (f"entity, {ASSESSMENT_COLUMNS.removesuffix(', data')}, known_from, known_to, data", True),
+    "view_refs": ("entity, position, target, role", False),  # ids only: nothing sealed
+    SEARCH_TABLE: ("entity, position, field, type, body", False),  # none on an encrypted store
+}  # fmt: skip
+#: Tables checked otherwise: the facts against the log (pass 1), the batches by tiling the log.
+CHECKED_APART = ("view_facts", "view_batches")
+
+#: The row eventsourcing's single-row tracking table keeps for itself.
+MIGRATION_MARK = "__migration__"
+assert set(DERIVED) | set(CHECKED_APART) == {*TABLES, SEARCH_TABLE}, "a view table the check does not re-derive"
 
 Row = tuple[Any, ...]
+#: Per table, per entity: (rows, sum of the rows' keyed hashes modulo 2**64).
+Digests = dict[str, dict[str, list[int]]]
+MASK = 2**64 - 1
 
 
 def check_view(tracker: Tracker) -> str | None:
@@ -107,10 +130,15 @@ class ViewCheck:
         self._compare_page()
         if self.found is not None:
             return self.found
+        tracking = TRACKING_TABLE[self.tracker.store.backend]
         held = self.stored.read("SELECT count(*) FROM {view_facts}")[0][0]
         if held != self.events:
-            return f"view_facts differs from the log: it holds {held} facts for {self.events} events"
-        return _derived_difference(self.stored)
+            return (f"view_facts differs from the log: it holds {held} facts for the {self.events} events up to "
+                    f"the position {tracking} records ({self.position})")  # fmt: skip
+        problem = _bookkeeping_problem(self.stored, tracking, self.tracker.name, self.position)
+        if problem is None:
+            problem, lasts = _batches_problem(self.stored, self.position)
+        return problem or _derived_difference(self.stored, lasts)
 
     def close(self) -> None:
         self.stored.datastore.close()  # type: ignore[attr-defined]
@@ -132,81 +160,149 @@ def _page_difference(stored: ViewSQL, page: list[Recorded], after: int) -> str |
     return None
 
 
+def _bookkeeping_problem(stored: ViewSQL, tracking: str, name: str, position: int) -> str | None:
+    """The library's tracking table holds the view's position and the library's own migration
+    mark, nothing else; SQLite's ``view_writer`` holds a row only inside the tracker's writes."""
+    expected = {(MIGRATION_MARK, 1), *([(name, position)] if position else [])}
+    rows = stored.read(f"SELECT application_name, notification_id FROM {stored.table(tracking)}")
+    if len(rows) != len(expected) or set(map(tuple, rows)) != expected:
+        return f"{tracking} holds rows the tracker never wrote (or lacks one it did)"
+    if stored.has_writer_table() and stored.read("SELECT 1 FROM view_writer LIMIT 1"):
+        return "view_writer holds a row: the view's guards are lifted outside the tracker's writes"
+    return None
+
+
 # --- pass 2: view_facts against every table derived from it --------------------------------------
 
 
-def _derived_difference(stored: ViewSQL) -> str | None:
-    counts = dict.fromkeys((table for table, *_ in COMPARED), 0)
-    batch: dict[str, list[Row]] = {}
+def _add(digests: dict[str, list[int]], row: Row) -> None:
+    # Python's hash of a tuple of str/int/None is keyed per process (SipHash): both sides are
+    # hashed in this process, and nobody outside it can aim a forged row at a collision.
+    entry = digests.setdefault(row[0], [0, 0])
+    entry[0] += 1
+    entry[1] = (entry[1] + hash(row)) & MASK
+
+
+def _batches_problem(stored: ViewSQL, position: int) -> tuple[str | None, list[int]]:
+    """The batches must tile the log from its start to the view's position, each after the last:
+    a deleted row leaves a hole, a forged one an overlap. Returns (problem, each batch's last position)."""
+    rows = sorted(tuple(row) for row in stored.read("SELECT after_position, last_position FROM {view_batches}"))
+    reached = 0
+    for after, last in rows:
+        if after != reached or last <= after:
+            return f"view_batches differs from the log: a batch after position {after} does not follow {reached}", []
+        reached = last
+    if reached != position:
+        return f"view_batches differs from the log: its batches reach position {reached}, the view {position}", []
+    return None, [last for _, last in rows]
+
+
+def _derived_difference(stored: ViewSQL, lasts: list[int]) -> str | None:
+    clear = not stored.sealer.sealing
+    derived: Digests = {table: {} for table in DERIVED}
+    page: dict[str, list[Row]] = {}
     held = 0
-    facts = stored.scan("view_facts", FACT_COLUMNS, "", 2, True)
-    for entity, rows in groupby(facts, key=lambda row: row[0]):
-        batch[entity] = [tuple(row) for row in rows]
-        held += len(batch[entity])
+    for entity, rows in groupby(stored.scan("view_facts", FACT_COLUMNS, "", 2, True), key=lambda row: row[0]):
+        page[entity] = [tuple(row) for row in rows]
+        held += len(page[entity])
         if held >= PAGE:
             with paused_gc():
-                found = _batch_difference(stored, batch, counts)
-            if found is not None:
-                return found
-            batch, held = {}, 0
-    if batch:
-        with paused_gc():
-            found = _batch_difference(stored, batch, counts)
-        if found is not None:
-            return found
-    for table, _, where, _ in COMPARED:
-        held = stored.read(f"SELECT count(*) FROM {{{table}}}" + (f" WHERE {where}" if where else ""))[0][0]
-        if held != counts[table]:  # rows of entities that have no facts, or duplicates
-            return f"{table} differs from the log: it holds {held} rows where the log derives {counts[table]}"
-    return None
+                _derive_page(page, lasts, clear, stored.indexes_text(), derived)
+            page, held = {}, 0
+    with paused_gc():
+        _derive_page(page, lasts, clear, stored.indexes_text(), derived)
+    for table, (columns, sealed) in DERIVED.items():
+        held_rows: dict[str, list[int]] = {}
+        rows = stored.every_row(table, columns)
+        for chunk in _chunks(rows, 20000):
+            for row in stored.opened(chunk) if sealed else chunk:
+                _add(held_rows, tuple(row))
+        if held_rows != derived[table]:
+            differing = sorted(e for e in held_rows.keys() | derived[table].keys()
+                               if held_rows.get(e) != derived[table].get(e))  # fmt: skip
+            return f"{table} differs from the log at {differing[0]!r}"
+    return stored.search_index_problem()
 
 
-def _batch_difference(stored: ViewSQL, batch: dict[str, list[Row]], counts: dict[str, int]) -> str | None:
-    """The first difference between a batch of entities' stored rows and the rows derived from
-    their facts; ``counts`` accumulates how many rows of each table were derived."""
-    derived: dict[str, dict[str, list[Row]]] = {table: {} for table, *_ in COMPARED}
-    for entity, facts in batch.items():
-        for table, rows in _derive(entity, facts, clear=not stored.sealer.sealing).items():
-            derived[table][entity] = rows
-            counts[table] += len(rows)
-    entities = list(batch)
-    for table, columns, where, sealed in COMPARED:
-        clause = f"{where} AND " if where else ""
-        rows = stored.read_in(f"SELECT {columns} FROM {{{table}}} WHERE {clause}entity IN ({{entities}})", entities)
-        held: dict[str, list[Row]] = {entity: [] for entity in batch}
-        for row in stored.opened(rows) if sealed else rows:
-            held[row[0]].append(tuple(row))
-        for entity in entities:
-            # Derived rows are distinct (sets, one entity row, one reference per event and name),
-            # so the stored rows equal them as a multiset when they have as many and the same set.
-            mine, theirs = held[entity], derived[table][entity]
-            if len(mine) != len(theirs) or set(mine) != set(theirs):
-                return f"{table} differs from the log at {entity!r}"
-    return None
+def _chunks(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
-def _derive(entity: str, facts: Sequence[Row], clear: bool) -> dict[str, list[Row]]:
-    """One entity's rows of every compared table, from its whole stream of facts (in position
-    order), as catch-up writes them."""
+def _derive_page(page: dict[str, list[Row]], lasts: list[int], clear: bool, indexing: bool, derived: Digests) -> None:
+    for entity, facts in page.items():
+        for table, rows in _derive(entity, facts, lasts, clear, indexing).items():
+            for row in rows:
+                _add(derived[table], row)
+
+
+def _derive(entity: str, facts: Sequence[Row], lasts: list[int], clear: bool, indexing: bool) -> dict[str, list[Row]]:
+    """One entity's rows of every derived table, from its whole stream of facts (in position
+    order), batch by batch as catch-up applied them."""
     refs: list[Row] = []
+    texts: list[Row] = []
     datas = []
     for row in facts:
         data = json.loads(row[5])
         refs += refs_of(entity, row[1], data)
+        if indexing:
+            texts += search_rows(entity, row[1], row[4], data)
         datas.append(data)
+    found: dict[str, list[Row]] = {"view_refs": refs, SEARCH_TABLE: texts}
     kind = KIND_OF_FIRST.get(facts[0][4], "other") if facts[0][1] == 1 else None
     if kind != "commitment":
         # Not a commitment (or a stream whose first event is missing, which no log derives).
-        return {"view_entities": [(entity, kind, None, None)], "view_intervals": [], "view_assessments": [],
-                "view_refs": refs}  # fmt: skip
+        return found | {"view_entities": [(entity, kind, None, None)]}
     ident = stream_id(entity)
     records = [Recorded(ident, row[1], construct_event(EVENT_TYPES[row[4]], data), seq=row[2])
                for row, data in zip(facts, datas)]  # fmt: skip
-    made = derive_commitment(entity, records, clear=clear)
-    row = made.entity
+    return found | _replay_batches(entity, facts, records, lasts, clear)
+
+
+def _replay_batches(entity: str, facts: Sequence[Row], records: list[Recorded], lasts: list[int],
+                    clear: bool) -> dict[str, list[Row]]:  # fmt: skip
+    """A commitment's entity row, intervals, gaps and assessments as catch-up wrote them, batch by
+    batch: after each batch that touched it, the rows derived from its stream so far replace the
+    open ones (those no longer derived closed at the batch's first record time of the commitment,
+    the new ones opened at its last), and a batch that brought it records at several record times
+    leaves a gap between the first and the last. The same statements, replayed: an open interval
+    is closed by its valid start, an open assessment by its position."""
+    intervals: list[list[Any]] = []  # [row without times, known_from, known_to]
+    scores: list[list[Any]] = []
+    gaps: list[Row] = []
+    entity_row: Row = ()
+    start = 0
+    for _, group in groupby(range(len(facts)), key=lambda i: bisect_left(lasts, facts[i][2])):
+        members = list(group)
+        end = members[-1] + 1
+        first, last = facts[members[0]][3], facts[members[-1]][3]
+        made = derive_commitment(entity, records[:end], clear=clear)
+        entity_row = made.entity
+        open_rows = {tuple(r[0]): r for r in intervals if r[2] == FOREVER}
+        ending = {row[0] for row in set(open_rows) - made.intervals}  # closed by valid_from
+        for row, entry in open_rows.items():
+            if row[0] in ending:
+                entry[2] = first
+        intervals += [[row, last, FOREVER] for row in sorted(made.intervals - set(open_rows))]
+        open_scores = {tuple(r[0]): r for r in scores if r[2] == FOREVER}
+        ending = {row[0] for row in set(open_scores) - made.scores}  # closed by position
+        for row, entry in open_scores.items():
+            if row[0] in ending:
+                entry[2] = first
+        scores += [[row, last, FOREVER] for row in sorted(made.scores - set(open_scores), key=lambda r: r[0])]
+        if first < last:
+            gaps.append((entity, first, last))
+        start = end
+    assert start == len(facts)
     return {
-        "view_entities": [(row[0], row[1], row[3], row[2])],  # the compared order: made_on, then due_next
-        "view_intervals": [(entity, *interval) for interval in made.intervals],
-        "view_assessments": [(entity, *score) for score in made.scores],
-        "view_refs": refs,
+        "view_entities": [(entity_row[0], entity_row[1], entity_row[3], entity_row[2])],  # made_on, then due_next
+        "view_intervals": [(entity, r[0], r[1], known_from, known_to, *r[2:]) for r, known_from, known_to in intervals],
+        "view_gaps": gaps,
+        "view_assessments": [(entity, *r[:-1], known_from, known_to, r[-1]) for r, known_from, known_to in scores],
     }

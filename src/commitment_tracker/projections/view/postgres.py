@@ -5,7 +5,7 @@ Imported only for PostgreSQL stores (it imports psycopg).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from eventsourcing.persistence import Tracking
@@ -78,6 +78,14 @@ class PostgresStatusView(ViewSQL, PostgresTrackingRecorder):
 
     def table(self, name: str) -> str:
         return f'"{self.datastore.schema}"."{name}"'
+
+    def every_row(self, table: str, columns: str) -> Iterator[Any]:
+        # A server-side cursor in one transaction: one snapshot of the table, read in pages.
+        with self.datastore.get_connection() as conn, conn.transaction():
+            with conn.cursor(name="verify_every_row", row_factory=tuple_row) as curs:
+                curs.execute(f"SELECT {columns} FROM {self.table(table)}")
+                while rows := curs.fetchmany(20000):
+                    yield from rows
 
     def read(self, statement: str, params: Iterable[Any] = ()) -> list[Any]:
         # Rows as tuples, like SQLite's: the library's dict rows would merge two columns of one

@@ -36,7 +36,8 @@ class ViewSQL:
     def write_batch(self, cursor: Any, facts: Sequence[Row], entities: Sequence[Row],
                     closed: Sequence[Row], opened: Sequence[Row], gaps: Sequence[Row],
                     scores_closed: Sequence[Row] = (), scores_opened: Sequence[Row] = (),
-                    texts: Sequence[Row] = (), refs: Sequence[Row] = ()) -> None:  # fmt: skip
+                    texts: Sequence[Row] = (), refs: Sequence[Row] = (),
+                    batches: Sequence[Row] = ()) -> None:  # fmt: skip
         if texts:  # never on an encrypted store (see indexes_text)
             cursor.executemany(self.q(f"INSERT INTO {self.table(SEARCH_TABLE)} VALUES (?,?,?,?,?)"), texts)
         if self.sealer.sealing:
@@ -65,6 +66,8 @@ class ViewSQL:
             cursor.executemany(self.q(
                 "UPDATE {view_assessments} SET known_to = ? WHERE entity = ? AND position = ? AND known_to = ?"),
                 scores_closed)  # fmt: skip
+        if batches:
+            cursor.executemany(self.q("INSERT INTO {view_batches} VALUES (?,?)"), batches)
         if scores_opened:
             cursor.executemany(self.q(
                 f"INSERT INTO {{view_assessments}} (entity, known_from, known_to, {ASSESSMENT_COLUMNS}) "
@@ -82,6 +85,20 @@ class ViewSQL:
     # --- reads ---------------------------------------------------------------------------------
 
     def read(self, statement: str, params: Iterable[Any] = ()) -> list[Any]:
+        raise NotImplementedError
+
+    def has_writer_table(self) -> bool:
+        """Whether the engine's guards use a ``view_writer`` table (SQLite's do)."""
+        return False
+
+    def search_index_problem(self) -> str | None:
+        """What is wrong between the search rows and the engine's own index of them (None: nothing).
+        On PostgreSQL the index is a generated column and a GIN index, which no SQL can write."""
+        return None
+
+    def every_row(self, table: str, columns: str) -> Iterator[Any]:
+        """Every row of a table, in no particular order, a page at a time (``verify`` compares
+        whole tables as multisets: the order does not matter, only that no row escapes)."""
         raise NotImplementedError
 
     def read_in(self, statement: str, entities: Sequence[str], params: Sequence[Any] = ()) -> list[Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from eventsourcing.persistence import Tracking
@@ -40,6 +40,43 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
             *sqlite_guards(),
             *SQLITE_DDL,
         ]
+
+    def every_row(self, table: str, columns: str) -> Iterator[Any]:
+        after = -(2**63)
+        while True:
+            rows = self.read(f"SELECT rowid, {columns} FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT 20000", [after])
+            if not rows:
+                return
+            for row in rows:
+                yield tuple(row)[1:]
+            after = rows[-1][0]
+
+    def has_writer_table(self) -> bool:
+        return True
+
+    def search_index_problem(self) -> str | None:
+        """What FTS5's own integrity-check finds wrong between the search index (its shadow
+        tables) and its rows, run on a copy in memory: the check is an INSERT, refused by a
+        read-only store, and it must not write to the store anyway."""
+        import sqlite3
+
+        shadow = [row[0] for row in self.read("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ? "
+                                              "ESCAPE '!'", [SEARCH_TABLE.replace("_", "!_") + "!_%"])]  # fmt: skip
+        copy = sqlite3.connect(":memory:")
+        try:
+            copy.executescript(";".join(SQLITE_DDL))
+            for name in shadow:
+                copy.execute(f"DELETE FROM {name}")
+                names = ", ".join(row[1] for row in self.read(f"PRAGMA table_info({name})"))
+                rows = self.read(f"SELECT {names} FROM {name}")
+                if rows:
+                    copy.executemany(f"INSERT INTO {name} ({names}) VALUES ({','.join('?' * len(rows[0]))})", rows)
+            copy.execute(f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError as error:
+            return f"{SEARCH_TABLE} does not match its full-text index ({error})"
+        finally:
+            copy.close()
+        return None
 
     def read(self, statement: str, params: Iterable[Any] = ()) -> list[Any]:
         with self.datastore.transaction(commit=False) as c:

@@ -10,7 +10,10 @@ Tables (beside the log, in the same database):
   is encrypted; ``show MEETING`` and ``sources show`` find what bears on an entity through it;
 - ``view_gaps``: record-time windows in which a commitment was being changed by several records of
   one catch-up batch; a query known at such a moment folds that commitment exactly instead;
-- ``view_assessments``: each live compliance assessment over record time (``scores`` groups it in SQL).
+- ``view_assessments``: each live compliance assessment over record time (``scores`` groups it in SQL);
+- ``view_batches``: the log positions each catch-up batch applied, (after, last]. Which records of
+  a commitment fell into one batch decides its closed rows and gaps, so ``verify`` replays the
+  same batches to re-derive every row, closed ones included.
 Every batch's rows and its tracking position commit in one transaction (the library's tracking
 recorder), so each event is applied exactly once, whoever catches up.
 
@@ -25,6 +28,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 FOREVER = "9999-12-31T23:59:59.999999Z"
+#: The library's tracking table, where the view keeps its position in the log, per engine.
+TRACKING_TABLE = {"sqlite": "tracking", "postgres": "statusview_tracking"}
 VIEW_NAME = "statusview"
 
 TABLES = {
@@ -48,6 +53,7 @@ TABLES = {
     "view_assessments": "entity TEXT NOT NULL, position INTEGER NOT NULL, valid_on TEXT NOT NULL, until TEXT, "
     "cycle_until TEXT, made_on TEXT NOT NULL, party TEXT, score INTEGER, cycle TEXT, area TEXT, area_key TEXT, "
     "known_from TEXT NOT NULL, known_to TEXT NOT NULL, data TEXT NOT NULL",
+    "view_batches": "after_position BIGINT PRIMARY KEY, last_position BIGINT NOT NULL",
 }
 #: Tables of earlier releases' views, dropped when the view is rebuilt (a store whose view lacks
 #: one of ``TABLES`` is rebuilt once, when it is next read): ``view_scores`` held the party and
