@@ -293,3 +293,14 @@ def test_the_check_accepts_a_view_however_catch_up_paged_the_log(tmp_path_factor
         reader.catch_up()
         assert check_view(tracker) is None
         reader.close()
+
+
+@pytest.mark.parametrize("shadow", ["view_search_data", "view_search_docsize", "view_search_content"])
+def test_an_edited_full_text_index_is_caught_through_fts5s_integrity_check(sqlite_url: str, shadow: str) -> None:
+    """FTS5's shadow tables hold the index the search reads: verify runs FTS5's own integrity-check
+    (on a copy in memory: a read-only store can be checked too) and names the search table."""
+    store = make_history(sqlite_url)
+    view = View(store)
+    view.run(f"DELETE FROM {shadow} WHERE rowid = (SELECT max(rowid) FROM {shadow})")
+    refused(store, "view_search")
+    repaired(store)

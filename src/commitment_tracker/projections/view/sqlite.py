@@ -111,8 +111,12 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
             c.execute(f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({tables})")
             for (trigger,) in c.fetchall():
                 c.execute(f'DROP TRIGGER "{trigger}"')
-            for name in (*TABLES, SEARCH_TABLE):
+            for name in TABLES:
                 c.execute(f"DELETE FROM {name}")
+            # The search index made anew, not emptied: a damaged full-text index cannot be emptied.
+            c.execute(f"DROP TABLE IF EXISTS {SEARCH_TABLE}")
+            for statement in SQLITE_DDL:
+                c.execute(statement)
             for name in RETIRED:
                 c.execute(f"DROP TABLE IF EXISTS {name}")
             for statement in sqlite_guards():
