@@ -304,3 +304,19 @@ def test_an_edited_full_text_index_is_caught_through_fts5s_integrity_check(sqlit
     view.run(f"DELETE FROM {shadow} WHERE rowid = (SELECT max(rowid) FROM {shadow})")
     refused(store, "view_search")
     repaired(store)
+
+
+def test_a_view_from_before_its_batches_were_recorded_is_rebuilt_on_its_next_read(store_url: str) -> None:
+    """A view written by a release that did not record its batches cannot be replayed: verify says
+    so (creating nothing: it is a read), and the next query by a user who may write the view
+    rebuilds it, after which verify passes."""
+    store = make_history(store_url)
+    view = View(store)
+    view.run(f"DROP TABLE {view.table('view_batches')}")
+    result = run(store, "verify")
+    assert result.exit_code == 1 and "lacks view_batches" in result.stderr and "ctrack rebuild" in result.stderr
+    assert "view_batches" not in view.view_tables()  # verify created nothing
+    before = board(store)
+    assert "view_batches" in view.view_tables()
+    assert board(store) == before
+    ok(store, "verify")

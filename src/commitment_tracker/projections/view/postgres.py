@@ -79,6 +79,10 @@ class PostgresStatusView(ViewSQL, PostgresTrackingRecorder):
     def table(self, name: str) -> str:
         return f'"{self.datastore.schema}"."{name}"'
 
+    def tables(self) -> set[str]:
+        return {row[0] for row in self.read("SELECT tablename FROM pg_tables WHERE schemaname = ?",
+                                            [self.datastore.schema])}  # fmt: skip
+
     def every_row(self, table: str, columns: str) -> Iterator[Any]:
         # A server-side cursor in one transaction: one snapshot of the table, read in pages.
         with self.datastore.get_connection() as conn, conn.transaction():

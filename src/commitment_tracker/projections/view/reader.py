@@ -45,7 +45,9 @@ class ViewReader:
 
     def catch_up(self, progress: Any = None) -> int:
         self._meeting_streams = self._meetings_now = None
-        if self.stale:
+        if self.stale or not self.view.batches_reach(self.projection.position()):
+            # A view from before one of its tables (or whose batches were not recorded, as by a
+            # release before view_batches): rebuilt once, so that verify can replay its batches.
             self.stale = False
             return self.rebuild(progress)
         if self.view.is_clear():

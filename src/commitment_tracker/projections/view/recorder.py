@@ -87,6 +87,15 @@ class ViewSQL:
     def read(self, statement: str, params: Iterable[Any] = ()) -> list[Any]:
         raise NotImplementedError
 
+    def tables(self) -> set[str]:
+        """The names of the tables this database holds (the view's among them)."""
+        raise NotImplementedError
+
+    def batches_reach(self, position: int) -> bool:
+        """Whether the recorded catch-up batches reach the view's position (one indexed lookup)."""
+        rows = self.read("SELECT max(last_position) FROM {view_batches}")
+        return (rows[0][0] or 0) == position
+
     def has_writer_table(self) -> bool:
         """Whether the engine's guards use a ``view_writer`` table (SQLite's do)."""
         return False

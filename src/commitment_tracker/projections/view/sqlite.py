@@ -51,6 +51,9 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
                 yield tuple(row)[1:]
             after = rows[-1][0]
 
+    def tables(self) -> set[str]:
+        return {row[0] for row in self.read("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
     def has_writer_table(self) -> bool:
         return True
 
