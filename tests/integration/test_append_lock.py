@@ -85,3 +85,29 @@ def test_a_role_without_grants_on_the_store_cannot_hold_the_append_lock(store: s
             assert time.monotonic() - started < BOUND
             conn.rollback()
     assert not took, "a role with no grant on the store took the append lock"
+
+
+def test_a_store_made_before_the_lock_table_records_until_store_init_adds_it(pg_url: str, intruder: str,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """An earlier release's store has no lock table: appends take turns under the advisory lock it
+    used, until its owner runs ``store init`` again, which adds the table and grants it to every
+    role that may append. From then on an append without the lock is refused (an earlier release
+    still running somewhere would not wait for this one)."""
+    import psycopg
+
+    monkeypatch.setattr(stores, "LOCK_TIMEOUT", BOUND)
+    owner = Ctrack(pg_url)
+    owner.ok("store", "init", "--recorder", intruder)  # the intruder is a recorder here
+    schema = pg_url.split("schema=")[1]
+    with _admin() as conn:  # type: ignore[attr-defined]
+        conn.execute(f'DROP TRIGGER tracker_events_in_turn ON "{schema}".tracker_events')
+        conn.execute(f'DROP FUNCTION "{schema}".tracker_events_in_turn()')
+        conn.execute(f'DROP TABLE "{schema}".tracker_events_lock')
+    recorder = Ctrack(pg_url.replace("postgresql://postgres@", f"postgresql://{intruder}@"))
+    assert recorder.ok("pledge", "a", "--on", "2024-01-01", "--title", "A", "--party", "US").stdout == "a#1\n"
+    owner.ok("store", "init")
+    assert recorder.ok(*PLEDGE).stdout == "b#1\n"
+    with pytest.raises(psycopg.Error, match="upgrade"), _admin() as conn:  # type: ignore[attr-defined]
+        conn.execute(f'INSERT INTO "{schema}".tracker_events (originator_id, originator_version, topic, state) '
+                     "VALUES (gen_random_uuid(), 1, 'commitment_tracker:commitment_made', '{}')")  # fmt: skip
+    assert owner.ok("verify").stdout.startswith("OK: 2 events")

@@ -17,8 +17,11 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
 from commitment_tracker.tracker.chain import GENESIS, link
+from commitment_tracker.tracker.errors import StoreBusy
 
 APPEND_ONLY = "the event log is append-only"
+OUT_OF_TURN = ("this log is appended to under a lock on its own table: a release of commitment-tracker "
+               "from before that lock cannot record here, upgrade it")  # fmt: skip
 SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(hashtext('commitment-tracker: create tables'))"
 
 
@@ -137,9 +140,15 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             return [r[1:] for r in rows], (rows[0][0] if rows else 0)  # type: ignore[misc]
 
 
+def _quoted(name: str) -> str:
+    """A PostgreSQL identifier, quoted as the text ``to_regclass`` reads."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def _postgres_recorder() -> type:
     """Defined lazily: psycopg is only needed for PostgreSQL stores."""
     from eventsourcing.postgres import PostgresApplicationRecorder
+    from psycopg.errors import LockNotAvailable
     from psycopg.sql import SQL, Identifier, Literal
 
     class ChainedPostgresRecorder(PostgresApplicationRecorder):
@@ -147,20 +156,29 @@ def _postgres_recorder() -> type:
 
         def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
             super().__init__(datastore, events_table_name=events_table_name)
-            # Appends take turns under an advisory lock instead of the library's EXCLUSIVE table
-            # lock: the same order (each append's ids are committed before the next is issued any),
-            # without the UPDATE privilege PostgreSQL requires for a table lock, so a recorder role
-            # needs only INSERT and SELECT on the log (see ``store init``).
-            self.lock_table_statements = [
-                SQL("SET LOCAL lock_timeout = '{0}s'").format(self.datastore.lock_timeout),
-                SQL("SELECT pg_advisory_xact_lock(hashtext({0}))").format(
-                    Literal(f"commitment-tracker append {self.datastore.schema}.{events_table_name}")),
-            ]
             self.chain_table = f"{events_table_name}_chain"
+            self.lock_table = f"{events_table_name}_lock"
             schema = Identifier(self.datastore.schema)
             chain = Identifier(self.chain_table)
             events = Identifier(self.events_table_name)
             guard = Identifier(f"{events_table_name}_append_only")
+            turns = Identifier(self.lock_table)
+            in_turn = Identifier(f"{events_table_name}_in_turn")
+            # Appends take turns under an EXCLUSIVE lock on a table of their own, not on the log as
+            # the library does: the same order (each append's ids are committed before the next is
+            # issued any), and PostgreSQL lets a role take it only with a grant on that table (see
+            # ``store init``), where an advisory lock is anyone's who may connect. A store made
+            # before that table takes turns as it did, under the advisory lock, until ``store init``
+            # adds it. Readers take no lock that conflicts.
+            qualified = Literal(f"{_quoted(self.datastore.schema)}.{_quoted(self.lock_table)}")
+            self.lock_table_statements = [
+                SQL("SET LOCAL lock_timeout = '{0}s'").format(self.datastore.lock_timeout),
+                SQL(
+                    "DO $$ BEGIN IF to_regclass({0}) IS NULL THEN PERFORM pg_advisory_xact_lock(hashtext({1})); "
+                    "ELSE LOCK TABLE {2}.{3} IN EXCLUSIVE MODE; END IF; END $$"
+                ).format(qualified, Literal(f"commitment-tracker append {self.datastore.schema}.{events_table_name}"),
+                         schema, turns),  # fmt: skip
+            ]
             self.sql_create_statements += [
                 SQL(
                     "CREATE TABLE IF NOT EXISTS {0}.{1} (notification_id bigint PRIMARY KEY, "
@@ -170,6 +188,20 @@ def _postgres_recorder() -> type:
                     "CREATE OR REPLACE FUNCTION {0}.{1}() RETURNS trigger LANGUAGE plpgsql AS "
                     "$$ BEGIN RAISE EXCEPTION '" + APPEND_ONLY + "'; END $$"
                 ).format(schema, guard),
+            ]
+            self.sql_create_statements += [
+                SQL("CREATE TABLE IF NOT EXISTS {0}.{1} ()").format(schema, turns),
+                # An earlier release, still running somewhere, would append under the advisory lock
+                # and so not wait for this one: the log refuses an append that does not hold the lock.
+                SQL(
+                    "CREATE OR REPLACE FUNCTION {0}.{1}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    "IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_locks WHERE locktype = 'relation' "
+                    "AND relation = {2}::regclass AND pid = pg_backend_pid() AND mode = 'ExclusiveLock' AND granted) "
+                    "THEN RAISE EXCEPTION '" + OUT_OF_TURN + "'; END IF; RETURN NULL; END $$"
+                ).format(schema, in_turn, qualified),
+                SQL(
+                    "CREATE OR REPLACE TRIGGER {0} BEFORE INSERT ON {1}.{2} FOR EACH STATEMENT EXECUTE FUNCTION {1}.{0}()"
+                ).format(in_turn, schema, events),
             ]
             for label, table in (("events", events), ("chain", chain)):
                 self.sql_create_statements += [
@@ -207,12 +239,20 @@ def _postgres_recorder() -> type:
         def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
             # Runs first in the library's insert transaction, outside its exception trap (an error
             # raised after the events are inserted would be re-raised only after a COMMIT): take
-            # the table lock the insert takes anyway, then check the clock before inserting.
+            # the lock the insert takes anyway, then check the clock before inserting.
             super()._insert_events(curs, stored_events, **kwargs)
-            if stored_events and self.stamp_of is not None:
+            if not stored_events:
+                return
+            try:
                 self._lock_table(curs)
                 curs.execute(self.select_before)
                 before = curs.fetchone()
+            except LockNotAvailable:
+                # Not the library's OperationalError, which it retries ten times: one wait, bounded.
+                raise StoreBusy(f"the store is busy: another command held its append lock for "
+                                f"{self.datastore.lock_timeout} s (the lock timeout); nothing was written, "
+                                "try again") from None  # fmt: skip
+            if self.stamp_of is not None:
                 check_clock(self.stamp_of, StoredEvent(before["originator_id"], before["originator_version"],
                                                        before["topic"], bytes(before["state"])) if before else None,
                             stored_events)  # fmt: skip
