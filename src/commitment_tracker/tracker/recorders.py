@@ -2,8 +2,8 @@
 
 Each subclass of the library's recorder (1) refuses UPDATE, DELETE (and on PostgreSQL, TRUNCATE)
 on the event and chain tables with triggers, and (2) writes one chain row per inserted event --
-its running digest -- inside the transaction that inserts the events, while the library holds the
-write lock, so the chain follows commit order exactly.
+its running digest -- inside the transaction that inserts the events (on PostgreSQL, in the very
+statement), while appends hold the write lock, so the chain follows commit order exactly.
 """
 
 from __future__ import annotations
@@ -29,15 +29,16 @@ SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(hashtext('commitment-tracker: create
 StampReader = Callable[[StoredEvent], "datetime | None"]
 
 
-def chain_rows(previous: str, ids: Sequence[int], stored: Sequence[StoredEvent]) -> list[tuple[int, str, int, str]]:
-    """Each event's running digest, over its canonical (decrypted) bytes: the same history has the
-    same digest in every store, whatever its backend or key (see chain.py)."""
+def chain_rows(previous: str, stored: Sequence[StoredEvent]) -> list[tuple[str, int, str]]:
+    """Each event's stream id (hex), position and running digest, over its canonical (decrypted)
+    bytes: the same history has the same digest in every store, whatever its backend or key (see
+    chain.py). A chain row adds the event's log position, which the digest does not depend on."""
     rows = []
-    for notification_id, event in zip(ids, stored, strict=True):
+    for event in stored:
         plain = getattr(event, "plain", b"") or event.state
         ident = event.originator_id.hex if hasattr(event.originator_id, "hex") else str(event.originator_id)
         previous = link(previous, ident, event.originator_version, event.topic, plain)
-        rows.append((notification_id, ident, event.originator_version, previous))
+        rows.append((ident, event.originator_version, previous))
     return rows
 
 
@@ -116,8 +117,9 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         check_clock(self.stamp_of, StoredEvent(*before) if before else None, stored_events)
         c.execute(f"SELECT digest FROM {self.chain_table} ORDER BY notification_id DESC LIMIT 1")
         row = c.fetchone()
-        rows = chain_rows(row["digest"] if row else GENESIS, ids, stored_events)
-        c.executemany(f"INSERT INTO {self.chain_table} VALUES (?,?,?,?)", rows)
+        links = chain_rows(row["digest"] if row else GENESIS, stored_events)
+        c.executemany(f"INSERT INTO {self.chain_table} VALUES (?,?,?,?)",
+                      [(rowid, *chained) for rowid, chained in zip(ids, links, strict=True)])  # fmt: skip
         return list(ids)
 
     def select_chain(self, after: int, limit: int) -> list[tuple[int, str, int, str]]:
@@ -225,7 +227,17 @@ def _postgres_recorder() -> type:
                 "SELECT originator_id, originator_version, topic, state FROM {0}.{1} "
                 "ORDER BY notification_id DESC LIMIT 1"
             ).format(schema, events)
-            self.insert_chain = SQL("INSERT INTO {0}.{1} VALUES (%s, %s, %s, %s)").format(schema, chain)
+            # The events and their chain rows in one statement: both are written, or neither.
+            self.insert_chained_events = SQL(
+                "WITH new AS (INSERT INTO {0}.{1} (originator_id, originator_version, topic, state) "
+                "SELECT originator_id, originator_version, topic, state FROM unnest(%s::{0}.{2}[]) "
+                "RETURNING notification_id, originator_id, originator_version) "
+                "INSERT INTO {0}.{3} (notification_id, originator_id, originator_version, digest) "
+                "SELECT new.notification_id, link.ident, new.originator_version, link.digest FROM new "
+                "JOIN unnest(%s::uuid[], %s::bigint[], %s::text[], %s::text[]) AS link(id, version, ident, digest) "
+                "ON link.id = new.originator_id AND link.version = new.originator_version "
+                "ORDER BY new.notification_id RETURNING notification_id"
+            ).format(schema, events, Identifier(self.stored_event_type_name), chain)
             self.select_chain_statement = SQL(
                 "SELECT notification_id, originator_id, originator_version, digest FROM {0}.{1} "
                 "WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
@@ -257,15 +269,21 @@ def _postgres_recorder() -> type:
                                                        before["topic"], bytes(before["state"])) if before else None,
                             stored_events)  # fmt: skip
 
-        def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-            ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-            assert ids is not None
-            # The library holds an EXCLUSIVE lock on the events table: chain rows follow commit order.
+        def _insert_stored_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+            # The library's, but the chain rows go in with the events, in one statement, and their
+            # digests are computed before it. The library holds back an error raised after its
+            # INSERT until the transaction has committed: chain rows written then could be lost
+            # while the events stay. An error here, before anything is written, commits nothing.
+            # The append lock is held since ``_insert_events``: chain rows follow commit order.
             curs.execute(self.select_last_digest)
             row = curs.fetchone()
-            rows = chain_rows(row["digest"] if row else GENESIS, ids, stored_events)
-            curs.executemany(self.insert_chain, rows)
-            return ids
+            links = chain_rows(row["digest"] if row else GENESIS, stored_events)
+            events = [self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
+                      for e in stored_events]  # fmt: skip
+            self._notify_channel(curs)
+            curs.execute(self.insert_chained_events, (
+                events, [e.originator_id for e in stored_events], [e.originator_version for e in stored_events],
+                [ident for ident, _, _ in links], [digest for _, _, digest in links]))  # fmt: skip
 
         def select_chain(self, after: int, limit: int) -> list[tuple[int, str, int, str]]:
             with self.datastore.get_connection() as conn, conn.cursor() as curs:
