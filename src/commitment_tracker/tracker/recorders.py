@@ -18,6 +18,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
 from commitment_tracker.tracker.chain import GENESIS, link
 from commitment_tracker.tracker.errors import StoreBusy
+from commitment_tracker.tracker.pgnames import log_names
 
 APPEND_ONLY = "the event log is append-only"
 OUT_OF_TURN = ("this log is appended to under a lock on its own table: a release of commitment-tracker "
@@ -158,14 +159,15 @@ def _postgres_recorder() -> type:
 
         def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
             super().__init__(datastore, events_table_name=events_table_name)
-            self.chain_table = f"{events_table_name}_chain"
-            self.lock_table = f"{events_table_name}_lock"
+            names = log_names(events_table_name)
+            self.chain_table = names.chain
+            self.lock_table = names.lock
             schema = Identifier(self.datastore.schema)
             chain = Identifier(self.chain_table)
             events = Identifier(self.events_table_name)
-            guard = Identifier(f"{events_table_name}_append_only")
+            guard = Identifier(names.guard)
             turns = Identifier(self.lock_table)
-            in_turn = Identifier(f"{events_table_name}_in_turn")
+            in_turn = Identifier(names.in_turn)
             # Appends take turns under an EXCLUSIVE lock on a table of their own, not on the log as
             # the library does: the same order (each append's ids are committed before the next is
             # issued any), and PostgreSQL lets a role take it only with a grant on that table (see
@@ -210,11 +212,11 @@ def _postgres_recorder() -> type:
                     SQL(
                         "CREATE OR REPLACE TRIGGER {0} BEFORE UPDATE OR DELETE ON {1}.{2} "
                         "FOR EACH ROW EXECUTE FUNCTION {1}.{3}()"
-                    ).format(Identifier(f"{events_table_name}_rows_{label}"), schema, table, guard),
+                    ).format(Identifier(names.triggers[label, "rows"]), schema, table, guard),
                     SQL(
                         "CREATE OR REPLACE TRIGGER {0} BEFORE TRUNCATE ON {1}.{2} "
                         "FOR EACH STATEMENT EXECUTE FUNCTION {1}.{3}()"
-                    ).format(Identifier(f"{events_table_name}_truncate_{label}"), schema, table, guard),
+                    ).format(Identifier(names.triggers[label, "truncate"]), schema, table, guard),
                 ]
             self.select_chain_tail = SQL(
                 "SELECT (SELECT COUNT(*) FROM {0}.{1}) AS n, notification_id, originator_id, originator_version, "
