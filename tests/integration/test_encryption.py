@@ -136,9 +136,9 @@ def test_a_store_encrypted_by_the_earlier_release_still_verifies(sqlite_url: str
     secret = key()
     original = recorders.chain_rows
 
-    def stored_bytes(previous, ids, stored):  # the earlier release linked what it stored
-        return original(previous, ids, [recorders.StoredEvent(e.originator_id, e.originator_version, e.topic, e.state)
-                                        for e in stored])  # fmt: skip
+    def stored_bytes(previous, stored):  # the earlier release linked what it stored
+        return original(previous, [recorders.StoredEvent(e.originator_id, e.originator_version, e.topic, e.state)
+                                   for e in stored])  # fmt: skip
 
     recorders.chain_rows = stored_bytes
     try:

@@ -27,9 +27,11 @@ def _forge_appended(url: str, event: ev.Event, recorded_at: datetime) -> None:
     digest = link(last, record.originator_id, record.position, topic_of(forged.type), plain)
     literal = ("'\\x" + bytes(stored.state).hex() + "'") if raw.postgres else ("X'" + bytes(stored.state).hex() + "'")
     ident = record.originator_id if raw.postgres else record.originator_id.hex
-    if raw.postgres:
-        position = raw.run(f"INSERT INTO {raw.events} (originator_id, originator_version, topic, state) VALUES "
-                           f"('{ident}', {record.position}, '{stored.topic}', {literal}) RETURNING notification_id")[0][0]
+    if raw.postgres:  # holding the append lock, as the tracker does (the log refuses an append without it)
+        position = raw.run("BEGIN", f"LOCK TABLE {raw.events}_lock IN EXCLUSIVE MODE",
+                           f"INSERT INTO {raw.events} (originator_id, originator_version, topic, state) VALUES "
+                           f"('{ident}', {record.position}, '{stored.topic}', {literal}) RETURNING notification_id",
+                           "COMMIT")[0][0]  # fmt: skip
     else:
         raw.run(f"INSERT INTO {raw.events} (originator_id, originator_version, topic, state) VALUES "
                 f"('{ident}', {record.position}, '{stored.topic}', {literal})")

@@ -50,7 +50,7 @@ NEAR_MISSES = [
     "2024-06-01T24:00:00Z", "2024-06-01T12:00:00.1234567Z", "2024-06-01T12:00:00+24:00", "2024-06-01T12:00:00",
     "https://example.org/a", "https://exa mple.org", "https://a\x1cb", "https://a\n", "ftp://a", "a" * 64,
     "A" * 64, "g" * 64, ["US", "us"], ["US", "ROK", "KR"], ["US"] * 2, ["x"], [" US "], ["u\u00df"],
-    "x" * 501, "x" * 5001,
+    "x" * 501, "x" * 5001, "nul\x00inside", "\x00", "https://a\x00b", ["U\x00S"],
 ]  # fmt: skip
 
 

@@ -20,11 +20,13 @@ def store() -> None:
               help="PostgreSQL: grant ROLE read-only access (verify, checkpoint, query).")  # fmt: skip
 @pass_context
 def init(app: Context, recorders: tuple[str, ...], auditors: tuple[str, ...]) -> None:
-    """Create the store's tables; safe to run again (it then only grants).
+    """Create the store's tables; safe to run again (it then brings them up to date and grants).
 
     \b
     On PostgreSQL, run it once as the role that should own the tables; other roles then open
     the store without owning anything, and need only what --recorder / --auditor grant.
+    Run again as the owner on a store made by an earlier release, it adds what that release
+    lacked and grants it to the roles that may record there.
     """
     from commitment_tracker.projections.view.initialise import init_store
 

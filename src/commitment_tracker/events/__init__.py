@@ -11,7 +11,8 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from commitment_tracker.events.dates import add_period, first_day, last_day, next_day
-from commitment_tracker.events.errors import describe
+from commitment_tracker.events.errors import describe, holds_nul_only
+from commitment_tracker.events.fields import without_nul
 from commitment_tracker.events.models import (
     COMMITMENT_TYPES,
     CORRECTABLE,
@@ -123,5 +124,6 @@ __all__ = [
     "CommitmentReaffirmed", "CommitmentStalled", "CommitmentSuperseded", "ComplianceAssessed", "DeadlineChanged", "Event",
     "EventCorrected", "EventRetracted", "InvalidEvent", "MeetingHeld", "MeetingScheduled", "MetaEvent",
     "ProgressReported", "SourceRegistered", "StatementIssued", "add_period", "build", "first_day",
-    "json_schema", "last_day", "next_day", "parse_json", "parse_obj", "to_data", "upcast",
+    "holds_nul_only", "json_schema", "last_day", "next_day", "parse_json", "parse_obj", "to_data", "upcast",
+    "without_nul",
 ]  # fmt: skip

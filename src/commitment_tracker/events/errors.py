@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import ValidationError
+
+from commitment_tracker.events.fields import NUL_FREE
 
 
 def describe(error: ValidationError) -> str:
@@ -14,7 +18,9 @@ def describe(error: ValidationError) -> str:
         if location and location[0] in _TAGS:
             location = location[1:]
         message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "string_pattern_mismatch":
+        if _nul_refused(item):
+            message = "must not contain the NUL character (\\u0000): no store can hold it in text"
+        elif item["type"] == "string_pattern_mismatch":
             what = _PATTERN_NAMES.get(str(item.get("ctx", {}).get("pattern")), "value")
             message = f"{item['input']!r} is not a valid {what}"
         elif item["type"] == "union_tag_invalid":
@@ -25,9 +31,19 @@ def describe(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
+def holds_nul_only(error: ValidationError) -> bool:
+    """Whether all that is wrong is some text holding NUL (which an earlier release stored)."""
+    return all(_nul_refused(item) for item in error.errors(include_url=False))
+
+
+def _nul_refused(item: Any) -> bool:
+    return item["type"] == "string_pattern_mismatch" and item.get("ctx", {}).get("pattern") == NUL_FREE
+
+
 def _pattern_names() -> dict[str, str]:
     from commitment_tracker.events.dates import PRECISION_DATE_PATTERN
     from commitment_tracker.events.fields import PARTY_PATTERN, REF_PATTERN, SLUG_PATTERN
+    from commitment_tracker.events.patterns import URL_PATTERN
 
     return {
         PRECISION_DATE_PATTERN: "date (YYYY-MM-DD, YYYY-MM or YYYY)",
@@ -35,7 +51,7 @@ def _pattern_names() -> dict[str, str]:
         REF_PATTERN: "event reference (ENTITY_ID#N)",
         PARTY_PATTERN: "party code (e.g. US, JP, KR)",
         r"^[0-9a-f]{64}$": "sha256 (64 hex digits)",
-        r"^https?://\S+$": "URL (http:// or https://)",
+        URL_PATTERN: "URL (http:// or https://)",
     }
 
 

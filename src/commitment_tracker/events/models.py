@@ -7,9 +7,10 @@ add ``upcast_vN_vN+1`` (see ``upcasting.py``), so stored events are never rewrit
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, GetCoreSchemaHandler, model_validator
+from pydantic_core import CoreSchema
 
 from commitment_tracker.events.dates import first_day, last_day
 from commitment_tracker.events.scoring import Area, Code, Cycle, Score
@@ -29,6 +30,7 @@ from commitment_tracker.events.fields import (
     Timestamp,
     Title,
     Url,
+    nul_free,
 )
 
 
@@ -54,6 +56,11 @@ class Event(BaseModel):
     def entity(self) -> str:
         """The id of the stream the event belongs to (for meta events: see ``target``)."""
         raise NotImplementedError
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        # Here, so that no text field of any event, one added later included, can hold NUL.
+        return nul_free(handler(source))
 
 
 class SourceRegistered(Event):

@@ -29,9 +29,12 @@ SLUG_INPUT = padded("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 REF_INPUT = padded("[A-Za-z0-9][A-Za-z0-9._-]{0,99}#[1-9][0-9]{0,8}")
 PARTY_INPUT = padded("[A-Za-z][A-Za-z0-9]{1,7}")
 SHA256_INPUT = padded("[0-9A-Fa-f]{64}")
+#: What a text that holds NUL matches (the schema says ``"not"`` that; see ``fields.NUL``).
+NUL = "\\x00"
 #: Some character that is not whitespace: "must not be blank".
 NOT_BLANK = f"[^{BLANK}]"
-URL_INPUT = anchored(f"https?://[^{BLANK}]+")
+#: A URL: no whitespace, and no NUL (which no store can hold in text; see ``fields.NUL_FREE``).
+URL_INPUT = anchored(f"https?://[^{BLANK}\\x00]+")
 
 _YEAR = "[12][0-9]{3}"  # MIN_YEAR..MAX_YEAR of dates.py
 _LEAP_YEAR = "[12][0-9](?:0[48]|[2468][048]|[13579][26])|(?:1[26]|2[048])00"
@@ -50,4 +53,4 @@ _OFFSET = "Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9]"
 TIMESTAMP_INPUT = anchored(f"(?:{_FULL_DATE})T{_TIME}(?:{_OFFSET})")
 #: The model's own check of a URL (pydantic's regex engine has no look-ahead, and its ``$`` is
 #: the end of the text); the same set of URLs as ``URL_INPUT``.
-URL_PATTERN = f"^https?://[^{BLANK}]+$"
+URL_PATTERN = f"^https?://[^{BLANK}\\x00]+$"

@@ -37,6 +37,10 @@ class StoreError(TrackerError):
     """The store cannot be opened or used."""
 
 
+class StoreBusy(StoreError):
+    """Another connection held a lock for longer than the lock timeout: nothing was written."""
+
+
 class KeyProblem(StoreError, MapperDeserialisationError):
     """The store's content cannot be read with the key given (or without one)."""
 

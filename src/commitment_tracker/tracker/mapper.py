@@ -18,7 +18,7 @@ from eventsourcing.persistence import Mapper, MapperDeserialisationError, Stored
 from eventsourcing.utils import register_topic
 from pydantic import ValidationError
 
-from commitment_tracker.events import EVENT_TYPES, Event, describe, upcast
+from commitment_tracker.events import EVENT_TYPES, Event, describe, holds_nul_only, upcast
 from commitment_tracker.tracker.errors import KeyProblem
 from commitment_tracker.tracker.records import Recorded
 
@@ -55,7 +55,14 @@ def decode_event(state: dict[str, Any], validate: bool = True) -> Event:
     if not validate:
         return construct_event(cls, data)
     # Stored payloads are JSON-decoded already: validate them leniently (dates arrive as text).
-    return cls.model_validate(data, strict=False)
+    try:
+        return cls.model_validate(data, strict=False)
+    except ValidationError as error:
+        if not holds_nul_only(error):
+            raise
+    # Valid when an earlier release stored it, before NUL was refused: read as it was written
+    # (stored events are forever), so that it can still be shown, corrected and retracted.
+    return construct_event(cls, data)
 
 
 def construct_event(cls: type[Event], data: dict[str, Any]) -> Event:

@@ -2,8 +2,8 @@
 
 Each subclass of the library's recorder (1) refuses UPDATE, DELETE (and on PostgreSQL, TRUNCATE)
 on the event and chain tables with triggers, and (2) writes one chain row per inserted event --
-its running digest -- inside the transaction that inserts the events, while the library holds the
-write lock, so the chain follows commit order exactly.
+its running digest -- inside the transaction that inserts the events (on PostgreSQL, in the very
+statement), while appends hold the write lock, so the chain follows commit order exactly.
 """
 
 from __future__ import annotations
@@ -17,8 +17,12 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
 from commitment_tracker.tracker.chain import GENESIS, link
+from commitment_tracker.tracker.errors import StoreBusy
+from commitment_tracker.tracker.pgnames import log_names
 
 APPEND_ONLY = "the event log is append-only"
+OUT_OF_TURN = ("this log is appended to under a lock on its own table: a release of commitment-tracker "
+               "from before that lock cannot record here, upgrade it")  # fmt: skip
 SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(hashtext('commitment-tracker: create tables'))"
 
 
@@ -26,15 +30,16 @@ SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(hashtext('commitment-tracker: create
 StampReader = Callable[[StoredEvent], "datetime | None"]
 
 
-def chain_rows(previous: str, ids: Sequence[int], stored: Sequence[StoredEvent]) -> list[tuple[int, str, int, str]]:
-    """Each event's running digest, over its canonical (decrypted) bytes: the same history has the
-    same digest in every store, whatever its backend or key (see chain.py)."""
+def chain_rows(previous: str, stored: Sequence[StoredEvent]) -> list[tuple[str, int, str]]:
+    """Each event's stream id (hex), position and running digest, over its canonical (decrypted)
+    bytes: the same history has the same digest in every store, whatever its backend or key (see
+    chain.py). A chain row adds the event's log position, which the digest does not depend on."""
     rows = []
-    for notification_id, event in zip(ids, stored, strict=True):
+    for event in stored:
         plain = getattr(event, "plain", b"") or event.state
         ident = event.originator_id.hex if hasattr(event.originator_id, "hex") else str(event.originator_id)
         previous = link(previous, ident, event.originator_version, event.topic, plain)
-        rows.append((notification_id, ident, event.originator_version, previous))
+        rows.append((ident, event.originator_version, previous))
     return rows
 
 
@@ -113,8 +118,9 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         check_clock(self.stamp_of, StoredEvent(*before) if before else None, stored_events)
         c.execute(f"SELECT digest FROM {self.chain_table} ORDER BY notification_id DESC LIMIT 1")
         row = c.fetchone()
-        rows = chain_rows(row["digest"] if row else GENESIS, ids, stored_events)
-        c.executemany(f"INSERT INTO {self.chain_table} VALUES (?,?,?,?)", rows)
+        links = chain_rows(row["digest"] if row else GENESIS, stored_events)
+        c.executemany(f"INSERT INTO {self.chain_table} VALUES (?,?,?,?)",
+                      [(rowid, *chained) for rowid, chained in zip(ids, links, strict=True)])  # fmt: skip
         return list(ids)
 
     def select_chain(self, after: int, limit: int) -> list[tuple[int, str, int, str]]:
@@ -137,9 +143,15 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             return [r[1:] for r in rows], (rows[0][0] if rows else 0)  # type: ignore[misc]
 
 
+def _quoted(name: str) -> str:
+    """A PostgreSQL identifier, quoted as the text ``to_regclass`` reads."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def _postgres_recorder() -> type:
     """Defined lazily: psycopg is only needed for PostgreSQL stores."""
     from eventsourcing.postgres import PostgresApplicationRecorder
+    from psycopg.errors import LockNotAvailable
     from psycopg.sql import SQL, Identifier, Literal
 
     class ChainedPostgresRecorder(PostgresApplicationRecorder):
@@ -147,20 +159,30 @@ def _postgres_recorder() -> type:
 
         def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
             super().__init__(datastore, events_table_name=events_table_name)
-            # Appends take turns under an advisory lock instead of the library's EXCLUSIVE table
-            # lock: the same order (each append's ids are committed before the next is issued any),
-            # without the UPDATE privilege PostgreSQL requires for a table lock, so a recorder role
-            # needs only INSERT and SELECT on the log (see ``store init``).
-            self.lock_table_statements = [
-                SQL("SET LOCAL lock_timeout = '{0}s'").format(self.datastore.lock_timeout),
-                SQL("SELECT pg_advisory_xact_lock(hashtext({0}))").format(
-                    Literal(f"commitment-tracker append {self.datastore.schema}.{events_table_name}")),
-            ]
-            self.chain_table = f"{events_table_name}_chain"
+            names = log_names(events_table_name)
+            self.chain_table = names.chain
+            self.lock_table = names.lock
             schema = Identifier(self.datastore.schema)
             chain = Identifier(self.chain_table)
             events = Identifier(self.events_table_name)
-            guard = Identifier(f"{events_table_name}_append_only")
+            guard = Identifier(names.guard)
+            turns = Identifier(self.lock_table)
+            in_turn = Identifier(names.in_turn)
+            # Appends take turns under an EXCLUSIVE lock on a table of their own, not on the log as
+            # the library does: the same order (each append's ids are committed before the next is
+            # issued any), and PostgreSQL lets a role take it only with a grant on that table (see
+            # ``store init``), where an advisory lock is anyone's who may connect. A store made
+            # before that table takes turns as it did, under the advisory lock, until ``store init``
+            # adds it. Readers take no lock that conflicts.
+            qualified = Literal(f"{_quoted(self.datastore.schema)}.{_quoted(self.lock_table)}")
+            self.lock_table_statements = [
+                SQL("SET LOCAL lock_timeout = '{0}s'").format(self.datastore.lock_timeout),
+                SQL(
+                    "DO $$ BEGIN IF to_regclass({0}) IS NULL THEN PERFORM pg_advisory_xact_lock(hashtext({1})); "
+                    "ELSE LOCK TABLE {2}.{3} IN EXCLUSIVE MODE; END IF; END $$"
+                ).format(qualified, Literal(f"commitment-tracker append {self.datastore.schema}.{events_table_name}"),
+                         schema, turns),  # fmt: skip
+            ]
             self.sql_create_statements += [
                 SQL(
                     "CREATE TABLE IF NOT EXISTS {0}.{1} (notification_id bigint PRIMARY KEY, "
@@ -171,16 +193,30 @@ def _postgres_recorder() -> type:
                     "$$ BEGIN RAISE EXCEPTION '" + APPEND_ONLY + "'; END $$"
                 ).format(schema, guard),
             ]
+            self.sql_create_statements += [
+                SQL("CREATE TABLE IF NOT EXISTS {0}.{1} ()").format(schema, turns),
+                # An earlier release, still running somewhere, would append under the advisory lock
+                # and so not wait for this one: the log refuses an append that does not hold the lock.
+                SQL(
+                    "CREATE OR REPLACE FUNCTION {0}.{1}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    "IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_locks WHERE locktype = 'relation' "
+                    "AND relation = {2}::regclass AND pid = pg_backend_pid() AND mode = 'ExclusiveLock' AND granted) "
+                    "THEN RAISE EXCEPTION '" + OUT_OF_TURN + "'; END IF; RETURN NULL; END $$"
+                ).format(schema, in_turn, qualified),
+                SQL(
+                    "CREATE OR REPLACE TRIGGER {0} BEFORE INSERT ON {1}.{2} FOR EACH STATEMENT EXECUTE FUNCTION {1}.{0}()"
+                ).format(in_turn, schema, events),
+            ]
             for label, table in (("events", events), ("chain", chain)):
                 self.sql_create_statements += [
                     SQL(
                         "CREATE OR REPLACE TRIGGER {0} BEFORE UPDATE OR DELETE ON {1}.{2} "
                         "FOR EACH ROW EXECUTE FUNCTION {1}.{3}()"
-                    ).format(Identifier(f"{events_table_name}_rows_{label}"), schema, table, guard),
+                    ).format(Identifier(names.triggers[label, "rows"]), schema, table, guard),
                     SQL(
                         "CREATE OR REPLACE TRIGGER {0} BEFORE TRUNCATE ON {1}.{2} "
                         "FOR EACH STATEMENT EXECUTE FUNCTION {1}.{3}()"
-                    ).format(Identifier(f"{events_table_name}_truncate_{label}"), schema, table, guard),
+                    ).format(Identifier(names.triggers[label, "truncate"]), schema, table, guard),
                 ]
             self.select_chain_tail = SQL(
                 "SELECT (SELECT COUNT(*) FROM {0}.{1}) AS n, notification_id, originator_id, originator_version, "
@@ -193,7 +229,17 @@ def _postgres_recorder() -> type:
                 "SELECT originator_id, originator_version, topic, state FROM {0}.{1} "
                 "ORDER BY notification_id DESC LIMIT 1"
             ).format(schema, events)
-            self.insert_chain = SQL("INSERT INTO {0}.{1} VALUES (%s, %s, %s, %s)").format(schema, chain)
+            # The events and their chain rows in one statement: both are written, or neither.
+            self.insert_chained_events = SQL(
+                "WITH new AS (INSERT INTO {0}.{1} (originator_id, originator_version, topic, state) "
+                "SELECT originator_id, originator_version, topic, state FROM unnest(%s::{0}.{2}[]) "
+                "RETURNING notification_id, originator_id, originator_version) "
+                "INSERT INTO {0}.{3} (notification_id, originator_id, originator_version, digest) "
+                "SELECT new.notification_id, link.ident, new.originator_version, link.digest FROM new "
+                "JOIN unnest(%s::uuid[], %s::bigint[], %s::text[], %s::text[]) AS link(id, version, ident, digest) "
+                "ON link.id = new.originator_id AND link.version = new.originator_version "
+                "ORDER BY new.notification_id RETURNING notification_id"
+            ).format(schema, events, Identifier(self.stored_event_type_name), chain)
             self.select_chain_statement = SQL(
                 "SELECT notification_id, originator_id, originator_version, digest FROM {0}.{1} "
                 "WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
@@ -207,25 +253,39 @@ def _postgres_recorder() -> type:
         def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
             # Runs first in the library's insert transaction, outside its exception trap (an error
             # raised after the events are inserted would be re-raised only after a COMMIT): take
-            # the table lock the insert takes anyway, then check the clock before inserting.
+            # the lock the insert takes anyway, then check the clock before inserting.
             super()._insert_events(curs, stored_events, **kwargs)
-            if stored_events and self.stamp_of is not None:
+            if not stored_events:
+                return
+            try:
                 self._lock_table(curs)
                 curs.execute(self.select_before)
                 before = curs.fetchone()
+            except LockNotAvailable:
+                # Not the library's OperationalError, which it retries ten times: one wait, bounded.
+                raise StoreBusy(f"the store is busy: another command held its append lock for "
+                                f"{self.datastore.lock_timeout} s (the lock timeout); nothing was written, "
+                                "try again") from None  # fmt: skip
+            if self.stamp_of is not None:
                 check_clock(self.stamp_of, StoredEvent(before["originator_id"], before["originator_version"],
                                                        before["topic"], bytes(before["state"])) if before else None,
                             stored_events)  # fmt: skip
 
-        def _fetch_ids_after_insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-            ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-            assert ids is not None
-            # The library holds an EXCLUSIVE lock on the events table: chain rows follow commit order.
+        def _insert_stored_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+            # The library's, but the chain rows go in with the events, in one statement, and their
+            # digests are computed before it. The library holds back an error raised after its
+            # INSERT until the transaction has committed: chain rows written then could be lost
+            # while the events stay. An error here, before anything is written, commits nothing.
+            # The append lock is held since ``_insert_events``: chain rows follow commit order.
             curs.execute(self.select_last_digest)
             row = curs.fetchone()
-            rows = chain_rows(row["digest"] if row else GENESIS, ids, stored_events)
-            curs.executemany(self.insert_chain, rows)
-            return ids
+            links = chain_rows(row["digest"] if row else GENESIS, stored_events)
+            events = [self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
+                      for e in stored_events]  # fmt: skip
+            self._notify_channel(curs)
+            curs.execute(self.insert_chained_events, (
+                events, [e.originator_id for e in stored_events], [e.originator_version for e in stored_events],
+                [ident for ident, _, _ in links], [digest for _, _, digest in links]))  # fmt: skip
 
         def select_chain(self, after: int, limit: int) -> list[tuple[int, str, int, str]]:
             with self.datastore.get_connection() as conn, conn.cursor() as curs:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import IntegrityError, Tracking
 
-from commitment_tracker.events import EVENT_TYPES, CommitmentMade, first_day, to_data
+from commitment_tracker.events import EVENT_TYPES, CommitmentMade, first_day, to_data, without_nul
 from commitment_tracker.projections.areas import area_key
 from commitment_tracker.projections.intervals import intervals
 from commitment_tracker.projections.knowledge import Knowledge, Step
@@ -265,6 +265,7 @@ def assessment_rows(resolved: Sequence[Any], clear: bool = True) -> list[tuple[A
     made = resolved[0].event
     made_on = first_day(made.on).isoformat()
     area = getattr(made, "area", None)
+    area = without_nul(area) if area else None  # a clear column: see ``without_nul``
     live = [(first_day(item.event.on).isoformat(), item.record.position, item.event) for item in resolved
             if item.event.type == "compliance_assessed" and not item.retracted]  # fmt: skip
     live.sort(key=lambda row: row[:2])

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from commitment_tracker.events import without_nul
+
 #: The text fields worth finding, in the order a hit names them.
 FIELDS = ("title", "text", "quote", "note", "reason", "place", "publisher")
 TABLE = "view_search"
@@ -36,7 +38,7 @@ POSTGRES_COLUMNS = ("entity TEXT NOT NULL, position BIGINT NOT NULL, field TEXT 
 
 def rows_of(entity: str, position: int, event_type: str, data: dict[str, Any]) -> list[tuple[Any, ...]]:
     """The index rows of one event: one per non-empty text field."""
-    return [(entity, position, field, event_type, data[field]) for field in FIELDS if data.get(field)]
+    return [(entity, position, field, event_type, without_nul(data[field])) for field in FIELDS if data.get(field)]
 
 
 def match_expression(query: str) -> str:
