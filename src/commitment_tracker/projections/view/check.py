@@ -104,7 +104,11 @@ class ViewCheck:
     def __init__(self, tracker: Tracker) -> None:
         self.tracker = tracker
         self.stored = open_view(tracker, create=False)  # verify is a read: it creates nothing
-        self.position = StatusProjection(tracker, self.stored).position()
+        expected = {*TABLES, TRACKING_TABLE[tracker.store.backend]}
+        self.missing = sorted(expected - self.stored.tables())
+        # No view at all (no query has read this store yet): nothing derived to compare.
+        self.absent = len(self.missing) == len(expected)
+        self.position = 0 if self.missing else StatusProjection(tracker, self.stored).position()
         self.page: list[Recorded] = []
         self.after = 0  # the log position the page starts after
         self.events = 0  # how many events were compared
@@ -125,9 +129,10 @@ class ViewCheck:
 
     def finish(self) -> str | None:
         """None when the stored view is what the events fed derive, else the first difference."""
-        missing = sorted(set(TABLES) - self.stored.tables())
-        if missing:
-            return f"the status view lacks {', '.join(missing)} (written by an earlier release)"
+        if self.absent:
+            return None
+        if self.missing:
+            return f"the status view lacks {', '.join(self.missing)} (written by an earlier release)"
         if self.position > self.tracker.count():
             return f"the status view claims log position {self.position}, past the end of the log"
         self._compare_page()
