@@ -16,7 +16,7 @@ import pytest
 
 from commitment_tracker.projections.view import TRACKING_TABLE
 from commitment_tracker.projections.view.search import TABLE as SEARCH_TABLE
-from commitment_tracker.projections.view.tables import FOREVER, TABLES
+from commitment_tracker.projections.view.tables import CLOSES_ONLY, FOREVER, TABLES
 from commitment_tracker.tracker import Tracker
 from tests.conftest import PG_DSN, Ctrack
 from tests.integration.test_integrity import DATASET
@@ -160,8 +160,9 @@ def attempt(conn: object, mode: str, statement: str) -> str:
 
 
 def contents(admin: object, crew: Crew, table: str) -> tuple[int, str]:
-    row = admin.execute(f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "  # type: ignore[attr-defined]
-                        f"FROM {crew.table(table)} t").fetchone()  # fmt: skip
+    row = admin.execute(  # type: ignore[attr-defined]
+        f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM {crew.table(table)} t"
+    ).fetchone()
     return row[0], row[1]
 
 
@@ -227,7 +228,8 @@ def test_a_recorder_closes_intervals_and_moves_the_position_only_as_catch_up_doe
         f"UPDATE {intervals} SET known_to = '{FOREVER}~' WHERE known_to = '{FOREVER}'",
         f"UPDATE {intervals} SET known_to = '2031-01-01T00:00:00.000000Z' WHERE known_to <> '{FOREVER}'",
         f"UPDATE {tracking} SET notification_id = notification_id - 1 WHERE application_name = '{Tracker.name}'",
-        f"UPDATE {tracking} SET notification_id = notification_id + 1 WHERE application_name = '{Tracker.name}'",
+        f"UPDATE {tracking} SET notification_id = (SELECT max(notification_id) + 1 FROM {log}) "
+        f"WHERE application_name = '{Tracker.name}'",
         f"UPDATE {tracking} SET application_name = 'elsewhere'",
     ]
     with _connect(crew.recorder) as conn:  # type: ignore[attr-defined]
@@ -248,7 +250,8 @@ def test_a_recorder_records_queries_searches_and_rebuilds_and_an_auditor_reads(c
     before = board(recorder)
     assert "denuclearization" in recorder.ok("search", "denuclearization").stdout
     assert board(auditor) == before
-    assert auditor.json("scores", "--by", "party")["groups"] == recorder.json("scores", "--by", "party")["groups"]  # type: ignore[index]
+    scores = [ctrack.json("scores", "--by", "party")["groups"] for ctrack in (auditor, recorder)]  # type: ignore[index]
+    assert scores[0] == scores[1] and scores[0]
     recorder.ok("rebuild")
     assert board(recorder) == before
     recorder.ok("reaffirm", "denuclearization", "--on", "2025-03-01")
@@ -256,6 +259,79 @@ def test_a_recorder_records_queries_searches_and_rebuilds_and_an_auditor_reads(c
     assert after != before and board(auditor) == after
     owner.ok("rebuild")
     assert board(auditor) == after
+    refused = auditor("rebuild")  # emptying the view is a recorder's, or the owner's
+    assert refused.exit_code == 1 and refused.stderr.startswith("Error: permission denied")
+    assert refused.stderr.count("\n") == 1 and board(auditor) == after
     for ctrack in (auditor, recorder, owner):
         verified = ctrack.ok("verify")
         assert verified.stdout.startswith("OK:") and verified.stderr == ""
+
+
+def _as_an_earlier_release_left_it(crew: Crew) -> None:
+    """The store as ``store init`` of an earlier release set it up: guards that let anything
+    through once the setting is on (on the view's declared tables only), no reset function, and
+    recorders granted INSERT, UPDATE and DELETE on every table of the view (its statements, as
+    they were)."""
+    view = [crew.table(name) for name in view_tables(crew)]
+    guard = crew.table("view_guard")
+    with _admin() as admin:  # type: ignore[attr-defined]
+        admin.execute(f"DROP FUNCTION {crew.table('view_reset')}()")
+        for name in view_tables(crew):
+            for trigger in (f"{name}_guard_update", f"{name}_guard_delete"):
+                admin.execute(f'DROP TRIGGER "{trigger}" ON {crew.table(name)}')
+        admin.execute(
+            f"CREATE OR REPLACE FUNCTION {guard}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF current_setting('commitment_tracker.view_writer', true) IS DISTINCT FROM 'on' "
+            "OR (TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'view_facts') THEN "
+            "RAISE EXCEPTION 'the status view is written only by the tracker (run ctrack rebuild)'; END IF; "
+            f"IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'view_intervals' THEN IF NOT ({CLOSES_ONLY}) THEN "
+            "RAISE EXCEPTION 'the status view is written only by the tracker (run ctrack rebuild)'; END IF; END IF; "
+            "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$")  # fmt: skip
+        for name in TABLES:
+            admin.execute(f'CREATE TRIGGER "{name}_guard" BEFORE UPDATE OR DELETE ON {crew.table(name)} '
+                          f"FOR EACH ROW EXECUTE FUNCTION {guard}()")  # fmt: skip
+            admin.execute(f'CREATE TRIGGER "{name}_guard_truncate" BEFORE TRUNCATE ON {crew.table(name)} '
+                          f"FOR EACH STATEMENT EXECUTE FUNCTION {guard}()")  # fmt: skip
+        admin.execute(f'REVOKE ALL ON {", ".join(view)} FROM "{crew.recorder}"')
+        admin.execute(f'GRANT SELECT ON {", ".join(view)} TO "{crew.recorder}"')
+        admin.execute(f'GRANT INSERT, UPDATE, DELETE ON {", ".join(view)} TO "{crew.recorder}"')
+
+
+def test_a_team_store_of_an_earlier_release_warns_until_its_owner_runs_store_init_again(crew: Crew) -> None:
+    owner, recorder, auditor = (crew.ctrack(role) for role in (crew.owner, crew.recorder, crew.auditor))
+    _working_team(crew)
+    _as_an_earlier_release_left_it(crew)
+    # It keeps working: the recorder records, queries and rebuilds with the old grants...
+    recorder.ok("reaffirm", "denuclearization", "--on", "2025-03-01")
+    recorder.ok("rebuild")
+    board = recorder.json("status")["commitments"]  # type: ignore[index]
+    # ...and verify says, in one line, that the view is open to rewriting, and by whom.
+    for ctrack in (auditor, recorder, owner):
+        verified = ctrack.ok("verify")
+        assert verified.stdout.startswith("OK:")
+        assert verified.stderr.startswith("Warning:") and verified.stderr.count("\n") == 1
+        assert crew.recorder in verified.stderr and "ctrack store init" in verified.stderr
+    with _connect(crew.recorder) as conn:  # type: ignore[attr-defined]
+        assert attempt(conn, "SET LOCAL", f"DELETE FROM {crew.table('view_refs')}") == ""  # the hole, as it was
+    recorder.ok("rebuild")
+    result = owner.ok("store", "init")
+    assert f"took back from {crew.recorder}" in result.stderr and crew.auditor not in result.stderr
+    assert owner.ok("store", "init").stderr.count("took back") == 0  # once is enough
+    with _admin() as admin:  # type: ignore[attr-defined]
+        triggers = admin.execute(
+            "SELECT c.relname, count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n "
+            "ON n.oid = c.relnamespace WHERE n.nspname = %s AND NOT t.tgisinternal GROUP BY c.relname",
+            [crew.schema]).fetchall()  # fmt: skip
+    # The earlier release's row triggers are replaced, not kept beside the new ones (rebuild would
+    # pay a trigger call per deleted row again).
+    assert {table: n for table, n in triggers if table in view_tables(crew)} == dict.fromkeys(view_tables(crew), 2)
+    for ctrack in (auditor, recorder, owner):
+        verified = ctrack.ok("verify")
+        assert verified.stdout.startswith("OK:") and verified.stderr == ""
+    assert recorder.json("status")["commitments"] == board  # type: ignore[index]
+    recorder.ok("reaffirm", "denuclearization", "--on", "2025-04-01")
+    recorder.ok("rebuild")
+    assert auditor.json("status")["commitments"] == recorder.json("status")["commitments"]  # type: ignore[index]
+    found = breaches(crew, {"stranger": crew.stranger, "auditor": crew.auditor}, may={})
+    found += breaches(crew, {"recorder": crew.recorder}, may=RECORDER_MAY)
+    assert not found, "\n".join(found)
