@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from commitment_tracker.cli.context import Context, pass_context
-from commitment_tracker.cli.output import emit_json
+from commitment_tracker.cli.output import emit_json, note
 
 
 @click.command()
@@ -37,6 +37,14 @@ def verify(app: Context, against: str | None, as_json: bool) -> None:
     if view is not None:
         raise click.ClickException(f"verification failed: the log is intact but the status view is not: {view}; "
                                    "run `ctrack rebuild`")  # fmt: skip
+    from commitment_tracker.projections.view.initialise import loose_writers
+
+    loose = [role for role, _ in loose_writers(app.tracker)]
+    if loose:
+        # Said, not failed: the log and the view check out; the store's grants are an earlier
+        # release's, which only its owner can change.
+        note(f"Warning: {', '.join(loose)} may rewrite or empty the status view, not only as catch-up does "
+             "(as an earlier release let recorders): run `ctrack store init` as the store's owner to take that back")  # fmt: skip
     if not as_json:
         extends = f"; extends checkpoint {against}" if against else ""
         click.echo(f"OK: {report.count} events in {report.streams} streams verified; "

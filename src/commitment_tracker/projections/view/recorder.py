@@ -51,9 +51,11 @@ class ViewSQL:
         if refs:
             cursor.executemany(self.q("INSERT INTO {view_refs} VALUES (?,?,?,?)"), refs)
         if entities:
+            # An entity's kind is its first event's, for good: only what may change is updated (on
+            # PostgreSQL a recorder may update those columns and no others).
             cursor.executemany(self.q(
                 "INSERT INTO {view_entities} VALUES (?,?,?,?) ON CONFLICT (entity) DO UPDATE SET "
-                "kind = excluded.kind, due_next = excluded.due_next, made_on = excluded.made_on"), entities)  # fmt: skip
+                "due_next = excluded.due_next, made_on = excluded.made_on"), entities)  # fmt: skip
         if closed:
             cursor.executemany(self.q(
                 "UPDATE {view_intervals} SET known_to = ? WHERE entity = ? AND known_to = ? AND valid_from = ?"),

@@ -24,6 +24,7 @@ stay in clear columns, so every lookup stays an indexed one.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from typing import Any
 
@@ -84,6 +85,12 @@ CLOSES_ONLY = (
     "AND NEW.cause IS NOT DISTINCT FROM OLD.cause AND NEW.cause_type = OLD.cause_type "
     "AND NEW.cause_on = OLD.cause_on AND NEW.data = OLD.data"
 )
+
+
+def column_names(table: str) -> list[str]:
+    """The names of a view table's columns, in order, read from its declaration in ``TABLES``."""
+    definitions = re.split(r",\s*(?![^()]*\))", TABLES[table])  # commas outside a key's parentheses
+    return [d.split()[0] for d in definitions if not d.startswith("PRIMARY KEY")]
 
 
 def stamp(moment: datetime | None) -> str:
