@@ -131,10 +131,11 @@ def attacks(crew: Crew, tables: dict[str, list[tuple[str, str]]]) -> Iterator[tu
     for table, columns in tables.items():
         name = crew.table(table)
         # A copy of a row under a new key (every key starts with the first column), so it lands.
-        first, *rest = (column for column, _ in columns)
+        (first, kind), *rest = columns
+        numeric = kind in ("bigint", "integer")  # a number key: one past the largest, new each time
+        key = f"(SELECT max({first}) + 1 FROM {name})" if numeric else f"'forged-{uuid.uuid4().hex[:8]}-' || {first}"
         yield table, "INSERT", (f"INSERT INTO {name} ({', '.join(c for c, _ in columns)}) "
-                                f"SELECT 'forged-{uuid.uuid4().hex[:8]}-' || {first}, {', '.join(rest)} "
-                                f"FROM {name} LIMIT 1")  # fmt: skip
+                                f"SELECT {key}, {', '.join(c for c, _ in rest)} FROM {name} LIMIT 1")  # fmt: skip
         yield table, "UPDATE", f"UPDATE {name} SET " + ", ".join(f"{c} = {_forged(k)}" for c, k in columns)
         for column, kind in columns:
             yield table, column, f"UPDATE {name} SET {column} = {_forged(kind)}"
