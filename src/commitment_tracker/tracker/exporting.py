@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Iterable
@@ -28,16 +27,18 @@ def write_export(records: Iterable[Recorded], fmt: str, output: Path | None) -> 
 
 def _write(records: Iterable[Recorded], fmt: str, handle: IO[str]) -> int:
     count = 0
-    writer = csv.writer(handle, lineterminator="\n") if fmt == "csv" else None
-    if writer is not None:
-        writer.writerow(CSV_COLUMNS)
+    from commitment_tracker.tracker.outputs import csv_rows
+
+    write = csv_rows(handle) if fmt == "csv" else None
+    if write is not None:
+        write(CSV_COLUMNS)
     for record in records:
         data = to_data(record.event)
-        if writer is None:
+        if write is None:
             handle.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
         else:
             data["ref"] = record.ref
-            writer.writerow([_cell(data.get(column)) for column in CSV_COLUMNS])
+            write([_cell(data.get(column)) for column in CSV_COLUMNS])
         count += 1
     return count
 
