@@ -35,6 +35,7 @@ def view_tables(tracker: Tracker) -> set[str]:
 
 def open_reader(tracker: Tracker) -> ViewReader | FoldReader:
     """The view, when it is current or this user may bring it up to date; else the fold."""
+    tracker.check_key()
     needed = view_tables(tracker)
     found = tracker.found
     if not needed <= found.tables:
@@ -57,6 +58,7 @@ def open_reader(tracker: Tracker) -> ViewReader | FoldReader:
 
 def writable_view(tracker: Tracker) -> ViewReader:
     """The view, for rebuilding it: its tables are created first if this store has none yet."""
+    tracker.check_key()
     if not view_tables(tracker) <= tracker.found.tables and tracker.found.can_create:
         open_view(tracker)
     return ViewReader(tracker)

@@ -220,6 +220,12 @@ class Tracker(Application[UUID]):
         """How many events the log holds."""
         return sum(1 for _ in self.notifications())
 
+    def check_key(self) -> None:
+        """Refuse (``KeyProblem``) a store whose events the key given, or the lack of one, cannot
+        read. The status view keeps ids, dates, statuses and counts in clear so that it can be
+        indexed: read without the key, it would answer as if the store held no content at all."""
+        self.latest_recorded_at()
+
     def latest_recorded_at(self) -> datetime | None:
         last = self.recorder.max_notification_id()
         if not last:

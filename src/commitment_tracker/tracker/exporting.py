@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
@@ -26,6 +27,11 @@ def write_export(records: Iterable[Recorded], fmt: str, output: Path | None) -> 
 
 
 def _write(records: Iterable[Recorded], fmt: str, handle: IO[str]) -> int:
+    # The first event is read before anything is written: a store that cannot be read (a missing
+    # key, say) is one error line, not a CSV header followed by one.
+    records = iter(records)
+    first = next(records, None)
+    records = chain([first] if first is not None else [], records)
     count = 0
     from commitment_tracker.tracker.outputs import csv_rows
 
