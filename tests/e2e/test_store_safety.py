@@ -129,6 +129,35 @@ def test_store_locations_that_name_no_store_are_usage_errors(tmp_path: Path, mon
     assert list(tmp_path.iterdir()) == []  # no "mysql:" directory, and the default store untouched
 
 
+MISTYPED_URLS = ("postgres:/db.example/team", "postgresql:/u:pw@localhost/test", "postgresql:localhost/test",
+                 "mysql:/x", "mysql:x", "sqlite3:x.db", "https:/example.org/db", "HTTPS://example.org/db",
+                 "s3:bucket/tracker.db")  # fmt: skip
+
+
+@pytest.mark.parametrize("location", MISTYPED_URLS)
+def test_a_mistyped_url_is_a_usage_error_and_creates_nothing(location: str, out: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    for args in (*writes(out), *reads(out)):
+        line = error_line(run(location, *args), 2, "scheme")
+        assert "pw" not in line, line
+    assert list(work.iterdir()) == []  # no "postgres:" or "mysql:" directory, no store in it
+    assert not (tmp_path / "xdg-data").exists()  # and the default store untouched
+
+
+@pytest.mark.parametrize("location", ["x.db", "data/x.db", "./notes:2024.db", "sqlite:data/y.db", "SQLite:z.db",
+                                      "C:/data/x.db", "2024-06-01T10:00.db"])  # fmt: skip
+def test_a_file_path_is_a_sqlite_store_whatever_its_name(location: str, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    assert run(location, *PLEDGE).exit_code == 0
+    assert run(location, "status", "--json").exit_code == 0
+    expected = location.split(":", 1)[1] if location.lower().startswith("sqlite:") else location
+    assert (tmp_path / expected).is_file()
+
+
 # --- a file that is not a tracker store is refused and left byte-for-byte unchanged --------------
 
 
