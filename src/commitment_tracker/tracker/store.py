@@ -2,8 +2,9 @@
 
 A path (or ``sqlite:PATH``) means SQLite; ``postgresql://user:pass@host:port/db`` means PostgreSQL,
 with any libpq parameter in the query string (``sslmode``, ``sslrootcert``, ``connect_timeout``,
-``application_name``...) passed through to every connection, plus ``schema`` (ours). Any other
-``scheme://`` is refused: it is a mistyped or unsupported URL, never a file name.
+``application_name``...) passed through to every connection, plus ``schema`` (ours). Anything else
+that starts like a URL (``scheme:``, one-letter Windows drives aside) is refused: it is a mistyped
+or unsupported URL, never a file name.
 The library's in-memory default is never reachable: every application gets an explicit
 ``PERSISTENCE_MODULE``, and the process environment is not consulted (see ``Tracker.construct_env``).
 Tables are never created on open (``CREATE_TABLE=no``): only ``Store.creating()`` may.
@@ -89,15 +90,10 @@ def resolve(location: str | None = None, *, cipher_key: str | None = None) -> St
         # The library's AES-GCM on `cryptography` (same stored format as its pycryptodome cipher,
         # which earlier stores were written with): every view row is sealed, so speed per call counts.
         extra = {"CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher", "CIPHER_KEY": cipher_key}
-    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", location)
-    if scheme and scheme.group(1).lower() in POSTGRES_SCHEMES:
+    path = _sqlite_path(location)
+    if path is None:
         return _postgres(location, extra)
-    if scheme:
-        raise StoreLocationError(
-            f"unknown store scheme {scheme.group(1) + '://'!r}: give a file path (SQLite) or a postgresql:// URL"
-        )
-    path = location.removeprefix("sqlite:")
-    if not path or path == ":memory:" or path.startswith("file:"):
+    if not path or path == ":memory:":
         raise StoreLocationError(f"not a store path: {location!r} (give a file path or a postgresql:// URL)")
     full = str(Path(path).expanduser().absolute())
     settings = {
@@ -111,6 +107,37 @@ def resolve(location: str | None = None, *, cipher_key: str | None = None) -> St
         **extra,
     }
     return Store(location=full, backend="sqlite", env=tuple(settings.items()), display=full)
+
+
+#: What a URL's scheme looks like (RFC 3986), up to its colon.
+SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):(//)?")
+
+
+def _sqlite_path(location: str) -> str | None:
+    """The file a location names, or None for a PostgreSQL URL.
+
+    Anything that starts like a URL is one: a mistyped scheme (``postgres:/host/db``,
+    ``mysql:x``) must never become a directory and a new store. A one-letter scheme is a Windows
+    drive (``C:\\data``), ``sqlite:`` prefixes a path, and a file whose name has a colon before any
+    slash is still reachable as ``./name:with-colon.db``.
+    """
+    found = SCHEME.match(location)
+    if found is None:
+        return location
+    scheme, slashes = found.group(1).lower(), found.group(2)
+    if scheme in POSTGRES_SCHEMES:
+        if slashes:
+            return None
+        raise StoreLocationError(f"mistyped store URL scheme {found.group(0)!r}: a PostgreSQL store is "
+                                 f"{found.group(1)}://user@host:port/database")  # fmt: skip
+    if scheme == "sqlite" and not slashes:
+        return location[found.end() :]
+    if len(scheme) == 1 and not slashes:
+        return location
+    raise StoreLocationError(
+        f"unknown store scheme {found.group(0)!r}: give a file path (SQLite; ./{found.group(1)}:... for a "
+        "file whose name has a colon) or a postgresql:// URL"
+    )
 
 
 def _postgres(url: str, extra: dict[str, str]) -> Store:
