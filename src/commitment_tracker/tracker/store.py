@@ -16,7 +16,7 @@ import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
 
 from commitment_tracker.tracker.errors import StoreError, StoreLocationError
 
@@ -147,11 +147,13 @@ def _postgres(url: str, extra: dict[str, str]) -> Store:
     except ImportError:
         raise StoreError("PostgreSQL stores need psycopg: pip install 'commitment-tracker[postgres]'") from None
     parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    schemas = [value for key, value in query if key == "schema"]
-    libpq_query = [(key, value) for key, value in query if key != "schema"]
+    # libpq reads the URL itself (RFC 3986: %20 is a space, + a plus): only our own parameter,
+    # ``schema``, is taken out of the query; every other one goes on exactly as it was written.
+    fields = [(unquote(field.partition("=")[0]), field) for field in parts.query.split("&") if field]
+    schemas = [unquote(field.partition("=")[2]) for key, field in fields if key == "schema"]
+    libpq_query = "&".join(field for key, field in fields if key != "schema")
     try:
-        params = {k: str(v) for k, v in conninfo_to_dict(urlunsplit(parts._replace(query=urlencode(libpq_query)))).items()}
+        params = {k: str(v) for k, v in conninfo_to_dict(urlunsplit(parts._replace(query=libpq_query))).items()}
     except ProgrammingError as error:  # libpq's own message: names the parameter, never the password
         raise StoreLocationError(f"bad PostgreSQL store URL: {_without(str(error), parts.password)}") from None
     password = params.pop("password", "")
@@ -166,7 +168,7 @@ def _postgres(url: str, extra: dict[str, str]) -> Store:
     schema = schemas[-1] if schemas else "public"
     if not schema.strip():
         raise StoreLocationError("the store URL's schema is empty")
-    shown = urlencode([*([("schema", schema)] if schemas else []), *params.items()])
+    shown = urlencode([*([("schema", schema)] if schemas else []), *params.items()], quote_via=quote)
     display = f"postgresql://{quote(user)}@{host}:{port}/{quote(dbname)}" + (f"?{shown}" if shown else "")
     # Every wait for a lock is bounded, whatever the statement (the view's catch-up included).
     params["options"] = f"{params.get('options', '')} -c lock_timeout={LOCK_TIMEOUT}s".strip()
