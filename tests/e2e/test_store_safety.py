@@ -366,6 +366,36 @@ def test_the_store_password_is_never_printed(out: Path) -> None:
         assert json.loads(run(good, "status", "--json").stdout)["commitments"]
 
 
+def _secret_parameters() -> list[str]:
+    """The connection parameters libpq itself marks as secret (shown as '*': the password, the
+    client key's passphrase, an OAuth client secret...)."""
+    from psycopg import pq
+
+    return [o.keyword.decode() for o in pq.Conninfo.get_defaults() if o.dispchar == b"*"]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("parameter", _secret_parameters())
+def test_no_secret_connection_parameter_is_ever_printed(parameter: str, out: Path) -> None:
+    assert {"password", "sslpassword"} <= set(_secret_parameters())
+    secret = f"Sec%2Dret-{parameter}-4e1b"  # as typed in the URL; libpq reads "Sec-ret-..."
+    shown = {secret, secret.replace("%2D", "-")}
+    with fresh_pg_store() as url:  # trust authentication: the server asks for none of them
+        good = f"{url}&{parameter}={secret}"
+        base, _, query = good.partition("?")
+        variants = [good, f"{base}?{query.replace('schema=', 'schema=missing_')}",
+                    f"{base.replace(':5432/', ':1/')}?{query}", f"{base.replace(':5432/', ':nope/')}?{query}",
+                    f"{good}&bogus=1", f"{good}&sslmode=require", f"{good}%zz"]  # fmt: skip
+        commands = [("status",), ("show", "a"), ("export",), ("verify",), ("checkpoint",), PLEDGE,
+                    ("store", "init"), ("demo",), ("history", "nope")]  # fmt: skip
+        for variant in variants:
+            for args in commands:
+                result = run(variant, *args)
+                printed = result.stdout + result.stderr
+                assert not any(s in printed for s in shown), (variant, args, printed)
+        assert json.loads(run(good, "status", "--json").stdout)["commitments"]
+
+
 def test_a_refused_first_write_leaves_no_store_behind(tmp_path: Path) -> None:
     location = tmp_path / "new" / "dir" / "tracker.db"
     error_line(run(location, "fulfil", "nope", "--on", "2024-01-01"), 1, "unknown commitment 'nope'")
