@@ -300,9 +300,9 @@ def open_tracker(store: Store, *, create: bool = True) -> Tracker:
     except PersistenceError as error:
         if store.backend == "sqlite":
             raise StoreError(sqlite_fault(_first_line(error), store.display)) from None
-        raise StoreError(f"cannot open store {store.display}: {_first_line(error)}") from None
+        raise StoreError(f"cannot open store {store.display}: {store.hide(_first_line(error))}") from None
     except OSError as error:
-        raise StoreError(f"cannot open store {store.display}: {error}") from None
+        raise StoreError(f"cannot open store {store.display}: {store.hide(str(error))}") from None
     except ValueError as error:  # the cipher rejects a malformed key
         if "CIPHER_KEY" in store.settings():
             raise StoreError(f"TRACKER_CIPHER_KEY is not a valid AES key ({_first_line(error)})") from None

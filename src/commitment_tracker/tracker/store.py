@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
 
@@ -46,7 +47,8 @@ def default_store() -> str:
 class Store:
     """A resolved store location and how to reach it.
 
-    ``location`` may hold a password: messages use ``display``, which never does.
+    ``location`` may hold secrets (a password, a key's passphrase): messages use ``display``,
+    which never does, and pass what a driver says through ``hide``.
     """
 
     location: str
@@ -55,6 +57,11 @@ class Store:
     display: str = ""
     schema: str = "public"  # PostgreSQL only
     conninfo: str = ""  # PostgreSQL only: every connection parameter, for direct connections
+    secrets: tuple[str, ...] = ()  # PostgreSQL only: the secret values in the URL, as typed and decoded
+
+    def hide(self, text: str) -> str:
+        """``text`` without any secret of the location."""
+        return _hidden(text, self.secrets)
 
     def settings(self) -> dict[str, str]:
         return dict(self.env)
@@ -152,10 +159,13 @@ def _postgres(url: str, extra: dict[str, str]) -> Store:
     fields = [(unquote(field.partition("=")[0]), field) for field in parts.query.split("&") if field]
     schemas = [unquote(field.partition("=")[2]) for key, field in fields if key == "schema"]
     libpq_query = "&".join(field for key, field in fields if key != "schema")
+    secret = secret_parameters()
+    typed = [parts.password or "", *(field.partition("=")[2] for key, field in fields if key in secret)]
+    secrets = tuple({value for raw in typed for value in (raw, unquote(raw)) if value})
     try:
         params = {k: str(v) for k, v in conninfo_to_dict(urlunsplit(parts._replace(query=libpq_query))).items()}
-    except ProgrammingError as error:  # libpq's own message: names the parameter, never the password
-        raise StoreLocationError(f"bad PostgreSQL store URL: {_without(str(error), parts.password)}") from None
+    except ProgrammingError as error:  # libpq's own message, which may quote a value it could not read
+        raise StoreLocationError(f"bad PostgreSQL store URL: {_hidden(str(error), secrets)}") from None
     password = params.pop("password", "")
     dbname = params.pop("dbname", "")
     host = params.pop("host", "")
@@ -168,7 +178,8 @@ def _postgres(url: str, extra: dict[str, str]) -> Store:
     schema = schemas[-1] if schemas else "public"
     if not schema.strip():
         raise StoreLocationError("the store URL's schema is empty")
-    shown = urlencode([*([("schema", schema)] if schemas else []), *params.items()], quote_via=quote)
+    public = [(key, value) for key, value in params.items() if key not in secret]
+    shown = urlencode([*([("schema", schema)] if schemas else []), *public], quote_via=quote)
     display = f"postgresql://{quote(user)}@{host}:{port}/{quote(dbname)}" + (f"?{shown}" if shown else "")
     # Every wait for a lock is bounded, whatever the statement (the view's catch-up included).
     params["options"] = f"{params.get('options', '')} -c lock_timeout={LOCK_TIMEOUT}s".strip()
@@ -197,8 +208,19 @@ def _postgres(url: str, extra: dict[str, str]) -> Store:
     if "connect_timeout" not in params:
         conninfo = make_conninfo(conninfo, connect_timeout=CONNECT_TIMEOUT)
     return Store(location=url, backend="postgres", env=tuple(settings.items()), display=display, schema=schema,
-                 conninfo=conninfo)  # fmt: skip
+                 conninfo=conninfo, secrets=secrets)  # fmt: skip
 
 
-def _without(text: str, secret: str | None) -> str:
-    return text.replace(secret, "***") if secret else text
+def _hidden(text: str, secrets: tuple[str, ...]) -> str:
+    for secret in sorted(secrets, key=len, reverse=True):  # the longest first: one may contain another
+        text = text.replace(secret, "***")
+    return text
+
+
+@cache
+def secret_parameters() -> frozenset[str]:
+    """The connection parameters libpq marks as secret (displayed as '*'): the password, the client
+    key's passphrase, an OAuth client secret, and whatever a later libpq adds."""
+    from psycopg import pq
+
+    return frozenset(o.keyword.decode() for o in pq.Conninfo.get_defaults() if o.dispchar == b"*")
