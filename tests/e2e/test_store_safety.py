@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import sqlite3
 import subprocess
@@ -258,70 +259,77 @@ def test_a_truncated_store_is_a_sentence_not_a_traceback(tmp_path: Path) -> None
         error_line(run(store, *args), 1, "damaged or truncated", "backup")
 
 
-NOBODY = 65534
+def _mounts_read_only() -> str | None:
+    """None when this process may give a command a mount namespace of its own, else why not."""
+    if os.name != "posix" or not shutil.which("unshare") or not shutil.which("mount"):
+        return "needs Linux's unshare and mount"
+    with tempfile.TemporaryDirectory() as directory:
+        probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "mount", "--bind", "-o", "ro",
+                                directory, directory], capture_output=True, text=True)  # fmt: skip
+    return None if probe.returncode == 0 else f"cannot mount read-only in a namespace of its own: {probe.stderr.strip()}"
 
 
-def _as_nobody(store: Path, *args: str, home: Path) -> subprocess.CompletedProcess[str]:
+def _read_only(paths: list[Path], store: Path, *args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    """The CLI, in a mount namespace of its own in which ``paths`` are mounted read-only: writes
+    there fail (EROFS) for every user, root included, who ignores file modes. (Running it as
+    another user instead ties the test to where the clone lives: that user must read it.)"""
     env = {"PATH": os.environ.get("PATH", ""), "HOME": str(home), "XDG_DATA_HOME": str(home), "TRACKER_USER": "auditor"}
+    mounts = " && ".join(f"mount --bind -o ro {shlex.quote(str(p))} {shlex.quote(str(p))}" for p in paths)
     return subprocess.run(
-        ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", sys.executable, "-m",
-         "commitment_tracker", "--store", str(store), *args],
+        ["unshare", "--mount", "--propagation", "private", "sh", "-c", f'{mounts} && exec "$@"', "sh",
+         sys.executable, "-m", "commitment_tracker", "--store", str(store), *args],
         capture_output=True, text=True, env=env, timeout=120,
     )  # fmt: skip
 
 
-@pytest.fixture
-def public_dir() -> Iterator[Path]:
-    """A directory another user can reach (pytest's own are private to root)."""
-    directory = Path(tempfile.mkdtemp(prefix="ctrack-ro-"))
-    directory.chmod(0o755)
-    yield directory
-    for path in directory.rglob("*"):
-        path.chmod(0o777 if path.is_dir() else 0o666)
-    shutil.rmtree(directory)
+@pytest.fixture(scope="module")
+def read_only_mounts() -> None:
+    problem = _mounts_read_only()
+    if problem:
+        pytest.skip(problem)
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0 or not shutil.which("setpriv"),
-                    reason="runs the CLI as another user (needs root and setpriv): root ignores file modes")  # fmt: skip
+@pytest.mark.usefixtures("read_only_mounts")
 @pytest.mark.parametrize("directory_writable", [False, True], ids=["read-only-directory", "writable-directory"])
-def test_a_read_only_archive_copy_can_be_queried_verified_and_exported(public_dir: Path, directory_writable: bool) -> None:
-    archive = public_dir / "archive"
+def test_a_read_only_archive_copy_can_be_queried_verified_and_exported(tmp_path: Path, directory_writable: bool) -> None:
+    archive = tmp_path / "archive"
     archive.mkdir()
     store = archive / "tracker.db"
     assert run(store, "import", str(DATASET)).exit_code == 0  # the view was never built: readers must fold
-    home = public_dir / "home"
-    home.mkdir(mode=0o777)
-    home.chmod(0o777)
+    home = tmp_path / "home"
+    home.mkdir()
     store.chmod(0o444)
-    archive.chmod(0o777 if directory_writable else 0o555)
     before = sha256(store)
 
-    status = _as_nobody(store, "status", "--json", home=home)
+    def archived(*args: str) -> subprocess.CompletedProcess[str]:
+        return _read_only([store] if directory_writable else [archive], store, *args, home=home)
+
+    status = archived("status", "--json")
     assert status.returncode == 0, status.stderr
     assert len(json.loads(status.stdout)["commitments"]) == 17
-    verified = _as_nobody(store, "verify", home=home)
+    verified = archived("verify")
     assert verified.returncode == 0 and verified.stdout.startswith("OK: 49 events"), verified.stderr
-    exported = _as_nobody(store, "export", home=home)
+    exported = archived("export")
     assert exported.returncode == 0 and len(exported.stdout.splitlines()) == 49, exported.stderr
-    history = _as_nobody(store, "history", "trilateral-coordinating-mechanism", "--json", home=home)
+    history = archived("history", "trilateral-coordinating-mechanism", "--json")
     assert history.returncode == 0 and len(json.loads(history.stdout)["events"]) == 3, history.stderr
-    assert _as_nobody(store, "checkpoint", home=home).returncode == 0
+    assert archived("checkpoint").returncode == 0
     # The commands that read the view's own indexes answer from the log too, or say why they cannot.
-    learned = _as_nobody(store, "diff", "--known-from", "2024-10-19", "--known-to", "2024-10-23", "--as-of",
-                         "2024-11-20", "--json", home=home)  # fmt: skip
+    learned = archived("diff", "--known-from", "2024-10-19", "--known-to", "2024-10-23", "--as-of",
+                         "2024-11-20", "--json")  # fmt: skip
     assert learned.returncode == 0, learned.stderr
     changes = {c["id"]: c for c in json.loads(learned.stdout)["changes"]}
     assert changes["trilateral-coordinating-mechanism"]["causes"] == ["trilateral-coordinating-mechanism#3"]
     for args in (("meetings", "--json"), ("statements", "--json"), ("scores", "--json"), ("show", "camp-david-2023"),
                  ("matrix",), ("due",), ("sources",)):  # fmt: skip
-        answered = _as_nobody(store, *args, home=home)
+        answered = archived(*args)
         assert answered.returncode == 0, (args, answered.stderr)
-    mistyped = _as_nobody(store, "show", "cd-meet-anually", home=home)
+    mistyped = archived("show", "cd-meet-anually")
     assert mistyped.returncode == 1 and "did you mean 'cd-meet-annually'" in mistyped.stderr
-    searched = _as_nobody(store, "search", "Freedom", home=home)
+    searched = archived("search", "Freedom")
     assert searched.returncode == 1 and searched.stderr.startswith("Error: search needs the store's search index")
 
-    refused = _as_nobody(store, *PLEDGE, home=home)
+    refused = archived(*PLEDGE)
     assert refused.returncode == 1 and refused.stdout == ""
     assert refused.stderr.startswith("Error: ") and "read-only" in refused.stderr and "Traceback" not in refused.stderr
     assert len(refused.stderr.splitlines()) == 1
