@@ -259,39 +259,45 @@ def test_a_truncated_store_is_a_sentence_not_a_traceback(tmp_path: Path) -> None
         error_line(run(store, *args), 1, "damaged or truncated", "backup")
 
 
-def _mounts_read_only() -> str | None:
-    """None when this process may give a command a mount namespace of its own, else why not."""
-    if os.name != "posix" or not shutil.which("unshare") or not shutil.which("mount"):
-        return "needs Linux's unshare and mount"
-    with tempfile.TemporaryDirectory() as directory:
-        probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "mount", "--bind", "-o", "ro",
-                                directory, directory], capture_output=True, text=True)  # fmt: skip
-    return None if probe.returncode == 0 else f"cannot mount read-only in a namespace of its own: {probe.stderr.strip()}"
+def _namespace() -> list[str] | None:
+    """How to give a command a mount namespace of its own in which it may mount: as root, or in a
+    user namespace of its own (for everyone else, where the system allows it); None: neither."""
+    if os.name != "posix" or not shutil.which("unshare"):
+        return None
+    for command in (["unshare", "--mount", "--propagation", "private"],
+                    ["unshare", "--map-root-user", "--mount", "--propagation", "private"]):  # fmt: skip
+        with tempfile.TemporaryDirectory() as directory:
+            probe = [*command, "mount", "--bind", "-o", "ro", directory, directory]
+            if subprocess.run(probe, capture_output=True).returncode == 0:
+                return command
+    return None
 
 
-def _read_only(paths: list[Path], store: Path, *args: str, home: Path) -> subprocess.CompletedProcess[str]:
+@pytest.fixture(scope="module")
+def namespace() -> list[str]:
+    command = _namespace()
+    if command is None:
+        pytest.skip("needs a mount namespace of its own (unshare, as root or in a user namespace)")
+    return command
+
+
+def _read_only(namespace: list[str], paths: list[Path], store: Path, *args: str,
+               home: Path) -> subprocess.CompletedProcess[str]:  # fmt: skip
     """The CLI, in a mount namespace of its own in which ``paths`` are mounted read-only: writes
     there fail (EROFS) for every user, root included, who ignores file modes. (Running it as
     another user instead ties the test to where the clone lives: that user must read it.)"""
     env = {"PATH": os.environ.get("PATH", ""), "HOME": str(home), "XDG_DATA_HOME": str(home), "TRACKER_USER": "auditor"}
     mounts = " && ".join(f"mount --bind -o ro {shlex.quote(str(p))} {shlex.quote(str(p))}" for p in paths)
     return subprocess.run(
-        ["unshare", "--mount", "--propagation", "private", "sh", "-c", f'{mounts} && exec "$@"', "sh",
-         sys.executable, "-m", "commitment_tracker", "--store", str(store), *args],
+        [*namespace, "sh", "-c", f'{mounts} && exec "$@"', "sh", sys.executable, "-m", "commitment_tracker",
+         "--store", str(store), *args],
         capture_output=True, text=True, env=env, timeout=120,
     )  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def read_only_mounts() -> None:
-    problem = _mounts_read_only()
-    if problem:
-        pytest.skip(problem)
-
-
-@pytest.mark.usefixtures("read_only_mounts")
 @pytest.mark.parametrize("directory_writable", [False, True], ids=["read-only-directory", "writable-directory"])
-def test_a_read_only_archive_copy_can_be_queried_verified_and_exported(tmp_path: Path, directory_writable: bool) -> None:
+def test_a_read_only_archive_copy_can_be_queried_verified_and_exported(tmp_path: Path, namespace: list[str],
+                                                                       directory_writable: bool) -> None:  # fmt: skip
     archive = tmp_path / "archive"
     archive.mkdir()
     store = archive / "tracker.db"
@@ -302,7 +308,7 @@ def test_a_read_only_archive_copy_can_be_queried_verified_and_exported(tmp_path:
     before = sha256(store)
 
     def archived(*args: str) -> subprocess.CompletedProcess[str]:
-        return _read_only([store] if directory_writable else [archive], store, *args, home=home)
+        return _read_only(namespace, [store] if directory_writable else [archive], store, *args, home=home)
 
     status = archived("status", "--json")
     assert status.returncode == 0, status.stderr
