@@ -81,7 +81,8 @@ def inert(value: Any) -> str:
     text = _csv_cell(value)
     if not isinstance(value, (str, list, tuple, dict)):
         return text
-    return "".join("'" + line if line.startswith(FORMULA_STARTS) else line for line in text.splitlines(keepends=True))
+    lines = text.splitlines(keepends=True)
+    return "".join("'" + line if line.startswith(FORMULA_STARTS) else line for line in lines)
 
 
 def _csv_cell(value: Any) -> str:

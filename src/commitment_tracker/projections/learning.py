@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 #: What a board row says about a commitment: every field of its status but the id (a hand-kept list
 #: missed the made date, the last reaffirmation and more), the ones a reader looks at first leading.
-FIELDS = tuple(dict.fromkeys(("status", "due_on", "overdue", "late", "party_status",
-                              *(f.name for f in dataclass_fields(CommitmentStatus) if f.name != "id"))))  # fmt: skip
+FIELDS = tuple(dict.fromkeys(["status", "due_on", "overdue", "late", "party_status",
+                              *(f.name for f in dataclass_fields(CommitmentStatus) if f.name != "id")]))
 
 
 def changed_fields(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[str]:

@@ -165,7 +165,9 @@ def create_schema(store: Store) -> None:
     except psycopg.OperationalError as error:
         raise StoreError(connection_fault(error, store)) from None
     except psycopg.Error as error:
-        raise StoreError(f"cannot create schema {store.schema!r} in {store.display}: {store.hide(_first(error))}") from None
+        raise StoreError(
+            f"cannot create schema {store.schema!r} in {store.display}: {store.hide(_first(error))}"
+        ) from None
 
 
 # --- both ---------------------------------------------------------------------------------------
