@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from commitment_tracker.events import EVENT_TYPES, to_data
+from commitment_tracker.tracker.outputs import csv_rows
 from commitment_tracker.tracker.records import Recorded
 
 #: CSV columns: every field of every event type, in schema order.
@@ -33,8 +34,6 @@ def _write(records: Iterable[Recorded], fmt: str, handle: IO[str]) -> int:
     first = next(records, None)
     records = chain([first] if first is not None else [], records)
     count = 0
-    from commitment_tracker.tracker.outputs import csv_rows
-
     write = csv_rows(handle) if fmt == "csv" else None
     if write is not None:
         write(CSV_COLUMNS)
