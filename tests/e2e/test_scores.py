@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.e2e.helpers import error_line, refs, untouched
+from tests.e2e.helpers import error_line, made, refs, untouched, write_jsonl
 
 TABLE = (
     "\ufeffarea,id,year,code,text,average,japan,korea,united.states,european.union\n"
@@ -57,6 +57,36 @@ def test_a_dry_run_shows_what_would_be_recorded_and_writes_nothing(ctrack, write
     with untouched(ctrack):
         result = ctrack.ok("import-scores", str(table), "--on", "2020-06-01", "--dry-run", "--json")
     assert json.loads(result.stdout)["new_commitments"] == 2 and json.loads(result.stdout)["dry_run"] is True
+
+
+def test_a_dry_run_on_a_store_not_created_yet_answers_as_an_empty_store_and_creates_nothing(
+        store_url, tmp_path, write, monkeypatch):  # fmt: skip
+    import tempfile
+
+    from tests.conftest import PG_DSN, Ctrack
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    postgres = "://" in store_url
+    missing = store_url + "_not_yet" if postgres else str(tmp_path / "new" / "dir" / "tracker.db")
+    ctrack = Ctrack(missing)
+    result = ctrack.ok("import-scores", str(write("scores.csv", TABLE)), "--on", "2020-06-01", "--dry-run", "--json")
+    answer = json.loads(result.stdout)
+    assert (answer["dry_run"], answer["new_commitments"], answer["new_scores"]) == (True, 2, 7)
+    assert "no store at" in result.stderr and "nothing was created" in result.stderr
+    checked = write_jsonl(tmp_path / "events.jsonl", made("b", on="2024-01-01"))
+    assert "1 event checked" in ctrack.ok("import", str(checked), "--dry-run").stderr
+    error_line(ctrack("status"), 1, "no store at")  # still none: reads never create one
+    assert list(scratch.iterdir()) == []  # the empty store answered from is gone too
+    if not postgres:
+        assert not (tmp_path / "new").exists()
+        return
+    import psycopg
+
+    with psycopg.connect(PG_DSN.split("?")[0]) as conn:
+        schema = missing.rsplit("schema=", 1)[1]
+        assert conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [schema]).fetchone() is None
 
 
 def test_a_bad_cell_an_unknown_member_column_or_a_missing_column_is_one_error_and_nothing_written(ctrack, write):

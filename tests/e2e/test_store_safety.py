@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import sqlite3
 import subprocess
@@ -60,10 +61,7 @@ def out(tmp_path: Path) -> Path:
 
 def test_a_read_of_a_store_that_does_not_exist_creates_nothing(tmp_path: Path, out: Path) -> None:
     location = tmp_path / "typo" / "tracker.db"
-    checked = tmp_path / "check.jsonl"
-    checked.write_text(json.dumps({"type": "commitment_made", "commitment": "b", "on": "2024-01-01",
-                                   "title": "B", "parties": ["US"]}) + "\n")  # fmt: skip
-    for args in [*reads(out), ("import", "--dry-run", str(checked))]:
+    for args in reads(out):  # (a dry run answers as an empty store would: see test_scores)
         error_line(run(location, *args), 1, f"no store at {location}", "store init")
     assert not (tmp_path / "typo").exists()
     assert list(out.iterdir()) == []
@@ -127,6 +125,35 @@ def test_store_locations_that_name_no_store_are_usage_errors(tmp_path: Path, mon
     error_line(run("", "status"), 2, "empty")
     error_line(run("", *PLEDGE), 2, "empty")
     assert list(tmp_path.iterdir()) == []  # no "mysql:" directory, and the default store untouched
+
+
+MISTYPED_URLS = ("postgres:/db.example/team", "postgresql:/u:pw@localhost/test", "postgresql:localhost/test",
+                 "mysql:/x", "mysql:x", "sqlite3:x.db", "https:/example.org/db", "HTTPS://example.org/db",
+                 "s3:bucket/tracker.db")  # fmt: skip
+
+
+@pytest.mark.parametrize("location", MISTYPED_URLS)
+def test_a_mistyped_url_is_a_usage_error_and_creates_nothing(location: str, out: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    for args in (*writes(out), *reads(out)):
+        line = error_line(run(location, *args), 2, "scheme")
+        assert "pw" not in line, line
+    assert list(work.iterdir()) == []  # no "postgres:" or "mysql:" directory, no store in it
+    assert not (tmp_path / "xdg-data").exists()  # and the default store untouched
+
+
+@pytest.mark.parametrize("location", ["x.db", "data/x.db", "./notes:2024.db", "sqlite:data/y.db", "SQLite:z.db",
+                                      "C:/data/x.db", "2024-06-01T10:00.db"])  # fmt: skip
+def test_a_file_path_is_a_sqlite_store_whatever_its_name(location: str, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    assert run(location, *PLEDGE).exit_code == 0
+    assert run(location, "status", "--json").exit_code == 0
+    expected = location.split(":", 1)[1] if location.lower().startswith("sqlite:") else location
+    assert (tmp_path / expected).is_file()
 
 
 # --- a file that is not a tracker store is refused and left byte-for-byte unchanged --------------
@@ -232,70 +259,83 @@ def test_a_truncated_store_is_a_sentence_not_a_traceback(tmp_path: Path) -> None
         error_line(run(store, *args), 1, "damaged or truncated", "backup")
 
 
-NOBODY = 65534
+def _namespace() -> list[str] | None:
+    """How to give a command a mount namespace of its own in which it may mount: as root, or in a
+    user namespace of its own (for everyone else, where the system allows it); None: neither."""
+    if os.name != "posix" or not shutil.which("unshare"):
+        return None
+    for command in (["unshare", "--mount", "--propagation", "private"],
+                    ["unshare", "--map-root-user", "--mount", "--propagation", "private"]):  # fmt: skip
+        with tempfile.TemporaryDirectory() as directory:
+            probe = [*command, "mount", "--bind", "-o", "ro", directory, directory]
+            if subprocess.run(probe, capture_output=True).returncode == 0:
+                return command
+    return None
 
 
-def _as_nobody(store: Path, *args: str, home: Path) -> subprocess.CompletedProcess[str]:
+@pytest.fixture(scope="module")
+def namespace() -> list[str]:
+    command = _namespace()
+    if command is None:
+        pytest.skip("needs a mount namespace of its own (unshare, as root or in a user namespace)")
+    return command
+
+
+def _read_only(namespace: list[str], paths: list[Path], store: Path, *args: str,
+               home: Path) -> subprocess.CompletedProcess[str]:  # fmt: skip
+    """The CLI, in a mount namespace of its own in which ``paths`` are mounted read-only: writes
+    there fail (EROFS) for every user, root included, who ignores file modes. (Running it as
+    another user instead ties the test to where the clone lives: that user must read it.)"""
     env = {"PATH": os.environ.get("PATH", ""), "HOME": str(home), "XDG_DATA_HOME": str(home), "TRACKER_USER": "auditor"}
+    mounts = " && ".join(f"mount --bind -o ro {shlex.quote(str(p))} {shlex.quote(str(p))}" for p in paths)
     return subprocess.run(
-        ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", sys.executable, "-m",
-         "commitment_tracker", "--store", str(store), *args],
+        [*namespace, "sh", "-c", f'{mounts} && exec "$@"', "sh", sys.executable, "-m", "commitment_tracker",
+         "--store", str(store), *args],
         capture_output=True, text=True, env=env, timeout=120,
     )  # fmt: skip
 
 
-@pytest.fixture
-def public_dir() -> Iterator[Path]:
-    """A directory another user can reach (pytest's own are private to root)."""
-    directory = Path(tempfile.mkdtemp(prefix="ctrack-ro-"))
-    directory.chmod(0o755)
-    yield directory
-    for path in directory.rglob("*"):
-        path.chmod(0o777 if path.is_dir() else 0o666)
-    shutil.rmtree(directory)
-
-
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0 or not shutil.which("setpriv"),
-                    reason="runs the CLI as another user (needs root and setpriv): root ignores file modes")  # fmt: skip
 @pytest.mark.parametrize("directory_writable", [False, True], ids=["read-only-directory", "writable-directory"])
-def test_a_read_only_archive_copy_can_be_queried_verified_and_exported(public_dir: Path, directory_writable: bool) -> None:
-    archive = public_dir / "archive"
+def test_a_read_only_archive_copy_can_be_queried_verified_and_exported(tmp_path: Path, namespace: list[str],
+                                                                       directory_writable: bool) -> None:  # fmt: skip
+    archive = tmp_path / "archive"
     archive.mkdir()
     store = archive / "tracker.db"
     assert run(store, "import", str(DATASET)).exit_code == 0  # the view was never built: readers must fold
-    home = public_dir / "home"
-    home.mkdir(mode=0o777)
-    home.chmod(0o777)
+    home = tmp_path / "home"
+    home.mkdir()
     store.chmod(0o444)
-    archive.chmod(0o777 if directory_writable else 0o555)
     before = sha256(store)
 
-    status = _as_nobody(store, "status", "--json", home=home)
+    def archived(*args: str) -> subprocess.CompletedProcess[str]:
+        return _read_only(namespace, [store] if directory_writable else [archive], store, *args, home=home)
+
+    status = archived("status", "--json")
     assert status.returncode == 0, status.stderr
     assert len(json.loads(status.stdout)["commitments"]) == 17
-    verified = _as_nobody(store, "verify", home=home)
+    verified = archived("verify")
     assert verified.returncode == 0 and verified.stdout.startswith("OK: 49 events"), verified.stderr
-    exported = _as_nobody(store, "export", home=home)
+    exported = archived("export")
     assert exported.returncode == 0 and len(exported.stdout.splitlines()) == 49, exported.stderr
-    history = _as_nobody(store, "history", "trilateral-coordinating-mechanism", "--json", home=home)
+    history = archived("history", "trilateral-coordinating-mechanism", "--json")
     assert history.returncode == 0 and len(json.loads(history.stdout)["events"]) == 3, history.stderr
-    assert _as_nobody(store, "checkpoint", home=home).returncode == 0
+    assert archived("checkpoint").returncode == 0
     # The commands that read the view's own indexes answer from the log too, or say why they cannot.
-    learned = _as_nobody(store, "diff", "--known-from", "2024-10-19", "--known-to", "2024-10-23", "--as-of",
-                         "2024-11-20", "--json", home=home)  # fmt: skip
+    learned = archived("diff", "--known-from", "2024-10-19", "--known-to", "2024-10-23", "--as-of",
+                         "2024-11-20", "--json")  # fmt: skip
     assert learned.returncode == 0, learned.stderr
     changes = {c["id"]: c for c in json.loads(learned.stdout)["changes"]}
     assert changes["trilateral-coordinating-mechanism"]["causes"] == ["trilateral-coordinating-mechanism#3"]
     for args in (("meetings", "--json"), ("statements", "--json"), ("scores", "--json"), ("show", "camp-david-2023"),
                  ("matrix",), ("due",), ("sources",)):  # fmt: skip
-        answered = _as_nobody(store, *args, home=home)
+        answered = archived(*args)
         assert answered.returncode == 0, (args, answered.stderr)
-    mistyped = _as_nobody(store, "show", "cd-meet-anually", home=home)
+    mistyped = archived("show", "cd-meet-anually")
     assert mistyped.returncode == 1 and "did you mean 'cd-meet-annually'" in mistyped.stderr
-    searched = _as_nobody(store, "search", "Freedom", home=home)
+    searched = archived("search", "Freedom")
     assert searched.returncode == 1 and searched.stderr.startswith("Error: search needs the store's search index")
 
-    refused = _as_nobody(store, *PLEDGE, home=home)
+    refused = archived(*PLEDGE)
     assert refused.returncode == 1 and refused.stdout == ""
     assert refused.stderr.startswith("Error: ") and "read-only" in refused.stderr and "Traceback" not in refused.stderr
     assert len(refused.stderr.splitlines()) == 1
@@ -334,6 +374,36 @@ def test_the_store_password_is_never_printed(out: Path) -> None:
             for args in commands:
                 result = run(variant, *args)
                 assert secret not in result.stdout + result.stderr, (variant, args)
+        assert json.loads(run(good, "status", "--json").stdout)["commitments"]
+
+
+def _secret_parameters() -> list[str]:
+    """The connection parameters libpq itself marks as secret (shown as '*': the password, the
+    client key's passphrase, an OAuth client secret...)."""
+    from psycopg import pq
+
+    return [o.keyword.decode() for o in pq.Conninfo.get_defaults() if o.dispchar == b"*"]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("parameter", _secret_parameters())
+def test_no_secret_connection_parameter_is_ever_printed(parameter: str, out: Path) -> None:
+    assert {"password", "sslpassword"} <= set(_secret_parameters())
+    secret = f"Sec%2Dret-{parameter}-4e1b"  # as typed in the URL; libpq reads "Sec-ret-..."
+    shown = {secret, secret.replace("%2D", "-")}
+    with fresh_pg_store() as url:  # trust authentication: the server asks for none of them
+        good = f"{url}&{parameter}={secret}"
+        base, _, query = good.partition("?")
+        variants = [good, f"{base}?{query.replace('schema=', 'schema=missing_')}",
+                    f"{base.replace(':5432/', ':1/')}?{query}", f"{base.replace(':5432/', ':nope/')}?{query}",
+                    f"{good}&bogus=1", f"{good}&sslmode=require", f"{good}%zz"]  # fmt: skip
+        commands = [("status",), ("show", "a"), ("export",), ("verify",), ("checkpoint",), PLEDGE,
+                    ("store", "init"), ("demo",), ("history", "nope")]  # fmt: skip
+        for variant in variants:
+            for args in commands:
+                result = run(variant, *args)
+                printed = result.stdout + result.stderr
+                assert not any(s in printed for s in shown), (variant, args, printed)
         assert json.loads(run(good, "status", "--json").stdout)["commitments"]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,102 @@ def test_an_encrypted_store_answers_show_and_history_exactly_as_one_in_clear(sto
         assert mine.exit_code == theirs.exit_code == 0, mine.stderr
         answer = {k: v for k, v in json.loads(mine.stdout).items() if k != "known_at"}  # "now", a moment apart
         assert answer == {k: v for k, v in json.loads(theirs.stdout).items() if k != "known_at"}
+
+
+# --- every command, on an encrypted store without its key ------------------------------------
+
+#: Commands that never need the key, and why.
+KEYLESS = {
+    "schema": "prints the interchange format; reads no store",
+    "keygen": "makes a new key; reads no store",
+    "parties": "the built-in party registry; reads no store",
+    "checkpoint": "the log's digest and count are not event content (README: what stays visible without "
+                  "the key), so a checkpoint can be anchored by someone who may not read the events",
+    "store init": "creates the tables and grants roles; reads no event",
+    "demo": "loads into an empty store only: a store that holds events is refused before any is read",
+}  # fmt: skip
+#: Every other command, as a user would type it against the trilateral store ({dir}: a scratch directory).
+NEEDS_KEY = {
+    "status": [("status",), ("status", "--json")],
+    "show": [("show", "freedom-edge-exercise"), ("show", "camp-david-2023")],
+    "history": [("history", "freedom-edge-exercise")],
+    "replay": [("replay",), ("replay", "--known-from", "2024-10-19")],
+    "diff": [("diff", "--from", "2024-01-01", "--to", "2024-12-31"), ("diff", "--known-from", "2024-10-19")],
+    "matrix": [("matrix",)],
+    "due": [("due",)],
+    "meetings": [("meetings",)],
+    "statements": [("statements",)],
+    "sources": [("sources",)],
+    "sources show": [("sources", "show", "omai-2024-10-seoul-vfm")],
+    "search": [("search", "Freedom"), ("search", "coordinating", "--type", "commitment")],
+    "scores": [("scores",), *(("scores", "--by", by) for by in ("commitment", "party", "area", "year", "cycle"))],
+    "chart": [("chart", "--out", "{dir}/chart.png")],
+    "report": [("report", "--out", "{dir}/report.html")],
+    "export": [("export",), ("export", "--format", "csv")],
+    "verify": [("verify",)],
+    "rebuild": [("rebuild",)],
+    "import": [("import", "{dir}/more.jsonl", "--dry-run"), ("import", "{dir}/more.jsonl")],
+    "import-scores": [("import-scores", "{dir}/scores.csv", "--on", "2025-01-01", "--dry-run"),
+                      ("import-scores", "{dir}/scores.csv", "--on", "2025-01-01")],
+    "pledge": [("pledge", "new-one", "--on", "2025-01-01", "--title", "T", "--party", "US")],
+    "reaffirm": [("reaffirm", "freedom-edge-exercise", "--on", "2025-01-01")],
+    "progress": [("progress", "freedom-edge-exercise", "--on", "2025-01-01", "--note", "n")],
+    "fulfil": [("fulfil", "freedom-edge-exercise", "--on", "2025-01-01")],
+    "fulfill": [("fulfill", "freedom-edge-exercise", "--on", "2025-01-01")],
+    "stall": [("stall", "tscf-moc", "--on", "2025-01-01", "--note", "n")],
+    "abandon": [("abandon", "tscf-moc", "--on", "2025-01-01")],
+    "supersede": [("supersede", "tscf-moc", "--by", "freedom-edge-exercise", "--on", "2025-01-01")],
+    "deadline": [("deadline", "tscf-moc", "--on", "2025-01-01", "--due", "2026-01-01")],
+    "assess": [("assess", "tscf-moc", "--party", "US", "--score", "1", "--on", "2025-01-01")],
+    "retract": [("retract", "tscf-moc#2", "--reason", "r")],
+    "correct": [("correct", "tscf-moc#2", "--reason", "r", "--on", "2024-07-29")],
+    "meeting add": [("meeting", "add", "m-new", "--on", "2025-01-01", "--kind", "summit", "--title", "T",
+                     "--party", "US")],
+    "meeting schedule": [("meeting", "schedule", "m-next", "--on", "2025-01-01", "--for", "2025-06-01",
+                          "--kind", "summit", "--title", "T", "--party", "US")],
+    "source add": [("source", "add", "src-new", "--title", "T")],
+    "statement add": [("statement", "add", "st-new", "--on", "2025-01-01", "--party", "US", "--text", "T")],
+}  # fmt: skip
+KEY_ERRORS = {"missing": "Error: this store is encrypted: set TRACKER_CIPHER_KEY to its key",
+              "other": "Error: TRACKER_CIPHER_KEY is not this store's key: its events do not decrypt with it"}  # fmt: skip
+
+
+def _commands() -> set[str]:
+    """Every command a user can run, read from the command tree (groups that run on their own too)."""
+    import click
+
+    def walk(command: click.Command, path: tuple[str, ...]) -> Iterator[str]:
+        if path and (not isinstance(command, click.Group) or command.invoke_without_command):
+            yield " ".join(path)
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from walk(sub, (*path, name))
+
+    return set(walk(cli, ()))
+
+
+def test_every_command_is_either_keyless_or_checked_below() -> None:
+    assert not set(KEYLESS) & set(NEEDS_KEY)
+    assert _commands() == set(KEYLESS) | set(NEEDS_KEY)
+
+
+@pytest.mark.parametrize("view", ["built", "never built"])
+@pytest.mark.parametrize("given", ["missing", "other"])
+def test_every_command_that_reads_or_records_events_needs_the_stores_key(store_url: str, tmp_path: Path,
+                                                                         view: str, given: str) -> None:  # fmt: skip
+    secret = key()
+    assert run(store_url, secret, "import", str(DATASET)).exit_code == 0
+    if view == "built":
+        assert run(store_url, secret, "scores").exit_code == 0  # nothing left for a reader to decode
+    (tmp_path / "more.jsonl").write_text('{"type": "progress_reported", "commitment": "tscf-moc", '
+                                         '"on": "2025-01-01", "note": "n"}\n', encoding="utf-8")  # fmt: skip
+    (tmp_path / "scores.csv").write_text("area,id,year,code,text,average,japan\nTrade,2019-1,2019,,Keep open.,,1\n",
+                                         encoding="utf-8")  # fmt: skip
+    before = run(store_url, secret, "checkpoint").stdout
+    wrong = {"missing": None, "other": key()}[given]
+    answers = {args: run(store_url, wrong, *(a.replace("{dir}", str(tmp_path)) for a in args))
+               for invocations in NEEDS_KEY.values() for args in invocations}  # fmt: skip
+    wrongly = {" ".join(args): (r.exit_code, r.stdout[:80], r.stderr) for args, r in answers.items()
+               if (r.exit_code, r.stdout, r.stderr) != (1, "", KEY_ERRORS[given] + "\n")}  # fmt: skip
+    assert not wrongly
+    assert run(store_url, secret, "checkpoint").stdout == before  # nothing was written
+    assert not (tmp_path / "chart.png").exists() and not (tmp_path / "report.html").exists()

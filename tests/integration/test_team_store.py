@@ -159,6 +159,23 @@ def test_libpq_parameters_reach_every_connection(pg_url: str) -> None:
     assert store.settings()["POSTGRES_CONNECT_TIMEOUT"] == "7"
 
 
+def test_url_parameters_reach_the_server_as_written_percent_encoding_and_all(pg_url: str) -> None:
+    """RFC 3986 percent-encoding, as libpq reads a URL: %20 is a space, and + is a plus."""
+    import psycopg
+
+    url = pg_url + "&options=-c%20work_mem%3D64MB&application_name=audit%20desk%2B1+2"
+    wanted = {"work_mem": "64MB", "application_name": "audit desk+1+2", "lock_timeout": "30s"}
+    asked = "SELECT " + ", ".join(f"current_setting('{name}') AS {name}" for name in wanted)
+    store = resolve_store(url)
+    with psycopg.connect(store.conninfo) as direct:  # what store init and the store check open
+        assert dict(zip(wanted, direct.execute(asked).fetchone(), strict=True)) == wanted
+    with open_tracker(store) as tracker:  # the library's pool
+        with tracker.recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]
+            assert dict(conn.execute(asked).fetchone()) == wanted
+    assert Ctrack(url).ok(*PLEDGE).stdout == "a#1\n"
+    assert "options=-c%20work_mem%3D64MB" in store.display
+
+
 def test_a_recorder_holds_only_insert_and_select_on_the_log(team, pg_url: str, roles) -> None:
     """Least privilege, read from PostgreSQL's own catalogue: no UPDATE, DELETE or TRUNCATE."""
     import psycopg

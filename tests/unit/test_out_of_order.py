@@ -95,11 +95,13 @@ def histories(draw: st.DrawFn, distinct_days: bool = True) -> list[Item]:
         types += ["commitment_fulfilled"] * 3 if cadence != "standing" else []
         types += ["deadline_changed"] if cadence == "once" else []
         types += ["commitment_superseded"] if len(slugs) > 1 else []
-        for _ in range(draw(st.integers(0, 6))):
+        # A deadline moved is drawn for itself too: only a once commitment's can move, and among
+        # its other events it came up too seldom for a run of the property to be sure to see one.
+        moved = ["deadline_changed"] if cadence == "once" and draw(st.integers(0, 3)) else []
+        for type_ in [*moved, *(draw(st.sampled_from(types)) for _ in range(draw(st.integers(0, 6))))]:
             on = fresh_on()
             if on is None:
                 continue
-            type_ = draw(st.sampled_from(types))
             fields: dict[str, Any] = {}
             after = {made[slug].key}
             if type_ in ("commitment_reaffirmed", "commitment_fulfilled", "commitment_abandoned") and draw(st.booleans()):
@@ -268,7 +270,13 @@ def test_the_generated_histories_do_exercise_retractions_corrections_meetings_an
     """A guard on the generator itself: the property above is only as good as its histories."""
     seen: set[str] = set()
 
-    @settings(max_examples=100, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    # The same examples on every run, in CI or not (hypothesis's CI profile derandomizes, a plain
+    # make test did not, and one run in four missed a deadline change). Hypothesis also mixes in
+    # constants of the modules loaded so far, so the examples still shift with what ran before:
+    # the generator draws a deadline change often enough that no such shift loses it (none in 250
+    # seeds), where it failed one seed in ten before.
+    @settings(max_examples=100, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))  # fmt: skip
     @given(histories())
     def collect(items: list[Item]) -> None:
         for item in items:

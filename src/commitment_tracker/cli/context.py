@@ -37,6 +37,18 @@ class Context:
         return self._open(create=False)
 
     @cached_property
+    def checker(self) -> Tracker:
+        """The store, opened for a dry run: one not created yet answers as an empty store."""
+        from commitment_tracker.cli.output import note
+        from commitment_tracker.tracker.application import open_for_dry_run
+
+        tracker = open_for_dry_run(self.store)
+        self._ctx.call_on_close(tracker.close)
+        if tracker.scratch is not None:
+            note(f"no store at {self.store.display} yet: checked as if empty; nothing was created")
+        return tracker
+
+    @cached_property
     def writer(self) -> Tracker:
         """The store, opened for a command that records: created on first use, saying so."""
         tracker = self._open(create=True)

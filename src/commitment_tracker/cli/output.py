@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -60,10 +59,12 @@ def emit_json(data: Any) -> None:
 
 
 def emit_csv(columns: Sequence[Column], rows: Sequence[dict[str, Any]]) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow([c.key for c in columns])
+    from commitment_tracker.tracker.outputs import csv_rows
+
+    write = csv_rows(sys.stdout)
+    write([c.key for c in columns])
     for item in rows:
-        writer.writerow([inert(item.get(c.key)) for c in columns])
+        write([inert(item.get(c.key)) for c in columns])
 
 
 #: What makes a spreadsheet read a cell as a formula (OWASP "CSV injection").
@@ -73,11 +74,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", 
 def inert(value: Any) -> str:
     """A query's CSV cell, for a person opening it in a spreadsheet: text a spreadsheet would run
     as a formula (``=HYPERLINK(...)``, ``@SUM``, ``+``, ``-``) gets a leading apostrophe. Numbers
-    stay numbers; ``export --format csv`` (the interchange format) is written elsewhere, exact."""
+    stay numbers; ``export --format csv`` (the interchange format) is written elsewhere, exact.
+
+    So does every line of the text, not only its first: a reader that splits lines before it
+    reads quotes (a text-import wizard, a line-by-line script) starts a row after each line break."""
     text = _csv_cell(value)
-    if isinstance(value, (str, list, tuple, dict)) and text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    if not isinstance(value, (str, list, tuple, dict)):
+        return text
+    lines = text.splitlines(keepends=True)
+    return "".join("'" + line if line.startswith(FORMULA_STARTS) else line for line in lines)
 
 
 def _csv_cell(value: Any) -> str:

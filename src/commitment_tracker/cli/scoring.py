@@ -168,7 +168,7 @@ def import_scores(app: Context, file: Path, on: str, cycle: str | None, summits:
     from commitment_tracker.tracker.scoreimport import import_scores as run
 
     fmt = choose_format(fmt, as_json)
-    result = run(app.tracker if dry_run else app.writer, file, on=on, cycle=cycle.strip().lower() if cycle else None, summits=summits,
+    result = run(app.checker if dry_run else app.writer, file, on=on, cycle=cycle.strip().lower() if cycle else None, summits=summits,
                  recorded_by=app.user, dry_run=dry_run)  # fmt: skip
     for message in result.notes:
         note(message)

@@ -35,13 +35,13 @@ def search(app: Context, words: tuple[str, ...], party: str | None, area: str | 
     """Full-text search over titles, texts, quotes, notes, statements and archived sources, best
     match first. Every word must match (stemmed: 'meeting' finds 'meet'); "a phrase" in quotes
     must match as written."""
-    from commitment_tracker.projections.view.search import results
+    from commitment_tracker.projections.view.search import EmptyQuery, results
 
     fmt = choose_format(fmt, as_json)
     text = " ".join(words)
     try:
         found = results(app.reader, text, party=party, area=area, kind=kind, start=start, end=end, limit=limit)
-    except ValueError as error:
+    except EmptyQuery as error:
         raise click.BadParameter(str(error), param_hint="TEXT") from None
     shown = [r | {"snippet": r["snippet"] + (" (retracted)" if r["retracted"] else "")} for r in found]
     emit(fmt, {"query": text, "results": found}, COLUMNS if fmt == "table" else [Column(k, k) for k in KEYS], shown,

@@ -20,7 +20,7 @@ def import_(app: Context, file: Path, dry_run: bool) -> None:
     from commitment_tracker.cli.output import progress
 
     with progress("Importing", _lines(file) if not dry_run else 0) as advance:
-        count = (app.tracker if dry_run else app.writer).import_file(file, app.user, dry_run=dry_run, progress=advance,
+        count = (app.checker if dry_run else app.writer).import_file(file, app.user, dry_run=dry_run, progress=advance,
                                                                       warn=caution)
     if dry_run:
         note(f"{count} event{'s' if count != 1 else ''} checked: all valid; nothing written (dry run)")

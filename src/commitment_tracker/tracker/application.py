@@ -8,6 +8,8 @@ concurrency (a conflicting writer reloads, re-decides and retries).
 from __future__ import annotations
 
 import random
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
@@ -27,6 +29,7 @@ from commitment_tracker.tracker.errors import (
     NotFound,
     RuleViolation,
     StoreError,
+    StoreMissing,
     TrackerError,
 )
 from commitment_tracker.tracker.bulk import bulk_transaction, fewer_collections
@@ -61,12 +64,19 @@ class Tracker(Application[UUID]):
     #: Whether opening created the store (and the directories it made for it).
     created: bool = False
     made_dirs: list[Path] = []
+    #: The directory of a scratch store standing in for one not created yet (``open_for_dry_run``).
+    scratch: Path | None = None
 
     def __init__(self, store: Store) -> None:
         self.store = store
         super().__init__(env=store.settings())
         # The recorder checks, under its write lock, that record time never runs backwards.
         self.recorder.stamp_of = self.mapper.stamp_of  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        super().close()
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
     def construct_env(self, name: str, env: Any = None) -> Environment:
         # Only the store's explicit settings: never the process environment, so the library's
@@ -220,6 +230,12 @@ class Tracker(Application[UUID]):
         """How many events the log holds."""
         return sum(1 for _ in self.notifications())
 
+    def check_key(self) -> None:
+        """Refuse (``KeyProblem``) a store whose events the key given, or the lack of one, cannot
+        read. The status view keeps ids, dates, statuses and counts in clear so that it can be
+        indexed: read without the key, it would answer as if the store held no content at all."""
+        self.latest_recorded_at()
+
     def latest_recorded_at(self) -> datetime | None:
         last = self.recorder.max_notification_id()
         if not last:
@@ -294,13 +310,33 @@ def open_tracker(store: Store, *, create: bool = True) -> Tracker:
     except PersistenceError as error:
         if store.backend == "sqlite":
             raise StoreError(sqlite_fault(_first_line(error), store.display)) from None
-        raise StoreError(f"cannot open store {store.display}: {_first_line(error)}") from None
+        raise StoreError(f"cannot open store {store.display}: {store.hide(_first_line(error))}") from None
     except OSError as error:
-        raise StoreError(f"cannot open store {store.display}: {error}") from None
+        raise StoreError(f"cannot open store {store.display}: {store.hide(str(error))}") from None
     except ValueError as error:  # the cipher rejects a malformed key
         if "CIPHER_KEY" in store.settings():
             raise StoreError(f"TRACKER_CIPHER_KEY is not a valid AES key ({_first_line(error)})") from None
         raise
+
+
+def open_for_dry_run(store: Store) -> Tracker:
+    """The store, for a dry run, which only reads. One that does not exist yet is answered as the
+    empty store it would be: a scratch SQLite store in a temporary directory, gone when it is
+    closed, so nothing is created where the store would be (no file, directory or schema)."""
+    from commitment_tracker.tracker.store import resolve
+
+    try:
+        return open_tracker(store, create=False)
+    except StoreMissing:
+        pass
+    directory = Path(tempfile.mkdtemp(prefix="ctrack-dry-run-"))
+    try:
+        tracker = open_tracker(resolve(str(directory / "empty.db"), cipher_key=""), create=True)
+    except BaseException:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
+    tracker.created, tracker.scratch = False, directory
+    return tracker
 
 
 def discard_new_store(tracker: Tracker) -> None:

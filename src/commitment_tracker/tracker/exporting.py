@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Iterable
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
 from commitment_tracker.events import EVENT_TYPES, to_data
+from commitment_tracker.tracker.outputs import csv_rows
 from commitment_tracker.tracker.records import Recorded
 
 #: CSV columns: every field of every event type, in schema order.
@@ -27,17 +28,22 @@ def write_export(records: Iterable[Recorded], fmt: str, output: Path | None) -> 
 
 
 def _write(records: Iterable[Recorded], fmt: str, handle: IO[str]) -> int:
+    # The first event is read before anything is written: a store that cannot be read (a missing
+    # key, say) is one error line, not a CSV header followed by one.
+    records = iter(records)
+    first = next(records, None)
+    records = chain([first] if first is not None else [], records)
     count = 0
-    writer = csv.writer(handle, lineterminator="\n") if fmt == "csv" else None
-    if writer is not None:
-        writer.writerow(CSV_COLUMNS)
+    write = csv_rows(handle) if fmt == "csv" else None
+    if write is not None:
+        write(CSV_COLUMNS)
     for record in records:
         data = to_data(record.event)
-        if writer is None:
+        if write is None:
             handle.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
         else:
             data["ref"] = record.ref
-            writer.writerow([_cell(data.get(column)) for column in CSV_COLUMNS])
+            write([_cell(data.get(column)) for column in CSV_COLUMNS])
         count += 1
     return count
 

@@ -136,7 +136,7 @@ def _postgres(store: Store) -> Found | None:
 
 
 def connection_fault(error: BaseException, store: Store) -> str:
-    """Why a PostgreSQL connection failed, in one sentence (never the password)."""
+    """Why a PostgreSQL connection failed, in one sentence (never a secret of the URL)."""
     text = " ".join(str(error).split())
     cause = text.rsplit(" failed: ", 1)[-1].replace("FATAL: ", "").strip()
     lower = cause.lower()
@@ -152,10 +152,7 @@ def connection_fault(error: BaseException, store: Store) -> str:
         hint = "check sslmode and the server's SSL set-up"
     else:
         hint = ""
-    password = store.settings().get("POSTGRES_PASSWORD")
-    if password:
-        cause = cause.replace(password, "***")
-    return f"cannot connect to {store.display}: {cause}" + (f" ({hint})" if hint else "")
+    return f"cannot connect to {store.display}: {store.hide(cause)}" + (f" ({hint})" if hint else "")
 
 
 def create_schema(store: Store) -> None:
@@ -168,7 +165,9 @@ def create_schema(store: Store) -> None:
     except psycopg.OperationalError as error:
         raise StoreError(connection_fault(error, store)) from None
     except psycopg.Error as error:
-        raise StoreError(f"cannot create schema {store.schema!r} in {store.display}: {_first(error)}") from None
+        raise StoreError(
+            f"cannot create schema {store.schema!r} in {store.display}: {store.hide(_first(error))}"
+        ) from None
 
 
 # --- both ---------------------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 """Output files (export, chart, report): never the store itself, never an existing file unless
-asked, and never half-written (a temporary file beside the target, renamed over it at the end)."""
+asked, and never half-written (a temporary file beside the target, renamed over it at the end).
+CSV rows stay rows, whatever their cells hold."""
 
 from __future__ import annotations
 
+import csv
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -48,3 +50,18 @@ def atomic_output(output: Path, mode: str = "w") -> Iterator[IO]:  # type: ignor
 def write_output(output: Path, data: bytes | Callable[[], bytes]) -> None:
     with atomic_output(output, "wb") as handle:
         handle.write(data if isinstance(data, bytes) else data())
+
+
+def csv_rows(handle: IO[str]) -> Callable[[Sequence[str]], None]:
+    """Writes CSV rows, each ending in a line feed.
+
+    The csv module quotes a cell only for the characters of its line terminator, so a bare carriage
+    return would be written unquoted and start a new row in every reader (a spreadsheet's formula
+    included): a row with one in any cell is written with every cell quoted."""
+    plain = csv.writer(handle, lineterminator="\n")
+    quoted = csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def write(row: Sequence[str]) -> None:
+        (quoted if any("\r" in cell for cell in row) else plain).writerow(row)
+
+    return write

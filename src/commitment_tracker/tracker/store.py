@@ -2,8 +2,9 @@
 
 A path (or ``sqlite:PATH``) means SQLite; ``postgresql://user:pass@host:port/db`` means PostgreSQL,
 with any libpq parameter in the query string (``sslmode``, ``sslrootcert``, ``connect_timeout``,
-``application_name``...) passed through to every connection, plus ``schema`` (ours). Any other
-``scheme://`` is refused: it is a mistyped or unsupported URL, never a file name.
+``application_name``...) passed through to every connection, plus ``schema`` (ours). Anything else
+that starts like a URL (``scheme:``, one-letter Windows drives aside) is refused: it is a mistyped
+or unsupported URL, never a file name.
 The library's in-memory default is never reachable: every application gets an explicit
 ``PERSISTENCE_MODULE``, and the process environment is not consulted (see ``Tracker.construct_env``).
 Tables are never created on open (``CREATE_TABLE=no``): only ``Store.creating()`` may.
@@ -14,8 +15,9 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
 
 from commitment_tracker.tracker.errors import StoreError, StoreLocationError
 
@@ -45,7 +47,8 @@ def default_store() -> str:
 class Store:
     """A resolved store location and how to reach it.
 
-    ``location`` may hold a password: messages use ``display``, which never does.
+    ``location`` may hold secrets (a password, a key's passphrase): messages use ``display``,
+    which never does, and pass what a driver says through ``hide``.
     """
 
     location: str
@@ -54,6 +57,11 @@ class Store:
     display: str = ""
     schema: str = "public"  # PostgreSQL only
     conninfo: str = ""  # PostgreSQL only: every connection parameter, for direct connections
+    secrets: tuple[str, ...] = ()  # PostgreSQL only: the secret values in the URL, as typed and decoded
+
+    def hide(self, text: str) -> str:
+        """``text`` without any secret of the location."""
+        return _hidden(text, self.secrets)
 
     def settings(self) -> dict[str, str]:
         return dict(self.env)
@@ -89,15 +97,10 @@ def resolve(location: str | None = None, *, cipher_key: str | None = None) -> St
         # The library's AES-GCM on `cryptography` (same stored format as its pycryptodome cipher,
         # which earlier stores were written with): every view row is sealed, so speed per call counts.
         extra = {"CIPHER_TOPIC": "eventsourcing.cryptography:AESCipher", "CIPHER_KEY": cipher_key}
-    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", location)
-    if scheme and scheme.group(1).lower() in POSTGRES_SCHEMES:
+    path = _sqlite_path(location)
+    if path is None:
         return _postgres(location, extra)
-    if scheme:
-        raise StoreLocationError(
-            f"unknown store scheme {scheme.group(1) + '://'!r}: give a file path (SQLite) or a postgresql:// URL"
-        )
-    path = location.removeprefix("sqlite:")
-    if not path or path == ":memory:" or path.startswith("file:"):
+    if not path or path == ":memory:":
         raise StoreLocationError(f"not a store path: {location!r} (give a file path or a postgresql:// URL)")
     full = str(Path(path).expanduser().absolute())
     settings = {
@@ -113,6 +116,37 @@ def resolve(location: str | None = None, *, cipher_key: str | None = None) -> St
     return Store(location=full, backend="sqlite", env=tuple(settings.items()), display=full)
 
 
+#: What a URL's scheme looks like (RFC 3986), up to its colon.
+SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):(//)?")
+
+
+def _sqlite_path(location: str) -> str | None:
+    """The file a location names, or None for a PostgreSQL URL.
+
+    Anything that starts like a URL is one: a mistyped scheme (``postgres:/host/db``,
+    ``mysql:x``) must never become a directory and a new store. A one-letter scheme is a Windows
+    drive (``C:\\data``), ``sqlite:`` prefixes a path, and a file whose name has a colon before any
+    slash is still reachable as ``./name:with-colon.db``.
+    """
+    found = SCHEME.match(location)
+    if found is None:
+        return location
+    scheme, slashes = found.group(1).lower(), found.group(2)
+    if scheme in POSTGRES_SCHEMES:
+        if slashes:
+            return None
+        raise StoreLocationError(f"mistyped store URL scheme {found.group(0)!r}: a PostgreSQL store is "
+                                 f"{found.group(1)}://user@host:port/database")  # fmt: skip
+    if scheme == "sqlite" and not slashes:
+        return location[found.end() :]
+    if len(scheme) == 1 and not slashes:
+        return location
+    raise StoreLocationError(
+        f"unknown store scheme {found.group(0)!r}: give a file path (SQLite; ./{found.group(1)}:... for a "
+        "file whose name has a colon) or a postgresql:// URL"
+    )
+
+
 def _postgres(url: str, extra: dict[str, str]) -> Store:
     try:
         from psycopg import ProgrammingError
@@ -120,13 +154,18 @@ def _postgres(url: str, extra: dict[str, str]) -> Store:
     except ImportError:
         raise StoreError("PostgreSQL stores need psycopg: pip install 'commitment-tracker[postgres]'") from None
     parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    schemas = [value for key, value in query if key == "schema"]
-    libpq_query = [(key, value) for key, value in query if key != "schema"]
+    # libpq reads the URL itself (RFC 3986: %20 is a space, + a plus): only our own parameter,
+    # ``schema``, is taken out of the query; every other one goes on exactly as it was written.
+    fields = [(unquote(field.partition("=")[0]), field) for field in parts.query.split("&") if field]
+    schemas = [unquote(field.partition("=")[2]) for key, field in fields if key == "schema"]
+    libpq_query = "&".join(field for key, field in fields if key != "schema")
+    secret = secret_parameters()
+    typed = [parts.password or "", *(field.partition("=")[2] for key, field in fields if key in secret)]
+    secrets = tuple({value for raw in typed for value in (raw, unquote(raw)) if value})
     try:
-        params = {k: str(v) for k, v in conninfo_to_dict(urlunsplit(parts._replace(query=urlencode(libpq_query)))).items()}
-    except ProgrammingError as error:  # libpq's own message: names the parameter, never the password
-        raise StoreLocationError(f"bad PostgreSQL store URL: {_without(str(error), parts.password)}") from None
+        params = {k: str(v) for k, v in conninfo_to_dict(urlunsplit(parts._replace(query=libpq_query))).items()}
+    except ProgrammingError as error:  # libpq's own message, which may quote a value it could not read
+        raise StoreLocationError(f"bad PostgreSQL store URL: {_hidden(str(error), secrets)}") from None
     password = params.pop("password", "")
     dbname = params.pop("dbname", "")
     host = params.pop("host", "")
@@ -139,7 +178,8 @@ def _postgres(url: str, extra: dict[str, str]) -> Store:
     schema = schemas[-1] if schemas else "public"
     if not schema.strip():
         raise StoreLocationError("the store URL's schema is empty")
-    shown = urlencode([*([("schema", schema)] if schemas else []), *params.items()])
+    public = [(key, value) for key, value in params.items() if key not in secret]
+    shown = urlencode([*([("schema", schema)] if schemas else []), *public], quote_via=quote)
     display = f"postgresql://{quote(user)}@{host}:{port}/{quote(dbname)}" + (f"?{shown}" if shown else "")
     # Every wait for a lock is bounded, whatever the statement (the view's catch-up included).
     params["options"] = f"{params.get('options', '')} -c lock_timeout={LOCK_TIMEOUT}s".strip()
@@ -168,8 +208,19 @@ def _postgres(url: str, extra: dict[str, str]) -> Store:
     if "connect_timeout" not in params:
         conninfo = make_conninfo(conninfo, connect_timeout=CONNECT_TIMEOUT)
     return Store(location=url, backend="postgres", env=tuple(settings.items()), display=display, schema=schema,
-                 conninfo=conninfo)  # fmt: skip
+                 conninfo=conninfo, secrets=secrets)  # fmt: skip
 
 
-def _without(text: str, secret: str | None) -> str:
-    return text.replace(secret, "***") if secret else text
+def _hidden(text: str, secrets: tuple[str, ...]) -> str:
+    for secret in sorted(secrets, key=len, reverse=True):  # the longest first: one may contain another
+        text = text.replace(secret, "***")
+    return text
+
+
+@cache
+def secret_parameters() -> frozenset[str]:
+    """The connection parameters libpq marks as secret (displayed as '*'): the password, the client
+    key's passphrase, an OAuth client secret, and whatever a later libpq adds."""
+    from psycopg import pq
+
+    return frozenset(o.keyword.decode() for o in pq.Conninfo.get_defaults() if o.dispchar == b"*")

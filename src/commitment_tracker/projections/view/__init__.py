@@ -39,6 +39,7 @@ def open_reader(tracker: Tracker, *, add_tables: bool = True) -> Reader:
 
     A store written before the view gets the view's tables, unless ``add_tables`` is false (a
     shell completion never writes): then it is read by folding the log."""
+    tracker.check_key()
     needed = view_tables(tracker)
     found = tracker.found
     if not needed <= found.tables:
@@ -61,6 +62,7 @@ def open_reader(tracker: Tracker, *, add_tables: bool = True) -> Reader:
 
 def writable_view(tracker: Tracker) -> ViewReader:
     """The view, for rebuilding it: its tables are created first if this store has none yet."""
+    tracker.check_key()
     if not view_tables(tracker) <= tracker.found.tables and tracker.found.can_create:
         create_view(tracker)
     return ViewReader(tracker)

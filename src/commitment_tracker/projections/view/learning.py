@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import fields as dataclass_fields
 from datetime import date, datetime, timezone
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import first_day
+from commitment_tracker.projections.fold import CommitmentStatus
 from commitment_tracker.projections.knowledge import KnownSince
 
 if TYPE_CHECKING:
     from commitment_tracker.projections.view.contract import Reader
 
-#: What a board row says about a commitment, in the order a change is described.
-FIELDS = ("status", "due_on", "overdue", "late", "party_status", "title", "parties", "cadence", "due", "due_next",
-          "instances", "reaffirmations", "last_event_on")  # fmt: skip
+#: What a board row says about a commitment: every field of its status but the id (a hand-kept list
+#: missed the made date, the last reaffirmation and more), the ones a reader looks at first leading.
+FIELDS = tuple(dict.fromkeys(["status", "due_on", "overdue", "late", "party_status",
+                              *(f.name for f in dataclass_fields(CommitmentStatus) if f.name != "id")]))
 
 
 def changed_fields(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[str]:

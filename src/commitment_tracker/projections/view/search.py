@@ -36,6 +36,10 @@ POSTGRES_COLUMNS = ("entity TEXT NOT NULL, position BIGINT NOT NULL, field TEXT 
                     "body TEXT NOT NULL, words tsvector GENERATED ALWAYS AS (to_tsvector('english', body)) STORED")  # fmt: skip
 
 
+class EmptyQuery(ValueError):
+    """A query without a word to search for: a usage error."""
+
+
 def rows_of(entity: str, position: int, event_type: str, data: dict[str, Any]) -> list[tuple[Any, ...]]:
     """The index rows of one event: one per non-empty text field."""
     return [(entity, position, field, event_type, without_nul(data[field])) for field in FIELDS if data.get(field)]
@@ -52,7 +56,7 @@ def match_expression(query: str) -> str:
         if tokens:
             parts.append('"' + " ".join(tokens) + '"')
     if not parts:
-        raise ValueError("give at least one word to search for")
+        raise EmptyQuery("give at least one word to search for")
     return " AND ".join(parts)
 
 
