@@ -198,3 +198,17 @@ def test_round_trip_through_export_and_import(ctrack, other_store, tmp_path):
     assert trilateral.json("sources") == other_store.json("sources")
     tcm = "trilateral-coordinating-mechanism"
     assert board(other_store, "--known-at", "2024-10-20")[tcm]["status"] == "fulfilled"
+
+
+def test_a_csv_export_with_scores_imports_back_to_the_same_log(ctrack, other_store, tmp_path):
+    """CSV cells are text: a number field (an assessment's score) must read back as the number it
+    was, so a CSV export, like a JSON Lines one, restores the same log (same digest)."""
+    ctrack.ok("import", str(DATASET))
+    ctrack.ok("assess", "cd-meet-annually", "--party", "US", "--score", "1", "--on", "2024-01-01")
+    ctrack.ok("assess", "cd-meet-annually", "--party", "JP", "--score", "-1", "--on", "2024-01-01")
+    ctrack.ok("assess", "cd-meet-annually", "--party", "KR", "--score", "0", "--on", "2024-01-01")
+    exported = tmp_path / "all.csv"
+    ctrack.ok("export", "--format", "csv", "-o", str(exported))
+    other_store.ok("import", str(exported))
+    assert other_store.ok("export").stdout == ctrack.ok("export").stdout
+    assert other_store.ok("checkpoint").stdout.split()[0] == ctrack.ok("checkpoint").stdout.split()[0]
