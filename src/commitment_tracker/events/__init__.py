@@ -5,6 +5,7 @@ Imports nothing else from the project.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -90,6 +91,24 @@ def build(type_: str, **fields: Any) -> Event:
         raise InvalidEvent(describe(error)) from None
 
 
+@functools.cache
+def number_fields(type_: str) -> frozenset[str]:
+    """The fields of an event type that hold numbers (an integer, a number, or a choice among
+    integers such as a score), read from its JSON Schema: what a text cell must be parsed into."""
+
+    def numeric(schema: dict[str, Any]) -> bool:
+        if schema.get("type") in ("integer", "number"):
+            return True
+        if "enum" in schema and all(isinstance(v, int | float) and not isinstance(v, bool) for v in schema["enum"]):
+            return True
+        return any(numeric(option) for option in schema.get("anyOf", ()))
+
+    model = EVENT_TYPES.get(type_)
+    if model is None:
+        return frozenset()
+    return frozenset(k for k, v in model.model_json_schema()["properties"].items() if numeric(v))
+
+
 def to_data(event: Event) -> dict[str, Any]:
     """The event as interchange JSON data: fields left unset are omitted."""
     return event.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
@@ -124,6 +143,6 @@ __all__ = [
     "CommitmentReaffirmed", "CommitmentStalled", "CommitmentSuperseded", "ComplianceAssessed", "DeadlineChanged", "Event",
     "EventCorrected", "EventRetracted", "InvalidEvent", "MeetingHeld", "MeetingScheduled", "MetaEvent",
     "ProgressReported", "SourceRegistered", "StatementIssued", "add_period", "build", "first_day",
-    "holds_nul_only", "json_schema", "last_day", "next_day", "parse_json", "parse_obj", "to_data", "upcast",
+    "holds_nul_only", "json_schema", "last_day", "next_day", "number_fields", "parse_json", "parse_obj", "to_data", "upcast",
     "without_nul",
 ]  # fmt: skip

@@ -6,11 +6,12 @@ so ``on: 2024-05-31`` stays the text the schema expects.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from commitment_tracker.events import Event, InvalidEvent, parse_json, parse_obj
+from commitment_tracker.events import Event, InvalidEvent, number_fields, parse_json, parse_obj
 from commitment_tracker.tracker.errors import InputError
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -126,6 +127,15 @@ def _yaml_problem(error: Exception) -> str:
 LIST_FIELDS = ("parties", "about")
 
 
+def _number(cell: str) -> object:
+    """A number cell as the number it spells; anything else as it is, for validation to name."""
+    try:
+        value = json.loads(cell)
+    except ValueError:
+        return cell
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else cell
+
+
 def _read_csv(path: Path) -> Iterator[tuple[int, Event]]:
     """Read back what ``export --format csv`` writes: one event per row, empty cells unset."""
     import csv
@@ -150,6 +160,8 @@ def _read_csv(path: Path) -> Iterator[tuple[int, Event]]:
             for name in LIST_FIELDS:
                 if name in data:
                     data[name] = data[name].split(";")
+            for name in number_fields(data.get("type", "")) & data.keys():
+                data[name] = _number(data[name])
             try:
                 yield number, parse_obj(data)
             except InvalidEvent as error:
