@@ -187,3 +187,18 @@ def test_a_recorder_holds_only_insert_and_select_on_the_log(team, pg_url: str, r
                 "SELECT privilege_type FROM information_schema.role_table_grants "
                 "WHERE grantee = %s AND table_schema = %s AND table_name = %s", (roles[0], schema, table))}  # fmt: skip
             assert granted == {"INSERT", "SELECT"}, (table, granted)
+
+
+@pytest.mark.postgres
+def test_an_owner_of_the_schema_alone_can_init_the_store(pg_url: str, roles) -> None:
+    """The owner a DBA gave a schema, and no right to create schemas in the database, can still run
+    store init there: a schema that exists is used, not created again."""
+    owner, _ = roles
+    schema = pg_url.rsplit("schema=", 1)[1]
+    with _admin() as conn:  # type: ignore[attr-defined]
+        conn.execute(f'REVOKE CREATE ON DATABASE test FROM "{owner}"')
+        conn.execute(f'ALTER SCHEMA "{schema}" OWNER TO "{owner}"')
+    as_owner = Ctrack(_as(pg_url, owner))
+    as_owner.ok("store", "init")
+    as_owner.ok(*PLEDGE)
+    as_owner.ok("verify")
