@@ -161,7 +161,10 @@ def create_schema(store: Store) -> None:
 
     try:
         with psycopg.connect(store.conninfo, autocommit=True) as connection:
-            connection.execute(SQL("CREATE SCHEMA IF NOT EXISTS {0}").format(Identifier(store.schema)))
+            # CREATE SCHEMA IF NOT EXISTS asks for the right to create schemas even when the schema
+            # exists: an owner a DBA gave the schema to, without that right, uses it as it is.
+            if not connection.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [store.schema]).fetchone():
+                connection.execute(SQL("CREATE SCHEMA IF NOT EXISTS {0}").format(Identifier(store.schema)))
     except psycopg.OperationalError as error:
         raise StoreError(connection_fault(error, store)) from None
     except psycopg.Error as error:
