@@ -1,0 +1,104 @@
+"""Editions of compliance scores (SPEC §8.1): ``publish``, ``editions``, ``import-scores --edition``
+and ``--known-at EDITION``, as a user runs them, on both stores."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from tests.e2e.helpers import error_line, untouched
+
+FIRST = (
+    "area,id,year,code,text,average,japan,united.states\n"
+    "Trade,2019-1,2019,,We will keep markets open.,0.5,1,0\n"
+    "Health,2019-2,2019,,Strengthen health systems.,0,0,0\n"
+)
+# The second edition rescores 2019-2 for the US and adds 2020-1.
+SECOND = FIRST.replace("0,0,0\n", "0.5,0,1\n") + "Energy,2020-1,2020,,Phase out coal.,-1,-1,\n"
+
+
+def test_publish_records_an_edition_in_its_own_stream_and_editions_lists_them_oldest_first(ctrack):
+    assert ctrack.ok("publish", "g20-2023", "--on", "2023-11-01", "--title", "2023 edition").stdout == "g20-2023#1\n"
+    error_line(ctrack("publish", "early", "--on", "2022-11-01", "--title", "Too early"), 1,
+               "publication order", "g20-2023")  # fmt: skip
+    ctrack.ok("publish", "late", "--on", "2024-06", "--title", "Interim report", "--cycle", "Interim",
+              "--summit", "2023ND")  # fmt: skip
+    data = ctrack.json("editions")
+    assert [(e["id"], e["on"], e["title"], e["cycle"], e["summit"]) for e in data["editions"]] == [
+        ("g20-2023", "2023-11-01", "2023 edition", None, None),
+        ("late", "2024-06", "Interim report", "interim", "2023ND"),
+    ]
+    assert data["editions"][0]["ref"] == "g20-2023#1" and data["editions"][0]["recorded_at"]
+    rows = list(csv.DictReader(io.StringIO(ctrack.ok("editions", "--format", "csv").stdout)))
+    assert [r["id"] for r in rows] == ["g20-2023", "late"]
+    assert "Interim report" in ctrack.ok("editions").stdout
+
+
+def test_publish_refuses_an_id_that_exists_and_an_id_that_reads_as_a_date(ctrack):
+    ctrack.ok("pledge", "open", "--on", "2024-01-10", "--title", "Keep markets open", "--party", "US")
+    ctrack.ok("publish", "ed1", "--on", "2024-02-01", "--title", "First")
+    with untouched(ctrack):
+        error_line(ctrack("publish", "open", "--on", "2024-03-01", "--title", "T"), 1, "'open' is already used")
+        error_line(ctrack("publish", "ed1", "--on", "2024-03-01", "--title", "T"), 1, "'ed1' is already used")
+        for dated in ("2024", "2024-06", "2024-06-01"):
+            error_line(ctrack("publish", dated, "--on", "2024-03-01", "--title", "T"), 2, "reads as a date")
+
+
+def test_import_scores_with_an_edition_records_its_scores_and_the_edition_in_one_go(ctrack, write):
+    table = write("first.csv", FIRST)
+    result = ctrack.ok("import-scores", str(table), "--on", "2022-11-01", "--cycle", "final", "--edition", "ed-2022",
+                       "--title", "2022 edition", "--assessor", "G20RG", "--note", "as published", "--json")  # fmt: skip
+    assert json.loads(result.stdout)["new_scores"] == 4 and json.loads(result.stdout)["edition"] == "ed-2022"
+    events = [json.loads(line) for line in ctrack.ok("export").stdout.splitlines()]
+    scores = [e for e in events if e["type"] == "compliance_assessed"]
+    assert {(e["edition"], e["assessor"], e["note"], e["cycle"]) for e in scores} == {
+        ("ed-2022", "G20RG", "as published", "final")}
+    assert events[-1]["type"] == "edition_published"
+    assert {k: events[-1][k] for k in ("edition", "on", "title", "cycle", "note")} == {
+        "edition": "ed-2022", "on": "2022-11-01", "title": "2022 edition", "cycle": "final", "note": "as published"}
+    assert len({e["recorded_at"] for e in events}) == 1  # one transaction
+    with untouched(ctrack):  # nothing new: nothing recorded, exit 0
+        again = ctrack.ok("import-scores", str(table), "--on", "2022-11-01", "--cycle", "final",
+                          "--edition", "ed-2022", "--json")  # fmt: skip
+        assert json.loads(again.stdout)["new_scores"] == 0
+    changed = write("second.csv", SECOND)
+    with untouched(ctrack):
+        error_line(ctrack("import-scores", str(changed), "--on", "2023-11-01", "--cycle", "final",
+                          "--edition", "ed-2022"), 1, "edition ed-2022 is already published")  # fmt: skip
+        error_line(ctrack("import-scores", str(changed), "--on", "2023-11-01", "--edition", "ed-2023"), 2,
+                   "--title")  # fmt: skip
+        error_line(ctrack("import-scores", str(changed), "--on", "2021-11-01", "--edition", "ed-2021",
+                          "--title", "Older"), 1, "publication order")  # fmt: skip
+        error_line(ctrack("import-scores", str(changed), "--on", "2023-11-01", "--edition", "2023",
+                          "--title", "Dated"), 2, "reads as a date")  # fmt: skip
+        error_line(ctrack("import-scores", str(changed), "--on", "2023-11-01", "--edition", "2019-1",
+                          "--title", "Taken"), 1, "'2019-1' is already used")  # fmt: skip
+    ctrack.ok("import-scores", str(changed), "--on", "2023-11-01", "--cycle", "final", "--edition", "ed-2023",
+              "--title", "2023 edition")  # fmt: skip
+    assert [e["id"] for e in ctrack.json("editions")["editions"]] == ["ed-2022", "ed-2023"]
+
+
+def test_a_stored_assessment_without_an_edition_keeps_its_payload(ctrack):
+    """Stored events are forever: the new optional fields leave older events' bytes as they were."""
+    ctrack.ok("pledge", "open", "--on", "2024-01-10", "--title", "Keep markets open", "--party", "US")
+    ctrack.ok("assess", "open", "--party", "US", "--score", "1", "--on", "2024-06-01")
+    exported = [json.loads(line) for line in ctrack.ok("export").stdout.splitlines()]
+    assert "edition" not in exported[-1] and "summit" not in exported[0]
+    assert ctrack.ok("verify").exit_code == 0
+
+
+def test_schema_publishes_the_edition_event(ctrack):
+    schema = json.loads(ctrack.ok("schema").stdout)
+    edition = schema["$defs"]["EditionPublished"]
+    assert edition["required"] == ["type", "edition", "on", "title"]
+    assert {"cycle", "summit", "note", "source"} <= set(edition["properties"])
+    assert "edition" in schema["$defs"]["ComplianceAssessed"]["properties"]
+
+
+def test_verify_and_the_view_agree_on_a_store_with_editions(ctrack, write):
+    ctrack.ok("import-scores", str(write("first.csv", FIRST)), "--on", "2022-11-01", "--edition", "ed-2022",
+              "--title", "2022 edition")  # fmt: skip
+    assert ctrack.json("scores")["overall"]["scores"] == 4
+    assert ctrack.ok("verify").exit_code == 0
+    assert ctrack.ok("rebuild").exit_code == 0 and ctrack.ok("verify").exit_code == 0
