@@ -100,6 +100,21 @@ class SlugType(click.ParamType):
         return text
 
 
+class EditionIdType(SlugType):
+    """The id of a new edition: never one that reads as a date, since ``--known-at`` takes both."""
+
+    name = "EDITION"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from commitment_tracker.events.dates import reads_as_date
+
+        text = super().convert(value, param, ctx)
+        if reads_as_date(text):
+            self.fail(f"{value!r} reads as a date, so --known-at could not name it; give the edition a name "
+                      f"(e.g. g20-{text})", param, ctx)  # fmt: skip
+        return text
+
+
 class PartyType(click.ParamType):
     name = "PARTY"
 
@@ -164,6 +179,7 @@ DATE = PrecisionDateType()
 AS_OF = AsOfType()
 TIMESTAMP = TimestampType()
 SLUG = SlugType()
+EDITION_ID = EditionIdType()
 PARTY = PartyType()
 SPAN = DurationType()
 KIND = KindType()

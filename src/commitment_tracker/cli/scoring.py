@@ -9,7 +9,9 @@ from typing import Any
 import click
 
 from commitment_tracker.cli.context import Context, pass_context
-from commitment_tracker.cli.options import DATE, PARTY, SLUG, evidence_options, format_options, query_options
+from commitment_tracker.cli.options import (
+    DATE, EDITION_ID, PARTY, SLUG, evidence_options, format_options, query_options,
+)  # fmt: skip
 from commitment_tracker.cli.output import Column, choose_format, emit, note
 from commitment_tracker.cli.clocks import clocks
 from commitment_tracker.cli.recording import build, record
@@ -150,10 +152,17 @@ def parties(fmt: str | None, as_json: bool) -> None:
 @click.option("--cycle", help="The assessment cycle of every score, e.g. interim or final.")
 @click.option("--summits", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A year,code,summit.date table: the date each commitment was made.")  # fmt: skip
+@click.option("--edition", type=EDITION_ID, help="The edition the table is: its scores carry it, and it is "
+              "published (dated --on, of --cycle) in the same transaction.")
+@click.option("--title", help="The edition's title (required when the edition is new).")
+@click.option("--source", type=SLUG, help="Registered source of every event recorded.")
+@click.option("--assessor", help="Who made the assessments (e.g. the research group).")
+@click.option("--note", "event_note", help="A note on every event recorded.")
 @click.option("--dry-run", is_flag=True, help="Check the table and show what would be recorded; write nothing.")
 @format_options
 @pass_context
-def import_scores(app: Context, file: Path, on: str, cycle: str | None, summits: Path | None, dry_run: bool,
+def import_scores(app: Context, file: Path, on: str, cycle: str | None, summits: Path | None, edition: str | None,
+                  title: str | None, source: str | None, assessor: str | None, event_note: str | None, dry_run: bool,
                   fmt: str | None, as_json: bool) -> None:  # fmt: skip
     """Import a wide score table: one row per commitment (area, id, year, code, text,
     average), one column per party; all or nothing.
@@ -164,18 +173,56 @@ def import_scores(app: Context, file: Path, on: str, cycle: str | None, summits:
     table again records nothing; a later edition records only what it adds or
     changes. Published averages that disagree with the row's scores, codes used
     twice and re-coded rows are reported on stderr.
+
+    \b
+    With --edition, the scores recorded carry the edition and the edition is
+    published with them; run again with nothing new, it records nothing, and
+    an edition already published is never changed afterwards.
     """
-    from commitment_tracker.tracker.scoreimport import import_scores as run
+    from commitment_tracker.tracker.scoreimport import Published, import_scores as run
 
     fmt = choose_format(fmt, as_json)
+    if title is not None and edition is None:
+        raise click.UsageError("--title names an edition: give --edition too")
+    published = Published(edition=edition, title=title, source=source, assessor=assessor, note=event_note)
     result = run(app.tracker if dry_run else app.writer, file, on=on, cycle=cycle.strip().lower() if cycle else None, summits=summits,
-                 recorded_by=app.user, dry_run=dry_run)  # fmt: skip
+                 recorded_by=app.user, dry_run=dry_run, published=published)  # fmt: skip
     for message in result.notes:
         note(message)
     data = {"file": str(file), "dry_run": dry_run, **result.to_data()}
-    rows = [{"what": k.replace("_", " "), "count": v} for k, v in result.to_data().items()]
+    rows = [{"what": k.replace("_", " "), "count": v} for k, v in result.to_data().items() if k != "edition"]
     emit(fmt, data, [Column("what", "what"), Column("count", "count")], rows,
          title=("Would record (dry run)" if dry_run else "Recorded") + f" from {file.name}")  # fmt: skip
 
 
-COMMANDS = [assess, scores, parties, import_scores]
+@click.command()
+@click.argument("edition", metavar="EDITION", type=EDITION_ID)
+@click.option("--on", "on", type=DATE, required=True, help="The publication date.")
+@click.option("--title", required=True, help="The edition's title.")
+@click.option("--cycle", help="The assessment cycle it reports, e.g. interim or final.")
+@click.option("--summit", help="The summit it reports on, e.g. 2010S.")
+@evidence_options
+@pass_context
+def publish(app: Context, edition: str, on: str, title: str, cycle: str | None, summit: str | None,
+            source: str | None, quote: str | None, note: str | None) -> None:  # fmt: skip
+    """Record that EDITION of compliance scores went out: a named moment of
+    knowledge that --known-at EDITION (and EDITION^, just before it) names."""
+    record(app, build("edition_published", edition=edition, on=on, title=title, cycle=cycle, summit=summit,
+                      source=source, quote=quote, note=note))  # fmt: skip
+
+
+@click.command()
+@format_options
+@pass_context
+def editions(app: Context, fmt: str | None, as_json: bool) -> None:
+    """The published editions of compliance scores, oldest first."""
+    from commitment_tracker.projections.editions import editions as list_editions
+
+    fmt = choose_format(fmt, as_json)
+    rows = list_editions(app.knowledge_of(frozenset({"edition"}), None))
+    keys = ("id", "on", "title", "cycle", "summit", "recorded_at", "ref")
+    columns = [Column(k, k.replace("_", " "), width=40 if k == "title" else None) for k in keys]
+    emit(fmt, {"editions": rows}, columns, rows, title="Editions")
+
+
+COMMANDS = [assess, scores, parties, import_scores, publish, editions]

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, GetCoreSchemaH
 from pydantic_core import CoreSchema
 
 from commitment_tracker.events.dates import first_day, last_day
-from commitment_tracker.events.scoring import Area, Code, Cycle, Score
+from commitment_tracker.events.scoring import Area, Code, Cycle, Score, Summit
 from commitment_tracker.events.fields import (
     Cadence,
     Kind,
@@ -229,6 +229,25 @@ class ComplianceAssessed(CommitmentEvent):
     cycle: Cycle | None = Field(None, description="The assessment cycle, e.g. 'interim' or 'final'.")
     assessor: Person | None = Field(None, description="Who made the assessment (a research group, an analyst).")
     meeting: Slug | None = None
+    # Last, and left out when unset: the stored bytes of assessments recorded before editions
+    # existed stay exactly what they were (see ``canonical``).
+    edition: Slug | None = Field(None, description="The published edition (SPEC §8.1) the score is part of.")
+
+
+class EditionPublished(Event):
+    """A published edition of compliance scores (SPEC §8.1): a named moment of knowledge, in a
+    stream of its own; ``--known-at EDITION`` is the record time of this event."""
+
+    type: Literal["edition_published"] = "edition_published"
+    edition: Slug
+    on: PrecisionDate = Field(description="The publication date.")
+    title: Title
+    cycle: Cycle | None = Field(None, description="The assessment cycle the edition reports, e.g. 'final'.")
+    summit: Summit | None = Field(None, description="The summit the edition reports on, e.g. '2010S'.")
+
+    @property
+    def entity(self) -> str:
+        return self.edition
 
 
 class MetaEvent(Event):
@@ -316,6 +335,7 @@ AnyEvent = Annotated[
         CommitmentSuperseded,
         DeadlineChanged,
         ComplianceAssessed,
+        EditionPublished,
         EventRetracted,
         EventCorrected,
     ],

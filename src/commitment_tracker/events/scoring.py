@@ -42,6 +42,9 @@ Cycle = Annotated[
 ]
 Area = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_has_text)]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=100), AfterValidator(_has_text)]
+#: A summit: its year and the research groups' letter for it when the year had two ('2010S'), or
+#: the year alone ('2021').
+Summit = Annotated[str, StringConstraints(min_length=1, max_length=20), AfterValidator(_has_text)]
 
 
 def counting_scores(assessments: Iterable[Any], as_of: date, cycle: str | None = None) -> dict[str, int]:
