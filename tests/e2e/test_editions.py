@@ -102,3 +102,36 @@ def test_verify_and_the_view_agree_on_a_store_with_editions(ctrack, write):
     assert ctrack.json("scores")["overall"]["scores"] == 4
     assert ctrack.ok("verify").exit_code == 0
     assert ctrack.ok("rebuild").exit_code == 0 and ctrack.ok("verify").exit_code == 0
+
+
+def _two_editions(ctrack, write):
+    ctrack.ok("import-scores", str(write("first.csv", FIRST)), "--on", "2022-11-01", "--cycle", "final",
+              "--edition", "ed-2022", "--title", "2022 edition")  # fmt: skip
+    ctrack.ok("import-scores", str(write("second.csv", SECOND)), "--on", "2023-11-01", "--cycle", "final",
+              "--edition", "ed-2023", "--title", "2023 edition")  # fmt: skip
+
+
+def _party_scores(ctrack, *args):
+    return {g["id"]: g["party_scores"] for g in ctrack.json("scores", "--by", "commitment", *args)["groups"]}
+
+
+def test_known_at_an_edition_is_the_store_as_that_edition_was_recorded_and_a_caret_just_before(ctrack, write):
+    _two_editions(ctrack, write)
+    first = {"2019-1": {"JP": 1, "US": 0}, "2019-2": {"JP": 0, "US": 0}}
+    assert _party_scores(ctrack, "--known-at", "ed-2022") == first
+    assert _party_scores(ctrack, "--known-at", "ED-2023^") == first
+    assert _party_scores(ctrack, "--known-at", "ed-2023") == {**first, "2019-2": {"JP": 0, "US": 1},
+                                                              "2020-1": {"JP": -1}}  # fmt: skip
+    assert ctrack.json("scores", "--known-at", "ed-2022^")["overall"]["scores"] == 0
+    assert ctrack.json("status", "--known-at", "ed-2022")["known_at"] == ctrack.json("editions")["editions"][0]["recorded_at"]
+    diff = ctrack.json("diff", "--known-from", "ed-2022", "--known-to", "ed-2023", "--as-of", "2024-01-01")
+    assert [c["id"] for c in diff["changes"]] == ["2020-1"]
+
+
+def test_an_unknown_edition_is_a_usage_error_naming_the_close_ones(ctrack, write):
+    _two_editions(ctrack, write)
+    with untouched(ctrack):
+        error_line(ctrack("scores", "--known-at", "ed-2032"), 2, "unknown edition 'ed-2032'",
+                   "did you mean 'ed-2022' or 'ed-2023'")  # fmt: skip
+        error_line(ctrack("diff", "--known-from", "ed-2022", "--known-to", "ed-2024^"), 2, "unknown edition 'ed-2024'")
+        error_line(ctrack("status", "--known-at", "2019-1"), 2, "'2019-1' is a commitment, not an edition")
