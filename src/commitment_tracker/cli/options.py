@@ -41,7 +41,8 @@ class AsOfType(PrecisionDateType):
 class TimestampType(click.ParamType):
     """A record time: an ISO 8601 timestamp (UTC unless it says otherwise), a date meaning the end
     of that day in UTC ("what we knew on that day"), or an event reference: ``ID#N`` is the moment
-    that event was recorded, ``ID#N^`` the moment just before ("what did we believe before it?")."""
+    that event was recorded, ``ID#N^`` the moment just before ("what did we believe before it?").
+    An edition's id (SPEC §8.1) is the moment it was published, ``EDITION^`` just before it."""
 
     name = "TIMESTAMP"
 
@@ -61,6 +62,8 @@ class TimestampType(click.ParamType):
             if re.fullmatch(day_form, text, re.ASCII):
                 return datetime.combine(date.fromisoformat(text), time.max, tzinfo=timezone.utc)
             if not re.fullmatch(moment_form, text, re.ASCII):
+                if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*\^?", text, re.ASCII):
+                    return self._edition_moment(text, param, ctx)
                 raise ValueError(text)
             moment = datetime.fromisoformat(text)
         except ValueError:
@@ -79,6 +82,30 @@ class TimestampType(click.ParamType):
         if not re.match(REF_PATTERN, ref) or app is None:
             self.fail(f"{text!r} is not an event reference (e.g. tcm#3, or tcm#3^ for just before it)", param, ctx)
         recorded = app.tracker.event_at(ref).event.recorded_at
+        assert recorded is not None  # every stored event carries its record time
+        return recorded - timedelta(microseconds=1) if before else recorded
+
+
+    def _edition_moment(self, text: str, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        from datetime import timedelta
+
+        from commitment_tracker.cli.context import Context
+        from commitment_tracker.projections.queries import did_you_mean
+        from commitment_tracker.tracker.streams import KIND_OF_FIRST
+
+        slug, before = text.lower().removesuffix("^"), text.endswith("^")
+        app = ctx.find_object(Context) if ctx is not None else None
+        if app is None:
+            self.fail(f"{text!r} is not a timestamp (use e.g. 2024-07-01T12:00:00Z or 2024-07-01)", param, ctx)
+        stream = app.tracker.stream(slug)
+        if not stream:
+            self.fail(f"{text!r} is neither a timestamp nor a date (e.g. 2024-07-01T12:00:00Z or 2024-07-01) "
+                      f"nor a known edition: unknown edition {slug!r}{did_you_mean(slug, app.tracker.edition_ids())}",
+                      param, ctx)  # fmt: skip
+        kind = KIND_OF_FIRST.get(stream[0].event.type, "other")
+        if kind != "edition":
+            self.fail(f"{slug!r} is a {kind}, not an edition (an event of it is named {slug}#N)", param, ctx)
+        recorded = stream[0].event.recorded_at
         assert recorded is not None  # every stored event carries its record time
         return recorded - timedelta(microseconds=1) if before else recorded
 
@@ -212,7 +239,8 @@ def time_options(fn: F) -> F:
             "--known-at",
             "known_at",
             type=TIMESTAMP,
-            help="Record time: only what had been recorded by then [default: now].",
+            help="Record time: only what had been recorded by then: a timestamp, a date, an event (ID#N) or "
+            "an edition (EDITION; ID#N^ and EDITION^: just before it) [default: now].",
         ),
     )(fn)
 
