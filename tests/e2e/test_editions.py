@@ -135,3 +135,24 @@ def test_an_unknown_edition_is_a_usage_error_naming_the_close_ones(ctrack, write
                    "'ed-2022'", "'ed-2023'")  # fmt: skip
         error_line(ctrack("diff", "--known-from", "ed-2022", "--known-to", "ed-2024^"), 2, "unknown edition 'ed-2024'")
         error_line(ctrack("status", "--known-at", "2019-1"), 2, "'2019-1' is a commitment, not an edition")
+
+
+def test_diff_between_two_editions_lists_each_score_that_changed_per_cycle(ctrack, write):
+    _two_editions(ctrack, write)
+    ctrack.ok("assess", "2019-1", "--party", "US", "--score", "1", "--on", "2023-12-01")  # no cycle: a unit of its own
+    data = ctrack.json("diff", "--known-from", "ed-2022", "--known-to", "ed-2023", "--as-of", "2024-01-01")
+    assert data["scores"] == [
+        {"commitment": "2019-2", "party": "US", "cycle": "final", "before": 0, "after": 1, "causes": ["2019-2#4"]},
+        {"commitment": "2020-1", "party": "JP", "cycle": "final", "before": None, "after": -1,
+         "causes": ["2020-1#1", "2020-1#2"]},
+    ]  # fmt: skip
+    since = ctrack.json("diff", "--known-from", "ed-2023", "--as-of", "2024-01-01")["scores"]
+    assert [(s["commitment"], s["party"], s["cycle"], s["before"], s["after"]) for s in since] == [
+        ("2019-1", "US", None, None, 1)]
+    table = ctrack.ok("diff", "--known-from", "ed-2022", "--known-to", "ed-2023", "--as-of", "2024-01-01").stdout
+    assert "Scores learned between" in table and "2020-1#2" in table
+    rows = list(csv.DictReader(io.StringIO(ctrack.ok("diff", "--known-from", "ed-2022", "--known-to", "ed-2023",
+                                                     "--as-of", "2024-01-01", "--scores", "--format", "csv").stdout)))
+    assert [(r["commitment"], r["party"], r["before"], r["after"]) for r in rows] == [
+        ("2019-2", "US", "0", "1"), ("2020-1", "JP", "", "-1")]
+    error_line(ctrack("diff", "--from", "2020-01-01", "--scores"), 2, "--scores", "--known-from")
