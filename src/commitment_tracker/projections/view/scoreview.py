@@ -73,6 +73,17 @@ class ScoreSource:
                 scores[party] = score
         return scores
 
+    def units(self, slug: str) -> dict[tuple[str, str | None], int]:
+        """The score that counts on each (party, cycle) of a commitment, as ``scores --cycle``
+        picks it with that cycle (None: the assessments without one)."""
+        if slug in self.gaps:
+            assert self.exact is not None
+            labels = {c for c in cycles(self.exact)}
+        else:
+            labels = {label or UNLABELLED for _, _, label in self.rows.get(slug, ())}
+        return {(party, label or None): score for label in sorted(labels)
+                for party, score in self._scores(slug, label).items()}  # fmt: skip
+
     def sheet(self, *, cycle: str | None = None, area: str | None = None, party: str | None = None) -> list[Scored]:
         """The same sheet as ``scores.score_sheet`` on the fold."""
         sheet = []
