@@ -156,3 +156,47 @@ def test_diff_between_two_editions_lists_each_score_that_changed_per_cycle(ctrac
     assert [(r["commitment"], r["party"], r["before"], r["after"]) for r in rows] == [
         ("2019-2", "US", "0", "1"), ("2020-1", "JP", "", "-1")]
     error_line(ctrack("diff", "--from", "2020-01-01", "--scores"), 2, "--scores", "--known-from")
+
+
+SUMMITS_TABLE = (
+    "area,id,year,code,text,average,japan,united.states\n"
+    "Trade,2010S-1,2010,S,Keep markets open.,0.5,1,0\n"
+    "Health,2010T-1,2010,T,Strengthen health systems.,0.9,1,-1\n"
+    "Energy,2021-1,2021,,Phase out coal.,-1,-1,\n"
+)
+
+
+def test_import_scores_records_each_commitments_summit_and_with_an_edition_its_published_average(ctrack, write):
+    ctrack.ok("import-scores", str(write("plain.csv", SUMMITS_TABLE)), "--on", "2022-01-01")
+    made = {e["commitment"]: e for e in map(json.loads, ctrack.ok("export").stdout.splitlines())
+            if e["type"] == "commitment_made"}  # fmt: skip
+    assert {slug: e["summit"] for slug, e in made.items()} == {"2010s-1": "2010S", "2010t-1": "2010T", "2021-1": "2021"}
+    assert not any("published_average" in e for e in made.values())  # recorded only with --edition
+    ctrack.ok("import-scores", str(write("e1.csv", SUMMITS_TABLE)), "--on", "2022-06-01", "--edition", "e1",
+              "--title", "First")  # fmt: skip
+    later = SUMMITS_TABLE.replace(",0.9,1,-1", ",0.8,1,-1")
+    ctrack.ok("import-scores", str(write("e2.csv", later)), "--on", "2023-06-01", "--edition", "e2", "--title", "Second")
+    groups = {g["id"]: g for g in ctrack.json("scores", "--by", "commitment")["groups"]}
+    assert (groups["2010s-1"]["published_average"], groups["2010s-1"]["average"]) == (0.5, 0.5)
+    assert groups["2010s-1"]["average_differs"] is False and groups["2010s-1"]["text"] == "Keep markets open."
+    assert (groups["2010t-1"]["published_average"], groups["2010t-1"]["average_differs"]) == (0.8, True)
+    earlier = {g["id"]: g for g in ctrack.json("scores", "--by", "commitment", "--known-at", "e1")["groups"]}
+    assert earlier["2010t-1"]["published_average"] == 0.9
+    csv_rows = list(csv.DictReader(io.StringIO(ctrack.ok("scores", "--by", "commitment", "--format", "csv").stdout)))
+    assert {"published_average", "text", "average_differs"} <= set(csv_rows[0])
+
+
+def test_scores_of_one_summit_or_one_year_and_by_summit(ctrack, write):
+    ctrack.ok("import-scores", str(write("plain.csv", SUMMITS_TABLE)), "--on", "2022-01-01")
+    assert ctrack.json("scores", "--summit", "2010S")["overall"] == {"average": 0.5, "percent": 75.0, "scores": 2,
+                                                                     "commitments": 1}  # fmt: skip
+    assert ctrack.json("scores", "--summit", "2010s", "--by", "commitment")["groups"][0]["id"] == "2010s-1"
+    assert ctrack.json("scores", "--summit", "2010")["overall"]["commitments"] == 2  # a year: each of its summits
+    assert ctrack.json("scores", "--year", "2021")["overall"] == {"average": -1.0, "percent": 0.0, "scores": 1,
+                                                                  "commitments": 1}  # fmt: skip
+    assert ctrack.json("scores", "--summit", "2011")["overall"]["commitments"] == 0
+    by_summit = ctrack.json("scores", "--by", "summit")
+    assert [(g["key"], g["scores"], g["average"]) for g in by_summit["groups"]] == [
+        ("2010S", 2, 0.5), ("2010T", 2, 0.0), ("2021", 1, -1.0)]
+    assert by_summit["overall"]["scores"] == 5
+    assert "2010T" in ctrack.ok("scores", "--by", "summit").stdout
