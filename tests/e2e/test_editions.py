@@ -142,7 +142,8 @@ def test_diff_between_two_editions_lists_each_score_that_changed_per_cycle(ctrac
     ctrack.ok("assess", "2019-1", "--party", "US", "--score", "1", "--on", "2023-12-01")  # no cycle: a unit of its own
     data = ctrack.json("diff", "--known-from", "ed-2022", "--known-to", "ed-2023", "--as-of", "2024-01-01")
     assert data["scores"] == [
-        {"commitment": "2019-2", "party": "US", "cycle": "final", "before": 0, "after": 1, "causes": ["2019-2#4"]},
+        {"commitment": "2019-2", "party": "US", "cycle": "final", "before": 0, "after": 1,
+         "causes": ["2019-2#4", "2019-2#5"]},  # its published average corrected, then the score
         {"commitment": "2020-1", "party": "JP", "cycle": "final", "before": None, "after": -1,
          "causes": ["2020-1#1", "2020-1#2"]},
     ]  # fmt: skip

@@ -16,7 +16,7 @@ from commitment_tracker.cli.output import Column, choose_format, emit, note
 from commitment_tracker.cli.clocks import clocks
 from commitment_tracker.cli.recording import build, record
 
-GROUPINGS = ("commitment", "party", "area", "year", "cycle")
+GROUPINGS = ("commitment", "party", "area", "year", "cycle", "summit")
 
 
 class ScoreType(click.ParamType):
@@ -76,10 +76,13 @@ def score_style(value: Any) -> str | None:
 @click.option("--area", help="Only commitments of this issue area.")
 @click.option("--party", type=PARTY, help="Only this party's scores.")
 @click.option("--cycle", help="Only assessments of this cycle (interim, final, ...).")
+@click.option("--summit", help="Only commitments of this summit (2010S; a bare year: each summit of that year).")
+@click.option("--year", type=int, help="Only commitments made in this year.")
 @query_options
 @pass_context
-def scores(app: Context, by: str, area: str | None, party: str | None, cycle: str | None, as_of: date | None,
-           known_at: datetime | None, fmt: str | None, as_json: bool) -> None:  # fmt: skip
+def scores(app: Context, by: str, area: str | None, party: str | None, cycle: str | None, summit: str | None,
+           year: int | None, as_of: date | None, known_at: datetime | None, fmt: str | None,
+           as_json: bool) -> None:  # fmt: skip
     """Compliance averages by party, commitment, issue area, year or cycle.
 
     \b
@@ -93,13 +96,15 @@ def scores(app: Context, by: str, area: str | None, party: str | None, cycle: st
     fmt = choose_format(fmt, as_json)
     day, moment = clocks(as_of, known_at)
     cycle = cycle.strip().lower() if cycle else None
-    summary = score_summary(app.reader, day, known_at, by, cycle=cycle, area=area, party=party)
+    summary = score_summary(app.reader, day, known_at, by, cycle=cycle, area=area, party=party, summit=summit,
+                            year=year)  # fmt: skip
     data = {"as_of": day.isoformat(), "known_at": moment.isoformat(), **summary}
-    emit(fmt, data, *_layout(fmt, by, summary), title=_title(by, day, area, party, cycle))
+    scope = (area, party, cycle and f"{cycle} cycle", summit and f"summit {summit}", year and f"made in {year}")
+    emit(fmt, data, *_layout(fmt, by, summary), title=_title(by, day, scope))
 
 
-def _title(by: str, day: date, area: str | None, party: str | None, cycle: str | None) -> str:
-    scope = ", ".join(x for x in (area, party, cycle and f"{cycle} cycle") if x)
+def _title(by: str, day: date, scope: tuple[str | int | None, ...]) -> str:
+    scope = ", ".join(str(x) for x in scope if x)
     return f"Compliance by {by} as of {day.isoformat()}" + (f" ({scope})" if scope else "")
 
 
@@ -111,6 +116,11 @@ def _layout(fmt: str, by: str, summary: dict[str, Any]) -> tuple[list[Column], l
              "party": [Column("rank", "#"), Column("key", "party"), Column("name", "member")],
              }.get(by, [Column("key", by)])  # fmt: skip
     last = [Column("title", "title", width=60)] if by == "commitment" else []
+    if by == "commitment":  # beside what was published (SPEC §8.1)
+        last[:0] = [Column("published_average", "published", score_style if table else None),
+                    *([Column("average_differs", "differs")] if not table else [])]
+        if not table:
+            last.append(Column("text", "text"))
     numbers = [Column("average", "average", score_style if table else None),
                Column("percent", "percent", score_style if table else None),
                Column("scores", "scores"), Column("commitments", "commitments")]  # fmt: skip
@@ -123,6 +133,9 @@ def _layout(fmt: str, by: str, summary: dict[str, Any]) -> tuple[list[Column], l
             row["key"] = "(none)"
         if table:
             row["average"], row["percent"] = average_text(group["average"]), percent_text(group["percent"])
+            if by == "commitment":
+                published = group.get("published_average")
+                row["published_average"] = average_text(published) + (" ≠" if group.get("average_differs") else "")
         rows.append(row)
     overall = summary["overall"]
     label = {"commitment": "id", "party": "key"}.get(by, "key")

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import CommitmentMade, ComplianceAssessed, Event, build, first_day
-from commitment_tracker.events.scoring import counting_scores
+from commitment_tracker.events.scoring import counting_scores, summit_of
 from commitment_tracker.tracker.errors import InputError, RuleViolation, TrackerError, UsageProblem
 from commitment_tracker.tracker.scoretable import Row, read_summits, read_table, title_of, wording_key
 from commitment_tracker.tracker.streamreads import Assessment, StreamReader
@@ -173,7 +173,18 @@ class Planner:
         parties = tuple(row.scores) or tuple(self.parties)
         return build("commitment_made", commitment=slug, on=self._on(row), title=title_of(row.text),
                      parties=parties, area=row.area or None, code=row.code, text=row.text,
+                     summit=summit_of(row.year, row.summit), published_average=self._published_average(row),
                      source=self.published.source, note=self.published.note)  # fmt: skip
+
+    def _published_average(self, row: Row) -> float | None:
+        """The row's published average, recorded only from an edition (SPEC §8.1)."""
+        if self.published.edition is None or row.average is None:
+            return None
+        if not -1 <= row.average <= 1:  # (NaN fails this too)
+            self.note(f"line {row.line}: {row.code}: published average {row.average:g} is not between -1 and 1: "
+                      "not recorded")  # fmt: skip
+            return None
+        return float(row.average)
 
     def _correction(self, slug: str, made: CommitmentMade, row: Row) -> Event | None:
         changes: dict[str, Any] = {}
@@ -188,6 +199,12 @@ class Planner:
             changes["text"] = row.text
             if made.title != title_of(row.text):
                 changes["title"] = title_of(row.text)
+        summit = summit_of(row.year, row.summit)
+        if getattr(made, "summit", None) != summit:  # also a pledge imported before summits were recorded
+            changes["summit"] = summit
+        published = self._published_average(row)
+        if published is not None and published != getattr(made, "published_average", None):
+            changes["published_average"] = published
         joined = [p for p in row.scores if p not in made.parties]
         if joined:
             changes["parties"] = (*made.parties, *joined)

@@ -25,7 +25,10 @@ from commitment_tracker.events import first_day
 from commitment_tracker.events.parties import name_of
 from commitment_tracker.projections.view.tables import stamp
 from commitment_tracker.projections.areas import area_key, in_area
-from commitment_tracker.projections.scores import UNLABELLED, Scored, by_cycle, cycles, percent, score_sheet, scored, summarise
+from commitment_tracker.events.scoring import in_summit
+from commitment_tracker.projections.scores import (
+    UNLABELLED, Scored, by_cycle, cycles, percent, score_sheet, scored, summarise, with_published,
+)  # fmt: skip
 
 if TYPE_CHECKING:
     from commitment_tracker.projections.knowledge import Knowledge
@@ -84,35 +87,65 @@ class ScoreSource:
         return {(party, label or None): score for label in sorted(labels)
                 for party, score in self._scores(slug, label).items()}  # fmt: skip
 
-    def sheet(self, *, cycle: str | None = None, area: str | None = None, party: str | None = None) -> list[Scored]:
-        """The same sheet as ``scores.score_sheet`` on the fold."""
+    def sheet(self, *, cycle: str | None = None, area: str | None = None, party: str | None = None,
+              ids: set[str] | None = None, summits: dict[str, str | None] | None = None) -> list[Scored]:  # fmt: skip
+        """The same sheet as ``scores.score_sheet`` on the fold (of the commitments ``ids`` alone,
+        if given; ``summits``: each commitment's summit)."""
         sheet = []
         for row in self.board:
-            if not in_area(row.get("area"), area):
+            if not in_area(row.get("area"), area) or (ids is not None and row["id"] not in ids):
                 continue
             scores = self._scores(row["id"], cycle)
             if party is not None:
                 scores = {p: s for p, s in scores.items() if p == party}
-            sheet.append(Scored(row["id"], row.get("code"), row.get("area"), row["title"], row["made_on"], scores))
+            sheet.append(Scored(row["id"], row.get("code"), row.get("area"), row["title"], row["made_on"], scores,
+                                (summits or {}).get(row["id"])))  # fmt: skip
         return sheet
 
     def summary(self, by: str, *, cycle: str | None = None, area: str | None = None,
-                party: str | None = None) -> dict[str, Any]:  # fmt: skip
+                party: str | None = None, ids: set[str] | None = None,
+                summits: dict[str, str | None] | None = None) -> dict[str, Any]:  # fmt: skip
         """``groups`` and ``overall`` (SPEC §8), grouped in Python by the fold's own code."""
-        sheet = self.sheet(cycle=cycle, area=area, party=party)
+        sheet = self.sheet(cycle=cycle, area=area, party=party, ids=ids, summits=summits)
         if by != "cycle":
             return summarise(sheet, by)
         labels = [cycle] if cycle else self.cycles()
-        return by_cycle({c: self.sheet(cycle=c, area=area, party=party) for c in labels}, sheet)
+        return by_cycle({c: self.sheet(cycle=c, area=area, party=party, ids=ids) for c in labels}, sheet)
+
+
+def pledges(reader: Reader, slugs: list[str], known_at: datetime | None) -> dict[str, Any]:
+    """Each commitment's making as known at ``known_at``, corrections applied: what the board rows
+    do not carry (summit, text, published average), read from those commitments' streams alone."""
+    if not slugs:
+        return {}
+    knowledge = reader.knowledge_of_ids(sorted(set(slugs)), known_at)
+    return {slug: knowledge.streams[slug][0].event for slug in slugs if slug in knowledge.streams}
 
 
 def score_summary(reader: Reader, as_of: date, known_at: datetime | None, by: str, *, cycle: str | None = None,
-                  area: str | None = None, party: str | None = None) -> dict[str, Any]:  # fmt: skip
+                  area: str | None = None, party: str | None = None, summit: str | None = None,
+                  year: int | None = None) -> dict[str, Any]:  # fmt: skip
     """What ``ctrack scores`` shows: the same as ``summarise`` (or ``by_cycle``) of the fold's
-    sheet, grouped in SQL on a clear store's view, in Python otherwise (see the module's doc)."""
-    if reader.view is None or reader.view.sealer.sealing:
-        return ScoreSource(reader, as_of, known_at).summary(by, cycle=cycle, area=area, party=party)
-    return SQLScores(reader, reader.view, as_of, known_at, cycle=cycle, area=area, party=party).summary(by)
+    sheet, grouped in SQL on a clear store's view, in Python otherwise (see the module's doc).
+    A summit or a year, and grouping by summit, need each commitment's summit (not in the view's
+    assessments): those are grouped in Python, over the commitments that match."""
+    made: dict[str, Any] | None = None
+    if summit is not None or year is not None or by == "summit":
+        source = ScoreSource(reader, as_of, known_at)
+        made = pledges(reader, [row["id"] for row in source.board], known_at)
+        ids = {slug for slug, event in made.items()
+               if (summit is None or in_summit(event.summit, summit)) and (year is None or first_day(event.on).year == year)}  # fmt: skip
+        summary = source.summary(by, cycle=cycle, area=area, party=party, ids=ids,
+                                 summits={slug: event.summit for slug, event in made.items()})  # fmt: skip
+    elif reader.view is None or reader.view.sealer.sealing:
+        summary = ScoreSource(reader, as_of, known_at).summary(by, cycle=cycle, area=area, party=party)
+    else:
+        summary = SQLScores(reader, reader.view, as_of, known_at, cycle=cycle, area=area, party=party).summary(by)
+    if by == "commitment":
+        ids_shown = [group["id"] for group in summary["groups"]]
+        made = made if made is not None else pledges(reader, ids_shown, known_at)
+        summary["groups"] = with_published(summary["groups"], made)
+    return summary
 
 
 # --- grouping in SQL ---------------------------------------------------------------------------
