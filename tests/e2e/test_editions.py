@@ -201,3 +201,37 @@ def test_scores_of_one_summit_or_one_year_and_by_summit(ctrack, write):
         ("2010S", 2, 0.5), ("2010T", 2, 0.0), ("2021", 1, -1.0)]
     assert by_summit["overall"]["scores"] == 5
     assert "2010T" in ctrack.ok("scores", "--by", "summit").stdout
+
+
+FORMULA_ROW = "=Trade,2022-1,2022,,\"=HYPERLINK(\"\"x\"\") we will act.\",1,1,1\n"
+
+
+def test_export_scores_writes_the_wide_layout_that_imports_again_as_nothing_new(ctrack, write, tmp_path):
+    ctrack.ok("import-scores", str(write("plain.csv", SUMMITS_TABLE + FORMULA_ROW)), "--on", "2022-01-01",
+              "--cycle", "final", "--edition", "e1", "--title", "First")  # fmt: skip
+    out = tmp_path / "out.csv"
+    ctrack.ok("export-scores", "-o", str(out))
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert rows[0] == ["area", "id", "year", "code", "text", "average", "JP", "US"]
+    assert rows[1] == ["Trade", "2010S-1", "2010", "S", "Keep markets open.", "0.5", "1", "0"]
+    assert rows[3] == ["Energy", "2021-1", "2021", "", "Phase out coal.", "-1", "-1", ""]
+    assert rows[4][0] == "'=Trade" and rows[4][4] == "'=HYPERLINK(\"x\") we will act."  # never run as a formula
+    with untouched(ctrack):
+        again = ctrack.json("import-scores", str(out), "--on", "2024-01-01", "--cycle", "final")
+        assert (again["new_commitments"], again["corrections"], again["new_scores"]) == (0, 0, 0)
+        error_line(ctrack("export-scores", "-o", str(out)), 1, "already exists", "--force")
+    assert ctrack.ok("export-scores", "-o", str(out), "--force").exit_code == 0
+    published = list(csv.DictReader(io.StringIO(ctrack.ok("export-scores", "--published", "--summit", "2010").stdout)))
+    assert [(r["id"], r["average"]) for r in published] == [("2010S-1", "0.5"), ("2010T-1", "0.9")]
+    computed = list(csv.DictReader(io.StringIO(ctrack.ok("export-scores", "--year", "2010").stdout)))
+    assert [(r["id"], r["average"]) for r in computed] == [("2010S-1", "0.5"), ("2010T-1", "0")]
+    assert ctrack.ok("export-scores", "--cycle", "interim").stdout.splitlines() == [
+        "area,id,year,code,text,average"]  # no score of that cycle
+
+
+def test_export_scores_of_a_pledge_without_code_or_wording_writes_its_id_and_title(ctrack):
+    ctrack.ok("pledge", "open", "--on", "2024-01-10", "--title", "Keep markets open", "--party", "US")
+    ctrack.ok("assess", "open", "--party", "US", "--score", "1", "--on", "2024-06-01")
+    rows = list(csv.DictReader(io.StringIO(ctrack.ok("export-scores").stdout)))
+    assert rows == [{"area": "", "id": "open", "year": "2024", "code": "", "text": "Keep markets open",
+                     "average": "1", "US": "1"}]  # fmt: skip

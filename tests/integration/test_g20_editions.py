@@ -85,3 +85,13 @@ def test_diff_between_the_editions_lists_exactly_the_rescored_and_added_scores(e
     assert found == expected
     assert sum(1 for s in diff["scores"] if s["commitment"] == "2020-104" and (s["before"], s["after"]) == (0, 1)) == 12
     assert all(s["cycle"] is None and s["causes"] for s in diff["scores"])
+
+
+def test_export_scores_of_the_g20_store_imports_again_as_nothing_new(editions, tmp_path):
+    out = tmp_path / "g20-export.csv"
+    editions.ok("export-scores", "-o", str(out))
+    before = editions.ok("export").stdout
+    again = json.loads(editions.ok("import-scores", str(out), "--on", "2024-06-30", "--json").stdout)
+    assert (again["new_commitments"], again["corrections"], again["new_scores"]) == (0, 0, 0)
+    assert again["rows"] == 398  # every commitment with a score, 2011C-252 (kept from 2022) included
+    assert editions.ok("export").stdout == before
