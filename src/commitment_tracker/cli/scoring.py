@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import redirect_stdout
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -10,9 +11,9 @@ import click
 
 from commitment_tracker.cli.context import Context, pass_context
 from commitment_tracker.cli.options import (
-    DATE, EDITION_ID, PARTY, SLUG, evidence_options, format_options, query_options,
+    DATE, EDITION_ID, PARTY, SLUG, evidence_options, format_options, query_options, time_options,
 )  # fmt: skip
-from commitment_tracker.cli.output import Column, choose_format, emit, note
+from commitment_tracker.cli.output import Column, choose_format, emit, emit_csv, note
 from commitment_tracker.cli.clocks import clocks
 from commitment_tracker.cli.recording import build, record
 
@@ -238,4 +239,43 @@ def editions(app: Context, fmt: str | None, as_json: bool) -> None:
     emit(fmt, {"editions": rows}, columns, rows, title="Editions")
 
 
-COMMANDS = [assess, scores, parties, import_scores, publish, editions]
+@click.command("export-scores")
+@click.option("--summit", help="Only commitments of this summit (2010S; a bare year: each summit of that year).")
+@click.option("--year", type=int, help="Only commitments made in this year.")
+@click.option("--cycle", help="Only assessments of this cycle (the cycle to import it again with).")
+@click.option("--area", help="Only commitments of this issue area.")
+@click.option("--published", is_flag=True, help="The average column is the published average, not the computed one.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE [default: stdout].")
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@time_options
+@pass_context
+def export_scores(app: Context, summit: str | None, year: int | None, cycle: str | None, area: str | None,
+                  published: bool, output: Path | None, force: bool, as_of: date | None,
+                  known_at: datetime | None) -> None:  # fmt: skip
+    """The scores as the wide table import-scores reads: area, id, year, code,
+    text, average, then one column per party (its code); one row per scored
+    commitment.
+
+    \b
+    Importing it again, with the cycle its scores were recorded with, records
+    nothing. A cell a spreadsheet would run as a formula gets a leading
+    apostrophe, which import-scores drops.
+    """
+    from commitment_tracker.projections.view.scoreview import TABLE_COLUMNS, score_table
+    from commitment_tracker.tracker.outputs import atomic_output, check_output
+
+    if output is not None:
+        check_output(output, app.store, force=force)
+    day, _ = clocks(as_of, known_at)
+    parties_, rows = score_table(app.reader, day, known_at, cycle=cycle.strip().lower() if cycle else None,
+                                 area=area, summit=summit, year=year, published=published)  # fmt: skip
+    columns = [Column(key, key) for key in (*TABLE_COLUMNS, *parties_)]
+    if output is None:
+        emit_csv(columns, rows)
+        return
+    with atomic_output(output) as handle, redirect_stdout(handle):
+        emit_csv(columns, rows)
+    note(f"exported {len(rows)} commitment{'s' if len(rows) != 1 else ''} to {output}")
+
+
+COMMANDS = [assess, scores, parties, import_scores, publish, editions, export_scores]

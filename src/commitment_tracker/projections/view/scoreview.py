@@ -122,6 +122,42 @@ def pledges(reader: Reader, slugs: list[str], known_at: datetime | None) -> dict
     return {slug: knowledge.streams[slug][0].event for slug in slugs if slug in knowledge.streams}
 
 
+#: The wide layout ``import-scores`` reads, before the party columns.
+TABLE_COLUMNS = ("area", "id", "year", "code", "text", "average")
+
+
+def score_table(reader: Reader, as_of: date, known_at: datetime | None, *, cycle: str | None = None,
+                area: str | None = None, summit: str | None = None, year: int | None = None,
+                published: bool = False) -> tuple[list[str], list[dict[str, Any]]]:  # fmt: skip
+    """The scores as the wide table compliance reports publish (SPEC §8.1 ``export-scores``): the
+    party codes that have a score, and one row per scored commitment, in board order, keyed by
+    ``TABLE_COLUMNS`` and the codes. ``import-scores`` of it, with the cycle its scores were
+    recorded with, records nothing: ``id`` is the code (else the id), ``year`` and ``code`` spell
+    the summit (else the year it was made), ``text`` the wording (else the title)."""
+    source = ScoreSource(reader, as_of, known_at)
+    made = pledges(reader, [row["id"] for row in source.board], known_at)
+    ids = {slug for slug, event in made.items()
+           if (summit is None or in_summit(event.summit, summit)) and (year is None or first_day(event.on).year == year)}  # fmt: skip
+    rows, parties = [], set()
+    for scored_row in source.sheet(cycle=cycle, area=area, ids=ids):
+        if not scored_row.scores:
+            continue
+        event = made[scored_row.id]
+        parties |= set(scored_row.scores)
+        mean = sum(scored_row.scores.values()) / len(scored_row.scores)
+        average = event.published_average if published else mean
+        rows.append({"area": event.area or "", "id": event.code or scored_row.id,
+                     "year": int(event.summit[:4]) if event.summit else first_day(event.on).year,
+                     "code": event.summit[4:] if event.summit else "", "text": event.text or event.title,
+                     "average": _number(average), **scored_row.scores})  # fmt: skip
+    return sorted(parties), rows
+
+
+def _number(value: float | None) -> float | int | None:
+    """An average as a table writes it: a whole number without its '.0'."""
+    return int(value) if value is not None and float(value).is_integer() else value
+
+
 def score_summary(reader: Reader, as_of: date, known_at: datetime | None, by: str, *, cycle: str | None = None,
                   area: str | None = None, party: str | None = None, summit: str | None = None,
                   year: int | None = None) -> dict[str, Any]:  # fmt: skip
