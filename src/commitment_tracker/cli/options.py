@@ -93,15 +93,21 @@ class TimestampType(click.ParamType):
         from commitment_tracker.projections.queries import did_you_mean
         from commitment_tracker.tracker.streams import KIND_OF_FIRST
 
+        from commitment_tracker.events.dates import reads_as_date
+        from commitment_tracker.tracker.errors import StoreMissing
+
         slug, before = text.lower().removesuffix("^"), text.endswith("^")
         app = ctx.find_object(Context) if ctx is not None else None
-        if app is None:
-            self.fail(f"{text!r} is not a timestamp (use e.g. 2024-07-01T12:00:00Z or 2024-07-01)", param, ctx)
-        stream = app.tracker.stream(slug)
+        usage = f"{text!r} is not a timestamp (use e.g. 2024-07-01T12:00:00Z or 2024-07-01)"
+        if app is None or reads_as_date(slug):  # (an edition's id never reads as a date)
+            self.fail(usage, param, ctx)
+        try:
+            stream = app.tracker.stream(slug)
+        except StoreMissing:  # no store, no edition: the value can only have been meant as a time
+            self.fail(usage, param, ctx)
         if not stream:
-            self.fail(f"{text!r} is neither a timestamp nor a date (e.g. 2024-07-01T12:00:00Z or 2024-07-01) "
-                      f"nor a known edition: unknown edition {slug!r}{did_you_mean(slug, app.tracker.edition_ids())}",
-                      param, ctx)  # fmt: skip
+            self.fail(f"{usage}, nor a known edition: unknown edition {slug!r}"
+                      f"{did_you_mean(slug, app.tracker.edition_ids())}", param, ctx)  # fmt: skip
         kind = KIND_OF_FIRST.get(stream[0].event.type, "other")
         if kind != "edition":
             self.fail(f"{slug!r} is a {kind}, not an edition (an event of it is named {slug}#N)", param, ctx)
