@@ -235,3 +235,15 @@ def test_export_scores_of_a_pledge_without_code_or_wording_writes_its_id_and_tit
     rows = list(csv.DictReader(io.StringIO(ctrack.ok("export-scores").stdout)))
     assert rows == [{"area": "", "id": "open", "year": "2024", "code": "", "text": "Keep markets open",
                      "average": "1", "US": "1"}]  # fmt: skip
+
+
+def test_a_commitment_without_a_summit_matches_no_summit_and_a_note_counts_such_commitments(ctrack, write):
+    ctrack.ok("pledge", "old", "--on", "2010-06-01", "--title", "Old", "--party", "US")
+    ctrack.ok("assess", "old", "--party", "US", "--score", "1", "--on", "2011-01-01")
+    ctrack.ok("import-scores", str(write("plain.csv", SUMMITS_TABLE)), "--on", "2022-01-01")
+    result = ctrack.ok("scores", "--summit", "2010", "--json")
+    assert json.loads(result.stdout)["overall"]["commitments"] == 2
+    assert "Note: 1 commitment has no summit recorded" in result.stderr
+    assert "Note: 1 commitment has no summit recorded" in ctrack.ok("export-scores", "--summit", "2010").stderr
+    assert "Note:" not in ctrack.ok("scores", "--year", "2010").stderr
+    assert json.loads(ctrack.ok("scores", "--year", "2010", "--json").stdout)["overall"]["commitments"] == 3
