@@ -13,7 +13,7 @@ from commitment_tracker.cli.context import Context, pass_context
 from commitment_tracker.cli.options import (
     DATE, EDITION_ID, PARTY, SLUG, evidence_options, format_options, query_options, time_options,
 )  # fmt: skip
-from commitment_tracker.cli.output import Column, choose_format, emit, emit_csv, note
+from commitment_tracker.cli.output import Column, caution, choose_format, emit, emit_csv, note
 from commitment_tracker.cli.clocks import clocks
 from commitment_tracker.cli.recording import build, record
 
@@ -97,8 +97,11 @@ def scores(app: Context, by: str, area: str | None, party: str | None, cycle: st
     fmt = choose_format(fmt, as_json)
     day, moment = clocks(as_of, known_at)
     cycle = cycle.strip().lower() if cycle else None
+    notes: list[str] = []
     summary = score_summary(app.reader, day, known_at, by, cycle=cycle, area=area, party=party, summit=summit,
-                            year=year)  # fmt: skip
+                            year=year, notes=notes)  # fmt: skip
+    for message in notes:
+        caution(message)
     data = {"as_of": day.isoformat(), "known_at": moment.isoformat(), **summary}
     scope = (area, party, cycle and f"{cycle} cycle", summit and f"summit {summit}", year and f"made in {year}")
     emit(fmt, data, *_layout(fmt, by, summary), title=_title(by, day, scope))
@@ -267,8 +270,11 @@ def export_scores(app: Context, summit: str | None, year: int | None, cycle: str
     if output is not None:
         check_output(output, app.store, force=force)
     day, _ = clocks(as_of, known_at)
+    notes: list[str] = []
     parties_, rows = score_table(app.reader, day, known_at, cycle=cycle.strip().lower() if cycle else None,
-                                 area=area, summit=summit, year=year, published=published)  # fmt: skip
+                                 area=area, summit=summit, year=year, published=published, notes=notes)  # fmt: skip
+    for message in notes:
+        caution(message)
     columns = [Column(key, key) for key in (*TABLE_COLUMNS, *parties_)]
     if output is None:
         emit_csv(columns, rows)

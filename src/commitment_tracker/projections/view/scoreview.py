@@ -122,13 +122,26 @@ def pledges(reader: Reader, slugs: list[str], known_at: datetime | None) -> dict
     return {slug: knowledge.streams[slug][0].event for slug in slugs if slug in knowledge.streams}
 
 
+def in_scope(made: dict[str, Any], summit: str | None, year: int | None, notes: list[str] | None) -> set[str]:
+    """The commitments of a summit and a year (either may be None: any). A commitment imported
+    before commitments had a summit matches no summit: ``notes`` hears how many there are."""
+    if summit is not None and notes is not None:
+        unplaced = sum(1 for event in made.values() if event.summit is None)
+        if unplaced:
+            notes.append(f"{unplaced} commitment{' has' if unplaced == 1 else 's have'} no summit recorded (made "
+                         "before summits were recorded, or not from a score table) and match no --summit; "
+                         "importing their table again records their summits")  # fmt: skip
+    return {slug for slug, event in made.items()
+            if (summit is None or in_summit(event.summit, summit)) and (year is None or first_day(event.on).year == year)}  # fmt: skip
+
+
 #: The wide layout ``import-scores`` reads, before the party columns.
 TABLE_COLUMNS = ("area", "id", "year", "code", "text", "average")
 
 
 def score_table(reader: Reader, as_of: date, known_at: datetime | None, *, cycle: str | None = None,
                 area: str | None = None, summit: str | None = None, year: int | None = None,
-                published: bool = False) -> tuple[list[str], list[dict[str, Any]]]:  # fmt: skip
+                published: bool = False, notes: list[str] | None = None) -> tuple[list[str], list[dict[str, Any]]]:  # fmt: skip
     """The scores as the wide table compliance reports publish (SPEC §8.1 ``export-scores``): the
     party codes that have a score, and one row per scored commitment, in board order, keyed by
     ``TABLE_COLUMNS`` and the codes. ``import-scores`` of it, with the cycle its scores were
@@ -136,8 +149,7 @@ def score_table(reader: Reader, as_of: date, known_at: datetime | None, *, cycle
     the summit (else the year it was made), ``text`` the wording (else the title)."""
     source = ScoreSource(reader, as_of, known_at)
     made = pledges(reader, [row["id"] for row in source.board], known_at)
-    ids = {slug for slug, event in made.items()
-           if (summit is None or in_summit(event.summit, summit)) and (year is None or first_day(event.on).year == year)}  # fmt: skip
+    ids = in_scope(made, summit, year, notes)
     rows, parties = [], set()
     for scored_row in source.sheet(cycle=cycle, area=area, ids=ids):
         if not scored_row.scores:
@@ -160,7 +172,7 @@ def _number(value: float | None) -> float | int | None:
 
 def score_summary(reader: Reader, as_of: date, known_at: datetime | None, by: str, *, cycle: str | None = None,
                   area: str | None = None, party: str | None = None, summit: str | None = None,
-                  year: int | None = None) -> dict[str, Any]:  # fmt: skip
+                  year: int | None = None, notes: list[str] | None = None) -> dict[str, Any]:  # fmt: skip
     """What ``ctrack scores`` shows: the same as ``summarise`` (or ``by_cycle``) of the fold's
     sheet, grouped in SQL on a clear store's view, in Python otherwise (see the module's doc).
     A summit or a year, and grouping by summit, need each commitment's summit (not in the view's
@@ -169,8 +181,7 @@ def score_summary(reader: Reader, as_of: date, known_at: datetime | None, by: st
     if summit is not None or year is not None or by == "summit":
         source = ScoreSource(reader, as_of, known_at)
         made = pledges(reader, [row["id"] for row in source.board], known_at)
-        ids = {slug for slug, event in made.items()
-               if (summit is None or in_summit(event.summit, summit)) and (year is None or first_day(event.on).year == year)}  # fmt: skip
+        ids = in_scope(made, summit, year, notes)
         summary = source.summary(by, cycle=cycle, area=area, party=party, ids=ids,
                                  summits={slug: event.summit for slug, event in made.items()})  # fmt: skip
     elif reader.view is None or reader.view.sealer.sealing:
