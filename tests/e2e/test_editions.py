@@ -247,3 +247,13 @@ def test_a_commitment_without_a_summit_matches_no_summit_and_a_note_counts_such_
     assert "Note: 1 commitment has no summit recorded" in ctrack.ok("export-scores", "--summit", "2010").stderr
     assert "Note:" not in ctrack.ok("scores", "--year", "2010").stderr
     assert json.loads(ctrack.ok("scores", "--year", "2010", "--json").stdout)["overall"]["commitments"] == 3
+
+
+def test_cells_a_later_table_leaves_empty_keep_their_scores_and_the_import_says_how_many(ctrack, write):
+    ctrack.ok("import-scores", str(write("first.csv", FIRST)), "--on", "2022-11-01")
+    emptied = write("emptied.csv", FIRST.replace("0.5,1,0\n", "0.5,1,\n").replace("0,0,0\n", "0,,\n"))
+    with untouched(ctrack):
+        result = ctrack.ok("import-scores", str(emptied), "--on", "2023-11-01", "--json")
+    assert json.loads(result.stdout)["new_scores"] == 0
+    assert "3 scores the table leaves empty are kept as they were" in result.stderr
+    assert _party_scores(ctrack)["2019-1"] == {"JP": 1, "US": 0}
