@@ -56,6 +56,7 @@ class ScoreImport:
     unchanged: int = 0
     rows: int = 0
     edition: str | None = None
+    kept: int = 0  # scores in the store whose cell the table leaves empty
     notes: list[str] = field(default_factory=list)
 
     def to_data(self) -> dict[str, Any]:
@@ -141,6 +142,8 @@ class Planner:
                 yield correction
             assessments = self._assessments(stream)
             current = counting_scores(assessments, self.day, self.cycle)
+            # An empty cell is "not assessed in this table", not evidence the score was withdrawn.
+            self.result.kept += sum(1 for party in current if party not in row.scores)
         for party, score in row.scores.items():
             if current.get(party) == score:
                 self.result.unchanged += 1
@@ -321,6 +324,10 @@ def _import(tracker: Tracker, path: Path, on: str, cycle: str | None, summits: P
             ledger.append(build("edition_published", edition=published.edition, on=on, title=published.title,
                                 cycle=cycle, source=published.source, note=published.note), now, recorded_by)  # fmt: skip
             flush()
+        if result.kept:
+            result.notes.append(f"{result.kept} score{'s' if result.kept != 1 else ''} the table leaves empty "
+                                f"{'are' if result.kept != 1 else 'is'} kept as {'they were' if result.kept != 1 else 'it was'} "
+                                "(retract a score if the table dropped it on purpose)")  # fmt: skip
         left_out = sorted(slug for slug in planner.wordings().values() if slug not in planner.seen)
         if left_out:
             shown = ", ".join(left_out[:10]) + (f" and {len(left_out) - 10} more" if len(left_out) > 10 else "")
