@@ -257,3 +257,13 @@ def test_cells_a_later_table_leaves_empty_keep_their_scores_and_the_import_says_
     assert json.loads(result.stdout)["new_scores"] == 0
     assert "3 scores the table leaves empty are kept as they were" in result.stderr
     assert _party_scores(ctrack)["2019-1"] == {"JP": 1, "US": 0}
+
+
+def test_an_area_or_a_cycle_no_score_has_gets_a_note_with_the_close_ones(ctrack, write):
+    ctrack.ok("import-scores", str(write("first.csv", FIRST)), "--on", "2022-11-01", "--cycle", "final")
+    result = ctrack.ok("scores", "--area", "Trdae", "--json")
+    assert json.loads(result.stdout)["overall"]["scores"] == 0
+    assert "Note: no commitment has the issue area 'Trdae'; did you mean 'Trade'?" in result.stderr
+    assert "Note: no score has the cycle 'fianl'; did you mean 'final'?" in ctrack.ok("scores", "--cycle", "fianl").stderr
+    assert "Note:" not in ctrack.ok("scores", "--area", "trade", "--cycle", "FINAL").stderr
+    assert "did you mean 'Trade'" in ctrack.ok("export-scores", "--area", "Trdae").stderr
