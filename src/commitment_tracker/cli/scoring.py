@@ -92,7 +92,7 @@ def scores(app: Context, by: str, area: str | None, party: str | None, cycle: st
     A party never assessed on a commitment is left out of its averages, never
     counted as 0. Percent = (average + 1) / 2 x 100.
     """
-    from commitment_tracker.projections.view.scoreview import score_summary
+    from commitment_tracker.projections.view.scoreview import filter_notes, score_summary
 
     fmt = choose_format(fmt, as_json)
     day, moment = clocks(as_of, known_at)
@@ -100,6 +100,8 @@ def scores(app: Context, by: str, area: str | None, party: str | None, cycle: st
     notes: list[str] = []
     summary = score_summary(app.reader, day, known_at, by, cycle=cycle, area=area, party=party, summit=summit,
                             year=year, notes=notes)  # fmt: skip
+    if not summary["overall"]["scores"]:
+        notes += filter_notes(app.reader, day, known_at, area, cycle)
     for message in notes:
         caution(message)
     data = {"as_of": day.isoformat(), "known_at": moment.isoformat(), **summary}
@@ -264,7 +266,7 @@ def export_scores(app: Context, summit: str | None, year: int | None, cycle: str
     nothing. A cell a spreadsheet would run as a formula gets a leading
     apostrophe, which import-scores drops.
     """
-    from commitment_tracker.projections.view.scoreview import TABLE_COLUMNS, score_table
+    from commitment_tracker.projections.view.scoreview import TABLE_COLUMNS, filter_notes, score_table
     from commitment_tracker.tracker.outputs import atomic_output, check_output
 
     if output is not None:
@@ -273,6 +275,8 @@ def export_scores(app: Context, summit: str | None, year: int | None, cycle: str
     notes: list[str] = []
     parties_, rows = score_table(app.reader, day, known_at, cycle=cycle.strip().lower() if cycle else None,
                                  area=area, summit=summit, year=year, published=published, notes=notes)  # fmt: skip
+    if not rows:
+        notes += filter_notes(app.reader, day, known_at, area, cycle.strip().lower() if cycle else None)
     for message in notes:
         caution(message)
     columns = [Column(key, key) for key in (*TABLE_COLUMNS, *parties_)]

@@ -135,6 +135,30 @@ def in_scope(made: dict[str, Any], summit: str | None, year: int | None, notes: 
             if (summit is None or in_summit(event.summit, summit)) and (year is None or first_day(event.on).year == year)}  # fmt: skip
 
 
+def filter_notes(reader: Reader, as_of: date, known_at: datetime | None, area: str | None,
+                 cycle: str | None) -> list[str]:  # fmt: skip
+    """For an answer with no score: the ``--area`` or ``--cycle`` no commitment or score has (a
+    typo, most likely), each with the closest ones that exist."""
+    from commitment_tracker.projections.queries import did_you_mean
+
+    notes: list[str] = []
+    if area is None and not cycle:
+        return notes
+    source = ScoreSource(reader, as_of, known_at)
+    if area is not None:
+        areas = {area_key(row.get("area")): row["area"] for row in source.board if row.get("area")}
+        if area_key(area) not in areas:
+            close = did_you_mean(area_key(area), sorted(areas))
+            for key, name in areas.items():  # named as the commitments spell them
+                close = close.replace(repr(key), repr(name))
+            notes.append(f"no commitment has the issue area {area!r}{close}")
+    if cycle:
+        labels = [label for label in source.cycles() if label != UNLABELLED]
+        if cycle not in labels:
+            notes.append(f"no score has the cycle {cycle!r}{did_you_mean(cycle, labels)}")
+    return notes
+
+
 #: The wide layout ``import-scores`` reads, before the party columns.
 TABLE_COLUMNS = ("area", "id", "year", "code", "text", "average")
 
