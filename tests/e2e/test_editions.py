@@ -267,3 +267,16 @@ def test_an_area_or_a_cycle_no_score_has_gets_a_note_with_the_close_ones(ctrack,
     assert "Note: no score has the cycle 'fianl'; did you mean 'final'?" in ctrack.ok("scores", "--cycle", "fianl").stderr
     assert "Note:" not in ctrack.ok("scores", "--area", "trade", "--cycle", "FINAL").stderr
     assert "did you mean 'Trade'" in ctrack.ok("export-scores", "--area", "Trdae").stderr
+
+
+def test_import_of_editions_keeps_them_in_publication_order(ctrack, write):
+    first = {"type": "edition_published", "edition": "e1", "on": "2022-01-01", "title": "One"}
+    earlier = {"type": "edition_published", "edition": "e0", "on": "2021-01-01", "title": "Before"}
+    with untouched(ctrack):
+        error_line(ctrack("import", str(write("both.jsonl", f"{json.dumps(first)}\n{json.dumps(earlier)}\n"))), 1,
+                   "line 2", "publication order")  # fmt: skip
+    ctrack.ok("import", str(write("one.jsonl", json.dumps(first) + "\n")))
+    with untouched(ctrack):
+        error_line(ctrack("import", str(write("earlier.jsonl", json.dumps(earlier) + "\n"))), 1, "publication order")
+        dated = {**first, "edition": "2023"}
+        error_line(ctrack("import", str(write("dated.jsonl", json.dumps(dated) + "\n"))), 1, "reads as a date")
