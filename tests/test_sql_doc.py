@@ -21,3 +21,25 @@ def test_the_documented_board_query_matches_the_board(tmp_path):
         with sqlite3.connect(store.store) as conn:
             rows = conn.execute(query.replace("2024-07-01", day)).fetchall()
         assert rows == sorted((c["id"], c["status"]) for c in board)
+
+
+SCORES = (
+    "area,id,year,code,text,average,japan,united.states,korea\n"
+    "Trade,2019-1,2019,,We will keep markets open.,0.5,1,0,\n"
+    "Health,2019-2,2019,,Strengthen health systems.,0,0,-1,1\n"
+    "Energy,2021-1,2021,,Phase out coal.,-1,-1,,\n"
+)
+
+
+def test_the_documented_scores_query_matches_scores_by_party(tmp_path):
+    store = Ctrack(str(tmp_path / "tracker.db"))
+    table = tmp_path / "scores.csv"
+    table.write_text(SCORES, encoding="utf-8")
+    store.ok("import-scores", str(table), "--on", "2022-01-01")
+    store.ok("assess", "2019-1", "--party", "US", "--score", "1", "--on", "2023-01-01")  # replaces the 0 from then
+    query = re.findall(r"```sql\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)[1]
+    for day in ("2021-06-01", "2022-06-01", "2024-01-01"):
+        expected = {g["key"]: (g["average"], g["scores"]) for g in store.json("scores", "--as-of", day)["groups"]}
+        with sqlite3.connect(store.store) as conn:
+            rows = conn.execute(query.replace("2024-07-01", day)).fetchall()
+        assert {party: (average, count) for party, average, count in rows} == expected, day

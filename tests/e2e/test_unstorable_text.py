@@ -28,7 +28,7 @@ SAMPLES: dict[str, Any] = {
     "parties": ["US", "JP"], "place": "A place", "end_on": "2024-01-02", "scheduled_for": "2024-06-01",
     "statement": "st1", "about": ["c1"], "commitment": "c1", "due": "2024-06-01", "due_next": "summit",
     "by": "c2", "area": "Trade", "code": "2024S-1", "party": "US", "score": 1, "cycle": "final",
-    "assessor": "A group", "target": "c1#1", "reason": "a reason",
+    "assessor": "A group", "target": "c1#1", "reason": "a reason", "edition": "ed-1", "summit": "2024S",
 }  # fmt: skip
 PLEDGE = {"type": "commitment_made", "commitment": "first", "on": "2024-01-01", "title": "Before", "parties": ["US"]}
 

@@ -38,7 +38,7 @@ VALUES: dict[str, Any] = {
     "meeting": slugs, "on": dates, "kind": slugs, "parties": parties, "place": texts, "end_on": dates,
     "scheduled_for": dates, "statement": slugs, "about": st.lists(slugs, max_size=2), "commitment": slugs,
     "cadence": st.sampled_from(["once", "standing", "annual", "monthly"]), "due": dates, "due_next": slugs,
-    "by": slugs, "target": st.builds(lambda s, n: f"{s}#{n}", slugs, st.integers(1, 99)), "reason": texts,
+    "by": slugs, "edition": slugs, "summit": texts, "target": st.builds(lambda s, n: f"{s}#{n}", slugs, st.integers(1, 99)), "reason": texts,
 }  # fmt: skip
 
 NEAR_MISSES = [

@@ -11,9 +11,9 @@ def translate(error: Exception) -> click.ClickException:
 
     from commitment_tracker.events import InvalidEvent
     from commitment_tracker.tracker import TrackerError
-    from commitment_tracker.tracker.errors import StoreLocationError
+    from commitment_tracker.tracker.errors import StoreLocationError, UsageProblem
 
-    if isinstance(error, StoreLocationError):
+    if isinstance(error, (StoreLocationError, UsageProblem)):
         return click.UsageError(str(error))
     if isinstance(error, TrackerError):
         return click.ClickException(str(error))

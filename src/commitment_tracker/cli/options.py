@@ -41,7 +41,8 @@ class AsOfType(PrecisionDateType):
 class TimestampType(click.ParamType):
     """A record time: an ISO 8601 timestamp (UTC unless it says otherwise), a date meaning the end
     of that day in UTC ("what we knew on that day"), or an event reference: ``ID#N`` is the moment
-    that event was recorded, ``ID#N^`` the moment just before ("what did we believe before it?")."""
+    that event was recorded, ``ID#N^`` the moment just before ("what did we believe before it?").
+    An edition's id (SPEC §8.1) is the moment it was published, ``EDITION^`` just before it."""
 
     name = "TIMESTAMP"
 
@@ -61,6 +62,8 @@ class TimestampType(click.ParamType):
             if re.fullmatch(day_form, text, re.ASCII):
                 return datetime.combine(date.fromisoformat(text), time.max, tzinfo=timezone.utc)
             if not re.fullmatch(moment_form, text, re.ASCII):
+                if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*\^?", text, re.ASCII):
+                    return self._edition_moment(text, param, ctx)
                 raise ValueError(text)
             moment = datetime.fromisoformat(text)
         except ValueError:
@@ -83,6 +86,36 @@ class TimestampType(click.ParamType):
         return recorded - timedelta(microseconds=1) if before else recorded
 
 
+    def _edition_moment(self, text: str, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
+        from datetime import timedelta
+
+        from commitment_tracker.cli.context import Context
+        from commitment_tracker.projections.queries import did_you_mean
+        from commitment_tracker.tracker.streams import KIND_OF_FIRST
+
+        from commitment_tracker.events.dates import reads_as_date
+        from commitment_tracker.tracker.errors import StoreMissing
+
+        slug, before = text.lower().removesuffix("^"), text.endswith("^")
+        app = ctx.find_object(Context) if ctx is not None else None
+        usage = f"{text!r} is not a timestamp (use e.g. 2024-07-01T12:00:00Z or 2024-07-01)"
+        if app is None or reads_as_date(slug):  # (an edition's id never reads as a date)
+            self.fail(usage, param, ctx)
+        try:
+            stream = app.tracker.stream(slug)
+        except StoreMissing:  # no store, no edition: the value can only have been meant as a time
+            self.fail(usage, param, ctx)
+        if not stream:
+            self.fail(f"{usage}, nor a known edition: unknown edition {slug!r}"
+                      f"{did_you_mean(slug, app.tracker.edition_ids())}", param, ctx)  # fmt: skip
+        kind = KIND_OF_FIRST.get(stream[0].event.type, "other")
+        if kind != "edition":
+            self.fail(f"{slug!r} is a {kind}, not an edition (an event of it is named {slug}#N)", param, ctx)
+        recorded = stream[0].event.recorded_at
+        assert recorded is not None  # every stored event carries its record time
+        return recorded - timedelta(microseconds=1) if before else recorded
+
+
 class SlugType(click.ParamType):
     name = "ID"
 
@@ -97,6 +130,21 @@ class SlugType(click.ParamType):
         text = str(value).strip().lower()
         if not SLUG.match(text):
             self.fail(f"{value!r} is not an id (letters, digits, '-', '_', '.')", param, ctx)
+        return text
+
+
+class EditionIdType(SlugType):
+    """The id of a new edition: never one that reads as a date, since ``--known-at`` takes both."""
+
+    name = "EDITION"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from commitment_tracker.events.dates import reads_as_date
+
+        text = super().convert(value, param, ctx)
+        if reads_as_date(text):
+            self.fail(f"{value!r} reads as a date, so --known-at could not name it; give the edition a name "
+                      f"(e.g. g20-{text})", param, ctx)  # fmt: skip
         return text
 
 
@@ -164,6 +212,7 @@ DATE = PrecisionDateType()
 AS_OF = AsOfType()
 TIMESTAMP = TimestampType()
 SLUG = SlugType()
+EDITION_ID = EditionIdType()
 PARTY = PartyType()
 SPAN = DurationType()
 KIND = KindType()
@@ -196,7 +245,8 @@ def time_options(fn: F) -> F:
             "--known-at",
             "known_at",
             type=TIMESTAMP,
-            help="Record time: only what had been recorded by then [default: now].",
+            help="Record time: only what had been recorded by then: a timestamp, a date, an event (ID#N) or "
+            "an edition (EDITION; ID#N^ and EDITION^: just before it) [default: now].",
         ),
     )(fn)
 

@@ -10,7 +10,7 @@ import click
 from commitment_tracker.cli.context import Context, pass_context
 from commitment_tracker.cli.options import AS_OF, PARTY, SLUG, STATUS, TIMESTAMP, query_options
 from commitment_tracker.cli.clocks import AREA, clocks, in_area, today
-from commitment_tracker.cli.output import Column, choose_format, emit, status_style
+from commitment_tracker.cli.output import Column, choose_format, emit, emit_csv, emit_json, emit_table, status_style
 from commitment_tracker.cli.trail import HISTORY_COLUMNS, history_csv_keys, history_rows, history_table
 
 BOARD_COLUMNS = [
@@ -260,27 +260,67 @@ def replay(app: Context, start: date | None, end: date | None, known_from: datet
          title=f"Status changes, {span}")  # fmt: skip
 
 
+SCORE_CHANGE_KEYS = ("commitment", "party", "cycle", "before", "after", "causes")
+
+
+def _emit_learned_scores(fmt: str, data: dict[str, Any], scores: list[dict[str, Any]], title: str) -> None:
+    """The scores that changed: JSON beside the answers, a second table, or (``--scores``) the CSV."""
+    if fmt == "json":
+        emit_json(data)
+        return
+    shown = [s | {"causes": ("\n" if fmt == "table" else ";").join(s["causes"])} for s in scores]
+    if fmt == "table":
+        shown = [s | {"cycle": s["cycle"] or "", "before": _signed(s["before"]), "after": _signed(s["after"])}
+                 for s in shown]  # fmt: skip
+        columns = [Column(k, "recorded in between" if k == "causes" else k) for k in SCORE_CHANGE_KEYS]
+        emit_table(columns, shown, title)
+    else:
+        emit_csv([Column(k, k) for k in SCORE_CHANGE_KEYS], shown)
+
+
+def _signed(score: int | None) -> str:
+    return "" if score is None else f"{score:+d}" if score else "0"
+
+
 @click.command()
 @click.option("--from", "start", type=AS_OF, help="First date (valid time).")
 @click.option("--to", "end", type=AS_OF, help="Second date [default: --as-of, or today].")
 @record_time_options
+@click.option("--scores", "only_scores", is_flag=True,
+              help="With --known-from: only the compliance scores that changed (how CSV prints them).")
 @AREA
 @query_options
 @pass_context
 def diff(app: Context, start: date | None, end: date | None, known_from: datetime | None, known_to: datetime | None,
-         area: str | None, as_of: date | None, known_at: datetime | None, fmt: str | None,
+         only_scores: bool, area: str | None, as_of: date | None, known_at: datetime | None, fmt: str | None,
          as_json: bool) -> None:  # fmt: skip
     """Commitments whose status changed between two dates (--from/--to), or whose answer changed
-    between two record times (--known-from/--known-to: what did we learn?)."""
+    between two record times (--known-from/--known-to: what did we learn?).
+
+    \b
+    Between two record times, the compliance scores that changed are listed
+    too, per commitment, party and cycle: in JSON as "scores", in a table as a
+    second table, in CSV with --scores.
+    """
     fmt = choose_format(fmt, as_json)
     window = _record_window(known_from, known_to, known_at, (start, end))
+    if only_scores and window is None:
+        raise click.UsageError("--scores compares two record times: give --known-from (and --known-to)")
     if window is not None:
-        from commitment_tracker.projections.view.learning import learned
+        from commitment_tracker.projections.view.learning import learned, learned_scores
 
         day = as_of or today()
-        rows = _in(learned(app.reader, day, *window), in_area(app, area, day, window[1]))
-        _emit_learned(fmt, day, window, rows, f"Learned between {window[0].isoformat()} and {window[1].isoformat()} "
-                      f"(as of {day.isoformat()})", "changes")  # fmt: skip
+        wanted = in_area(app, area, day, window[1])
+        rows = _in(learned(app.reader, day, *window), wanted)
+        scores = [s for s in learned_scores(app.reader, day, *window) if wanted is None or s["commitment"] in wanted]
+        span = f"between {window[0].isoformat()} and {window[1].isoformat()} (as of {day.isoformat()})"
+        data = {"as_of": day.isoformat(), "known_from": window[0].isoformat(), "known_to": window[1].isoformat(),
+                "changes": rows, "scores": scores}  # fmt: skip
+        if not only_scores and fmt != "json":
+            _emit_learned(fmt, day, window, rows, f"Learned {span}", "changes")
+        # A store without scores keeps the one table it always had.
+        if only_scores or fmt == "json" or (fmt == "table" and scores):
+            _emit_learned_scores(fmt, data, scores, f"Scores learned {span}")
         return
     if start is None:
         raise click.UsageError("diff needs --from DATE (valid time) or --known-from TIMESTAMP (record time)")

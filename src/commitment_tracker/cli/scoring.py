@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import redirect_stdout
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -9,12 +10,14 @@ from typing import Any
 import click
 
 from commitment_tracker.cli.context import Context, pass_context
-from commitment_tracker.cli.options import DATE, PARTY, SLUG, evidence_options, format_options, query_options
-from commitment_tracker.cli.output import Column, choose_format, emit, note
+from commitment_tracker.cli.options import (
+    DATE, EDITION_ID, PARTY, SLUG, evidence_options, format_options, query_options, time_options,
+)  # fmt: skip
+from commitment_tracker.cli.output import Column, caution, choose_format, emit, emit_csv, note
 from commitment_tracker.cli.clocks import clocks
 from commitment_tracker.cli.recording import build, record
 
-GROUPINGS = ("commitment", "party", "area", "year", "cycle")
+GROUPINGS = ("commitment", "party", "area", "year", "cycle", "summit")
 
 
 class ScoreType(click.ParamType):
@@ -74,10 +77,13 @@ def score_style(value: Any) -> str | None:
 @click.option("--area", help="Only commitments of this issue area.")
 @click.option("--party", type=PARTY, help="Only this party's scores.")
 @click.option("--cycle", help="Only assessments of this cycle (interim, final, ...).")
+@click.option("--summit", help="Only commitments of this summit (2010S; a bare year: each summit of that year).")
+@click.option("--year", type=int, help="Only commitments made in this year.")
 @query_options
 @pass_context
-def scores(app: Context, by: str, area: str | None, party: str | None, cycle: str | None, as_of: date | None,
-           known_at: datetime | None, fmt: str | None, as_json: bool) -> None:  # fmt: skip
+def scores(app: Context, by: str, area: str | None, party: str | None, cycle: str | None, summit: str | None,
+           year: int | None, as_of: date | None, known_at: datetime | None, fmt: str | None,
+           as_json: bool) -> None:  # fmt: skip
     """Compliance averages by party, commitment, issue area, year or cycle.
 
     \b
@@ -86,18 +92,25 @@ def scores(app: Context, by: str, area: str | None, party: str | None, cycle: st
     A party never assessed on a commitment is left out of its averages, never
     counted as 0. Percent = (average + 1) / 2 x 100.
     """
-    from commitment_tracker.projections.view.scoreview import score_summary
+    from commitment_tracker.projections.view.scoreview import filter_notes, score_summary
 
     fmt = choose_format(fmt, as_json)
     day, moment = clocks(as_of, known_at)
     cycle = cycle.strip().lower() if cycle else None
-    summary = score_summary(app.reader, day, known_at, by, cycle=cycle, area=area, party=party)
+    notes: list[str] = []
+    summary = score_summary(app.reader, day, known_at, by, cycle=cycle, area=area, party=party, summit=summit,
+                            year=year, notes=notes)  # fmt: skip
+    if not summary["overall"]["scores"]:
+        notes += filter_notes(app.reader, day, known_at, area, cycle)
+    for message in notes:
+        caution(message)
     data = {"as_of": day.isoformat(), "known_at": moment.isoformat(), **summary}
-    emit(fmt, data, *_layout(fmt, by, summary), title=_title(by, day, area, party, cycle))
+    scope = (area, party, cycle and f"{cycle} cycle", summit and f"summit {summit}", year and f"made in {year}")
+    emit(fmt, data, *_layout(fmt, by, summary), title=_title(by, day, scope))
 
 
-def _title(by: str, day: date, area: str | None, party: str | None, cycle: str | None) -> str:
-    scope = ", ".join(x for x in (area, party, cycle and f"{cycle} cycle") if x)
+def _title(by: str, day: date, scope: tuple[str | int | None, ...]) -> str:
+    scope = ", ".join(str(x) for x in scope if x)
     return f"Compliance by {by} as of {day.isoformat()}" + (f" ({scope})" if scope else "")
 
 
@@ -109,6 +122,11 @@ def _layout(fmt: str, by: str, summary: dict[str, Any]) -> tuple[list[Column], l
              "party": [Column("rank", "#"), Column("key", "party"), Column("name", "member")],
              }.get(by, [Column("key", by)])  # fmt: skip
     last = [Column("title", "title", width=60)] if by == "commitment" else []
+    if by == "commitment":  # beside what was published (SPEC §8.1)
+        last[:0] = [Column("published_average", "published", score_style if table else None),
+                    *([Column("average_differs", "differs")] if not table else [])]
+        if not table:
+            last.append(Column("text", "text"))
     numbers = [Column("average", "average", score_style if table else None),
                Column("percent", "percent", score_style if table else None),
                Column("scores", "scores"), Column("commitments", "commitments")]  # fmt: skip
@@ -121,6 +139,9 @@ def _layout(fmt: str, by: str, summary: dict[str, Any]) -> tuple[list[Column], l
             row["key"] = "(none)"
         if table:
             row["average"], row["percent"] = average_text(group["average"]), percent_text(group["percent"])
+            if by == "commitment":
+                published = group.get("published_average")
+                row["published_average"] = average_text(published) + (" ≠" if group.get("average_differs") else "")
         rows.append(row)
     overall = summary["overall"]
     label = {"commitment": "id", "party": "key"}.get(by, "key")
@@ -150,10 +171,17 @@ def parties(fmt: str | None, as_json: bool) -> None:
 @click.option("--cycle", help="The assessment cycle of every score, e.g. interim or final.")
 @click.option("--summits", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A year,code,summit.date table: the date each commitment was made.")  # fmt: skip
+@click.option("--edition", type=EDITION_ID, help="The edition the table is: its scores carry it, and it is "
+              "published (dated --on, of --cycle) in the same transaction.")
+@click.option("--title", help="The edition's title (required when the edition is new).")
+@click.option("--source", type=SLUG, help="Registered source of every event recorded.")
+@click.option("--assessor", help="Who made the assessments (e.g. the research group).")
+@click.option("--note", "event_note", help="A note on every event recorded.")
 @click.option("--dry-run", is_flag=True, help="Check the table and show what would be recorded; write nothing.")
 @format_options
 @pass_context
-def import_scores(app: Context, file: Path, on: str, cycle: str | None, summits: Path | None, dry_run: bool,
+def import_scores(app: Context, file: Path, on: str, cycle: str | None, summits: Path | None, edition: str | None,
+                  title: str | None, source: str | None, assessor: str | None, event_note: str | None, dry_run: bool,
                   fmt: str | None, as_json: bool) -> None:  # fmt: skip
     """Import a wide score table: one row per commitment (area, id, year, code, text,
     average), one column per party; all or nothing.
@@ -164,18 +192,100 @@ def import_scores(app: Context, file: Path, on: str, cycle: str | None, summits:
     table again records nothing; a later edition records only what it adds or
     changes. Published averages that disagree with the row's scores, codes used
     twice and re-coded rows are reported on stderr.
+
+    \b
+    With --edition, the scores recorded carry the edition and the edition is
+    published with them; run again with nothing new, it records nothing, and
+    an edition already published is never changed afterwards.
     """
-    from commitment_tracker.tracker.scoreimport import import_scores as run
+    from commitment_tracker.tracker.scoreimport import Published, import_scores as run
 
     fmt = choose_format(fmt, as_json)
+    if title is not None and edition is None:
+        raise click.UsageError("--title names an edition: give --edition too")
+    published = Published(edition=edition, title=title, source=source, assessor=assessor, note=event_note)
     result = run(app.checker if dry_run else app.writer, file, on=on, cycle=cycle.strip().lower() if cycle else None, summits=summits,
-                 recorded_by=app.user, dry_run=dry_run)  # fmt: skip
+                 recorded_by=app.user, dry_run=dry_run, published=published)  # fmt: skip
     for message in result.notes:
         note(message)
     data = {"file": str(file), "dry_run": dry_run, **result.to_data()}
-    rows = [{"what": k.replace("_", " "), "count": v} for k, v in result.to_data().items()]
+    rows = [{"what": k.replace("_", " "), "count": v} for k, v in result.to_data().items() if k != "edition"]
     emit(fmt, data, [Column("what", "what"), Column("count", "count")], rows,
          title=("Would record (dry run)" if dry_run else "Recorded") + f" from {file.name}")  # fmt: skip
 
 
-COMMANDS = [assess, scores, parties, import_scores]
+@click.command()
+@click.argument("edition", metavar="EDITION", type=EDITION_ID)
+@click.option("--on", "on", type=DATE, required=True, help="The publication date.")
+@click.option("--title", required=True, help="The edition's title.")
+@click.option("--cycle", help="The assessment cycle it reports, e.g. interim or final.")
+@click.option("--summit", help="The summit it reports on, e.g. 2010S.")
+@evidence_options
+@pass_context
+def publish(app: Context, edition: str, on: str, title: str, cycle: str | None, summit: str | None,
+            source: str | None, quote: str | None, note: str | None) -> None:  # fmt: skip
+    """Record that EDITION of compliance scores went out: a named moment of
+    knowledge that --known-at EDITION (and EDITION^, just before it) names."""
+    record(app, build("edition_published", edition=edition, on=on, title=title, cycle=cycle, summit=summit,
+                      source=source, quote=quote, note=note))  # fmt: skip
+
+
+@click.command()
+@format_options
+@pass_context
+def editions(app: Context, fmt: str | None, as_json: bool) -> None:
+    """The published editions of compliance scores, oldest first."""
+    from commitment_tracker.projections.editions import editions as list_editions
+
+    fmt = choose_format(fmt, as_json)
+    rows = list_editions(app.knowledge_of(frozenset({"edition"}), None))
+    keys = ("id", "on", "title", "cycle", "summit", "recorded_at", "ref")
+    columns = [Column(k, k.replace("_", " "), width=40 if k == "title" else None) for k in keys]
+    emit(fmt, {"editions": rows}, columns, rows, title="Editions")
+
+
+@click.command("export-scores")
+@click.option("--summit", help="Only commitments of this summit (2010S; a bare year: each summit of that year).")
+@click.option("--year", type=int, help="Only commitments made in this year.")
+@click.option("--cycle", help="Only assessments of this cycle (the cycle to import it again with).")
+@click.option("--area", help="Only commitments of this issue area.")
+@click.option("--published", is_flag=True, help="The average column is the published average, not the computed one.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE [default: stdout].")
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@time_options
+@pass_context
+def export_scores(app: Context, summit: str | None, year: int | None, cycle: str | None, area: str | None,
+                  published: bool, output: Path | None, force: bool, as_of: date | None,
+                  known_at: datetime | None) -> None:  # fmt: skip
+    """The scores as the wide table import-scores reads: area, id, year, code,
+    text, average, then one column per party (its code); one row per scored
+    commitment.
+
+    \b
+    Importing it again, with the cycle its scores were recorded with, records
+    nothing. A cell a spreadsheet would run as a formula gets a leading
+    apostrophe, which import-scores drops.
+    """
+    from commitment_tracker.projections.view.scoreview import TABLE_COLUMNS, filter_notes, score_table
+    from commitment_tracker.tracker.outputs import atomic_output, check_output
+
+    if output is not None:
+        check_output(output, app.store, force=force)
+    day, _ = clocks(as_of, known_at)
+    notes: list[str] = []
+    parties_, rows = score_table(app.reader, day, known_at, cycle=cycle.strip().lower() if cycle else None,
+                                 area=area, summit=summit, year=year, published=published, notes=notes)  # fmt: skip
+    if not rows:
+        notes += filter_notes(app.reader, day, known_at, area, cycle.strip().lower() if cycle else None)
+    for message in notes:
+        caution(message)
+    columns = [Column(key, key) for key in (*TABLE_COLUMNS, *parties_)]
+    if output is None:
+        emit_csv(columns, rows)
+        return
+    with atomic_output(output) as handle, redirect_stdout(handle):
+        emit_csv(columns, rows)
+    note(f"exported {len(rows)} commitment{'s' if len(rows) != 1 else ''} to {output}")
+
+
+COMMANDS = [assess, scores, parties, import_scores, publish, editions, export_scores]

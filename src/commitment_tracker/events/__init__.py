@@ -29,6 +29,7 @@ from commitment_tracker.events.models import (
     CommitmentSuperseded,
     ComplianceAssessed,
     DeadlineChanged,
+    EditionPublished,
     Event,
     EventCorrected,
     EventRetracted,
@@ -140,7 +141,7 @@ def json_schema() -> dict[str, Any]:
 __all__ = [
     "COMMITMENT_TYPES", "CORRECTABLE", "EVENT_ADAPTER", "EVENT_TYPES", "META_TYPES", "SCHEMA_VERSION",
     "AnyEvent", "CommitmentAbandoned", "CommitmentEvent", "CommitmentFulfilled", "CommitmentMade",
-    "CommitmentReaffirmed", "CommitmentStalled", "CommitmentSuperseded", "ComplianceAssessed", "DeadlineChanged", "Event",
+    "CommitmentReaffirmed", "CommitmentStalled", "CommitmentSuperseded", "ComplianceAssessed", "DeadlineChanged", "EditionPublished", "Event",
     "EventCorrected", "EventRetracted", "InvalidEvent", "MeetingHeld", "MeetingScheduled", "MetaEvent",
     "ProgressReported", "SourceRegistered", "StatementIssued", "add_period", "build", "first_day",
     "holds_nul_only", "json_schema", "last_day", "next_day", "number_fields", "parse_json", "parse_obj", "to_data", "upcast",

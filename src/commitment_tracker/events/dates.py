@@ -38,6 +38,12 @@ def check_precision_date(text: str) -> str:
 
 
 @lru_cache(maxsize=1 << 16)
+def reads_as_date(text: str) -> bool:
+    """Whether an id would be read as a date where a date or an id may stand (``--known-at``):
+    a year, a month or a day, in the extended or the basic form."""
+    return re.fullmatch(r"[0-9]{4}(-[0-9]{2}){0,2}|[0-9]{8}", text.strip()) is not None
+
+
 def first_day(text: str) -> date:
     parts = [int(p) for p in text.split("-")]
     return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, GetCoreSchemaH
 from pydantic_core import CoreSchema
 
 from commitment_tracker.events.dates import first_day, last_day
-from commitment_tracker.events.scoring import Area, Code, Cycle, Score
+from commitment_tracker.events.scoring import Area, Code, Cycle, PublishedAverage, Score, Summit
 from commitment_tracker.events.fields import (
     Cadence,
     Kind,
@@ -162,6 +162,10 @@ class CommitmentMade(CommitmentEvent):
     area: Area | None = Field(None, description="The issue area, e.g. 'Trade'.")
     code: Code | None = Field(None, description="An external reference code such as '2010S-40' (not unique).")
     text: Text | None = Field(None, description="The commitment's full wording; `title` is its short name.")
+    # SPEC §8.1; last, and left out when unset, so pledges stored before them keep their bytes.
+    summit: Summit | None = Field(None, description="The summit it was made at: its year and letter, e.g. '2010S'.")
+    published_average: PublishedAverage | None = Field(
+        None, description="The average the latest edition published for it (may differ from its scores' mean).")
 
     @model_validator(mode="after")
     def _one_deadline(self) -> CommitmentMade:
@@ -229,6 +233,25 @@ class ComplianceAssessed(CommitmentEvent):
     cycle: Cycle | None = Field(None, description="The assessment cycle, e.g. 'interim' or 'final'.")
     assessor: Person | None = Field(None, description="Who made the assessment (a research group, an analyst).")
     meeting: Slug | None = None
+    # Last, and left out when unset: the stored bytes of assessments recorded before editions
+    # existed stay exactly what they were (see ``canonical``).
+    edition: Slug | None = Field(None, description="The published edition (SPEC §8.1) the score is part of.")
+
+
+class EditionPublished(Event):
+    """A published edition of compliance scores (SPEC §8.1): a named moment of knowledge, in a
+    stream of its own; ``--known-at EDITION`` is the record time of this event."""
+
+    type: Literal["edition_published"] = "edition_published"
+    edition: Slug
+    on: PrecisionDate = Field(description="The publication date.")
+    title: Title
+    cycle: Cycle | None = Field(None, description="The assessment cycle the edition reports, e.g. 'final'.")
+    summit: Summit | None = Field(None, description="The summit the edition reports on, e.g. '2010S'.")
+
+    @property
+    def entity(self) -> str:
+        return self.edition
 
 
 class MetaEvent(Event):
@@ -277,6 +300,8 @@ class EventCorrected(MetaEvent):
     score: Score | None = None
     cycle: Cycle | None = None
     assessor: Person | None = None
+    summit: Summit | None = None
+    published_average: PublishedAverage | None = None
 
     @property
     def corrections(self) -> dict[str, object]:
@@ -298,7 +323,7 @@ class EventCorrected(MetaEvent):
 CORRECTABLE = (
     "on", "title", "parties", "due", "due_next", "cadence", "kind", "scheduled_for", "end_on",
     "place", "text", "about", "meeting", "by", "publisher", "url", "published_on", "note", "quote",
-    "area", "code", "party", "score", "cycle", "assessor",
+    "area", "code", "party", "score", "cycle", "assessor", "summit", "published_average",
 )  # fmt: skip
 
 AnyEvent = Annotated[
@@ -316,6 +341,7 @@ AnyEvent = Annotated[
         CommitmentSuperseded,
         DeadlineChanged,
         ComplianceAssessed,
+        EditionPublished,
         EventRetracted,
         EventCorrected,
     ],

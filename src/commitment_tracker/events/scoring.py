@@ -42,6 +42,25 @@ Cycle = Annotated[
 ]
 Area = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_has_text)]
 Code = Annotated[str, StringConstraints(min_length=1, max_length=100), AfterValidator(_has_text)]
+#: A summit: its year and the research groups' letter for it when the year had two ('2010S'), or
+#: the year alone ('2021').
+Summit = Annotated[str, StringConstraints(min_length=1, max_length=20), AfterValidator(_has_text)]
+PublishedAverage = Annotated[float, Field(ge=-1, le=1)]
+
+
+def summit_of(year: int, letter: str) -> str:
+    """A summit as ``commitment_made`` records it: the year, then the letter of the summit when
+    the year had two ('2010S'), else the year alone ('2021')."""
+    return f"{year}{letter.strip().upper()}"
+
+
+def in_summit(summit: str | None, wanted: str) -> bool:
+    """Whether a commitment's summit is ``wanted`` (any case); a bare year is each summit of it.
+    A commitment without a summit (imported before they were recorded) is in none."""
+    if summit is None:
+        return False
+    wanted = wanted.strip().upper()
+    return summit.upper() == wanted or (len(wanted) == 4 and wanted.isdigit() and summit[:4] == wanted)
 
 
 def counting_scores(assessments: Iterable[Any], as_of: date, cycle: str | None = None) -> dict[str, int]:

@@ -19,7 +19,7 @@ from commitment_tracker.events.scoring import counting_scores
 from commitment_tracker.projections.areas import in_area
 from commitment_tracker.projections.knowledge import Knowledge
 
-GROUPINGS = ("commitment", "party", "area", "year", "cycle")
+GROUPINGS = ("commitment", "party", "area", "year", "cycle", "summit")
 #: The cycle filter that keeps only assessments without a cycle label (labels are slugs, never empty).
 UNLABELLED = ""
 
@@ -34,6 +34,9 @@ class Scored:
     title: str
     made_on: str
     scores: dict[str, int]  # party -> score, only the parties that have one
+    summit: str | None = None
+    text: str | None = None
+    published_average: float | None = None
 
     @property
     def year(self) -> int:
@@ -47,7 +50,7 @@ def scored(knowledge: Knowledge, slug: str, as_of: date, cycle: str | None = Non
         return None
     assessments = [s.event for s in steps if isinstance(s.event, ComplianceAssessed)]
     return Scored(made.commitment, made.code, made.area, made.title, made.on,
-                  counting_scores(assessments, as_of, cycle))  # fmt: skip
+                  counting_scores(assessments, as_of, cycle), made.summit, made.text, made.published_average)  # fmt: skip
 
 
 def score_sheet(knowledge: Knowledge, as_of: date, *, cycle: str | None = None, area: str | None = None,
@@ -61,7 +64,8 @@ def score_sheet(knowledge: Knowledge, as_of: date, *, cycle: str | None = None, 
             continue
         if party is not None:
             row = Scored(row.id, row.code, row.area, row.title, row.made_on,
-                         {p: s for p, s in row.scores.items() if p == party})  # fmt: skip
+                         {p: s for p, s in row.scores.items() if p == party}, row.summit, row.text,
+                         row.published_average)  # fmt: skip
         sheet.append(row)
     return sheet
 
@@ -102,14 +106,15 @@ def summarise(sheet: list[Scored], by: str) -> dict[str, Any]:
         for row in sheet:
             if not row.scores:
                 continue
-            groups.append({"key": row.id, **_summary(_pairs([row])), "id": row.id, "code": row.code,
-                           "area": row.area, "title": row.title, "made_on": row.made_on,
-                           "party_scores": dict(sorted(row.scores.items()))})  # fmt: skip
+            group = {"key": row.id, **_summary(_pairs([row])), "id": row.id, "code": row.code,
+                     "area": row.area, "title": row.title, "made_on": row.made_on,
+                     "party_scores": dict(sorted(row.scores.items()))}  # fmt: skip
+            groups.append(published(group, row.text, row.published_average))
     else:
         buckets: dict[Any, list[tuple[str, int]]] = {}
         for row in sheet:
             for party, score in row.scores.items():
-                key = {"party": party, "area": row.area, "year": row.year}[by]
+                key = {"party": party, "area": row.area, "year": row.year, "summit": row.summit}[by]
                 buckets.setdefault(key, []).append((row.id, score))
         for key, pairs in buckets.items():
             group = {"key": key, **_summary(pairs)}
@@ -121,6 +126,24 @@ def summarise(sheet: list[Scored], by: str) -> dict[str, Any]:
         else:
             groups.sort(key=lambda g: (g["key"] is None, g["key"] if g["key"] is not None else ""))
     return {"by": by, "groups": groups, "overall": _summary(_pairs(sheet))}
+
+
+#: How far a commitment's computed average may be from its published one (printed to 2 places).
+PUBLISHED_TOLERANCE = 0.005
+
+
+def published(group: dict[str, Any], text: str | None, average: float | None) -> dict[str, Any]:
+    """A ``--by commitment`` group beside what was published (SPEC §8.1): the full ``text``, the
+    ``published_average`` the latest edition gave, and ``average_differs`` where the two differ."""
+    differs = average is not None and group["average"] is not None and (
+        abs(group["average"] - average) > PUBLISHED_TOLERANCE + 1e-9)
+    return group | {"text": text, "published_average": average, "average_differs": differs}
+
+
+def with_published(groups: list[dict[str, Any]], pledges: dict[str, Any]) -> list[dict[str, Any]]:
+    """``published`` for groups read from the view, whose rows carry no text nor published average."""
+    return [published(group, getattr(pledges.get(group["id"]), "text", None),
+                      getattr(pledges.get(group["id"]), "published_average", None)) for group in groups]  # fmt: skip
 
 
 def by_cycle(sheets: dict[str, list[Scored]], overall: list[Scored]) -> dict[str, Any]:

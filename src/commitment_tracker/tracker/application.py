@@ -35,7 +35,7 @@ from commitment_tracker.tracker.errors import (
 from commitment_tracker.tracker.bulk import bulk_transaction, fewer_collections
 from commitment_tracker.tracker.importing import read_events
 from commitment_tracker.tracker.ledger import Ledger
-from commitment_tracker.tracker.mapper import RecordMapper
+from commitment_tracker.tracker.mapper import RecordMapper, topic_of
 from commitment_tracker.tracker.records import Recorded, stream_id
 from commitment_tracker.tracker.recorders import StampBehind
 from commitment_tracker.tracker.inspection import Found
@@ -141,7 +141,8 @@ class Tracker(Application[UUID]):
         with ExitStack() as stack:
             stack.enter_context(fewer_collections())
             writer = None if dry_run else stack.enter_context(bulk_transaction(self))
-            ledger = Ledger(self.stream, self.latest_recorded_at(), fetch=writer.fetch if writer else None)
+            ledger = Ledger(self.stream, self.latest_recorded_at(), fetch=writer.fetch if writer else None,
+                            editions=self.edition_ids)  # fmt: skip
 
             def flush() -> None:
                 if writer is not None and ledger.new:
@@ -189,7 +190,7 @@ class Tracker(Application[UUID]):
     def decide(self, events: Sequence[Event], recorded_by: str) -> Ledger:
         """Check ``events`` against the store without writing: the ledger of what would be saved."""
         now = utcnow()
-        ledger = Ledger(self.stream, self.latest_recorded_at())
+        ledger = Ledger(self.stream, self.latest_recorded_at(), editions=self.edition_ids)
         for event in events:
             ledger.append(event, now, recorded_by)
         return ledger
@@ -209,6 +210,18 @@ class Tracker(Application[UUID]):
             raise NotFound(f"no event {ref}: {slug!r} has {held} event{'s' if held != 1 else ''}"
                            if held else f"no event {ref}: nothing is recorded about {slug!r}")  # fmt: skip
         return found[0]  # type: ignore[no-any-return]
+
+    def edition_ids(self) -> list[str]:
+        """The id of every edition ever published (SPEC §8.1), in record order: read by the
+        events' topic, not the whole log."""
+        found: list[str] = []
+        last = 0
+        topics = [topic_of("edition_published")]
+        while page := self.recorder.select_notifications(start=last, limit=PAGE, topics=topics,
+                                                         inclusive_of_start=False):  # fmt: skip
+            found += [self.mapper.to_domain_event(n, validate=False, hashed=False).event.entity for n in page]  # type: ignore[call-arg]
+            last = page[-1].id
+        return found
 
     def notifications(self, after: int = 0) -> Iterator[Notification]:
         """Every stored event as the database holds it, in record order, page by page."""

@@ -21,6 +21,10 @@ class QuoteNotFound(RuleViolation):
     """A quote that is not in the archived text of the source it cites."""
 
 
+class UsageProblem(TrackerError):
+    """A command that lacks something the store shows it needs (the CLI exits 2, as for a bad option)."""
+
+
 class InputError(TrackerError):
     """A malformed import file or event; names the line when there is one."""
 

@@ -24,8 +24,12 @@ class Ledger:
         load: Callable[[str], list[Recorded]],
         latest_recorded_at: datetime | None,
         fetch: Callable[[str, int], Event] | None = None,
+        editions: Callable[[], list[str]] | None = None,
     ) -> None:
         self._load = load
+        self._editions = editions
+        self._edition_ids: list[str] | None = None
+        self._editions_added: list[str] = []  # kept after a bulk import lets its records go
         self._fetch = fetch
         self._streams: dict[str, Stream] = {}
         self.new: list[Recorded] = []
@@ -43,6 +47,13 @@ class Ledger:
                 stream.knowledge.add(record)
             self._streams[slug] = stream
         return stream
+
+    def editions(self) -> list[str]:
+        """The editions stored (read once, only when an edition is recorded) and those this
+        ledger has added."""
+        if self._edition_ids is None:
+            self._edition_ids = list(self._editions()) if self._editions is not None else []
+        return [*self._edition_ids, *(slug for slug in self._editions_added if slug not in self._edition_ids)]
 
     def append(self, event: Event, now: datetime, recorded_by: str) -> Recorded:
         """Check ``event`` against everything known so far and add it to this ledger, stamped
@@ -67,6 +78,8 @@ class Ledger:
         )
         stream.knowledge.add(record)
         self.new.append(record)
+        if event.type == "edition_published":
+            self._editions_added.append(event.entity)
         if concerns:
             self.cautions += [(record, concern) for concern in concerns]
         if event.recorded_at is not None:

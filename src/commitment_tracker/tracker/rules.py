@@ -26,6 +26,7 @@ from commitment_tracker.events import (
     first_day,
     last_day,
 )
+from commitment_tracker.events.dates import reads_as_date
 from commitment_tracker.events.parties import is_party, suggest
 from commitment_tracker.tracker.errors import NotFound, QuoteNotFound, RuleViolation
 from commitment_tracker.tracker.resolution import apply_correction
@@ -70,9 +71,11 @@ def _check_fact(event: Event, ledger: Streams, *, correcting: bool = False) -> N
     """Check a base event; ``correcting`` when it is the corrected form of a stored event."""
     stream = ledger.stream(event.entity)
     kind = event.type
-    if kind in ("source_registered", "statement_issued", "commitment_made") and not correcting:
+    if kind in ("source_registered", "statement_issued", "commitment_made", "edition_published") and not correcting:
         if stream.used:
             raise RuleViolation(f"the id {event.entity!r} is already used")
+    if kind == "edition_published":
+        _check_edition(event, ledger)
     if kind in ("meeting_held", "meeting_scheduled") and not correcting:
         if stream.used and stream.kind != "meeting":
             raise RuleViolation(f"the id {event.entity!r} is already used by a {stream.kind or 'retracted entity'}")
@@ -89,6 +92,22 @@ def _check_fact(event: Event, ledger: Streams, *, correcting: bool = False) -> N
     elif isinstance(event, CommitmentEvent):
         # The event's own stream is its commitment's: no second lookup.
         _check_commitment_event(event, ledger, stream.made if correcting else _required(stream, "commitment").made)
+
+
+def _check_edition(event: Event, ledger: Streams) -> None:
+    """An edition's id never reads as a date (``--known-at`` takes both), and editions are
+    recorded in publication order (``--known-at A`` before ``--known-at B`` when A came out first)."""
+    if reads_as_date(event.entity):
+        raise RuleViolation(f"the edition id {event.entity!r} reads as a date; give it a name (e.g. g20-{event.entity})")
+    on = first_day(event.on)  # type: ignore[attr-defined]
+    for slug in ledger.editions():
+        stream = ledger.stream(slug)
+        if slug == event.entity or stream.kind != "edition":
+            continue
+        published = stream.knowledge.event_at(1)
+        if on < first_day(published.on):  # type: ignore[attr-defined]
+            raise RuleViolation(f"editions are recorded in publication order: {event.entity} ({event.on}) would "
+                                f"come before {slug} ({published.on}), recorded already")  # type: ignore[attr-defined]  # fmt: skip
 
 
 def _check_commitment_event(event: CommitmentEvent, ledger: Streams, made: CommitmentMade) -> None:

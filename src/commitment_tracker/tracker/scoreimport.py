@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import CommitmentMade, ComplianceAssessed, Event, build, first_day
-from commitment_tracker.events.scoring import counting_scores
-from commitment_tracker.tracker.errors import InputError, TrackerError
+from commitment_tracker.events.scoring import counting_scores, summit_of
+from commitment_tracker.tracker.errors import InputError, RuleViolation, TrackerError, UsageProblem
 from commitment_tracker.tracker.scoretable import Row, read_summits, read_table, title_of, wording_key
 from commitment_tracker.tracker.streamreads import Assessment, StreamReader
 
@@ -34,6 +34,18 @@ if TYPE_CHECKING:
     from commitment_tracker.tracker.streams import Stream
 
 
+@dataclass(frozen=True)
+class Published:
+    """What ``import-scores --edition`` adds (SPEC §8.1): the edition every score is part of,
+    the edition's title when it is new, and the evidence every event recorded carries."""
+
+    edition: str | None = None
+    title: str | None = None
+    source: str | None = None
+    assessor: str | None = None
+    note: str | None = None
+
+
 @dataclass
 class ScoreImport:
     """What an import recorded (or, for a dry run, would record), and what it noticed."""
@@ -43,18 +55,21 @@ class ScoreImport:
     scores: int = 0
     unchanged: int = 0
     rows: int = 0
+    edition: str | None = None
+    kept: int = 0  # scores in the store whose cell the table leaves empty
     notes: list[str] = field(default_factory=list)
 
     def to_data(self) -> dict[str, Any]:
-        return {"rows": self.rows, "new_commitments": self.commitments, "corrections": self.corrections,
+        return {"edition": self.edition, "rows": self.rows, "new_commitments": self.commitments, "corrections": self.corrections,
                 "new_scores": self.scores, "unchanged_scores": self.unchanged}  # fmt: skip
 
 
 class Planner:
     def __init__(self, tracker: Tracker, ledger: Ledger, reader: StreamReader, on: str, cycle: str | None,
                  summits: dict[tuple[int, str], str], source: str, parties: list[str],
-                 result: ScoreImport) -> None:  # fmt: skip
+                 result: ScoreImport, published: Published | None = None) -> None:  # fmt: skip
         self.tracker = tracker
+        self.published = published or Published()
         self.reader = reader
         self.writing = reader.writer is not None  # else a dry run
         self.flush: Callable[[], None] = lambda: None  # writes what the ledger holds unwritten
@@ -127,6 +142,8 @@ class Planner:
                 yield correction
             assessments = self._assessments(stream)
             current = counting_scores(assessments, self.day, self.cycle)
+            # An empty cell is "not assessed in this table", not evidence the score was withdrawn.
+            self.result.kept += sum(1 for party in current if party not in row.scores)
         for party, score in row.scores.items():
             if current.get(party) == score:
                 self.result.unchanged += 1
@@ -140,8 +157,10 @@ class Planner:
         copied for each commitment (whose id the schema validated when it was made)."""
         template = self._templates.get((party, score))
         if template is None:
+            given = self.published
             template = build("compliance_assessed", commitment=slug, party=party, score=score, on=self.on,
-                             cycle=self.cycle)  # fmt: skip
+                             cycle=self.cycle, edition=given.edition, assessor=given.assessor,
+                             source=given.source, note=given.note)  # fmt: skip
             self._templates[(party, score)] = template
         return template if template.commitment == slug else template.model_copy(update={"commitment": slug})  # type: ignore[attr-defined]
 
@@ -156,7 +175,19 @@ class Planner:
         self.result.commitments += 1
         parties = tuple(row.scores) or tuple(self.parties)
         return build("commitment_made", commitment=slug, on=self._on(row), title=title_of(row.text),
-                     parties=parties, area=row.area or None, code=row.code, text=row.text)  # fmt: skip
+                     parties=parties, area=row.area or None, code=row.code, text=row.text,
+                     summit=summit_of(row.year, row.summit), published_average=self._published_average(row),
+                     source=self.published.source, note=self.published.note)  # fmt: skip
+
+    def _published_average(self, row: Row) -> float | None:
+        """The row's published average, recorded only from an edition (SPEC §8.1)."""
+        if self.published.edition is None or row.average is None:
+            return None
+        if not -1 <= row.average <= 1:  # (NaN fails this too)
+            self.note(f"line {row.line}: {row.code}: published average {row.average:g} is not between -1 and 1: "
+                      "not recorded")  # fmt: skip
+            return None
+        return float(row.average)
 
     def _correction(self, slug: str, made: CommitmentMade, row: Row) -> Event | None:
         changes: dict[str, Any] = {}
@@ -171,13 +202,22 @@ class Planner:
             changes["text"] = row.text
             if made.title != title_of(row.text):
                 changes["title"] = title_of(row.text)
+        summit = summit_of(row.year, row.summit)
+        if getattr(made, "summit", None) != summit:  # also a pledge imported before summits were recorded
+            changes["summit"] = summit
+        published = self._published_average(row)
+        if published is not None and published != getattr(made, "published_average", None):
+            changes["published_average"] = published
         joined = [p for p in row.scores if p not in made.parties]
         if joined:
             changes["parties"] = (*made.parties, *joined)
         if not changes:
             return None
         self.result.corrections += 1
-        return build("event_corrected", target=f"{slug}#1", reason=self.reason, **changes)
+        # The source is the correction's own evidence; its ``note`` would be a corrected value (the
+        # pledge's note), so the import's note is not put on it.
+        return build("event_corrected", target=f"{slug}#1", reason=self.reason, source=self.published.source,
+                     **changes)  # fmt: skip
 
     def _assessments(self, stream: Stream) -> list[ComplianceAssessed | Assessment]:
         """The stream's live assessments in (valid date, record order): an uncorrected one as
@@ -199,25 +239,45 @@ class Planner:
 
 
 def import_scores(tracker: Tracker, path: Path, *, on: str, cycle: str | None, summits: Path | None,
-                  recorded_by: str, dry_run: bool) -> ScoreImport:  # fmt: skip
+                  recorded_by: str, dry_run: bool, published: Published | None = None) -> ScoreImport:  # fmt: skip
     """Read, check and record a whole table in one transaction: all of it, or nothing (decided
-    again from what is stored if another writer changed the same commitments meanwhile)."""
+    again from what is stored if another writer changed the same commitments meanwhile). With an
+    edition, its ``edition_published`` comes last, in the same transaction."""
     from commitment_tracker.tracker.application import _retrying
 
-    return _retrying(lambda: _import(tracker, path, on, cycle, summits, recorded_by, dry_run))
+    published = published or Published()
+    return _retrying(lambda: _import(tracker, path, on, cycle, summits, recorded_by, dry_run, published))
+
+
+def _edition_state(tracker: Tracker, published: Published) -> bool | None:
+    """Whether the import's edition exists already (None: the import names none); refuses an id
+    another entity holds, and a new edition without its title, before any row is read."""
+    if published.edition is None:
+        return None
+    stream = tracker.stream(published.edition)
+    if not stream:
+        if published.title is None:
+            raise UsageProblem(f"--title is required: edition {published.edition} is new")
+        return False
+    if stream[0].event.type != "edition_published":
+        raise RuleViolation(f"the id {published.edition!r} is already used")
+    return True
 
 
 def _import(tracker: Tracker, path: Path, on: str, cycle: str | None, summits: Path | None,
-            recorded_by: str, dry_run: bool) -> ScoreImport:  # fmt: skip
+            recorded_by: str, dry_run: bool, published: Published) -> ScoreImport:  # fmt: skip
     from contextlib import ExitStack
 
     from commitment_tracker.tracker.application import utcnow
     from commitment_tracker.tracker.bulk import bulk_transaction
     from commitment_tracker.tracker.ledger import Ledger
 
+    exists = _edition_state(tracker, published)
+    # Read before the import's transaction opens: the rules check the editions' order.
+    editions = tracker.edition_ids() if exists is False else []
     table = read_table(path)
     dates, warnings = read_summits(summits) if summits else ({}, [])
-    result = ScoreImport(rows=len(table.rows), notes=list(warnings))
+    result = ScoreImport(rows=len(table.rows), edition=published.edition, notes=list(warnings))
     for code, rows in table.duplicates.items():
         result.notes.append(f"lines {', '.join(str(r.line) for r in rows)}: the code {code} is used for "
                             f"{len(rows)} different commitments; kept apart as {', '.join(r.slug for r in rows)}")  # fmt: skip
@@ -229,8 +289,8 @@ def _import(tracker: Tracker, path: Path, on: str, cycle: str | None, summits: P
     with ExitStack() as stack:
         writer = None if dry_run else stack.enter_context(bulk_transaction(tracker))
         reader = StreamReader(tracker, writer)
-        ledger = Ledger(reader.load, tracker.latest_recorded_at(), fetch=reader.fetch)
-        planner = Planner(tracker, ledger, reader, on, cycle, dates, path.name, table.parties, result)
+        ledger = Ledger(reader.load, tracker.latest_recorded_at(), fetch=reader.fetch, editions=lambda: editions)
+        planner = Planner(tracker, ledger, reader, on, cycle, dates, path.name, table.parties, result, published)
 
         def flush() -> None:
             if writer is not None and ledger.new:
@@ -256,6 +316,18 @@ def _import(tracker: Tracker, path: Path, on: str, cycle: str | None, summits: P
                 # read again, within this transaction, should anything ask), so memory stays bounded.
                 ledger.forget(done)
             reader.let_go([*done, *(row.slug for row in chunk)])
+        changed = result.commitments + result.corrections + result.scores
+        if exists and changed:
+            raise RuleViolation(f"edition {published.edition} is already published: its scores are not changed "
+                                "afterwards (publish the changes as a new edition)")  # fmt: skip
+        if exists is False:
+            ledger.append(build("edition_published", edition=published.edition, on=on, title=published.title,
+                                cycle=cycle, source=published.source, note=published.note), now, recorded_by)  # fmt: skip
+            flush()
+        if result.kept:
+            result.notes.append(f"{result.kept} score{'s' if result.kept != 1 else ''} the table leaves empty "
+                                f"{'are' if result.kept != 1 else 'is'} kept as {'they were' if result.kept != 1 else 'it was'} "
+                                "(retract a score if the table dropped it on purpose)")  # fmt: skip
         left_out = sorted(slug for slug in planner.wordings().values() if slug not in planner.seen)
         if left_out:
             shown = ", ".join(left_out[:10]) + (f" and {len(left_out) - 10} more" if len(left_out) > 10 else "")

@@ -4,8 +4,9 @@ One row per commitment -- ``area, id, year, code, text, average`` -- then one co
 whose header names it (a code, a name or a short form: ``uk``, ``safrica``, ``saudi.arabia``).
 Real tables are messy, and each blemish is handled here, where it can be said what was done:
 
-- a byte-order mark is dropped; codes lose stray spaces, trailing dots and a spreadsheet range
-  pasted after them (``2013-61+C236:D243`` is ``2013-61``);
+- a byte-order mark is dropped, and so is the apostrophe that keeps a spreadsheet from running a
+  cell as a formula (``'=...``, as ``export-scores`` writes it); codes lose stray spaces, trailing
+  dots and a spreadsheet range pasted after them (``2013-61+C236:D243`` is ``2013-61``);
 - ``1``/``+1``/``+``, ``0``, ``-1``/``−1`` (Unicode minus)/``-`` are scores; an empty cell is "not
   assessed"; anything else (``2``, ``yes``) is an error naming its line and column;
 - a code used for two commitments in one table is never merged: each gets an id from the code and
@@ -161,7 +162,19 @@ def read_table(path: Path) -> Table:
     return Table(rows, list(members.values()), duplicates)
 
 
+#: What a spreadsheet runs as a formula: a cell starting with one of these is written with a
+#: leading apostrophe (``export-scores``, and every CSV query: see the CLI's ``inert``).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def defused(cell: str) -> str:
+    """A cell as it was before the apostrophe that kept a spreadsheet from running it was added."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
+
+
 def _row(line: int, cells: list[str], column: dict[str, int], members: dict[int, str], header: list[str]) -> Row:
+    cells = [defused(c.strip()) for c in cells]
+
     def cell(name: str) -> str:
         return cells[column[name]].strip() if name in column else ""
 

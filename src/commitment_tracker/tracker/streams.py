@@ -21,6 +21,7 @@ KIND_OF_FIRST = {
     "meeting_scheduled": "meeting",
     "statement_issued": "statement",
     "source_registered": "source",
+    "edition_published": "edition",
 }
 
 
@@ -81,3 +82,7 @@ class Streams(Protocol):
     latest_recorded_at: datetime | None
 
     def stream(self, slug: str) -> Stream: ...
+
+    def editions(self) -> list[str]:
+        """The ids of every edition stored or recorded so far (SPEC §8.1)."""
+        ...

@@ -56,6 +56,26 @@ def learned(reader: Reader, as_of: date, known_from: datetime, known_to: datetim
     return [_entry(slug, before.get(slug), after.get(slug), fields, causes.of(slug)) for slug, fields in changed.items()]
 
 
+def learned_scores(reader: Reader, as_of: date, known_from: datetime, known_to: datetime) -> list[dict[str, Any]]:
+    """Every (commitment, party, cycle) whose score as of ``as_of`` (as ``scores --cycle`` picks it,
+    with that cycle) differs between what was known at the two record times: ``before`` is None for a
+    score that appears, ``after`` None for one that goes. ``causes``: the commitment's own events
+    recorded in between, as for the answers."""
+    from commitment_tracker.projections.view.scoreview import ScoreSource
+
+    before, after = ScoreSource(reader, as_of, known_from), ScoreSource(reader, as_of, known_to)
+    boards = {row["id"]: row for row in before.board} | {row["id"]: row for row in after.board}
+    found = []
+    for slug in _ordered(boards):
+        old, new = before.units(slug), after.units(slug)
+        for party, cycle in sorted(old.keys() | new.keys(), key=lambda unit: (unit[1] or "", unit[0])):
+            if old.get((party, cycle)) != new.get((party, cycle)):
+                found.append({"commitment": slug, "party": party, "cycle": cycle, "before": old.get((party, cycle)),
+                              "after": new.get((party, cycle))})  # fmt: skip
+    causes = Causes(reader.recorded_of(sorted({s["commitment"] for s in found}), known_from, known_to)) if found else None
+    return [item | {"causes": causes.of(item["commitment"])} for item in found] if causes else []
+
+
 def learning(reader: Reader, as_of: date, known_from: datetime, known_to: datetime) -> list[dict[str, Any]]:
     """Each change of an answer as of ``as_of`` at the record time it happened, within (K1, K2].
 

@@ -25,7 +25,10 @@ from commitment_tracker.events import first_day
 from commitment_tracker.events.parties import name_of
 from commitment_tracker.projections.view.tables import stamp
 from commitment_tracker.projections.areas import area_key, in_area
-from commitment_tracker.projections.scores import UNLABELLED, Scored, by_cycle, cycles, percent, score_sheet, scored, summarise
+from commitment_tracker.events.scoring import in_summit
+from commitment_tracker.projections.scores import (
+    UNLABELLED, Scored, by_cycle, cycles, percent, score_sheet, scored, summarise, with_published,
+)  # fmt: skip
 
 if TYPE_CHECKING:
     from commitment_tracker.projections.knowledge import Knowledge
@@ -73,35 +76,147 @@ class ScoreSource:
                 scores[party] = score
         return scores
 
-    def sheet(self, *, cycle: str | None = None, area: str | None = None, party: str | None = None) -> list[Scored]:
-        """The same sheet as ``scores.score_sheet`` on the fold."""
+    def units(self, slug: str) -> dict[tuple[str, str | None], int]:
+        """The score that counts on each (party, cycle) of a commitment, as ``scores --cycle``
+        picks it with that cycle (None: the assessments without one)."""
+        if slug in self.gaps:
+            assert self.exact is not None
+            labels = {c for c in cycles(self.exact)}
+        else:
+            labels = {label or UNLABELLED for _, _, label in self.rows.get(slug, ())}
+        return {(party, label or None): score for label in sorted(labels)
+                for party, score in self._scores(slug, label).items()}  # fmt: skip
+
+    def sheet(self, *, cycle: str | None = None, area: str | None = None, party: str | None = None,
+              ids: set[str] | None = None, summits: dict[str, str | None] | None = None) -> list[Scored]:  # fmt: skip
+        """The same sheet as ``scores.score_sheet`` on the fold (of the commitments ``ids`` alone,
+        if given; ``summits``: each commitment's summit)."""
         sheet = []
         for row in self.board:
-            if not in_area(row.get("area"), area):
+            if not in_area(row.get("area"), area) or (ids is not None and row["id"] not in ids):
                 continue
             scores = self._scores(row["id"], cycle)
             if party is not None:
                 scores = {p: s for p, s in scores.items() if p == party}
-            sheet.append(Scored(row["id"], row.get("code"), row.get("area"), row["title"], row["made_on"], scores))
+            sheet.append(Scored(row["id"], row.get("code"), row.get("area"), row["title"], row["made_on"], scores,
+                                (summits or {}).get(row["id"])))  # fmt: skip
         return sheet
 
     def summary(self, by: str, *, cycle: str | None = None, area: str | None = None,
-                party: str | None = None) -> dict[str, Any]:  # fmt: skip
+                party: str | None = None, ids: set[str] | None = None,
+                summits: dict[str, str | None] | None = None) -> dict[str, Any]:  # fmt: skip
         """``groups`` and ``overall`` (SPEC §8), grouped in Python by the fold's own code."""
-        sheet = self.sheet(cycle=cycle, area=area, party=party)
+        sheet = self.sheet(cycle=cycle, area=area, party=party, ids=ids, summits=summits)
         if by != "cycle":
             return summarise(sheet, by)
         labels = [cycle] if cycle else self.cycles()
-        return by_cycle({c: self.sheet(cycle=c, area=area, party=party) for c in labels}, sheet)
+        return by_cycle({c: self.sheet(cycle=c, area=area, party=party, ids=ids) for c in labels}, sheet)
+
+
+def pledges(reader: Reader, slugs: list[str], known_at: datetime | None) -> dict[str, Any]:
+    """Each commitment's making as known at ``known_at``, corrections applied: what the board rows
+    do not carry (summit, text, published average), read from those commitments' streams alone."""
+    if not slugs:
+        return {}
+    knowledge = reader.knowledge_of_ids(sorted(set(slugs)), known_at)
+    return {slug: knowledge.streams[slug][0].event for slug in slugs if slug in knowledge.streams}
+
+
+def in_scope(made: dict[str, Any], summit: str | None, year: int | None, notes: list[str] | None) -> set[str]:
+    """The commitments of a summit and a year (either may be None: any). A commitment imported
+    before commitments had a summit matches no summit: ``notes`` hears how many there are."""
+    if summit is not None and notes is not None:
+        unplaced = sum(1 for event in made.values() if event.summit is None)
+        if unplaced:
+            notes.append(f"{unplaced} commitment{' has' if unplaced == 1 else 's have'} no summit recorded (made "
+                         "before summits were recorded, or not from a score table) and match no --summit; "
+                         "importing their table again records their summits")  # fmt: skip
+    return {slug for slug, event in made.items()
+            if (summit is None or in_summit(event.summit, summit)) and (year is None or first_day(event.on).year == year)}  # fmt: skip
+
+
+def filter_notes(reader: Reader, as_of: date, known_at: datetime | None, area: str | None,
+                 cycle: str | None) -> list[str]:  # fmt: skip
+    """For an answer with no score: the ``--area`` or ``--cycle`` no commitment or score has (a
+    typo, most likely), each with the closest ones that exist."""
+    from commitment_tracker.projections.queries import did_you_mean
+
+    notes: list[str] = []
+    if area is None and not cycle:
+        return notes
+    source = ScoreSource(reader, as_of, known_at)
+    if area is not None:
+        areas = {area_key(row.get("area")): row["area"] for row in source.board if row.get("area")}
+        if area_key(area) not in areas:
+            close = did_you_mean(area_key(area), sorted(areas))
+            for key, name in areas.items():  # named as the commitments spell them
+                close = close.replace(repr(key), repr(name))
+            notes.append(f"no commitment has the issue area {area!r}{close}")
+    if cycle:
+        labels = [label for label in source.cycles() if label != UNLABELLED]
+        if cycle not in labels:
+            notes.append(f"no score has the cycle {cycle!r}{did_you_mean(cycle, labels)}")
+    return notes
+
+
+#: The wide layout ``import-scores`` reads, before the party columns.
+TABLE_COLUMNS = ("area", "id", "year", "code", "text", "average")
+
+
+def score_table(reader: Reader, as_of: date, known_at: datetime | None, *, cycle: str | None = None,
+                area: str | None = None, summit: str | None = None, year: int | None = None,
+                published: bool = False, notes: list[str] | None = None) -> tuple[list[str], list[dict[str, Any]]]:  # fmt: skip
+    """The scores as the wide table compliance reports publish (SPEC §8.1 ``export-scores``): the
+    party codes that have a score, and one row per scored commitment, in board order, keyed by
+    ``TABLE_COLUMNS`` and the codes. ``import-scores`` of it, with the cycle its scores were
+    recorded with, records nothing: ``id`` is the code (else the id), ``year`` and ``code`` spell
+    the summit (else the year it was made), ``text`` the wording (else the title)."""
+    source = ScoreSource(reader, as_of, known_at)
+    made = pledges(reader, [row["id"] for row in source.board], known_at)
+    ids = in_scope(made, summit, year, notes)
+    rows, parties = [], set()
+    for scored_row in source.sheet(cycle=cycle, area=area, ids=ids):
+        if not scored_row.scores:
+            continue
+        event = made[scored_row.id]
+        parties |= set(scored_row.scores)
+        mean = sum(scored_row.scores.values()) / len(scored_row.scores)
+        average = event.published_average if published else mean
+        rows.append({"area": event.area or "", "id": event.code or scored_row.id,
+                     "year": int(event.summit[:4]) if event.summit else first_day(event.on).year,
+                     "code": event.summit[4:] if event.summit else "", "text": event.text or event.title,
+                     "average": _number(average), **scored_row.scores})  # fmt: skip
+    return sorted(parties), rows
+
+
+def _number(value: float | None) -> float | int | None:
+    """An average as a table writes it: a whole number without its '.0'."""
+    return int(value) if value is not None and float(value).is_integer() else value
 
 
 def score_summary(reader: Reader, as_of: date, known_at: datetime | None, by: str, *, cycle: str | None = None,
-                  area: str | None = None, party: str | None = None) -> dict[str, Any]:  # fmt: skip
+                  area: str | None = None, party: str | None = None, summit: str | None = None,
+                  year: int | None = None, notes: list[str] | None = None) -> dict[str, Any]:  # fmt: skip
     """What ``ctrack scores`` shows: the same as ``summarise`` (or ``by_cycle``) of the fold's
-    sheet, grouped in SQL on a clear store's view, in Python otherwise (see the module's doc)."""
-    if reader.view is None or reader.view.sealer.sealing:
-        return ScoreSource(reader, as_of, known_at).summary(by, cycle=cycle, area=area, party=party)
-    return SQLScores(reader, reader.view, as_of, known_at, cycle=cycle, area=area, party=party).summary(by)
+    sheet, grouped in SQL on a clear store's view, in Python otherwise (see the module's doc).
+    A summit or a year, and grouping by summit, need each commitment's summit (not in the view's
+    assessments): those are grouped in Python, over the commitments that match."""
+    made: dict[str, Any] | None = None
+    if summit is not None or year is not None or by == "summit":
+        source = ScoreSource(reader, as_of, known_at)
+        made = pledges(reader, [row["id"] for row in source.board], known_at)
+        ids = in_scope(made, summit, year, notes)
+        summary = source.summary(by, cycle=cycle, area=area, party=party, ids=ids,
+                                 summits={slug: event.summit for slug, event in made.items()})  # fmt: skip
+    elif reader.view is None or reader.view.sealer.sealing:
+        summary = ScoreSource(reader, as_of, known_at).summary(by, cycle=cycle, area=area, party=party)
+    else:
+        summary = SQLScores(reader, reader.view, as_of, known_at, cycle=cycle, area=area, party=party).summary(by)
+    if by == "commitment":
+        ids_shown = [group["id"] for group in summary["groups"]]
+        made = made if made is not None else pledges(reader, ids_shown, known_at)
+        summary["groups"] = with_published(summary["groups"], made)
+    return summary
 
 
 # --- grouping in SQL ---------------------------------------------------------------------------
