@@ -98,6 +98,7 @@ def _history(broken: bool) -> list[dict[str, Any]]:
         {"type": "compliance_assessed", "commitment": "c1", "party": "US", "score": 1, "on": "2024-03-02",
          "cycle": "interim", "assessor": t(), "note": t()},
         {"type": "commitment_fulfilled", "commitment": "c2", "on": "2024-05-01", "note": t()},
+        {"type": "edition_published", "edition": "ed1", "on": "2024-05-02", "title": t(), "note": t()},
         {"type": "event_corrected", "target": "c1#2", "reason": t(), "note": t()},
         {"type": "event_retracted", "target": "c1#3", "reason": t()},
     ]  # fmt: skip
@@ -134,6 +135,7 @@ CSV_QUERIES = {
     "search": [("search", "alpha")],
     "scores": [("scores", "--by", by) for by in ("commitment", "party", "area", "year", "cycle")],
     "parties": [("parties",)],
+    "editions": [("editions",)],
     "import-scores": [("import-scores", "{table}", "--on", "2024-06-01", "--dry-run")],
     "export": [("export",)],  # the interchange format: exact, checked by reading it back
 }
