@@ -250,6 +250,9 @@ NEEDS_KEY = {
                           "--kind", "summit", "--title", "T", "--party", "US")],
     "source add": [("source", "add", "src-new", "--title", "T")],
     "statement add": [("statement", "add", "st-new", "--on", "2025-01-01", "--party", "US", "--text", "T")],
+    "publish": [("publish", "ed-new", "--on", "2025-01-01", "--title", "T")],
+    "editions": [("editions",), ("editions", "--json")],
+    "export-scores": [("export-scores",), ("export-scores", "-o", "{dir}/scores-out.csv")],
 }  # fmt: skip
 KEY_ERRORS = {"missing": "Error: this store is encrypted: set TRACKER_CIPHER_KEY to its key",
               "other": "Error: TRACKER_CIPHER_KEY is not this store's key: its events do not decrypt with it"}  # fmt: skip
