@@ -240,8 +240,16 @@ def editions(app: Context, fmt: str | None, as_json: bool) -> None:
     fmt = choose_format(fmt, as_json)
     rows = list_editions(app.knowledge_of(frozenset({"edition"}), None))
     keys = ("id", "on", "title", "cycle", "summit", "recorded_at", "ref")
-    columns = [Column(k, k.replace("_", " "), width=40 if k == "title" else None) for k in keys]
-    emit(fmt, {"editions": rows}, columns, rows, title="Editions")
+    if fmt != "table":
+        emit(fmt, {"editions": rows}, [Column(k, k) for k in keys], rows, title="Editions")
+        return
+    # At a terminal: the record time to the minute (``--known-at ID`` names the exact moment), and
+    # no ref, which is the id with "#1".
+    columns = [Column("id", "id"), Column("on", "on"), Column("title", "title", width=40),
+               Column("cycle", "cycle", priority=2), Column("summit", "summit", priority=2),
+               Column("recorded", "recorded", priority=3)]  # fmt: skip
+    shown = [row | {"recorded": (row.get("recorded_at") or "")[:16].replace("T", " ")} for row in rows]
+    emit(fmt, {"editions": rows}, columns, shown, title="Editions")
 
 
 @click.command("export-scores")
