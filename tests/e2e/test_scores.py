@@ -194,9 +194,9 @@ def test_two_codes_with_the_same_year_and_wording_are_both_imported_and_named_in
     original, as the G20 tables do with 2011C-252 and 2011-247): both are imported, and a Note
     names the pair, so the analyst can decide."""
     table = write("twins.csv", "area,id,year,code,text,average,us,japan\n"
-                               "Trade,1,2011,2011-247,We will resist protectionism.,,1,0\n"
-                               "Trade,2,2011,2011C-252,We will  resist protectionism!,,1,1\n"
-                               "Trade,3,2012,2012-1,We will resist protectionism.,,0,0\n")  # fmt: skip
+                               "Trade,2011-247,2011,,We will resist protectionism.,,1,0\n"
+                               "Trade,2011C-252,2011,C,We will  resist protectionism!,,1,1\n"
+                               "Trade,2012-1,2012,,We will resist protectionism.,,0,0\n")  # fmt: skip
     result = ctrack.ok("import-scores", str(table), "--on", "2020-06-01", "--json")
     assert "lines 2, 3: 2011-247 and 2011C-252 have the same year and wording" in result.stderr
     assert "2012-1" not in result.stderr  # the same wording in another year is another commitment

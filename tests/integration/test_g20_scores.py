@@ -147,3 +147,13 @@ def test_importing_an_edition_again_records_nothing(g20):
     assert json.loads(again.stdout)["new_scores"] == json.loads(again.stdout)["new_commitments"] == 0
     assert json.loads(again.stdout)["corrections"] == 0
     assert ctrack.ok("export").stdout == before
+
+
+def test_the_rows_that_share_a_year_and_a_wording_are_named_in_both_editions(g20):
+    """2011C-252 repeats 2011-247 and 2014-152 repeats 2014-45, word for word, in the same year:
+    each import names the pairs it holds (the 2023 edition dropped 2011C-252) and keeps both rows."""
+    _, _, first, second = g20
+    pairs = lambda result: {line.split(": ", 1)[1].split(" have ")[0] for line in result.stderr.splitlines()  # noqa: E731
+                            if "have the same year and wording" in line}  # fmt: skip
+    assert pairs(first) == {"2011-247 and 2011C-252", "2014-45 and 2014-152"}
+    assert pairs(second) == {"2014-45 and 2014-152"}

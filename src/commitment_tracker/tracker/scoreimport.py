@@ -281,6 +281,13 @@ def _import(tracker: Tracker, path: Path, on: str, cycle: str | None, summits: P
     for code, rows in table.duplicates.items():
         result.notes.append(f"lines {', '.join(str(r.line) for r in rows)}: the code {code} is used for "
                             f"{len(rows)} different commitments; kept apart as {', '.join(r.slug for r in rows)}")  # fmt: skip
+    twins: dict[tuple[int, str], list[Row]] = {}
+    for row in table.rows:
+        twins.setdefault((row.year, wording_key(row.text)), []).append(row)
+    for rows in twins.values():
+        if len({row.code for row in rows}) > 1:  # imported apart: which one stands is the analyst's call
+            result.notes.append(f"lines {', '.join(str(r.line) for r in rows)}: {' and '.join(r.code or r.slug for r in rows)} "
+                                "have the same year and wording; imported as separate commitments")  # fmt: skip
     for row in table.rows:
         if row.mismatch:
             result.notes.append(f"line {row.line}: {row.code}: published average {row.average:g}, but its "
