@@ -202,3 +202,32 @@ def test_two_codes_with_the_same_year_and_wording_are_both_imported_and_named_in
     assert "2012-1" not in result.stderr  # the same wording in another year is another commitment
     rows = ctrack.json("scores", "--by", "commitment")["groups"]
     assert {"2011-247", "2011C-252", "2012-1"} <= {row.get("code") for row in rows}
+
+
+def test_scores_as_csv_hold_the_groups_alone_so_a_column_sums_to_the_total(ctrack, write):
+    """The overall figures are not a group: a spreadsheet summing a CSV column must not count them
+    twice (JSON keeps them apart, under ``overall``; the table prints them as a last line)."""
+    import csv
+    import io
+
+    ctrack.ok("import-scores", str(write("scores.csv", TABLE)), "--on", "2020-06-01")
+    for by in ("party", "commitment", "area", "year", "cycle"):
+        rows = list(csv.DictReader(io.StringIO(ctrack.ok("scores", "--by", by, "--format", "csv").stdout)))
+        assert "overall" not in {row.get("key") for row in rows} | {row.get("id") for row in rows}, by
+        total = ctrack.json("scores", "--by", by)["overall"]["scores"]
+        if by != "commitment":
+            assert sum(int(row["scores"]) for row in rows) == total, by
+
+
+def test_an_area_or_cycle_no_score_ever_named_is_a_usage_error_with_the_close_ones(ctrack, write):
+    """A typo (``--area Trad``, ``--cycle fianl``) answers nothing, so it is refused, exit 2, naming
+    the close ones, as ``--party`` is; a name the store knows that has no score at that moment is
+    an empty answer with a Note."""
+    ctrack.ok("import-scores", str(write("scores.csv", TABLE)), "--on", "2020-06-01", "--cycle", "final")
+    for command in (("scores",), ("export-scores",)):
+        typo = ctrack(*command, "--area", "Trad")
+        assert typo.exit_code == 2 and "Trade" in typo.stderr and "did you mean" in typo.stderr, typo.stderr
+        typo = ctrack(*command, "--cycle", "fianl")
+        assert typo.exit_code == 2 and "'final'" in typo.stderr and "did you mean" in typo.stderr, typo.stderr
+    early = ctrack.ok("scores", "--area", "Trade", "--as-of", "2000-01-01")
+    assert "Note:" in early.stderr
