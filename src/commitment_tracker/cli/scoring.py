@@ -97,6 +97,7 @@ def scores(app: Context, by: str, area: str | None, party: str | None, cycle: st
     fmt = choose_format(fmt, as_json)
     day, moment = clocks(as_of, known_at)
     cycle = cycle.strip().lower() if cycle else None
+    _known_names(app, area, cycle)
     notes: list[str] = []
     summary = score_summary(app.reader, day, known_at, by, cycle=cycle, area=area, party=party, summit=summit,
                             year=year, notes=notes)  # fmt: skip
@@ -107,6 +108,14 @@ def scores(app: Context, by: str, area: str | None, party: str | None, cycle: st
     data = {"as_of": day.isoformat(), "known_at": moment.isoformat(), **summary}
     scope = (area, party, cycle and f"{cycle} cycle", summit and f"summit {summit}", year and f"made in {year}")
     emit(fmt, data, *_layout(fmt, by, summary), title=_title(by, day, scope))
+
+
+def _known_names(app: Context, area: str | None, cycle: str | None) -> None:
+    """A usage error (exit 2) for an --area or --cycle no score in the store has ever named."""
+    from commitment_tracker.projections.view.scoreview import unknown_names
+
+    for option, problem in unknown_names(app.reader, area, cycle).items():
+        raise click.BadParameter(problem, param_hint=option)
 
 
 def _title(by: str, day: date, scope: tuple[str | int | None, ...]) -> str:
@@ -143,6 +152,8 @@ def _layout(fmt: str, by: str, summary: dict[str, Any]) -> tuple[list[Column], l
                 published = group.get("published_average")
                 row["published_average"] = average_text(published) + (" ≠" if group.get("average_differs") else "")
         rows.append(row)
+    if fmt == "csv":  # data rows only: a column must sum to the total, not twice it (JSON keeps "overall")
+        return [*first, *numbers, *last], rows
     overall = summary["overall"]
     label = {"commitment": "id", "party": "key"}.get(by, "key")
     rows.append({label: "overall", "rank": "", **overall,
@@ -280,6 +291,7 @@ def export_scores(app: Context, summit: str | None, year: int | None, cycle: str
     if output is not None:
         check_output(output, app.store, force=force)
     day, _ = clocks(as_of, known_at)
+    _known_names(app, area, cycle.strip().lower() if cycle else None)
     notes: list[str] = []
     parties_, rows = score_table(app.reader, day, known_at, cycle=cycle.strip().lower() if cycle else None,
                                  area=area, summit=summit, year=year, published=published, notes=notes)  # fmt: skip

@@ -135,6 +135,37 @@ def in_scope(made: dict[str, Any], summit: str | None, year: int | None, notes: 
             if (summit is None or in_summit(event.summit, summit)) and (year is None or first_day(event.on).year == year)}  # fmt: skip
 
 
+#: A valid date after every date a store holds: the board as of it holds every commitment made.
+EVERY_DATE = date(9999, 1, 1)
+
+
+def unknown_names(reader: Reader, area: str | None, cycle: str | None) -> dict[str, str]:
+    """The ``--area`` and ``--cycle`` that nothing in the store names, at any date, as known now
+    (a typo: a usage error), each with the closest names that exist; {} when both are known. A
+    known name with nothing at the asked moment is not unknown (``filter_notes`` says so)."""
+    from commitment_tracker.projections.queries import did_you_mean
+
+    problems: dict[str, str] = {}
+    if area is None and not cycle:
+        return problems
+    source = ScoreSource(reader, EVERY_DATE, None)
+    if area is not None:
+        areas = {area_key(row.get("area")): row["area"] for row in source.board if row.get("area")}
+        if area_key(area) not in areas:
+            close = did_you_mean(area_key(area), sorted(areas))
+            for key, name in areas.items():  # named as the commitments spell them
+                close = close.replace(repr(key), repr(name))
+            problems["--area"] = f"no commitment has the issue area {area!r}{close}"
+    if cycle:
+        from commitment_tracker.projections.editions import editions
+
+        named = {row["cycle"] for row in editions(reader.knowledge_of_kinds(frozenset({"edition"}), None))}
+        labels = sorted({label for label in source.cycles() if label != UNLABELLED} | (named - {None}))
+        if cycle not in labels:
+            problems["--cycle"] = f"no score has the cycle {cycle!r}{did_you_mean(cycle, labels)}"
+    return problems
+
+
 def filter_notes(reader: Reader, as_of: date, known_at: datetime | None, area: str | None,
                  cycle: str | None) -> list[str]:  # fmt: skip
     """For an answer with no score: the ``--area`` or ``--cycle`` no commitment or score has (a
