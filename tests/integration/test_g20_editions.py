@@ -95,3 +95,27 @@ def test_export_scores_of_the_g20_store_imports_again_as_nothing_new(editions, t
     assert (again["new_commitments"], again["corrections"], again["new_scores"]) == (0, 0, 0)
     assert again["rows"] == 398  # every commitment with a score, 2011C-252 (kept from 2022) included
     assert editions.ok("export").stdout == before
+
+
+def _summit_codes(path: Path, summit: str) -> set[str]:
+    """The codes of the rows a table places at one summit: its year and summit code (a year alone
+    when the row has none), as the research group codes them."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return {_code_key(row["id"]) for row in csv.DictReader(handle)
+                if f"{row['year'].strip()}{row['code'].strip()}" == summit}  # fmt: skip
+
+
+def test_a_summit_holds_exactly_its_commitments_and_a_year_both_of_its_summits(editions):
+    """``--summit 2010S`` holds the Seoul commitments, the rows the 2023 edition re-coded into it
+    included; ``--year 2009`` holds London and Pittsburgh alike; ``--by summit`` keeps them apart."""
+    def codes(*args: str) -> set[str]:
+        groups = json.loads(editions.ok("scores", "--by", "commitment", *args, "--json").stdout)["groups"]
+        return {_code_key(g["code"] or g["id"]) for g in groups}
+
+    seoul = _summit_codes(E2023, "2010S")
+    assert seoul and codes("--summit", "2010S") == seoul
+    london, pittsburgh = _summit_codes(E2023, "2009L"), _summit_codes(E2023, "2009P")
+    assert london and pittsburgh
+    assert codes("--year", "2009") >= london | pittsburgh
+    keys = {g["key"] for g in json.loads(editions.ok("scores", "--by", "summit", "--json").stdout)["groups"]}
+    assert {"2009L", "2009P", "2010S", "2010T"} <= keys
