@@ -17,6 +17,7 @@ Two ways to the same answer:
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -143,12 +144,32 @@ def unknown_names(reader: Reader, area: str | None, cycle: str | None) -> dict[s
     """The ``--area`` and ``--cycle`` that nothing in the store names, at any date, as known now
     (a typo: a usage error), each with the closest names that exist; {} when both are known. A
     known name with nothing at the asked moment is not unknown (``filter_notes`` says so)."""
+    if area is None and not cycle:
+        return {}
+    named: set[str] = set()
+    if cycle:  # an edition names its cycle before any score of it is recorded
+        from commitment_tracker.projections.editions import editions
+
+        named = {row["cycle"] for row in editions(reader.knowledge_of_kinds(frozenset({"edition"}), None))
+                 if row["cycle"]}  # fmt: skip
+    return _unnamed(ScoreSource(reader, EVERY_DATE, None), area, cycle, named)
+
+
+def filter_notes(reader: Reader, as_of: date, known_at: datetime | None, area: str | None,
+                 cycle: str | None) -> list[str]:  # fmt: skip
+    """For an answer with no score: the ``--area`` or ``--cycle`` no commitment or score has at
+    that moment, each with the closest ones that exist."""
+    if area is None and not cycle:
+        return []
+    return list(_unnamed(ScoreSource(reader, as_of, known_at), area, cycle).values())
+
+
+def _unnamed(source: ScoreSource, area: str | None, cycle: str | None, cycles: Iterable[str] = ()) -> dict[str, str]:
+    """The ``--area`` no commitment of ``source`` has and the ``--cycle`` none of its scores (nor
+    ``cycles``) has, by option, each with the closest names that exist."""
     from commitment_tracker.projections.queries import did_you_mean
 
     problems: dict[str, str] = {}
-    if area is None and not cycle:
-        return problems
-    source = ScoreSource(reader, EVERY_DATE, None)
     if area is not None:
         areas = {area_key(row.get("area")): row["area"] for row in source.board if row.get("area")}
         if area_key(area) not in areas:
@@ -157,37 +178,10 @@ def unknown_names(reader: Reader, area: str | None, cycle: str | None) -> dict[s
                 close = close.replace(repr(key), repr(name))
             problems["--area"] = f"no commitment has the issue area {area!r}{close}"
     if cycle:
-        from commitment_tracker.projections.editions import editions
-
-        named = {row["cycle"] for row in editions(reader.knowledge_of_kinds(frozenset({"edition"}), None))}
-        labels = sorted({label for label in source.cycles() if label != UNLABELLED} | (named - {None}))
+        labels = sorted({label for label in source.cycles() if label != UNLABELLED} | set(cycles))
         if cycle not in labels:
             problems["--cycle"] = f"no score has the cycle {cycle!r}{did_you_mean(cycle, labels)}"
     return problems
-
-
-def filter_notes(reader: Reader, as_of: date, known_at: datetime | None, area: str | None,
-                 cycle: str | None) -> list[str]:  # fmt: skip
-    """For an answer with no score: the ``--area`` or ``--cycle`` no commitment or score has (a
-    typo, most likely), each with the closest ones that exist."""
-    from commitment_tracker.projections.queries import did_you_mean
-
-    notes: list[str] = []
-    if area is None and not cycle:
-        return notes
-    source = ScoreSource(reader, as_of, known_at)
-    if area is not None:
-        areas = {area_key(row.get("area")): row["area"] for row in source.board if row.get("area")}
-        if area_key(area) not in areas:
-            close = did_you_mean(area_key(area), sorted(areas))
-            for key, name in areas.items():  # named as the commitments spell them
-                close = close.replace(repr(key), repr(name))
-            notes.append(f"no commitment has the issue area {area!r}{close}")
-    if cycle:
-        labels = [label for label in source.cycles() if label != UNLABELLED]
-        if cycle not in labels:
-            notes.append(f"no score has the cycle {cycle!r}{did_you_mean(cycle, labels)}")
-    return notes
 
 
 #: The wide layout ``import-scores`` reads, before the party columns.
