@@ -285,7 +285,6 @@ def _replay_batches(entity: str, facts: Sequence[Row], records: list[Recorded], 
     scores: list[list[Any]] = []
     gaps: list[Row] = []
     entity_row: Row = ()
-    start = 0
     for _, group in groupby(range(len(facts)), key=lambda i: bisect_left(lasts, facts[i][2])):
         members = list(group)
         end = members[-1] + 1
@@ -306,8 +305,6 @@ def _replay_batches(entity: str, facts: Sequence[Row], records: list[Recorded], 
         scores += [[row, last, FOREVER] for row in sorted(made.scores - set(open_scores), key=lambda r: r[0])]
         if first < last:
             gaps.append((entity, first, last))
-        start = end
-    assert start == len(facts)
     return {
         "view_entities": [(entity_row[0], entity_row[1], entity_row[3], entity_row[2])],  # made_on, then due_next
         "view_intervals": [(entity, r[0], r[1], known_from, known_to, *r[2:]) for r, known_from, known_to in intervals],
