@@ -105,7 +105,8 @@ class ViewCheck:
         self.tracker = tracker
         self.stored = open_view(tracker, create=False)  # verify is a read: it creates nothing
         expected = {*TABLES, TRACKING_TABLE[tracker.store.backend]}
-        self.missing = sorted(expected - self.stored.tables())
+        self.tables = self.stored.tables()
+        self.missing = sorted(expected - self.tables)
         # No view at all (no query has read this store yet): nothing derived to compare.
         self.absent = len(self.missing) == len(expected)
         self.position = 0 if self.missing else StatusProjection(tracker, self.stored).position()
@@ -143,9 +144,11 @@ class ViewCheck:
         if held != self.events:
             return (f"view_facts differs from the log: it holds {held} facts for the {self.events} events up to "
                     f"the position {tracking} records ({self.position})")  # fmt: skip
-        problem = _bookkeeping_problem(self.stored, tracking, self.tracker.name, self.position)
-        if problem is None:
-            problem, lasts = _batches_problem(self.stored, self.position)
+        problem = _bookkeeping_problem(self.stored, tracking, self.tracker.name, self.position,
+                                       writer="view_writer" in self.tables)  # fmt: skip
+        if problem is not None:
+            return problem
+        problem, lasts = _batches_problem(self.stored, self.position)
         return problem or _derived_difference(self.stored, lasts)
 
     def close(self) -> None:
@@ -168,14 +171,14 @@ def _page_difference(stored: ViewSQL, page: list[Recorded], after: int) -> str |
     return None
 
 
-def _bookkeeping_problem(stored: ViewSQL, tracking: str, name: str, position: int) -> str | None:
+def _bookkeeping_problem(stored: ViewSQL, tracking: str, name: str, position: int, *, writer: bool) -> str | None:
     """The library's tracking table holds the view's position and the library's own migration
     mark, nothing else; SQLite's ``view_writer`` holds a row only inside the tracker's writes."""
     expected = {(MIGRATION_MARK, 1), *([(name, position)] if position else [])}
     rows = stored.read(f"SELECT application_name, notification_id FROM {stored.table(tracking)}")
     if len(rows) != len(expected) or set(map(tuple, rows)) != expected:
         return f"{tracking} holds rows the tracker never wrote (or lacks one it did)"
-    if stored.has_writer_table() and stored.read("SELECT 1 FROM view_writer LIMIT 1"):
+    if writer and stored.read("SELECT 1 FROM view_writer LIMIT 1"):  # SQLite's guards' table
         return "view_writer holds a row: the view's guards are lifted outside the tracker's writes"
     return None
 

@@ -94,13 +94,9 @@ class ViewSQL:
         raise NotImplementedError
 
     def batches_reach(self, position: int) -> bool:
-        """Whether the recorded catch-up batches reach the view's position (one indexed lookup)."""
-        rows = self.read("SELECT max(last_position) FROM {view_batches}")
-        return (rows[0][0] or 0) == position
-
-    def has_writer_table(self) -> bool:
-        """Whether the engine's guards use a ``view_writer`` table (SQLite's do)."""
-        return False
+        """Whether the recorded catch-up batches reach the view's position (the last batch, by its key)."""
+        rows = self.read("SELECT last_position FROM {view_batches} ORDER BY after_position DESC LIMIT 1")
+        return (rows[0][0] if rows else 0) == position
 
     def search_index_problem(self) -> str | None:
         """What is wrong between the search rows and the engine's own index of them (None: nothing).

@@ -54,9 +54,6 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
     def tables(self) -> set[str]:
         return {row[0] for row in self.read("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
-    def has_writer_table(self) -> bool:
-        return True
-
     def search_index_problem(self) -> str | None:
         """What FTS5's own integrity-check finds wrong between the search index (its shadow
         tables) and its rows, run on a copy in memory: the check is an INSERT, refused by a
