@@ -97,11 +97,11 @@ def scores(app: Context, by: str, area: str | None, party: str | None, cycle: st
     fmt = choose_format(fmt, as_json)
     day, moment = clocks(as_of, known_at)
     cycle = cycle.strip().lower() if cycle else None
-    _known_names(app, area, cycle)
     notes: list[str] = []
     summary = score_summary(app.reader, day, known_at, by, cycle=cycle, area=area, party=party, summit=summit,
                             year=year, notes=notes)  # fmt: skip
-    if not summary["overall"]["scores"]:
+    if not summary["overall"]["scores"]:  # only an empty answer can come of a name nothing has
+        _known_names(app, area, cycle)
         notes += filter_notes(app.reader, day, known_at, area, cycle)
     for message in notes:
         caution(message)
@@ -291,12 +291,13 @@ def export_scores(app: Context, summit: str | None, year: int | None, cycle: str
     if output is not None:
         check_output(output, app.store, force=force)
     day, _ = clocks(as_of, known_at)
-    _known_names(app, area, cycle.strip().lower() if cycle else None)
+    cycle = cycle.strip().lower() if cycle else None
     notes: list[str] = []
-    parties_, rows = score_table(app.reader, day, known_at, cycle=cycle.strip().lower() if cycle else None,
+    parties_, rows = score_table(app.reader, day, known_at, cycle=cycle,
                                  area=area, summit=summit, year=year, published=published, notes=notes)  # fmt: skip
-    if not rows:
-        notes += filter_notes(app.reader, day, known_at, area, cycle.strip().lower() if cycle else None)
+    if not rows:  # only an empty answer can come of a name nothing has
+        _known_names(app, area, cycle)
+        notes += filter_notes(app.reader, day, known_at, area, cycle)
     for message in notes:
         caution(message)
     columns = [Column(key, key) for key in (*TABLE_COLUMNS, *parties_)]
