@@ -30,7 +30,7 @@ FLOOR = (
     "import json, sqlite3, sys\n"
     "c = sqlite3.connect(sys.argv[1])\n"
     "n = 0\n"
-    "for (state,) in c.execute('SELECT state FROM stored_events ORDER BY notification_id'):\n"
+    "for (state,) in c.execute('SELECT state FROM stored_events ORDER BY rowid'):\n"
     "    json.loads(state); n += 1\n"
 )
 

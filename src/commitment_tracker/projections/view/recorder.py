@@ -227,12 +227,16 @@ class ViewSQL:
 
     def open_intervals_from(self, firsts: Sequence[tuple[str, str]]) -> list[Any]:
         """Each commitment's open intervals from the last one that starts before the given day on
-        (none when no open interval does): (entity, valid_from, ..., data), by entity and start."""
+        (none when no open interval does): (entity, valid_from, ..., data), by entity and start.
+        Two statements: the starts, then the rows from them (a correlated bound on the rows made
+        SQLite compute it again for every row)."""
+        starts = self.pairs("{pairs} SELECT w.entity, (SELECT max(i.valid_from) FROM {view_intervals} i WHERE "
+                            "i.known_to = ? AND i.entity = w.entity AND i.valid_from < w.day) FROM w", firsts, [FOREVER])  # fmt: skip
         return self.opened(self.pairs(
             "{pairs} SELECT i.entity, i.valid_from, i.valid_to, i.status, i.status_before, i.cause, i.cause_type, "
-            "i.cause_on, i.data FROM w JOIN {view_intervals} i ON i.entity = w.entity AND i.known_to = ? AND i.valid_from >= "
-            "(SELECT max(j.valid_from) FROM {view_intervals} j WHERE j.entity = w.entity AND j.known_to = ? "
-            "AND j.valid_from < w.day) ORDER BY i.entity, i.valid_from", firsts, [FOREVER, FOREVER]))  # fmt: skip
+            "i.cause_on, i.data FROM w JOIN {view_intervals} i ON i.known_to = ? AND i.entity = w.entity "
+            "AND i.valid_from >= w.day ORDER BY i.entity, i.valid_from",
+            [(entity, start) for entity, start in starts if start is not None], [FOREVER]))  # fmt: skip
 
     def open_steps_after(self, starts: Sequence[tuple[str, str]]) -> list[Any]:
         """Each commitment's live steps dated after the given day: (entity, position, day, data)."""

@@ -70,7 +70,8 @@ RETIRED = ("view_scores",)
 #: The columns of a ``view_assessments`` row as catch-up computes it (entity and record times aside).
 ASSESSMENT_COLUMNS = "position, valid_on, until, cycle_until, made_on, party, score, cycle, area, area_key, data"
 INDEXES = [
-    ("view_intervals_open", "view_intervals", "known_to, entity"),
+    # An open row by its commitment, and the last one starting before a date (where catch-up resumes).
+    ("view_intervals_open_from", "view_intervals", "known_to, entity, valid_from"),
     ("view_intervals_valid", "view_intervals", "valid_from, valid_to"),
     ("view_gaps_known", "view_gaps", "known_from"),
     ("view_entities_due_next", "view_entities", "due_next"),
