@@ -22,6 +22,9 @@ from benchmarks.synthetic import CADENCES, KINDS, PARTIES, RECORDED_FROM
 
 START = date(2012, 1, 1)
 YEARS = 12  # the body of the log spans this many years of valid time
+#: Nothing but the making is dated on its day: the view shows one change on that day where the
+#: fold's replay walks two (a difference known and left to its own issue), so no history here has it.
+DAY = timedelta(days=1)
 
 
 def generate(total: int, seed: int = 2024, record_times: bool = True) -> Iterator[dict[str, Any]]:
@@ -72,12 +75,12 @@ def generate(total: int, seed: int = 2024, record_times: bool = True) -> Iterato
                 event = {"type": "event_retracted", "target": f"{slug}#{target}", "reason": "spread retraction"}
             else:
                 event = {"type": "event_corrected", "target": f"{slug}#{target}", "reason": "spread correction",
-                         "on": max(made_on, today - timedelta(days=rng.randrange(0, 400))).isoformat()}  # fmt: skip
+                         "on": max(made_on + DAY, today - timedelta(days=rng.randrange(0, 400))).isoformat()}  # fmt: skip
             positions[index] += 1
             yield stamped(event)
             continue
         late = rng.random() < 0.1
-        on = max(made_on, today - timedelta(days=rng.randrange(1, 91))) if late else today
+        on = max(made_on + DAY, today - timedelta(days=rng.randrange(1, 91))) if late else today
         event = {"commitment": slug, "on": on.isoformat()}
         kind_roll = rng.random()
         if kind_roll < 0.35:

@@ -7,6 +7,7 @@ database); ``sqlite.py`` and ``postgres.py`` add each engine's transactions, gua
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError
@@ -82,6 +83,11 @@ class ViewSQL:
             cursor.executemany(self.q(
                 f"INSERT INTO {{view_assessments}} (entity, known_from, known_to, {ASSESSMENT_COLUMNS}) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"), scores_opened)  # fmt: skip
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Writing the whole view (a rebuild, a first catch-up): on PostgreSQL, as any catch-up."""
+        yield
 
     @staticmethod
     def check_position(current: int | None, after: int) -> None:

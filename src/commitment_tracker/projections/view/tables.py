@@ -83,6 +83,11 @@ INDEXES = [
     ("view_steps_open", "view_steps", "known_to, entity, day"),  # a commitment's steps after a date
 ]
 
+#: The indexes only queries read (catch-up never does): a rebuild, or a first catch-up, on SQLite
+#: builds them once at its end instead of keeping them sorted row by row (``ViewSQL.bulk``).
+QUERY_ONLY_INDEXES = ("view_intervals_valid", "view_gaps_known", "view_entities_due_next", "view_assessments_known",
+                      "view_facts_recorded", "view_refs_target")  # fmt: skip
+
 Row = tuple[Any, ...]
 
 WRITTEN_BY_TRACKER = "the status view is written only by the tracker (run ctrack rebuild)"
