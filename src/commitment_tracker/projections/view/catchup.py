@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from commitment_tracker.tracker import Tracker
 
 PAGE = 20000
+WHOLE = 200  # commitments derived from their whole streams at a time (bounds the facts held)
 NO_MEETINGS = MeetingIndex({})
 #: ``json.dumps(data, sort_keys=True)`` without building an encoder per call (one per interval).
 row_json = json.JSONEncoder(sort_keys=True).encode
@@ -178,33 +179,36 @@ class StatusProjection:
             steps_opened += [(entity, position, day, last, FOREVER, data) for position, day, data in steps]
             if first < last:
                 gaps.append((entity, first, last))
-        stored = self._stored_facts([e for e in touched if e not in resumed], new)
-        open_rows: dict[str, list[Any]] = {}
-        for row in self.view.open_intervals(list(stored)):
-            open_rows.setdefault(row[0], []).append(row)
-        open_scores: dict[str, set[tuple[Any, ...]]] = {}
-        for row in self.view.open_scores(list(stored)):
-            open_scores.setdefault(row[0], set()).add(tuple(row[1:]))
-        open_steps: dict[str, set[tuple[Any, ...]]] = {}
-        for row in self.view.open_steps(list(stored)):
-            open_steps.setdefault(row[0], set()).add(tuple(row[1:]))
-        for entity, records_of in stored.items():
-            derived = derive_commitment(entity, records_of, clear=not self.view.sealer.sealing)
-            first, last = min(touched[entity]), max(touched[entity])
-            old = open_scores.get(entity, set())
-            scores_closed += [(first, entity, row[0], FOREVER) for row in old - derived.scores]
-            scores_opened += [(entity, last, FOREVER, *row) for row in sorted(derived.scores - old, key=lambda r: r[0])]
-            old = open_steps.get(entity, set())
-            steps_closed += [(first, entity, row[0], FOREVER) for row in old - derived.steps]
-            steps_opened += [(entity, *row[:2], last, FOREVER, row[2]) for row in sorted(derived.steps - old)]
-            entities.append(derived.entity)
-            old_rows = {tuple(row[1:]) for row in open_rows.get(entity, [])}
-            for row in old_rows - derived.intervals:
-                closed.append((first, entity, FOREVER, row[0]))
-            for row in sorted(derived.intervals - old_rows):
-                opened.append((entity, row[0], row[1], last, FOREVER, *row[2:]))
-            if first < last:
-                gaps.append((entity, first, last))
+        # Derived whole, a few streams at a time: their decoded facts go before the next are read.
+        whole = [e for e in touched if e not in resumed]
+        for start in range(0, len(whole), WHOLE):
+            stored = self._stored_facts(whole[start : start + WHOLE], new)
+            open_rows: dict[str, list[Any]] = {}
+            for row in self.view.open_intervals(list(stored)):
+                open_rows.setdefault(row[0], []).append(row)
+            open_scores: dict[str, set[tuple[Any, ...]]] = {}
+            for row in self.view.open_scores(list(stored)):
+                open_scores.setdefault(row[0], set()).add(tuple(row[1:]))
+            open_steps: dict[str, set[tuple[Any, ...]]] = {}
+            for row in self.view.open_steps(list(stored)):
+                open_steps.setdefault(row[0], set()).add(tuple(row[1:]))
+            for entity, records_of in stored.items():
+                derived = derive_commitment(entity, records_of, clear=not self.view.sealer.sealing)
+                first, last = min(touched[entity]), max(touched[entity])
+                old = open_scores.get(entity, set())
+                scores_closed += [(first, entity, row[0], FOREVER) for row in old - derived.scores]
+                scores_opened += [(entity, last, FOREVER, *row) for row in sorted(derived.scores - old, key=lambda r: r[0])]
+                old = open_steps.get(entity, set())
+                steps_closed += [(first, entity, row[0], FOREVER) for row in old - derived.steps]
+                steps_opened += [(entity, *row[:2], last, FOREVER, row[2]) for row in sorted(derived.steps - old)]
+                entities.append(derived.entity)
+                old_rows = {tuple(row[1:]) for row in open_rows.get(entity, [])}
+                for row in old_rows - derived.intervals:
+                    closed.append((first, entity, FOREVER, row[0]))
+                for row in sorted(derived.intervals - old_rows):
+                    opened.append((entity, row[0], row[1], last, FOREVER, *row[2:]))
+                if first < last:
+                    gaps.append((entity, first, last))
         return facts, entities, closed, opened, gaps, scores_closed, scores_opened, texts, refs, steps_closed, steps_opened
 
     def _resume(self, firsts: dict[str, date], new: dict[str, list[Recorded]]) -> dict[str, tuple[set[Any], set[Any], list[Any]]]:
