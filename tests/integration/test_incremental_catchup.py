@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from benchmarks.spread import generate
 from commitment_tracker import events as ev
 from commitment_tracker.projections import Log, replay
+from commitment_tracker.projections.clocks import Clocks
 from commitment_tracker.projections.view import catchup
 from commitment_tracker.projections.view.check import check_view
 from commitment_tracker.projections.view.reader import ViewReader
@@ -35,9 +36,9 @@ def _spread_store(tmp_path, size: int, seed: int = 7):
 
 def _agree(reader: ViewReader, log: Log, as_of: date, known_at) -> None:
     knowledge = log.known_at(known_at)
-    assert reader.board(as_of, known_at) == [c.to_data() for c in knowledge.board(as_of)]
+    assert reader.board(Clocks(as_of, known_at)) == [c.to_data() for c in knowledge.board(as_of)]
     key = lambda c: (c.day, c.commitment, c.before, c.after, c.cause, c.on)  # noqa: E731
-    assert [key(c) for c in reader.replay(None, as_of, known_at)] == [key(c) for c in replay(knowledge, None, as_of)]
+    assert [key(c) for c in reader.replay(None, Clocks(as_of, known_at))] == [key(c) for c in replay(knowledge, None, as_of)]
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
