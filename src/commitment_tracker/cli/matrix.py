@@ -55,7 +55,6 @@ def matrix(app: Context, area: str | None, as_of: date | None, known_at: datetim
            as_json: bool) -> None:  # fmt: skip
     """Compliance matrix: each party's status on every commitment, and its share of due ones fulfilled.
 
-    \b
     A cell is fulfilled, pending or abandoned ('!' marks overdue); a party still
     'pending' on a standing principle shows 'active', on a superseded one 'superseded'.
     The summary row counts, per party, the commitments DUE as of the date -- a

@@ -80,7 +80,7 @@ class TimestampType(click.ParamType):
         ref, before = text.lower().removesuffix("^"), text.endswith("^")
         app = ctx.find_object(Context) if ctx is not None else None
         if not re.match(REF_PATTERN, ref) or app is None:
-            self.fail(f"{text!r} is not an event reference (e.g. tcm#3, or tcm#3^ for just before it)", param, ctx)
+            self.fail(f"{text!r} is not an event reference (ID#N, e.g. cd-meet-annually#2, or ID#N^ for just before it)", param, ctx)
         recorded = app.tracker.event_at(ref).event.recorded_at
         assert recorded is not None  # every stored event carries its record time
         return recorded - timedelta(microseconds=1) if before else recorded

@@ -55,11 +55,13 @@ def chart(app: Context, ids: tuple[str, ...], out: Path, force: bool, as_of: dat
     or, with --scores, the compliance heat map. A chart of all draws at most the
     300 latest made and says on stderr how many it left out.
 
-    \b
     One row per commitment: a coloured bar per status, a marker per event, recurring
     instances as ticks, the deadline as a red line. With --scores: one row per
     assessed commitment, one column per party (best average first), each cell
-    coloured by the score that counts, averages in the margins. Needs the charts extra:
+    coloured by the score that counts, averages in the margins. Needs the charts
+    extra:
+
+    \b
       pip install 'commitment-tracker[charts]'
     """
     from commitment_tracker.cli.clocks import clocks
@@ -117,10 +119,11 @@ def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str
 
     The page needs no network: open it anywhere, mail it, archive it. Its sliders
     redraw the board, the matrix and the timeline as of another day, known at an
-    earlier record time; a link to report.html#as-of=DATE&known-at=TIMESTAMP opens
-    it at that point in time.
+    earlier record time; a link opens it at that point in time:
 
     \b
+      report.html#as-of=DATE&known-at=TIMESTAMP
+
     A report covers the commitments given as IDs, else those of --area and --party,
     at most --limit of them (the most recently made; stderr says how many were left
     out), so that the page stays one a person can open.
