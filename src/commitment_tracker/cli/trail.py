@@ -13,7 +13,9 @@ HISTORY_COLUMNS = [
     Column("on", "on"),
     Column("type", "event"),
     Column("change", "status", priority=3, stack="type"),
-    Column("recorded", "recorded (by)", priority=2, stack="on"),
+    # Under the event, not under "on": an event with no valid date (a retraction) must not read as
+    # dated by its record time.
+    Column("recorded", "recorded (by)", priority=2, stack="type", label="recorded "),
     Column("detail", "detail", width=60, priority=1, stack="type"),
 ]
 
@@ -37,7 +39,7 @@ def history_rows(events: list[dict[str, Any]], titles: dict[str, str]) -> list[d
         change = "" if after is None else (f"{before or NONE} {ARROW} {after}" if before != after else after)
         rows.append(event | {"change": change, "detail": "; ".join(marks), "n": "#" + event["ref"].split("#")[1],
                              "recorded": (event["recorded_at"] or "")[:19].replace("T", " ")
-                             + f"\n{event.get('recorded_by') or ''}"})  # fmt: skip
+                             + (f"\nby {event['recorded_by']}" if event.get("recorded_by") else "")})  # fmt: skip
         if event.get("source") or event.get("quote"):
             rows.append({"type": EVIDENCE, "detail": evidence_line(event, titles)})
     return rows
