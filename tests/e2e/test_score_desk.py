@@ -193,15 +193,15 @@ def test_diff_between_editions_names_them(g20):
 # -- Layouts hold on both stores at every width ---------------------------------------------------
 
 
+QUERIES = [("status",), ("show",), ("history",), ("matrix",), ("scores",), ("scores", "--by", "commitment"),
+           ("scores", "--by", "area")]  # fmt: skip
+CASES = [(store, query) for store in ("g20", "demo") for query in QUERIES if store == "g20" or query[0] != "scores"]
+
+
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("store", ["g20", "demo"])
-@pytest.mark.parametrize("query", [("status",), ("show",), ("history",), ("matrix",), ("scores",),
-                                   ("scores", "--by", "commitment"), ("scores", "--by", "area")],
-                         ids=" ".join)  # fmt: skip
+@pytest.mark.parametrize(("store", "query"), CASES, ids=[f"{s}-{' '.join(q)}" for s, q in CASES])
 def test_every_line_fits(request, store, query, width):
     ctrack = request.getfixturevalue(store)
     slug = first_scored(ctrack) if store == "g20" else "trilateral-coordinating-mechanism"
     args = (*query, slug) if query[0] in ("show", "history") else query
-    if query[0] == "scores" and store == "demo":
-        pytest.skip("the bundled data has no scores")
     fits(table(ctrack, *args, width=width).stdout, width)

@@ -10,7 +10,7 @@ import click
 from commitment_tracker.cli.context import Context, pass_context
 from commitment_tracker.cli.options import query_options
 from commitment_tracker.cli.output import Column, choose_format, emit, status_style
-from commitment_tracker.cli.clocks import clocks
+from commitment_tracker.cli.clocks import as_known, clocks
 
 OVERDUE_MARK = "!"
 SUMMARY = "fulfilled / due"
@@ -86,7 +86,7 @@ def matrix(app: Context, area: str | None, as_of: date | None, known_at: datetim
     caption = (f"'{OVERDUE_MARK}' overdue; a commitment with compliance scores shows them (+1 / 0 / -1; empty: not assessed); "
                f"'{SUMMARY}': due commitments each party fulfilled (see ctrack matrix --help); "
                f"'{SCORE_SUMMARY}': each party's average over the scores shown")
-    emit(fmt, data, columns, rows, title=f"Compliance as of {day.isoformat()}", caption=caption)
+    emit(fmt, data, columns, rows, title=f"Compliance as of {day.isoformat()}{as_known(at)}", caption=caption)
 
 
 def _table(data: dict[str, Any], sheet: list[Any], score_only: set[str]) -> tuple[list[dict[str, Any]], list[Column]]:

@@ -49,6 +49,15 @@ class TimestampType(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
         if isinstance(value, datetime):
             return value
+        moment = self._moment(value, param, ctx)
+        # Headings say the moment as it was named ("g20-2022", "the end of 2024-10-19"), not only
+        # as the timestamp it stands for (see clocks.moment_name).
+        from commitment_tracker.cli.clocks import name_moment
+
+        name_moment(moment, str(value).strip())
+        return moment
+
+    def _moment(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
         import re
 
         text = str(value).strip()

@@ -9,7 +9,7 @@ import click
 
 from commitment_tracker.cli.context import Context, pass_context
 from commitment_tracker.cli.options import AS_OF, PARTY, SLUG, STATUS, TIMESTAMP, query_options
-from commitment_tracker.cli.clocks import AREA, clocks, in_area, today
+from commitment_tracker.cli.clocks import AREA, as_known, clocks, in_area, moment_name, today
 from commitment_tracker.cli.output import Column, choose_format, emit, emit_csv, emit_json, emit_table, status_style
 from commitment_tracker.cli.trail import HISTORY_COLUMNS, history_csv_keys, history_rows, history_table
 
@@ -65,7 +65,7 @@ def status(app: Context, party: str | None, status: str | None, overdue: bool, a
     if fmt == "table" and any(i.get("area") or i.get("code") for i in items):
         columns = [*columns[:1], Column("area", "area"), *columns[1:]]
     emit(fmt, {"as_of": day.isoformat(), "known_at": moment.isoformat(), "commitments": items}, columns, rows,
-         title=f"Commitments as of {day.isoformat()}", caption=_caption(known_at, len(items)))  # fmt: skip
+         title=f"Commitments as of {day.isoformat()}{as_known(at)}", caption=_caption(known_at, len(items)))  # fmt: skip
 
 
 def _short_ref(ref: str | None, entity: str) -> str:
@@ -126,7 +126,7 @@ def show(app: Context, commitment: str, as_of: date | None, known_at: datetime |
     ]  # fmt: skip
     rows = [{"field": k, "value": v} for k, v in fields if v not in (None, False)]
     columns = [Column("field", "field"), Column("value", "value", lambda v: status_style(v), width=90)]
-    emit(fmt, data, columns, rows, title=f"{commitment} as of {day.isoformat()}")
+    emit(fmt, data, columns, rows, title=f"{commitment} as of {day.isoformat()}{as_known(at)}")
     if fmt == "table":
         history_table(data["events"], source_titles(knowledge), f"Events of {commitment}")
         if data["statements"]:
@@ -177,14 +177,14 @@ def history(app: Context, entity: str, by_record: bool, as_of: date | None, know
     columns = HISTORY_COLUMNS if fmt == "table" else [Column(k, k) for k in history_csv_keys()]
     rows = history_rows(events, source_titles(knowledge)) if fmt == "table" else events
     emit(fmt, {"id": entity, "as_of": day.isoformat(), "known_at": moment.isoformat(), "events": events},
-         columns, rows, title=f"History of {entity} ({order})")  # fmt: skip
+         columns, rows, title=f"History of {entity} ({order}{as_known(at)})")  # fmt: skip
 
 
 LEARNED_COLUMNS = [
     Column("id", "id"),
     Column("status_from", "from", status_style),
     Column("status_to", "to", status_style),
-    Column("changed", "changed", width=20, priority=2, stack="id"),
+    Column("changed", "changed", width=20, priority=2, stack="id", label="changed: "),
     Column("causes", "recorded in between"),  # references, one per line: never folded
     Column("title", "title", width=60, priority=3, stack="id"),
 ]
@@ -214,6 +214,11 @@ def _record_window(known_from: datetime | None, known_to: datetime | None, known
     if end < known_from:
         raise click.BadParameter("--known-to is before --known-from", param_hint="--known-to")
     return known_from, end
+
+
+def _window_text(window: tuple[datetime, datetime], joined: str) -> str:
+    """The two record times as the user named them ("the end of 2024-10-19", "g20-2022")."""
+    return f"{moment_name(window[0])} {joined} {moment_name(window[1])}"
 
 
 def _in(rows: list[dict[str, Any]], wanted: set[str] | None) -> list[dict[str, Any]]:
@@ -249,7 +254,7 @@ def replay(app: Context, start: date | None, end: date | None, known_from: datet
 
         day = as_of or today()
         _emit_learned(fmt, day, window, _in(learning(app.reader, day, *window), in_area(app, area, clocks(day, window[1]))),
-                      f"As learned, {window[0].isoformat()} to {window[1].isoformat()} (as of {day.isoformat()})",
+                      f"As learned, {_window_text(window, 'to')} (as of {day.isoformat()})",
                       "changes")  # fmt: skip
         return
     at = clocks(end or as_of, known_at)
@@ -263,7 +268,7 @@ def replay(app: Context, start: date | None, end: date | None, known_from: datet
     span = f"{start.isoformat() if start else 'the beginning'} to {day.isoformat()}"
     emit(fmt, {"from": start.isoformat() if start else None, "to": day.isoformat(), "known_at": moment.isoformat(),
                "changes": changes}, CHANGE_COLUMNS, [c | {"cause": _short_ref(c["cause"], c["commitment"])} for c in changes],
-         title=f"Status changes, {span}")  # fmt: skip
+         title=f"Status changes, {span}{as_known(at)}")  # fmt: skip
 
 
 SCORE_CHANGE_KEYS = ("commitment", "party", "cycle", "before", "after", "causes")
@@ -319,7 +324,7 @@ def diff(app: Context, start: date | None, end: date | None, known_from: datetim
         wanted = in_area(app, area, clocks(day, window[1]))
         rows = _in(learned(app.reader, day, *window), wanted)
         scores = [s for s in learned_scores(app.reader, day, *window) if wanted is None or s["commitment"] in wanted]
-        span = f"between {window[0].isoformat()} and {window[1].isoformat()} (as of {day.isoformat()})"
+        span = f"between {_window_text(window, 'and')} (as of {day.isoformat()})"
         data = {"as_of": day.isoformat(), "known_from": window[0].isoformat(), "known_to": window[1].isoformat(),
                 "changes": rows, "scores": scores}  # fmt: skip
         if not only_scores and fmt != "json":
@@ -338,7 +343,7 @@ def diff(app: Context, start: date | None, end: date | None, known_from: datetim
         rows = [r for r in rows if r["id"] in wanted]
     emit(fmt, {"from": start.isoformat(), "to": end.isoformat(), "known_at": moment.isoformat(), "changes": rows},
          DIFF_COLUMNS if fmt == "table" else [Column(k, k) for k in ("id", "title", "status_from", "status_to")],
-         rows, title=f"Changed between {start.isoformat()} and {end.isoformat()}")  # fmt: skip
+         rows, title=f"Changed between {start.isoformat()} and {end.isoformat()}{as_known(at)}")  # fmt: skip
 
 
 @click.command()

@@ -14,7 +14,7 @@ from commitment_tracker.cli.options import (
     DATE, EDITION_ID, PARTY, SLUG, evidence_options, format_options, query_options, time_options,
 )  # fmt: skip
 from commitment_tracker.cli.output import Column, caution, choose_format, emit, emit_csv, note
-from commitment_tracker.cli.clocks import clocks
+from commitment_tracker.cli.clocks import as_known, clocks
 from commitment_tracker.cli.recording import build, record
 
 GROUPINGS = ("commitment", "party", "area", "year", "cycle", "summit")
@@ -114,7 +114,7 @@ def scores(app: Context, by: str, area: str | None, party: str | None, cycle: st
         summary["groups"] = sort_groups(summary["groups"], order)
     data = {"as_of": day.isoformat(), "known_at": moment.isoformat(), **summary}
     scope = (area, party, cycle and f"{cycle} cycle", summit and f"summit {summit}", year and f"made in {year}")
-    emit(fmt, data, *_layout(fmt, by, summary), title=_title(by, day, scope))
+    emit(fmt, data, *_layout(fmt, by, summary), title=_title(by, day, scope) + as_known(at))
 
 
 def _known_names(app: Context, area: str | None, cycle: str | None) -> None:
