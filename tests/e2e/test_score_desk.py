@@ -205,3 +205,60 @@ def test_every_line_fits(request, store, query, width):
     slug = first_scored(ctrack) if store == "g20" else "trilateral-coordinating-mechanism"
     args = (*query, slug) if query[0] in ("show", "history") else query
     fits(table(ctrack, *args, width=width).stdout, width)
+
+
+# -- 1. Score-only commitments lead with their scores (display only) -----------------------------
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_status_shows_a_score_only_commitments_average_instead_of_pledged(g20, width):
+    data = g20.json("status", "--area", "Trade")
+    assert {c["status"] for c in data["commitments"]} == {"pledged"}  # SPEC §5 keeps it in JSON
+    csv_out = g20.ok("status", "--area", "Trade", "--format", "csv").stdout
+    assert "pledged" in csv_out
+    out = table(g20, "status", "--area", "Trade", width=width).stdout
+    fits(out, width)
+    assert "pledged" not in out
+    groups = {g["id"]: g for g in g20.json("scores", "--by", "commitment", "--area", "Trade")["groups"]}
+    words = " ".join(out.split())
+    for item in data["commitments"]:
+        assert f"{item['id']}" in words
+        assert f"{groups[item['id']]['average']:+.2f}" in words
+
+
+def test_show_of_a_score_only_commitment_leads_with_its_scores(g20):
+    slug = first_scored(g20)
+    out = table(g20, "show", slug, width=80).stdout
+    fields = [line.split()[0] for line in out.split("\n\n")[1].splitlines()[2:] if line[:2].strip()]
+    assert fields[:2] == ["average", "scores"], fields
+    head = out.split("Events of")[0]
+    assert "pledged" not in head and "pending" not in head
+    assert g20.json("show", slug)["status"] == "pledged"
+
+
+def test_history_of_a_score_only_commitment_shows_each_score_where_the_status_was(g20):
+    slug = first_scored(g20)
+    events = g20.json("history", slug)["events"]
+    for width in WIDTHS:
+        out = table(g20, "history", slug, width=width).stdout
+        assert "pledged" not in out
+        words = " ".join(out.split())
+        for event in events:
+            if event["type"] == "compliance_assessed":
+                mark = f"{event['score']:+d}" if event["score"] else "0"
+                assert f"{event['party']} {mark}" in words or f"→ {mark}" in words
+
+
+def test_matrix_summary_of_score_only_commitments_is_their_average_not_0_of_0(g20):
+    out = table(g20, "matrix", "--area", "Trade", width=200).stdout
+    assert "n/a" not in out and "0/0" not in out
+    assert "average score" in out
+
+
+def test_a_commitment_with_a_status_keeps_it_beside_its_scores(demo, tmp_path):
+    store = Ctrack(str(tmp_path / "mixed.db"))
+    store.ok("import", str(DATASET))
+    store.ok("assess", "tscf-moc", "--party", "US", "--score", "1", "--on", "2025-01-01")
+    out = table(store, "status", width=200).stdout
+    line = next(line for line in out.splitlines() if line.lstrip().startswith("tscf-moc "))
+    assert store.json("show", "tscf-moc")["status"] in line
