@@ -64,7 +64,7 @@ def chart(app: Context, ids: tuple[str, ...], out: Path, force: bool, as_of: dat
     \b
       pip install 'commitment-tracker[charts]'
     """
-    from commitment_tracker.cli.clocks import clocks
+    from commitment_tracker.cli.clocks import as_known, clocks
     from commitment_tracker.projections.render.chart import render, require_matplotlib
     from commitment_tracker.projections.timeline import chart_selection, timelines
 
@@ -84,7 +84,9 @@ def chart(app: Context, ids: tuple[str, ...], out: Path, force: bool, as_of: dat
         if ids:
             sheet = [row for row in sheet if row.id in ids]
         data = heatmap(sheet, group)
-        _write(out, render_heatmap(data, fmt, f"Compliance as of {day.isoformat()}"))
+        scope = ", ".join(x for x in (area, cycle and f"{cycle.strip().lower()} cycle") if x)
+        _write(out, render_heatmap(data, fmt, f"Compliance{f' ({scope})' if scope else ''} as of {day.isoformat()}"
+                                              f"{as_known(at)}"))  # fmt: skip
         note(f"wrote a heat map of {data['rows']} commitment{'s' if data['rows'] != 1 else ''} to {out}")
         return
     if start and start > min(end or day, day):
