@@ -54,8 +54,9 @@ class Spec:
     label: str = ""  # printed before the value when it is stacked ("due: ", "recorded ")
 
 
-#: An event reference (``ID#N``): a word that wrapping must never fold.
-REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*#[0-9]+\^?")
+#: A word holding an event reference (``ID#N``, with the punctuation that follows it: wrapping
+#: breaks only at spaces, so "ID#N;" is one word): wrapping must never fold it.
+REFERENCE = re.compile(r"[^\s]*[A-Za-z0-9][A-Za-z0-9._-]*#[0-9]+[^\s]*")
 
 
 def labelled(label: str, text: str) -> str:
