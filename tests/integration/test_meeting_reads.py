@@ -131,3 +131,20 @@ def test_a_commitment_corrected_away_from_the_meetings_kind_is_due_by_it_as_know
     result = runner.invoke(cli, ["--store", sqlite_url, "show", "s2", "--json", "--as-of", "2024-07-01", *clocks])
     assert result.exit_code == 0, result.output
     assert [row["commitment"] for row in json.loads(result.output)["deadline_for"]] == due
+
+
+def test_an_encrypted_store_finds_the_commitments_due_by_a_meeting_as_one_in_clear(store_url, tmp_path) -> None:
+    """On an encrypted store the kinds are sealed: found by unsealing them, with the same answer."""
+    from tests.integration.test_encryption import key, run
+
+    events = [*MEETINGS, *({"type": "commitment_made", "commitment": f"c{n}", "on": "2024-02-01", "title": f"C {n}",
+                            "parties": ["US", "JP"], "cadence": "once", "due_next": ("summit", "dialogue")[n % 2],
+                            "recorded_at": f"2024-06-12T00:00:{n:02d}+00:00"} for n in range(6))]  # fmt: skip
+    lines, clear, secret = _events(tmp_path, events), str(tmp_path / "clear.db"), key()
+    assert run(clear, None, "import", lines).exit_code == 0
+    assert run(store_url, secret, "import", lines).exit_code == 0
+    for meeting, due in (("s2", ["c0", "c2", "c4"]), ("d1", ["c1", "c3", "c5"]), ("s1", [])):
+        mine, theirs = (run(store, k, "show", meeting, "--as-of", "2024-07-01", "--json") for store, k in ((store_url, secret), (clear, None)))
+        assert mine.exit_code == theirs.exit_code == 0, mine.output
+        assert json.loads(mine.stdout)["deadline_for"] == json.loads(theirs.stdout)["deadline_for"]
+        assert [row["commitment"] for row in json.loads(mine.stdout)["deadline_for"]] == due
