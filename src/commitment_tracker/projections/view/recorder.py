@@ -103,6 +103,11 @@ class ViewSQL:
     def read(self, statement: str, params: Iterable[Any] = ()) -> list[Any]:
         raise NotImplementedError
 
+    def stream(self, statement: str, params: Iterable[Any] = ()) -> Iterator[Any]:
+        """The rows of a query read a page at a time, in one snapshot: an answer of any size
+        without holding all of its rows (content columns are not unsealed: ids, dates, figures)."""
+        raise NotImplementedError
+
     def tables(self) -> set[str]:
         """The names of the tables this database holds (the view's among them)."""
         raise NotImplementedError
