@@ -14,7 +14,9 @@ log. The growth table sets each command's 1M figure beside its 100k figure and i
 command whose time grows with the log where its answer does not is a failure this table must
 show, not hide.
 
-The tables are written between the markers in benchmarks/RESULTS.md.
+The tables are written between the markers in benchmarks/RESULTS.md. BENCH_ONLY (labels'
+substrings, comma-separated) measures only those read commands, after the import and the
+catch-up, and prints them without touching RESULTS.md: a partial table must not replace it.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 CACHE = Path(os.environ.get("BENCH_CACHE", Path.home() / ".cache" / "ctrack-bench"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 SLOW_REPEAT = int(os.environ.get("BENCH_SLOW_REPEAT", "1"))
+ONLY = [s for s in os.environ.get("BENCH_ONLY", "").split(",") if s.strip()]
 BEGIN, END = "<!-- commands: begin -->", "<!-- commands: end -->"
 MEMORY_BOUND_MB = 300
 
@@ -206,21 +209,26 @@ def bench(b: Backend, size: int, lines: Path, out: Path, fresh: Callable[[], Non
         fresh()
         writes["import"].append(run(["--store", b.store, "--by", "bench", "import", str(lines)]))
         writes["catch-up"].append(run(["--store", b.store, "status", "--json"]))
-        writes["rebuild"].append(run(["--store", b.store, "rebuild"]))
+        if not ONLY:
+            writes["rebuild"].append(run(["--store", b.store, "rebuild"]))
     plain = floors(b, size)
     decode = measure(plain["read + decode every row"], SLOW_REPEAT)[0]
-    bare = _bare_import(lines, out) if b.name == "SQLite" else None
+    bare = _bare_import(lines, out) if b.name == "SQLite" and not ONLY else None
     for label, key, floor, base in [
         ("`import` (new store)", "import", "bare eventsourcing import" if bare else "read + decode every row", bare or decode),
         ("first query after the import (catch-up)", "catch-up", "read + decode every row", decode),
         ("`rebuild`", "rebuild", "read + decode every row", decode),
     ]:
         samples = writes[key]
+        if not samples:
+            continue
         note(label, statistics.median(s[0] for s in samples), max(s[1] for s in samples), floor, base)
 
     measured = {name: measure(fn)[0] for name, fn in plain.items() if name != "read + decode every row"}
     measured["read + decode every row"] = decode
     for label, args, floor, whole in commands(b, size, out):
+        if ONLY and not any(part in label for part in ONLY):
+            continue
         seconds, peak = measure(lambda args=args: run(args), SLOW_REPEAT if whole else REPEAT)  # type: ignore[misc]
         note(label, seconds, peak, floor, measured[floor])
     return rows
@@ -310,6 +318,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_SCRATCH")) as scratch:
         out = Path(scratch)
         rows = sqlite_runs(out) + postgres_runs(out)
+    if ONLY:
+        print("\n".join(tables(rows)))
+        return
     table = "\n".join([
         BEGIN,
         "## Every command, whole process (`python -m benchmarks.commands`)",
