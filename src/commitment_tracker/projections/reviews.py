@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any
 
 from commitment_tracker.events import AssessmentReviewed, ComplianceAssessed, first_day
+from commitment_tracker.projections.areas import in_area
 from commitment_tracker.projections.knowledge import Knowledge
 from commitment_tracker.tracker import Resolved
 
@@ -160,6 +161,22 @@ def units(found: Sequence[Coding], as_of: date) -> list[UnitCodings]:
 def disputed_units(found: Sequence[Coding], as_of: date) -> list[Unit]:
     """The units of one commitment that are disputed as of ``as_of`` (for the per-summit report)."""
     return [(u.party, u.cycle) for u in units(found, as_of) if u.disputed]
+
+
+def disputes(knowledge: Knowledge, as_of: date, *, cycle: str | None = None, area: str | None = None,
+             party: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    """Every disputed unit of the commitments in existence as of ``as_of`` (in an area, of a party,
+    of a cycle: ``""`` for the assessments without one), keyed as ``count_disputed`` reads them."""
+    found = []
+    for slug in knowledge.commitments:
+        made = knowledge.streams[slug][0].event
+        if first_day(made.on) > as_of or not in_area(made.area, area):  # type: ignore[attr-defined]
+            continue
+        for unit in units(codings(knowledge, slug), as_of):
+            if unit.disputed and (party is None or unit.party == party) and (cycle is None or unit.cycle == (cycle or None)):
+                found.append({"commitment": slug, "party": unit.party, "cycle": unit.cycle, "area": made.area,  # type: ignore[attr-defined]
+                              "year": first_day(made.on).year, "summit": made.summit})  # type: ignore[attr-defined]  # fmt: skip
+    return found
 
 
 def count_disputed(summary: dict[str, Any], by: str, disputed: Iterable[dict[str, Any]]) -> dict[str, Any]:
