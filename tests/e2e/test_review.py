@@ -126,3 +126,32 @@ def test_agreement_gives_alpha_and_a_note_where_it_is_undefined(team):
         result = ctrack("scores", "--agreement", *bad)
         assert result.exit_code == 2 and result.stderr.startswith("Error:"), bad
     assert ctrack("scores", "--by", "assessor").exit_code == 2
+
+
+def test_diff_report_and_export_scores_take_approved_only(team, tmp_path):
+    ctrack = team
+    approval = refs(ctrack.ok("--by", "rev", "review", "open#4", "--approve", "--on", "2024-07-01"))[0]
+    data = ctrack.json("diff", "--known-from", f"{approval}^", "--known-to", approval, "--approved-only")
+    assert [(s["commitment"], s["party"], s["before"], s["after"], s["causes"]) for s in data["scores"]] == [
+        ("open", "US", None, 0, [approval])]
+    assert ctrack.json("diff", "--known-from", f"{approval}^", "--known-to", approval)["scores"] == []
+    assert ctrack("diff", "--from", "2024-01-01", "--approved-only").exit_code == 2
+    exported = ctrack.ok("export-scores", "--approved-only").stdout.splitlines()
+    assert exported[0].endswith(",US") and exported[1].endswith(",0") and len(exported) == 2
+    assert len(ctrack.ok("export-scores").stdout.splitlines()) == 2 and ",JP," in ctrack.ok("export-scores").stdout
+    page = tmp_path / "r.html"
+    ctrack.ok("report", "--out", str(page), "--approved-only")
+    html = page.read_text(encoding="utf-8")
+    assert "among the reviewed scores alone" in html
+    assert heat_cells(html) == ['title="US: 0"']  # JP has no reviewed score: no column
+    ctrack.ok("report", "--out", str(page), "--force")
+    assert 'title="JP: 1"' in heat_cells(page.read_text(encoding="utf-8"))
+
+
+def heat_cells(html: str) -> list[str]:
+    """The title of each cell of the report's compliance heat map, in order."""
+    import re
+
+    table = html[html.index('<table id="heatmap"'):]
+    table = table[: table.index("</table>")]
+    return re.findall(r'title="[A-Z]{2}: [^"]*"', table)

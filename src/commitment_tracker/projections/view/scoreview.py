@@ -86,16 +86,16 @@ class ScoreSource:
                 scores[coding.party] = coding.score
         return scores
 
-    def units(self, slug: str) -> dict[tuple[str, str | None], int]:
+    def units(self, slug: str, approved_only: bool = False) -> dict[tuple[str, str | None], int]:
         """The score that counts on each (party, cycle) of a commitment, as ``scores --cycle``
-        picks it with that cycle (None: the assessments without one)."""
+        picks it with that cycle (None: the assessments without one; approved ones alone, if asked)."""
         if slug in self.gaps:
             assert self.exact is not None
             labels = {c for c in cycles(self.exact)}
         else:
             labels = {coding.cycle or UNLABELLED for coding in self.rows.get(slug, ())}
         return {(party, label or None): score for label in sorted(labels)
-                for party, score in self._scores(slug, label).items()}  # fmt: skip
+                for party, score in self._scores(slug, label, approved_only).items()}  # fmt: skip
 
     def unit_codings(self) -> list[UnitCodings]:
         """Every unit of every commitment on the board, as of the day (SPEC §8.2)."""
