@@ -108,3 +108,18 @@ def test_the_figure_pairs_each_analysts_latest_coding_and_leaves_reconciliations
     assert result["alpha"] == pytest.approx(reference_alpha([[-1, 1], [0, 1]], "ordinal"))
     us = next(u for u in scored if u.party == "US")
     assert us.differs and not us.disputed and us.reconciled_by.position == 8  # type: ignore[union-attr]
+
+
+def test_one_commitments_agreement_and_disputed_cells_for_the_summit_report():
+    from datetime import date
+
+    from commitment_tracker.projections.agreement import of_commitment
+
+    found = [coding(2, "US", 1, "ana"), coding(3, "US", 0, "bob"), coding(4, "JP", 1, "ana"), coding(5, "JP", 1, "bob")]
+    result = of_commitment(found, date(2024, 12, 31))
+    assert (result["units"], result["pairable_values"]) == (2, 4)
+    assert result["alpha"] == pytest.approx(reference_alpha([[1, 1], [0, 1]], "ordinal"))
+    assert result["disputed"] == [{"party": "US", "cycle": "final", "scores": [
+        {"analyst": "ana", "score": 1, "ref": "c#2"}, {"analyst": "bob", "score": 0, "ref": "c#3"}]}]
+    assert of_commitment(found, date(2024, 5, 1)) == {"alpha": None, "units": 0, "pairable_values": 0,
+                                                      "analysts": [], "disputed": []}

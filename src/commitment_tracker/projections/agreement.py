@@ -10,9 +10,10 @@ fewer than two pairable values, or no variation among them (expected disagreemen
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
-from commitment_tracker.projections.reviews import UnitCodings
+from commitment_tracker.projections.reviews import Coding, UnitCodings, units
 
 BY = ("cycle", "area", "party", "assessor")
 #: The scores' order: the ordinal metric ranks the values, the domain keeps all three.
@@ -77,3 +78,14 @@ def undefined(summary: dict[str, Any]) -> list[str]:
                else "the analysts' values do not vary")  # fmt: skip
         notes.append(f"agreement is undefined {'' if where == 'overall' else 'for '}{where}: {why}")
     return notes
+
+
+def of_commitment(found: Sequence[Coding], as_of: date) -> dict[str, Any]:
+    """One commitment's agreement and its disputed cells as of ``as_of``, from its codings
+    (``reviews.codings``): what the per-summit report (SPEC §8.1) shows under each commitment.
+    ``disputed``: each disputed unit with every analyst's latest score and its ref."""
+    scored = units(found, as_of)
+    return {**figure(scored), "disputed": [
+        {"party": u.party, "cycle": u.cycle,
+         "scores": [{"analyst": name, "score": c.score, "ref": c.ref} for name, c in sorted(u.latest.items())]}
+        for u in scored if u.disputed]}  # fmt: skip
