@@ -27,7 +27,7 @@ from commitment_tracker.events.parties import name_of
 from commitment_tracker.projections.view.tables import stamp
 from commitment_tracker.projections.areas import area_key, in_area
 from commitment_tracker.projections.clocks import Clocks
-from commitment_tracker.projections.reviews import Coding, UnitCodings, codings, count_disputed, until
+from commitment_tracker.projections.reviews import Coding, UnitCodings, codings, count_disputed, disputes, until
 from commitment_tracker.projections.reviews import units as reviewed_units
 from commitment_tracker.events.scoring import in_summit
 from commitment_tracker.projections.scores import (
@@ -246,14 +246,16 @@ def score_summary(reader: Reader, clocks: Clocks, by: str, *, cycle: str | None 
     group counts its disputed units."""
     made: dict[str, Any] | None = None
     ids: set[str] | None = None
-    source = ScoreSource(reader, clocks)
+    source: ScoreSource | None = None
     if summit is not None or year is not None or by == "summit":
+        source = ScoreSource(reader, clocks)
         made = pledges(reader, [row["id"] for row in source.board], clocks)
         ids = in_scope(made, summit, year, notes)
         summary = source.summary(by, cycle=cycle, area=area, party=party, ids=ids,
                                  summits={slug: event.summit for slug, event in made.items()},
                                  approved_only=approved_only)  # fmt: skip
     elif approved_only or reader.view is None or reader.view.sealer.sealing:
+        source = source or ScoreSource(reader, clocks)
         summary = source.summary(by, cycle=cycle, area=area, party=party, approved_only=approved_only)
     else:
         summary = SQLScores(reader, reader.view, clocks, cycle=cycle, area=area, party=party).summary(by)
@@ -261,9 +263,13 @@ def score_summary(reader: Reader, clocks: Clocks, by: str, *, cycle: str | None 
         ids_shown = [group["id"] for group in summary["groups"]]
         made = made if made is not None else pledges(reader, ids_shown, clocks)
         summary["groups"] = with_published(summary["groups"], made)
-    summits = {slug: event.summit for slug, event in made.items()} if made is not None else {}
-    return count_disputed(summary, by, disputed_rows(source, cycle=cycle, area=area, party=party, ids=ids,
-                                                     summits=summits))  # fmt: skip
+    if source is None:  # grouped in SQL: only the commitments with a unit assessed twice can be disputed
+        assert reader.view is not None
+        disputed = SQLDisputes(reader, reader.view, clocks).rows(cycle=cycle, area=area, party=party)
+    else:
+        summits = {slug: event.summit for slug, event in made.items()} if made is not None else {}
+        disputed = disputed_rows(source, cycle=cycle, area=area, party=party, ids=ids, summits=summits)
+    return count_disputed(summary, by, disputed)
 
 
 def disputed_rows(source: ScoreSource, *, cycle: str | None = None, area: str | None = None,
@@ -282,6 +288,49 @@ def disputed_rows(source: ScoreSource, *, cycle: str | None = None, area: str | 
         found.append({"commitment": unit.commitment, "party": unit.party, "cycle": unit.cycle, "area": row.get("area"),
                       "year": first_day(row["made_on"]).year, "summit": (summits or {}).get(unit.commitment)})  # fmt: skip
     return found
+
+
+class SQLDisputes:
+    """The disputed units (SPEC §8.2) from a clear store's view without reading every assessment:
+    a unit can be disputed only when it has two live assessments or more, which SQL finds; only
+    those commitments' rows are read and their codings compared, and the commitments the view
+    marks as changing at K (gaps) are folded exactly."""
+
+    def __init__(self, reader: Reader, view: ViewSQL, clocks: Clocks) -> None:
+        self.reader, self.view, self.clocks = reader, view, clocks
+        self.day, self.known = clocks.as_of.isoformat(), stamp(clocks.known_at)
+
+    def rows(self, *, cycle: str | None, area: str | None, party: str | None) -> list[dict[str, Any]]:
+        live = "known_from <= ? AND known_to > ? AND valid_on <= ? AND made_on <= ?"
+        params = [self.known, self.known, self.day, self.day]
+        gaps = set(self.view.gaps(self.known))
+        twice = self.view.read(f"SELECT DISTINCT entity FROM (SELECT entity FROM {{view_assessments}} WHERE {live} "
+                               "GROUP BY entity, party, cycle HAVING count(*) > 1) AS units", params)  # fmt: skip
+        candidates = sorted({row[0] for row in twice} - gaps)
+        codings_of: dict[str, list[Coding]] = {}
+        placed: dict[str, tuple[str | None, int]] = {}
+        contents: dict[str, dict[str, Any]] = {}
+        rows = self.view.opened(self.view.read_in(
+            f"SELECT entity, position, valid_on, area, made_on, data FROM {{view_assessments}} WHERE {live} "
+            "AND entity IN ({entities}) ORDER BY entity, valid_on, position", candidates, params)) if candidates else []  # fmt: skip
+        for entity, position, on, row_area, made_on, data in rows:
+            if data not in contents:
+                contents[data] = json.loads(data)
+            codings_of.setdefault(entity, []).append(Coding.from_data(entity, position, on, contents[data]))
+            placed[entity] = (row_area, int(made_on[:4]))
+        found = []
+        for entity, found_codings in codings_of.items():
+            row_area, year = placed[entity]
+            if not in_area(row_area, area):
+                continue
+            for unit in reviewed_units(found_codings, self.clocks.as_of):
+                if unit.disputed and (party is None or unit.party == party) and (cycle is None or unit.cycle == (cycle or None)):
+                    found.append({"commitment": entity, "party": unit.party, "cycle": unit.cycle, "area": row_area,
+                                  "year": year, "summit": None})  # fmt: skip
+        if gaps:
+            exact = self.reader.knowledge_of_ids(sorted(gaps), self.clocks)
+            found += disputes(exact, self.clocks.as_of, cycle=cycle, area=area, party=party)
+        return found
 
 
 # --- grouping in SQL ---------------------------------------------------------------------------
