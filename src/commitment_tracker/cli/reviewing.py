@@ -47,6 +47,7 @@ def queue(app: Context, assessor: str | None, cycle: str | None, as_of: date | N
     data = {"as_of": at.as_of.isoformat(), "known_at": at.moment.isoformat(), "queue": rows}
     if fmt == "table" and not rows:
         note("nothing waits for review")
+        return
     columns = [Column("ref", "ref"), Column("state", "state"), Column("party", "party"),
                Column("cycle", "cycle", priority=2), Column("score", "score"), Column("on", "on", priority=1),
                Column("analyst", "analyst"), Column("return_note", "returned because", width=40, priority=3)]  # fmt: skip

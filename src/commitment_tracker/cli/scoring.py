@@ -194,21 +194,24 @@ def _disagreements(app: Context, at: Any, head: dict[str, Any], fmt: str, *, cyc
 
     found = disagreements(app.reader, at, cycle=cycle, area=area, party=party)
     data = {**head, "disagreements": found}
-    # One line per analyst's score: a unit's lines follow each other, the unit named on its first.
+    # One line per analyst's score: a unit's lines follow each other.
     rows = []
     for unit in found:
         settled = unit["reconciled_by"]
         for index, score in enumerate(unit["scores"]):
-            first = index == 0
+            first = index == 0 or fmt != "table"  # CSV rows stand alone; a table names the unit once
             rows.append({"commitment": unit["commitment"] if first else "", "party": unit["party"] if first else "",
                          "cycle": (unit["cycle"] or "") if first else "",
-                         "state": ("disputed" if unit["disputed"] else f"settled by {settled['ref']}") if first else "",
+                         "state": ("disputed" if unit["disputed"] else "settled") if first else "",
+                         "settled_by": settled["ref"] if first and settled is not None else "",
                          "analyst": score["analyst"], "score": score["score"], "ref": score["ref"], "on": score["on"],
                          "note": score["note"] or "", "source": score["source"] or ""})  # fmt: skip
-    columns = [Column("commitment", "commitment"), Column("party", "party"), Column("cycle", "cycle", priority=2),
-               Column("state", "state"), Column("analyst", "analyst"), Column("score", "score"),
-               Column("ref", "ref", priority=1), Column("on", "on", priority=3),
-               Column("note", "note", width=40, priority=4), Column("source", "source", priority=5)]  # fmt: skip
+    # The ref, which names the commitment too, is what a reconciliation cites: it gives way last.
+    columns = [Column("commitment", "commitment", priority=2), Column("party", "party"),
+               Column("cycle", "cycle", priority=3), Column("state", "state"), Column("analyst", "analyst"),
+               Column("score", "score"), Column("ref", "ref"), Column("settled_by", "settled by", priority=3),
+               Column("on", "on", priority=4),
+               Column("note", "note", width=40, priority=5), Column("source", "source", priority=6)]  # fmt: skip
     if fmt == "table" and not found:
         note("no unit has analysts who differ")
     scope_text = ", ".join(str(x) for x in scope if x)
