@@ -80,8 +80,13 @@ def test_disputed_is_counted_in_every_grouping_until_reconciled(team):
     # A later coding by an analyst is not named by the reconciliation: disputed again.
     ctrack.ok("--by", "ana", "assess", "open", "--party", "US", "--score", "1", "--on", "2024-08-01", "--cycle", "final")
     assert ctrack.json("scores")["overall"]["disputed"] == 1
+    ctrack.ok("--by", "cy", "review", "open#6", "--approve", "--on", "2024-07-06", "--note", "agreed")
     history = ctrack.json("history", "open")["events"]
     assert [e["reconciles"] for e in history if e.get("reconciles")] == [["open#2", "open#4"]]
+    assert [(e["ref"], e["target"], e["decision"], e["note"], e["recorded_by"]) for e in history
+            if e["type"] == "assessment_reviewed"] == [("open#8", "open#6", "approved", "agreed", "cy")]  # fmt: skip
+    table = ctrack.ok("history", "open").stdout
+    assert "target: open#6; decision: approved" in table and "reconciles: open#2, open#4" in table
 
 
 def test_the_queue_holds_each_analysts_latest_unreviewed_and_returned_ones_until_rescored(team):
@@ -155,3 +160,38 @@ def heat_cells(html: str) -> list[str]:
     table = html[html.index('<table id="heatmap"'):]
     table = table[: table.index("</table>")]
     return re.findall(r'title="[A-Z]{2}: [^"]*"', table)
+
+
+def test_an_encrypted_store_answers_review_questions_as_a_clear_one(ctrack, other_store, monkeypatch):
+    """On an encrypted store the review state is sealed content: the same answers, read in Python."""
+    from tests.integration.test_encryption import key
+
+    secret = key()
+    for store, cipher in ((ctrack, None), (other_store, secret)):
+        if cipher:
+            monkeypatch.setenv("TRACKER_CIPHER_KEY", cipher)
+        else:
+            monkeypatch.delenv("TRACKER_CIPHER_KEY", raising=False)
+        store.ok("--by", "ana", "pledge", "open", "--on", "2024-01-10", "--title", "Keep markets open", "--party", "US")
+        store.ok("--by", "ana", "assess", "open", "--party", "US", "--score", "1", "--on", "2024-06-01")
+        store.ok("--by", "bob", "assess", "open", "--party", "US", "--score", "-1", "--on", "2024-06-02")
+        store.ok("--by", "rev", "review", "open#2", "--approve", "--on", "2024-07-01")
+    answers = []
+    for store, cipher in ((ctrack, None), (other_store, secret)):
+        if cipher:
+            monkeypatch.setenv("TRACKER_CIPHER_KEY", cipher)
+        else:
+            monkeypatch.delenv("TRACKER_CIPHER_KEY", raising=False)
+        answers.append([without_record_times(store.json(*args)) for args in (
+            ("scores", "--approved-only"), ("scores",), ("scores", "--agreement"), ("queue",), ("scores", "--disagreements"))])
+    assert answers[0] == answers[1]
+    assert answers[1][0]["overall"]["average"] == 1.0 and answers[1][1]["overall"]["disputed"] == 1
+
+
+def without_record_times(data):
+    """An answer without the moments it was asked and recorded at (two stores, two record times)."""
+    if isinstance(data, dict):
+        return {k: without_record_times(v) for k, v in data.items() if k not in ("known_at", "recorded_at")}
+    if isinstance(data, list):
+        return [without_record_times(v) for v in data]
+    return data

@@ -330,6 +330,9 @@ def test_approved_scores_disputes_and_agreement_agree_with_the_fold(tmp_path_fac
                         expected = _fold_summary(knowledge, as_of, by, cycle, None, party, approved_only)
                         found = score_summary(reader, at, by, cycle=cycle, party=party, approved_only=approved_only)
                         assert found == expected, (by, cycle, party, approved_only, as_of, known_at)
+                    # A reader that folds the log (a read-only user whose view lags) answers the same.
+                    assert score_summary(FoldReader(tracker), at, by, cycle=cycle, party=party,
+                                         approved_only=True) == _fold_summary(knowledge, as_of, by, cycle, None, party, True)
             scored = [u for slug in knowledge.commitments for u in units(codings(knowledge, slug), as_of)
                       if knowledge.status(slug, as_of) is not None]  # fmt: skip
             areas = {slug: slug.upper() for slug in COMMITMENTS}
