@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import click
 
-from commitment_tracker.cli.clocks import clocks
+from commitment_tracker.cli.clocks import as_known, clocks
 from commitment_tracker.cli.context import Context, pass_context
 from commitment_tracker.cli.options import DATE, query_options
 from commitment_tracker.cli.output import Column, choose_format, emit, note
@@ -52,7 +52,7 @@ def queue(app: Context, assessor: str | None, cycle: str | None, as_of: date | N
                Column("cycle", "cycle", priority=2), Column("score", "score"), Column("on", "on", priority=1),
                Column("analyst", "analyst"), Column("return_note", "returned because", width=40, priority=3)]  # fmt: skip
     shown = [row | {"cycle": row["cycle"] or ""} for row in rows] if fmt == "table" else rows
-    emit(fmt, data, columns, shown, title=f"Waiting for review as of {at.as_of.isoformat()}")
+    emit(fmt, data, columns, shown, title=f"Waiting for review as of {at.as_of.isoformat()}" + as_known(at))
 
 
 COMMANDS = [review, queue]

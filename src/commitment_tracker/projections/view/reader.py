@@ -58,6 +58,9 @@ class ViewReader:
             return self.rebuild(progress)
         if self.view.predates_reviews():
             return self.rebuild(progress)
+        if self.projection.position() == 0:
+            with self.view.bulk():  # the whole view is written: see ViewSQL.bulk
+                return self.projection.catch_up(progress)
         return self.projection.catch_up(progress)
 
     def rebuild(self, progress: Any = None) -> int:
