@@ -331,34 +331,43 @@ def _signed(score: int | None) -> str:
 @record_time_options
 @click.option("--scores", "only_scores", is_flag=True,
               help="With --known-from: only the compliance scores that changed (how CSV prints them).")
+@click.option("--approved-only", is_flag=True,
+              help="With --known-from: the scores compared are the reviewed ones alone (approved, or from an edition).")
 @AREA
 @query_options
 @pass_context
 def diff(app: Context, start: date | None, end: date | None, known_from: datetime | None, known_to: datetime | None,
-         only_scores: bool, area: str | None, as_of: date | None, known_at: datetime | None, fmt: str | None,
-         as_json: bool) -> None:  # fmt: skip
+         only_scores: bool, approved_only: bool, area: str | None, as_of: date | None, known_at: datetime | None,
+         fmt: str | None, as_json: bool) -> None:  # fmt: skip
     """Commitments whose status changed between two dates (--from/--to), or whose answer changed
     between two record times (--known-from/--known-to: what did we learn?).
 
     \b
     Between two record times, the compliance scores that changed are listed
     too, per commitment, party and cycle: in JSON as "scores", in a table as a
-    second table, in CSV with --scores.
+    second table, in CSV with --scores. With --approved-only, the scores
+    compared are those reviewed at each record time: what was published.
     """
     fmt = choose_format(fmt, as_json)
     window = _record_window(known_from, known_to, known_at, (start, end))
     if only_scores and window is None:
         raise click.UsageError("--scores compares two record times: give --known-from (and --known-to)")
+    if approved_only and window is None:
+        raise click.UsageError("--approved-only compares scores between two record times: give --known-from "
+                               "(and --known-to)")  # fmt: skip
     if window is not None:
         from commitment_tracker.projections.view.learning import learned, learned_scores
 
         day = as_of or today()
         wanted = in_area(app, area, clocks(day, window[1]))
         rows = _in(learned(app.reader, day, *window), wanted)
-        scores = [s for s in learned_scores(app.reader, day, *window) if wanted is None or s["commitment"] in wanted]
+        scores = [s for s in learned_scores(app.reader, day, *window, approved_only=approved_only)
+                  if wanted is None or s["commitment"] in wanted]  # fmt: skip
         span = f"between {_window_text(window, 'and')} (as of {day.isoformat()})"
         data = {"as_of": day.isoformat(), "known_from": window[0].isoformat(), "known_to": window[1].isoformat(),
                 "changes": rows, "scores": scores}  # fmt: skip
+        if approved_only:
+            data["approved_only"] = True
         if not only_scores and fmt != "json":
             _emit_learned(fmt, day, window, rows, f"Learned {span}", "changes")
         # A store without scores keeps the one table it always had.

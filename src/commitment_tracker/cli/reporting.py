@@ -113,10 +113,11 @@ def chart(app: Context, ids: tuple[str, ...], out: Path, force: bool, as_of: dat
 @click.option("--party", type=PARTY, help="Only commitments this party is party to.")
 @click.option("--limit", type=click.IntRange(1, 5000), default=REPORT_LIMIT, show_default=True,
               help="At most this many commitments (the most recently made).")  # fmt: skip
+@click.option("--approved-only", is_flag=True, help="Only reviewed scores: approved, or brought by an edition.")
 @time_options
 @pass_context
 def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str | None, party: str | None,
-           limit: int, as_of: date | None, known_at: datetime | None) -> None:  # fmt: skip
+           limit: int, approved_only: bool, as_of: date | None, known_at: datetime | None) -> None:  # fmt: skip
     """One self-contained HTML page: board, matrix, timelines, audit trails, sources.
 
     The page needs no network: open it anywhere, mail it, archive it. Its sliders
@@ -146,7 +147,7 @@ def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str
         note(f"the report shows the {len(chosen)} most recently made of {len(chosen) + left_out} commitments; "
              "choose others with IDs, --area or --party, or raise --limit")  # fmt: skip
     log = app.reader.log_of(chosen)
-    page, travel = render_report(log, log.known_at(at.known_at), at)
+    page, travel = render_report(log, log.known_at(at.known_at), at, approved_only)
     if len(travel["stops"]) < travel["recorded_times"]:
         note(f"the known-at slider offers {len(travel['stops'])} of {travel['recorded_times']} record times "
              "(spread evenly, the latest among them); ctrack status --known-at answers any other")  # fmt: skip

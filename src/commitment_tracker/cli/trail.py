@@ -34,8 +34,8 @@ def history_rows(events: list[dict[str, Any]], titles: dict[str, str], scores_le
         if event["corrected_by"]:
             marks.append("corrected by " + ", ".join(event["corrected_by"]) + "; as recorded: " +
                          ", ".join(f"{k}={v}" for k, v in event.get("original", {}).items()))  # fmt: skip
-        for key in ("target", "reason", "title", "note", "by", "due", "due_next", "meeting", "parties", "party",
-                    "score", "cycle", "assessor", "area", "code"):
+        for key in ("target", "decision", "reason", "title", "note", "by", "due", "due_next", "meeting", "parties",
+                    "party", "score", "cycle", "assessor", "reconciles", "area", "code"):
             if event.get(key) or (key == "score" and event.get(key) == 0):
                 value = event[key]
                 marks.append(f"{key}: {', '.join(value) if isinstance(value, list) else value}")
@@ -78,4 +78,4 @@ def history_table(events: list[dict[str, Any]], titles: dict[str, str], title: s
 
 def history_csv_keys() -> list[str]:
     return ["ref", "type", "on", "recorded_at", "recorded_by", "status_before", "status_after", "retracted",
-            "retracted_by", "corrected_by", "source", "quote", "note", "target", "reason"]  # fmt: skip
+            "retracted_by", "corrected_by", "source", "quote", "note", "target", "decision", "reconciles", "reason"]  # fmt: skip

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from commitment_tracker.events import (
     EVENT_TYPES,
+    AssessmentReviewed,
+    ComplianceAssessed,
     META_TYPES,
     CommitmentEvent,
     CommitmentMade,
@@ -29,6 +31,7 @@ from commitment_tracker.events import (
 from commitment_tracker.events.dates import reads_as_date
 from commitment_tracker.events.parties import is_party, suggest
 from commitment_tracker.tracker.errors import NotFound, QuoteNotFound, RuleViolation
+from commitment_tracker.tracker.reviewing import check_reconciliation, check_review
 from commitment_tracker.tracker.resolution import apply_correction
 
 if TYPE_CHECKING:
@@ -40,7 +43,9 @@ CLOCK_SKEW = timedelta(minutes=5)
 HAS_PARTY = frozenset(name for name, cls in EVENT_TYPES.items() if "party" in cls.model_fields)
 
 
-def check(event: Event, ledger: Streams, now: datetime) -> None:
+def check(event: Event, ledger: Streams, now: datetime, recorded_by: str | None = None) -> None:
+    """Refuse ``event`` (a typed error, one sentence) unless it may be recorded now; ``recorded_by``
+    is who records it, when the event does not say (a reviewer is never the analyst)."""
     _check_record_time(event, ledger, now)
     _check_parties(event)
     if event.source is not None and event.type != "source_registered":
@@ -49,6 +54,8 @@ def check(event: Event, ledger: Streams, now: datetime) -> None:
         _check_quote(event, ledger)
     if isinstance(event, MetaEvent):
         _check_meta(event, ledger)
+    elif isinstance(event, AssessmentReviewed):
+        check_review(event, ledger, event.recorded_by or recorded_by)
     else:
         _check_fact(event, ledger)
 
@@ -137,6 +144,8 @@ def _check_commitment_event(event: CommitmentEvent, ledger: Streams, made: Commi
         _require(ledger, by, "commitment")
     if event.type == "deadline_changed":
         _check_deadline(made.cadence, made.on, event.due, event.due_next)  # type: ignore[attr-defined]
+    if isinstance(event, ComplianceAssessed) and event.reconciles:
+        check_reconciliation(event, ledger)
 
 
 def _check_still_first(stream: Stream, made: CommitmentMade) -> None:

@@ -32,6 +32,7 @@ from commitment_tracker.projections.fold import CommitmentFold
 from commitment_tracker.projections.intervals import Interval, intervals, intervals_from
 from commitment_tracker.projections.knowledge import Knowledge, Step
 from commitment_tracker.projections.meetings import MeetingIndex
+from commitment_tracker.projections.reviews import coding_data, last_reviews
 from commitment_tracker.projections.view.sealing import Sealer
 from commitment_tracker.projections.view.search import rows_of as search_rows
 from commitment_tracker.projections.view.recorder import ViewSQL
@@ -348,10 +349,13 @@ def assessment_rows(resolved: Sequence[Any], clear: bool = True) -> list[tuple[A
             if chain in last:
                 ends[last[chain]] = day
             last[chain] = position
+    # A review changes its assessment's row (closed, and opened again with the decision), so the
+    # rows live at K carry the review state known at K (SPEC §8.2 ``--approved-only``).
+    reviews = last_reviews(resolved)
     rows = []
     for day, position, event in live:
-        data = json.dumps({"party": event.party, "score": event.score, "cycle": event.cycle,
-                           "assessor": event.assessor}, sort_keys=True)  # fmt: skip
+        review = reviews.get(position)
+        data = json.dumps(coding_data(event, review.event.decision if review is not None else None), sort_keys=True)
         if clear:
             shown = (until.get(position, NEVER_REPLACED), cycle_until.get(position, NEVER_REPLACED), made_on,
                      event.party, event.score, event.cycle, area, area_key(area))  # fmt: skip

@@ -6,6 +6,7 @@ database); ``sqlite.py`` and ``postgres.py`` add each engine's transactions, gua
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -153,6 +154,12 @@ class ViewSQL:
             return False
         rows = self.read("SELECT data FROM {view_facts} LIMIT 1")
         return bool(rows) and not rows[0][0].startswith(PREFIX)
+
+    def predates_reviews(self) -> bool:
+        """Whether the view's assessments were written before they carried their analyst and
+        review state (SPEC §8.2): it must be rebuilt (one row tells: a view is written whole)."""
+        rows = self.opened(self.read("SELECT entity, position, valid_on, data FROM {view_assessments} LIMIT 1"))
+        return bool(rows) and "analyst" not in json.loads(rows[0][3])
 
     def due_next(self, entity: str) -> str | None:
         rows = self.read("SELECT due_next FROM {view_entities} WHERE entity = ?", [entity])
