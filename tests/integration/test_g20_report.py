@@ -56,7 +56,7 @@ def table_cells(table: Element, first_party: int) -> dict[str, dict[str, str]]:
     """Each body row's cells by the party its column heads, keyed by the row's ``data-id``."""
     parties = [th.text for th in table.find("thead").find_all("th")][first_party:]
     found = {}
-    for row in table.find("tbody").find_all("tr"):
+    for row in table.find_all("tr"):  # every body: the heat map has one per issue area
         if "data-id" not in row.attrs:
             continue
         cells = [c for c in row.children if isinstance(c, Element) and c.tag in ("td", "th")][first_party:]

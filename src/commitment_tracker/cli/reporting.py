@@ -108,7 +108,7 @@ def chart(app: Context, ids: tuple[str, ...], out: Path, force: bool, as_of: dat
 @click.option("--area", help="Only commitments of this issue area.")
 @click.option("--party", type=PARTY, help="Only commitments this party is party to.")
 @click.option("--limit", type=click.IntRange(1, 5000), default=REPORT_LIMIT, show_default=True,
-              help="At most this many commitments (the most recently made).")  # fmt: skip
+              help="At most this many commitments on the board and timelines (the most recently made).")  # fmt: skip
 @time_options
 @pass_context
 def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str | None, party: str | None,
@@ -121,9 +121,10 @@ def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str
     it at that point in time.
 
     \b
-    A report covers the commitments given as IDs, else those of --area and --party,
-    at most --limit of them (the most recently made; stderr says how many were left
-    out), so that the page stays one a person can open.
+    A report covers the commitments given as IDs, else those of --area and --party.
+    Its matrix and compliance scores cover every one of them; its board, timelines
+    and audit trails at most --limit (the most recently made; the page and stderr
+    say how many were left out), so that the page stays one a person can open.
     """
     from commitment_tracker.cli.clocks import clocks
     from commitment_tracker.projections.render.report import render_report, select
@@ -135,13 +136,16 @@ def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str
     at = clocks(as_of, known_at)
     day = at.as_of
     board = app.reader.board(at)
-    chosen, left_out = select(board, ids, area=area, party=party, limit=limit)
+    matching, chosen = select(board, ids, area=area, party=party, limit=limit)
     del board  # every commitment's row: needed to choose, not to draw the page
+    left_out = len(matching) - len(chosen)
     if left_out:
-        note(f"the report shows the {len(chosen)} most recently made of {len(chosen) + left_out} commitments; "
-             "choose others with IDs, --area or --party, or raise --limit")  # fmt: skip
-    log = app.reader.log_of(chosen)
-    page, travel = render_report(log, log.known_at(at.known_at), at)
+        note(f"the report shows the {len(chosen)} most recently made of {len(matching)} commitments on its board and "
+             "timelines (its matrix and scores cover them all); choose others with IDs, --area or --party, or raise "
+             "--limit")  # fmt: skip
+    # The editions too: a link to the page may name one as its known-at moment (SPEC §8.1).
+    log = app.reader.log_of([*matching, *app.reader.knowledge_of_kinds(frozenset({"edition"}), at).streams])
+    page, travel = render_report(log, log.known_at(at.known_at), at, shown=chosen)
     if len(travel["stops"]) < travel["recorded_times"]:
         note(f"the known-at slider offers {len(travel['stops'])} of {travel['recorded_times']} record times "
              "(spread evenly, the latest among them); ctrack status --known-at answers any other")  # fmt: skip

@@ -31,6 +31,7 @@ from commitment_tracker.events import add_period, first_day, last_day
 from commitment_tracker.projections.compliance import cell, is_due
 from commitment_tracker.projections.fold import RECURRING, CommitmentStatus
 from commitment_tracker.projections.knowledge import Knowledge, KnownSince, Log
+from commitment_tracker.projections.scores import score_only, scored
 from commitment_tracker.tracker.streams import KIND_OF_FIRST
 
 DAY = timedelta(days=1)
@@ -95,6 +96,18 @@ def offer(every: list[Stop], limit: int = MAX_STOPS) -> list[Stop]:
     return [replace(every[i], until=every[i + 1].at if i < last else None) for i in picks]
 
 
+def edition_moments(log: Log, known_at: datetime | None = None) -> dict[str, int]:
+    """Each edition's record time (SPEC §8.1: ``--known-at EDITION``), in the stops' microseconds,
+    so that a link naming an edition (``#known-at=g20-2022``, or ``g20-2022^`` just before it) opens
+    the page at that moment; editions recorded after ``known_at`` are left out."""
+    found = {}
+    for slug, records in log.streams.items():
+        at = records[0].event.recorded_at
+        if records[0].event.type == "edition_published" and at is not None and (known_at is None or at <= known_at):
+            found[slug] = _micros(at.astimezone(timezone.utc))
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class Moment:
     """What was known at one offered stop, and what had changed since the previous one."""
@@ -142,14 +155,22 @@ DRAWN = ("id", "title", "parties", "cadence", "status", "made_on", "due_on", "du
          "overdue", "late", "last_event_on", "reaffirmations")  # fmt: skip
 
 
-def answer(status: CommitmentStatus, as_of: date) -> dict[str, Any]:
-    """One commitment's board row and matrix row as of a day: what the page draws."""
+def answer(knowledge: Knowledge, status: CommitmentStatus, as_of: date) -> dict[str, Any]:
+    """One commitment's board row, matrix row and scores as of a day: what the page draws.
+
+    ``scores`` are the ones that count (SPEC §8: empty when none has been given), ``score_only``
+    whether the commitment is only scores (``scores.score_only``: the page then draws no status
+    for it), ``area`` and ``code`` what the scores section groups and names it by."""
     data = status.to_data()
+    found = scored(knowledge, status.id, as_of)
     return {key: data[key] for key in DRAWN} | {
         "made_day": first_day(status.made_on).isoformat(),
         "counted": is_due(status, as_of),
         "cells": {party: cell(status, party).to_data() for party in status.parties},
-    }
+        "area": status.area, "code": status.code,
+        "scores": dict(sorted(found.scores.items())) if found is not None else {},
+        "score_only": score_only(knowledge, status.id, as_of),
+    }  # fmt: skip
 
 
 def change_days(knowledge: Knowledge, slug: str) -> list[date]:
@@ -178,7 +199,7 @@ def runs(knowledge: Knowledge, slug: str) -> list[tuple[date, dict[str, Any]]]:
     for day, status in zip(days, knowledge.statuses(slug, days)):
         if status is None:
             continue
-        row = answer(status, day)
+        row = answer(knowledge, status, day)
         if not found or found[-1][1] != row:
             found.append((day, row))
     return found
