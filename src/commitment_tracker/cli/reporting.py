@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from commitment_tracker.cli.context import Context, pass_context
 from commitment_tracker.cli.options import AS_OF, PARTY, SLUG, time_options
 from commitment_tracker.cli.output import note
+
+if TYPE_CHECKING:
+    from commitment_tracker.projections.clocks import Clocks
 
 #: A report of more commitments is a page few browsers open: choose, or raise the limit.
 REPORT_LIMIT = 200
@@ -109,16 +113,26 @@ def chart(app: Context, ids: tuple[str, ...], out: Path, force: bool, as_of: dat
 @click.option("--party", type=PARTY, help="Only commitments this party is party to.")
 @click.option("--limit", type=click.IntRange(1, 5000), default=REPORT_LIMIT, show_default=True,
               help="At most this many commitments on the board and timelines (the most recently made).")  # fmt: skip
+@click.option("--summit", help="The compliance report of this summit (2021, 2010S), as research groups publish it.")
 @time_options
 @pass_context
 def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str | None, party: str | None,
-           limit: int, as_of: date | None, known_at: datetime | None) -> None:  # fmt: skip
+           limit: int, summit: str | None, as_of: date | None, known_at: datetime | None) -> None:  # fmt: skip
     """One self-contained HTML page: board, matrix, timelines, audit trails, sources.
 
     The page needs no network: open it anywhere, mail it, archive it. Its sliders
     redraw the board, the matrix and the timeline as of another day, known at an
     earlier record time; a link to report.html#as-of=DATE&known-at=TIMESTAMP opens
     it at that point in time.
+
+    \b
+    With --summit S: the compliance report of that summit, laid out as research
+    groups publish it -- the commitments assessed, the scores grid (each score
+    linked to its provenance: the edition that published it and every
+    recalibration since), compliance by member and by commitment, interim and
+    final side by side, each member's average summit by summit, and a chapter per
+    commitment. Its sliders show the whole report as of another day, known at
+    another time; report.html#known-at=EDITION opens it at an edition.
 
     \b
     A report covers the commitments given as IDs, else those of --area and --party.
@@ -132,8 +146,15 @@ def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str
     from commitment_tracker.tracker.outputs import check_output
 
     _suffix(out, ("html", "htm"))
+    if summit is not None:
+        others = [name for name, given in (("ID", ids), ("--area", area), ("--party", party)) if given]
+        if others:
+            raise click.UsageError(f"--summit reports on a whole summit: it takes no {others[0]}")
     check_output(out, app.store, force=force)
     at = clocks(as_of, known_at)
+    if summit is not None:
+        _summit_report(app, summit, at, out)
+        return
     day = at.as_of
     board = app.reader.board(at)
     matching, chosen = select(board, ids, area=area, party=party, limit=limit)
@@ -151,6 +172,40 @@ def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str
              "(spread evenly, the latest among them); ctrack status --known-at answers any other")  # fmt: skip
     _write(out, page.encode("utf-8"))
     note(f"wrote the report as of {day.isoformat()} to {out}")
+
+
+def _summit_report(app: Context, wanted: str, at: Clocks, out: Path) -> None:
+    """``report --summit``: which summit is meant (a year with two is a usage error naming them),
+    the commitments of it and of every summit before it (the member history), and the page."""
+    from commitment_tracker.projections.clocks import Clocks
+    from commitment_tracker.projections.render.summit_page import render_summit_report
+    from commitment_tracker.projections.summit_report import in_scope, matching_summits, summit_days
+    from commitment_tracker.projections.view.scoreview import pledges
+
+    every = Clocks(date(9999, 1, 1), at.known_at, at.asked_at)  # every commitment made, as known at K
+    made = pledges(app.reader, [row["id"] for row in app.reader.board(every)], every)
+    held = summit_days(made.values())
+    found = matching_summits(held, wanted)
+    if len(found) > 1:
+        raise click.BadParameter(f"{wanted!r} names {len(found)} summits: {', '.join(found)}; give one",
+                                 param_hint="--summit")  # fmt: skip
+    if not found:
+        from commitment_tracker.projections.queries import did_you_mean
+
+        raise click.ClickException(f"no commitment was made at a summit {wanted!r}{did_you_mean(wanted.upper(), sorted(held))}")
+    summit = found[0]
+    if held[summit] > at.as_of:
+        raise click.ClickException(f"summit {summit} was held on {held[summit].isoformat()}, after --as-of "
+                                   f"{at.as_of.isoformat()}: it has no report yet")  # fmt: skip
+    ids = in_scope(made, summit)
+    editions = app.reader.knowledge_of_kinds(frozenset({"edition"}), at).streams
+    log = app.reader.log_of([*ids, *editions])
+    page, travel = render_summit_report(log, summit, at)
+    if len(travel["stops"]) < travel["recorded_times"]:
+        note(f"the known-at slider offers {len(travel['stops'])} of {travel['recorded_times']} record times "
+             "(spread evenly, the latest among them); ctrack report --summit --known-at writes any other")  # fmt: skip
+    _write(out, page.encode("utf-8"))
+    note(f"wrote the compliance report of summit {summit} as of {at.as_of.isoformat()} to {out}")
 
 
 COMMANDS = [chart, report]

@@ -63,7 +63,14 @@ from commitment_tracker.projections.render.timeline_svg import ROW, SHAPES, layo
 TEMPLATE = "report.html.j2"
 #: Bytes of distinct answers the sliders may embed before the page offers fewer record times.
 TRAVEL_BUDGET = 8_000_000
-SCRIPT = files("commitment_tracker.projections.render") / "templates" / "report.js"
+TEMPLATES = files("commitment_tracker.projections.render") / "templates"
+#: The page's one script: the clocks every report page shares, then this page's sliders.
+SCRIPTS = ("clocks.js", "report.js")
+
+
+def page_script(names: tuple[str, ...]) -> str:
+    """A page's one script, from its parts: what the page's Content-Security-Policy allows by its hash."""
+    return "\n".join((TEMPLATES / name).read_text(encoding="utf-8") for name in names)
 
 
 def report_data(log: Log, knowledge: Knowledge, clocks: Clocks, shown: list[str] | None = None) -> dict[str, Any]:
@@ -167,8 +174,8 @@ def select(board: list[dict[str, Any]], ids: tuple[str, ...], *, area: str | Non
     return wanted, wanted[-limit:]
 
 
-def render_report(log: Log, knowledge: Knowledge, clocks: Clocks, shown: list[str] | None = None) -> tuple[str, dict[str, Any]]:
-    """The page, and the data its sliders hold (what a caller tells the reader it left out)."""
+def environment() -> Any:
+    """The pages' Jinja2 environment: autoescaped, strict, with the filters the templates use."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(
@@ -181,7 +188,13 @@ def render_report(log: Log, knowledge: Knowledge, clocks: Clocks, shown: list[st
     env.filters["label"] = status_label
     env.filters["when"] = _when
     env.filters["text_on"] = text_on
-    script = SCRIPT.read_text(encoding="utf-8")
+    return env
+
+
+def render_report(log: Log, knowledge: Knowledge, clocks: Clocks, shown: list[str] | None = None) -> tuple[str, dict[str, Any]]:
+    """The page, and the data its sliders hold (what a caller tells the reader it left out)."""
+    env = environment()
+    script = page_script(SCRIPTS)
     data = report_data(log, knowledge, clocks, shown)
     page = env.get_template(TEMPLATE).render(
         **data,
