@@ -17,6 +17,7 @@ from tests.conftest import Ctrack
 from tests.e2e.helpers import error_line
 from tests.e2e.page import Element, parse
 from tests.e2e.test_report_browser import browse, chromium, console  # noqa: F401  (fixtures)
+from tests.e2e.test_summit_report import print_problems
 from tests.integration.test_g20_editions import editions  # noqa: F401  (the store: both editions)
 
 EDITION = "g20-2022"
@@ -145,3 +146,18 @@ def test_a_summit_the_option_cannot_name_is_a_one_line_error(editions, tmp_path)
     error_line(editions("report", "--summit", "2021", "--as-of", "2021-01-01", "--out", str(out)), 1, "2021-10-30")
     assert not out.exists()
     write(editions, tmp_path, "2009l")  # one of them, named in any case
+
+
+@pytest.mark.parametrize(("summit", "fragment"), [("2021", ""), ("2020", f"#known-at={EDITION}")])
+def test_printed_on_a4_nothing_is_wider_than_the_page_and_no_row_is_split(chromium, tmp_path, pages, summit, fragment):  # noqa: F811
+    assert print_problems(chromium, tmp_path, pages[summit], fragment) == ([], [])
+
+
+def test_the_print_check_sees_a_split_row_and_a_table_too_wide(chromium, tmp_path, pages):  # noqa: F811
+    html = pages["2021"].read_text(encoding="utf-8")
+    assert "  tr { break-inside: avoid; }" in html and "table.grid, table.heat { font-size: 7.5px; width: 100%; }" in html
+    careless = pages["2021"].with_name("careless.html")
+    careless.write_text(html.replace("  tr { break-inside: avoid; }", "").replace(
+        "table.grid, table.heat { font-size: 7.5px; width: 100%; }", "table.grid, table.heat { font-size: 15px; }"), encoding="utf-8")
+    wide, split = print_problems(chromium, tmp_path, careless, "")
+    assert wide and split
