@@ -228,13 +228,18 @@
     document.getElementById("scores-empty").hidden = withScores.length > 0;
   }
 
-  function drawSummary(rows, day) {
+  function drawSummary(rows, day, only) {
     var counts = {};
     rows.forEach(function (c) { counts[c.status] = (counts[c.status] || 0) + 1; });
     var overdue = rows.filter(function (c) { return c.overdue; }).length;
     var late = rows.filter(function (c) { return c.late; }).length;
     var cards = [card("total", String(rows.length), el("span", "what", rows.length === 1 ? "commitment" : "commitments"))];
     data.statuses.forEach(function (s) { if (counts[s]) cards.push(card("", String(counts[s]), badge(s))); });
+    if (only) {
+      var scoresOnly = card("", String(only), el("span", "what", "only scores (not on the board)"));
+      scoresOnly.id = "score-only-card";
+      cards.push(scoresOnly);
+    }
     cards.push(card(overdue ? "alarm" : "", String(overdue), el("span", "what", "overdue")));
     cards.push(card("", String(late), el("span", "what", "fulfilled late")));
     fill(document.getElementById("summary"), cards);
@@ -290,7 +295,7 @@
     var only = every.filter(function (c) { return c.score_only; }).length;
     document.getElementById("score-only-count").textContent = String(only);
     document.getElementById("score-only").hidden = only === 0;
-    drawSummary(rows, day);
+    drawSummary(rows, day, only);
     drawBoard(rows);
     drawMatrix(every);
     drawScores(every);
