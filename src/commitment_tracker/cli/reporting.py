@@ -59,14 +59,16 @@ def chart(app: Context, ids: tuple[str, ...], out: Path, force: bool, as_of: dat
     or, with --scores, the compliance heat map. A chart of all draws at most the
     300 latest made and says on stderr how many it left out.
 
-    \b
     One row per commitment: a coloured bar per status, a marker per event, recurring
     instances as ticks, the deadline as a red line. With --scores: one row per
     assessed commitment, one column per party (best average first), each cell
-    coloured by the score that counts, averages in the margins. Needs the charts extra:
+    coloured by the score that counts, averages in the margins. Needs the charts
+    extra:
+
+    \b
       pip install 'commitment-tracker[charts]'
     """
-    from commitment_tracker.cli.clocks import clocks
+    from commitment_tracker.cli.clocks import as_known, clocks
     from commitment_tracker.projections.render.chart import render, require_matplotlib
     from commitment_tracker.projections.timeline import chart_selection, timelines
 
@@ -86,7 +88,9 @@ def chart(app: Context, ids: tuple[str, ...], out: Path, force: bool, as_of: dat
         if ids:
             sheet = [row for row in sheet if row.id in ids]
         data = heatmap(sheet, group)
-        _write(out, render_heatmap(data, fmt, f"Compliance as of {day.isoformat()}"))
+        scope = ", ".join(x for x in (area, cycle and f"{cycle.strip().lower()} cycle") if x)
+        _write(out, render_heatmap(data, fmt, f"Compliance{f' ({scope})' if scope else ''} as of {day.isoformat()}"
+                                              f"{as_known(at)}"))  # fmt: skip
         note(f"wrote a heat map of {data['rows']} commitment{'s' if data['rows'] != 1 else ''} to {out}")
         return
     if start and start > min(end or day, day):
@@ -122,10 +126,11 @@ def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str
 
     The page needs no network: open it anywhere, mail it, archive it. Its sliders
     redraw the board, the matrix and the timeline as of another day, known at an
-    earlier record time; a link to report.html#as-of=DATE&known-at=TIMESTAMP opens
-    it at that point in time.
+    earlier record time; a link opens it at that point in time:
 
     \b
+      report.html#as-of=DATE&known-at=TIMESTAMP
+
     With --summit S: the compliance report of that summit, laid out as research
     groups publish it -- the commitments assessed, the scores grid (each score
     linked to its provenance: the edition that published it and every
@@ -134,7 +139,6 @@ def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str
     commitment. Its sliders show the whole report as of another day, known at
     another time; report.html#known-at=EDITION opens it at an edition.
 
-    \b
     A report covers the commitments given as IDs, else those of --area and --party.
     Its matrix and compliance scores cover every one of them; its board, timelines
     and audit trails at most --limit (the most recently made; the page and stderr

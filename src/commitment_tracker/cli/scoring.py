@@ -14,10 +14,11 @@ from commitment_tracker.cli.options import (
     DATE, EDITION_ID, PARTY, SLUG, evidence_options, format_options, query_options, time_options,
 )  # fmt: skip
 from commitment_tracker.cli.output import Column, caution, choose_format, emit, emit_csv, note
-from commitment_tracker.cli.clocks import clocks
+from commitment_tracker.cli.clocks import as_known, clocks
 from commitment_tracker.cli.recording import build, record
 
 GROUPINGS = ("commitment", "party", "area", "year", "cycle", "summit")
+SORTS = ("key", "average", "scores")  # projections.scores.SORTS, without importing it at start-up
 
 
 class ScoreType(click.ParamType):
@@ -79,10 +80,12 @@ def score_style(value: Any) -> str | None:
 @click.option("--cycle", help="Only assessments of this cycle (interim, final, ...).")
 @click.option("--summit", help="Only commitments of this summit (2010S; a bare year: each summit of that year).")
 @click.option("--year", type=int, help="Only commitments made in this year.")
+@click.option("--sort", "order", type=click.Choice(SORTS), help="Order the groups by key, highest average "
+              "first, or most scores first [default: a ranking by party, else by key].")  # fmt: skip
 @query_options
 @pass_context
 def scores(app: Context, by: str, area: str | None, party: str | None, cycle: str | None, summit: str | None,
-           year: int | None, as_of: date | None, known_at: datetime | None, fmt: str | None,
+           year: int | None, order: str | None, as_of: date | None, known_at: datetime | None, fmt: str | None,
            as_json: bool) -> None:  # fmt: skip
     """Compliance averages by party, commitment, issue area, year or cycle.
 
@@ -92,6 +95,7 @@ def scores(app: Context, by: str, area: str | None, party: str | None, cycle: st
     A party never assessed on a commitment is left out of its averages, never
     counted as 0. Percent = (average + 1) / 2 x 100.
     """
+    from commitment_tracker.projections.scores import sort_groups
     from commitment_tracker.projections.view.scoreview import filter_notes, score_summary
 
     fmt = choose_format(fmt, as_json)
@@ -106,9 +110,11 @@ def scores(app: Context, by: str, area: str | None, party: str | None, cycle: st
         notes += filter_notes(app.reader, at, area, cycle)
     for message in notes:
         caution(message)
+    if order is not None:
+        summary["groups"] = sort_groups(summary["groups"], order)
     data = {"as_of": day.isoformat(), "known_at": moment.isoformat(), **summary}
     scope = (area, party, cycle and f"{cycle} cycle", summit and f"summit {summit}", year and f"made in {year}")
-    emit(fmt, data, *_layout(fmt, by, summary), title=_title(by, day, scope))
+    emit(fmt, data, *_layout(fmt, by, summary), title=_title(by, day, scope) + as_known(at))
 
 
 def _known_names(app: Context, area: str | None, cycle: str | None) -> None:
@@ -128,18 +134,26 @@ def _layout(fmt: str, by: str, summary: dict[str, Any]) -> tuple[list[Column], l
     """Columns and rows: tables read like a compliance report (rounded, ranked, named); CSV keeps
     the exact figures."""
     table = fmt == "table"
-    first = {"commitment": [Column("id", "id"), Column("code", "code"), Column("area", "area")],
+    first = {"commitment": [Column("id", "id")] if table else [Column("id", "id"), Column("code", "code"),
+                                                                Column("area", "area")],
              "party": [Column("rank", "#"), Column("key", "party"), Column("name", "member")],
              }.get(by, [Column("key", by)])  # fmt: skip
-    last = [Column("title", "title", width=60)] if by == "commitment" else []
+    # In a table, a commitment's title, code and area move under its id when the line runs out:
+    # the title then has the width the figures leave, in every part.
+    last = [Column("title", "title", width=60, priority=3 if table else 0, stack="id" if table else None)
+            ] if by == "commitment" else []  # fmt: skip
     if by == "commitment":  # beside what was published (SPEC §8.1)
         last[:0] = [Column("published_average", "published", score_style if table else None),
-                    *([Column("average_differs", "differs")] if not table else [])]
+                    *([Column("average_differs", "differs")] if not table else []),
+                    *([Column("code", "code", priority=1, stack="id", label="code: "),
+                       Column("area", "area", priority=2, stack="id", label="area: ")] if table else [])]  # fmt: skip
         if not table:
             last.append(Column("text", "text"))
     numbers = [Column("average", "average", score_style if table else None),
                Column("percent", "percent", score_style if table else None),
-               Column("scores", "scores"), Column("commitments", "commitments")]  # fmt: skip
+               Column("scores", "scores"),
+               # one commitment per group when grouped by commitment: a table leaves the column out
+               *([] if table and by == "commitment" else [Column("commitments", "commitments")])]  # fmt: skip
     if by == "commitment" and not table:
         last.append(Column("party_scores", "party_scores"))
     rows = []

@@ -128,6 +128,24 @@ def summarise(sheet: list[Scored], by: str) -> dict[str, Any]:
     return {"by": by, "groups": groups, "overall": _summary(_pairs(sheet))}
 
 
+#: The orders ``scores --sort`` offers: the key ascending, the highest average or the most scores first.
+SORTS = ("key", "average", "scores")
+
+
+def sort_groups(groups: list[dict[str, Any]], by: str) -> list[dict[str, Any]]:
+    """``groups`` in the order ``by`` names (ties: by key); a group without an average comes last."""
+
+    def key(group: dict[str, Any]) -> tuple[Any, ...]:
+        name = (group["key"] is None, str(group["key"]) if group["key"] is not None else "")
+        if by == "average":
+            return (group["average"] is None, -(group["average"] or 0), *name)
+        if by == "scores":
+            return (-group["scores"], *name)
+        return name
+
+    return sorted(groups, key=key)
+
+
 #: How far a commitment's computed average may be from its published one (printed to 2 places).
 PUBLISHED_TOLERANCE = 0.005
 
