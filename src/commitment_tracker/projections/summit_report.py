@@ -65,13 +65,13 @@ def member_order(parties: Iterable[str]) -> list[str]:
     return sorted(set(parties), key=lambda p: (p == "EU", name_of(p), p))
 
 
-def _ranked(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def ranked(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Table 3: each member's group with its rank; equal averages share a rank (1, 2, 2, 4)."""
-    ranked = []
+    found: list[dict[str, Any]] = []
     for index, group in enumerate(groups):
-        tied = ranked and ranked[-1]["average"] == group["average"]
-        ranked.append(group | {"rank": ranked[-1]["rank"] if tied else index + 1})
-    return ranked
+        tied = found and found[-1]["average"] == group["average"]
+        found.append(group | {"rank": found[-1]["rank"] if tied else index + 1})
+    return found
 
 
 def _mean(values: list[int]) -> float | None:
@@ -193,7 +193,7 @@ def summit_report(knowledge: Knowledge, summit: str, as_of: date) -> dict[str, A
         "commitments": [{k: g[k] for k in ("id", "code", "area", "text")} for g in grid],
         "members": [{"party": p, "name": name_of(p)} for p in members],
         "grid": grid, "columns": columns, "overall": by_party["overall"],
-        "by_member": _ranked(by_party["groups"]), "by_commitment": by_commitment,
+        "by_member": ranked(by_party["groups"]), "by_commitment": by_commitment,
         "cycles": _side_by_side(knowledge, ids, as_of),
         "history": _history(knowledge, summits, summit, as_of),
         "chapters": chapters,
