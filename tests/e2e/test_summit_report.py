@@ -228,3 +228,18 @@ def print_problems(chromium: str, tmp_path: Path, page: Path, fragment: str) -> 
 @pytest.mark.parametrize("fragment", ["", MOVED])
 def test_printed_on_a4_nothing_is_wider_than_the_page_and_no_row_is_split(chromium, tmp_path, summit_page, fragment):
     assert print_problems(chromium, tmp_path, summit_page, fragment) == ([], [])
+
+
+def test_on_either_store_table_3_is_what_scores_answers(ctrack, tmp_path):
+    for name, text in (("summits", SUMMITS), ("interim", INTERIM), ("final", FINAL)):
+        (tmp_path / f"{name}.csv").write_text(text, encoding="utf-8")
+    for cycle, on in (("interim", "2031-01-15"), ("final", "2031-05-20")):
+        ctrack.ok("import-scores", str(tmp_path / f"{cycle}.csv"), "--on", on, "--summits", str(tmp_path / "summits.csv"),
+                  "--cycle", cycle)  # fmt: skip
+    before = ctrack.ok("export").stdout
+    out = tmp_path / "summit.html"
+    ctrack.ok("report", "--summit", "2030", "--as-of", "2031-12-31", "--out", str(out))
+    rows = parse(out.read_text(encoding="utf-8")).find("table", id="by-member").find("tbody").find_all("tr")
+    groups = ctrack.json("scores", "--summit", "2030", "--by", "party", "--as-of", "2031-12-31")["groups"]
+    assert [(r.attrs["data-party"], float(r.attrs["data-average"])) for r in rows] == [(g["key"], g["average"]) for g in groups]
+    assert ctrack.ok("export").stdout == before  # a report writes its page, nothing in the store
