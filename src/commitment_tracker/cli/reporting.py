@@ -181,12 +181,11 @@ def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str
 def _summit_report(app: Context, wanted: str, at: Clocks, out: Path) -> None:
     """``report --summit``: which summit is meant (a year with two is a usage error naming them),
     the commitments of it and of every summit before it (the member history), and the page."""
-    from commitment_tracker.projections.clocks import Clocks
     from commitment_tracker.projections.render.summit_page import render_summit_report
     from commitment_tracker.projections.summit_report import in_scope, matching_summits, summit_days
     from commitment_tracker.projections.view.scoreview import pledges
 
-    every = Clocks(date(9999, 1, 1), at.known_at, at.asked_at)  # every commitment made, as known at K
+    every = at.on(date(9999, 1, 1))  # every commitment made, as known at K
     made = pledges(app.reader, [row["id"] for row in app.reader.board(every)], every)
     held = summit_days(made.values())
     found = matching_summits(held, wanted)
