@@ -245,12 +245,13 @@ def test_the_example_report_in_docs_is_what_the_report_command_writes_now(demo, 
 def test_a_report_covers_a_selection_and_says_what_it_left_out(demo, tmp_path):
     limited = demo.ok("report", "--out", str(tmp_path / "few.html"), "--limit", "5", "--as-of", "2025-10-01")
     assert "shows the 5 most recently made of 17 commitments" in limited.stderr
-    page = (tmp_path / "few.html").read_text(encoding="utf-8")
+    page = parse((tmp_path / "few.html").read_text(encoding="utf-8"))
     board = demo.json("status", "--as-of", "2025-10-01")["commitments"]
     latest = [c["id"] for c in board][-5:]
-    for slug in latest:
-        assert f'data-id="{slug}"' in page
-    assert f'data-id="{board[0]["id"]}"' not in page
+    assert [r.attrs["data-id"] for r in page.find("table", id="board").find("tbody").find_all("tr")] == latest
+    assert "5 most recently made of 17" in page.find("p", id="left-out").text
+    # The matrix covers every commitment the report is about, whatever --limit bounds.
+    assert len(page.find("table", id="matrix").rows()) == 17
     chosen = demo.ok("report", "tscf-moc", "--out", str(tmp_path / "one.html"), "--as-of", "2025-10-01")
     assert "left out" not in chosen.stderr and "most recently made" not in chosen.stderr
     one = (tmp_path / "one.html").read_text(encoding="utf-8")

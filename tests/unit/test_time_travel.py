@@ -32,7 +32,7 @@ def pick(data: dict[str, Any], stop: int, as_of: date) -> dict[str, dict[str, An
 
 
 def the_fold(knowledge: Knowledge, as_of: date) -> dict[str, dict[str, Any]]:
-    return {s.id: answer(s, as_of) for s in knowledge.board(as_of)}
+    return {s.id: answer(knowledge, s, as_of) for s in knowledge.board(as_of)}
 
 
 def every_day(first: str, last: str) -> list[date]:

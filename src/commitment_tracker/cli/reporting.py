@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from commitment_tracker.cli.context import Context, pass_context
 from commitment_tracker.cli.options import AS_OF, PARTY, SLUG, time_options
 from commitment_tracker.cli.output import note
+
+if TYPE_CHECKING:
+    from commitment_tracker.projections.clocks import Clocks
 
 #: A report of more commitments is a page few browsers open: choose, or raise the limit.
 REPORT_LIMIT = 200
@@ -112,12 +116,13 @@ def chart(app: Context, ids: tuple[str, ...], out: Path, force: bool, as_of: dat
 @click.option("--area", help="Only commitments of this issue area.")
 @click.option("--party", type=PARTY, help="Only commitments this party is party to.")
 @click.option("--limit", type=click.IntRange(1, 5000), default=REPORT_LIMIT, show_default=True,
-              help="At most this many commitments (the most recently made).")  # fmt: skip
+              help="At most this many commitments on the board and timelines (the most recently made).")  # fmt: skip
 @click.option("--approved-only", is_flag=True, help="Only reviewed scores: approved, or brought by an edition.")
+@click.option("--summit", help="The compliance report of this summit (2021, 2010S), as research groups publish it.")
 @time_options
 @pass_context
 def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str | None, party: str | None,
-           limit: int, approved_only: bool, as_of: date | None, known_at: datetime | None) -> None:  # fmt: skip
+           limit: int, approved_only: bool, summit: str | None, as_of: date | None, known_at: datetime | None) -> None:  # fmt: skip
     """One self-contained HTML page: board, matrix, timelines, audit trails, sources.
 
     The page needs no network: open it anywhere, mail it, archive it. Its sliders
@@ -127,9 +132,18 @@ def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str
     \b
       report.html#as-of=DATE&known-at=TIMESTAMP
 
-    A report covers the commitments given as IDs, else those of --area and --party,
-    at most --limit of them (the most recently made; stderr says how many were left
-    out), so that the page stays one a person can open.
+    With --summit S: the compliance report of that summit, laid out as research
+    groups publish it -- the commitments assessed, the scores grid (each score
+    linked to its provenance: the edition that published it and every
+    recalibration since), compliance by member and by commitment, interim and
+    final side by side, each member's average summit by summit, and a chapter per
+    commitment. Its sliders show the whole report as of another day, known at
+    another time; report.html#known-at=EDITION opens it at an edition.
+
+    A report covers the commitments given as IDs, else those of --area and --party.
+    Its matrix and compliance scores cover every one of them; its board, timelines
+    and audit trails at most --limit (the most recently made; the page and stderr
+    say how many were left out), so that the page stays one a person can open.
     """
     from commitment_tracker.cli.clocks import clocks
     from commitment_tracker.projections.render.report import render_report, select
@@ -137,22 +151,65 @@ def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str
     from commitment_tracker.tracker.outputs import check_output
 
     _suffix(out, ("html", "htm"))
+    if summit is not None:
+        others = [name for name, given in (("ID", ids), ("--area", area), ("--party", party)) if given]
+        if others:
+            raise click.UsageError(f"--summit reports on a whole summit: it takes no {others[0]}")
     check_output(out, app.store, force=force)
     at = clocks(as_of, known_at)
+    if summit is not None:
+        _summit_report(app, summit, at, out)
+        return
     day = at.as_of
     board = app.reader.board(at)
-    chosen, left_out = select(board, ids, area=area, party=party, limit=limit)
+    matching, chosen = select(board, ids, area=area, party=party, limit=limit)
     del board  # every commitment's row: needed to choose, not to draw the page
+    left_out = len(matching) - len(chosen)
     if left_out:
-        note(f"the report shows the {len(chosen)} most recently made of {len(chosen) + left_out} commitments; "
-             "choose others with IDs, --area or --party, or raise --limit")  # fmt: skip
-    log = app.reader.log_of(chosen)
-    page, travel = render_report(log, log.known_at(at.known_at), at, approved_only)
+        note(f"the report shows the {len(chosen)} most recently made of {len(matching)} commitments on its board and "
+             "timelines (its matrix and scores cover them all); choose others with IDs, --area or --party, or raise "
+             "--limit")  # fmt: skip
+    # The editions too: a link to the page may name one as its known-at moment (SPEC §8.1).
+    log = app.reader.log_of([*matching, *app.reader.knowledge_of_kinds(frozenset({"edition"}), at).streams])
+    page, travel = render_report(log, log.known_at(at.known_at), at, shown=chosen, approved_only=approved_only)
     if len(travel["stops"]) < travel["recorded_times"]:
         note(f"the known-at slider offers {len(travel['stops'])} of {travel['recorded_times']} record times "
              "(spread evenly, the latest among them); ctrack status --known-at answers any other")  # fmt: skip
     _write(out, page.encode("utf-8"))
     note(f"wrote the report as of {day.isoformat()} to {out}")
+
+
+def _summit_report(app: Context, wanted: str, at: Clocks, out: Path) -> None:
+    """``report --summit``: which summit is meant (a year with two is a usage error naming them),
+    the commitments of it and of every summit before it (the member history), and the page."""
+    from commitment_tracker.projections.render.summit_page import render_summit_report
+    from commitment_tracker.projections.summit_report import in_scope, matching_summits, summit_days
+    from commitment_tracker.projections.view.scoreview import pledges
+
+    every = at.on(date(9999, 1, 1))  # every commitment made, as known at K
+    made = pledges(app.reader, [row["id"] for row in app.reader.board(every)], every)
+    held = summit_days(made.values())
+    found = matching_summits(held, wanted)
+    if len(found) > 1:
+        raise click.BadParameter(f"{wanted!r} names {len(found)} summits: {', '.join(found)}; give one",
+                                 param_hint="--summit")  # fmt: skip
+    if not found:
+        from commitment_tracker.projections.queries import did_you_mean
+
+        raise click.ClickException(f"no commitment was made at a summit {wanted!r}{did_you_mean(wanted.upper(), sorted(held))}")
+    summit = found[0]
+    if held[summit] > at.as_of:
+        raise click.ClickException(f"summit {summit} was held on {held[summit].isoformat()}, after --as-of "
+                                   f"{at.as_of.isoformat()}: it has no report yet")  # fmt: skip
+    ids = in_scope(made, summit)
+    editions = app.reader.knowledge_of_kinds(frozenset({"edition"}), at).streams
+    log = app.reader.log_of([*ids, *editions])
+    page, travel = render_summit_report(log, summit, at)
+    if len(travel["stops"]) < travel["recorded_times"]:
+        note(f"the known-at slider offers {len(travel['stops'])} of {travel['recorded_times']} record times "
+             "(spread evenly, the latest among them); ctrack report --summit --known-at writes any other")  # fmt: skip
+    _write(out, page.encode("utf-8"))
+    note(f"wrote the compliance report of summit {summit} as of {at.as_of.isoformat()} to {out}")
 
 
 COMMANDS = [chart, report]

@@ -31,6 +31,7 @@ from commitment_tracker.events import add_period, first_day, last_day
 from commitment_tracker.projections.compliance import cell, is_due
 from commitment_tracker.projections.fold import RECURRING, CommitmentStatus
 from commitment_tracker.projections.knowledge import Knowledge, KnownSince, Log
+from commitment_tracker.projections.scores import score_only, scored
 from commitment_tracker.tracker.streams import KIND_OF_FIRST
 
 DAY = timedelta(days=1)
@@ -95,6 +96,18 @@ def offer(every: list[Stop], limit: int = MAX_STOPS) -> list[Stop]:
     return [replace(every[i], until=every[i + 1].at if i < last else None) for i in picks]
 
 
+def edition_moments(log: Log, known_at: datetime | None = None) -> dict[str, int]:
+    """Each edition's record time (SPEC §8.1: ``--known-at EDITION``), in the stops' microseconds,
+    so that a link naming an edition (``#known-at=g20-2022``, or ``g20-2022^`` just before it) opens
+    the page at that moment; editions recorded after ``known_at`` are left out."""
+    found = {}
+    for slug, records in log.streams.items():
+        at = records[0].event.recorded_at
+        if records[0].event.type == "edition_published" and at is not None and (known_at is None or at <= known_at):
+            found[slug] = _micros(at.astimezone(timezone.utc))
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class Moment:
     """What was known at one offered stop, and what had changed since the previous one."""
@@ -147,14 +160,22 @@ DRAWN = ("id", "title", "parties", "cadence", "status", "made_on", "due_on", "du
          "overdue", "late", "last_event_on", "reaffirmations")  # fmt: skip
 
 
-def answer(status: CommitmentStatus, as_of: date) -> dict[str, Any]:
-    """One commitment's board row and matrix row as of a day: what the page draws."""
+def answer(knowledge: Knowledge, status: CommitmentStatus, as_of: date, approved_only: bool = False) -> dict[str, Any]:
+    """One commitment's board row, matrix row and scores as of a day: what the page draws.
+
+    ``scores`` are the ones that count (SPEC §8: empty when none has been given), ``score_only``
+    whether the commitment is only scores (``scores.score_only``: the page then draws no status
+    for it), ``area`` and ``code`` what the scores section groups and names it by."""
     data = status.to_data()
+    found = scored(knowledge, status.id, as_of, approved_only=approved_only)  # SPEC §8.2's reviewed scores, if asked
     return {key: data[key] for key in DRAWN} | {
         "made_day": first_day(status.made_on).isoformat(),
         "counted": is_due(status, as_of),
         "cells": {party: cell(status, party).to_data() for party in status.parties},
-    }
+        "area": status.area, "code": status.code,
+        "scores": dict(sorted(found.scores.items())) if found is not None else {},
+        "score_only": score_only(knowledge, status.id, as_of),
+    }  # fmt: skip
 
 
 def change_days(knowledge: Knowledge, slug: str) -> list[date]:
@@ -186,13 +207,13 @@ def _by_change_day(knowledge: Knowledge, slug: str) -> dict[date, CommitmentStat
     return {day: found[day] for day in sorted(found) if day >= made_day}
 
 
-def runs(knowledge: Knowledge, slug: str) -> list[tuple[date, dict[str, Any]]]:
+def runs(knowledge: Knowledge, slug: str, approved_only: bool = False) -> list[tuple[date, dict[str, Any]]]:
     """The commitment's answer over valid time: (first day, answer), each holding until the next."""
     found: list[tuple[date, dict[str, Any]]] = []
     for day, status in _by_change_day(knowledge, slug).items():
         if status is None:
             continue
-        row = answer(status, day)
+        row = answer(knowledge, status, day, approved_only)
         if not found or found[-1][1] != row:
             found.append((day, row))
     return found
@@ -210,7 +231,8 @@ def time_travel(log: Log, known_at: datetime | None = None, limit: int = MAX_STO
     return travel_data(moments(log, every, offered), every, offered)
 
 
-def travel_data(found: Iterator[Moment] | list[Moment], every: list[Stop], offered: list[Stop]) -> dict[str, Any]:
+def travel_data(found: Iterator[Moment] | list[Moment], every: list[Stop], offered: list[Stop],
+                approved_only: bool = False) -> dict[str, Any]:  # fmt: skip
     answers: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     commitments: dict[str, list[list[Any]]] = {}
@@ -225,7 +247,7 @@ def travel_data(found: Iterator[Moment] | list[Moment], every: list[Stop], offer
                 continue
             kinds[slug] = due_kinds(knowledge, slug)
             encoded = []
-            for day, row in runs(knowledge, slug):
+            for day, row in runs(knowledge, slug, approved_only):
                 key = repr(sorted(row.items()))
                 if key not in index:
                     index[key] = len(answers)

@@ -27,13 +27,14 @@ from markupsafe import Markup
 
 from commitment_tracker import __version__
 from commitment_tracker.events import first_day
+from commitment_tracker.events.parties import name_of
 from commitment_tracker.projections.areas import in_area
 from commitment_tracker.projections.clocks import Clocks
 from commitment_tracker.projections.compliance import matrix
 from commitment_tracker.projections.fold import STATUSES
 from commitment_tracker.projections.heatmap import heatmap
 from commitment_tracker.projections.history import history
-from commitment_tracker.projections.scores import score_sheet
+from commitment_tracker.projections.scores import score_only, score_sheet, summarise
 from commitment_tracker.projections.knowledge import Knowledge, Log
 from commitment_tracker.projections.render.palette import (
     EVENT_LABELS,
@@ -48,6 +49,7 @@ from commitment_tracker.projections.sources import sources
 from commitment_tracker.projections.time_travel import (
     Moment,
     due_kinds,
+    edition_moments,
     moments,
     offer,
     stop_limit,
@@ -61,41 +63,68 @@ from commitment_tracker.projections.render.timeline_svg import ROW, SHAPES, layo
 TEMPLATE = "report.html.j2"
 #: Bytes of distinct answers the sliders may embed before the page offers fewer record times.
 TRAVEL_BUDGET = 8_000_000
-SCRIPT = files("commitment_tracker.projections.render") / "templates" / "report.js"
+TEMPLATES = files("commitment_tracker.projections.render") / "templates"
+#: The page's one script: the clocks every report page shares, then this page's sliders.
+SCRIPTS = ("clocks.js", "report.js")
 
 
-def report_data(log: Log, knowledge: Knowledge, clocks: Clocks, approved_only: bool = False) -> dict[str, Any]:
+def page_script(names: tuple[str, ...]) -> str:
+    """A page's one script, from its parts: what the page's Content-Security-Policy allows by its hash."""
+    return "\n".join((TEMPLATES / name).read_text(encoding="utf-8") for name in names)
+
+
+def report_data(log: Log, knowledge: Knowledge, clocks: Clocks, shown: list[str] | None = None,
+                approved_only: bool = False) -> dict[str, Any]:
     """Everything the page shows, as plain data (``knowledge`` is the log as known at ``clocks.known_at``;
-    ``approved_only``: the scores shown are the reviewed ones alone, SPEC §8.2)."""
+    ``approved_only``: the scores shown are the reviewed ones alone, SPEC §8.2, at every slider stop too).
+
+    The matrix and the compliance scores cover every commitment of ``knowledge``; the board, the
+    timelines and the audit trails only those ``shown`` (None: all). A commitment that is only
+    scores (``scores.score_only``) is drawn by its scores: it has no status to tell, so it is on
+    neither the board nor the timelines (display only: its status stays SPEC §5's).
+    """
     as_of, known_at = clocks.as_of, clocks.known_at
-    found = timelines(knowledge, as_of)
+    shown = list(knowledge.commitments) if shown is None else shown
+    sheet = score_sheet(knowledge, as_of, approved_only=approved_only)
+    scores = {row.id: dict(sorted(row.scores.items())) for row in sheet}
+    only = {slug for slug in scores if score_only(knowledge, slug, as_of)}
     compliance = matrix(knowledge, as_of)
-    board = [row.commitment for row in compliance.rows]
     rows = {row.commitment.id: row for row in compliance.rows}
+    drawn = [slug for slug in shown if slug in rows and slug not in only]
+    made = [first_day(knowledge.steps(slug)[0].on) for slug in shown if slug in rows]
+    found = timelines(knowledge, as_of, drawn, start=min(made, default=as_of))
+    board = [rows[slug].commitment for slug in drawn]
     counts = Counter(c.status for c in board)
+    drawings = {row.id: row for row in found.rows}
     commitments = []
-    for row in found.rows:
+    for slug in shown:
+        if slug not in rows:
+            continue
+        row = drawings.get(slug)
         commitments.append({
-            "status": rows[row.id].commitment, "cells": rows[row.id].cells,
-            "drawing": layout(found, [row], ids=False, notes=False),
-            "events": [_audit(event) for event in history(log, knowledge, row.id, by_record=False, as_of=as_of)],
+            "status": rows[slug].commitment, "cells": rows[slug].cells, "scores": scores.get(slug, {}),
+            "score_only": slug in only, "drawing": layout(found, [row], ids=False, notes=False) if row else None,
+            "events": [_audit(event) for event in history(log, knowledge, slug, by_record=False, as_of=as_of)],
         })  # fmt: skip
     every = stops(log, known_at)
     limit = stop_limit(len(knowledge.commitments))
     while True:  # fewer stops until the sliders' data is a size a browser opens at once
         offered = offer(every, limit)
         known = list(moments(log, every, offered))
-        travel = travel_data(known, every, offered)
+        travel = travel_data(known, every, offered, approved_only)
         if limit <= 2 or len(offered) < limit or len(json.dumps(travel["answers"])) <= TRAVEL_BUDGET:
             break
         limit = max(2, limit // 4)
         known = travel = None  # type: ignore[assignment]  # let the larger attempt go before the next
-    overview, spans = _overview(known, found)
-    made = [date.fromisoformat(a["made_day"]) for a in travel["answers"]] + [found.start]
-    travel |= {"first_day": min(min(made), as_of).isoformat(), "last_day": as_of.isoformat(),
-               "window_start": found.start.isoformat(), "statuses": list(STATUSES)}  # fmt: skip
+    overview, spans = _overview(known, found, set(shown))
+    made_days = [date.fromisoformat(a["made_day"]) for a in travel["answers"]] + [found.start]
+    travel |= {"first_day": min(min(made_days), as_of).isoformat(), "last_day": as_of.isoformat(),
+               "window_start": found.start.isoformat(), "statuses": list(STATUSES), "board_ids": shown,
+               "editions": edition_moments(log, known_at),
+               "party_names": {party: name_of(party) for answer in travel["answers"] for party in answer["scores"]}}  # fmt: skip
     records = [r.record for stream in knowledge.streams.values() for r in stream]
     latest = max((r.event.recorded_at for r in records if r.event.recorded_at), default=None)
+    ranked = summarise(sheet, "party")["groups"]
     return {
         "as_of": as_of,
         "known_at": known_at,
@@ -106,13 +135,20 @@ def report_data(log: Log, knowledge: Knowledge, clocks: Clocks, approved_only: b
         "overdue": sum(c.overdue for c in board),
         "late": sum(c.late for c in board),
         "matrix": compliance,
+        "matrix_scores": scores,
         "window": overview,
         "overview": layout(overview),
         "spans": spans,
         "shown": sum(1 for span in spans if span["current"]),
         "time_data": travel,
         "event_types": _drawn(overview),
-        "heat": heatmap(score_sheet(knowledge, as_of, approved_only=approved_only), "area"),
+        "heat": heatmap(sheet, "area"),
+        "ranking": ranked,
+        "any_scores": any(answer["scores"] for answer in travel["answers"]),
+        "score_only": len(only),
+        "lead_with_scores": bool(only) and 2 * len(only) >= len(rows),
+        "left_out": [slug for slug in rows if slug not in set(shown)],
+        "matching": len(rows),
         "approved_only": approved_only,
         "score_colours": SCORE_COLOURS,
         "commitments": commitments,
@@ -122,10 +158,10 @@ def report_data(log: Log, knowledge: Knowledge, clocks: Clocks, approved_only: b
 
 
 def select(board: list[dict[str, Any]], ids: tuple[str, ...], *, area: str | None, party: str | None,
-           limit: int) -> tuple[list[str], int]:  # fmt: skip
+           limit: int) -> tuple[list[str], list[str]]:  # fmt: skip
     """The commitments a report covers: ``ids`` if given (all of them: the reader chose), else those
-    of ``area`` and ``party``, at most ``limit`` of them, the most recently made; and how many of
-    the matching ones were left out. ``board`` is in the order the commitments were made."""
+    of ``area`` and ``party``; and those its board and timelines show: at most ``limit`` of them,
+    the most recently made. ``board`` is in the order the commitments were made."""
     if ids:
         known = {row["id"] for row in board}
         missing = [i for i in ids if i not in known]
@@ -133,16 +169,16 @@ def select(board: list[dict[str, Any]], ids: tuple[str, ...], *, area: str | Non
             from commitment_tracker.tracker import NotFound
 
             raise NotFound(f"no commitment {missing[0]!r} on the board as of the report's date")
-        return list(dict.fromkeys(ids)), 0
+        chosen = list(dict.fromkeys(ids))
+        return chosen, chosen
     wanted = [row["id"] for row in board
               if in_area(row.get("area"), area)
               and (party is None or party in row["parties"])]  # fmt: skip
-    return wanted[-limit:], max(0, len(wanted) - limit)
+    return wanted, wanted[-limit:]
 
 
-def render_report(log: Log, knowledge: Knowledge, clocks: Clocks,
-                  approved_only: bool = False) -> tuple[str, dict[str, Any]]:  # fmt: skip
-    """The page, and the data its sliders hold (what a caller tells the reader it left out)."""
+def environment() -> Any:
+    """The pages' Jinja2 environment: autoescaped, strict, with the filters the templates use."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(
@@ -155,8 +191,15 @@ def render_report(log: Log, knowledge: Knowledge, clocks: Clocks,
     env.filters["label"] = status_label
     env.filters["when"] = _when
     env.filters["text_on"] = text_on
-    script = SCRIPT.read_text(encoding="utf-8")
-    data = report_data(log, knowledge, clocks, approved_only)
+    return env
+
+
+def render_report(log: Log, knowledge: Knowledge, clocks: Clocks, shown: list[str] | None = None,
+                  approved_only: bool = False) -> tuple[str, dict[str, Any]]:  # fmt: skip
+    """The page, and the data its sliders hold (what a caller tells the reader it left out)."""
+    env = environment()
+    script = page_script(SCRIPTS)
+    data = report_data(log, knowledge, clocks, shown, approved_only)
     page = env.get_template(TEMPLATE).render(
         **data,
         statuses=STATUS_COLOURS, parties_colours=PARTY_COLOURS, shapes=SHAPES, event_labels=EVENT_LABELS, no_score=NO_SCORE,
@@ -166,7 +209,7 @@ def render_report(log: Log, knowledge: Knowledge, clocks: Clocks,
     return page, data["time_data"]
 
 
-def _overview(known: list[Moment], found: Timelines) -> tuple[Timelines, list[dict[str, Any]]]:
+def _overview(known: list[Moment], found: Timelines, shown: set[str]) -> tuple[Timelines, list[dict[str, Any]]]:
     """The overview's rows as known at every stop of the known-at slider, each distinct drawing once.
 
     ``spans[i]`` says from which stop to which the drawing ``rows[i]`` holds, and whether it is the
@@ -181,6 +224,8 @@ def _overview(known: list[Moment], found: Timelines) -> tuple[Timelines, list[di
         knowledge, number = moment.knowledge, moment.number
         now: dict[str, Any] = {}
         for slug in knowledge.commitments:
+            if slug not in shown:
+                continue
             if unchanged(moment, slug, previous, kinds):
                 row = previous[slug]
             else:

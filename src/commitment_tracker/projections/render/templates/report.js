@@ -1,4 +1,4 @@
-// The report's time sliders: redraw the summary, the board, the matrix and the timelines for a
+// The report's time sliders: redraw the summary, the board, the matrix, the compliance scores and the timelines for a
 // chosen "as of" (valid time) and "known at" (record time), from the answers embedded in the page
 // (#time-data, written by projections/time_travel.py). No network, no framework: the page's
 // Content-Security-Policy allows this one script by its hash and nothing else.
@@ -18,36 +18,16 @@
   var knownAt = document.getElementById("known-at-slider");
   var asOfOut = document.getElementById("as-of-value");
   var knownAtOut = document.getElementById("known-at-value");
-  var refs = {};
-  stops.forEach(function (stop, index) { stop.refs.forEach(function (ref) { refs[ref] = index; }); });
+  var boardIds = {};
+  data.board_ids.forEach(function (id) { boardIds[id] = true; });
 
   function iso(index) { return new Date(first + index * DAY).toISOString().slice(0, 10); }
   function dayIndex(text) { return Math.round((Date.parse(text + "T00:00:00Z") - first) / DAY); }
   function label(status) { return status.replace(/_/g, " "); }
   function when(stop) { return stop.at.slice(0, 10) + " " + stop.at.slice(11, 16) + " UTC"; }
 
-  // A record time as microseconds since the epoch, like the stops: "2024-10-20" is the end of that day.
-  function micros(text) {
-    var m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(text);
-    if (!m) return null;
-    if (m[2] === undefined) return Date.parse(m[1] + "T00:00:00Z") * 1000 + DAY * 1000 - 1;
-    var zone = m[6] && m[6] !== "Z" ? m[6].replace(/^([+-]\d{2})(\d{2})$/, "$1:$2") : "Z";
-    var ms = Date.parse(m[1] + "T" + m[2] + ":" + m[3] + ":" + (m[4] || "00") + zone);
-    if (isNaN(ms)) return null;
-    return ms * 1000 + Number(((m[5] || "") + "000000").slice(0, 6));
-  }
-
-  // The last stop at or before a record time (what was known then); -1: before anything was recorded.
-  function stopAt(text) {
-    if (Object.prototype.hasOwnProperty.call(refs, text)) return refs[text];
-    var at = micros(text);
-    if (at === null) return null;
-    var found = -1;
-    stops.forEach(function (stop, index) { if (stop.us <= at) found = index; });
-    // A moment after the found stop's successor in the log is one this page does not hold.
-    if (found >= 0 && stops[found].until_us !== null && at >= stops[found].until_us) return null;
-    return found;
-  }
+  // What a link's known-at names (a record time, a date, an event reference, an edition): clocks.js.
+  var stopAt = pageClocks(data).stopAt;
 
   function board(stop, day) {
     var rows = [];
@@ -116,6 +96,26 @@
     document.getElementById("board-wrap").hidden = rows.length === 0;
   }
 
+  // Numbers as the page writes them in Python: half to even, "%+.2f" and whole percents.
+  function even(x) {
+    var r = Math.round(x);
+    if (Math.abs(x % 1) === 0.5 && r % 2 !== 0) r -= 1;
+    return r;
+  }
+  function signed(x) { var v = even(x * 100) / 100; return (v >= 0 ? "+" : "") + v.toFixed(2); }
+  function pct(average) { return even((average + 1) / 2 * 100) + "%"; }
+  function mark(score) { return score === undefined ? "" : score > 0 ? "+" + score : String(score); }
+  function mean(values) {
+    if (!values.length) return null;
+    return values.reduce(function (a, b) { return a + b; }, 0) / values.length;
+  }
+  function scoreCell(extra, party, score) {
+    var td = el("td", extra + (score === undefined ? "hn" : "h" + (score + 1)), mark(score));
+    td.title = party + ": " + (score === undefined ? "not assessed" : "score " + score);
+    return td;
+  }
+  function scored(c) { return Object.keys(c.scores).length > 0; }
+
   function drawMatrix(rows) {
     var parties = [];
     rows.forEach(function (c) { c.parties.forEach(function (p) { if (parties.indexOf(p) < 0) parties.push(p); }); });
@@ -132,6 +132,11 @@
       tr.appendChild(cellWith("date", [c.due_on || ""]));
       parties.forEach(function (p) {
         var cell = c.cells[p];
+        if (scored(c)) {  // a commitment with scores shows them, as ctrack matrix does
+          tr.appendChild(scoreCell("cell score ", p, c.scores[p]));
+          if (cell && c.counted) { counted[p] += 1; fulfilled[p] += cell.status === "fulfilled" ? 1 : 0; }
+          return;
+        }
         if (!cell) {
           var none = cellWith("cell none", ["\u2014"]);
           none.title = p + " is not a party";
@@ -156,13 +161,85 @@
     document.getElementById("matrix-wrap").hidden = rows.length === 0;
   }
 
-  function drawSummary(rows, day) {
+  // The compliance scores of every commitment the page covers (SPEC §8), as projections/heatmap.py
+  // and scores.summarise compute them: parties ranked by average (ties by code), rows grouped by area.
+  function drawScores(rows) {
+    var table = document.getElementById("heatmap");
+    if (!table) return;
+    var withScores = rows.filter(scored), byParty = {};
+    withScores.forEach(function (c) {
+      Object.keys(c.scores).forEach(function (p) { (byParty[p] = byParty[p] || []).push([c.id, c.scores[p]]); });
+    });
+    var parties = Object.keys(byParty).map(function (p) {
+      var scores = byParty[p].map(function (pair) { return pair[1]; });
+      return {key: p, average: mean(scores), scores: scores.length,
+              commitments: Object.keys(byParty[p].reduce(function (s, pair) { s[pair[0]] = 1; return s; }, {})).length};
+    });
+    parties.sort(function (a, b) { return b.average - a.average || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0); });
+    var names = data.party_names;
+    fill(document.querySelector("#ranking tbody"), parties.map(function (g, index) {
+      var tr = el("tr");
+      tr.setAttribute("data-party", g.key);
+      tr.setAttribute("data-average", String(g.average));
+      tr.setAttribute("data-scores", String(g.scores));
+      tr.setAttribute("data-commitments", String(g.commitments));
+      [["num", String(index + 1)], ["", g.key], ["", names[g.key] || g.key], ["num", signed(g.average)],
+       ["num", pct(g.average)], ["num", String(g.scores)], ["num", String(g.commitments)]].forEach(function (c) {
+        tr.appendChild(el("td", c[0], c[1]));
+      });
+      return tr;
+    }));
+    var codes = parties.map(function (g) { return g.key; });
+    var head = table.querySelector("thead tr");
+    fill(head, [el("th", "", "Commitment")].concat(codes.map(function (p) {
+      var th = el("th", "party", p); th.title = names[p] || p; return th;
+    }), [el("th", "", "Average")]));
+    var groups = {};
+    withScores.forEach(function (c) { var key = c.area || "(no area)"; (groups[key] = groups[key] || []).push(c); });
+    table.querySelectorAll("tbody").forEach(function (body) { body.remove(); });
+    var foot = table.querySelector("tfoot");
+    Object.keys(groups).sort().forEach(function (key) {
+      var body = el("tbody"), members = groups[key], values = [];
+      members.forEach(function (c) { codes.forEach(function (p) { if (c.scores[p] !== undefined) values.push(c.scores[p]); }); });
+      var header = el("tr", "group"), th = el("th", "", key + " (" + members.length + ")");
+      th.setAttribute("colspan", String(codes.length + 1));
+      header.appendChild(th);
+      header.appendChild(el("td", "avg", signed(mean(values))));
+      body.appendChild(header);
+      members.forEach(function (c) {
+        var tr = el("tr"), code = el("td", "code", c.code || c.id);
+        tr.setAttribute("data-id", c.id);
+        code.title = c.title;
+        tr.appendChild(code);
+        codes.forEach(function (p) { tr.appendChild(scoreCell("", p, c.scores[p])); });
+        var average = mean(Object.keys(c.scores).map(function (p) { return c.scores[p]; }));
+        var avg = el("td", "avg", signed(average) + " ");
+        avg.appendChild(el("span", "sub", pct(average)));
+        tr.appendChild(avg);
+        body.appendChild(tr);
+      });
+      table.insertBefore(body, foot);
+    });
+    var all = [];
+    codes.forEach(function (p) { byParty[p].forEach(function (pair) { all.push(pair[1]); }); });
+    fill(foot.querySelector("tr"), [el("th", "", "Party average")].concat(parties.map(function (g) {
+      return el("td", "avg", signed(g.average));
+    }), [el("td", "avg", all.length ? signed(mean(all)) : "")]));
+    document.getElementById("scores-empty").hidden = withScores.length > 0;
+  }
+
+  function drawSummary(rows, day, only) {
     var counts = {};
     rows.forEach(function (c) { counts[c.status] = (counts[c.status] || 0) + 1; });
     var overdue = rows.filter(function (c) { return c.overdue; }).length;
     var late = rows.filter(function (c) { return c.late; }).length;
     var cards = [card("total", String(rows.length), el("span", "what", rows.length === 1 ? "commitment" : "commitments"))];
     data.statuses.forEach(function (s) { if (counts[s]) cards.push(card("", String(counts[s]), badge(s))); });
+    if (only) {
+      var scoresOnly = card("", String(only), el("span", "what", "only scores (not on the board)"));
+      scoresOnly.id = "score-only-card";
+      cards.push(scoresOnly);
+    }
     cards.push(card(overdue ? "alarm" : "", String(overdue), el("span", "what", "overdue")));
     cards.push(card("", String(late), el("span", "what", "fulfilled late")));
     fill(document.getElementById("summary"), cards);
@@ -211,10 +288,17 @@
 
   function show(stop, index) {
     var day = iso(index);
-    var rows = stop < 0 ? [] : board(stop, day);
-    drawSummary(rows, day);
+    var every = stop < 0 ? [] : board(stop, day);
+    // The board and the timelines: the commitments the page draws (at most --limit of them), and of
+    // those only the ones with a status to tell (a commitment that is only scores has none).
+    var rows = every.filter(function (c) { return boardIds[c.id] === true && !c.score_only; });
+    var only = every.filter(function (c) { return c.score_only; }).length;
+    document.getElementById("score-only-count").textContent = String(only);
+    document.getElementById("score-only").hidden = only === 0;
+    drawSummary(rows, day, only);
     drawBoard(rows);
-    drawMatrix(rows);
+    drawMatrix(every);
+    drawScores(every);
     drawTimelines(rows, stop, day);
     asOf.value = String(index);
     knownAt.value = String(Math.max(stop, 0));
