@@ -47,7 +47,10 @@ def export(app: Context, fmt: str, output: Path | None, force: bool) -> None:
     if output is not None:
         check_output(output, app.store, force=force)
 
-    count = write_export(app.tracker.log(), fmt, output)
+    from commitment_tracker.cli.output import progress
+
+    with progress("Exporting", app.tracker.count()) as advance:
+        count = write_export(app.tracker, fmt, output, advance)
     if output is not None:
         note(f"exported {count} event{'s' if count != 1 else ''} to {output}")
 

@@ -19,6 +19,7 @@ own. So this path only ever accepts what the model accepts, and it is the common
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,6 +48,9 @@ class Read:
     entity: str
     recorded_at: datetime | None
     prev: str
+    #: The event's own JSON exactly as ``export`` writes it (every value spelt as it spells it, no
+    #: default left out), else None.
+    body: bytes | None = None
 
 
 class _Form:
@@ -65,7 +69,8 @@ class _Form:
         self.cls = cls
         self.fields = dict(fields)
         self.entity_field = _entity_field(cls)
-        self.valid: dict[str, dict[bytes, Any]] = {}  # field -> its raw values known valid -> value
+        self.defaulted = [name for name, info in fields if not info.is_required() and info.get_default() is not None]
+        self.valid: dict[str, dict[bytes, tuple[Any, bool]]] = {}  # field -> raw value -> judge()
         self.entities: dict[bytes, str] = {}  # raw value of the entity field -> the entity
         self.held = 0
         self.forget()
@@ -75,6 +80,14 @@ class _Form:
         self.valid = {name: {} for name in self.fields}
         self.entities = {}
         self.held = 0
+
+    def judge(self, name: str, raw: bytes) -> tuple[Any, bool]:
+        """A field's value validated (raising ValidationError), and whether ``export`` would write
+        it as ``raw``: export writes the model's JSON data with ``json.dumps``."""
+        adapter = self.adapter(name)
+        value = adapter.validate_json(raw, strict=False)
+        spelt = json.dumps(adapter.dump_python(value, mode="json"), ensure_ascii=False, separators=(",", ":"))
+        return value, spelt.encode() == raw
 
     def adapter(self, name: str) -> TypeAdapter[Any]:
         found = self.adapters.get(name)
@@ -92,10 +105,11 @@ def _entity_field(cls: type[Event]) -> str:
 
 
 def _checks_alone(cls: type[Event]) -> bool:
-    """Whether the model's validation is its fields' validation, one field at a time: no model
-    or field validators of its own (those see several fields, or the model, at once)."""
+    """Whether the model's validation (and serialization) is its fields', one field at a time: no
+    validators or serializers of its own (those see several fields, or the model, at once)."""
     found = cls.__pydantic_decorators__
-    return not (found.model_validators or found.field_validators or found.validators or found.root_validators)
+    return not (found.model_validators or found.field_validators or found.validators or found.root_validators
+                or found.field_serializers or found.model_serializers)
 
 
 _FORMS: dict[bytes, _Form | None] = {}
@@ -124,17 +138,26 @@ def read(plain: bytes) -> Read | None:
     if form.held > CACHE_LIMIT:
         form.forget()
     valid = form.valid
+    exported = True
     for name, raw in values.items():
-        if raw is not None and raw not in valid[name]:
+        if raw is None:
+            continue
+        entry = valid[name].get(raw)
+        if entry is None:
             try:
-                valid[name][raw] = form.adapter(name).validate_json(raw, strict=False)
-                form.held += 1
+                entry = valid[name][raw] = form.judge(name, raw)
             except ValidationError:
                 return None  # the full decode says why, as it always has
+            form.held += 1
+        if not entry[1]:
+            exported = False
     stamp = values["recorded_at"]
     entity_raw = values[form.entity_field]
     entity = form.entities.get(entity_raw)
     if entity is None:
-        value = valid[form.entity_field][entity_raw]
+        value = valid[form.entity_field][entity_raw][0]
         entity = form.entities[entity_raw] = form.cls.entity.fget(SimpleNamespace(**{form.entity_field: value}))  # type: ignore[attr-defined]
-    return Read(entity, None if stamp is None else valid["recorded_at"][stamp], prev.decode())
+    if exported and form.defaulted and any(values[name] is None for name in form.defaulted):
+        exported = False  # export writes the default the bytes leave out (stored before the field was)
+    body = plain[len(_PREFIX) - len(b'{"type":"') : found.start("_prev") - len(b',"prev":"')] if exported else None
+    return Read(entity, None if stamp is None else valid["recorded_at"][stamp][0], prev.decode(), body)
