@@ -22,9 +22,12 @@ def verify(app: Context, against: str | None, as_json: bool) -> None:
         raise click.BadParameter(str(error), param_hint="--against") from None
     from commitment_tracker.projections.view.check import ViewCheck
 
+    from commitment_tracker.cli.output import progress
+
     check = ViewCheck(app.tracker)  # fed by the log check: the log is read once for both
     try:
-        report = verify_log(app.tracker, expected, each=check.feed)
+        with progress("Verifying", app.tracker.count()) as advance:
+            report = verify_log(app.tracker, expected, each=check.feed, advance=advance)
         if report.key_problem:
             raise click.ClickException(report.key_problem)  # the key is wrong: say nothing about the log
         view = check.finish() if report.ok else None

@@ -105,9 +105,11 @@ class _Streams:
     last: dict[str, tuple[int, str]] = field(default_factory=dict)  # id hex -> (version, hash)
 
 
-def verify(tracker: Tracker, against: str | None = None, each: Callable[[Notification], None] | None = None) -> Report:
+def verify(tracker: Tracker, against: str | None = None, each: Callable[[Notification], None] | None = None,
+           advance: Callable[[int], None] | None = None) -> Report:  # fmt: skip
     """The log checked from its first event to its last; ``each`` is given every stored event that
-    passed every check, in record order (so a reader of the whole log need not read it again).
+    passed every check, in record order (so a reader of the whole log need not read it again);
+    ``advance`` is told every thousand events checked (a progress bar).
 
     The check reads the stored bytes (see stored_form.py): an event in the tracker's exact canonical
     shape is judged without building its model; any other is decoded and validated in full."""
@@ -188,6 +190,8 @@ def verify(tracker: Tracker, against: str | None = None, each: Callable[[Notific
         uid = uid if isinstance(uid, UUID) else UUID(str(uid))
         streams.last[ident] = (position, chain_hash(uid, position, notification.topic, event.plain))
         count += 1
+        if advance is not None and count % PAGE == 0:
+            advance(PAGE)
         if each is not None:
             began = perf_counter()
             each(notification)
