@@ -48,8 +48,8 @@ def _export(tracker: Tracker, fmt: str, handle: IO[str], advance: Callable[[int]
 def _lines(tracker: Tracker) -> Iterator[str]:
     """Every event's JSON line (without its line feed), in record order."""
     mapper = tracker.mapper
-    for stored in tracker.notifications():
-        found = stored_form.read(mapper.decrypt(stored))  # type: ignore[attr-defined]
+    for stored in tracker.stored_rows():
+        found = stored_form.read(mapper.decrypt(stored), exporting=True)  # type: ignore[attr-defined]
         if found is not None and found.body is not None:
             yield found.body.decode("utf-8")
         else:

@@ -27,10 +27,9 @@ from commitment_tracker.tracker.errors import KeyProblem
 from commitment_tracker.tracker.mapper import chain_hash
 
 if TYPE_CHECKING:
-    from eventsourcing.persistence import Notification
-
     from commitment_tracker.tracker.application import Tracker
     from commitment_tracker.tracker.mapper import RecordMapper
+    from commitment_tracker.tracker.recorders import LogRow
 
 PAGE = 1000
 
@@ -103,9 +102,10 @@ def _chain(tracker: Tracker) -> Iterator[tuple[int, str, int, str]]:
 class _Streams:
     slugs: dict[str, str] = field(default_factory=dict)  # originator id hex -> slug
     last: dict[str, tuple[int, str]] = field(default_factory=dict)  # id hex -> (version, hash)
+    spelt: dict[str, str] = field(default_factory=dict)  # id hex -> the id with its hyphens
 
 
-def verify(tracker: Tracker, against: str | None = None, each: Callable[[Notification], None] | None = None,
+def verify(tracker: Tracker, against: str | None = None, each: Callable[[LogRow], None] | None = None,
            advance: Callable[[int], None] | None = None) -> Report:  # fmt: skip
     """The log checked from its first event to its last; ``each`` is given every stored event that
     passed every check, in record order (so a reader of the whole log need not read it again);
@@ -129,7 +129,7 @@ def verify(tracker: Tracker, against: str | None = None, each: Callable[[Notific
         return Report(False, count, digest, problem, broken, found if against else None, len(streams.last),
                       digest_version=linked, seconds=perf_counter() - started - aside)  # fmt: skip
 
-    for notification in tracker.notifications():
+    for notification in tracker.stored_rows():
         ident = _hex(notification.originator_id)
         event: _Event | None
         try:
@@ -186,9 +186,10 @@ def verify(tracker: Tracker, against: str | None = None, each: Callable[[Notific
                         "which precedes it in the log: record time runs backwards (back-dated or forged)", ref)  # fmt: skip
         if stamped is not None:
             latest = (stamped, ref)
-        uid = notification.originator_id
-        uid = uid if isinstance(uid, UUID) else UUID(str(uid))
-        streams.last[ident] = (position, chain_hash(uid, position, notification.topic, event.plain))
+        spelt = streams.spelt.get(ident)
+        if spelt is None:
+            spelt = streams.spelt[ident] = str(UUID(ident))  # the id as the stream's hash spells it
+        streams.last[ident] = (position, chain_hash(spelt, position, notification.topic, event.plain))
         count += 1
         if advance is not None and count % PAGE == 0:
             advance(PAGE)
@@ -220,7 +221,7 @@ class _Event:
     plain: bytes
 
 
-def _read(mapper: RecordMapper, notification: Notification) -> _Event:
+def _read(mapper: RecordMapper, notification: LogRow) -> _Event:
     """The event judged from its stored bytes when they have the tracker's exact shape, else
     decoded and validated in full (raising what the full decode raises)."""
     plain = mapper.decrypt(notification)

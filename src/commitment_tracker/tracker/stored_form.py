@@ -70,7 +70,7 @@ class _Form:
         self.fields = dict(fields)
         self.entity_field = _entity_field(cls)
         self.defaulted = [name for name, info in fields if not info.is_required() and info.get_default() is not None]
-        self.valid: dict[str, dict[bytes, tuple[Any, bool]]] = {}  # field -> raw value -> judge()
+        self.valid: dict[str, dict[bytes, list[Any]]] = {}  # field -> raw value -> judge()
         self.entities: dict[bytes, str] = {}  # raw value of the entity field -> the entity
         self.held = 0
         self.forget()
@@ -81,13 +81,18 @@ class _Form:
         self.entities = {}
         self.held = 0
 
-    def judge(self, name: str, raw: bytes) -> tuple[Any, bool]:
-        """A field's value validated (raising ValidationError), and whether ``export`` would write
-        it as ``raw``: export writes the model's JSON data with ``json.dumps``."""
-        adapter = self.adapter(name)
-        value = adapter.validate_json(raw, strict=False)
-        spelt = json.dumps(adapter.dump_python(value, mode="json"), ensure_ascii=False, separators=(",", ":"))
-        return value, spelt.encode() == raw
+    def judge(self, name: str, raw: bytes) -> list[Any]:
+        """A field's value validated (raising ValidationError), and whether ``export`` writes it
+        as ``raw`` (None: not asked yet)."""
+        return [self.adapter(name).validate_json(raw, strict=False), None]
+
+    def spelt_as_stored(self, name: str, raw: bytes, value: Any) -> bool:
+        """Whether ``export``, which writes the model's JSON data with ``json.dumps``, writes this
+        value as ``raw``."""
+        data = self.adapter(name).dump_python(value, mode="json")
+        if isinstance(data, str) and b"\\" not in raw:  # nothing to escape: the text between the quotes
+            return raw[1:-1] == data.encode()
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode() == raw
 
     def adapter(self, name: str) -> TypeAdapter[Any]:
         found = self.adapters.get(name)
@@ -122,9 +127,10 @@ def _form(kind: bytes) -> _Form | None:
     return _FORMS[kind]
 
 
-def read(plain: bytes) -> Read | None:
+def read(plain: bytes, exporting: bool = False) -> Read | None:
     """The event in ``plain`` (its canonical bytes) when they have exactly the tracker's shape and
-    every value is valid; None when it must be decoded and validated in full."""
+    every value is valid; None when it must be decoded and validated in full. ``exporting`` asks
+    for ``Read.body`` too."""
     if not plain.startswith(_PREFIX):
         return None
     form = _form(plain[len(_PREFIX) : plain.find(b'"', len(_PREFIX))])
@@ -138,7 +144,7 @@ def read(plain: bytes) -> Read | None:
     if form.held > CACHE_LIMIT:
         form.forget()
     valid = form.valid
-    exported = True
+    exported = exporting
     for name, raw in values.items():
         if raw is None:
             continue
@@ -149,8 +155,10 @@ def read(plain: bytes) -> Read | None:
             except ValidationError:
                 return None  # the full decode says why, as it always has
             form.held += 1
-        if not entry[1]:
-            exported = False
+        if exported:
+            if entry[1] is None:
+                entry[1] = form.spelt_as_stored(name, raw, entry[0])
+            exported = entry[1]
     stamp = values["recorded_at"]
     entity_raw = values[form.entity_field]
     entity = form.entities.get(entity_raw)

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from eventsourcing.persistence import Notification
 
     from commitment_tracker.tracker import Tracker
+    from commitment_tracker.tracker.recorders import LogRow
 
 PAGE = 20_000  # events (or facts) held at a time: bounds verify's memory
 
@@ -119,7 +120,7 @@ class ViewCheck:
         self.found: str | None = None
         self.seconds = 0.0
 
-    def feed(self, stored: Notification) -> None:
+    def feed(self, stored: LogRow | Notification) -> None:
         """One stored event of the log (the next in record order), decoded as catch-up decodes it
         (it was validated when recorded, and the log check has just judged it)."""
         if self.found is None and stored.id <= self.position:
