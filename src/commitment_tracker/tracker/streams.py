@@ -34,6 +34,8 @@ class Stream:
     # What the first event says (kind, pledge), as of the knowledge's generation: the rules ask for
     # it on every event of the stream, and it changes only when a retraction or correction arrives.
     _head: tuple[int, str | None, Event | None] = (-1, None, None)
+    #: Up to which position a bulk import has let go of the stream's events (see Ledger.release).
+    released_through: int = 1
 
     def __post_init__(self) -> None:
         self.ident = stream_id(self.slug)
