@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from commitment_tracker.tracker.mapper import RecordMapper
     from commitment_tracker.tracker.recorders import LogRow
 
-PAGE = 1000
+PAGE = 10_000  # chain rows read at a time (and the progress step)
 
 
 @dataclass(frozen=True)
