@@ -60,6 +60,7 @@ def peak_mb(code: str) -> float:
 
 def bench_size(size: int, work: Path) -> None:
     from commitment_tracker.projections import Log
+    from commitment_tracker.projections.clocks import Clocks
     from commitment_tracker.projections.history import history
     from commitment_tracker.projections.view.reader import ViewReader
     from commitment_tracker.tracker import open_tracker, resolve_store
@@ -85,8 +86,8 @@ def bench_size(size: int, work: Path) -> None:
         rng = random.Random(size)
         times = sorted(r.event.recorded_at for r in tracker.log())
         days = [date(2015, 1, 1) + timedelta(days=rng.randrange(5000)) for _ in range(30)]
-        now = [timed(lambda d=d: reader.board(d, None))[0] for d in days]
-        past = [timed(lambda d=d: reader.board(d, times[rng.randrange(len(times))]))[0] for d in days]
+        now = [timed(lambda d=d: reader.board(Clocks(d)))[0] for d in days]
+        past = [timed(lambda d=d: reader.board(Clocks(d, times[rng.randrange(len(times))])))[0] for d in days]
         if size <= 100_000:
             replay = [timed(lambda d=d: list(Log(tracker.log()).known_at(None).board(d)))[0] for d in days[:3]]
             baseline = f"full replay with the pure fold {median_ms(replay)}"
@@ -152,6 +153,7 @@ def bench_postgres(size: int, work: Path) -> None:
     except Exception as error:  # no server: say so in the table
         row("PostgreSQL rows", f"{size:,}", "not run", str(error).splitlines()[0][:60], "\u2014")
         return
+    from commitment_tracker.projections.clocks import Clocks
     from commitment_tracker.projections.view.reader import ViewReader
     from commitment_tracker.tracker import open_tracker, resolve_store
 
@@ -189,7 +191,7 @@ def bench_postgres(size: int, work: Path) -> None:
         reader.catch_up()
         rng = random.Random(1)
         probes = [date(2015, 1, 1) + timedelta(days=rng.randrange(5000)) for _ in range(20)]
-        samples = [timed(lambda d=d: reader.board(d, None))[0] for d in probes]
+        samples = [timed(lambda d=d: reader.board(Clocks(d)))[0] for d in probes]
         row("PostgreSQL status board, any --as-of (in-process)", f"{size:,}", median_ms(samples), "\u2014", "\u2014")
         reader.close()
     with psycopg.connect(PG) as conn:

@@ -119,6 +119,7 @@ def bench_groupings(store: str, size: str, row: Callable[[str, str, str, str, st
     from datetime import date
 
     from commitment_tracker.projections.view.reader import ViewReader
+    from commitment_tracker.projections.clocks import Clocks
     from commitment_tracker.projections.view.scoreview import ScoreSource, score_summary
     from commitment_tracker.tracker import open_tracker, resolve_store
 
@@ -128,7 +129,7 @@ def bench_groupings(store: str, size: str, row: Callable[[str, str, str, str, st
         reader = ViewReader(tracker)
         reader.catch_up()
         for by in ("party", "area", "year", "cycle", "commitment"):
-            grouped = timed(lambda: score_summary(reader, today, None, by), repeat=3)
+            grouped = timed(lambda: score_summary(reader, Clocks(today), by), repeat=3)
             floor = timed(lambda: reader.view.read(
                 f"SELECT {keys[by]}, sum(score), count(*), count(DISTINCT entity) FROM {{view_assessments}} "
                 f"GROUP BY {keys[by]}"), repeat=3)  # fmt: skip
@@ -136,10 +137,10 @@ def bench_groupings(store: str, size: str, row: Callable[[str, str, str, str, st
             row(f"`scores --by {by}`: in-process / whole process --json", size,
                 f"{grouped * 1000:,.0f} ms / {whole_:.2f} s ({grouped / floor:.1f}x floor)",
                 f"plain GROUP BY {keys[by]} over view_assessments {floor * 1000:,.0f} ms", "small factor of the floor")  # fmt: skip
-        filtered = timed(lambda: score_summary(reader, today, None, "commitment", area="Trade", party="US"), repeat=3)
+        filtered = timed(lambda: score_summary(reader, Clocks(today), "commitment", area="Trade", party="US"), repeat=3)
         row("`scores --by commitment --area Trade --party US`, in-process", size, f"{filtered * 1000:,.0f} ms",
             "the rows above", "O(shown)")  # fmt: skip
-        python = timed(lambda: ScoreSource(reader, today, None).summary("area"), repeat=1)
+        python = timed(lambda: ScoreSource(reader, Clocks(today)).summary("area"), repeat=1)
         row("`scores --by area` grouped in Python (encrypted stores; every release before this one), in-process",
             size, f"{python:.1f} s", "`scores --by area` row above", "\u2014")  # fmt: skip
         reader.close()

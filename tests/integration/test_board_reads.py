@@ -18,19 +18,20 @@ from commitment_tracker.projections.view.foldreader import FoldReader
 from commitment_tracker.projections.view.reader import ViewReader
 from commitment_tracker.projections.scores import score_sheet
 from commitment_tracker.tracker import open_tracker, resolve_store
+from commitment_tracker.projections.clocks import Clocks
 from tests.integration.demo_view import DATASET, demo_view
 
 
 def _agree(reader, log: Log, as_of: date, known_at) -> None:
     whole = log.known_at(known_at)
-    statuses = reader.statuses(as_of, known_at)
+    statuses = reader.statuses(Clocks(as_of, known_at))
     assert statuses == list(whole.board(as_of))
     assert matrix_of(statuses, as_of).to_data() == matrix(whole, as_of).to_data()
     assert matrix_of(statuses, as_of, "security").to_data() == matrix(whole, as_of, "security").to_data()
     for within in (0, 30, 400):
-        got = deadlines_of(statuses, reader.meetings_at(known_at), as_of, within)
+        got = deadlines_of(statuses, reader.meetings_at(Clocks(as_of, known_at)), as_of, within)
         assert [d.to_data() for d in got] == [d.to_data() for d in deadlines(whole, as_of, within)]
-    assert reader.score_sheet(as_of, known_at) == score_sheet(whole, as_of)
+    assert reader.score_sheet(Clocks(as_of, known_at)) == score_sheet(whole, as_of)
 
 
 def test_the_dataset_at_every_record_time(store_url: str) -> None:
@@ -86,9 +87,9 @@ def test_a_chart_of_some_commitments_reads_them_and_the_meetings_alone(store_url
                         expected = timelines(whole, as_of, chosen)
                     except Exception as error:  # not made yet, or unknown: the same refusal
                         with pytest.raises(type(error), match=str(error).split(":")[0]):
-                            timelines(reader.knowledge_of_ids(chosen, known_at), as_of, chosen)
+                            timelines(reader.knowledge_of_ids(chosen, Clocks(as_of, known_at)), as_of, chosen)
                         continue
-                    assert timelines(reader.knowledge_of_ids(chosen, known_at), as_of, chosen) == expected
+                    assert timelines(reader.knowledge_of_ids(chosen, Clocks(as_of, known_at)), as_of, chosen) == expected
         reader.close()
 
 
@@ -113,9 +114,9 @@ def test_a_chart_of_every_commitment_is_the_whole_folds_when_within_the_limit(st
         whole = Log(tracker.log()).known_at(None)
         for as_of, end in ((date(2024, 7, 1), None), (date(2026, 1, 1), date(2024, 10, 16)), (date(2023, 1, 1), None)):
             last = min(end, as_of) if end else as_of
-            chosen, left_out = chart_selection(reader.board(last, None))
+            chosen, left_out = chart_selection(reader.board(Clocks(last)))
             assert left_out == 0
-            assert timelines(reader.knowledge_of_ids(chosen, None), as_of, chosen, end=end) == timelines(whole, as_of, end=end)
+            assert timelines(reader.knowledge_of_ids(chosen, Clocks(as_of)), as_of, chosen, end=end) == timelines(whole, as_of, end=end)
         reader.close()
 
 

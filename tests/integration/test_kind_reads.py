@@ -17,6 +17,7 @@ from commitment_tracker.projections.view.reader import ViewReader
 from commitment_tracker.projections.sources import sources
 from commitment_tracker.tracker import open_tracker, resolve_store
 from commitment_tracker.tracker.streams import KIND_OF_FIRST
+from commitment_tracker.projections.clocks import Clocks
 from tests.integration.demo_view import DATASET, demo_view
 
 DAYS = (date(2023, 8, 18), date(2024, 7, 1), date(2025, 8, 19), date(2026, 1, 1))
@@ -35,12 +36,12 @@ def test_lists_read_from_the_view_agree_with_the_whole_fold(store_url: str, seal
         kinds = frozenset({"meeting", "statement", "source"})
         fold = FoldReader(demo.tracker)
         for known_at in demo.moments:
-            read = demo.reader.knowledge_of_kinds(kinds, known_at)
+            read = demo.reader.knowledge_of_kinds(kinds, Clocks(DAYS[0], known_at))
             assert set(read.streams) <= {s for s, r in log.streams.items() if KIND_OF_FIRST[r[0].event.type] in kinds}
             for as_of in DAYS:
                 expected = _lists(log.known_at(known_at), as_of)
                 assert _lists(read, as_of) == expected
-                assert _lists(fold.knowledge_of_kinds(kinds, known_at), as_of) == expected
+                assert _lists(fold.knowledge_of_kinds(kinds, Clocks(as_of, known_at)), as_of) == expected
         assert any(_lists(log.known_at(None), day)[0] for day in DAYS)  # the dataset has meetings...
         assert sources(log.known_at(None)) and any(_lists(log.known_at(None), d)[1] for d in DAYS)  # ...and the rest
 
@@ -76,10 +77,10 @@ def test_a_meeting_or_source_shown_from_its_references_agrees_with_the_whole_fol
                     except Exception as error:  # not held nor announced yet: the same refusal
                         with pytest.raises(type(error)):
                             around = reader.log_around(slug, ("meeting",))
-                            show_meeting(around, around.known_at(known_at), slug, as_of, reader.board(as_of, known_at))
+                            show_meeting(around, around.known_at(known_at), slug, as_of, reader.board(Clocks(as_of, known_at)))
                         continue
                     around = reader.log_around(slug, ("meeting",))
-                    got = show_meeting(around, around.known_at(known_at), slug, as_of, reader.board(as_of, known_at))
+                    got = show_meeting(around, around.known_at(known_at), slug, as_of, reader.board(Clocks(as_of, known_at)))
                     assert got == expected
                     shown += bool(expected["commitments_made"] or expected["reaffirmations"] or expected["deadline_for"])
         for slug in source_ids:

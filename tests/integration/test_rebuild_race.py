@@ -8,6 +8,7 @@ import sys
 from commitment_tracker import events as ev
 from commitment_tracker.projections.view.reader import ViewReader
 from commitment_tracker.tracker import open_tracker, resolve_store
+from commitment_tracker.projections.clocks import Clocks
 
 
 def _commitments(url: str, count: int) -> None:
@@ -23,7 +24,7 @@ def _board(url: str) -> list[str]:
             reader.catch_up()
             from datetime import date
 
-            return sorted(row["id"] for row in reader.board(date(2025, 1, 1), None))
+            return sorted(row["id"] for row in reader.board(Clocks(date(2025, 1, 1))))
         finally:
             reader.close()
 

@@ -12,9 +12,13 @@ from commitment_tracker.events import build
 from commitment_tracker.projections import Log
 from commitment_tracker.projections.view import catchup
 from commitment_tracker.projections.view.reader import ViewReader
-from commitment_tracker.projections.scores import GROUPINGS, UNLABELLED, by_cycle, cycles, score_sheet, summarise
+from commitment_tracker.projections.scores import (
+    GROUPINGS, UNLABELLED, by_cycle, cycles, score_only, score_sheet, summarise,
+)  # fmt: skip
+from commitment_tracker.projections.view.foldreader import FoldReader
 from commitment_tracker.projections.view.scoreview import ScoreSource, score_summary
 from commitment_tracker.tracker import open_tracker, resolve_store
+from commitment_tracker.projections.clocks import Clocks
 
 COMMITMENTS = ("a", "b")  # few commitments and parties: many recalibrations of each score
 START = date(2020, 1, 1)
@@ -24,6 +28,8 @@ assessment = st.tuples(st.just("assess"), st.sampled_from(COMMITMENTS), st.sampl
 retraction = st.tuples(st.just("retract"), st.integers(0, 50))
 correction = st.tuples(st.just("correct"), st.integers(0, 50), st.sampled_from((-1, 0, 1)), st.one_of(st.none(), st.integers(0, 400)))
 unmaking = st.tuples(st.just("unmake"), st.sampled_from(COMMITMENTS))
+#: A commitment's other news (it is then no longer score-only, from that day on).
+progress = st.tuples(st.just("progress"), st.sampled_from(COMMITMENTS), st.integers(0, 400))
 
 
 def _events(operations):
@@ -40,6 +46,12 @@ def _events(operations):
                           on=(START + timedelta(days=offset)).isoformat(), cycle=cycle)  # fmt: skip
             positions[slug] += 1
             refs.append(f"{slug}#{positions[slug]}")
+        elif op[0] == "progress":
+            _, slug, offset = op
+            event = build("progress_reported", commitment=slug, on=(START + timedelta(days=offset)).isoformat(),
+                          note="a step")  # fmt: skip
+            positions[slug] += 1
+            refs.append(f"{slug}#{positions[slug]}")  # retracting it leaves the commitment score-only again
         elif op[0] == "unmake":
             if op[1] in unmade:
                 continue
@@ -63,7 +75,8 @@ def _events(operations):
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    operations=st.lists(st.one_of(assessment, assessment, assessment, assessment, retraction, correction, unmaking),
+    operations=st.lists(st.one_of(assessment, assessment, assessment, assessment, retraction, correction, unmaking,
+                                  progress),
                         min_size=6, max_size=40),
     page=st.sampled_from([1, 3, 5000]),
     probes=st.lists(st.tuples(st.integers(0, 450), st.one_of(st.none(), st.floats(0, 1))), min_size=2, max_size=5),
@@ -79,11 +92,14 @@ def test_view_and_fold_agree_on_scores(tmp_path_factory, monkeypatch, operations
                 pass
         reader = ViewReader(tracker)
         for as_of, known_at, knowledge in _probed(tracker, reader, probes):
-            source = ScoreSource(reader, as_of, known_at)
+            source = ScoreSource(reader, Clocks(as_of, known_at))
             for cycle in (None, "interim", "final", UNLABELLED):
                 for party in (None, "JP"):
                     assert source.sheet(cycle=cycle, party=party) == score_sheet(knowledge, as_of, cycle=cycle, party=party)
             assert source.sheet(area="b") == score_sheet(knowledge, as_of, area="b")
+            expected = {slug for slug in knowledge.commitments if score_only(knowledge, slug, as_of)}
+            assert reader.score_only(Clocks(as_of, known_at)) == expected
+            assert FoldReader(tracker).score_only(Clocks(as_of, known_at)) == expected
         reader.close()
 
 
@@ -179,7 +195,7 @@ def test_scores_grouped_in_sql_agree_with_the_fold(tmp_path_factory, monkeypatch
                 for cycle in (None, "interim", "final", *((UNLABELLED,) if by != "cycle" else ())):
                     for area, party in ((None, None), ("TRADE", None), (None, "JP"), ("STRASSE", "US")):
                         expected = _fold_summary(knowledge, as_of, by, cycle, area, party)
-                        found = score_summary(reader, as_of, known_at, by, cycle=cycle, area=area, party=party)
+                        found = score_summary(reader, Clocks(as_of, known_at), by, cycle=cycle, area=area, party=party)
                         assert found == expected, (by, cycle, area, party, as_of, known_at)
         reader.close()
 
@@ -210,4 +226,4 @@ def test_scores_grouped_in_sql_agree_with_the_fold_on_both_databases(store_url: 
                 for by in GROUPINGS:
                     for cycle, party in ((None, None), ("final", None), (None, "JP")):
                         expected = _fold_summary(knowledge, as_of, by, cycle, None, party)
-                        assert score_summary(demo.reader, as_of, known_at, by, cycle=cycle, party=party) == expected
+                        assert score_summary(demo.reader, Clocks(as_of, known_at), by, cycle=cycle, party=party) == expected

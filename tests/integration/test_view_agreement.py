@@ -15,6 +15,7 @@ from commitment_tracker.projections import Log, replay
 from commitment_tracker.projections.view import catchup
 from commitment_tracker.projections.view.reader import ViewReader
 from commitment_tracker.tracker import open_tracker, resolve_store
+from commitment_tracker.projections.clocks import Clocks
 from tests.integration.demo_view import DATASET, demo_view
 from tests.unit.test_out_of_order import START, histories, linear, recorded
 
@@ -22,9 +23,9 @@ from tests.unit.test_out_of_order import START, histories, linear, recorded
 
 def _agree(reader: ViewReader, log: Log, as_of: date, known_at) -> None:
     knowledge = log.known_at(known_at)
-    assert reader.board(as_of, known_at) == [c.to_data() for c in knowledge.board(as_of)]
+    assert reader.board(Clocks(as_of, known_at)) == [c.to_data() for c in knowledge.board(as_of)]
     key = lambda c: (c.day, c.commitment, c.before, c.after, c.cause, c.on)  # noqa: E731
-    assert [key(c) for c in reader.replay(None, as_of, known_at)] == [key(c) for c in replay(knowledge, None, as_of)]
+    assert [key(c) for c in reader.replay(None, Clocks(as_of, known_at))] == [key(c) for c in replay(knowledge, None, as_of)]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -116,5 +117,5 @@ def test_view_and_fold_agree_on_histories_with_redundant_fulfilments_stalls_and_
                 # The board only: replay differs on events dated the day of the making (the view
                 # shows one change that day, the fold's walk two), a known gap not covered here.
                 as_of = START + timedelta(days=offset)
-                assert reader.board(as_of, known_at) == [c.to_data() for c in stored.known_at(known_at).board(as_of)]
+                assert reader.board(Clocks(as_of, known_at)) == [c.to_data() for c in stored.known_at(known_at).board(as_of)]
         reader.close()

@@ -153,3 +153,31 @@ def test_a_commitment_made_after_the_date_has_no_scores_then():
     story.made("c", "2021-01-01", parties=G3)
     assess(story, "c", "US", 1, "2021-06-01")
     assert scores(story, "2020-12-31") == {}
+
+
+def _score_only(story: Story, slug: str, as_of: str) -> bool:
+    from commitment_tracker.projections.scores import score_only
+
+    return score_only(story.knowledge(), slug, day(as_of))
+
+
+def test_a_commitment_with_only_scores_is_score_only_from_its_first_score():
+    story = Story()
+    story.made("c", "2020-01-01", parties=G3)
+    assert not _score_only(story, "c", "2030-01-01")  # a plain pledge: its status is the news
+    assess(story, "c", "US", 1, "2021-06-01")
+    assert not _score_only(story, "c", "2021-05-31")
+    assert _score_only(story, "c", "2021-06-01")
+    story.correct("c#1", title="Renamed")  # import-scores corrects a making: still only scores
+    assert _score_only(story, "c", "2030-01-01")
+
+
+def test_other_news_ends_score_only_from_its_date_and_a_retraction_does_not_hide_it():
+    story = Story()
+    story.made("c", "2020-01-01", parties=G3)
+    assess(story, "c", "US", 1, "2021-06-01")
+    progress = story.event("progress_reported", "c", "2022-01-01", note="a step")
+    assert _score_only(story, "c", "2021-12-31")
+    assert not _score_only(story, "c", "2022-01-01")
+    story.retract(progress, reason="wrong commitment")
+    assert not _score_only(story, "c", "2030-01-01")  # its history tells of it: the status is not noise

@@ -9,6 +9,7 @@ import click
 
 if TYPE_CHECKING:
     from commitment_tracker.cli.context import Context
+    from commitment_tracker.projections.clocks import Clocks
 
 
 def today() -> date:
@@ -17,19 +18,23 @@ def today() -> date:
     return utcnow().date()
 
 
-def clocks(as_of: date | None, known_at: datetime | None) -> tuple[date, datetime]:
+def clocks(as_of: date | None, known_at: datetime | None) -> Clocks:
+    """The one value a command hands down for both clocks: ``--as-of`` (today when not given) and
+    ``--known-at`` (None: everything recorded), and when it was asked (what JSON reports as the
+    record time of an answer as known now)."""
+    from commitment_tracker.projections.clocks import Clocks
     from commitment_tracker.tracker import utcnow
 
-    return as_of or today(), known_at or utcnow()
+    return Clocks(as_of or today(), known_at, asked_at=utcnow())
 
 
 AREA = click.option("--area", help="Only commitments of this issue area.")
 
 
-def in_area(app: Context, area: str | None, day: date, known_at: datetime | None) -> set[str] | None:
-    """The ids of the commitments of an issue area (any case) as of ``day``; None: no filter."""
+def in_area(app: Context, area: str | None, at: Clocks) -> set[str] | None:
+    """The ids of the commitments of an issue area (any case) at ``at``; None: no filter."""
     if area is None:
         return None
     from commitment_tracker.projections.queries import filter_board
 
-    return {row["id"] for row in filter_board(app.reader.board(day, known_at), area=area)}
+    return {row["id"] for row in filter_board(app.reader.board(at), area=area)}

@@ -55,12 +55,12 @@ def ids(ctx: click.Context, incomplete: str) -> list[CompletionItem]:
 
 def meeting_kinds(ctx: click.Context, incomplete: str) -> list[CompletionItem]:
     def kinds(reader: Any) -> Iterable[str]:
-        for stream in reader.knowledge_of_kinds(frozenset({"meeting"}), None).streams.values():
+        for stream in reader.knowledge_of_kinds(frozenset({"meeting"}), _now()).streams.values():
             for item in stream:
                 kind = getattr(item.event, "kind", None)
                 if kind:
                     yield kind
-        for item in reader.board(_today(), None):
+        for item in reader.board(_now()):
             if item.get("due_next"):
                 yield item["due_next"]
 
@@ -77,13 +77,14 @@ def parties(ctx: click.Context, incomplete: str) -> list[CompletionItem]:
     from commitment_tracker.events.fields import PARTY_ALIASES
 
     def known(reader: Any) -> Iterable[str]:
-        for item in reader.board(_today(), None):
+        for item in reader.board(_now()):
             yield from item["parties"]
 
     return _matching([*_with_reader(ctx, known), *PARTY_ALIASES], incomplete)
 
 
-def _today() -> Any:
-    from commitment_tracker.tracker import utcnow
+def _now() -> Any:
+    """Today, as known now: what a query without --as-of and --known-at answers."""
+    from commitment_tracker.cli.clocks import clocks
 
-    return utcnow().date()
+    return clocks(None, None)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from commitment_tracker.projections.clocks import Clocks
     from commitment_tracker.projections import Knowledge, Log
     from commitment_tracker.projections.view import Reader
     from commitment_tracker.tracker import Store, Tracker
@@ -117,23 +118,20 @@ class Context:
             self._logs[slug] = self.reader.log_for(slug)
         return self._logs[slug]
 
-    def knowledge_for(self, slug: str, known_at: object) -> Knowledge:
-        return self.log_for(slug).known_at(known_at)  # type: ignore[arg-type]
+    def knowledge_for(self, slug: str, at: Clocks) -> Knowledge:
+        return self.log_for(slug).known_at(at.known_at)
 
     def log_around(self, slug: str, roles: tuple[str, ...]) -> Log:
         """An entity's stream with those of the entities that name it (as meeting, source...)."""
         return self.reader.log_around(slug, roles)
 
-    def knowledge_of(self, kinds: frozenset[str], known_at: object) -> Knowledge:
+    def knowledge_of(self, kinds: frozenset[str], at: Clocks) -> Knowledge:
         """What is known of the entities of some kinds alone (e.g. the sources), through the view."""
-        return self.reader.knowledge_of_kinds(kinds, known_at)  # type: ignore[arg-type]
+        return self.reader.knowledge_of_kinds(kinds, at)
 
-    def knowledge_of_ids(self, slugs: list[str], known_at: object) -> Knowledge:
+    def knowledge_of_ids(self, slugs: list[str], at: Clocks) -> Knowledge:
         """What is known of some entities (with the meetings), read from the view by id."""
-        return self.reader.knowledge_of_ids(slugs, known_at)  # type: ignore[arg-type]
-
-    def knowledge(self, known_at: object) -> Knowledge:
-        return self.log.known_at(known_at)  # type: ignore[arg-type]
+        return self.reader.knowledge_of_ids(slugs, at)
 
 
 pass_context = click.make_pass_decorator(Context)

@@ -72,8 +72,9 @@ def due(app: Context, within: int, area: str | None, as_of: date | None, known_a
     from commitment_tracker.projections.deadlines import deadlines_of
 
     fmt = choose_format(fmt, as_json)
-    day, moment = clocks(as_of, known_at)
-    found = deadlines_of(app.reader.statuses(day, known_at), app.reader.meetings_at(known_at), day, within, area=area)
+    at = clocks(as_of, known_at)
+    day, moment = at.as_of, at.moment
+    found = deadlines_of(app.reader.statuses(at), app.reader.meetings_at(at), day, within, area=area)
     items = [d.to_data() for d in found]
     data = {"as_of": day.isoformat(), "known_at": moment.isoformat(), "within_days": within,
             "deadlines": items}  # fmt: skip

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -11,6 +11,9 @@ from commitment_tracker.cli.context import Context, pass_context
 from commitment_tracker.cli.options import AS_OF, KIND, PARTY, SLUG, format_options, query_options
 from commitment_tracker.cli.output import Column, choose_format, emit, emit_table, note, status_style
 from commitment_tracker.cli.clocks import clocks
+
+if TYPE_CHECKING:
+    from commitment_tracker.projections.clocks import Clocks
 
 MEETING_COLUMNS = [
     Column("id", "id"),
@@ -51,8 +54,9 @@ def meetings(app: Context, kind: str | None, party: str | None, start: date | No
     from commitment_tracker.projections.entities import meetings as list_meetings
 
     fmt = choose_format(fmt, as_json)
-    day, moment = clocks(as_of, known_at)
-    rows = list_meetings(app.knowledge_of(frozenset({"meeting"}), moment), day, kind=kind, party=party, start=start, end=end)
+    at = clocks(as_of, known_at)
+    day, moment = at.as_of, at.moment
+    rows = list_meetings(app.knowledge_of(frozenset({"meeting"}), at), day, kind=kind, party=party, start=start, end=end)
     emit(fmt, {"as_of": day.isoformat(), "known_at": moment.isoformat(), "meetings": rows},
          MEETING_COLUMNS if fmt == "table" else [Column(k, k) for k in CSV_KEYS["meetings"]], rows,
          title=f"Meetings as of {day.isoformat()}", caption=_count(len(rows), "meeting"))  # fmt: skip
@@ -71,8 +75,9 @@ def statements(app: Context, party: str | None, meeting_id: str | None, about: s
     from commitment_tracker.projections.entities import statements as list_statements
 
     fmt = choose_format(fmt, as_json)
-    day, moment = clocks(as_of, known_at)
-    rows = list_statements(app.knowledge_of(frozenset({"statement"}), moment), day, party=party, meeting_id=meeting_id, about=about, start=start,
+    at = clocks(as_of, known_at)
+    day, moment = at.as_of, at.moment
+    rows = list_statements(app.knowledge_of(frozenset({"statement"}), at), day, party=party, meeting_id=meeting_id, about=about, start=start,
                            end=end)  # fmt: skip
     emit(fmt, {"as_of": day.isoformat(), "known_at": moment.isoformat(), "statements": rows},
          STATEMENT_COLUMNS if fmt == "table" else [Column(k, k) for k in CSV_KEYS["statements"]], rows,
@@ -94,15 +99,16 @@ def field_table(fmt: str, data: dict[str, Any], fields: list[tuple[str, Any]], t
     return True
 
 
-def show_meeting(app: Context, slug: str, day: date, moment: datetime, fmt: str) -> None:
+def show_meeting(app: Context, slug: str, at: Clocks, fmt: str) -> None:
     from commitment_tracker.cli.trail import history_table
     from commitment_tracker.projections.entities import show_meeting as build
     from commitment_tracker.projections.sources import titles as source_titles
 
     # What names the meeting, found by the references index; what is due by it, from the board.
     log = app.log_around(slug, ("meeting",))
-    knowledge = log.known_at(moment)
-    data = build(log, knowledge, slug, day, board=app.reader.board(day, moment))
+    day, moment = at.as_of, at.moment
+    knowledge = log.known_at(at.known_at)
+    data = build(log, knowledge, slug, day, board=app.reader.board(at))
     if fmt == "json":
         emit(fmt, data | {"as_of": day.isoformat(), "known_at": moment.isoformat()}, [], [])
         return
@@ -127,11 +133,12 @@ def show_meeting(app: Context, slug: str, day: date, moment: datetime, fmt: str)
     history_table(data["events"], source_titles(knowledge), f"Events of {slug}")
 
 
-def show_statement(app: Context, slug: str, day: date, moment: datetime, fmt: str) -> None:
+def show_statement(app: Context, slug: str, at: Clocks, fmt: str) -> None:
     from commitment_tracker.cli.trail import history_table
     from commitment_tracker.projections.entities import show_statement as build
 
-    data = build(app.log_for(slug), app.knowledge_for(slug, moment), slug, day)
+    day, moment = at.as_of, at.moment
+    data = build(app.log_for(slug), app.knowledge_for(slug, at), slug, day)
     if fmt == "json":
         emit(fmt, data | {"as_of": day.isoformat(), "known_at": moment.isoformat()}, [], [])
         return
@@ -153,7 +160,7 @@ def sources(ctx: click.Context, app: Context, fmt: str | None, as_json: bool) ->
     from commitment_tracker.projections.sources import sources as list_sources
 
     fmt = choose_format(fmt, as_json)
-    rows = list_sources(app.knowledge_of(frozenset({"source"}), None))
+    rows = list_sources(app.knowledge_of(frozenset({"source"}), clocks(None, None)))
     if fmt == "table":
         columns = [Column("id", "id"), Column("title", "title", width=40, priority=4, stack="id"),
                    Column("publisher", "publisher", priority=3), Column("published_on", "published"),

@@ -67,11 +67,12 @@ def matrix(app: Context, area: str | None, as_of: date | None, known_at: datetim
     from commitment_tracker.projections.compliance import matrix_of
 
     fmt = choose_format(fmt, as_json)
-    day, moment = clocks(as_of, known_at)
-    built = matrix_of(app.reader.statuses(day, known_at), day, area=area)
+    at = clocks(as_of, known_at)
+    day, moment = at.as_of, at.moment
+    built = matrix_of(app.reader.statuses(at), day, area=area)
     data = {"as_of": day.isoformat(), "known_at": moment.isoformat()} | built.to_data()
     # SPEC §8: where a commitment has compliance scores, each cell carries the one that counts.
-    scores = {row.id: row for row in app.reader.score_sheet(day, known_at, area)}
+    scores = {row.id: row for row in app.reader.score_sheet(at, area)}
     data["rows"] = [row | {"scores": dict(sorted(scores[row["id"]].scores.items()))}
                     for row in data["rows"] if row["id"] in scores]  # fmt: skip
     parties = data["parties"]

@@ -57,8 +57,9 @@ def status(app: Context, party: str | None, status: str | None, overdue: bool, a
     fmt = choose_format(fmt, as_json)
     if status is not None and status not in STATUSES:
         raise click.BadParameter(f"{status!r} is not a status ({', '.join(STATUSES)})", param_hint="--status")
-    day, moment = clocks(as_of, known_at)
-    items = filter_board(app.reader.board(day, known_at), party=party, status=status, overdue=overdue, area=area)
+    at = clocks(as_of, known_at)
+    day, moment = at.as_of, at.moment
+    items = filter_board(app.reader.board(at), party=party, status=status, overdue=overdue, area=area)
     rows = [i | {"flags": _flags(i)} for i in items]
     columns = BOARD_COLUMNS if fmt == "table" else _board_csv_columns()
     if fmt == "table" and any(i.get("area") or i.get("code") for i in items):
@@ -96,17 +97,19 @@ def show(app: Context, commitment: str, as_of: date | None, known_at: datetime |
     from commitment_tracker.projections.sources import titles as source_titles
 
     fmt = choose_format(fmt, as_json)
-    day, moment = clocks(as_of, known_at)
-    kind = app.knowledge_for(commitment, moment).kind(commitment)
+    at = clocks(as_of, known_at)
+    day, moment = at.as_of, at.moment
+    knowledge = app.knowledge_for(commitment, at)
+    kind = knowledge.kind(commitment)
     if kind in ("meeting_held", "meeting_scheduled", "statement_issued", "source_registered"):
         from commitment_tracker.cli import entities
 
         if kind == "source_registered":
             return click.get_current_context().invoke(entities.show_source, source=commitment, fmt=fmt, as_json=False)
         shown = entities.show_statement if kind == "statement_issued" else entities.show_meeting
-        return shown(app, commitment, day, moment, fmt)
-    data = show_commitment(app.log_for(commitment), app.knowledge_for(commitment, moment), commitment, day)
-    data |= _assessed(app.knowledge_for(commitment, moment), commitment, day)
+        return shown(app, commitment, at, fmt)
+    data = show_commitment(app.log_for(commitment), knowledge, commitment, day)
+    data |= _assessed(knowledge, commitment, day)
     if fmt == "json":
         emit(fmt, data | {"as_of": day.isoformat(), "known_at": moment.isoformat()}, [], [])
         return
@@ -125,7 +128,7 @@ def show(app: Context, commitment: str, as_of: date | None, known_at: datetime |
     columns = [Column("field", "field"), Column("value", "value", lambda v: status_style(v), width=90)]
     emit(fmt, data, columns, rows, title=f"{commitment} as of {day.isoformat()}")
     if fmt == "table":
-        history_table(data["events"], source_titles(app.knowledge_for(commitment, moment)), f"Events of {commitment}")
+        history_table(data["events"], source_titles(knowledge), f"Events of {commitment}")
         if data["statements"]:
             from commitment_tracker.cli.output import emit_table
 
@@ -165,12 +168,14 @@ def history(app: Context, entity: str, by_record: bool, as_of: date | None, know
     from commitment_tracker.projections.sources import titles as source_titles
 
     fmt = choose_format(fmt, as_json)
-    day, moment = clocks(as_of, known_at)
-    events = history_of(app.log_for(entity), app.knowledge_for(entity, moment), entity, by_record=by_record, as_of=day,
+    at = clocks(as_of, known_at)
+    day, moment = at.as_of, at.moment
+    knowledge = app.knowledge_for(entity, at)
+    events = history_of(app.log_for(entity), knowledge, entity, by_record=by_record, as_of=day,
                         until_as_of=True)  # fmt: skip
     order = "record order" if by_record else "valid-time order"
     columns = HISTORY_COLUMNS if fmt == "table" else [Column(k, k) for k in history_csv_keys()]
-    rows = history_rows(events, source_titles(app.knowledge_for(entity, moment))) if fmt == "table" else events
+    rows = history_rows(events, source_titles(knowledge)) if fmt == "table" else events
     emit(fmt, {"id": entity, "as_of": day.isoformat(), "known_at": moment.isoformat(), "events": events},
          columns, rows, title=f"History of {entity} ({order})")  # fmt: skip
 
@@ -243,15 +248,16 @@ def replay(app: Context, start: date | None, end: date | None, known_from: datet
         from commitment_tracker.projections.view.learning import learning
 
         day = as_of or today()
-        _emit_learned(fmt, day, window, _in(learning(app.reader, day, *window), in_area(app, area, day, window[1])),
+        _emit_learned(fmt, day, window, _in(learning(app.reader, day, *window), in_area(app, area, clocks(day, window[1]))),
                       f"As learned, {window[0].isoformat()} to {window[1].isoformat()} (as of {day.isoformat()})",
                       "changes")  # fmt: skip
         return
-    day, moment = clocks(end or as_of, known_at)
+    at = clocks(end or as_of, known_at)
+    day, moment = at.as_of, at.moment
     if start and start > day:
         raise click.BadParameter("--from is after --to", param_hint="--from")
-    changes = [c.to_data() for c in app.reader.replay(start, day, known_at)]
-    wanted = in_area(app, area, day, known_at)
+    changes = [c.to_data() for c in app.reader.replay(start, at)]
+    wanted = in_area(app, area, at)
     if wanted is not None:
         changes = [c for c in changes if c["commitment"] in wanted]
     span = f"{start.isoformat() if start else 'the beginning'} to {day.isoformat()}"
@@ -310,7 +316,7 @@ def diff(app: Context, start: date | None, end: date | None, known_from: datetim
         from commitment_tracker.projections.view.learning import learned, learned_scores
 
         day = as_of or today()
-        wanted = in_area(app, area, day, window[1])
+        wanted = in_area(app, area, clocks(day, window[1]))
         rows = _in(learned(app.reader, day, *window), wanted)
         scores = [s for s in learned_scores(app.reader, day, *window) if wanted is None or s["commitment"] in wanted]
         span = f"between {window[0].isoformat()} and {window[1].isoformat()} (as of {day.isoformat()})"
@@ -324,9 +330,10 @@ def diff(app: Context, start: date | None, end: date | None, known_from: datetim
         return
     if start is None:
         raise click.UsageError("diff needs --from DATE (valid time) or --known-from TIMESTAMP (record time)")
-    end, moment = clocks(end or as_of, known_at)
-    rows = app.reader.diff(start, end, known_at)
-    wanted = in_area(app, area, max(start, end), known_at)
+    at = clocks(end or as_of, known_at)
+    end, moment = at.as_of, at.moment
+    rows = app.reader.diff(start, at)
+    wanted = in_area(app, area, at.on(max(start, end)))
     if wanted is not None:
         rows = [r for r in rows if r["id"] in wanted]
     emit(fmt, {"from": start.isoformat(), "to": end.isoformat(), "known_at": moment.isoformat(), "changes": rows},

@@ -70,14 +70,15 @@ def chart(app: Context, ids: tuple[str, ...], out: Path, force: bool, as_of: dat
 
     fmt = _suffix(out, CHART_FORMATS)
     check_output(out, app.store, force=force)
-    day, moment = clocks(as_of, known_at)
+    at = clocks(as_of, known_at)
+    day = at.as_of
     if scores:
         from commitment_tracker.projections.heatmap import heatmap
         from commitment_tracker.projections.render.score_image import render_heatmap
         from commitment_tracker.projections.view.scoreview import ScoreSource
 
         require_matplotlib()
-        sheet = ScoreSource(app.reader, day, known_at).sheet(cycle=cycle.strip().lower() if cycle else None, area=area)
+        sheet = ScoreSource(app.reader, at).sheet(cycle=cycle.strip().lower() if cycle else None, area=area)
         if ids:
             sheet = [row for row in sheet if row.id in ids]
         data = heatmap(sheet, group)
@@ -89,9 +90,9 @@ def chart(app: Context, ids: tuple[str, ...], out: Path, force: bool, as_of: dat
     require_matplotlib()
     chosen, left_out = list(ids), 0
     if not ids:  # every commitment made by the window's end, from the board: at most CHART_LIMIT rows
-        chosen, left_out = chart_selection(app.reader.board(min(end, day) if end else day, moment))
-    found = timelines(app.knowledge_of_ids(chosen, moment), day, chosen, start=start, end=end)
-    _write(out, render(found, fmt, known_at=known_at))
+        chosen, left_out = chart_selection(app.reader.board(at.on(min(end, day)) if end else at))
+    found = timelines(app.knowledge_of_ids(chosen, at), day, chosen, start=start, end=end)
+    _write(out, render(found, fmt, known_at=at.known_at))
     count = len(found.rows)
     note(f"wrote a chart of {count} commitment{'s' if count != 1 else ''} to {out}")
     if left_out:
@@ -131,15 +132,16 @@ def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str
 
     _suffix(out, ("html", "htm"))
     check_output(out, app.store, force=force)
-    day, moment = clocks(as_of, known_at)
-    board = app.reader.board(day, known_at)
+    at = clocks(as_of, known_at)
+    day = at.as_of
+    board = app.reader.board(at)
     chosen, left_out = select(board, ids, area=area, party=party, limit=limit)
     del board  # every commitment's row: needed to choose, not to draw the page
     if left_out:
         note(f"the report shows the {len(chosen)} most recently made of {len(chosen) + left_out} commitments; "
              "choose others with IDs, --area or --party, or raise --limit")  # fmt: skip
     log = app.reader.log_of(chosen)
-    page, travel = render_report(log, log.known_at(moment), day, known_at=known_at)
+    page, travel = render_report(log, log.known_at(at.known_at), at)
     if len(travel["stops"]) < travel["recorded_times"]:
         note(f"the known-at slider offers {len(travel['stops'])} of {travel['recorded_times']} record times "
              "(spread evenly, the latest among them); ctrack status --known-at answers any other")  # fmt: skip

@@ -95,14 +95,15 @@ def scores(app: Context, by: str, area: str | None, party: str | None, cycle: st
     from commitment_tracker.projections.view.scoreview import filter_notes, score_summary
 
     fmt = choose_format(fmt, as_json)
-    day, moment = clocks(as_of, known_at)
+    at = clocks(as_of, known_at)
+    day, moment = at.as_of, at.moment
     cycle = cycle.strip().lower() if cycle else None
     notes: list[str] = []
-    summary = score_summary(app.reader, day, known_at, by, cycle=cycle, area=area, party=party, summit=summit,
+    summary = score_summary(app.reader, at, by, cycle=cycle, area=area, party=party, summit=summit,
                             year=year, notes=notes)  # fmt: skip
     if not summary["overall"]["scores"]:  # only an empty answer can come of a name nothing has
         _known_names(app, area, cycle)
-        notes += filter_notes(app.reader, day, known_at, area, cycle)
+        notes += filter_notes(app.reader, at, area, cycle)
     for message in notes:
         caution(message)
     data = {"as_of": day.isoformat(), "known_at": moment.isoformat(), **summary}
@@ -252,7 +253,7 @@ def editions(app: Context, fmt: str | None, as_json: bool) -> None:
     from commitment_tracker.projections.editions import editions as list_editions
 
     fmt = choose_format(fmt, as_json)
-    rows = list_editions(app.knowledge_of(frozenset({"edition"}), None))
+    rows = list_editions(app.knowledge_of(frozenset({"edition"}), clocks(None, None)))
     keys = ("id", "on", "title", "cycle", "summit", "recorded_at", "ref")
     if fmt != "table":
         emit(fmt, {"editions": rows}, [Column(k, k) for k in keys], rows, title="Editions")
@@ -293,14 +294,14 @@ def export_scores(app: Context, summit: str | None, year: int | None, cycle: str
 
     if output is not None:
         check_output(output, app.store, force=force)
-    day, _ = clocks(as_of, known_at)
+    at = clocks(as_of, known_at)
     cycle = cycle.strip().lower() if cycle else None
     notes: list[str] = []
-    parties_, rows = score_table(app.reader, day, known_at, cycle=cycle,
+    parties_, rows = score_table(app.reader, at, cycle=cycle,
                                  area=area, summit=summit, year=year, published=published, notes=notes)  # fmt: skip
     if not rows:  # only an empty answer can come of a name nothing has
         _known_names(app, area, cycle)
-        notes += filter_notes(app.reader, day, known_at, area, cycle)
+        notes += filter_notes(app.reader, at, area, cycle)
     for message in notes:
         caution(message)
     columns = [Column(key, key) for key in (*TABLE_COLUMNS, *parties_)]

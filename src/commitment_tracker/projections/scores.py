@@ -154,3 +154,27 @@ def by_cycle(sheets: dict[str, list[Scored]], overall: list[Scored]) -> dict[str
 
 def scored_commitments(sheet: list[Scored]) -> Iterator[Scored]:
     return (row for row in sheet if row.scores)
+
+
+#: The events a score-only commitment has besides its making (SPEC §8; §8.2's reviews).
+SCORE_EVENTS = frozenset({"compliance_assessed", "assessment_reviewed"})
+
+
+def score_only(knowledge: Knowledge, slug: str, as_of: date) -> bool:
+    """Whether a commitment is *score-only* as of ``as_of`` (in ``knowledge``, the log as known at
+    K): it has a score that counts, and its only events besides its making are assessments,
+    reviews, and retractions and corrections. Such a commitment has no status to tell -- its
+    ``pledged`` says nothing -- so displays lead with its scores (display only: its status stays as
+    SPEC §5 defines it). An event dated after ``as_of`` does not count yet; a retracted one does
+    (its history tells of it), and so does a correction of the making (``import-scores`` records
+    those)."""
+    found = scored(knowledge, slug, as_of)
+    if found is None or not found.scores:
+        return False
+    for resolved in knowledge.streams[slug][1:]:
+        if resolved.is_meta or resolved.record.event.type in SCORE_EVENTS:
+            continue
+        on = getattr(resolved.event, "on", None)
+        if on is None or first_day(on) <= as_of:
+            return False
+    return True

@@ -44,7 +44,8 @@ def require_matplotlib() -> None:
 
 
 def render(timelines: Timelines, fmt: str, known_at: datetime | None = None) -> bytes:
-    """The chart as PNG or SVG bytes (reproducible: no creation date is embedded)."""
+    """The chart as PNG or SVG bytes (reproducible: no creation date is embedded); ``known_at``
+    names the record time the timelines were drawn as known at, for the title."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown chart format {fmt!r}")
     require_matplotlib()

@@ -28,6 +28,7 @@ from markupsafe import Markup
 from commitment_tracker import __version__
 from commitment_tracker.events import first_day
 from commitment_tracker.projections.areas import in_area
+from commitment_tracker.projections.clocks import Clocks
 from commitment_tracker.projections.compliance import matrix
 from commitment_tracker.projections.fold import STATUSES
 from commitment_tracker.projections.heatmap import heatmap
@@ -63,8 +64,9 @@ TRAVEL_BUDGET = 8_000_000
 SCRIPT = files("commitment_tracker.projections.render") / "templates" / "report.js"
 
 
-def report_data(log: Log, knowledge: Knowledge, as_of: date, known_at: datetime | None = None) -> dict[str, Any]:
-    """Everything the page shows, as plain data."""
+def report_data(log: Log, knowledge: Knowledge, clocks: Clocks) -> dict[str, Any]:
+    """Everything the page shows, as plain data (``knowledge`` is the log as known at ``clocks.known_at``)."""
+    as_of, known_at = clocks.as_of, clocks.known_at
     found = timelines(knowledge, as_of)
     compliance = matrix(knowledge, as_of)
     board = [row.commitment for row in compliance.rows]
@@ -136,7 +138,7 @@ def select(board: list[dict[str, Any]], ids: tuple[str, ...], *, area: str | Non
     return wanted[-limit:], max(0, len(wanted) - limit)
 
 
-def render_report(log: Log, knowledge: Knowledge, as_of: date, *, known_at: datetime | None = None) -> tuple[str, dict[str, Any]]:
+def render_report(log: Log, knowledge: Knowledge, clocks: Clocks) -> tuple[str, dict[str, Any]]:
     """The page, and the data its sliders hold (what a caller tells the reader it left out)."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -151,7 +153,7 @@ def render_report(log: Log, knowledge: Knowledge, as_of: date, *, known_at: date
     env.filters["when"] = _when
     env.filters["text_on"] = text_on
     script = SCRIPT.read_text(encoding="utf-8")
-    data = report_data(log, knowledge, as_of, known_at)
+    data = report_data(log, knowledge, clocks)
     page = env.get_template(TEMPLATE).render(
         **data,
         statuses=STATUS_COLOURS, parties_colours=PARTY_COLOURS, shapes=SHAPES, event_labels=EVENT_LABELS, no_score=NO_SCORE,

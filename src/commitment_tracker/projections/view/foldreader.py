@@ -21,6 +21,7 @@ from commitment_tracker.projections.walk import Change
 from commitment_tracker.tracker import NotFound
 
 if TYPE_CHECKING:
+    from commitment_tracker.projections.clocks import Clocks
     from commitment_tracker.tracker import Tracker
 
 class FoldReader:
@@ -88,31 +89,37 @@ class FoldReader:
             self._knowledge[known_at] = self.log.known_at(known_at)
         return self._knowledge[known_at]
 
-    def knowledge_of_ids(self, slugs: list[str], known_at: datetime | None) -> Knowledge:
-        return self._known(known_at)
+    def knowledge_of_ids(self, slugs: list[str], clocks: Clocks) -> Knowledge:
+        return self._known(clocks.known_at)
 
-    def statuses(self, as_of: date, known_at: datetime | None) -> list[Any]:
-        return list(self._known(known_at).board(as_of))
+    def statuses(self, clocks: Clocks) -> list[Any]:
+        return list(self._known(clocks.known_at).board(clocks.as_of))
 
-    def meetings_at(self, known_at: datetime | None) -> Any:
-        return self._known(known_at).meetings
+    def meetings_at(self, clocks: Clocks) -> Any:
+        return self._known(clocks.known_at).meetings
 
-    def score_sheet(self, as_of: date, known_at: datetime | None, area: str | None = None) -> list[Any]:
+    def score_sheet(self, clocks: Clocks, area: str | None = None) -> list[Any]:
         from commitment_tracker.projections.scores import score_sheet
 
-        return score_sheet(self._known(known_at), as_of, area=area)
+        return score_sheet(self._known(clocks.known_at), clocks.as_of, area=area)
 
-    def knowledge_of_kinds(self, kinds: frozenset[str], known_at: datetime | None) -> Knowledge:
+    def score_only(self, clocks: Clocks) -> set[str]:
+        from commitment_tracker.projections.scores import score_only
+
+        knowledge = self._known(clocks.known_at)
+        return {slug for slug in knowledge.commitments if score_only(knowledge, slug, clocks.as_of)}
+
+    def knowledge_of_kinds(self, kinds: frozenset[str], clocks: Clocks) -> Knowledge:
         from commitment_tracker.tracker.streams import KIND_OF_FIRST
 
-        return self.log.known_at(known_at, frozenset(t for t, k in KIND_OF_FIRST.items() if k in kinds))
+        return self.log.known_at(clocks.known_at, frozenset(t for t, k in KIND_OF_FIRST.items() if k in kinds))
 
-    def board(self, as_of: date, known_at: datetime | None) -> list[dict[str, Any]]:
-        rows = [status.to_data() for status in self.log.known_at(known_at).board(as_of)]
+    def board(self, clocks: Clocks) -> list[dict[str, Any]]:
+        rows = [status.to_data() for status in self.log.known_at(clocks.known_at).board(clocks.as_of)]
         return sorted(rows, key=lambda r: (first_day(r["made_on"]), r["id"]))
 
-    def diff(self, start: date, end: date, known_at: datetime | None) -> list[dict[str, Any]]:
-        return queries.board_diff(self.board(start, known_at), self.board(end, known_at))
+    def diff(self, start: date, clocks: Clocks) -> list[dict[str, Any]]:
+        return queries.board_diff(self.board(clocks.on(start)), self.board(clocks))
 
-    def replay(self, start: date | None, end: date, known_at: datetime | None) -> list[Change]:
-        return queries.replay(self.log.known_at(known_at), start, end)
+    def replay(self, start: date | None, clocks: Clocks) -> list[Change]:
+        return queries.replay(self.log.known_at(clocks.known_at), start, clocks.as_of)

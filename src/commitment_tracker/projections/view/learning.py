@@ -16,6 +16,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import first_day
+from commitment_tracker.projections.clocks import Clocks
 from commitment_tracker.projections.fold import CommitmentStatus
 from commitment_tracker.projections.knowledge import KnownSince
 
@@ -47,8 +48,8 @@ def _ordered(rows: dict[str, dict[str, Any]]) -> list[str]:
 def learned(reader: Reader, as_of: date, known_from: datetime, known_to: datetime) -> list[dict[str, Any]]:
     """Every commitment whose answer as of ``as_of`` differs between what was known at the two
     record times, with the references of the events recorded in between that caused it."""
-    before = {r["id"]: r for r in reader.board(as_of, known_from)}
-    after = {r["id"]: r for r in reader.board(as_of, known_to)}
+    before = {r["id"]: r for r in reader.board(Clocks(as_of, known_from))}
+    after = {r["id"]: r for r in reader.board(Clocks(as_of, known_to))}
     changed = {slug: fields for slug in _ordered(before | after)
                if (fields := changed_fields(before.get(slug), after.get(slug)))}  # fmt: skip
     # The causes of these answers alone: the window may hold most of the log.
@@ -63,7 +64,7 @@ def learned_scores(reader: Reader, as_of: date, known_from: datetime, known_to: 
     recorded in between, as for the answers."""
     from commitment_tracker.projections.view.scoreview import ScoreSource
 
-    before, after = ScoreSource(reader, as_of, known_from), ScoreSource(reader, as_of, known_to)
+    before, after = ScoreSource(reader, Clocks(as_of, known_from)), ScoreSource(reader, Clocks(as_of, known_to))
     boards = {row["id"]: row for row in before.board} | {row["id"]: row for row in after.board}
     found = []
     for slug in _ordered(boards):
@@ -84,7 +85,7 @@ def learning(reader: Reader, as_of: date, known_from: datetime, known_to: dateti
     read once -- the commitments recorded in the window and, when a meeting is recorded in it,
     those due by a next meeting -- and, moment by moment, only the streams recorded at that moment
     are resolved again and only the commitments they touch are folded again."""
-    board = {r["id"]: r for r in reader.board(as_of, known_from)}
+    board = {r["id"]: r for r in reader.board(Clocks(as_of, known_from))}
     recorded = reader.recorded_between(known_from, known_to)
     if not recorded:
         return []

@@ -24,6 +24,7 @@ from commitment_tracker.projections.walk import Change, walk
 from commitment_tracker.tracker import NotFound, Recorded
 
 if TYPE_CHECKING:
+    from commitment_tracker.projections.clocks import Clocks
     from commitment_tracker.projections.scores import Scored
     from commitment_tracker.tracker import Tracker
 
@@ -134,18 +135,18 @@ class ViewReader:
         in_log_order = sorted(streams.values(), key=lambda records: records[0].seq)
         return Log(record for records in in_log_order for record in records)
 
-    def knowledge_of_kinds(self, kinds: frozenset[str], known_at: datetime | None) -> Knowledge:
-        """What is known at ``known_at`` of every entity of some kinds ("source", "meeting",
+    def knowledge_of_kinds(self, kinds: frozenset[str], clocks: Clocks) -> Knowledge:
+        """What is known at ``clocks.known_at`` of every entity of some kinds ("source", "meeting",
         "statement"), read from the view's facts of those entities alone, not the whole log."""
         streams: dict[str, list[Recorded]] = {}
         for row in self.view.facts_of_kinds(sorted(kinds)):
             streams.setdefault(row[0], []).append(record_from_fact(row))
-        return knowledge_of(streams, known_at)
+        return knowledge_of(streams, clocks.known_at)
 
-    def knowledge_of_ids(self, slugs: list[str], known_at: datetime | None) -> Knowledge:
-        """Exact knowledge at ``known_at`` of a few entities' streams, with the meetings (which
+    def knowledge_of_ids(self, slugs: list[str], clocks: Clocks) -> Knowledge:
+        """Exact knowledge at ``clocks.known_at`` of a few entities' streams, with the meetings (which
         resolve next-meeting deadlines): what a chart of some commitments needs, nothing more."""
-        return self._exact(slugs, known_at)
+        return self._exact(slugs, clocks.known_at)
 
     def exact_now(self, slugs: list[str]) -> Knowledge:
         """What is known now of a few entities' streams (without the meetings a board needs)."""
@@ -163,7 +164,8 @@ class ViewReader:
 
     # --- the board and what changed ------------------------------------------------------------
 
-    def board(self, as_of: date, known_at: datetime | None) -> list[dict[str, Any]]:
+    def board(self, clocks: Clocks) -> list[dict[str, Any]]:
+        as_of, known_at = clocks.as_of, clocks.known_at
         known = stamp(known_at)
         rows = {entity: json.loads(data) for entity, data in self.view.board(as_of.isoformat(), known)}
         if any(row["due_next"] for row in rows.values()):
@@ -179,17 +181,35 @@ class ViewReader:
                     rows[slug] = status.to_data()
         return sorted(rows.values(), key=lambda r: (first_day(r["made_on"]), r["id"]))
 
-    def statuses(self, as_of: date, known_at: datetime | None) -> list[CommitmentStatus]:
+    def statuses(self, clocks: Clocks) -> list[CommitmentStatus]:
         """The board as statuses (for deadlines and the matrix), from the view's rows."""
-        return [CommitmentStatus.from_data(row) for row in self.board(as_of, known_at)]
+        return [CommitmentStatus.from_data(row) for row in self.board(clocks)]
 
-    def meetings_at(self, known_at: datetime | None) -> MeetingIndex:
-        return self._meetings_at(known_at)
+    def meetings_at(self, clocks: Clocks) -> MeetingIndex:
+        return self._meetings_at(clocks.known_at)
 
-    def score_sheet(self, as_of: date, known_at: datetime | None, area: str | None = None) -> list[Scored]:
+    def score_sheet(self, clocks: Clocks, area: str | None = None) -> list[Scored]:
         from commitment_tracker.projections.view.scoreview import ScoreSource
 
-        return ScoreSource(self, as_of, known_at).sheet(area=area)
+        return ScoreSource(self, clocks).sheet(area=area)
+
+    def score_only(self, clocks: Clocks) -> set[str]:
+        """The commitments that are score-only at ``clocks`` (``projections.scores.score_only``):
+        of those with a score, the ones with no other event at all, read from the view's event
+        types; the few with other events are folded exactly (a later-dated fulfilment, say)."""
+        from commitment_tracker.projections.scores import SCORE_EVENTS, score_only
+        from commitment_tracker.events import META_TYPES
+
+        scored = [row.id for row in self.score_sheet(clocks) if row.scores]
+        if not scored:
+            return set()
+        besides = ["commitment_made", *sorted(SCORE_EVENTS | META_TYPES)]
+        mixed = sorted(set(self.view.with_events_besides(scored, besides, stamp(clocks.known_at))))
+        found = set(scored) - set(mixed)
+        if mixed:
+            exact = self._exact(mixed, clocks.known_at)
+            found |= {slug for slug in mixed if score_only(exact, slug, clocks.as_of)}
+        return found
 
     def _meetings_at(self, known_at: datetime | None) -> MeetingIndex:
         """The meetings as known at a record time (deadlines by the next meeting depend on them)."""
@@ -200,10 +220,12 @@ class ViewReader:
             self._meetings_now = index
         return index
 
-    def diff(self, start: date, end: date, known_at: datetime | None) -> list[dict[str, Any]]:
-        return board_diff(self.board(start, known_at), self.board(end, known_at))
+    def diff(self, start: date, clocks: Clocks) -> list[dict[str, Any]]:
+        """What changed on the board from ``start`` to ``clocks.as_of``, both as known at ``clocks.known_at``."""
+        return board_diff(self.board(clocks.on(start)), self.board(clocks))
 
-    def replay(self, start: date | None, end: date, known_at: datetime | None) -> list[Change]:
+    def replay(self, start: date | None, clocks: Clocks) -> list[Change]:
+        end, known_at = clocks.as_of, clocks.known_at
         known = stamp(known_at)
         gaps = set(self.view.gaps(known))
         changes = []

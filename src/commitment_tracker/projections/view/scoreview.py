@@ -26,6 +26,7 @@ from commitment_tracker.events import first_day
 from commitment_tracker.events.parties import name_of
 from commitment_tracker.projections.view.tables import stamp
 from commitment_tracker.projections.areas import area_key, in_area
+from commitment_tracker.projections.clocks import Clocks
 from commitment_tracker.events.scoring import in_summit
 from commitment_tracker.projections.scores import (
     UNLABELLED, Scored, by_cycle, cycles, percent, score_sheet, scored, summarise, with_published,
@@ -38,17 +39,17 @@ if TYPE_CHECKING:
 
 
 class ScoreSource:
-    """Every commitment and assessment as of ``as_of``, known at ``known_at``, read once."""
+    """Every commitment and assessment at ``clocks`` (as of, known at), read once."""
 
-    def __init__(self, reader: Reader, as_of: date, known_at: datetime | None) -> None:
-        known = stamp(known_at)
+    def __init__(self, reader: Reader, clocks: Clocks) -> None:
+        as_of, known = clocks.as_of, stamp(clocks.known_at)
         self.as_of = as_of
-        self.board = reader.board(as_of, known_at)
+        self.board = reader.board(clocks)
         self.rows: dict[str, list[tuple[str, int, str | None]]] = {}
         if reader.view is None:
             # A reader that folds the log (a read-only user whose view lags): every score from the fold.
             self.gaps = {row["id"] for row in self.board}
-            self.exact = reader.knowledge_of_ids(sorted(self.gaps), known_at) if self.gaps else None
+            self.exact = reader.knowledge_of_ids(sorted(self.gaps), clocks) if self.gaps else None
             return
         self.gaps = set(reader.view.gaps(known))
         contents: dict[str, tuple[str, int, str | None]] = {}  # the few distinct texts, each parsed once
@@ -58,7 +59,7 @@ class ScoreSource:
                     content = json.loads(data)
                     contents[data] = (content["party"], content["score"], content["cycle"])
                 self.rows.setdefault(entity, []).append(contents[data])
-        self.exact = reader.knowledge_of_ids(sorted(self.gaps), known_at) if self.gaps else None
+        self.exact = reader.knowledge_of_ids(sorted(self.gaps), clocks) if self.gaps else None
 
     def cycles(self) -> list[str]:
         found = {cycle or UNLABELLED for rows in self.rows.values() for _, _, cycle in rows}
@@ -114,12 +115,12 @@ class ScoreSource:
         return by_cycle({c: self.sheet(cycle=c, area=area, party=party, ids=ids) for c in labels}, sheet)
 
 
-def pledges(reader: Reader, slugs: list[str], known_at: datetime | None) -> dict[str, Any]:
-    """Each commitment's making as known at ``known_at``, corrections applied: what the board rows
+def pledges(reader: Reader, slugs: list[str], clocks: Clocks) -> dict[str, Any]:
+    """Each commitment's making as known at ``clocks.known_at``, corrections applied: what the board rows
     do not carry (summit, text, published average), read from those commitments' streams alone."""
     if not slugs:
         return {}
-    knowledge = reader.knowledge_of_ids(sorted(set(slugs)), known_at)
+    knowledge = reader.knowledge_of_ids(sorted(set(slugs)), clocks)
     return {slug: knowledge.streams[slug][0].event for slug in slugs if slug in knowledge.streams}
 
 
@@ -136,8 +137,8 @@ def in_scope(made: dict[str, Any], summit: str | None, year: int | None, notes: 
             if (summit is None or in_summit(event.summit, summit)) and (year is None or first_day(event.on).year == year)}  # fmt: skip
 
 
-#: A valid date after every date a store holds: the board as of it holds every commitment made.
-EVERY_DATE = date(9999, 1, 1)
+#: A valid date after every date a store holds, as known now: the board then holds every commitment made.
+EVERYTHING = Clocks(date(9999, 1, 1))
 
 
 def unknown_names(reader: Reader, area: str | None, cycle: str | None) -> dict[str, str]:
@@ -150,18 +151,17 @@ def unknown_names(reader: Reader, area: str | None, cycle: str | None) -> dict[s
     if cycle:  # an edition names its cycle before any score of it is recorded
         from commitment_tracker.projections.editions import editions
 
-        named = {row["cycle"] for row in editions(reader.knowledge_of_kinds(frozenset({"edition"}), None))
+        named = {row["cycle"] for row in editions(reader.knowledge_of_kinds(frozenset({"edition"}), EVERYTHING))
                  if row["cycle"]}  # fmt: skip
-    return _unnamed(ScoreSource(reader, EVERY_DATE, None), area, cycle, named)
+    return _unnamed(ScoreSource(reader, EVERYTHING), area, cycle, named)
 
 
-def filter_notes(reader: Reader, as_of: date, known_at: datetime | None, area: str | None,
-                 cycle: str | None) -> list[str]:  # fmt: skip
+def filter_notes(reader: Reader, clocks: Clocks, area: str | None, cycle: str | None) -> list[str]:
     """For an answer with no score: the ``--area`` or ``--cycle`` no commitment or score has at
     that moment, each with the closest ones that exist."""
     if area is None and not cycle:
         return []
-    return list(_unnamed(ScoreSource(reader, as_of, known_at), area, cycle).values())
+    return list(_unnamed(ScoreSource(reader, clocks), area, cycle).values())
 
 
 def _unnamed(source: ScoreSource, area: str | None, cycle: str | None, cycles: Iterable[str] = ()) -> dict[str, str]:
@@ -188,7 +188,7 @@ def _unnamed(source: ScoreSource, area: str | None, cycle: str | None, cycles: I
 TABLE_COLUMNS = ("area", "id", "year", "code", "text", "average")
 
 
-def score_table(reader: Reader, as_of: date, known_at: datetime | None, *, cycle: str | None = None,
+def score_table(reader: Reader, clocks: Clocks, *, cycle: str | None = None,
                 area: str | None = None, summit: str | None = None, year: int | None = None,
                 published: bool = False, notes: list[str] | None = None) -> tuple[list[str], list[dict[str, Any]]]:  # fmt: skip
     """The scores as the wide table compliance reports publish (SPEC §8.1 ``export-scores``): the
@@ -196,8 +196,8 @@ def score_table(reader: Reader, as_of: date, known_at: datetime | None, *, cycle
     ``TABLE_COLUMNS`` and the codes. ``import-scores`` of it, with the cycle its scores were
     recorded with, records nothing: ``id`` is the code (else the id), ``year`` and ``code`` spell
     the summit (else the year it was made), ``text`` the wording (else the title)."""
-    source = ScoreSource(reader, as_of, known_at)
-    made = pledges(reader, [row["id"] for row in source.board], known_at)
+    source = ScoreSource(reader, clocks)
+    made = pledges(reader, [row["id"] for row in source.board], clocks)
     ids = in_scope(made, summit, year, notes)
     rows, parties = [], set()
     for scored_row in source.sheet(cycle=cycle, area=area, ids=ids):
@@ -219,7 +219,7 @@ def _number(value: float | None) -> float | int | None:
     return int(value) if value is not None and float(value).is_integer() else value
 
 
-def score_summary(reader: Reader, as_of: date, known_at: datetime | None, by: str, *, cycle: str | None = None,
+def score_summary(reader: Reader, clocks: Clocks, by: str, *, cycle: str | None = None,
                   area: str | None = None, party: str | None = None, summit: str | None = None,
                   year: int | None = None, notes: list[str] | None = None) -> dict[str, Any]:  # fmt: skip
     """What ``ctrack scores`` shows: the same as ``summarise`` (or ``by_cycle``) of the fold's
@@ -228,18 +228,18 @@ def score_summary(reader: Reader, as_of: date, known_at: datetime | None, by: st
     assessments): those are grouped in Python, over the commitments that match."""
     made: dict[str, Any] | None = None
     if summit is not None or year is not None or by == "summit":
-        source = ScoreSource(reader, as_of, known_at)
-        made = pledges(reader, [row["id"] for row in source.board], known_at)
+        source = ScoreSource(reader, clocks)
+        made = pledges(reader, [row["id"] for row in source.board], clocks)
         ids = in_scope(made, summit, year, notes)
         summary = source.summary(by, cycle=cycle, area=area, party=party, ids=ids,
                                  summits={slug: event.summit for slug, event in made.items()})  # fmt: skip
     elif reader.view is None or reader.view.sealer.sealing:
-        summary = ScoreSource(reader, as_of, known_at).summary(by, cycle=cycle, area=area, party=party)
+        summary = ScoreSource(reader, clocks).summary(by, cycle=cycle, area=area, party=party)
     else:
-        summary = SQLScores(reader, reader.view, as_of, known_at, cycle=cycle, area=area, party=party).summary(by)
+        summary = SQLScores(reader, reader.view, clocks, cycle=cycle, area=area, party=party).summary(by)
     if by == "commitment":
         ids_shown = [group["id"] for group in summary["groups"]]
-        made = made if made is not None else pledges(reader, ids_shown, known_at)
+        made = made if made is not None else pledges(reader, ids_shown, clocks)
         summary["groups"] = with_published(summary["groups"], made)
     return summary
 
@@ -276,13 +276,13 @@ class SQLScores:
     """The groups of SPEC §8 from a clear store's view: every group's sum and counts in SQL, and
     the few commitments the view marks as changing at K (gaps) folded exactly and added in."""
 
-    def __init__(self, reader: Reader, view: ViewSQL, as_of: date, known_at: datetime | None, *,
+    def __init__(self, reader: Reader, view: ViewSQL, clocks: Clocks, *,
                  cycle: str | None, area: str | None, party: str | None) -> None:  # fmt: skip
         self.reader, self.view = reader, view
-        self.as_of, self.day, self.known = as_of, as_of.isoformat(), stamp(known_at)
+        self.as_of, self.day, self.known = clocks.as_of, clocks.as_of.isoformat(), stamp(clocks.known_at)
         self.cycle, self.area, self.party = cycle, area, party
         gaps = sorted(self.view.gaps(self.known))
-        self.exact: Knowledge | None = reader.knowledge_of_ids(gaps, known_at) if gaps else None
+        self.exact: Knowledge | None = reader.knowledge_of_ids(gaps, clocks) if gaps else None
 
     def _counted(self, by: str | None = None) -> tuple[str, list[Any]]:
         # Grouped by cycle, each cycle's group has only its own assessments: a cycle filter only
