@@ -264,6 +264,15 @@ def _postgres_recorder() -> type:
                 "ON link.id = new.originator_id AND link.version = new.originator_version "
                 "ORDER BY new.notification_id RETURNING notification_id"
             ).format(schema, events, Identifier(self.stored_event_type_name), chain)
+            self.next_ids = SQL(
+                "SELECT nextval(pg_get_serial_sequence({0}, 'notification_id')) AS id FROM generate_series(1, %s)"
+            ).format(Literal(f"{_quoted(self.datastore.schema)}.{_quoted(self.events_table_name)}"))
+            self.copy_events = SQL(
+                "COPY {0}.{1} (notification_id, originator_id, originator_version, topic, state) FROM STDIN (FORMAT BINARY)"
+            ).format(schema, events)
+            self.copy_chain = SQL(
+                "COPY {0}.{1} (notification_id, originator_id, originator_version, digest) FROM STDIN (FORMAT BINARY)"
+            ).format(schema, chain)
             self.select_chain_statement = SQL(
                 "SELECT notification_id, originator_id, originator_version, digest FROM {0}.{1} "
                 "WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
@@ -310,6 +319,26 @@ def _postgres_recorder() -> type:
             curs.execute(self.insert_chained_events, (
                 events, [e.originator_id for e in stored_events], [e.originator_version for e in stored_events],
                 [ident for ident, _, _ in links], [digest for _, _, digest in links]))  # fmt: skip
+
+        def copy_chained_events(self, curs: Any, stored_events: Sequence[StoredEvent]) -> None:
+            """A bulk import's chunk and its chain rows, each table in one binary ``COPY`` (no
+            composite values escaped as text, no array to unnest). The append lock is held (see
+            ``_insert_events``): the ids taken from the sequence here are the next ones, in order,
+            and the chain rows follow commit order as every append's do."""
+            curs.execute(self.select_last_digest)
+            row = curs.fetchone()
+            links = chain_rows(row["digest"] if row else GENESIS, stored_events)
+            self._notify_channel(curs)
+            curs.execute(self.next_ids, (len(stored_events),))
+            ids = sorted(r["id"] for r in curs.fetchall())
+            with curs.copy(self.copy_events) as copy:
+                copy.set_types(["int8", "uuid", "int8", "text", "bytea"])
+                for ident, event in zip(ids, stored_events, strict=True):
+                    copy.write_row((ident, event.originator_id, event.originator_version, event.topic, event.state))
+            with curs.copy(self.copy_chain) as copy:
+                copy.set_types(["int8", "text", "int8", "text"])
+                for ident, (originator, version, digest) in zip(ids, links, strict=True):
+                    copy.write_row((ident, originator, version, digest))
 
         def select_chain(self, after: int, limit: int) -> list[tuple[int, str, int, str]]:
             with self.datastore.get_connection() as conn, conn.cursor() as curs:
