@@ -48,7 +48,11 @@ PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 CACHE = Path(os.environ.get("BENCH_CACHE", Path.home() / ".cache" / "ctrack-bench"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 SLOW_REPEAT = int(os.environ.get("BENCH_SLOW_REPEAT", "1"))
-BEGIN, END = "<!-- commands: begin -->", "<!-- commands: end -->"
+#: Only the commands whose label holds one of these (comma-separated); their table is written
+#: between markers of its own (BENCH_TAG), so a partial run never replaces the whole table.
+ONLY = [s.strip() for s in os.environ.get("BENCH_ONLY", "").split(",") if s.strip()]
+TAG = os.environ.get("BENCH_TAG", "only") if ONLY else ""
+BEGIN, END = (f"<!-- commands{'-' + TAG if TAG else ''}: begin -->", f"<!-- commands{'-' + TAG if TAG else ''}: end -->")
 MEMORY_BOUND_MB = 300
 
 #: Runs the CLI in this process and reports the peak resident memory on stderr as it exits.
@@ -282,10 +286,14 @@ def bench(b: Backend, size: int, lines: Path, out: Path, fresh: Callable[[], Non
     measured = {name: measure(fn)[0] for name, fn in plain.items() if name != "read + decode every row"}
     measured["read + decode every row"] = decode
     for label, args, floor, whole in commands(b, size, out):
+        if ONLY and not any(part in label for part in ONLY):
+            continue
         seconds, peak = measure(lambda args=args: run(args), SLOW_REPEAT if whole else REPEAT)  # type: ignore[misc]
         note(label, seconds, peak, floor, measured[floor])
     # verify's two parts, as it times them itself: the log check beside reading and hashing the
     # rows, the view check beside a rebuild of the same view (measured above, same run).
+    if ONLY and not any(part in "`verify`" for part in ONLY):
+        return rows
     parts = [verify_parts(b.store) for _ in range(SLOW_REPEAT)]
     rebuilt = statistics.median(s[0] for s in writes["rebuild"])
     note("`verify`: its log check (its own timing)", statistics.median(p[0] for p in parts), float("nan"),
@@ -405,7 +413,7 @@ def main() -> None:
         rows = sqlite_runs(out) + postgres_runs(out)
     table = "\n".join([
         BEGIN,
-        "## Every command, whole process (`python -m benchmarks.commands`)",
+        "## Every command, whole process (`python -m benchmarks.commands`)" + (f" — only {', '.join(ONLY)}" if ONLY else ""),
         "",
         f"Measured on {time.strftime('%Y-%m-%d')}; median of {REPEAT} runs ({SLOW_REPEAT} for import, catch-up, "
         "rebuild, verify and export); peak memory is VmHWM from /proc (bold: over "

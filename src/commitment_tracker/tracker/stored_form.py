@@ -37,8 +37,12 @@ _STRING = rb'"' + _PLAIN + rb'(?:\\(?:["\\bfnrt]|u00(?:0[1-9a-f]|1[0-9a-f]))' + 
 _SCALAR = rb"(?:" + _STRING + rb"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false)"
 _VALUE = rb"(?:" + _SCALAR + rb"|\[(?:" + _SCALAR + rb"(?:," + _SCALAR + rb")*)?\])"
 _PREFIX = b'{"event":{"type":"'
-#: How many distinct values are kept validated before the cache starts again (bounds memory).
-CACHE_LIMIT = 200_000
+#: How many distinct values a type keeps validated before its cache starts again: bounds memory
+#: (a log of a million events names its few thousand dates and parties again and again; its
+#: notes, rarely).
+CACHE_LIMIT = 50_000
+#: Fields whose every value is new (a record time per event): validated each time, never kept.
+UNCACHED = frozenset({"recorded_at"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +74,8 @@ class _Form:
         self.fields = dict(fields)
         self.entity_field = _entity_field(cls)
         self.defaulted = [name for name, info in fields if not info.is_required() and info.get_default() is not None]
-        self.valid: dict[str, dict[bytes, list[Any]]] = {}  # field -> raw value -> judge()
+        self.valid: dict[str, dict[bytes, Any]] = {}  # field -> raw value -> its validated value
+        self.spelt: dict[str, dict[bytes, bool]] = {}  # field -> raw value -> spelt_as_stored()
         self.entities: dict[bytes, str] = {}  # raw value of the entity field -> the entity
         self.held = 0
         self.forget()
@@ -78,13 +83,13 @@ class _Form:
     def forget(self) -> None:
         """Let go of the values validated so far (their count bounds memory, not their use)."""
         self.valid = {name: {} for name in self.fields}
+        self.spelt = {name: {} for name in self.fields}
         self.entities = {}
         self.held = 0
 
-    def judge(self, name: str, raw: bytes) -> list[Any]:
-        """A field's value validated (raising ValidationError), and whether ``export`` writes it
-        as ``raw`` (None: not asked yet)."""
-        return [self.adapter(name).validate_json(raw, strict=False), None]
+    def judge(self, name: str, raw: bytes) -> Any:
+        """A field's value validated (raising ValidationError)."""
+        return self.adapter(name).validate_json(raw, strict=False)
 
     def spelt_as_stored(self, name: str, raw: bytes, value: Any) -> bool:
         """Whether ``export``, which writes the model's JSON data with ``json.dumps``, writes this
@@ -118,6 +123,7 @@ def _checks_alone(cls: type[Event]) -> bool:
 
 
 _FORMS: dict[bytes, _Form | None] = {}
+_MISSING = object()
 
 
 def _form(kind: bytes) -> _Form | None:
@@ -145,27 +151,34 @@ def read(plain: bytes, exporting: bool = False) -> Read | None:
         form.forget()
     valid = form.valid
     exported = exporting
+    stamp = None
     for name, raw in values.items():
         if raw is None:
             continue
-        entry = valid[name].get(raw)
-        if entry is None:
+        value = valid[name].get(raw, _MISSING)
+        if value is _MISSING:
             try:
-                entry = valid[name][raw] = form.judge(name, raw)
+                value = form.judge(name, raw)
             except ValidationError:
                 return None  # the full decode says why, as it always has
-            form.held += 1
+            if name in UNCACHED:
+                stamp = value
+            else:
+                valid[name][raw] = value
+                form.held += 1
         if exported:
-            if entry[1] is None:
-                entry[1] = form.spelt_as_stored(name, raw, entry[0])
-            exported = entry[1]
-    stamp = values["recorded_at"]
+            spelt = form.spelt[name].get(raw)
+            if spelt is None:
+                spelt = form.spelt_as_stored(name, raw, value)
+                if name not in UNCACHED:
+                    form.spelt[name][raw] = spelt
+            exported = spelt
     entity_raw = values[form.entity_field]
     entity = form.entities.get(entity_raw)
     if entity is None:
-        value = valid[form.entity_field][entity_raw][0]
+        value = valid[form.entity_field][entity_raw]
         entity = form.entities[entity_raw] = form.cls.entity.fget(SimpleNamespace(**{form.entity_field: value}))  # type: ignore[attr-defined]
     if exported and form.defaulted and any(values[name] is None for name in form.defaulted):
         exported = False  # export writes the default the bytes leave out (stored before the field was)
     body = plain[len(_PREFIX) - len(b'{"type":"') : found.start("_prev") - len(b',"prev":"')] if exported else None
-    return Read(entity, None if stamp is None else valid["recorded_at"][stamp][0], prev.decode(), body)
+    return Read(entity, stamp, prev.decode(), body)
