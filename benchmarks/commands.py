@@ -262,7 +262,7 @@ def bench(b: Backend, size: int, lines: Path, out: Path, fresh: Callable[[], Non
 
     def note(label: str, seconds: float, peak: float, floor: str, base: float) -> None:
         rows.append((label, b.name, size, seconds, peak, floor, base))
-        over = " (over the memory bound)" if peak > MEMORY_BOUND_MB else ""
+        over = " (over the memory bound)" if peak > MEMORY_BOUND_MB else ""  # (nan, not measured, is never over)
         print(f"  {label}: {seconds:.2f} s, {peak:.0f} MB{over}; {floor}: {base:.2f} s ({seconds / base:.1f}x)", flush=True)
 
     # Writing the store: import, the first query (catch-up), rebuild. Each needs a new store.
@@ -385,7 +385,7 @@ def tables(rows: list[Row]) -> list[str]:
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for label, backend, size, seconds, peak, floor, base in rows:
-        memory = f"**{peak:.0f} MB**" if peak > MEMORY_BOUND_MB else f"{peak:.0f} MB"
+        memory = "—" if peak != peak else f"**{peak:.0f} MB**" if peak > MEMORY_BOUND_MB else f"{peak:.0f} MB"  # nan: not measured
         lines.append(f"| {label} | {backend} | {size:,} | {seconds:.2f} s | {memory} | {floor}: {base:.2f} s "
                      f"| {seconds / base:.1f}x |")  # fmt: skip
     sqlite = {(r[0], r[2]): r for r in rows if r[1] == "SQLite"}
