@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench bench-commands docs docs-examples clean
+.PHONY: demo test bench bench-commands bench-catchup-1m docs docs-examples clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,11 +32,17 @@ docs-examples: $(STAMP)
 	$(BIN)/ctrack --store "$$tmp/examples.db" report --as-of $(EXAMPLES_AS_OF) --force --out docs/report.html
 
 # In-process figures (run), every command as a whole process at 100k and 1M and on PostgreSQL
-# (commands), and compliance scores on the G20 data and at 100x its size (scores).
+# (commands), compliance scores on the G20 data and at 100x its size (scores), and catch-up and
+# rebuild on two shapes of history at 100k and 300k, each path's growth beside its floor's (catchup).
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/python -m benchmarks.commands
 	$(BIN)/python -m benchmarks.scores
+	$(BIN)/python -m benchmarks.catchup
+
+# Catch-up and rebuild at 100k and 1M, both shapes (under an hour on two cores).
+bench-catchup-1m: $(STAMP)
+	BENCH_CATCHUP_SIZES=100000,1000000 $(BIN)/python -m benchmarks.catchup
 
 # Only the per-command table (every read command beside its floor, at BENCH_COMMAND_SIZES).
 bench-commands: $(STAMP)

@@ -49,3 +49,24 @@ def test_the_readme_walkthrough_is_what_the_tool_prints_now(capsys):
     assert "[[[cog" in readme.read_text(encoding="utf-8")
     status = Cog().main(["cog", "--check", "--diff", "--check-fail-msg=run 'make docs'", str(readme)])
     assert status == 0, "README.md is out of date: run 'make docs'\n" + capsys.readouterr().out
+
+
+def test_every_event_reference_the_readme_names_exists_in_the_bundled_dataset(tmp_path):
+    """A reference the README shows (``tcm#3``) must be one a reader can type after ``make demo``:
+    a short form the tracker does not accept reads like one it does."""
+    import json
+    import re
+
+    from tests.conftest import Ctrack
+    from tests.e2e.helpers import DATASET
+
+    text = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`([a-z0-9][a-z0-9._-]*)#([1-9][0-9]*)\^?`", text))
+    named |= set(re.findall(r"\"after ([a-z0-9][a-z0-9._-]*)#([1-9][0-9]*)\"", text))
+    assert named, "the README names no event reference"
+    ctrack = Ctrack(str(tmp_path / "tracker.db"))
+    ctrack.ok("import", str(DATASET))
+    for slug, n in sorted(named):
+        result = ctrack("history", slug, "--json")
+        assert result.exit_code == 0, f"the README names {slug}#{n}, but there is no {slug}"
+        assert f"{slug}#{n}" in {e["ref"] for e in json.loads(result.stdout)["events"]}, f"no event {slug}#{n}"

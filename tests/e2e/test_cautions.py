@@ -62,3 +62,12 @@ def test_import_names_the_line_of_each_note_and_still_imports(ctrack, tmp_path):
     assert note.startswith("Note: line 42: trilateral-coordinating-mechanism is due by the next trilateral-summit")
     lines = DATASET.read_text().splitlines()
     assert json.loads(lines[41])["type"] == "commitment_fulfilled"
+
+
+def test_an_assessment_dated_in_the_future_is_noted_as_a_pledge_is(ctrack):
+    ctrack.ok("pledge", "c", "--on", "2024-01-01", "--title", "C", "--party", "US")
+    result = ctrack.ok("assess", "c", "--party", "US", "--score", "1", "--on", "2999-01-01")
+    assert result.stdout == "c#2\n"
+    (note,) = notes(result)
+    assert "2999-01-01" in note and "future" in note and "US" in note
+    assert notes(ctrack.ok("assess", "c", "--party", "US", "--score", "0", "--on", "2024-06-01")) == []

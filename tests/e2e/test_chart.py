@@ -147,3 +147,30 @@ def test_without_matplotlib_chart_says_how_to_install_it(demo, tmp_path, monkeyp
 def test_every_status_has_a_colour_of_its_own():
     assert set(STATUS_COLOURS) == set(STATUSES)
     assert len(set(STATUS_COLOURS.values())) == len(STATUSES)
+
+
+def test_a_score_only_commitment_is_drawn_by_its_scores_not_a_pledged_bar(ctrack_sqlite, tmp_path):
+    """Scored on one day by every member, a commitment with nothing but scores has no status worth a
+    bar: its row shows where it was assessed (one mark for the day, not one spread per member) and,
+    on the right, its average -- while a commitment with news keeps its status bar beside it."""
+    members = ("US", "JP", "KR", "CN", "IN", "BR", "ZA", "DE", "FR", "GB")
+    lines = [made("scored", on="2020-01-01", parties=list(members)),
+             made("pledge", on="2020-01-01", parties=["US", "JP"]),
+             *({"type": "compliance_assessed", "commitment": "scored", "party": party, "score": score,
+                "on": "2021-06-01"} for party, score in zip(members, [1, 1, 0, 1, -1, 1, 1, 0, 1, 1]))]  # fmt: skip
+    ctrack_sqlite.ok("import", str(write_jsonl(tmp_path / "scores.jsonl", *lines)))
+    out = tmp_path / "timeline.svg"
+    ctrack_sqlite.ok("chart", "--as-of", "2022-01-01", "--out", str(out))
+    text = svg_text(out)
+    assert "average +0.60 · 10 scores" in text
+    assert "pledged" in text  # the other commitment's status, in its label and the legend
+    assert "assessed" in text  # the legend names the assessment mark
+    # The pledged colour fills one bar only (the other commitment's), not two.
+    png = tmp_path / "timeline.png"
+    ctrack_sqlite.ok("chart", "--as-of", "2022-01-01", "--out", str(png), "--force")
+    image = PIL.open(png).convert("RGB")
+    pledged = rgb(STATUS_COLOURS["pledged"])
+    rows_with_bars = {y for y in range(image.height)
+                      if sum(1 for x in range(0, image.width, 4) if image.getpixel((x, y)) == pledged) > 40}  # fmt: skip
+    bands = sum(1 for y in rows_with_bars if y - 1 not in rows_with_bars)
+    assert bands == 1, f"{bands} pledged bars (the score-only row must have none)"

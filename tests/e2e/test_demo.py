@@ -58,9 +58,27 @@ def test_demo_refuses_a_store_that_is_not_empty(ctrack):
         error_line(ctrack("demo"), 1, "empty")
 
 
-def test_demo_refuses_the_demo_store_it_made(bare_cli, tmp_path):
+def test_demo_recreates_the_demo_store_when_tracker_store_names_it(bare_cli, tmp_path):
+    """The README says: run ``make demo``, then ``export TRACKER_STORE=<the demo store>``; the next
+    ``make demo`` must still work, and so must naming the demo store with --store."""
     assert bare_cli("demo").exit_code == 0
-    location = Path(tmp_path / "xdg-data" / "commitment-tracker" / "demo.db")
-    before = bare_cli("--store", str(location), "export").stdout
-    error_line(bare_cli("--store", str(location), "demo"), 1, "empty")
-    assert bare_cli("--store", str(location), "export").stdout == before
+    location = str(tmp_path / "xdg-data" / "commitment-tracker" / "demo.db")
+    for args, env in ((("demo",), {"TRACKER_STORE": location}), (("--store", location, "demo"), None)):
+        result = bare_cli(*args, env=env)
+        assert result.exit_code == 0, result.stderr
+        assert len(jsonl(bare_cli("--store", location, "export").stdout)) == DATASET_EVENTS
+
+
+def test_demo_still_refuses_any_other_store_that_tracker_store_names(bare_cli, tmp_path):
+    mine = str(tmp_path / "mine.db")
+    assert bare_cli("--store", mine, "pledge", "mine", "--on", "2024-01-01", "--title", "Mine", "--party", "US").exit_code == 0
+    before = bare_cli("--store", mine, "export").stdout
+    error_line(bare_cli("demo", env={"TRACKER_STORE": mine}), 1, "empty")
+    assert bare_cli("--store", mine, "export").stdout == before
+
+
+def test_demo_says_how_to_explore_the_store_last(bare_cli):
+    result = bare_cli("demo")
+    said = [line for line in result.stderr.splitlines() if line.strip()]
+    assert said[-1].startswith("Explore it with:"), said
+    assert "Replaying history" in " ".join(said[:-1])

@@ -190,11 +190,11 @@ def test_import_scores_records_each_commitments_summit_and_with_an_edition_its_p
 def test_scores_of_one_summit_or_one_year_and_by_summit(ctrack, write):
     ctrack.ok("import-scores", str(write("plain.csv", SUMMITS_TABLE)), "--on", "2022-01-01")
     assert ctrack.json("scores", "--summit", "2010S")["overall"] == {"average": 0.5, "percent": 75.0, "scores": 2,
-                                                                     "commitments": 1}  # fmt: skip
+                                                                     "commitments": 1, "disputed": 0}  # fmt: skip
     assert ctrack.json("scores", "--summit", "2010s", "--by", "commitment")["groups"][0]["id"] == "2010s-1"
     assert ctrack.json("scores", "--summit", "2010")["overall"]["commitments"] == 2  # a year: each of its summits
     assert ctrack.json("scores", "--year", "2021")["overall"] == {"average": -1.0, "percent": 0.0, "scores": 1,
-                                                                  "commitments": 1}  # fmt: skip
+                                                                  "commitments": 1, "disputed": 0}  # fmt: skip
     assert ctrack.json("scores", "--summit", "2011")["overall"]["commitments"] == 0
     by_summit = ctrack.json("scores", "--by", "summit")
     assert [(g["key"], g["scores"], g["average"]) for g in by_summit["groups"]] == [

@@ -280,6 +280,7 @@ SPEC_REQUIRED = {
     "commitment_superseded": {"commitment", "on", "by"},
     "deadline_changed": {"commitment", "on"},
     "compliance_assessed": {"commitment", "party", "score", "on"},
+    "assessment_reviewed": {"target", "decision", "on"},  # SPEC §8.2
     "edition_published": {"edition", "on", "title"},
     "event_retracted": {"target", "reason"},
     "event_corrected": {"target", "reason"},

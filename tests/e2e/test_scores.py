@@ -21,7 +21,7 @@ def test_assess_records_a_score_and_scores_ranks_the_parties(ctrack):
     ctrack.ok("assess", "open", "--party", "JP", "--score", "-1", "--on", "2024-06-01", "--cycle", "interim")
     data = ctrack.json("scores", "--by", "party")
     assert [(g["key"], g["average"], g["percent"]) for g in data["groups"]] == [("US", 1.0, 100.0), ("JP", -1.0, 0.0)]
-    assert data["overall"] == {"average": 0.0, "percent": 50.0, "scores": 2, "commitments": 1}
+    assert data["overall"] == {"average": 0.0, "percent": 50.0, "scores": 2, "commitments": 1, "disputed": 0}
     table = ctrack.ok("scores", "--by", "party").stdout
     assert "United States" in table and "+1.00" in table and "100%" in table and "KR" not in table
 

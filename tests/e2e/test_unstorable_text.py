@@ -29,6 +29,7 @@ SAMPLES: dict[str, Any] = {
     "statement": "st1", "about": ["c1"], "commitment": "c1", "due": "2024-06-01", "due_next": "summit",
     "by": "c2", "area": "Trade", "code": "2024S-1", "party": "US", "score": 1, "cycle": "final",
     "assessor": "A group", "target": "c1#1", "reason": "a reason", "edition": "ed-1", "summit": "2024S",
+    "decision": "approved", "reconciles": ["c1#1"],
 }  # fmt: skip
 PLEDGE = {"type": "commitment_made", "commitment": "first", "on": "2024-01-01", "title": "Before", "parties": ["US"]}
 

@@ -15,6 +15,7 @@ from commitment_tracker.projections.view.reader import ViewReader
 from commitment_tracker.projections.scores import (
     GROUPINGS, UNLABELLED, by_cycle, cycles, score_only, score_sheet, summarise,
 )  # fmt: skip
+from commitment_tracker.projections.reviews import count_disputed, disputes
 from commitment_tracker.projections.view.foldreader import FoldReader
 from commitment_tracker.projections.view.scoreview import ScoreSource, score_summary
 from commitment_tracker.tracker import open_tracker, resolve_store
@@ -167,13 +168,16 @@ def _record_varied(tracker, operations) -> None:
             refs.append(recorded[0].ref)
 
 
-def _fold_summary(knowledge, as_of, by, cycle, area, party):
+def _fold_summary(knowledge, as_of, by, cycle, area, party, approved_only=False):
     """What `ctrack scores` shows, composed from the pure fold alone (the oracle)."""
-    sheet = score_sheet(knowledge, as_of, cycle=cycle, area=area, party=party)
+    sheet = score_sheet(knowledge, as_of, cycle=cycle, area=area, party=party, approved_only=approved_only)
     if by != "cycle":
-        return summarise(sheet, by)
-    labels = [cycle] if cycle else cycles(knowledge)
-    return by_cycle({c: score_sheet(knowledge, as_of, cycle=c, area=area, party=party) for c in labels}, sheet)
+        summary = summarise(sheet, by)
+    else:
+        labels = [cycle] if cycle else cycles(knowledge)
+        summary = by_cycle({c: score_sheet(knowledge, as_of, cycle=c, area=area, party=party,
+                                           approved_only=approved_only) for c in labels}, sheet)  # fmt: skip
+    return count_disputed(summary, by, disputes(knowledge, as_of, cycle=cycle, area=area, party=party))
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -212,11 +216,22 @@ def test_scores_grouped_in_sql_agree_with_the_fold_on_both_databases(store_url: 
             for party, score in (("US", 1), ("JP", n % 3 - 1), ("KR", 0)):
                 events.append(build("compliance_assessed", commitment=slug, party=party, score=score,
                                     on="2025-01-01", cycle="interim" if n % 2 else None))  # fmt: skip
-        demo.tracker.record(events, "tester")
+        refs = [r.ref for r in demo.tracker.record(events, "tester")]
         demo.tracker.record([build("compliance_assessed", commitment=slugs[0], party="US", score=-1,
                                    on="2025-06-01", cycle="final")], "tester")  # fmt: skip
         demo.tracker.record([build("event_retracted", target=f"{slugs[1]}#{len(demo.tracker.stream(slugs[1]))}",
                                    reason="wrong")], "tester")  # fmt: skip
+        # SPEC §8.2: reviews (one approval retracted again), a second analyst, a reconciliation.
+        review = [build("assessment_reviewed", target=ref, decision="approved" if n % 3 else "returned",
+                        on="2025-02-01") for n, ref in enumerate(refs[::2])]  # fmt: skip
+        demo.tracker.record(review, "reviewer")
+        second = demo.tracker.record([build("compliance_assessed", commitment=slugs[0], party="JP", score=1,
+                                            on="2025-01-02")], "second")  # fmt: skip
+        approval = demo.tracker.record([build("assessment_reviewed", target=second[0].ref, decision="approved",
+                                              on="2025-02-01")], "reviewer")  # fmt: skip
+        demo.tracker.record([build("event_retracted", target=approval[0].ref, reason="too soon")], "reviewer")
+        demo.tracker.record([build("compliance_assessed", commitment=slugs[0], party="JP", score=0, on="2025-03-01",
+                                   reconciles=(refs[1], second[0].ref))], "reviewer")  # fmt: skip
         demo.reader.catch_up()
         log = Log(demo.tracker.log())
         moments = [None, *sorted({r.event.recorded_at for records in log.streams.values() for r in records})]
@@ -227,3 +242,103 @@ def test_scores_grouped_in_sql_agree_with_the_fold_on_both_databases(store_url: 
                     for cycle, party in ((None, None), ("final", None), (None, "JP")):
                         expected = _fold_summary(knowledge, as_of, by, cycle, None, party)
                         assert score_summary(demo.reader, Clocks(as_of, known_at), by, cycle=cycle, party=party) == expected
+                        expected = _fold_summary(knowledge, as_of, by, cycle, None, party, approved_only=True)
+                        assert score_summary(demo.reader, Clocks(as_of, known_at), by, cycle=cycle, party=party,
+                                             approved_only=True) == expected
+
+
+# --- SPEC §8.2: reviews, reconciliations, editions -------------------------------------------------
+
+ANALYSTS = ("ana", "bob")
+coded = st.tuples(st.just("assess"), st.sampled_from(COMMITMENTS), st.sampled_from(("US", "JP")),
+                  st.sampled_from((-1, 0, 1)), st.integers(0, 400), st.sampled_from((None, "final")),
+                  st.sampled_from((*ANALYSTS, *ANALYSTS, "edition")))  # fmt: skip
+reviewing = st.tuples(st.just("review"), st.integers(0, 50), st.sampled_from(("approved", "approved", "returned")))
+reconciling = st.tuples(st.just("reconcile"), st.integers(0, 50), st.integers(0, 50), st.sampled_from((-1, 0, 1)),
+                        st.integers(0, 60))  # fmt: skip
+undoing = st.tuples(st.just("undo"), st.integers(0, 50))  # retract a review, a reconciliation or an assessment
+reviewed_ops = st.sampled_from(["assess"] * 5 + ["review"] * 3 + ["reconcile", "undo", "undo"]).flatmap(
+    lambda kind: {"assess": coded, "review": reviewing, "reconcile": reconciling, "undo": undoing}[kind])
+
+
+def _record_reviewed(tracker, operations) -> None:
+    """Two analysts score, a reviewer approves or returns, reconciles where they differ, and takes
+    any of it back; some scores come with an edition (approved without a review). One at a time,
+    each at its own record time; what the rules refuse is left out."""
+    for slug in COMMITMENTS:
+        tracker.record([build("commitment_made", commitment=slug, on="2020-01-01", title=f"Commitment {slug}",
+                              parties=("US", "JP"), area=slug.upper())], "clerk")  # fmt: skip
+    assessed: list[tuple[str, object]] = []  # (ref, its event)
+    undoable: list[str] = []
+    for op in operations:
+        by = "reviewer"
+        if op[0] == "assess":
+            _, slug, party, score, offset, cycle, analyst = op
+            by = "clerk" if analyst == "edition" else analyst
+            event = build("compliance_assessed", commitment=slug, party=party, score=score, cycle=cycle,
+                          on=(START + timedelta(days=offset)).isoformat(),
+                          edition="g20-2024" if analyst == "edition" else None)  # fmt: skip
+        elif not assessed:
+            continue
+        elif op[0] == "review":
+            ref, made = assessed[op[1] % len(assessed)]
+            event = build("assessment_reviewed", target=ref, decision=op[2], on="2021-06-01")
+        elif op[0] == "reconcile":
+            (first, a), (second, b) = assessed[op[1] % len(assessed)], assessed[op[2] % len(assessed)]
+            on = max(a.on, b.on)  # type: ignore[attr-defined]
+            event = build("compliance_assessed", commitment=a.commitment, party=a.party, score=op[3], cycle=a.cycle,  # type: ignore[attr-defined]
+                          on=(date.fromisoformat(on) + timedelta(days=op[4])).isoformat(),
+                          reconciles=tuple(dict.fromkeys((first, second))))  # fmt: skip
+        else:
+            if not undoable:
+                continue
+            event = build("event_retracted", target=undoable[op[1] % len(undoable)], reason="taken back")
+        try:
+            recorded = tracker.record([event], by)
+        except Exception:  # refused (another unit, a retracted target, ...): not recorded
+            continue
+        if event.type == "compliance_assessed":
+            assessed.append((recorded[0].ref, event))
+        if event.type != "event_retracted":
+            undoable.append(recorded[0].ref)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    operations=st.lists(reviewed_ops, min_size=8, max_size=45),
+    page=st.sampled_from([1, 3, 5000]),
+    probes=st.lists(st.tuples(st.integers(0, 500), st.one_of(st.none(), st.floats(0, 1))), min_size=2, max_size=4),
+)
+def test_approved_scores_disputes_and_agreement_agree_with_the_fold(tmp_path_factory, monkeypatch, operations, page,
+                                                                   probes) -> None:  # fmt: skip
+    """``scores --approved-only --known-at K`` from the view is the fold's at any K (inside a
+    catch-up page too), and so are the disputed units, the agreement and the queue."""
+    from commitment_tracker.projections.agreement import agreement
+    from commitment_tracker.projections.reviews import codings, units, waiting
+    from commitment_tracker.projections.view.reviewview import agreement_summary, review_queue
+
+    monkeypatch.setattr(catchup, "PAGE", page)
+    path = tmp_path_factory.mktemp("reviewed") / "t.db"
+    with open_tracker(resolve_store(str(path))) as tracker:
+        _record_reviewed(tracker, operations)
+        reader = ViewReader(tracker)
+        for as_of, known_at, knowledge in _probed(tracker, reader, probes):
+            at = Clocks(as_of, known_at)
+            for by in ("commitment", "party", "cycle"):
+                for cycle, party in ((None, None), ("final", None), (UNLABELLED, "JP")):
+                    for approved_only in (True, False):
+                        expected = _fold_summary(knowledge, as_of, by, cycle, None, party, approved_only)
+                        found = score_summary(reader, at, by, cycle=cycle, party=party, approved_only=approved_only)
+                        assert found == expected, (by, cycle, party, approved_only, as_of, known_at)
+                    # A reader that folds the log (a read-only user whose view lags) answers the same.
+                    assert score_summary(FoldReader(tracker), at, by, cycle=cycle, party=party,
+                                         approved_only=True) == _fold_summary(knowledge, as_of, by, cycle, None, party, True)
+            scored = [u for slug in knowledge.commitments for u in units(codings(knowledge, slug), as_of)
+                      if knowledge.status(slug, as_of) is not None]  # fmt: skip
+            areas = {slug: slug.upper() for slug in COMMITMENTS}
+            for by in (None, "cycle", "party", "assessor"):
+                assert agreement_summary(reader, at, by) == agreement(scored, by, areas)
+            queued = sorted(c.ref for slug in knowledge.commitments if knowledge.status(slug, as_of) is not None
+                            for c in waiting(codings(knowledge, slug), as_of))  # fmt: skip
+            assert sorted(row["ref"] for row in review_queue(reader, at)) == queued
+        reader.close()

@@ -10,7 +10,7 @@ import click
 from commitment_tracker.cli.context import Context, pass_context
 from commitment_tracker.cli.options import SPAN, query_options
 from commitment_tracker.cli.output import Column, choose_format, emit, status_style
-from commitment_tracker.cli.clocks import clocks
+from commitment_tracker.cli.clocks import as_known, clocks
 
 
 def when_style(text: Any) -> str:
@@ -81,7 +81,7 @@ def due(app: Context, within: int, area: str | None, as_of: date | None, known_a
     rows = [i | {"when": when(i), "about": i["title"] + (f" ({origin(i)})" if origin(i) else "")}
             for i in items]  # fmt: skip
     emit(fmt, data, TABLE_COLUMNS if fmt == "table" else [Column(k, k) for k in CSV_KEYS], rows,
-         title=f"Deadlines as of {day.isoformat()} (next {within} days)",
+         title=f"Deadlines as of {day.isoformat()} (next {within} days){as_known(at)}",
          caption=f"{len(items)} deadline{'s' if len(items) != 1 else ''}")  # fmt: skip
 
 

@@ -10,7 +10,7 @@ import click
 from commitment_tracker.cli.context import Context, pass_context
 from commitment_tracker.cli.options import AS_OF, KIND, PARTY, SLUG, format_options, query_options
 from commitment_tracker.cli.output import Column, choose_format, emit, emit_table, note, status_style
-from commitment_tracker.cli.clocks import clocks
+from commitment_tracker.cli.clocks import as_known, clocks
 
 if TYPE_CHECKING:
     from commitment_tracker.projections.clocks import Clocks
@@ -59,7 +59,7 @@ def meetings(app: Context, kind: str | None, party: str | None, start: date | No
     rows = list_meetings(app.knowledge_of(frozenset({"meeting"}), at), day, kind=kind, party=party, start=start, end=end)
     emit(fmt, {"as_of": day.isoformat(), "known_at": moment.isoformat(), "meetings": rows},
          MEETING_COLUMNS if fmt == "table" else [Column(k, k) for k in CSV_KEYS["meetings"]], rows,
-         title=f"Meetings as of {day.isoformat()}", caption=_count(len(rows), "meeting"))  # fmt: skip
+         title=f"Meetings as of {day.isoformat()}{as_known(at)}", caption=_count(len(rows), "meeting"))  # fmt: skip
 
 
 @click.command()
@@ -81,7 +81,7 @@ def statements(app: Context, party: str | None, meeting_id: str | None, about: s
                            end=end)  # fmt: skip
     emit(fmt, {"as_of": day.isoformat(), "known_at": moment.isoformat(), "statements": rows},
          STATEMENT_COLUMNS if fmt == "table" else [Column(k, k) for k in CSV_KEYS["statements"]], rows,
-         title=f"Statements as of {day.isoformat()}", caption=_count(len(rows), "statement"))  # fmt: skip
+         title=f"Statements as of {day.isoformat()}{as_known(at)}", caption=_count(len(rows), "statement"))  # fmt: skip
 
 
 def _count(n: int, what: str) -> str:

@@ -136,12 +136,12 @@ def _accept_globals(command: click.Command) -> None:
 
 def register() -> None:
     from commitment_tracker.cli import (
-        demo, due, entities, integrity, matrix, querying, rebuild, recording, reporting, scoring, search, store,
-        transfer,
+        demo, due, entities, integrity, matrix, querying, rebuild, recording, reporting, reviewing, scoring, search,
+        store, transfer,
     )  # fmt: skip
 
     for module in (recording, querying, entities, search, transfer, integrity, rebuild, demo, reporting, matrix,
-                   due, scoring, store):  # fmt: skip
+                   due, scoring, reviewing, store):  # fmt: skip
         for command in module.COMMANDS:
             _accept_globals(command)
             cli.add_command(command)

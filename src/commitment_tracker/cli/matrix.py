@@ -10,10 +10,11 @@ import click
 from commitment_tracker.cli.context import Context, pass_context
 from commitment_tracker.cli.options import query_options
 from commitment_tracker.cli.output import Column, choose_format, emit, status_style
-from commitment_tracker.cli.clocks import clocks
+from commitment_tracker.cli.clocks import as_known, clocks
 
 OVERDUE_MARK = "!"
 SUMMARY = "fulfilled / due"
+SCORE_SUMMARY = "average score"
 
 
 def cell_style(value: Any) -> str | None:
@@ -55,7 +56,6 @@ def matrix(app: Context, area: str | None, as_of: date | None, known_at: datetim
            as_json: bool) -> None:  # fmt: skip
     """Compliance matrix: each party's status on every commitment, and its share of due ones fulfilled.
 
-    \b
     A cell is fulfilled, pending or abandoned ('!' marks overdue); a party still
     'pending' on a standing principle shows 'active', on a superseded one 'superseded'.
     The summary row counts, per party, the commitments DUE as of the date -- a
@@ -76,23 +76,51 @@ def matrix(app: Context, area: str | None, as_of: date | None, known_at: datetim
     data["rows"] = [row | {"scores": dict(sorted(scores[row["id"]].scores.items()))}
                     for row in data["rows"] if row["id"] in scores]  # fmt: skip
     parties = data["parties"]
-    rows = [
-        {"id": row["id"], "title": row["title"], "status": row["status"], "due_on": row["due_on"],
-         "due": row["due"], **{party: _cell(row, party) for party in parties}}
-        for row in data["rows"]
-    ]  # fmt: skip
-    if fmt == "table":  # in CSV the totals would pass for a commitment (they are in the JSON's summary)
+    if fmt != "table":
+        rows = [{"id": row["id"], "title": row["title"], "status": row["status"], "due_on": row["due_on"],
+                 "due": row["due"], **{party: _cell(row, party) for party in parties}} for row in data["rows"]]  # fmt: skip
+        columns = [Column(key, key) for key in ("id", "title", "status", "due_on", "due", *parties)]
+    else:
+        rows, columns = _table(data, [scores[row["id"]] for row in data["rows"] if row["id"] in scores],
+                               app.reader.score_only(at))  # fmt: skip
+    caption = (f"'{OVERDUE_MARK}' overdue; a commitment with compliance scores shows them (+1 / 0 / -1; empty: not assessed); "
+               f"'{SUMMARY}': due commitments each party fulfilled (see ctrack matrix --help); "
+               f"'{SCORE_SUMMARY}': each party's average over the scores shown")
+    emit(fmt, data, columns, rows, title=f"Compliance as of {day.isoformat()}{as_known(at)}", caption=caption)
+
+
+def _table(data: dict[str, Any], sheet: list[Any], score_only: set[str]) -> tuple[list[dict[str, Any]], list[Column]]:
+    """The matrix for people: a score-only commitment is its scores (its ``pledged`` and party
+    statuses say nothing); the summary rows are each party's fulfilled / due over the others and
+    its average score over the scored ones, each only where there is such a commitment."""
+    from commitment_tracker.projections.scores import summarise
+
+    parties = data["parties"]
+    rows = []
+    for row in data["rows"]:
+        quiet = row["id"] in score_only
+        rows.append({"id": row["id"], "title": row["title"], "status": "" if quiet else row["status"],
+                     "due_on": None if quiet else row["due_on"], "due": row["due"],
+                     **{party: _cell(row, party) for party in parties}})  # fmt: skip
+    if any(row["id"] not in score_only for row in data["rows"]) or not data["rows"]:
         rows.append({"id": "", "title": SUMMARY, "status": "", "due_on": None, "due": None,
                      **{party: score_text(data["summary"][party]) for party in parties}})  # fmt: skip
-        columns = [Column("id", "id"), Column("status", "status", status_style, priority=1, stack="id"),
-                   Column("due_on", "due", priority=2, stack="status"),
-                   *[Column(party, party, cell_style) for party in parties],
-                   Column("title", "title", width=50, priority=3, stack="id")]  # fmt: skip
-    else:
-        columns = [Column(key, key) for key in ("id", "title", "status", "due_on", "due", *parties)]
-    caption = (f"'{OVERDUE_MARK}' overdue; a commitment with compliance scores shows them (+1 / 0 / -1; empty: not assessed); "
-               "last row: due commitments each party fulfilled (see ctrack matrix --help)")
-    emit(fmt, data, columns, rows, title=f"Compliance as of {day.isoformat()}", caption=caption)
+    if sheet:
+        averages = {g["key"]: g["average"] for g in summarise(sheet, "party")["groups"]}
+        rows.append({"id": "", "title": SCORE_SUMMARY, "status": "", "due_on": None, "due": None,
+                     **{party: _average(averages.get(party)) for party in parties}})  # fmt: skip
+    statuses = [Column("status", "status", status_style, priority=1, stack="id", label="status: "),
+                Column("due_on", "due", priority=2, stack="status", label="due: ")]  # fmt: skip
+    if all(row["id"] in score_only for row in data["rows"]):  # nothing to say in them: no empty columns
+        statuses = []
+    columns = [Column("id", "id"), *statuses, *[Column(party, party, cell_style) for party in parties],
+               Column("title", "title", width=50, priority=3, stack="id")]  # fmt: skip
+    return rows, columns
+
+
+def _average(value: float | None) -> str:
+    return "" if value is None else f"{value:+.2f}"
+
 
 
 COMMANDS = [matrix]

@@ -49,6 +49,15 @@ class TimestampType(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
         if isinstance(value, datetime):
             return value
+        moment = self._moment(value, param, ctx)
+        # Headings say the moment as it was named ("g20-2022", "the end of 2024-10-19"), not only
+        # as the timestamp it stands for (see clocks.moment_name).
+        from commitment_tracker.cli.clocks import name_moment
+
+        name_moment(moment, str(value).strip())
+        return moment
+
+    def _moment(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
         import re
 
         text = str(value).strip()
@@ -80,7 +89,7 @@ class TimestampType(click.ParamType):
         ref, before = text.lower().removesuffix("^"), text.endswith("^")
         app = ctx.find_object(Context) if ctx is not None else None
         if not re.match(REF_PATTERN, ref) or app is None:
-            self.fail(f"{text!r} is not an event reference (e.g. tcm#3, or tcm#3^ for just before it)", param, ctx)
+            self.fail(f"{text!r} is not an event reference (ID#N, e.g. cd-meet-annually#2, or ID#N^ for just before it)", param, ctx)
         recorded = app.tracker.event_at(ref).event.recorded_at
         assert recorded is not None  # every stored event carries its record time
         return recorded - timedelta(microseconds=1) if before else recorded

@@ -36,6 +36,7 @@ class Column:
     width: int | None = None  # a wrapping column (free text); others never wrap
     priority: int = 0  # 0: always shown; higher numbers give way first on a narrow terminal
     stack: str | None = None  # the column this one moves into (on its own line) when space runs out
+    label: str = ""  # what it is, printed before its value once it has moved ("due: ", "recorded ")
 
 
 def choose_format(fmt: str | None, as_json: bool) -> str:
@@ -159,7 +160,8 @@ def emit_table(columns: Sequence[Column], rows: Sequence[dict[str, Any]], title:
     by_key = {c.key: c for c in columns}
     cells = [{c.key: visible(_words(item.get(c.key))) for c in columns} for item in rows]
     available = table_width()
-    layout = fit([Spec(c.key, c.header, c.width is not None, c.priority, c.stack) for c in columns], cells, available)
+    layout = fit([Spec(c.key, c.header, c.width is not None, c.priority, c.stack, c.label) for c in columns], cells,
+                 available)  # fmt: skip
     parts = [list(layout.slots)]
     if available is not None and layout.width > available and len(layout.slots) > 2:
         key, rest = layout.slots[0], layout.slots[1:]
@@ -171,6 +173,7 @@ def emit_table(columns: Sequence[Column], rows: Sequence[dict[str, Any]], title:
                 parts.append([replace(key, stacked=(), wrap=False)])
                 part = parts[-1]
             part.append(slot)
+        parts = [_widened(part, by_key, cells, available) for part in parts]
     for n, part in enumerate(parts):
         named = title if n == 0 else f"{title or ''} (continued)".strip()
         _render(part, by_key, rows, cells, named, caption if n == len(parts) - 1 else None, available)
@@ -181,6 +184,34 @@ def emit_table(columns: Sequence[Column], rows: Sequence[dict[str, Any]], title:
         note(f"Printed in {len(parts)} parts to fit {available} columns (--wide prints one table)")
 
 
+def _widened(part: list[Any], by_key: dict[str, Column], cells: Sequence[dict[str, str]], available: int) -> list[Any]:
+    """One part of a table printed in parts, its free text given the room this part leaves (the
+    layout shared what the whole table left, which a part alone does not need)."""
+    from commitment_tracker.cli.layout import overhead, text_width
+
+    flowing = [n for n, slot in enumerate(part) if slot.wrap]
+    room = available - sum(s.width for s in part) - overhead(len(part))
+    if not flowing or room <= 0:
+        return part
+    widened = list(part)
+    for n in flowing:
+        slot = part[n]
+        need = max([0, *(text_width(_stacked(slot, by_key, cell)) for cell in cells)])
+        widened[n] = replace(slot, width=slot.width + max(0, min(need - slot.width, room // len(flowing))))
+    return widened
+
+
+def _stacked(slot: Any, by_key: dict[str, Column], cell: dict[str, str]) -> str:
+    """A cell's text with the columns stacked into it, each on its own line and labelled."""
+    from commitment_tracker.cli.layout import labelled
+
+    text = cell[slot.key]
+    for key in slot.stacked:
+        if cell[key]:
+            text += ("\n" if text else "") + labelled(by_key[key].label, cell[key])
+    return text
+
+
 #: Above this many rows a table without colour is drawn by ``_plain`` (the same lines, without
 #: rich's per-cell measuring, which costs seconds for thousands of rows).
 PLAIN_ROWS = 200
@@ -189,7 +220,8 @@ PLAIN_ROWS = 200
 def _render(slots: Sequence[Any], by_key: dict[str, Column], rows: Sequence[dict[str, Any]],
             cells: Sequence[dict[str, str]], title: str | None, caption: str | None, available: int | None) -> None:  # fmt: skip
     if len(rows) > PLAIN_ROWS and not console().is_terminal and "color_system" not in colour_settings():
-        sys.stdout.write(_plain(slots, cells, [by_key[s.key].header for s in slots], title, caption, available))
+        sys.stdout.write(_plain(slots, [{s.key: _stacked(s, by_key, c) for s in slots} for c in cells],
+                                [by_key[s.key].header for s in slots], title, caption, available))  # fmt: skip
         sys.stdout.flush()
         return
     from rich import box
@@ -209,6 +241,7 @@ def _render(slots: Sequence[Any], by_key: dict[str, Column], rows: Sequence[dict
             for key in slot.stacked:
                 if cell[key]:
                     text.append("\n" if text else "")
+                    text.append(by_key[key].label, style="dim")
                     text.append(cell[key], style=_style(by_key[key], item))
             texts.append(text)
         table.add_row(*texts)
@@ -262,10 +295,7 @@ def _plain(slots: Sequence[Any], cells: Sequence[dict[str, str]], headers: Seque
     for cell in cells:
         columns = []
         for slot in slots:
-            text = cell[slot.key]
-            for key in slot.stacked:
-                if cell[key]:
-                    text += ("\n" if text else "") + cell[key]
+            text = cell[slot.key]  # the stacked columns are in it already
             columns.append(words(text, slot.width) if slot.wrap else text.split("\n"))
         for n in range(max(map(len, columns))):
             out.append(line([c[n] if n < len(c) else "" for c in columns]))

@@ -9,7 +9,7 @@ import click
 
 from commitment_tracker.cli.context import Context, pass_context
 from commitment_tracker.cli.options import AS_OF, PARTY, SLUG, STATUS, TIMESTAMP, query_options
-from commitment_tracker.cli.clocks import AREA, clocks, in_area, today
+from commitment_tracker.cli.clocks import AREA, as_known, clocks, in_area, moment_name, today
 from commitment_tracker.cli.output import Column, choose_format, emit, emit_csv, emit_json, emit_table, status_style
 from commitment_tracker.cli.trail import HISTORY_COLUMNS, history_csv_keys, history_rows, history_table
 
@@ -61,11 +61,31 @@ def status(app: Context, party: str | None, status: str | None, overdue: bool, a
     day, moment = at.as_of, at.moment
     items = filter_board(app.reader.board(at), party=party, status=status, overdue=overdue, area=area)
     rows = [i | {"flags": _flags(i)} for i in items]
+    if fmt == "table":
+        rows = _scores_lead(app, at, area, rows)
     columns = BOARD_COLUMNS if fmt == "table" else _board_csv_columns()
     if fmt == "table" and any(i.get("area") or i.get("code") for i in items):
         columns = [*columns[:1], Column("area", "area"), *columns[1:]]
     emit(fmt, {"as_of": day.isoformat(), "known_at": moment.isoformat(), "commitments": items}, columns, rows,
-         title=f"Commitments as of {day.isoformat()}", caption=_caption(known_at, len(items)))  # fmt: skip
+         title=f"Commitments as of {day.isoformat()}{as_known(at)}", caption=_caption(known_at, len(items)))  # fmt: skip
+
+
+def _scores_lead(app: Context, at: Any, area: str | None, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A score-only commitment's ``pledged`` says nothing: its table row shows its average score
+    (and how many) where the status was. Display only: JSON and CSV keep ``status`` (SPEC §5)."""
+    quiet = app.reader.score_only(at) & {row["id"] for row in rows}
+    if not quiet:
+        return rows
+    from commitment_tracker.projections.scores import summarise
+
+    sheet = [row for row in app.reader.score_sheet(at, area) if row.id in quiet]
+    groups = {g["id"]: g for g in summarise(sheet, "commitment")["groups"]}
+    return [row | {"status": score_status(groups[row["id"]])} if row["id"] in groups else row for row in rows]
+
+
+def score_status(group: dict[str, Any]) -> str:
+    """What a score-only commitment shows for a status: its average over how many scores."""
+    return f"avg {group['average']:+.2f} ({group['scores']})"
 
 
 def _short_ref(ref: str | None, entity: str) -> str:
@@ -94,6 +114,7 @@ def show(app: Context, commitment: str, as_of: date | None, known_at: datetime |
          as_json: bool) -> None:  # fmt: skip
     """One commitment (state, parties, deadline, instances, evidence), meeting, statement or source."""
     from commitment_tracker.projections import show as show_commitment
+    from commitment_tracker.projections.scores import score_only
     from commitment_tracker.projections.sources import titles as source_titles
 
     fmt = choose_format(fmt, as_json)
@@ -124,11 +145,20 @@ def show(app: Context, commitment: str, as_of: date | None, known_at: datetime |
         ("area", data.get("area")), ("code", data.get("code")), ("text", data.get("text")),
         ("scores", ", ".join(f"{p}: {s:+d}" if s else f"{p}: 0" for p, s in data.get("scores", {}).items()) or None),
     ]  # fmt: skip
+    quiet_status = score_only(knowledge, commitment, day)
+    if quiet_status:  # its status and party statuses say nothing: scores first
+        scores = data.get("scores", {})
+        average = sum(scores.values()) / len(scores)
+        lead = [("average", f"{average:+.2f} ({(average + 1) * 50:.0f}%) over {len(scores)} scores"), fields[-1]]
+        quiet = {"status", "cadence", "scores"}
+        fields = lead + [("parties", ", ".join(data["parties"])) if k == "parties" else (k, v)
+                         for k, v in fields if k not in quiet]  # fmt: skip
     rows = [{"field": k, "value": v} for k, v in fields if v not in (None, False)]
     columns = [Column("field", "field"), Column("value", "value", lambda v: status_style(v), width=90)]
-    emit(fmt, data, columns, rows, title=f"{commitment} as of {day.isoformat()}")
+    emit(fmt, data, columns, rows, title=f"{commitment} as of {day.isoformat()}{as_known(at)}")
     if fmt == "table":
-        history_table(data["events"], source_titles(knowledge), f"Events of {commitment}")
+        history_table(data["events"], source_titles(knowledge), f"Events of {commitment}",
+                      scores_lead=quiet_status)  # fmt: skip
         if data["statements"]:
             from commitment_tracker.cli.output import emit_table
 
@@ -165,6 +195,7 @@ def history(app: Context, entity: str, by_record: bool, as_of: date | None, know
             fmt: str | None, as_json: bool) -> None:  # fmt: skip
     """The audit trail of ID: every event, both clocks, who, evidence, status before -> after."""
     from commitment_tracker.projections import history as history_of
+    from commitment_tracker.projections.scores import score_only
     from commitment_tracker.projections.sources import titles as source_titles
 
     fmt = choose_format(fmt, as_json)
@@ -175,16 +206,17 @@ def history(app: Context, entity: str, by_record: bool, as_of: date | None, know
                         until_as_of=True)  # fmt: skip
     order = "record order" if by_record else "valid-time order"
     columns = HISTORY_COLUMNS if fmt == "table" else [Column(k, k) for k in history_csv_keys()]
-    rows = history_rows(events, source_titles(knowledge)) if fmt == "table" else events
+    lead = fmt == "table" and entity in knowledge.commitments and score_only(knowledge, entity, day)
+    rows = history_rows(events, source_titles(knowledge), scores_lead=lead) if fmt == "table" else events
     emit(fmt, {"id": entity, "as_of": day.isoformat(), "known_at": moment.isoformat(), "events": events},
-         columns, rows, title=f"History of {entity} ({order})")  # fmt: skip
+         columns, rows, title=f"History of {entity} ({order}{as_known(at)})")  # fmt: skip
 
 
 LEARNED_COLUMNS = [
     Column("id", "id"),
     Column("status_from", "from", status_style),
     Column("status_to", "to", status_style),
-    Column("changed", "changed", width=20, priority=2, stack="id"),
+    Column("changed", "changed", width=20, priority=2, stack="id", label="changed: "),
     Column("causes", "recorded in between"),  # references, one per line: never folded
     Column("title", "title", width=60, priority=3, stack="id"),
 ]
@@ -214,6 +246,11 @@ def _record_window(known_from: datetime | None, known_to: datetime | None, known
     if end < known_from:
         raise click.BadParameter("--known-to is before --known-from", param_hint="--known-to")
     return known_from, end
+
+
+def _window_text(window: tuple[datetime, datetime], joined: str) -> str:
+    """The two record times as the user named them ("the end of 2024-10-19", "g20-2022")."""
+    return f"{moment_name(window[0])} {joined} {moment_name(window[1])}"
 
 
 def _in(rows: list[dict[str, Any]], wanted: set[str] | None) -> list[dict[str, Any]]:
@@ -249,7 +286,7 @@ def replay(app: Context, start: date | None, end: date | None, known_from: datet
 
         day = as_of or today()
         _emit_learned(fmt, day, window, _in(learning(app.reader, day, *window), in_area(app, area, clocks(day, window[1]))),
-                      f"As learned, {window[0].isoformat()} to {window[1].isoformat()} (as of {day.isoformat()})",
+                      f"As learned, {_window_text(window, 'to')} (as of {day.isoformat()})",
                       "changes")  # fmt: skip
         return
     at = clocks(end or as_of, known_at)
@@ -263,7 +300,7 @@ def replay(app: Context, start: date | None, end: date | None, known_from: datet
     span = f"{start.isoformat() if start else 'the beginning'} to {day.isoformat()}"
     emit(fmt, {"from": start.isoformat() if start else None, "to": day.isoformat(), "known_at": moment.isoformat(),
                "changes": changes}, CHANGE_COLUMNS, [c | {"cause": _short_ref(c["cause"], c["commitment"])} for c in changes],
-         title=f"Status changes, {span}")  # fmt: skip
+         title=f"Status changes, {span}{as_known(at)}")  # fmt: skip
 
 
 SCORE_CHANGE_KEYS = ("commitment", "party", "cycle", "before", "after", "causes")
@@ -294,34 +331,43 @@ def _signed(score: int | None) -> str:
 @record_time_options
 @click.option("--scores", "only_scores", is_flag=True,
               help="With --known-from: only the compliance scores that changed (how CSV prints them).")
+@click.option("--approved-only", is_flag=True,
+              help="With --known-from: the scores compared are the reviewed ones alone (approved, or from an edition).")
 @AREA
 @query_options
 @pass_context
 def diff(app: Context, start: date | None, end: date | None, known_from: datetime | None, known_to: datetime | None,
-         only_scores: bool, area: str | None, as_of: date | None, known_at: datetime | None, fmt: str | None,
-         as_json: bool) -> None:  # fmt: skip
+         only_scores: bool, approved_only: bool, area: str | None, as_of: date | None, known_at: datetime | None,
+         fmt: str | None, as_json: bool) -> None:  # fmt: skip
     """Commitments whose status changed between two dates (--from/--to), or whose answer changed
     between two record times (--known-from/--known-to: what did we learn?).
 
     \b
     Between two record times, the compliance scores that changed are listed
     too, per commitment, party and cycle: in JSON as "scores", in a table as a
-    second table, in CSV with --scores.
+    second table, in CSV with --scores. With --approved-only, the scores
+    compared are those reviewed at each record time: what was published.
     """
     fmt = choose_format(fmt, as_json)
     window = _record_window(known_from, known_to, known_at, (start, end))
     if only_scores and window is None:
         raise click.UsageError("--scores compares two record times: give --known-from (and --known-to)")
+    if approved_only and window is None:
+        raise click.UsageError("--approved-only compares scores between two record times: give --known-from "
+                               "(and --known-to)")  # fmt: skip
     if window is not None:
         from commitment_tracker.projections.view.learning import learned, learned_scores
 
         day = as_of or today()
         wanted = in_area(app, area, clocks(day, window[1]))
         rows = _in(learned(app.reader, day, *window), wanted)
-        scores = [s for s in learned_scores(app.reader, day, *window) if wanted is None or s["commitment"] in wanted]
-        span = f"between {window[0].isoformat()} and {window[1].isoformat()} (as of {day.isoformat()})"
+        scores = [s for s in learned_scores(app.reader, day, *window, approved_only=approved_only)
+                  if wanted is None or s["commitment"] in wanted]  # fmt: skip
+        span = f"between {_window_text(window, 'and')} (as of {day.isoformat()})"
         data = {"as_of": day.isoformat(), "known_from": window[0].isoformat(), "known_to": window[1].isoformat(),
                 "changes": rows, "scores": scores}  # fmt: skip
+        if approved_only:
+            data["approved_only"] = True
         if not only_scores and fmt != "json":
             _emit_learned(fmt, day, window, rows, f"Learned {span}", "changes")
         # A store without scores keeps the one table it always had.
@@ -338,7 +384,7 @@ def diff(app: Context, start: date | None, end: date | None, known_from: datetim
         rows = [r for r in rows if r["id"] in wanted]
     emit(fmt, {"from": start.isoformat(), "to": end.isoformat(), "known_at": moment.isoformat(), "changes": rows},
          DIFF_COLUMNS if fmt == "table" else [Column(k, k) for k in ("id", "title", "status_from", "status_to")],
-         rows, title=f"Changed between {start.isoformat()} and {end.isoformat()}")  # fmt: skip
+         rows, title=f"Changed between {start.isoformat()} and {end.isoformat()}{as_known(at)}")  # fmt: skip
 
 
 @click.command()

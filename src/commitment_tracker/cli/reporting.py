@@ -55,14 +55,16 @@ def chart(app: Context, ids: tuple[str, ...], out: Path, force: bool, as_of: dat
     or, with --scores, the compliance heat map. A chart of all draws at most the
     300 latest made and says on stderr how many it left out.
 
-    \b
     One row per commitment: a coloured bar per status, a marker per event, recurring
     instances as ticks, the deadline as a red line. With --scores: one row per
     assessed commitment, one column per party (best average first), each cell
-    coloured by the score that counts, averages in the margins. Needs the charts extra:
+    coloured by the score that counts, averages in the margins. Needs the charts
+    extra:
+
+    \b
       pip install 'commitment-tracker[charts]'
     """
-    from commitment_tracker.cli.clocks import clocks
+    from commitment_tracker.cli.clocks import as_known, clocks
     from commitment_tracker.projections.render.chart import render, require_matplotlib
     from commitment_tracker.projections.timeline import chart_selection, timelines
 
@@ -82,7 +84,9 @@ def chart(app: Context, ids: tuple[str, ...], out: Path, force: bool, as_of: dat
         if ids:
             sheet = [row for row in sheet if row.id in ids]
         data = heatmap(sheet, group)
-        _write(out, render_heatmap(data, fmt, f"Compliance as of {day.isoformat()}"))
+        scope = ", ".join(x for x in (area, cycle and f"{cycle.strip().lower()} cycle") if x)
+        _write(out, render_heatmap(data, fmt, f"Compliance{f' ({scope})' if scope else ''} as of {day.isoformat()}"
+                                              f"{as_known(at)}"))  # fmt: skip
         note(f"wrote a heat map of {data['rows']} commitment{'s' if data['rows'] != 1 else ''} to {out}")
         return
     if start and start > min(end or day, day):
@@ -109,18 +113,20 @@ def chart(app: Context, ids: tuple[str, ...], out: Path, force: bool, as_of: dat
 @click.option("--party", type=PARTY, help="Only commitments this party is party to.")
 @click.option("--limit", type=click.IntRange(1, 5000), default=REPORT_LIMIT, show_default=True,
               help="At most this many commitments (the most recently made).")  # fmt: skip
+@click.option("--approved-only", is_flag=True, help="Only reviewed scores: approved, or brought by an edition.")
 @time_options
 @pass_context
 def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str | None, party: str | None,
-           limit: int, as_of: date | None, known_at: datetime | None) -> None:  # fmt: skip
+           limit: int, approved_only: bool, as_of: date | None, known_at: datetime | None) -> None:  # fmt: skip
     """One self-contained HTML page: board, matrix, timelines, audit trails, sources.
 
     The page needs no network: open it anywhere, mail it, archive it. Its sliders
     redraw the board, the matrix and the timeline as of another day, known at an
-    earlier record time; a link to report.html#as-of=DATE&known-at=TIMESTAMP opens
-    it at that point in time.
+    earlier record time; a link opens it at that point in time:
 
     \b
+      report.html#as-of=DATE&known-at=TIMESTAMP
+
     A report covers the commitments given as IDs, else those of --area and --party,
     at most --limit of them (the most recently made; stderr says how many were left
     out), so that the page stays one a person can open.
@@ -141,7 +147,7 @@ def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str
         note(f"the report shows the {len(chosen)} most recently made of {len(chosen) + left_out} commitments; "
              "choose others with IDs, --area or --party, or raise --limit")  # fmt: skip
     log = app.reader.log_of(chosen)
-    page, travel = render_report(log, log.known_at(at.known_at), at)
+    page, travel = render_report(log, log.known_at(at.known_at), at, approved_only)
     if len(travel["stops"]) < travel["recorded_times"]:
         note(f"the known-at slider offers {len(travel['stops'])} of {travel['recorded_times']} record times "
              "(spread evenly, the latest among them); ctrack status --known-at answers any other")  # fmt: skip

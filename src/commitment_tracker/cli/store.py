@@ -23,7 +23,6 @@ def store() -> None:
 def init(app: Context, recorders: tuple[str, ...], auditors: tuple[str, ...]) -> None:
     """Create the store's tables; safe to run again (it then brings them up to date and grants).
 
-    \b
     On PostgreSQL, run it once as the role that should own the tables; other roles then open
     the store without owning anything, and need only what --recorder / --auditor grant.
     Run again as the owner on a store made by an earlier release, it adds what that release

@@ -20,6 +20,7 @@ from commitment_tracker.events.models import (
     EVENT_TYPES,
     META_TYPES,
     AnyEvent,
+    AssessmentReviewed,
     CommitmentAbandoned,
     CommitmentEvent,
     CommitmentFulfilled,
@@ -140,7 +141,7 @@ def json_schema() -> dict[str, Any]:
 
 __all__ = [
     "COMMITMENT_TYPES", "CORRECTABLE", "EVENT_ADAPTER", "EVENT_TYPES", "META_TYPES", "SCHEMA_VERSION",
-    "AnyEvent", "CommitmentAbandoned", "CommitmentEvent", "CommitmentFulfilled", "CommitmentMade",
+    "AnyEvent", "AssessmentReviewed", "CommitmentAbandoned", "CommitmentEvent", "CommitmentFulfilled", "CommitmentMade",
     "CommitmentReaffirmed", "CommitmentStalled", "CommitmentSuperseded", "ComplianceAssessed", "DeadlineChanged", "EditionPublished", "Event",
     "EventCorrected", "EventRetracted", "InvalidEvent", "MeetingHeld", "MeetingScheduled", "MetaEvent",
     "ProgressReported", "SourceRegistered", "StatementIssued", "add_period", "build", "first_day",

@@ -236,6 +236,32 @@ class ComplianceAssessed(CommitmentEvent):
     # Last, and left out when unset: the stored bytes of assessments recorded before editions
     # existed stay exactly what they were (see ``canonical``).
     edition: Slug | None = Field(None, description="The published edition (SPEC §8.1) the score is part of.")
+    # SPEC §8.2; last and left out when unset, like ``edition``.
+    reconciles: Annotated[tuple[Ref, ...], Field(min_length=1, max_length=50)] | None = Field(
+        None, description="The refs of the assessments (of the same commitment, party and cycle) this score settles.")
+
+    @property
+    def analyst(self) -> str | None:
+        """Who scored it (SPEC §8.2): its assessor, else who recorded it."""
+        return self.assessor or self.recorded_by
+
+
+class AssessmentReviewed(Event):
+    """A reviewer's decision on one assessment (SPEC §8.2): approved for publication, or returned
+    to its analyst for rework. It joins the stream of the commitment the assessment is about."""
+
+    type: Literal["assessment_reviewed"] = "assessment_reviewed"
+    target: Ref = Field(description="The ref of the compliance_assessed event reviewed.")
+    decision: Literal["approved", "returned"]
+    on: PrecisionDate = Field(description="The date of the review.")
+
+    @property
+    def entity(self) -> str:
+        return self.target.split("#")[0]
+
+    @property
+    def target_position(self) -> int:
+        return int(self.target.split("#")[1])
 
 
 class EditionPublished(Event):
@@ -341,6 +367,7 @@ AnyEvent = Annotated[
         CommitmentSuperseded,
         DeadlineChanged,
         ComplianceAssessed,
+        AssessmentReviewed,
         EditionPublished,
         EventRetracted,
         EventCorrected,

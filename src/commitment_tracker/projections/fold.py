@@ -141,6 +141,31 @@ class CommitmentFold:
         self.last_event_on = made.on
         self.area, self.code = made.area, made.code
 
+    @classmethod
+    def resumed(cls, row: dict[str, Any]) -> CommitmentFold:
+        """The fold as it stood when it gave ``row`` (``row(day, meetings)`` with no meetings):
+        every later event applies to it as to the fold that gave the row. What the row shows
+        differently from the fold's own fields is only ever derived from them: a recurring
+        commitment's status (the fold keeps pledged, abandoned or superseded; the row adds lapses)
+        and its parties (``fulfilled`` in the row is a pending party of the running instance); an
+        instance's parties matter only while on track, and then the row shows them."""
+        fold = cls.__new__(cls)
+        fold.id, fold.title, fold.parties, fold.cadence = row["id"], row["title"], tuple(row["parties"]), row["cadence"]
+        fold.made_on, fold.due, fold.due_next, fold.meeting = row["made_on"], row["due"], row["due_next"], row["meeting"]
+        fold.status, fold.party = row["status"], dict(row["party_status"])
+        fold.instance_parties = ()
+        if fold.cadence in RECURRING:
+            if fold.status not in ("abandoned", "superseded"):
+                fold.status = "pledged"
+            if row["status"] == "on_track":
+                fold.instance_parties = tuple(p for p, v in row["party_status"].items() if v == "fulfilled")
+            fold.party = {p: "pending" if v == "fulfilled" else v for p, v in row["party_status"].items()}
+        fold.fulfilled_on, fold.superseded_by = row["fulfilled_on"], row["superseded_by"]
+        fold.instances = list(row["instances"])
+        fold.reaffirmations, fold.last_reaffirmed_on = row["reaffirmations"], row["last_reaffirmed_on"]
+        fold.last_event_on, fold.area, fold.code = row["last_event_on"], row["area"], row["code"]
+        return fold
+
     @property
     def recurring(self) -> bool:
         return self.cadence in RECURRING

@@ -37,17 +37,34 @@ def intervals(made: CommitmentMade, made_ref: str, steps: list[Step], meetings: 
     """Every interval of the commitment's row, from the day it was made onwards."""
     made_day = first_day(made.on)
     fold = CommitmentFold(made)
-    step_days = [step.day for step in steps]  # each parsed once, not at every change point
     index = 0
-    while index < len(steps) and step_days[index] <= made_day:
+    while index < len(steps) and steps[index].day <= made_day:
         fold.apply(steps[index].event)
         index += 1
+    return _walk(fold, made_day, steps[index:], meetings, [], None, (made_ref, made.type, made.on))
+
+
+def intervals_from(fold: CommitmentFold, first: Interval, steps: list[Step], meetings: MeetingIndex) -> list[Interval]:
+    """The intervals from ``first`` onwards, given the fold as it stood when ``first`` began (every
+    step up to its day applied) and the steps dated after that day: what catch-up recomputes when
+    a page changes a commitment from some valid date on, instead of walking its whole history.
+    ``first`` comes back with its end recomputed; the rest as ``intervals`` would give them."""
+    seed = (first.valid_from, first.status, first.status_before, first.cause, first.cause_type, first.cause_on,
+            first.data)  # fmt: skip
+    return _walk(fold, first.valid_from, steps, meetings, [seed], first.status, (None, "period_elapsed", None))
+
+
+def _walk(fold: CommitmentFold, day: date, steps: list[Step], meetings: MeetingIndex,
+          found: list[tuple[date, str, str | None, str | None, str, str, dict[str, Any]]], before: str | None,
+          cause_of_first: tuple[str | None, str, str | None]) -> list[Interval]:  # fmt: skip
+    """The fold walked from ``day`` (``steps``: those dated after it, in valid-time order)."""
+    made_day = first_day(fold.made_on)
+    step_days = [step.day for step in steps]  # each parsed once, not at every change point
+    index = 0
     meeting_days: dict[str, list[date]] = {}
     # Each interval's start and the rest of it: it ends where the next one starts (the last one
     # never), so every Interval is built once, at the end.
-    found: list[tuple[date, str, str | None, str | None, str, str, dict[str, Any]]] = []
-    day, cause, cause_type, before = made_day, made_ref, made.type, None
-    cause_on: str | None = made.on
+    cause, cause_type, cause_on = cause_of_first
     while True:
         data = fold.row(day, meetings)
         if not found or found[-1][-1] != data:  # else nothing visible changed: the interval continues

@@ -18,6 +18,7 @@ from commitment_tracker.events.parties import name_of
 from commitment_tracker.events.scoring import counting_scores
 from commitment_tracker.projections.areas import in_area
 from commitment_tracker.projections.knowledge import Knowledge
+from commitment_tracker.projections.reviews import codings
 
 GROUPINGS = ("commitment", "party", "area", "year", "cycle", "summit")
 #: The cycle filter that keeps only assessments without a cycle label (labels are slugs, never empty).
@@ -43,23 +44,29 @@ class Scored:
         return first_day(self.made_on).year
 
 
-def scored(knowledge: Knowledge, slug: str, as_of: date, cycle: str | None = None) -> Scored | None:
-    """One commitment's scores as of ``as_of``; None when it was not made by then."""
+def scored(knowledge: Knowledge, slug: str, as_of: date, cycle: str | None = None,
+           approved_only: bool = False) -> Scored | None:  # fmt: skip
+    """One commitment's scores as of ``as_of``; None when it was not made by then. With
+    ``approved_only`` (SPEC §8.2), the assessments not approved at the knowledge's record time are
+    dropped before the score that counts is picked."""
     made, steps = knowledge.steps(slug)
     if first_day(made.on) > as_of:
         return None
-    assessments = [s.event for s in steps if isinstance(s.event, ComplianceAssessed)]
+    if approved_only:
+        assessments: list[Any] = [c for c in codings(knowledge, slug) if c.approved]
+    else:
+        assessments = [s.event for s in steps if isinstance(s.event, ComplianceAssessed)]
     return Scored(made.commitment, made.code, made.area, made.title, made.on,
                   counting_scores(assessments, as_of, cycle), made.summit, made.text, made.published_average)  # fmt: skip
 
 
 def score_sheet(knowledge: Knowledge, as_of: date, *, cycle: str | None = None, area: str | None = None,
-                party: str | None = None) -> list[Scored]:  # fmt: skip
+                party: str | None = None, approved_only: bool = False) -> list[Scored]:  # fmt: skip
     """Every commitment in existence as of ``as_of`` (in an area, if given, compared without case),
-    with its counting scores (of one party, if given)."""
+    with its counting scores (of one party, if given; approved ones only, if asked)."""
     sheet = []
     for slug in knowledge.commitments:
-        row = scored(knowledge, slug, as_of, cycle)
+        row = scored(knowledge, slug, as_of, cycle, approved_only)
         if row is None or not in_area(row.area, area):
             continue
         if party is not None:
@@ -126,6 +133,24 @@ def summarise(sheet: list[Scored], by: str) -> dict[str, Any]:
         else:
             groups.sort(key=lambda g: (g["key"] is None, g["key"] if g["key"] is not None else ""))
     return {"by": by, "groups": groups, "overall": _summary(_pairs(sheet))}
+
+
+#: The orders ``scores --sort`` offers: the key ascending, the highest average or the most scores first.
+SORTS = ("key", "average", "scores")
+
+
+def sort_groups(groups: list[dict[str, Any]], by: str) -> list[dict[str, Any]]:
+    """``groups`` in the order ``by`` names (ties: by key); a group without an average comes last."""
+
+    def key(group: dict[str, Any]) -> tuple[Any, ...]:
+        name = (group["key"] is None, str(group["key"]) if group["key"] is not None else "")
+        if by == "average":
+            return (group["average"] is None, -(group["average"] or 0), *name)
+        if by == "scores":
+            return (-group["scores"], *name)
+        return name
+
+    return sorted(groups, key=key)
 
 
 #: How far a commitment's computed average may be from its published one (printed to 2 places).

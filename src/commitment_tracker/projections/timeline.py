@@ -16,6 +16,7 @@ from typing import Any
 from commitment_tracker.events import first_day, last_day
 from commitment_tracker.projections.fold import RECURRING
 from commitment_tracker.projections.knowledge import Knowledge
+from commitment_tracker.projections.scores import score_only, scored
 from commitment_tracker.projections.walk import walk
 from commitment_tracker.tracker import NotFound
 
@@ -56,6 +57,9 @@ class Timeline:
     intervals: tuple[Interval, ...]
     events: tuple[Mark, ...]
     instances: tuple[Mark, ...]  # recurring only: the fulfilments, one per period's instance
+    #: For a score-only commitment (``scores.score_only`` at the window's end), the scores that
+    #: count then, by party: its status says nothing, so drawings lead with these. Else None.
+    scores: tuple[tuple[str, int], ...] | None = None
 
     @property
     def due_day(self) -> date | None:
@@ -78,7 +82,11 @@ class Timeline:
 
     @property
     def summary(self) -> str:
-        """Where it stands at the window's end, in words: "lapsed · overdue since 2024-08-18"."""
+        """Where it stands at the window's end, in words: "lapsed · overdue since 2024-08-18", or
+        for a score-only commitment its scores: "average +0.80 · 20 scores"."""
+        if self.scores is not None:
+            values = [score for _, score in self.scores]
+            return f"average {sum(values) / len(values):+.2f} \u00b7 {len(values)} score{'s' if len(values) != 1 else ''}"
         parts = [self.status.replace("_", " ")]
         if self.due_on:
             parts.append(("overdue since " if self.overdue else "due ") + self.due_on)
@@ -98,8 +106,8 @@ class Timelines:
 
     @property
     def statuses(self) -> list[str]:
-        """The statuses that appear, in order of first appearance."""
-        return list(dict.fromkeys(i.status for row in self.rows for i in row.intervals))
+        """The statuses that appear, in order of first appearance (a score-only row shows none)."""
+        return list(dict.fromkeys(i.status for row in self.rows if row.scores is None for i in row.intervals))
 
 
 #: The most rows a chart of every commitment draws: a few hundred rows is what a person can read
@@ -178,9 +186,11 @@ def timeline(knowledge: Knowledge, slug: str, *, start: date, end: date) -> Time
         marks.append(Mark(max(step.day, made_day), on, step.event.type, step.resolved.record.ref))
     marks = [m for m in marks if start <= m.day <= end]
     recurring = made.cadence in RECURRING
+    counted = scored(knowledge, slug, end) if score_only(knowledge, slug, end) else None
     return Timeline(
         id=slug, title=made.title, cadence=made.cadence, parties=tuple(made.parties),
         status=changes[-1].after, made_on=made.on, due_on=state.due_on, due_next=state.due_next,
         overdue=state.overdue, intervals=tuple(intervals), events=tuple(marks),
         instances=tuple(m for m in marks if recurring and m.type == "commitment_fulfilled"),
+        scores=tuple(sorted(counted.scores.items())) if counted is not None else None,
     )  # fmt: skip

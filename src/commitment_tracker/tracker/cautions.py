@@ -5,7 +5,7 @@ transitions); but an analyst recording one of them usually meant something else,
 sooner when told at once:
 - a fulfilment of a commitment every party of it had already fulfilled on or before that date
   (it changes nothing; moving the date is a correction);
-- a pledge dated in the future;
+- a pledge or an assessment dated in the future;
 - a commitment due by the next meeting of one kind, fulfilled at a meeting of another kind.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from commitment_tracker.events import CommitmentFulfilled, CommitmentMade, Event, first_day
+from commitment_tracker.events import CommitmentFulfilled, CommitmentMade, ComplianceAssessed, Event, first_day
 
 if TYPE_CHECKING:
     from commitment_tracker.tracker.streams import Stream, Streams
@@ -26,6 +26,9 @@ def cautions(event: Event, ledger: Streams, now: datetime) -> list[str]:
     """What looks wrong about ``event``, given everything known before it (empty: nothing)."""
     if isinstance(event, CommitmentMade) and first_day(event.on) > now.date():
         return [f"{event.commitment}: the pledge is dated {event.on}, in the future (today is {now.date().isoformat()})"]
+    if isinstance(event, ComplianceAssessed) and first_day(event.on) > now.date():
+        return [f"{event.commitment}: {event.party}'s score is dated {event.on}, in the future (today is "
+                f"{now.date().isoformat()}): it counts only from that day on"]
     if not isinstance(event, CommitmentFulfilled):
         return []
     stream = ledger.stream(event.commitment)

@@ -58,7 +58,7 @@ class Ledger:
     def append(self, event: Event, now: datetime, recorded_by: str) -> Recorded:
         """Check ``event`` against everything known so far and add it to this ledger, stamped
         with its record time and who recorded it (unless it carries its own, as imports may)."""
-        rules.check(event, self, now)
+        rules.check(event, self, now, recorded_by)
         concerns = cautions(event, self, now)
         if event.recorded_at is None or event.recorded_by is None:
             # Record time never runs backwards along the log, whatever this machine's clock says.

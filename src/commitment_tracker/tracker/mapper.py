@@ -68,7 +68,7 @@ def decode_event(state: dict[str, Any], validate: bool = True) -> Event:
 def construct_event(cls: type[Event], data: dict[str, Any]) -> Event:
     """An event from data the tracker itself validated when it was recorded, without validating
     it again (projections read every event; ``verify`` validates every one)."""
-    for name in ("parties", "about"):
+    for name in ("parties", "about", "reconciles"):
         if isinstance(data.get(name), list):
             data[name] = tuple(data[name])
     if isinstance(data.get("recorded_at"), str):

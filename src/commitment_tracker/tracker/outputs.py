@@ -1,12 +1,13 @@
 """Output files (export, chart, report): never the store itself, never an existing file unless
 asked, and never half-written (a temporary file beside the target, renamed over it at the end).
+They are files for people, so they get the mode the umask gives, as every tool's output does.
 CSV rows stay rows, whatever their cells hold."""
 
 from __future__ import annotations
 
 import csv
 import os
-import tempfile
+import secrets
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,7 +37,7 @@ def check_output(output: Path, store: Store, *, force: bool) -> None:
 def atomic_output(output: Path, mode: str = "w") -> Iterator[IO]:  # type: ignore[type-arg]
     """A handle on a temporary file that replaces ``output`` only when the block succeeds."""
     directory = output.expanduser().absolute().parent
-    fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.", suffix=".tmp")
+    fd, temporary = _temporary(directory, output.name)
     try:
         encoding = None if "b" in mode else "utf-8"
         with os.fdopen(fd, mode, encoding=encoding, newline=None if "b" in mode else "") as handle:
@@ -45,6 +46,19 @@ def atomic_output(output: Path, mode: str = "w") -> Iterator[IO]:  # type: ignor
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _temporary(directory: Path, name: str) -> tuple[int, str]:
+    """A new file beside the target, made as ``open`` makes one (0666 less the umask), not as
+    ``mkstemp`` does (0600 whatever the umask: a report a colleague could not read). O_EXCL and
+    an unguessable name keep mkstemp's safety against a file planted in its place."""
+    for _ in range(100):
+        path = directory / f".{name}.{secrets.token_hex(6)}.tmp"
+        try:
+            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666), str(path)
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name in {directory}")
 
 
 def write_output(output: Path, data: bytes | Callable[[], bytes]) -> None:

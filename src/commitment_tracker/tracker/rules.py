@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from commitment_tracker.events import (
     EVENT_TYPES,
+    AssessmentReviewed,
+    ComplianceAssessed,
     META_TYPES,
     CommitmentEvent,
     CommitmentMade,
@@ -29,6 +31,7 @@ from commitment_tracker.events import (
 from commitment_tracker.events.dates import reads_as_date
 from commitment_tracker.events.parties import is_party, suggest
 from commitment_tracker.tracker.errors import NotFound, QuoteNotFound, RuleViolation
+from commitment_tracker.tracker.reviewing import check_reconciliation, check_review
 from commitment_tracker.tracker.resolution import apply_correction
 
 if TYPE_CHECKING:
@@ -47,7 +50,9 @@ ON_PLEDGE = frozenset({"commitment_reaffirmed", "progress_reported", "commitment
                        "commitment_abandoned"})  # fmt: skip
 
 
-def check(event: Event, ledger: Streams, now: datetime) -> None:
+def check(event: Event, ledger: Streams, now: datetime, recorded_by: str | None = None) -> None:
+    """Refuse ``event`` (a typed error, one sentence) unless it may be recorded now; ``recorded_by``
+    is who records it, when the event does not say (a reviewer is never the analyst)."""
     if event.type in ON_PLEDGE and _holds_on_pledge(event, ledger, now):  # type: ignore[arg-type]
         return
     _check_record_time(event, ledger, now)
@@ -58,6 +63,8 @@ def check(event: Event, ledger: Streams, now: datetime) -> None:
         _check_quote(event, ledger)
     if isinstance(event, MetaEvent):
         _check_meta(event, ledger)
+    elif isinstance(event, AssessmentReviewed):
+        check_review(event, ledger, event.recorded_by or recorded_by)
     else:
         _check_fact(event, ledger)
 
@@ -165,6 +172,8 @@ def _check_commitment_event(event: CommitmentEvent, ledger: Streams, made: Commi
         _require(ledger, by, "commitment")
     if event.type == "deadline_changed":
         _check_deadline(made.cadence, made.on, event.due, event.due_next)  # type: ignore[attr-defined]
+    if isinstance(event, ComplianceAssessed) and event.reconciles:
+        check_reconciliation(event, ledger)
 
 
 def _check_still_first(stream: Stream, made: CommitmentMade) -> None:

@@ -151,6 +151,17 @@ def _draw_rows(ax: Any, rows: tuple[Timeline, ...], timelines: Timelines) -> Non
     marks: dict[str, tuple[list[float], list[float]]] = {}
     shift = max((timelines.end - timelines.start).days, 1) / 160  # about a marker's width, in days
     for y, row in enumerate(rows):
+        if row.scores is not None:
+            # Score-only: no status to draw (its 'pledged' says nothing), and its assessments --
+            # often every member's on one day -- one mark per day, where they were made.
+            xs, ys = marks.setdefault("compliance_assessed", ([], []))
+            days = sorted({mark.day for mark in row.events if mark.type == "compliance_assessed"})
+            xs += [_x(day) for day in days]
+            ys += [y] * len(days)
+            made = marks.setdefault("commitment_made", ([], []))
+            made[0].extend(_x(mark.day) for mark in row.events if mark.type == "commitment_made")
+            made[1].extend(y for mark in row.events if mark.type == "commitment_made")
+            continue
         for interval in row.intervals:
             bars.append(box(_x(interval.valid_from), _x(interval.valid_to + timedelta(days=1)), y - 0.29, y + 0.29))
             colours.append(STATUS_COLOURS.get(interval.status, "#999999"))

@@ -31,6 +31,7 @@ EVENT_LABELS = {
     "commitment_abandoned": "abandoned",
     "commitment_superseded": "superseded",
     "deadline_changed": "deadline changed",
+    "compliance_assessed": "assessed",
     "event_retracted": "retraction",
     "event_corrected": "correction",
 }
@@ -43,6 +44,7 @@ EVENT_MARKERS = {
     "commitment_abandoned": "X",
     "commitment_superseded": "s",
     "deadline_changed": "P",
+    "compliance_assessed": "h",
 }
 
 

@@ -64,8 +64,9 @@ TRAVEL_BUDGET = 8_000_000
 SCRIPT = files("commitment_tracker.projections.render") / "templates" / "report.js"
 
 
-def report_data(log: Log, knowledge: Knowledge, clocks: Clocks) -> dict[str, Any]:
-    """Everything the page shows, as plain data (``knowledge`` is the log as known at ``clocks.known_at``)."""
+def report_data(log: Log, knowledge: Knowledge, clocks: Clocks, approved_only: bool = False) -> dict[str, Any]:
+    """Everything the page shows, as plain data (``knowledge`` is the log as known at ``clocks.known_at``;
+    ``approved_only``: the scores shown are the reviewed ones alone, SPEC §8.2)."""
     as_of, known_at = clocks.as_of, clocks.known_at
     found = timelines(knowledge, as_of)
     compliance = matrix(knowledge, as_of)
@@ -111,7 +112,8 @@ def report_data(log: Log, knowledge: Knowledge, clocks: Clocks) -> dict[str, Any
         "shown": sum(1 for span in spans if span["current"]),
         "time_data": travel,
         "event_types": _drawn(overview),
-        "heat": heatmap(score_sheet(knowledge, as_of), "area"),
+        "heat": heatmap(score_sheet(knowledge, as_of, approved_only=approved_only), "area"),
+        "approved_only": approved_only,
         "score_colours": SCORE_COLOURS,
         "commitments": commitments,
         "sources": _sources(knowledge),
@@ -138,7 +140,8 @@ def select(board: list[dict[str, Any]], ids: tuple[str, ...], *, area: str | Non
     return wanted[-limit:], max(0, len(wanted) - limit)
 
 
-def render_report(log: Log, knowledge: Knowledge, clocks: Clocks) -> tuple[str, dict[str, Any]]:
+def render_report(log: Log, knowledge: Knowledge, clocks: Clocks,
+                  approved_only: bool = False) -> tuple[str, dict[str, Any]]:  # fmt: skip
     """The page, and the data its sliders hold (what a caller tells the reader it left out)."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -153,7 +156,7 @@ def render_report(log: Log, knowledge: Knowledge, clocks: Clocks) -> tuple[str, 
     env.filters["when"] = _when
     env.filters["text_on"] = text_on
     script = SCRIPT.read_text(encoding="utf-8")
-    data = report_data(log, knowledge, clocks)
+    data = report_data(log, knowledge, clocks, approved_only)
     page = env.get_template(TEMPLATE).render(
         **data,
         statuses=STATUS_COLOURS, parties_colours=PARTY_COLOURS, shapes=SHAPES, event_labels=EVENT_LABELS, no_score=NO_SCORE,

@@ -5,6 +5,13 @@ recomputed intervals of every commitment the page touched (closed and opened bit
 record-time gaps where a commitment changed several times within the page. A page only touches
 the commitments it names: rows are stored without meetings (a next-meeting deadline is resolved
 when a row is read), so a meeting recorded late never recomputes anything.
+
+A page costs what it brings. A commitment that the page only brings status events (reaffirmed,
+progress, fulfilled, stalled, abandoned, superseded) is folded on from the last open interval
+that starts before the earliest of them: the fold resumes from that interval's row and applies
+the live steps dated after it (``view_steps``), so neither its earlier facts nor its earlier
+intervals are read. Anything else (its making, a deadline, an assessment or review, a retraction
+or correction, which may change any step) derives the commitment from its whole stream again.
 """
 
 from __future__ import annotations
@@ -14,21 +21,23 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from eventsourcing.persistence import IntegrityError, Tracking
 
 from commitment_tracker.events import EVENT_TYPES, CommitmentMade, first_day, to_data, without_nul
 from commitment_tracker.projections.areas import area_key
-from commitment_tracker.projections.intervals import intervals
+from commitment_tracker.projections.fold import CommitmentFold
+from commitment_tracker.projections.intervals import Interval, intervals, intervals_from
 from commitment_tracker.projections.knowledge import Knowledge, Step
 from commitment_tracker.projections.meetings import MeetingIndex
+from commitment_tracker.projections.reviews import coding_data, last_reviews
 from commitment_tracker.projections.view.sealing import Sealer
 from commitment_tracker.projections.view.search import rows_of as search_rows
 from commitment_tracker.projections.view.recorder import ViewSQL
 from commitment_tracker.projections.view.tables import FOREVER, TABLES, VIEW_NAME, stamp
-from commitment_tracker.tracker import Recorded, resolve, stream_id
+from commitment_tracker.tracker import Recorded, Resolved, resolve, stream_id
 from commitment_tracker.tracker.streams import KIND_OF_FIRST
 from commitment_tracker.tracker.mapper import construct_event
 
@@ -36,9 +45,14 @@ if TYPE_CHECKING:
     from commitment_tracker.tracker import Tracker
 
 PAGE = 20000
+WHOLE = 200  # commitments derived from their whole streams at a time (bounds the facts held)
 NO_MEETINGS = MeetingIndex({})
 #: ``json.dumps(data, sort_keys=True)`` without building an encoder per call (one per interval).
 row_json = json.JSONEncoder(sort_keys=True).encode
+#: The events a commitment's fold resumes with (see the module's docstring): each changes its
+#: rows from its own valid date on, and no other step.
+RESUMING = frozenset({"commitment_reaffirmed", "progress_reported", "commitment_fulfilled", "commitment_stalled",
+                      "commitment_abandoned", "commitment_superseded"})  # fmt: skip
 
 
 @contextmanager
@@ -151,31 +165,79 @@ class StatusProjection:
                     entities.append((entity, kinds[entity], None, None))
             if kinds.get(entity) == "commitment":
                 touched.setdefault(entity, []).append(fact[3])
-        stored = self._stored_facts(list(touched), new)
         closed, opened, gaps = [], [], []
-        open_rows: dict[str, list[Any]] = {}
-        for row in self.view.open_intervals(list(stored)):
-            open_rows.setdefault(row[0], []).append(row)
-        open_scores: dict[str, set[tuple[Any, ...]]] = {}
-        for row in self.view.open_scores(list(stored)):
-            open_scores.setdefault(row[0], set()).add(tuple(row[1:]))
         scores_closed: list[Any] = []
         scores_opened: list[Any] = []
-        for entity, records_of in stored.items():
-            derived = derive_commitment(entity, records_of, clear=not self.view.sealer.sealing)
+        steps_closed: list[Any] = []
+        steps_opened: list[Any] = []
+        resumable = {entity: min(first_day(r.event.on) for r in new[entity]) for entity in touched  # type: ignore[attr-defined]
+                     if all(r.position > 1 and r.event.type in RESUMING for r in new[entity])}  # fmt: skip
+        resumed = self._resume(resumable, new)
+        for entity, (old_rows, rows, steps) in resumed.items():
             first, last = min(touched[entity]), max(touched[entity])
-            old = open_scores.get(entity, set())
-            scores_closed += [(first, entity, row[0], FOREVER) for row in old - derived.scores]
-            scores_opened += [(entity, last, FOREVER, *row) for row in sorted(derived.scores - old, key=lambda r: r[0])]
-            entities.append(derived.entity)
-            old_rows = {tuple(row[1:]) for row in open_rows.get(entity, [])}
-            for row in old_rows - derived.intervals:
-                closed.append((first, entity, FOREVER, row[0]))
-            for row in sorted(derived.intervals - old_rows):
-                opened.append((entity, row[0], row[1], last, FOREVER, *row[2:]))
+            closed += [(first, entity, FOREVER, row[0]) for row in old_rows - rows]
+            opened += [(entity, row[0], row[1], last, FOREVER, *row[2:]) for row in sorted(rows - old_rows)]
+            steps_opened += [(entity, position, day, last, FOREVER, data) for position, day, data in steps]
             if first < last:
                 gaps.append((entity, first, last))
-        return facts, entities, closed, opened, gaps, scores_closed, scores_opened, texts, refs
+        # Derived whole, a few streams at a time: their decoded facts go before the next are read.
+        whole = [e for e in touched if e not in resumed]
+        for start in range(0, len(whole), WHOLE):
+            stored = self._stored_facts(whole[start : start + WHOLE], new)
+            open_rows: dict[str, list[Any]] = {}
+            for row in self.view.open_intervals(list(stored)):
+                open_rows.setdefault(row[0], []).append(row)
+            open_scores: dict[str, set[tuple[Any, ...]]] = {}
+            for row in self.view.open_scores(list(stored)):
+                open_scores.setdefault(row[0], set()).add(tuple(row[1:]))
+            open_steps: dict[str, set[tuple[Any, ...]]] = {}
+            for row in self.view.open_steps(list(stored)):
+                open_steps.setdefault(row[0], set()).add(tuple(row[1:]))
+            for entity, records_of in stored.items():
+                derived = derive_commitment(entity, records_of, clear=not self.view.sealer.sealing)
+                first, last = min(touched[entity]), max(touched[entity])
+                old = open_scores.get(entity, set())
+                scores_closed += [(first, entity, row[0], FOREVER) for row in old - derived.scores]
+                scores_opened += [(entity, last, FOREVER, *row) for row in sorted(derived.scores - old, key=lambda r: r[0])]
+                old = open_steps.get(entity, set())
+                steps_closed += [(first, entity, row[0], FOREVER) for row in old - derived.steps]
+                steps_opened += [(entity, *row[:2], last, FOREVER, row[2]) for row in sorted(derived.steps - old)]
+                entities.append(derived.entity)
+                old_rows = {tuple(row[1:]) for row in open_rows.get(entity, [])}
+                for row in old_rows - derived.intervals:
+                    closed.append((first, entity, FOREVER, row[0]))
+                for row in sorted(derived.intervals - old_rows):
+                    opened.append((entity, row[0], row[1], last, FOREVER, *row[2:]))
+                if first < last:
+                    gaps.append((entity, first, last))
+        return facts, entities, closed, opened, gaps, scores_closed, scores_opened, texts, refs, steps_closed, steps_opened
+
+    def _resume(self, firsts: dict[str, date], new: dict[str, list[Recorded]]) -> dict[str, tuple[set[Any], set[Any], list[Any]]]:
+        """For each commitment whose fold can resume (see the module's docstring) from the last open
+        interval starting before its given day: its open rows from that interval on, their
+        replacements, and the step rows its new records add. A commitment left out (no such
+        interval: made, or retracted, after that day) is derived from its whole stream."""
+        found: dict[str, list[Any]] = {}
+        for row in self.view.open_intervals_from(sorted((e, day.isoformat()) for e, day in firsts.items())):
+            found.setdefault(row[0], []).append(row)
+        later: dict[str, list[Step]] = {entity: [] for entity in found}
+        for entity, position, _, data in self.view.open_steps_after([(e, rows[0][1]) for e, rows in found.items()]):
+            event = construct_event(EVENT_TYPES[(data := json.loads(data))["type"]], data)
+            later[entity].append(Step(event, Resolved(Recorded(stream_id(entity), position, event), event)))
+        resumed = {}
+        for entity, rows in found.items():
+            start, row = date.fromisoformat(rows[0][1]), json.loads(rows[0][-1])
+            fold = CommitmentFold.resumed(row)
+            if fold.row(start, NO_MEETINGS) != row:
+                continue  # not a row this fold gives (a view written otherwise): derive it whole
+            steps = later[entity] + [Step(r.event, Resolved(r, r.event)) for r in new[entity]]
+            steps.sort(key=lambda s: (s.day, s.resolved.record.position))
+            first = Interval(start, start, *rows[0][3:8], row)
+            fresh = intervals_from(fold, first, steps, NO_MEETINGS)
+            old_rows = {tuple(r[1:]) for r in rows}
+            added = [(r.position, first_day(r.event.on).isoformat(), json.dumps(to_data(r.event))) for r in new[entity]]  # type: ignore[attr-defined]
+            resumed[entity] = (old_rows, interval_rows(fresh), added)
+        return resumed
 
     def _kinds(self, entities: set[str]) -> dict[str, str]:
         """What each already-known entity is (commitment, meeting, statement, source)."""
@@ -208,6 +270,7 @@ class Derived:
     entity: tuple[Any, ...]
     intervals: set[tuple[Any, ...]]
     scores: set[tuple[Any, ...]]
+    steps: set[tuple[Any, ...]]  # the live steps' view_steps rows: (position, valid day, data)
 
 
 def derive_commitment(entity: str, records: Sequence[Recorded], clear: bool = True) -> Derived:
@@ -226,13 +289,20 @@ def derive_commitment(entity: str, records: Sequence[Recorded], clear: bool = Tr
     row = (entity, "commitment", "".join(f",{k}," for k in sorted(due_next)) or None, made.on)
     # Rows are stored without meetings: a next-meeting deadline is resolved when read, so
     # recording a meeting never recomputes the commitments due by one.
-    fresh = [] if resolved[0].retracted else intervals(made, resolved[0].record.ref, steps, NO_MEETINGS)
-    rows = {
+    if resolved[0].retracted:
+        return Derived(row, set(), live, set())
+    fresh = intervals(made, resolved[0].record.ref, steps, NO_MEETINGS)
+    kept = {(s.resolved.record.position, s.day.isoformat(), json.dumps(to_data(s.event))) for s in steps}
+    return Derived(row, interval_rows(fresh), live, kept)
+
+
+def interval_rows(fresh: Sequence[Interval]) -> set[tuple[Any, ...]]:
+    """view_intervals rows without the entity nor record times."""
+    return {
         (i.valid_from.isoformat(), i.valid_to.isoformat(), i.status, i.status_before, i.cause,
          i.cause_type, i.cause_on, row_json(i.data))
         for i in fresh
     }  # fmt: skip
-    return Derived(row, rows, live)
 
 
 #: The fields by which an event names another entity (a correction may name new ones: its own
@@ -277,10 +347,13 @@ def assessment_rows(resolved: Sequence[Any], clear: bool = True) -> list[tuple[A
             if chain in last:
                 ends[last[chain]] = day
             last[chain] = position
+    # A review changes its assessment's row (closed, and opened again with the decision), so the
+    # rows live at K carry the review state known at K (SPEC §8.2 ``--approved-only``).
+    reviews = last_reviews(resolved)
     rows = []
     for day, position, event in live:
-        data = json.dumps({"party": event.party, "score": event.score, "cycle": event.cycle,
-                           "assessor": event.assessor}, sort_keys=True)  # fmt: skip
+        review = reviews.get(position)
+        data = json.dumps(coding_data(event, review.event.decision if review is not None else None), sort_keys=True)
         if clear:
             shown = (until.get(position, NEVER_REPLACED), cycle_until.get(position, NEVER_REPLACED), made_on,
                      event.party, event.score, event.cycle, area, area_key(area))  # fmt: skip

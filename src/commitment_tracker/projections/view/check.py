@@ -72,6 +72,7 @@ DERIVED: dict[str, tuple[str, bool]] = {
     "view_gaps": ("entity, known_from, known_to", False),
     "view_assessments": (f"entity, {ASSESSMENT_COLUMNS.removesuffix(', data')}, known_from, known_to, data", True),
     "view_refs": ("entity, position, target, role", False),  # ids only: nothing sealed
+    "view_steps": ("entity, position, day, known_from, known_to, data", True),
     SEARCH_TABLE: ("entity, position, field, type, body", False),  # none on an encrypted store
 }  # fmt: skip
 #: Tables checked otherwise: the facts against the log (pass 1), the batches by tiling the log.
@@ -293,14 +294,15 @@ def _derive(entity: str, facts: Sequence[Row], lasts: list[int], clear: bool, in
 
 def _replay_batches(entity: str, facts: Sequence[Row], records: list[Recorded], lasts: list[int],
                     clear: bool) -> dict[str, list[Row]]:  # fmt: skip
-    """A commitment's entity row, intervals, gaps and assessments as catch-up wrote them, batch by
+    """A commitment's entity row, intervals, gaps, assessments and steps as catch-up wrote them, batch by
     batch: after each batch that touched it, the rows derived from its stream so far replace the
     open ones (those no longer derived closed at the batch's first record time of the commitment,
     the new ones opened at its last), and a batch that brought it records at several record times
     leaves a gap between the first and the last. The same statements, replayed: an open interval
-    is closed by its valid start, an open assessment by its position."""
+    is closed by its valid start, an open assessment or step by its position."""
     intervals: list[list[Any]] = []  # [row without times, known_from, known_to]
     scores: list[list[Any]] = []
+    steps: list[list[Any]] = []
     gaps: list[Row] = []
     entity_row: Row = ()
     for _, group in groupby(range(len(facts)), key=lambda i: bisect_left(lasts, facts[i][2])):
@@ -321,6 +323,12 @@ def _replay_batches(entity: str, facts: Sequence[Row], records: list[Recorded], 
             if row[0] in ending:
                 entry[2] = first
         scores += [[row, last, FOREVER] for row in sorted(made.scores - set(open_scores), key=lambda r: r[0])]
+        open_steps = {tuple(r[0]): r for r in steps if r[2] == FOREVER}
+        ending = {row[0] for row in set(open_steps) - made.steps}  # closed by position
+        for row, entry in open_steps.items():
+            if row[0] in ending:
+                entry[2] = first
+        steps += [[row, last, FOREVER] for row in sorted(made.steps - set(open_steps))]
         if first < last:
             gaps.append((entity, first, last))
     return {
@@ -328,4 +336,5 @@ def _replay_batches(entity: str, facts: Sequence[Row], records: list[Recorded], 
         "view_intervals": [(entity, r[0], r[1], known_from, known_to, *r[2:]) for r, known_from, known_to in intervals],
         "view_gaps": gaps,
         "view_assessments": [(entity, *r[:-1], known_from, known_to, r[-1]) for r, known_from, known_to in scores],
+        "view_steps": [(entity, r[0], r[1], known_from, known_to, r[2]) for r, known_from, known_to in steps],
     }

@@ -32,11 +32,12 @@ if TYPE_CHECKING:
 
 LOG_TABLES = ("tracker_events", "tracker_events_chain")
 LOG_SEQUENCE = "tracker_events_notification_id_seq"
-#: The columns catch-up updates, the only ones a recorder may: closing an interval or an
+#: The columns catch-up updates, the only ones a recorder may: closing an interval, a step or an
 #: assessment, a commitment's entity row (the upsert), the view's position (the library's upsert).
 CATCH_UP_UPDATES = {
     "view_intervals": ("known_to",),
     "view_assessments": ("known_to",),
+    "view_steps": ("known_to",),
     "view_entities": ("due_next", "made_on"),
     TRACKING_TABLE["postgres"]: ("notification_id",),
 }

@@ -57,18 +57,19 @@ def learned(reader: Reader, as_of: date, known_from: datetime, known_to: datetim
     return [_entry(slug, before.get(slug), after.get(slug), fields, causes.of(slug)) for slug, fields in changed.items()]
 
 
-def learned_scores(reader: Reader, as_of: date, known_from: datetime, known_to: datetime) -> list[dict[str, Any]]:
+def learned_scores(reader: Reader, as_of: date, known_from: datetime, known_to: datetime,
+                   approved_only: bool = False) -> list[dict[str, Any]]:  # fmt: skip
     """Every (commitment, party, cycle) whose score as of ``as_of`` (as ``scores --cycle`` picks it,
-    with that cycle) differs between what was known at the two record times: ``before`` is None for a
-    score that appears, ``after`` None for one that goes. ``causes``: the commitment's own events
-    recorded in between, as for the answers."""
+    with that cycle; among the approved ones alone with ``approved_only``) differs between what was
+    known at the two record times: ``before`` is None for a score that appears, ``after`` None for
+    one that goes. ``causes``: the commitment's own events recorded in between, as for the answers."""
     from commitment_tracker.projections.view.scoreview import ScoreSource
 
     before, after = ScoreSource(reader, Clocks(as_of, known_from)), ScoreSource(reader, Clocks(as_of, known_to))
     boards = {row["id"]: row for row in before.board} | {row["id"]: row for row in after.board}
     found = []
     for slug in _ordered(boards):
-        old, new = before.units(slug), after.units(slug)
+        old, new = before.units(slug, approved_only), after.units(slug, approved_only)
         for party, cycle in sorted(old.keys() | new.keys(), key=lambda unit: (unit[1] or "", unit[0])):
             if old.get((party, cycle)) != new.get((party, cycle)):
                 found.append({"commitment": slug, "party": party, "cycle": cycle, "before": old.get((party, cycle)),

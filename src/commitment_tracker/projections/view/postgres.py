@@ -42,7 +42,7 @@ def postgres_guards(schema: str, tracking: str, migration: str) -> list[Any]:
     Any role may set any custom setting, so the one the tracker's writes set
     (``commitment_tracker.view_writer``) is a speed bump against casual SQL, never a lock. What
     holds whatever a role sets: an UPDATE may only be one that catch-up makes (closing an open
-    interval or assessment at a record time; rewriting a commitment's entity row, keeping its id
+    interval, assessment or step at a record time; rewriting a commitment's entity row, keeping its id
     and kind; moving the view's position forward over events the log holds); DELETE and TRUNCATE
     only by a role with the owner's rights, who could drop these triggers anyway. Privileges do
     the rest (``store init``): a recorder may update only the columns catch-up updates, and
@@ -65,7 +65,7 @@ def postgres_guards(schema: str, tracking: str, migration: str) -> list[Any]:
         + refuse + "END IF; "
         "IF TG_LEVEL = 'ROW' THEN RETURN OLD; END IF; RETURN NULL; END IF; "
         + "".join(f"{'ELSIF' if n else 'IF'} TG_TABLE_NAME = '{table}' THEN IF {_closes_only(table)} THEN "
-                  "RETURN NEW; END IF; " for n, table in enumerate(("view_intervals", "view_assessments"))) +
+                  "RETURN NEW; END IF; " for n, table in enumerate(("view_intervals", "view_assessments", "view_steps"))) +
         "ELSIF TG_TABLE_NAME = 'view_entities' THEN "
         "IF NEW.entity = OLD.entity AND NEW.kind = OLD.kind THEN RETURN NEW; END IF; "
         "ELSIF TG_TABLE_NAME = {tracking} THEN "

@@ -56,6 +56,11 @@ class ViewReader:
             # to decrypt with this key (a wrong key must not wipe the view).
             next(self.tracker.log(), None)
             return self.rebuild(progress)
+        if self.view.predates_reviews():
+            return self.rebuild(progress)
+        if self.projection.position() == 0:
+            with self.view.bulk():  # the whole view is written: see ViewSQL.bulk
+                return self.projection.catch_up(progress)
         return self.projection.catch_up(progress)
 
     def rebuild(self, progress: Any = None) -> int:

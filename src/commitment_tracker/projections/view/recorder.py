@@ -6,7 +6,9 @@ database); ``sqlite.py`` and ``postgres.py`` add each engine's transactions, gua
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError
@@ -37,6 +39,7 @@ class ViewSQL:
                     closed: Sequence[Row], opened: Sequence[Row], gaps: Sequence[Row],
                     scores_closed: Sequence[Row] = (), scores_opened: Sequence[Row] = (),
                     texts: Sequence[Row] = (), refs: Sequence[Row] = (),
+                    steps_closed: Sequence[Row] = (), steps_opened: Sequence[Row] = (),
                     batches: Sequence[Row] = ()) -> None:  # fmt: skip
         if texts:  # never on an encrypted store (see indexes_text)
             cursor.executemany(self.q(f"INSERT INTO {self.table(SEARCH_TABLE)} VALUES (?,?,?,?,?)"), texts)
@@ -46,6 +49,7 @@ class ViewSQL:
             opened = [(*row[:-1], seal(row[-1])) for row in opened]
             entities = [(e, kind, seal(due) if due is not None else None, made) for e, kind, due, made in entities]
             scores_opened = [(*row[:-1], seal(row[-1])) for row in scores_opened]
+            steps_opened = [(*row[:-1], seal(row[-1])) for row in steps_opened]
         if facts:
             cursor.executemany(self.q("INSERT INTO {view_facts} VALUES (?,?,?,?,?,?)"), facts)
         if refs:
@@ -70,10 +74,21 @@ class ViewSQL:
                 scores_closed)  # fmt: skip
         if batches:
             cursor.executemany(self.q("INSERT INTO {view_batches} VALUES (?,?)"), batches)
+        if steps_closed:
+            cursor.executemany(self.q(
+                "UPDATE {view_steps} SET known_to = ? WHERE entity = ? AND position = ? AND known_to = ?"),
+                steps_closed)  # fmt: skip
+        if steps_opened:
+            cursor.executemany(self.q("INSERT INTO {view_steps} VALUES (?,?,?,?,?,?)"), steps_opened)
         if scores_opened:
             cursor.executemany(self.q(
                 f"INSERT INTO {{view_assessments}} (entity, known_from, known_to, {ASSESSMENT_COLUMNS}) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"), scores_opened)  # fmt: skip
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Writing the whole view (a rebuild, a first catch-up): on PostgreSQL, as any catch-up."""
+        yield
 
     @staticmethod
     def check_position(current: int | None, after: int) -> None:
@@ -134,6 +149,12 @@ class ViewSQL:
             return False
         rows = self.read("SELECT data FROM {view_facts} LIMIT 1")
         return bool(rows) and not rows[0][0].startswith(PREFIX)
+
+    def predates_reviews(self) -> bool:
+        """Whether the view's assessments were written before they carried their analyst and
+        review state (SPEC §8.2): it must be rebuilt (one row tells: a view is written whole)."""
+        rows = self.opened(self.read("SELECT entity, position, valid_on, data FROM {view_assessments} LIMIT 1"))
+        return bool(rows) and "analyst" not in json.loads(rows[0][3])
 
     def due_next(self, entity: str) -> str | None:
         rows = self.read("SELECT due_next FROM {view_entities} WHERE entity = ?", [entity])
@@ -211,6 +232,41 @@ class ViewSQL:
         return self.opened(self.read_in("SELECT entity, valid_from, valid_to, status, status_before, cause, cause_type, cause_on, "
                             "data FROM {view_intervals} WHERE known_to = ? AND entity IN ({entities})",
                             entities, [FOREVER]))  # fmt: skip
+
+    def pairs(self, statement: str, pairs: Sequence[tuple[str, str]], params: Sequence[Any] = ()) -> list[Any]:
+        """Rows of ``statement``, which starts with ``{pairs}``: a table ``w(entity, day)`` of the
+        given pairs (a common table expression: SQLite names no columns of a subquery), read in
+        chunks small enough for any database's limit on bound parameters."""
+        rows: list[Any] = []
+        for start in range(0, len(pairs), 400):
+            chunk = pairs[start : start + 400]
+            values = ",".join(["(CAST(? AS TEXT), CAST(? AS TEXT))"] * len(chunk))
+            table = f"WITH w(entity, day) AS (VALUES {values})"
+            rows += self.read(statement.replace("{pairs}", table), [*(v for pair in chunk for v in pair), *params])
+        return rows
+
+    def open_intervals_from(self, firsts: Sequence[tuple[str, str]]) -> list[Any]:
+        """Each commitment's open intervals from the last one that starts before the given day on
+        (none when no open interval does): (entity, valid_from, ..., data), by entity and start.
+        Two statements: the starts, then the rows from them (a correlated bound on the rows made
+        SQLite compute it again for every row)."""
+        starts = self.pairs("{pairs} SELECT w.entity, (SELECT max(i.valid_from) FROM {view_intervals} i WHERE "
+                            "i.known_to = ? AND i.entity = w.entity AND i.valid_from < w.day) FROM w", firsts, [FOREVER])  # fmt: skip
+        return self.opened(self.pairs(
+            "{pairs} SELECT i.entity, i.valid_from, i.valid_to, i.status, i.status_before, i.cause, i.cause_type, "
+            "i.cause_on, i.data FROM w JOIN {view_intervals} i ON i.known_to = ? AND i.entity = w.entity "
+            "AND i.valid_from >= w.day ORDER BY i.entity, i.valid_from",
+            [(entity, start) for entity, start in starts if start is not None], [FOREVER]))  # fmt: skip
+
+    def open_steps_after(self, starts: Sequence[tuple[str, str]]) -> list[Any]:
+        """Each commitment's live steps dated after the given day: (entity, position, day, data)."""
+        return self.opened(self.pairs(
+            "{pairs} SELECT s.entity, s.position, s.day, s.data FROM w JOIN {view_steps} s ON s.entity = w.entity "
+            "AND s.known_to = ? AND s.day > w.day", starts, [FOREVER]))  # fmt: skip
+
+    def open_steps(self, entities: Sequence[str]) -> list[Any]:
+        return self.opened(self.read_in("SELECT entity, position, day, data FROM {view_steps} "
+                                        "WHERE known_to = ? AND entity IN ({entities})", entities, [FOREVER]))  # fmt: skip
 
     def board(self, day: str, known: str) -> list[Any]:
         return self.opened(self.read("SELECT entity, data FROM {view_intervals} WHERE known_to > ? AND known_from <= ? "

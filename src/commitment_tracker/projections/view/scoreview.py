@@ -24,9 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import first_day
 from commitment_tracker.events.parties import name_of
+from commitment_tracker.projections.view.disputes import SQLDisputes, disputed_rows
 from commitment_tracker.projections.view.tables import stamp
 from commitment_tracker.projections.areas import area_key, in_area
 from commitment_tracker.projections.clocks import Clocks
+from commitment_tracker.projections.reviews import Coding, UnitCodings, codings, count_disputed, until
+from commitment_tracker.projections.reviews import units as reviewed_units
 from commitment_tracker.events.scoring import in_summit
 from commitment_tracker.projections.scores import (
     UNLABELLED, Scored, by_cycle, cycles, percent, score_sheet, scored, summarise, with_published,
@@ -45,59 +48,70 @@ class ScoreSource:
         as_of, known = clocks.as_of, stamp(clocks.known_at)
         self.as_of = as_of
         self.board = reader.board(clocks)
-        self.rows: dict[str, list[tuple[str, int, str | None]]] = {}
+        self.rows: dict[str, list[Coding]] = {}
         if reader.view is None:
             # A reader that folds the log (a read-only user whose view lags): every score from the fold.
             self.gaps = {row["id"] for row in self.board}
             self.exact = reader.knowledge_of_ids(sorted(self.gaps), clocks) if self.gaps else None
             return
         self.gaps = set(reader.view.gaps(known))
-        contents: dict[str, tuple[str, int, str | None]] = {}  # the few distinct texts, each parsed once
-        for entity, _position, _on, data in reader.view.scores(as_of.isoformat(), known):
+        contents: dict[str, dict[str, Any]] = {}  # the few distinct texts, each parsed once
+        for entity, position, on, data in reader.view.scores(as_of.isoformat(), known):
             if entity not in self.gaps:
                 if data not in contents:
-                    content = json.loads(data)
-                    contents[data] = (content["party"], content["score"], content["cycle"])
-                self.rows.setdefault(entity, []).append(contents[data])
+                    contents[data] = json.loads(data)
+                self.rows.setdefault(entity, []).append(Coding.from_data(entity, position, on, contents[data]))
         self.exact = reader.knowledge_of_ids(sorted(self.gaps), clocks) if self.gaps else None
 
     def cycles(self) -> list[str]:
-        found = {cycle or UNLABELLED for rows in self.rows.values() for _, _, cycle in rows}
+        found = {coding.cycle or UNLABELLED for rows in self.rows.values() for coding in rows}
         if self.exact is not None:
             found |= set(cycles(self.exact))
         return sorted(found, key=lambda c: (c == UNLABELLED, c))
 
-    def _scores(self, slug: str, cycle: str | None) -> dict[str, int]:
+    def codings(self, slug: str) -> list[Coding]:
+        """A commitment's live assessments dated by the day, with their review state."""
         if slug in self.gaps:
             assert self.exact is not None
-            found = scored(self.exact, slug, self.as_of, cycle)
+            return until(codings(self.exact, slug), self.as_of)
+        return self.rows.get(slug, [])
+
+    def _scores(self, slug: str, cycle: str | None, approved_only: bool = False) -> dict[str, int]:
+        if slug in self.gaps:
+            assert self.exact is not None
+            found = scored(self.exact, slug, self.as_of, cycle, approved_only)
             return found.scores if found is not None else {}
         scores: dict[str, int] = {}
-        for party, score, label in self.rows.get(slug, ()):
-            if cycle is None or label == (cycle or None):
-                scores[party] = score
+        for coding in self.rows.get(slug, ()):
+            if (cycle is None or coding.cycle == (cycle or None)) and (coding.approved or not approved_only):
+                scores[coding.party] = coding.score
         return scores
 
-    def units(self, slug: str) -> dict[tuple[str, str | None], int]:
+    def units(self, slug: str, approved_only: bool = False) -> dict[tuple[str, str | None], int]:
         """The score that counts on each (party, cycle) of a commitment, as ``scores --cycle``
-        picks it with that cycle (None: the assessments without one)."""
+        picks it with that cycle (None: the assessments without one; approved ones alone, if asked)."""
         if slug in self.gaps:
             assert self.exact is not None
             labels = {c for c in cycles(self.exact)}
         else:
-            labels = {label or UNLABELLED for _, _, label in self.rows.get(slug, ())}
+            labels = {coding.cycle or UNLABELLED for coding in self.rows.get(slug, ())}
         return {(party, label or None): score for label in sorted(labels)
-                for party, score in self._scores(slug, label).items()}  # fmt: skip
+                for party, score in self._scores(slug, label, approved_only).items()}  # fmt: skip
+
+    def unit_codings(self) -> list[UnitCodings]:
+        """Every unit of every commitment on the board, as of the day (SPEC §8.2)."""
+        return [unit for row in self.board for unit in reviewed_units(self.codings(row["id"]), self.as_of)]
 
     def sheet(self, *, cycle: str | None = None, area: str | None = None, party: str | None = None,
-              ids: set[str] | None = None, summits: dict[str, str | None] | None = None) -> list[Scored]:  # fmt: skip
+              ids: set[str] | None = None, summits: dict[str, str | None] | None = None,
+              approved_only: bool = False) -> list[Scored]:  # fmt: skip
         """The same sheet as ``scores.score_sheet`` on the fold (of the commitments ``ids`` alone,
         if given; ``summits``: each commitment's summit)."""
         sheet = []
         for row in self.board:
             if not in_area(row.get("area"), area) or (ids is not None and row["id"] not in ids):
                 continue
-            scores = self._scores(row["id"], cycle)
+            scores = self._scores(row["id"], cycle, approved_only)
             if party is not None:
                 scores = {p: s for p, s in scores.items() if p == party}
             sheet.append(Scored(row["id"], row.get("code"), row.get("area"), row["title"], row["made_on"], scores,
@@ -106,13 +120,14 @@ class ScoreSource:
 
     def summary(self, by: str, *, cycle: str | None = None, area: str | None = None,
                 party: str | None = None, ids: set[str] | None = None,
-                summits: dict[str, str | None] | None = None) -> dict[str, Any]:  # fmt: skip
+                summits: dict[str, str | None] | None = None, approved_only: bool = False) -> dict[str, Any]:  # fmt: skip
         """``groups`` and ``overall`` (SPEC §8), grouped in Python by the fold's own code."""
-        sheet = self.sheet(cycle=cycle, area=area, party=party, ids=ids, summits=summits)
+        sheet = self.sheet(cycle=cycle, area=area, party=party, ids=ids, summits=summits, approved_only=approved_only)
         if by != "cycle":
             return summarise(sheet, by)
         labels = [cycle] if cycle else self.cycles()
-        return by_cycle({c: self.sheet(cycle=c, area=area, party=party, ids=ids) for c in labels}, sheet)
+        return by_cycle({c: self.sheet(cycle=c, area=area, party=party, ids=ids, approved_only=approved_only)
+                         for c in labels}, sheet)  # fmt: skip
 
 
 def pledges(reader: Reader, slugs: list[str], clocks: Clocks) -> dict[str, Any]:
@@ -190,7 +205,8 @@ TABLE_COLUMNS = ("area", "id", "year", "code", "text", "average")
 
 def score_table(reader: Reader, clocks: Clocks, *, cycle: str | None = None,
                 area: str | None = None, summit: str | None = None, year: int | None = None,
-                published: bool = False, notes: list[str] | None = None) -> tuple[list[str], list[dict[str, Any]]]:  # fmt: skip
+                published: bool = False, notes: list[str] | None = None,
+                approved_only: bool = False) -> tuple[list[str], list[dict[str, Any]]]:  # fmt: skip
     """The scores as the wide table compliance reports publish (SPEC §8.1 ``export-scores``): the
     party codes that have a score, and one row per scored commitment, in board order, keyed by
     ``TABLE_COLUMNS`` and the codes. ``import-scores`` of it, with the cycle its scores were
@@ -200,7 +216,7 @@ def score_table(reader: Reader, clocks: Clocks, *, cycle: str | None = None,
     made = pledges(reader, [row["id"] for row in source.board], clocks)
     ids = in_scope(made, summit, year, notes)
     rows, parties = [], set()
-    for scored_row in source.sheet(cycle=cycle, area=area, ids=ids):
+    for scored_row in source.sheet(cycle=cycle, area=area, ids=ids, approved_only=approved_only):
         if not scored_row.scores:
             continue
         event = made[scored_row.id]
@@ -221,27 +237,41 @@ def _number(value: float | None) -> float | int | None:
 
 def score_summary(reader: Reader, clocks: Clocks, by: str, *, cycle: str | None = None,
                   area: str | None = None, party: str | None = None, summit: str | None = None,
-                  year: int | None = None, notes: list[str] | None = None) -> dict[str, Any]:  # fmt: skip
+                  year: int | None = None, notes: list[str] | None = None,
+                  approved_only: bool = False) -> dict[str, Any]:  # fmt: skip
     """What ``ctrack scores`` shows: the same as ``summarise`` (or ``by_cycle``) of the fold's
     sheet, grouped in SQL on a clear store's view, in Python otherwise (see the module's doc).
     A summit or a year, and grouping by summit, need each commitment's summit (not in the view's
-    assessments): those are grouped in Python, over the commitments that match."""
+    assessments): those are grouped in Python, over the commitments that match; so are the
+    approved scores alone (SPEC §8.2: the review state is in each assessment's content). Every
+    group counts its disputed units."""
     made: dict[str, Any] | None = None
+    ids: set[str] | None = None
+    source: ScoreSource | None = None
     if summit is not None or year is not None or by == "summit":
         source = ScoreSource(reader, clocks)
         made = pledges(reader, [row["id"] for row in source.board], clocks)
         ids = in_scope(made, summit, year, notes)
         summary = source.summary(by, cycle=cycle, area=area, party=party, ids=ids,
-                                 summits={slug: event.summit for slug, event in made.items()})  # fmt: skip
-    elif reader.view is None or reader.view.sealer.sealing:
-        summary = ScoreSource(reader, clocks).summary(by, cycle=cycle, area=area, party=party)
+                                 summits={slug: event.summit for slug, event in made.items()},
+                                 approved_only=approved_only)  # fmt: skip
+    elif approved_only or reader.view is None or reader.view.sealer.sealing:
+        source = source or ScoreSource(reader, clocks)
+        summary = source.summary(by, cycle=cycle, area=area, party=party, approved_only=approved_only)
     else:
         summary = SQLScores(reader, reader.view, clocks, cycle=cycle, area=area, party=party).summary(by)
     if by == "commitment":
         ids_shown = [group["id"] for group in summary["groups"]]
         made = made if made is not None else pledges(reader, ids_shown, clocks)
         summary["groups"] = with_published(summary["groups"], made)
-    return summary
+    if source is None:  # grouped in SQL: only the commitments with a unit assessed twice can be disputed
+        assert reader.view is not None
+        disputed = SQLDisputes(reader, reader.view, clocks).rows(cycle=cycle, area=area, party=party)
+    else:
+        summits = {slug: event.summit for slug, event in made.items()} if made is not None else {}
+        disputed = disputed_rows(source.board, source.unit_codings(), cycle=cycle, area=area, party=party, ids=ids,
+                                 summits=summits)  # fmt: skip
+    return count_disputed(summary, by, disputed)
 
 
 # --- grouping in SQL ---------------------------------------------------------------------------

@@ -11,6 +11,9 @@ Tables (beside the log, in the same database):
 - ``view_gaps``: record-time windows in which a commitment was being changed by several records of
   one catch-up batch; a query known at such a moment folds that commitment exactly instead;
 - ``view_assessments``: each live compliance assessment over record time (``scores`` groups it in SQL);
+- ``view_steps``: each commitment's live steps (its events as corrected, neither retracted nor
+  retracting) by valid date, over record time: catch-up folds a commitment on from the first valid
+  date a page changes, reading only the steps after it instead of the whole stream;
 - ``view_batches``: the log positions each catch-up batch applied, (after, last]. Which records of
   a commitment fell into one batch decides its closed rows and gaps, so ``verify`` replays the
   same batches to re-derive every row, closed ones included.
@@ -55,6 +58,10 @@ TABLES = {
     "cycle_until TEXT, made_on TEXT NOT NULL, party TEXT, score INTEGER, cycle TEXT, area TEXT, area_key TEXT, "
     "known_from TEXT NOT NULL, known_to TEXT NOT NULL, data TEXT NOT NULL",
     "view_batches": "after_position BIGINT PRIMARY KEY, last_position BIGINT NOT NULL",
+    # The step's event as corrected (``data``, sealed on an encrypted store): its valid day and
+    # position are clear, like the facts' positions and the intervals' dates.
+    "view_steps": "entity TEXT NOT NULL, position INTEGER NOT NULL, day TEXT NOT NULL, "
+    "known_from TEXT NOT NULL, known_to TEXT NOT NULL, data TEXT NOT NULL",
 }
 #: Tables of earlier releases' views, dropped when the view is rebuilt (a store whose view lacks
 #: one of ``TABLES`` is rebuilt once, when it is next read): ``view_scores`` held the party and
@@ -63,7 +70,8 @@ RETIRED = ("view_scores",)
 #: The columns of a ``view_assessments`` row as catch-up computes it (entity and record times aside).
 ASSESSMENT_COLUMNS = "position, valid_on, until, cycle_until, made_on, party, score, cycle, area, area_key, data"
 INDEXES = [
-    ("view_intervals_open", "view_intervals", "known_to, entity"),
+    # An open row by its commitment, and the last one starting before a date (where catch-up resumes).
+    ("view_intervals_open_from", "view_intervals", "known_to, entity, valid_from"),
     ("view_intervals_valid", "view_intervals", "valid_from, valid_to"),
     ("view_gaps_known", "view_gaps", "known_from"),
     ("view_entities_due_next", "view_entities", "due_next"),
@@ -72,7 +80,13 @@ INDEXES = [
     ("view_assessments_known", "view_assessments", "known_from, valid_on"),
     ("view_facts_recorded", "view_facts", "recorded"),
     ("view_refs_target", "view_refs", "target, role"),  # what was learned between two record times
+    ("view_steps_open", "view_steps", "known_to, entity, day"),  # a commitment's steps after a date
 ]
+
+#: The indexes only queries read (catch-up never does): a rebuild, or a first catch-up, on SQLite
+#: builds them once at its end instead of keeping them sorted row by row (``ViewSQL.bulk``).
+QUERY_ONLY_INDEXES = ("view_intervals_valid", "view_gaps_known", "view_entities_due_next", "view_assessments_known",
+                      "view_facts_recorded", "view_refs_target")  # fmt: skip
 
 Row = tuple[Any, ...]
 

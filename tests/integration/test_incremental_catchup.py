@@ -1,0 +1,134 @@
+"""Catch-up folds each commitment on from where the view left it: a page costs what it brings.
+
+A log kept on the same commitments for years touches every stream on every page; re-deriving
+every touched stream from its first event made catch-up quadratic in the log. The view keeps
+each commitment's fold where it stood (its open intervals, and its live steps by valid date), so a
+page re-reads only what lies after the first valid date it changes. The pure fold stays the
+oracle: on a log whose events spread over every commitment, late, retracted and corrected, caught
+up in pages of any size, the view answers as the fold does and ``verify``'s check re-derives it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from benchmarks.spread import generate
+from commitment_tracker import events as ev
+from commitment_tracker.projections import Log, replay
+from commitment_tracker.projections.clocks import Clocks
+from commitment_tracker.projections.view import catchup
+from commitment_tracker.projections.view.check import check_view
+from commitment_tracker.projections.view.reader import ViewReader
+from commitment_tracker.projections.view.recorder import ViewSQL
+from commitment_tracker.tracker import open_tracker, resolve_store
+
+
+def _spread_store(tmp_path, size: int, seed: int = 7):
+    lines = tmp_path / "spread.jsonl"
+    lines.write_text("".join(json.dumps(e) + "\n" for e in generate(size, seed)))
+    return lines
+
+
+def _agree(reader: ViewReader, log: Log, as_of: date, known_at) -> None:
+    knowledge = log.known_at(known_at)
+    assert reader.board(Clocks(as_of, known_at)) == [c.to_data() for c in knowledge.board(as_of)]
+    key = lambda c: (c.day, c.commitment, c.before, c.after, c.cause, c.on)  # noqa: E731
+    assert [key(c) for c in reader.replay(None, Clocks(as_of, known_at))] == [key(c) for c in replay(knowledge, None, as_of)]
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    seed=st.integers(0, 10_000),
+    size=st.integers(300, 1500),
+    page=st.sampled_from([1, 37, 250, 5000]),
+    probes=st.lists(st.tuples(st.integers(0, 5500), st.one_of(st.none(), st.floats(0, 1))), min_size=3, max_size=6),
+)
+def test_the_view_agrees_with_the_fold_on_a_log_spread_over_every_commitment(
+    tmp_path_factory, monkeypatch, seed, size, page, probes
+) -> None:
+    monkeypatch.setattr(catchup, "PAGE", page)  # many pages, each touching most streams
+    folder = tmp_path_factory.mktemp("spread")
+    lines = _spread_store(folder, size, seed)
+    with open_tracker(resolve_store(str(folder / "t.db"))) as tracker:
+        tracker.import_file(lines, "tester")
+        reader = ViewReader(tracker)
+        reader.catch_up()
+        log = Log(tracker.log())
+        times = sorted(r.event.recorded_at for records in log.streams.values() for r in records)
+        for offset, fraction in probes:
+            as_of = date(2011, 6, 1) + timedelta(days=offset)
+            known_at = None if fraction is None else times[int(fraction * (len(times) - 1))]
+            _agree(reader, log, as_of, known_at)
+        reader.close()
+        assert check_view(tracker) is None
+
+
+def test_records_arriving_one_at_a_time_late_retracted_and_corrected_keep_the_view_exact(sqlite_url: str) -> None:
+    """Each record its own catch-up: a late one, a retraction and a correction of an event dated
+    before the view's last interval, and one dated after everything."""
+    with open_tracker(resolve_store(sqlite_url)) as tracker:
+        tracker.record([ev.build("commitment_made", commitment="c", on="2020-01-01", title="C", parties=("US", "JP"),
+                                 cadence="annual")], "t")  # fmt: skip
+        reader = ViewReader(tracker)
+        steps = [
+            ev.build("commitment_fulfilled", commitment="c", on="2020-06-01"),
+            ev.build("commitment_reaffirmed", commitment="c", on="2022-03-01"),
+            ev.build("commitment_fulfilled", commitment="c", on="2021-05-01", parties=("US",)),  # late
+            ev.build("commitment_abandoned", commitment="c", on="2023-01-01", parties=("JP",)),
+            ev.build("event_retracted", target="c#3", reason="wrong"),
+            ev.build("event_corrected", target="c#4", reason="typo", on="2021-07-01"),
+            ev.build("commitment_fulfilled", commitment="c", on="2023-02-01", parties=("US",)),
+            ev.build("progress_reported", commitment="c", on="2022-12-31", note="late again"),
+        ]
+        for step in steps:
+            tracker.record([step], "t")
+            reader.catch_up()
+            log = Log(tracker.log())
+            for day in range(0, 1600, 37):
+                _agree(reader, log, date(2020, 1, 1) + timedelta(days=day), None)
+        reader.close()
+        assert check_view(tracker) is None
+
+
+def test_a_page_reads_back_no_earlier_event_of_the_streams_it_touches(tmp_path, monkeypatch) -> None:
+    """A new event on a long stream, on time or late, re-reads none of that stream's earlier facts."""
+    lines = _spread_store(tmp_path, 2000)
+    read_back: list[int] = []
+    facts = ViewSQL.facts
+
+    def counted(self, entities):
+        rows = facts(self, entities)
+        read_back.append(len(rows))
+        return rows
+
+    with open_tracker(resolve_store(str(tmp_path / "t.db"))) as tracker:
+        tracker.import_file(lines, "tester")
+        reader = ViewReader(tracker)
+        reader.catch_up()
+        monkeypatch.setattr(ViewSQL, "facts", counted)
+        for on in ("2024-06-01", "2016-03-01"):  # after every event of the log; amid them
+            tracker.record([ev.build("commitment_reaffirmed", commitment="s0000003", on=on)], "t")
+            assert reader.catch_up() == 1
+        assert sum(read_back) == 0
+        log = Log(tracker.log())
+        for day in ("2016-02-29", "2016-03-01", "2020-01-01", "2024-06-01"):
+            _agree(reader, log, date.fromisoformat(day), None)
+        reader.close()
+        assert check_view(tracker) is None
+
+
+@pytest.mark.parametrize("shape", ["spread"])
+def test_verify_rederives_a_view_caught_up_in_many_pages(tmp_path, monkeypatch, shape) -> None:
+    monkeypatch.setattr(catchup, "PAGE", 97)
+    lines = _spread_store(tmp_path, 3000, seed=11)
+    with open_tracker(resolve_store(str(tmp_path / "t.db"))) as tracker:
+        tracker.import_file(lines, "tester")
+        reader = ViewReader(tracker)
+        reader.catch_up()
+        reader.close()
+        assert check_view(tracker) is None
