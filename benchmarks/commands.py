@@ -14,7 +14,9 @@ log. The growth table sets each command's 1M figure beside its 100k figure and i
 command whose time grows with the log where its answer does not is a failure this table must
 show, not hide.
 
-The tables are written between the markers in benchmarks/RESULTS.md.
+The tables are written between the markers in benchmarks/RESULTS.md. BENCH_ONLY (labels'
+substrings, comma-separated) measures only those read commands, after the import and the
+catch-up, and prints them without touching RESULTS.md: a partial table must not replace it.
 """
 
 from __future__ import annotations
@@ -48,11 +50,8 @@ PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 CACHE = Path(os.environ.get("BENCH_CACHE", Path.home() / ".cache" / "ctrack-bench"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 SLOW_REPEAT = int(os.environ.get("BENCH_SLOW_REPEAT", "1"))
-#: Only the commands whose label holds one of these (comma-separated); their table is written
-#: between markers of its own (BENCH_TAG), so a partial run never replaces the whole table.
 ONLY = [s.strip() for s in os.environ.get("BENCH_ONLY", "").split(",") if s.strip()]
-TAG = os.environ.get("BENCH_TAG", "only") if ONLY else ""
-BEGIN, END = (f"<!-- commands{'-' + TAG if TAG else ''}: begin -->", f"<!-- commands{'-' + TAG if TAG else ''}: end -->")
+BEGIN, END = "<!-- commands: begin -->", "<!-- commands: end -->"
 MEMORY_BOUND_MB = 300
 
 #: Runs the CLI in this process and reports the peak resident memory on stderr as it exits.
@@ -271,16 +270,19 @@ def bench(b: Backend, size: int, lines: Path, out: Path, fresh: Callable[[], Non
         fresh()
         writes["import"].append(run(["--store", b.store, "--by", "bench", "import", str(lines)]))
         writes["catch-up"].append(run(["--store", b.store, "status", "--json"]))
-        writes["rebuild"].append(run(["--store", b.store, "rebuild"]))
+        if not ONLY:
+            writes["rebuild"].append(run(["--store", b.store, "rebuild"]))
     plain = floors(b, size)
     decode = measure(plain["read + decode every row"], SLOW_REPEAT)[0]
-    bare = _bare_import(lines, out, b)
+    bare = _bare_import(lines, out, b) if not ONLY else None
     for label, key, floor, base in [
-        ("`import` (new store)", "import", "bare eventsourcing import", bare),
+        ("`import` (new store)", "import", "bare eventsourcing import" if bare else "read + decode every row", bare or decode),
         ("first query after the import (catch-up)", "catch-up", "read + decode every row", decode),
         ("`rebuild`", "rebuild", "read + decode every row", decode),
     ]:
         samples = writes[key]
+        if not samples:
+            continue
         note(label, statistics.median(s[0] for s in samples), max(s[1] for s in samples), floor, base)
 
     measured = {name: measure(fn)[0] for name, fn in plain.items() if name != "read + decode every row"}
@@ -291,15 +293,16 @@ def bench(b: Backend, size: int, lines: Path, out: Path, fresh: Callable[[], Non
         seconds, peak = measure(lambda args=args: run(args), SLOW_REPEAT if whole else REPEAT)  # type: ignore[misc]
         note(label, seconds, peak, floor, measured[floor])
     # verify's two parts, as it times them itself: the log check beside reading and hashing the
-    # rows, the view check beside a rebuild of the same view (measured above, same run).
+    # rows, the view check beside a rebuild of the same view (or, when BENCH_ONLY skips the
+    # rebuild, the catch-up that built it), measured above in the same run.
     if ONLY and not any(part in "`verify`" for part in ONLY):
         return rows
     parts = [verify_parts(b.store) for _ in range(SLOW_REPEAT)]
-    rebuilt = statistics.median(s[0] for s in writes["rebuild"])
+    built = "rebuild" if writes["rebuild"] else "catch-up"
     note("`verify`: its log check (its own timing)", statistics.median(p[0] for p in parts), float("nan"),
          "read + sha256 of every row", measured["read + sha256 of every row"])  # fmt: skip
     note("`verify`: its view check (its own timing)", statistics.median(p[1] for p in parts), float("nan"),
-         "`rebuild`", rebuilt)  # fmt: skip
+         f"`{built}`", statistics.median(s[0] for s in writes[built]))  # fmt: skip
     return rows
 
 
@@ -411,9 +414,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_SCRATCH")) as scratch:
         out = Path(scratch)
         rows = sqlite_runs(out) + postgres_runs(out)
+    if ONLY:
+        print("\n".join(tables(rows)))
+        return
     table = "\n".join([
         BEGIN,
-        "## Every command, whole process (`python -m benchmarks.commands`)" + (f" — only {', '.join(ONLY)}" if ONLY else ""),
+        "## Every command, whole process (`python -m benchmarks.commands`)",
         "",
         f"Measured on {time.strftime('%Y-%m-%d')}; median of {REPEAT} runs ({SLOW_REPEAT} for import, catch-up, "
         "rebuild, verify and export); peak memory is VmHWM from /proc (bold: over "

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks.commands import CHILD
+from benchmarks.commands import CHILD, PEAK
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "datasets" / "g20-compliance"
@@ -110,7 +110,30 @@ def bench_scores(work: Path, row: Callable[[str, str, str, str, str], None]) -> 
     row("re-import of the same table (nothing new), whole process (peak memory)", size,
         f"{again:.1f} s, {again_peak:.0f} MB", before or "\u2014", "\u2014")  # fmt: skip
     row("view catch-up after the import", size, f"{catch_up:.1f} s", "\u2014", "\u2014")
+    bench_commitment_memory(store, size, row)
     bench_groupings(store, size, row)
+
+
+def bench_commitment_memory(store: str, size: str, row: Callable[[str, str, str, str, str], None]) -> None:
+    """``scores --by commitment --json`` as a whole process: wall and CPU seconds and peak memory,
+    beside a process that reads and decodes every live assessment and board row of the same store
+    (the floor), and beside BENCH_SCORES_BASELINE's code, all in this run."""
+    floor = ("import json, sqlite3\n"
+             f"c = sqlite3.connect({store!r})\n"
+             "rows = [r for r in c.execute(\"SELECT entity, party, score FROM view_assessments WHERE known_to > '9999'\")]\n"
+             "board = [json.loads(r[0]) for r in c.execute(\"SELECT data FROM view_intervals WHERE known_to > '9999'\")]\n")  # fmt: skip
+    args = ["--store", store, "scores", "--by", "commitment", "--json"]
+    for _ in range(2):  # twice: the second pass shows whether the first reproduces
+        seconds, cpu, peak = measured([sys.executable, "-c", CHILD, *args])
+        base = measured([sys.executable, "-c", floor + PEAK])
+        before = ""
+        if BASELINE:
+            old = measured([sys.executable, "-c", CHILD, *args], BASELINE)
+            before = f"; baseline code {old[0]:.1f} s wall, {old[1]:.1f} s CPU, {old[2]:.0f} MB"
+        row("`scores --by commitment --json`, whole process (wall / CPU / peak memory)", size,
+            f"{seconds:.1f} s / {cpu:.1f} s / {peak:.0f} MB",
+            f"read + decode the live assessments and board rows {base[0]:.1f} s / {base[1]:.1f} s / {base[2]:.0f} MB"
+            + before, "\u2264 300 MB")  # fmt: skip
 
 
 def bench_groupings(store: str, size: str, row: Callable[[str, str, str, str, str], None]) -> None:
@@ -154,6 +177,24 @@ def timed(fn: Callable[[], object], repeat: int) -> float:
         fn()
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
+
+
+def measured(argv: list[str], source: str | None = None) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak MB) of one process (``source``: that checkout's code)."""
+    import re
+    import resource
+
+    env = dict(os.environ, PYTHONPATH=source) if source else None
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    child = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, env=env)
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if child.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv[3:])[:200]} failed: {child.stderr.strip()[-300:]}")
+    found = re.findall(r"VmHWM (\d+)", child.stderr)
+    cpu = after.ru_utime + after.ru_stime - used.ru_utime - used.ru_stime
+    return elapsed, cpu, int(found[-1]) / 1024 if found else float("nan")
 
 
 def run(args: list[str], source: str | None = None) -> tuple[float, float]:

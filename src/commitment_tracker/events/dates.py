@@ -44,7 +44,7 @@ def reads_as_date(text: str) -> bool:
     return re.fullmatch(r"[0-9]{4}(-[0-9]{2}){0,2}|[0-9]{8}", text.strip()) is not None
 
 
-@lru_cache(maxsize=1 << 16)  # the rules and the fold ask for the same few thousand dates again and again
+@lru_cache(maxsize=1 << 16)  # a fold reads the same few thousand dates again and again
 def first_day(text: str) -> date:
     parts = [int(p) for p in text.split("-")]
     return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)

@@ -126,7 +126,12 @@ def moments(log: Log, every: list[Stop], offered: list[Stop]) -> Iterator[Moment
 def due_kinds(knowledge: Knowledge, slug: str) -> set[str]:
     """The meeting kinds a commitment has been due by (what makes meetings change its answer)."""
     made, steps = knowledge.steps(slug)
-    return {made.due_next, *(getattr(step.event, "due_next", None) for step in steps)} - {None}  # type: ignore[arg-type]
+    return _kinds(made, steps)
+
+
+def _kinds(made: Any, steps: list[Any]) -> set[str]:
+    # Read from the fields: getattr of a field a model lacks raises inside pydantic, slowly.
+    return {made.due_next, *(vars(step.event).get("due_next") for step in steps)} - {None}
 
 
 def unchanged(moment: Moment, slug: str, before: dict[str, Any], kinds: dict[str, set[str]]) -> bool:
@@ -154,28 +159,37 @@ def answer(status: CommitmentStatus, as_of: date) -> dict[str, Any]:
 
 def change_days(knowledge: Knowledge, slug: str) -> list[date]:
     """The days, from the making on, on which the commitment's answer can change (see the module doc)."""
+    return list(_by_change_day(knowledge, slug))
+
+
+def _by_change_day(knowledge: Knowledge, slug: str) -> dict[date, CommitmentStatus | None]:
+    """The commitment's status on each of its change days, in order. The days of its events and
+    meetings are folded first; the days their deadlines add are folded only if they are new."""
     made, steps = knowledge.steps(slug)
     made_day = first_day(made.on)
     days = {made_day, *(step.day for step in steps if step.day > made_day)}
-    for kind in due_kinds(knowledge, slug):
+    for kind in _kinds(made, steps):
         days.update(knowledge.meetings.change_days(kind, made_day))  # type: ignore[arg-type]
-    found = set(days)
     ordered = sorted(days)
-    for status in knowledge.statuses(slug, ordered):
+    found = dict(zip(ordered, knowledge.statuses(slug, ordered)))
+    added = set()
+    for status in found.values():
         if status is None:
             continue
         if status.due_on:
-            found.update({last_day(status.due_on), last_day(status.due_on) + DAY})
+            added.update({last_day(status.due_on), last_day(status.due_on) + DAY})
         if status.cadence in RECURRING:
-            found.add(add_period(last_day(status.made_on), status.cadence))
-    return sorted(d for d in found if d >= made_day)
+            added.add(add_period(last_day(status.made_on), status.cadence))
+    more = sorted(d for d in added - days if d >= made_day)
+    if more:
+        found |= dict(zip(more, knowledge.statuses(slug, more)))
+    return {day: found[day] for day in sorted(found) if day >= made_day}
 
 
 def runs(knowledge: Knowledge, slug: str) -> list[tuple[date, dict[str, Any]]]:
     """The commitment's answer over valid time: (first day, answer), each holding until the next."""
     found: list[tuple[date, dict[str, Any]]] = []
-    days = change_days(knowledge, slug)
-    for day, status in zip(days, knowledge.statuses(slug, days)):
+    for day, status in _by_change_day(knowledge, slug).items():
         if status is None:
             continue
         row = answer(status, day)

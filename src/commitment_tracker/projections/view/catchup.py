@@ -283,9 +283,11 @@ def derive_commitment(entity: str, records: Sequence[Recorded], clear: bool = Tr
     live = set() if resolved[0].retracted else set(assessment_rows(resolved, clear=clear))
     steps = [Step(r.event, r) for r in resolved[1:] if not r.retracted and not r.is_meta]
     steps.sort(key=lambda s: (s.day, s.resolved.record.position))
-    # Every meeting kind it has been due by, so show/history read only those meetings. (Read
-    # from the fields: getattr of a field a model lacks raises inside pydantic, slowly.)
-    due_next = {made.due_next, *(vars(s.event).get("due_next") for s in steps)} - {None}
+    # Every meeting kind any of its events ever named, retracted or corrected away included: at
+    # an earlier record time it may have been due by any of them, so show MEETING and show/history
+    # read only the commitments and meetings of those kinds. (Read from the fields: getattr of a
+    # field a model lacks raises inside pydantic, slowly.)
+    due_next = {made.due_next, *(vars(r.event).get("due_next") for r in records)} - {None}
     row = (entity, "commitment", "".join(f",{k}," for k in sorted(due_next)) or None, made.on)
     # Rows are stored without meetings: a next-meeting deadline is resolved when read, so
     # recording a meeting never recomputes the commitments due by one.

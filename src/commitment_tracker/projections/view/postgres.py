@@ -166,6 +166,14 @@ class PostgresStatusView(ViewSQL, PostgresTrackingRecorder):
                 while rows := curs.fetchmany(20000):
                     yield from rows
 
+    def stream(self, statement: str, params: Iterable[Any] = ()) -> Iterator[Any]:
+        # A server-side cursor in one transaction, as every_row.
+        with self.datastore.get_connection() as conn, conn.transaction():
+            with conn.cursor(name="view_stream", row_factory=tuple_row) as curs:
+                curs.execute(self.q(statement), list(params))
+                while rows := curs.fetchmany(5000):
+                    yield from rows
+
     def read(self, statement: str, params: Iterable[Any] = ()) -> list[Any]:
         # Rows as tuples, like SQLite's: the library's dict rows would merge two columns of one
         # name (a join's f.kind and e.kind), silently dropping one.

@@ -170,13 +170,28 @@ class ViewReader:
     # --- the board and what changed ------------------------------------------------------------
 
     def board(self, clocks: Clocks) -> list[dict[str, Any]]:
+        known = stamp(clocks.known_at)
+        return self._board(self.view.board(clocks.as_of.isoformat(), known), self.view.gaps(known), clocks)
+
+    def board_due_by(self, kinds: frozenset[str], clocks: Clocks) -> list[dict[str, Any]]:
+        """The board rows whose ``due_next`` is one of ``kinds``: read for the commitments any of
+        whose events ever named one of them (``view_entities.due_next``), not the whole board."""
+        slugs = self.view.due_by(sorted(kinds))
+        if not slugs:
+            return []
+        known = stamp(clocks.known_at)
+        gaps = sorted(set(self.view.gaps(known)) & set(slugs))
+        rows = self._board(self.view.board_of(slugs, clocks.as_of.isoformat(), known), gaps, clocks)
+        return [row for row in rows if row["due_next"] in kinds]
+
+    def _board(self, found: list[Any], gaps: list[str], clocks: Clocks) -> list[dict[str, Any]]:
+        """Board rows from the view's (entity, data) rows, next-meeting deadlines resolved, the
+        commitments changing at the record time (``gaps``) folded exactly instead."""
         as_of, known_at = clocks.as_of, clocks.known_at
-        known = stamp(known_at)
-        rows = {entity: json.loads(data) for entity, data in self.view.board(as_of.isoformat(), known)}
+        rows = {entity: json.loads(data) for entity, data in found}
         if any(row["due_next"] for row in rows.values()):
             meetings = self._meetings_at(known_at)
             rows = {slug: resolve_next_meeting(row, as_of, meetings) for slug, row in rows.items()}
-        gaps = self.view.gaps(known)
         if gaps:
             exact = self._exact(gaps, known_at)
             for slug in gaps:

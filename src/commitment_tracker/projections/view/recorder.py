@@ -104,6 +104,11 @@ class ViewSQL:
     def read(self, statement: str, params: Iterable[Any] = ()) -> list[Any]:
         raise NotImplementedError
 
+    def stream(self, statement: str, params: Iterable[Any] = ()) -> Iterator[Any]:
+        """The rows of a query read a page at a time, in one snapshot: an answer of any size
+        without holding all of its rows (content columns are not unsealed: ids, dates, figures)."""
+        raise NotImplementedError
+
     def tables(self) -> set[str]:
         """The names of the tables this database holds (the view's among them)."""
         raise NotImplementedError
@@ -271,6 +276,30 @@ class ViewSQL:
     def board(self, day: str, known: str) -> list[Any]:
         return self.opened(self.read("SELECT entity, data FROM {view_intervals} WHERE known_to > ? AND known_from <= ? "
                                      "AND valid_from <= ? AND valid_to > ?", [known, known, day, day]))  # fmt: skip
+
+    def board_of(self, entities: Sequence[str], day: str, known: str) -> list[Any]:
+        """The board rows of some commitments: the open ones by the (known_to, entity) index, then
+        the closed ones still known at ``known`` (none when it is now)."""
+        valid = "AND known_from <= ? AND valid_from <= ? AND valid_to > ? AND entity IN ({entities})"
+        rows = self.read_in("SELECT entity, data FROM {view_intervals} WHERE known_to = ? " + valid,
+                            entities, [FOREVER, known, day, day])  # fmt: skip
+        rows += self.read_in("SELECT entity, data FROM {view_intervals} WHERE known_to > ? AND known_to < ? " + valid,
+                             entities, [known, FOREVER, known, day, day])  # fmt: skip
+        return self.opened(rows)
+
+    def due_by(self, kinds: Sequence[str]) -> list[str]:
+        """The commitments any of whose events ever named one of ``kinds`` as its next-meeting
+        deadline (``derive_commitment`` lists them in ``due_next``): in clear by SQL, sealed by
+        the same test on each unsealed value (content cannot be searched encrypted)."""
+        if not kinds:
+            return []
+        if not self.sealer.sealing:
+            clauses = " OR ".join("due_next LIKE ?" for _ in kinds)
+            return [r[0] for r in self.read(f"SELECT entity FROM {{view_entities}} WHERE due_next IS NOT NULL AND ({clauses}) "
+                                            "ORDER BY entity", [f"%,{kind},%" for kind in kinds])]  # fmt: skip
+        rows = self.read("SELECT entity, due_next FROM {view_entities} WHERE due_next IS NOT NULL ORDER BY entity")
+        marks = [f",{kind}," for kind in kinds]
+        return [entity for entity, due in rows if any(m in self.sealer.unseal(due) for m in marks)]
 
     def board_of_scored(self, day: str, known: str, where: str, params: Sequence[Any]) -> list[Any]:
         """The board rows (entity, data) of the commitments with an assessment that meets

@@ -17,7 +17,7 @@ Two ways to the same answer:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -39,6 +39,11 @@ if TYPE_CHECKING:
     from commitment_tracker.projections.knowledge import Knowledge
     from commitment_tracker.projections.view.contract import Reader
     from commitment_tracker.projections.view.recorder import ViewSQL
+
+
+#: Commitments read (streams folded, board rows decoded) at a time by ``scores --by commitment``:
+#: what it holds at once besides its answer, however many commitments the store has.
+CHUNK = 500
 
 
 class ScoreSource:
@@ -133,10 +138,14 @@ class ScoreSource:
 def pledges(reader: Reader, slugs: list[str], clocks: Clocks) -> dict[str, Any]:
     """Each commitment's making as known at ``clocks.known_at``, corrections applied: what the board rows
     do not carry (summit, text, published average), read from those commitments' streams alone."""
-    if not slugs:
-        return {}
-    knowledge = reader.knowledge_of_ids(sorted(set(slugs)), clocks)
-    return {slug: knowledge.streams[slug][0].event for slug in slugs if slug in knowledge.streams}
+    found: dict[str, Any] = {}
+    wanted = list(dict.fromkeys(slugs))
+    # A chunk of streams at a time: only the makings are kept, not every commitment's whole stream.
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        knowledge = reader.knowledge_of_ids(sorted(chunk), clocks)
+        found |= {slug: knowledge.streams[slug][0].event for slug in chunk if slug in knowledge.streams}
+    return found
 
 
 def in_scope(made: dict[str, Any], summit: str | None, year: int | None, notes: list[str] | None) -> set[str]:
@@ -260,10 +269,11 @@ def score_summary(reader: Reader, clocks: Clocks, by: str, *, cycle: str | None 
         summary = source.summary(by, cycle=cycle, area=area, party=party, approved_only=approved_only)
     else:
         summary = SQLScores(reader, reader.view, clocks, cycle=cycle, area=area, party=party).summary(by)
-    if by == "commitment":
+    if by == "commitment" and not summary.get("published"):
         ids_shown = [group["id"] for group in summary["groups"]]
         made = made if made is not None else pledges(reader, ids_shown, clocks)
         summary["groups"] = with_published(summary["groups"], made)
+    summary.pop("published", None)
     if source is None:  # grouped in SQL: only the commitments with a unit assessed twice can be disputed
         assert reader.view is not None
         disputed = SQLDisputes(reader, reader.view, clocks).rows(cycle=cycle, area=area, party=party)
@@ -310,6 +320,7 @@ class SQLScores:
                  cycle: str | None, area: str | None, party: str | None) -> None:  # fmt: skip
         self.reader, self.view = reader, view
         self.as_of, self.day, self.known = clocks.as_of, clocks.as_of.isoformat(), stamp(clocks.known_at)
+        self.clocks = clocks
         self.cycle, self.area, self.party = cycle, area, party
         gaps = sorted(self.view.gaps(self.known))
         self.exact: Knowledge | None = reader.knowledge_of_ids(gaps, clocks) if gaps else None
@@ -329,10 +340,9 @@ class SQLScores:
 
     def summary(self, by: str) -> dict[str, Any]:
         if by == "commitment":
-            groups = self._commitments()
-            overall = Tally()
-            for group in groups:
-                overall.add(sum(group["party_scores"].values()), group["scores"], 1)
+            # With what was published beside each (``published``: the caller adds nothing more);
+            # the overall of the same scores, summed in SQL.
+            return {"by": by, "groups": list(self._commitments()), "overall": self._overall().figures(), "published": True}
         else:
             tallies = self._tallies(by)
             groups = self._groups(by, tallies)
@@ -401,24 +411,50 @@ class SQLScores:
                 value = row.area if by == "area" else row.year
                 tallies.setdefault(value, Tally()).add(sum(row.scores.values()), len(row.scores), 1)
 
-    def _commitments(self) -> list[dict[str, Any]]:
-        """One group per scored commitment, in board order: its scores from SQL, its code, area
-        and title from the board rows of those commitments alone."""
+    def _commitments(self) -> Iterator[dict[str, Any]]:
+        """One group per scored commitment, in board order (first day made, then id), each with
+        what was published: the scores that count read in (made_on, entity) order as a stream,
+        a day's commitments at a time getting their board rows (code, area, title) and makings
+        (text, published average) a chunk at a time. Held at once: a day's commitments, not all."""
         where, params = self._counted()
+        gap_days: dict[str, list[Scored]] = {}
+        for row in self._gap_sheet(self.cycle):
+            if row.scores:
+                gap_days.setdefault(first_day(row.made_on).isoformat(), []).append(row)
+        day: str | None = None
         scores: dict[str, dict[str, int]] = {}
-        made: dict[str, str] = {}
-        for entity, party, score, made_on in self.view.read(
-            f"SELECT entity, party, score, made_on FROM {{view_assessments}} WHERE {where}", params
+        # Rows of one commitment are adjacent in any collation; days order alike everywhere
+        # (ISO dates); the ids within a day are put in Python's order (``_groups_of``).
+        for entity, made_on, party, score in self.view.stream(
+            f"SELECT entity, made_on, party, score FROM {{view_assessments}} WHERE {where} ORDER BY made_on, entity",
+            params,
         ):
+            if made_on != day:
+                if day is not None:
+                    yield from self._day(scores, gap_days.pop(day, []))
+                for earlier in sorted(d for d in gap_days if d < made_on):  # days with gap commitments alone
+                    yield from self._groups_of(gap_days.pop(earlier))
+                day, scores = made_on, {}
             scores.setdefault(entity, {})[party] = int(score)
-            made[entity] = made_on
-        board = self.view.board_of_scored(self.day, self.known, where, params)  # type: ignore[attr-defined]
-        rows = {entity: json.loads(data) for entity, data in board}
-        sheet = [Scored(slug, rows[slug].get("code"), rows[slug].get("area"), rows[slug]["title"],
-                        rows[slug]["made_on"], party_scores) for slug, party_scores in scores.items()]  # fmt: skip
-        gap_rows = [row for row in self._gap_sheet(self.cycle) if row.scores]
-        made |= {row.id: first_day(row.made_on).isoformat() for row in gap_rows}
-        sheet += gap_rows
-        # The board's order, (first day made, id), sorted here: SQL collations differ from Python's.
-        sheet.sort(key=lambda r: (made[r.id], r.id))
-        return summarise(sheet, "commitment")["groups"]
+        if day is not None:
+            yield from self._day(scores, gap_days.pop(day, []))
+        for later in sorted(gap_days):
+            yield from self._groups_of(gap_days[later])
+
+    def _day(self, scores: dict[str, dict[str, int]], sheet: list[Scored]) -> Iterator[dict[str, Any]]:
+        """The groups of one day's commitments: their scores, their board rows read a chunk at a
+        time (``sheet``: that day's gap commitments, folded exactly)."""
+        ids = sorted(scores)
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            rows = {entity: json.loads(data) for entity, data in self.view.board_of(chunk, self.day, self.known)}
+            sheet += [Scored(slug, rows[slug].get("code"), rows[slug].get("area"), rows[slug]["title"],
+                             rows[slug]["made_on"], scores[slug]) for slug in chunk]  # fmt: skip
+        yield from self._groups_of(sheet)
+
+    def _groups_of(self, sheet: list[Scored]) -> Iterator[dict[str, Any]]:
+        sheet.sort(key=lambda r: r.id)
+        for start in range(0, len(sheet), CHUNK):
+            part = sheet[start : start + CHUNK]
+            made = pledges(self.reader, [row.id for row in part], self.clocks)
+            yield from with_published(summarise(part, "commitment")["groups"], made)

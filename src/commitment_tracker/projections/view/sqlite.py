@@ -104,6 +104,12 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
             copy.close()
         return None
 
+    def stream(self, statement: str, params: Iterable[Any] = ()) -> Iterator[Any]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(self.q(statement), list(params))
+            while rows := c.sqlite_cursor.fetchmany(5000):  # the library's cursor wraps sqlite3's
+                yield from rows
+
     def read(self, statement: str, params: Iterable[Any] = ()) -> list[Any]:
         with self.datastore.transaction(commit=False) as c:
             c.execute(self.q(statement), list(params))

@@ -1,0 +1,150 @@
+"""``show MEETING`` reads the board rows of the commitments due by that meeting's kind, not the
+whole board, and agrees with the fold of the whole log (the oracle) at any as-of and known-at."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from benchmarks.synthetic import KINDS, generate
+from commitment_tracker.cli.main import cli
+from commitment_tracker.events import to_data
+from commitment_tracker.projections import Log
+from commitment_tracker.projections.clocks import Clocks
+from commitment_tracker.projections.view.foldreader import FoldReader
+from commitment_tracker.projections.view.reader import ViewReader
+from commitment_tracker.tracker import open_tracker, resolve_store
+from tests.unit.test_out_of_order import START, histories, linear, recorded
+
+
+def _due_by(log: Log, kinds: frozenset[str], clocks: Clocks) -> list[dict]:
+    """The oracle: the fold's board rows whose next-meeting kind is one of ``kinds``."""
+    board = [s.to_data() for s in log.known_at(clocks.known_at).board(clocks.as_of)]
+    return [row for row in board if row["due_next"] in kinds]
+
+
+def _agree(tracker, reader: ViewReader, clocks: Clocks) -> None:
+    log = Log(tracker.log())
+    for size in (1, 2, len(KINDS)):
+        kinds = frozenset(KINDS[:size])
+        assert reader.board_due_by(kinds, clocks) == _due_by(log, kinds, clocks)
+        assert FoldReader(tracker).board_due_by(kinds, clocks) == _due_by(log, kinds, clocks)
+    assert reader.board_due_by(frozenset(), clocks) == []
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10_000), size=st.integers(50, 500),
+       probes=st.lists(st.tuples(st.integers(0, 6000), st.one_of(st.none(), st.floats(0, 1))), min_size=2, max_size=4))  # fmt: skip
+def test_the_rows_due_by_some_kinds_agree_with_the_fold(tmp_path_factory, seed, size, probes) -> None:
+    folder = tmp_path_factory.mktemp("due-by")
+    (folder / "h.jsonl").write_text("".join(json.dumps(e) + "\n" for e in generate(size, seed)))
+    with open_tracker(resolve_store(str(folder / "t.db"))) as tracker:
+        tracker.import_file(folder / "h.jsonl", "tester")
+        reader = ViewReader(tracker)
+        reader.catch_up()
+        times = sorted(r.event.recorded_at for r in tracker.log())
+        for offset, fraction in probes:
+            known_at = None if fraction is None else times[int(fraction * (len(times) - 1))]
+            _agree(tracker, reader, Clocks(date(2014, 6, 1) + timedelta(days=offset), known_at))
+        reader.close()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                                                  HealthCheck.data_too_large])  # fmt: skip
+@given(items=histories(distinct_days=False), rng=st.randoms(use_true_random=False))
+def test_the_rows_due_by_some_kinds_agree_with_the_fold_when_deadlines_move_and_meetings_change_kind(
+    tmp_path_factory, items, rng
+) -> None:
+    """The fold's own hypothesis histories: deadlines moved to another kind, commitments made due
+    by one kind and corrected to another, meetings re-announced as another kind."""
+    shuffled = [i.key for i in items]
+    rng.shuffle(shuffled)
+    log = recorded(linear(items, {k: n for n, k in enumerate(shuffled)}))
+    records = sorted((r for stream in log.streams.values() for r in stream), key=lambda r: r.seq)
+    folder = tmp_path_factory.mktemp("due-by")
+    (folder / "h.jsonl").write_text("".join(json.dumps(to_data(r.event)) + "\n" for r in records))
+    with open_tracker(resolve_store(str(folder / "t.db"))) as tracker:
+        tracker.import_file(folder / "h.jsonl", "tester")
+        reader = ViewReader(tracker)
+        reader.catch_up()
+        stored = Log(tracker.log())
+        times = [r.event.recorded_at for r in records]
+        for known_at in [None, *rng.sample(times, min(2, len(times)))]:
+            for offset in (-10, 30, 400, 1000):
+                clocks = Clocks(START + timedelta(days=offset), known_at)
+                for kind in {row["due_next"] for row in _due_by(stored, frozenset(KINDS), clocks)} | {"summit"}:
+                    assert reader.board_due_by(frozenset({kind}), clocks) == _due_by(stored, frozenset({kind}), clocks)
+        reader.close()
+
+
+def _events(tmp_path, events: list[dict]) -> str:
+    path = tmp_path / "h.jsonl"
+    path.write_text("".join(json.dumps(e | {"recorded_by": "tester"}) + "\n" for e in events))
+    return str(path)
+
+
+MEETINGS = [
+    {"type": "meeting_held", "meeting": "s1", "on": "2024-01-10", "kind": "summit", "title": "Summit 1",
+     "parties": ["US", "JP"], "recorded_at": "2024-01-11T00:00:00+00:00"},
+    {"type": "meeting_held", "meeting": "s2", "on": "2024-06-10", "kind": "summit", "title": "Summit 2",
+     "parties": ["US", "JP"], "recorded_at": "2024-06-11T00:00:00+00:00"},
+    {"type": "meeting_held", "meeting": "d1", "on": "2024-05-01", "kind": "dialogue", "title": "Dialogue 1",
+     "parties": ["US", "JP"], "recorded_at": "2024-06-11T00:01:00+00:00"},
+]  # fmt: skip
+
+
+def test_show_meeting_reads_neither_the_whole_board_nor_the_whole_log(sqlite_url, tmp_path, monkeypatch, forbid_whole_log) -> None:
+    events = [*MEETINGS, *({"type": "commitment_made", "commitment": f"c{n}", "on": "2024-02-01", "title": f"C {n}",
+                            "parties": ["US", "JP"], "cadence": "once", "due_next": "summit" if n % 2 else "dialogue",
+                            "recorded_at": f"2024-06-12T00:00:{n:02d}+00:00"} for n in range(10))]  # fmt: skip
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--store", sqlite_url, "import", _events(tmp_path, events)]).exit_code == 0
+    assert runner.invoke(cli, ["--store", sqlite_url, "status"]).exit_code == 0
+    forbid_whole_log()
+
+    def whole_board(self, clocks):
+        raise AssertionError("the whole board was read")
+
+    monkeypatch.setattr(ViewReader, "board", whole_board)
+    result = runner.invoke(cli, ["--store", sqlite_url, "show", "s2", "--json", "--as-of", "2024-07-01"])
+    assert result.exit_code == 0, result.output
+    assert [row["commitment"] for row in json.loads(result.output)["deadline_for"]] == [f"c{n}" for n in range(1, 10, 2)]
+
+
+@pytest.mark.parametrize("known_at, due", [("2024-07-15T00:00:00Z", ["c1"]), (None, [])])
+def test_a_commitment_corrected_away_from_the_meetings_kind_is_due_by_it_as_known_before(sqlite_url, tmp_path, known_at, due) -> None:
+    """The view's kind column holds what the commitment is due by now; as known before a
+    correction it was due by another kind, and ``show MEETING`` at that record time says so."""
+    events = [*MEETINGS,
+              {"type": "commitment_made", "commitment": "c1", "on": "2024-02-01", "title": "C 1", "parties": ["US", "JP"],
+               "cadence": "once", "due_next": "summit", "recorded_at": "2024-06-12T00:00:00+00:00"},
+              {"type": "event_corrected", "target": "c1#1", "due_next": "dialogue", "reason": "misread",
+               "recorded_at": "2024-08-01T00:00:00+00:00"}]  # fmt: skip
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--store", sqlite_url, "import", _events(tmp_path, events)]).exit_code == 0
+    clocks = ["--known-at", known_at] if known_at else []
+    result = runner.invoke(cli, ["--store", sqlite_url, "show", "s2", "--json", "--as-of", "2024-07-01", *clocks])
+    assert result.exit_code == 0, result.output
+    assert [row["commitment"] for row in json.loads(result.output)["deadline_for"]] == due
+
+
+def test_an_encrypted_store_finds_the_commitments_due_by_a_meeting_as_one_in_clear(store_url, tmp_path) -> None:
+    """On an encrypted store the kinds are sealed: found by unsealing them, with the same answer."""
+    from tests.integration.test_encryption import key, run
+
+    events = [*MEETINGS, *({"type": "commitment_made", "commitment": f"c{n}", "on": "2024-02-01", "title": f"C {n}",
+                            "parties": ["US", "JP"], "cadence": "once", "due_next": ("summit", "dialogue")[n % 2],
+                            "recorded_at": f"2024-06-12T00:00:{n:02d}+00:00"} for n in range(6))]  # fmt: skip
+    lines, clear, secret = _events(tmp_path, events), str(tmp_path / "clear.db"), key()
+    assert run(clear, None, "import", lines).exit_code == 0
+    assert run(store_url, secret, "import", lines).exit_code == 0
+    for meeting, due in (("s2", ["c0", "c2", "c4"]), ("d1", ["c1", "c3", "c5"]), ("s1", [])):
+        mine, theirs = (run(store, k, "show", meeting, "--as-of", "2024-07-01", "--json") for store, k in ((store_url, secret), (clear, None)))
+        assert mine.exit_code == theirs.exit_code == 0, mine.output
+        assert json.loads(mine.stdout)["deadline_for"] == json.loads(theirs.stdout)["deadline_for"]
+        assert [row["commitment"] for row in json.loads(mine.stdout)["deadline_for"]] == due
