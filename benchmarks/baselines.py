@@ -44,9 +44,10 @@ class Bare(Application[UUID]):
     pass
 
 
-def bare_eventsourcing_import(lines: Path, db: Path, batch: int = 1000) -> float:
-    """Events/s of a bare eventsourcing application saving the same events in batches of 1,000."""
-    app = Bare(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(db)})
+def bare_eventsourcing_import(lines: Path, db: Path, batch: int = 1000, env: dict[str, str] | None = None) -> float:
+    """Events/s of a bare eventsourcing application saving the same events in batches of 1,000
+    (in the SQLite file ``db``, or where ``env`` says: a PostgreSQL schema)."""
+    app = Bare(env=env or {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(db)})
     aggregates: dict[UUID, Entity] = {}
     pending: dict[UUID, Entity] = {}
     count = 0

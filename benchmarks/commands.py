@@ -21,6 +21,7 @@ catch-up, and prints them without touching RESULTS.md: a partial table must not 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import statistics
@@ -30,7 +31,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from benchmarks.synthetic import RECORDED_FROM, write
@@ -49,7 +50,7 @@ PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 CACHE = Path(os.environ.get("BENCH_CACHE", Path.home() / ".cache" / "ctrack-bench"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 SLOW_REPEAT = int(os.environ.get("BENCH_SLOW_REPEAT", "1"))
-ONLY = [s for s in os.environ.get("BENCH_ONLY", "").split(",") if s.strip()]
+ONLY = [s.strip() for s in os.environ.get("BENCH_ONLY", "").split(",") if s.strip()]
 BEGIN, END = "<!-- commands: begin -->", "<!-- commands: end -->"
 MEMORY_BOUND_MB = 300
 
@@ -128,6 +129,14 @@ def postgres_backend(schema: str) -> Backend:
     return Backend("PostgreSQL", f"{PG}?schema={schema}", connect, "tracker_events", "tracker_events_chain", "%s", "notification_id")
 
 
+TODAY = time.strftime("%Y-%m-%d")
+
+
+def _stamp(moment: datetime) -> str:
+    """A record time as the view's columns spell it."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")[:26] + "Z"
+
+
 def floors(b: Backend, size: int) -> dict[str, Callable[[], tuple[float, float]]]:
     """Plain reads for the same answers, each a process of its own."""
     p = b.placeholder
@@ -136,6 +145,51 @@ def floors(b: Backend, size: int) -> dict[str, Callable[[], tuple[float, float]]
              f"AND valid_from <= {p} AND valid_to > {p}\", '2026-11-29', '2026-11-29')\n"
              "[json.loads(r[1]) for r in rows]")  # fmt: skip
     one = f"q('SELECT * FROM view_facts WHERE entity = {p} ORDER BY position', 'c0000001')"
+    forever = "'9999-12-31T23:59:59.999999Z'"
+    middle = _stamp(RECORDED_FROM + timedelta(seconds=size // 2))
+    # What changed between two record times, as of today: the rows believed then beside the rows
+    # believed now, the changed ones decoded, and the facts recorded in between that name them.
+    diff = ("import json\n"
+            f"then = dict(q(\"SELECT entity, status FROM view_intervals WHERE valid_from <= {p} AND valid_to > {p} "
+            f"AND known_from <= {p} AND known_to > {p}\", '{TODAY}', '{TODAY}', '{middle}', '{middle}'))\n"
+            f"now = q(\"SELECT entity, status, data FROM view_intervals WHERE known_to = {forever} "
+            f"AND valid_from <= {p} AND valid_to > {p}\", '{TODAY}', '{TODAY}')\n"
+            "changed = [(r[0], json.loads(r[2])) for r in now if then.get(r[0]) != r[1]]\n"
+            f"causes = q('SELECT entity, position FROM view_facts WHERE recorded > {p}', '{middle}')\n"
+            "names = {e for e, _ in changed}\n"
+            "[c for c in causes if c[0] in names]")  # fmt: skip
+    scores = (f"q(\"SELECT party, avg(score), count(*), count(DISTINCT entity) FROM view_assessments "
+              f"WHERE known_to = {forever} AND valid_on <= {p} AND (until IS NULL OR until > {p}) GROUP BY party\", "
+              f"'{TODAY}', '{TODAY}')")  # fmt: skip
+    search = (f"q(\"SELECT entity, position, field, type, ts_headline('english', body, w, 'StartSel=[, StopSel=]'), "
+              f"ts_rank(words, w) AS rank FROM view_search, websearch_to_tsquery('english', %s) w WHERE words @@ w "
+              f"ORDER BY rank DESC LIMIT 200\", 'commitment 17')" if b.name == "PostgreSQL" else
+              "q(\"SELECT entity, position, field, type, snippet(view_search, 4, '[', ']', '…', 16), bm25(view_search) "
+              "FROM view_search WHERE view_search MATCH ? ORDER BY bm25(view_search) LIMIT 200\", '\"commitment\" AND \"17\"')")  # fmt: skip
+    # What a chart or report of all shows: the latest-made commitments (300, 200), their events by
+    # SQL, decoded; the chart draws a bar per event with one collection per type, as ``chart``
+    # draws one per status, the report writes them as escaped HTML.
+    shown = (f"ids = [r[0] for r in q(\"SELECT entity FROM view_entities WHERE kind = {p} ORDER BY made_on DESC, entity "
+             f"LIMIT {{0}}\", 'commitment')]\n"
+             f"rows = q(\"SELECT entity, position, recorded, kind, data FROM view_facts WHERE entity IN "
+             f"(SELECT entity FROM view_entities WHERE kind = {p} ORDER BY made_on DESC, entity LIMIT {{0}}) "
+             f"ORDER BY entity, position\", 'commitment')\n"
+             "import json\ndata = [json.loads(r[4]) for r in rows]\n")  # fmt: skip
+    chart = ("import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
+             "from matplotlib.collections import PolyCollection\nfrom datetime import date\n"
+             "y = {n: i for i, n in enumerate(ids)}\n"
+             "day = lambda t: date.fromisoformat((t + '-01-01')[:10]).toordinal()\n"
+             "fig, ax = plt.subplots(figsize=(12, max(3, len(ids) * 0.2)))\n"
+             "for kind in sorted({r[3] for r in rows}):\n"
+             "    boxes = [[(day(d['on']), y[r[0]]), (day(d['on']) + 30, y[r[0]]), (day(d['on']) + 30, y[r[0]] + 0.8),"
+             " (day(d['on']), y[r[0]] + 0.8)] for r, d in zip(rows, data) if r[3] == kind and 'on' in d]\n"
+             "    ax.add_collection(PolyCollection(boxes))\n"
+             "ax.autoscale_view(); fig.savefig('/dev/null', format='png')\n")  # fmt: skip
+    report = ("import html\npage = ''.join('<tr><td>' + html.escape(r[0]) + '#' + str(r[1]) + '</td><td>' + html.escape(r[3])"
+              " + '</td><td>' + html.escape(json.dumps(d)) + '</td></tr>' for r, d in zip(rows, data))\n"
+              "open('/dev/null', 'w').write(page)\n")  # fmt: skip
+    sources = (f"import json\n[json.loads(r[0]) for r in q(\"SELECT data FROM view_facts WHERE entity IN "
+               f"(SELECT entity FROM view_entities WHERE kind = {p}) ORDER BY entity, position\", '{{0}}')]")  # fmt: skip
     return {
         "python -c pass": lambda: python("pass"),
         "ctrack --help": lambda: run(["--help"]),
@@ -146,6 +200,13 @@ def floors(b: Backend, size: int) -> dict[str, Callable[[], tuple[float, float]]
         "read + sha256 of every row": lambda: python(
             f"{b.connect}\nimport hashlib\n"
             f"for r in q('SELECT originator_id, originator_version, topic, state FROM {b.log}'): hashlib.sha256(bytes(r[3])).digest()"),
+        "diff of two record times by SQL": lambda: python(f"{b.connect}\n{diff}"),
+        "scores by SQL": lambda: python(f"{b.connect}\n{scores}"),
+        "sources by SQL": lambda: python(f"{b.connect}\n{sources.format('source')}"),
+        "statements by SQL": lambda: python(f"{b.connect}\n{sources.format('statement')}"),
+        "search by SQL": lambda: python(f"{b.connect}\n{search}"),
+        "chart's rows by SQL, drawn": lambda: python(f"{b.connect}\n{shown.format(300)}{chart}"),
+        "report's rows by SQL, as HTML": lambda: python(f"{b.connect}\n{shown.format(200)}{report}"),
         "read + decode every row": lambda: python(
             f"{b.connect}\nimport json\n"
             f"for r in q('SELECT originator_id, originator_version, topic, state FROM {b.log} ORDER BY {b.order}'): json.loads(bytes(r[3]))"),
@@ -170,20 +231,20 @@ def commands(b: Backend, size: int, out: Path) -> list[tuple[str, list[str], str
          "board by SQL", False),
         ("`replay --from 2018-01-01 --to 2018-12-31 --json`", [*s, "replay", "--from", "2018-01-01", "--to", "2018-12-31", "--json"],
          "board by SQL", False),
-        ("`diff --known-from` (mid-import) `--json`", [*s, "diff", "--known-from", middle, "--json"], "board by SQL", False),
+        ("`diff --known-from` (mid-import) `--json`", [*s, "diff", "--known-from", middle, "--json"], "diff of two record times by SQL", False),
         ("`matrix` (table)", [*s, "matrix"], "board by SQL", False),
         ("`matrix --json`", [*s, "matrix", "--json"], "board by SQL", False),
         ("`due --within 30d --json`", [*s, "due", "--within", "30d", "--json"], "board by SQL", False),
-        ("`scores --json`", [*s, "scores", "--json"], "board by SQL", False),
-        ("`sources --json` (none in the store)", [*s, "sources", "--json"], "ctrack --help", False),
+        ("`scores --json`", [*s, "scores", "--json"], "scores by SQL", False),
+        ("`sources --json` (none in the store)", [*s, "sources", "--json"], "sources by SQL", False),
         ("`meetings --json`", [*s, "meetings", "--json"], "board by SQL", False),
-        ("`statements --json` (none)", [*s, "statements", "--json"], "ctrack --help", False),
+        ("`statements --json` (none)", [*s, "statements", "--json"], "statements by SQL", False),
         ("`show MEETING --json`", [*s, "show", "m000001", "--json"], "one commitment's facts by SQL", False),
-        ("`search` one title `--json`", [*s, "search", "commitment 17", "--json"], "board by SQL", False),
+        ("`search` one title `--json`", [*s, "search", "commitment 17", "--json"], "search by SQL", False),
         ("`chart ID` (one commitment, SVG)", [*s, "chart", "c0000001", "--force", "--out", str(out / "one.svg")],
          "one commitment's facts by SQL", False),
-        ("`chart` (all: at most 300 rows, PNG)", [*s, "chart", "--force", "--out", str(out / "all.png")], "board by SQL", False),
-        ("`report` (default selection: 200)", [*s, "report", "--force", "--out", str(out / "report.html")], "board by SQL", False),
+        ("`chart` (all: at most 300 rows, PNG)", [*s, "chart", "--force", "--out", str(out / "all.png")], "chart's rows by SQL, drawn", False),
+        ("`report` (default selection: 200)", [*s, "report", "--force", "--out", str(out / "report.html")], "report's rows by SQL, as HTML", False),
         ("`report --party JP --limit 50`", [*s, "report", "--party", "JP", "--limit", "50", "--force", "--out", str(out / "jp.html")],
          "board by SQL", False),
         ("`checkpoint --json`", [*s, "checkpoint", "--json"], "last chain rows + count by SQL", False),
@@ -200,7 +261,7 @@ def bench(b: Backend, size: int, lines: Path, out: Path, fresh: Callable[[], Non
 
     def note(label: str, seconds: float, peak: float, floor: str, base: float) -> None:
         rows.append((label, b.name, size, seconds, peak, floor, base))
-        over = " (over the memory bound)" if peak > MEMORY_BOUND_MB else ""
+        over = " (over the memory bound)" if peak > MEMORY_BOUND_MB else ""  # (nan, not measured, is never over)
         print(f"  {label}: {seconds:.2f} s, {peak:.0f} MB{over}; {floor}: {base:.2f} s ({seconds / base:.1f}x)", flush=True)
 
     # Writing the store: import, the first query (catch-up), rebuild. Each needs a new store.
@@ -213,7 +274,7 @@ def bench(b: Backend, size: int, lines: Path, out: Path, fresh: Callable[[], Non
             writes["rebuild"].append(run(["--store", b.store, "rebuild"]))
     plain = floors(b, size)
     decode = measure(plain["read + decode every row"], SLOW_REPEAT)[0]
-    bare = _bare_import(lines, out) if b.name == "SQLite" and not ONLY else None
+    bare = _bare_import(lines, out, b) if not ONLY else None
     for label, key, floor, base in [
         ("`import` (new store)", "import", "bare eventsourcing import" if bare else "read + decode every row", bare or decode),
         ("first query after the import (catch-up)", "catch-up", "read + decode every row", decode),
@@ -231,16 +292,51 @@ def bench(b: Backend, size: int, lines: Path, out: Path, fresh: Callable[[], Non
             continue
         seconds, peak = measure(lambda args=args: run(args), SLOW_REPEAT if whole else REPEAT)  # type: ignore[misc]
         note(label, seconds, peak, floor, measured[floor])
+    # verify's two parts, as it times them itself: the log check beside reading and hashing the
+    # rows, the view check beside a rebuild of the same view (or, when BENCH_ONLY skips the
+    # rebuild, the catch-up that built it), measured above in the same run.
+    if ONLY and not any(part in "`verify`" for part in ONLY):
+        return rows
+    parts = [verify_parts(b.store) for _ in range(SLOW_REPEAT)]
+    built = "rebuild" if writes["rebuild"] else "catch-up"
+    note("`verify`: its log check (its own timing)", statistics.median(p[0] for p in parts), float("nan"),
+         "read + sha256 of every row", measured["read + sha256 of every row"])  # fmt: skip
+    note("`verify`: its view check (its own timing)", statistics.median(p[1] for p in parts), float("nan"),
+         f"`{built}`", statistics.median(s[0] for s in writes[built]))  # fmt: skip
     return rows
 
 
-def _bare_import(lines: Path, out: Path) -> float:
-    """Seconds for a bare eventsourcing application to save the same events (a process of its own)."""
+def verify_parts(store: str) -> tuple[float, float]:
+    """The seconds ``verify --json`` reports for its log check and its view check."""
+    child = subprocess.run([sys.executable, "-c", CHILD, "--store", store, "verify", "--json"], capture_output=True,
+                           text=True, cwd=ROOT)  # fmt: skip
+    if child.returncode != 0:
+        raise RuntimeError(f"verify failed: {child.stderr.strip()[-400:]}")
+    report = json.loads(child.stdout)
+    return report["log_check_seconds"], report["view_check_seconds"]
+
+
+def _bare_import(lines: Path, out: Path, b: Backend) -> float:
+    """Seconds for a bare eventsourcing application to save the same events (a process of its
+    own), in a new SQLite file or a new PostgreSQL schema, as the store measured."""
     db = out / "bare.db"
     for stale in out.glob("bare.db*"):
         stale.unlink()
+    env = None
+    if b.name == "PostgreSQL":
+        import psycopg
+        from psycopg.conninfo import conninfo_to_dict
+
+        with psycopg.connect(PG, autocommit=True) as conn:
+            conn.execute('DROP SCHEMA IF EXISTS "bench_bare" CASCADE')
+            conn.execute('CREATE SCHEMA "bench_bare"')
+        params = conninfo_to_dict(PG)
+        env = {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_DBNAME": str(params["dbname"]),
+               "POSTGRES_HOST": str(params["host"]), "POSTGRES_PORT": str(params.get("port", 5432)),
+               "POSTGRES_USER": str(params.get("user", "postgres")), "POSTGRES_PASSWORD": str(params.get("password", "")),
+               "POSTGRES_SCHEMA": "bench_bare", "CREATE_TABLE": "yes"}  # fmt: skip
     code = (f"import time; from pathlib import Path; from benchmarks.baselines import bare_eventsourcing_import\n"
-            f"rate = bare_eventsourcing_import(Path({str(lines)!r}), Path({str(db)!r}))\n"
+            f"rate = bare_eventsourcing_import(Path({str(lines)!r}), Path({str(db)!r}), env={env!r})\n"
             "print(rate)")  # fmt: skip
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=ROOT)
@@ -292,7 +388,7 @@ def tables(rows: list[Row]) -> list[str]:
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for label, backend, size, seconds, peak, floor, base in rows:
-        memory = f"**{peak:.0f} MB**" if peak > MEMORY_BOUND_MB else f"{peak:.0f} MB"
+        memory = "—" if peak != peak else f"**{peak:.0f} MB**" if peak > MEMORY_BOUND_MB else f"{peak:.0f} MB"  # nan: not measured
         lines.append(f"| {label} | {backend} | {size:,} | {seconds:.2f} s | {memory} | {floor}: {base:.2f} s "
                      f"| {seconds / base:.1f}x |")  # fmt: skip
     sqlite = {(r[0], r[2]): r for r in rows if r[1] == "SQLite"}

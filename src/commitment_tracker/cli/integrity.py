@@ -22,16 +22,19 @@ def verify(app: Context, against: str | None, as_json: bool) -> None:
         raise click.BadParameter(str(error), param_hint="--against") from None
     from commitment_tracker.projections.view.check import ViewCheck
 
+    from commitment_tracker.cli.output import progress
+
     check = ViewCheck(app.tracker)  # fed by the log check: the log is read once for both
     try:
-        report = verify_log(app.tracker, expected, each=check.feed)
+        with progress("Verifying", app.tracker.count()) as advance:
+            report = verify_log(app.tracker, expected, each=check.feed, advance=advance)
         if report.key_problem:
             raise click.ClickException(report.key_problem)  # the key is wrong: say nothing about the log
+        view = check.finish() if report.ok else None
         if as_json:
-            emit_json(report.to_data())
+            emit_json(report.to_data() | ({"view_check_seconds": round(check.seconds, 3)} if report.ok else {}))
         if not report.ok:
             raise click.ClickException(f"verification failed: {report.problem}")
-        view = check.finish()
     finally:
         check.close()
     if view is not None:
@@ -48,7 +51,8 @@ def verify(app: Context, against: str | None, as_json: bool) -> None:
     if not as_json:
         extends = f"; extends checkpoint {against}" if against else ""
         click.echo(f"OK: {report.count} events in {report.streams} streams verified; "
-                   f"digest sha256:{report.digest} (v{report.digest_version}){extends}")  # fmt: skip
+                   f"digest sha256:{report.digest} (v{report.digest_version}){extends}; "
+                   f"log checked in {report.seconds:.2f} s, view in {check.seconds:.2f} s")  # fmt: skip
 
 
 @click.command()

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import click
@@ -349,6 +350,12 @@ def caution(message: str) -> None:
 
 def interactive_stderr() -> bool:
     return sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def count_lines(file: Path) -> int:
+    """How many rows a file holds, roughly (for a progress bar only): its non-blank lines."""
+    with file.open("rb") as handle:
+        return sum(1 for line in handle if line.strip())
 
 
 @contextmanager

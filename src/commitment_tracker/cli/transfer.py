@@ -17,21 +17,15 @@ from commitment_tracker.cli.output import note
 @pass_context
 def import_(app: Context, file: Path, dry_run: bool) -> None:
     """Import events from FILE (JSON Lines, or a YAML list): validated in full, then all or nothing."""
-    from commitment_tracker.cli.output import progress
+    from commitment_tracker.cli.output import count_lines, progress
 
-    with progress("Importing", _lines(file) if not dry_run else 0) as advance:
+    with progress("Importing", count_lines(file) if not dry_run else 0) as advance:
         count = (app.checker if dry_run else app.writer).import_file(file, app.user, dry_run=dry_run, progress=advance,
                                                                       warn=caution)
     if dry_run:
         note(f"{count} event{'s' if count != 1 else ''} checked: all valid; nothing written (dry run)")
     else:
         note(f"imported {count} event{'s' if count != 1 else ''} into {app.store.display}")
-
-
-def _lines(file: Path) -> int:
-    """How many events a file holds, roughly (for the progress bar only)."""
-    with file.open("rb") as handle:
-        return sum(1 for line in handle if line.strip())
 
 
 @click.command()
@@ -47,7 +41,10 @@ def export(app: Context, fmt: str, output: Path | None, force: bool) -> None:
     if output is not None:
         check_output(output, app.store, force=force)
 
-    count = write_export(app.tracker.log(), fmt, output)
+    from commitment_tracker.cli.output import progress
+
+    with progress("Exporting", app.tracker.count()) as advance:
+        count = write_export(app.tracker, fmt, output, advance)
     if output is not None:
         note(f"exported {count} event{'s' if count != 1 else ''} to {output}")
 

@@ -37,7 +37,7 @@ from commitment_tracker.tracker.importing import read_events
 from commitment_tracker.tracker.ledger import Ledger
 from commitment_tracker.tracker.mapper import RecordMapper, topic_of
 from commitment_tracker.tracker.records import Recorded, stream_id
-from commitment_tracker.tracker.recorders import StampBehind
+from commitment_tracker.tracker.recorders import LogRow, StampBehind
 from commitment_tracker.tracker.inspection import Found
 from commitment_tracker.tracker.store import Store
 
@@ -229,6 +229,11 @@ class Tracker(Application[UUID]):
         while page := self.recorder.select_notifications(start=last, limit=PAGE, inclusive_of_start=False):
             yield from page
             last = page[-1].id
+
+    def stored_rows(self) -> Iterator[LogRow]:
+        """Every stored event as its row holds it, in record order, with nothing built per row:
+        for the readers of the whole log (verify, export)."""
+        return self.recorder.stream_log()  # type: ignore[attr-defined,no-any-return]
 
     def log(self, after: int = 0) -> Iterator[Recorded]:
         """Every event in record order (with its log position), decoded and validated."""

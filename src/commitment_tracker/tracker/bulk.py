@@ -50,8 +50,7 @@ class BulkWriter:
         stored = [self.tracker.mapper.to_stored_event(record) for record in records]
         if self.postgres:
             self.recorder._insert_events(self.cursor, stored)  # the clock check, under the table lock
-            self.recorder._insert_stored_events(self.cursor, stored)
-            self.recorder._fetch_ids_after_insert_events(self.cursor, stored)
+            self.recorder.copy_chained_events(self.cursor, stored)
         else:
             self.recorder._insert_events(self.cursor, stored)
 

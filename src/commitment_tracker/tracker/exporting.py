@@ -1,30 +1,87 @@
-"""Export: every event in record order, as interchange JSON Lines (re-importable) or CSV."""
+"""Export: every event in record order, as interchange JSON Lines (re-importable) or CSV.
+
+A JSON line is the event's interchange JSON: where the stored bytes already hold exactly that (an
+event of the current class version, every value spelt as export spells it; see stored_form.py),
+they are written as they are, after decryption; any other event is decoded (upcast, validated)
+and written from its model, as every event once was."""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from commitment_tracker.events import EVENT_TYPES, to_data
+from commitment_tracker.tracker import stored_form
 from commitment_tracker.tracker.outputs import csv_rows
 from commitment_tracker.tracker.records import Recorded
+
+if TYPE_CHECKING:
+    from commitment_tracker.tracker.application import Tracker
+
+PAGE = 5000  # lines written at a time
 
 #: CSV columns: every field of every event type, in schema order.
 CSV_COLUMNS = ["ref", *dict.fromkeys(name for cls in EVENT_TYPES.values() for name in cls.model_fields)]
 
 
-def write_export(records: Iterable[Recorded], fmt: str, output: Path | None) -> int:
-    """Write the export to ``output`` (atomically: a partial file never appears) or stdout."""
+def write_export(tracker: Tracker, fmt: str, output: Path | None, advance: Callable[[int], None] | None = None) -> int:
+    """Write the export to ``output`` (atomically: a partial file never appears) or stdout;
+    ``advance`` is told how many events each page wrote."""
     if output is None:
-        return _write(records, fmt, sys.stdout)
+        return _export(tracker, fmt, sys.stdout, advance)
     from commitment_tracker.tracker.outputs import atomic_output
 
     with atomic_output(output) as handle:
-        return _write(records, fmt, handle)
+        return _export(tracker, fmt, handle, advance)
+
+
+def _export(tracker: Tracker, fmt: str, handle: IO[str], advance: Callable[[int], None] | None) -> int:
+    if fmt == "csv":
+        return _write(_counted(tracker.log(), advance), fmt, handle)
+    return _write_lines(_lines(tracker), handle, advance)
+
+
+def _lines(tracker: Tracker) -> Iterator[str]:
+    """Every event's JSON line (without its line feed), in record order."""
+    mapper = tracker.mapper
+    for stored in tracker.stored_rows():
+        found = stored_form.read(mapper.decrypt(stored), exporting=True)  # type: ignore[attr-defined]
+        if found is not None and found.body is not None:
+            yield found.body.decode("utf-8")
+        else:
+            record: Recorded = mapper.to_domain_event(stored)  # type: ignore[assignment]
+            yield json.dumps(to_data(record.event), ensure_ascii=False, separators=(",", ":"))
+
+
+def _write_lines(lines: Iterator[str], handle: IO[str], advance: Callable[[int], None] | None) -> int:
+    # The first event is read before anything is written (see _write); then a page at a time.
+    count = 0
+    page: list[str] = []
+    for line in lines:
+        page.append(line)
+        if len(page) == PAGE:
+            handle.write("\n".join(page) + "\n")
+            count += len(page)
+            if advance is not None:
+                advance(len(page))
+            page = []
+    if page:
+        handle.write("\n".join(page) + "\n")
+        count += len(page)
+        if advance is not None:
+            advance(len(page))
+    return count
+
+
+def _counted(records: Iterable[Recorded], advance: Callable[[int], None] | None) -> Iterator[Recorded]:
+    for number, record in enumerate(records, 1):
+        if advance is not None and number % PAGE == 0:
+            advance(PAGE)
+        yield record
 
 
 def _write(records: Iterable[Recorded], fmt: str, handle: IO[str]) -> int:

@@ -97,12 +97,18 @@ class Ledger:
 
         Kept: each stream's first and last events (its kind and chain head) and meetings (whose
         held state the rules check); everything else is read back by ``fetch`` if ever needed.
+        A stream's earlier head, kept when it was written, goes once a later event replaces it:
+        on a log whose events pick their stream at random, most events are their stream's head
+        when written, and keeping them would keep the whole log.
         """
-        for record in records:
-            event = record.event
-            if event.type.startswith("meeting_"):
+        for slug in {record.event.entity for record in records}:
+            stream = self._streams.get(slug)
+            if stream is None:
                 continue
-            knowledge = self._streams[event.entity].knowledge
-            if 1 < record.originator_version < len(knowledge.records):
-                knowledge.release(record.originator_version)
+            knowledge = stream.knowledge
+            last = len(knowledge.records)
+            for position in range(max(2, stream.released_through + 1), last):
+                if not knowledge.records[position - 1].event.type.startswith("meeting_"):
+                    knowledge.release(position)
+            stream.released_through = max(stream.released_through, last - 1)
         self.new.clear()

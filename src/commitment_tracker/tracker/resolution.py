@@ -96,6 +96,8 @@ class StreamKnowledge:
 
     def release(self, position: int) -> None:
         event = self.records[position - 1].event
+        if isinstance(event, Released):
+            return
         if event.type == "commitment_fulfilled":
             self._briefs[position] = (_shared(event.on), _shared(event.parties))  # type: ignore[attr-defined]
         self.records[position - 1] = released(event.type)
@@ -136,10 +138,12 @@ class StreamKnowledge:
 
     def is_retracted(self, position: int) -> bool:
         if self._retracted is None:
-            # A retraction always follows its target, so resolve from the newest backwards.
+            # A retraction always follows its target, so resolve from the newest backwards; only a
+            # position some retraction names can be retracted, so only those are kept (a stream
+            # may hold thousands of events and a handful of retractions).
             status: dict[int, bool] = {}
-            for pos in range(len(self.records), 0, -1):
-                status[pos] = any(not status[r] for r in self._retractors.get(pos, ()))
+            for pos in sorted(self._retractors, reverse=True):
+                status[pos] = any(not status.get(r, False) for r in self._retractors[pos])
             self._retracted = status
         return self._retracted.get(position, False)
 

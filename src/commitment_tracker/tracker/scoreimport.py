@@ -239,14 +239,16 @@ class Planner:
 
 
 def import_scores(tracker: Tracker, path: Path, *, on: str, cycle: str | None, summits: Path | None,
-                  recorded_by: str, dry_run: bool, published: Published | None = None) -> ScoreImport:  # fmt: skip
+                  recorded_by: str, dry_run: bool, published: Published | None = None,
+                  progress: Callable[[int], None] | None = None) -> ScoreImport:  # fmt: skip
     """Read, check and record a whole table in one transaction: all of it, or nothing (decided
     again from what is stored if another writer changed the same commitments meanwhile). With an
-    edition, its ``edition_published`` comes last, in the same transaction."""
+    edition, its ``edition_published`` comes last, in the same transaction. ``progress`` is told
+    how many rows each chunk holds once it is done."""
     from commitment_tracker.tracker.application import _retrying
 
     published = published or Published()
-    return _retrying(lambda: _import(tracker, path, on, cycle, summits, recorded_by, dry_run, published))
+    return _retrying(lambda: _import(tracker, path, on, cycle, summits, recorded_by, dry_run, published, progress))
 
 
 def _edition_state(tracker: Tracker, published: Published) -> bool | None:
@@ -265,7 +267,8 @@ def _edition_state(tracker: Tracker, published: Published) -> bool | None:
 
 
 def _import(tracker: Tracker, path: Path, on: str, cycle: str | None, summits: Path | None,
-            recorded_by: str, dry_run: bool, published: Published) -> ScoreImport:  # fmt: skip
+            recorded_by: str, dry_run: bool, published: Published,
+            progress: Callable[[int], None] | None = None) -> ScoreImport:  # fmt: skip
     from contextlib import ExitStack
 
     from commitment_tracker.tracker.application import utcnow
@@ -323,6 +326,8 @@ def _import(tracker: Tracker, path: Path, on: str, cycle: str | None, summits: P
                 # read again, within this transaction, should anything ask), so memory stays bounded.
                 ledger.forget(done)
             reader.let_go([*done, *(row.slug for row in chunk)])
+            if progress is not None:
+                progress(len(chunk))
         changed = result.commitments + result.corrections + result.scores
         if exists and changed:
             raise RuleViolation(f"edition {published.edition} is already published: its scores are not changed "

@@ -7,11 +7,11 @@ The rules (``rules.py``) and cautions (``cautions.py``) read streams through ``S
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID
 
-from commitment_tracker.events import CommitmentMade, Event
+from commitment_tracker.events import CommitmentMade, Event, first_day
 from commitment_tracker.tracker.records import stream_id
 from commitment_tracker.tracker.resolution import StreamKnowledge
 
@@ -34,6 +34,9 @@ class Stream:
     # What the first event says (kind, pledge), as of the knowledge's generation: the rules ask for
     # it on every event of the stream, and it changes only when a retraction or correction arrives.
     _head: tuple[int, str | None, Event | None] = (-1, None, None)
+    _pledge: tuple[int, tuple[date, frozenset[str], bool] | None] = (-1, None)
+    #: Up to which position a bulk import has let go of the stream's events (see Ledger.release).
+    released_through: int = 1
 
     def __post_init__(self) -> None:
         self.ident = stream_id(self.slug)
@@ -56,6 +59,18 @@ class Stream:
                 kind = None if knowledge.is_retracted(1) else KIND_OF_FIRST.get(knowledge.records[0].event.type)
                 self._head = (knowledge.generation, kind, knowledge.event_at(1))
         return self._head
+
+    def pledge(self) -> tuple[date, frozenset[str], bool] | None:
+        """What the rules ask of a commitment's stream for its every event, in one look: the
+        first day of its pledge, its parties, whether it is standing. None unless the stream is
+        a commitment's (cached like ``kind``: it changes only with the first event)."""
+        head = self._first()
+        if head[1] != "commitment":
+            return None
+        if self._pledge[0] != head[0]:
+            made = head[2]
+            self._pledge = (head[0], (first_day(made.on), frozenset(made.parties), made.cadence == "standing"))  # type: ignore[union-attr]
+        return self._pledge[1]
 
     @property
     def kind(self) -> str | None:

@@ -33,6 +33,7 @@ import json
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from itertools import groupby
+from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import EVENT_TYPES
@@ -53,7 +54,10 @@ from commitment_tracker.tracker.streams import KIND_OF_FIRST
 from commitment_tracker.tracker.mapper import construct_event
 
 if TYPE_CHECKING:
+    from eventsourcing.persistence import Notification
+
     from commitment_tracker.tracker import Tracker
+    from commitment_tracker.tracker.recorders import LogRow
 
 PAGE = 20_000  # events (or facts) held at a time: bounds verify's memory
 
@@ -91,16 +95,16 @@ def check_view(tracker: Tracker) -> str | None:
         for notification in tracker.notifications():
             if notification.id > check.position:
                 break
-            # Validated when recorded: decoded as catch-up decodes it.
-            check.feed(tracker.mapper.to_domain_event(notification, validate=False, hashed=False))  # type: ignore[call-arg]
+            check.feed(notification)
         return check.finish()
     finally:
         check.close()
 
 
 class ViewCheck:
-    """The view check, fed the log's events in record order: ``verify`` feeds it the events its
-    log check has just decoded and validated, so the log is read and decoded once for both."""
+    """The view check, fed the log's stored events in record order: ``verify`` feeds it the events
+    its log check has just read and judged, so the log is read once for both. ``seconds`` is the
+    time spent in it (decoding, deriving, comparing), which verify reports apart."""
 
     def __init__(self, tracker: Tracker) -> None:
         self.tracker = tracker
@@ -115,13 +119,17 @@ class ViewCheck:
         self.after = 0  # the log position the page starts after
         self.events = 0  # how many events were compared
         self.found: str | None = None
+        self.seconds = 0.0
 
-    def feed(self, record: Recorded) -> None:
-        """One event of the log (the next in record order)."""
-        if self.found is None and record.seq <= self.position:
-            self.page.append(record)
+    def feed(self, stored: LogRow | Notification) -> None:
+        """One stored event of the log (the next in record order), decoded as catch-up decodes it
+        (it was validated when recorded, and the log check has just judged it)."""
+        if self.found is None and stored.id <= self.position:
+            began = perf_counter()
+            self.page.append(self.tracker.mapper.to_domain_event(stored, validate=False, hashed=False))  # type: ignore[call-arg]
             if len(self.page) == PAGE:
                 self._compare_page()
+            self.seconds += perf_counter() - began
 
     def _compare_page(self) -> None:
         if self.page and self.found is None:
@@ -131,6 +139,13 @@ class ViewCheck:
 
     def finish(self) -> str | None:
         """None when the stored view is what the events fed derive, else the first difference."""
+        began = perf_counter()
+        try:
+            return self._finish()
+        finally:
+            self.seconds += perf_counter() - began
+
+    def _finish(self) -> str | None:
         if self.absent:
             return None
         if self.missing:

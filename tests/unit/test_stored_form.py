@@ -1,0 +1,69 @@
+"""verify's log check reads an event from its stored bytes: what it reads must be what the model
+reads, and it must accept nothing the model refuses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from commitment_tracker.events import EVENT_TYPES, parse_json
+from commitment_tracker.tracker import stored_form
+from commitment_tracker.tracker.mapper import canonical
+
+DATASET = Path(__file__).parents[2] / "src/commitment_tracker/data/trilateral.jsonl"
+PREV = "ab" * 32
+
+
+def _events():
+    return [parse_json(line) for line in DATASET.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_every_bundled_event_reads_as_its_model_reads_it() -> None:
+    fast = 0
+    for event in _events():
+        read = stored_form.read(canonical(event, PREV))
+        if read is None:
+            decorators = type(event).__pydantic_decorators__
+            assert decorators.model_validators or decorators.field_validators, event.type  # only those go the long way
+            continue
+        fast += 1
+        assert (read.entity, read.recorded_at, read.prev) == (event.entity, event.recorded_at, PREV)
+    assert fast  # the rest: types whose models check fields together
+
+
+def _bytes(fields: str, kind: str = "commitment_abandoned") -> bytes:
+    return (f'{{"event":{{"type":"{kind}","recorded_by":"a","recorded_at":"2024-01-01T00:00:00Z",{fields}}},'
+            f'"prev":"{PREV}"}}').encode()  # fmt: skip
+
+
+def test_an_event_in_the_tracker_shape_is_read_without_its_model() -> None:
+    read = stored_form.read(_bytes('"commitment":"c1","on":"2024-01-01","parties":["US"]'))
+    assert read is not None and read.entity == "c1" and read.prev == PREV
+
+
+@pytest.mark.parametrize(
+    "fields",
+    ['"commitment":"c1","on":"2024-02-30"',  # a date that does not exist
+     '"commitment":"c1","on":"2024-01-01","parties":["US","US"]',  # a party twice
+     '"commitment":"C 1","on":"2024-01-01"',  # not a slug
+     '"commitment":"c1","on":"2024-01-01","note":" "',  # blank text
+     '"commitment":"c1","on":"2024-01-01","note":"a\\u0000b"',  # NUL
+     '"commitment":"c1","on":"2024-01-01","secret":"x"',  # a field the model lacks
+     '"on":"2024-01-01","commitment":"c1"',  # schema order broken
+     '"commitment":"c1","on":"2024-01-01","on":"2024-01-02"',  # a key twice
+     '"commitment":"c1", "on":"2024-01-01"',  # a space
+     '"commitment":"c1"'],  # a required field missing
+)  # fmt: skip
+def test_anything_else_is_left_to_the_full_decode(fields: str) -> None:
+    assert stored_form.read(_bytes(fields)) is None
+
+
+def test_a_model_that_checks_fields_together_is_left_to_the_full_decode() -> None:
+    made = '"commitment":"c1","on":"2024-01-01","title":"T","parties":["US"],"due":"2025-01-01","due_next":"summit"'
+    assert stored_form.read(_bytes(made, "commitment_made")) is None
+
+
+def test_every_event_type_has_a_shape_or_is_decoded_in_full() -> None:
+    for kind in EVENT_TYPES:
+        stored_form._form(kind.encode())  # builds every shape: a field type it cannot read would raise here
