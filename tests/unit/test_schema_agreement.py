@@ -168,3 +168,39 @@ def test_the_schema_is_valid_draft_2020_12_with_only_its_keywords():
     assert found <= KEYWORDS, found - KEYWORDS
     assert "discriminator" not in json.dumps(SCHEMA)
     assert all("type" in d["required"] for d in SCHEMA["$defs"].values() if "type" in d.get("properties", {}))
+
+
+
+def _fields() -> list[tuple[str, str, Any, dict[str, Any]]]:
+    """Every field of every event model, as (type, field, annotation, its published schema): read
+    from the models and from the schema ``ctrack schema`` prints, not from a list."""
+    schema = json_schema()
+    by_title = {definition.get("title"): definition for definition in schema["$defs"].values()}
+    found = []
+    for type_, model in sorted(EVENT_TYPES.items()):
+        properties = by_title[model.__name__]["properties"]
+        for name, info in model.model_fields.items():
+            published = {"$defs": schema["$defs"], **properties[name]}
+            found.append((type_, name, info.rebuild_annotation(), published))
+    return found
+
+
+@pytest.mark.parametrize("blank", [" ", "\t \n", "\u00a0", ""])
+def test_the_schema_and_the_models_agree_on_blank_text_in_every_field(blank: str) -> None:
+    """A blank value is refused by the published JSON Schema exactly where the model refuses it,
+    field by field, over every field of every event type: a schema that let "   " through where
+    the model refuses it would tell a validating tool "valid" for a line import rejects."""
+    from pydantic import TypeAdapter, ValidationError
+
+    disagree = []
+    for type_, name, annotation, published in _fields():
+        try:
+            TypeAdapter(annotation).validate_python(blank)
+            model_accepts = True
+        except (ValidationError, ValueError, TypeError):
+            model_accepts = False
+        schema_accepts = jsonschema.Draft202012Validator(published).is_valid(blank)
+        if model_accepts != schema_accepts:
+            disagree.append(f"{type_}.{name}: model {'accepts' if model_accepts else 'refuses'}, "
+                            f"schema {'accepts' if schema_accepts else 'refuses'}")  # fmt: skip
+    assert not disagree, disagree
