@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
 
 from commitment_tracker.events.dates import first_day
-from commitment_tracker.events.fields import SLUG_PATTERN
+from commitment_tracker.events import patterns
+from commitment_tracker.events.fields import SLUG_PATTERN, _text
 
 
 def _has_text(value: str) -> str:
@@ -39,12 +40,17 @@ Cycle = Annotated[
     BeforeValidator(_lower),
     StringConstraints(pattern=SLUG_PATTERN),
     Field(description="An assessment cycle label such as 'interim' or 'final'; stored lowercase."),
+    # The published schema says what the input may be (any case), as for every slug.
+    WithJsonSchema({"type": "string", "pattern": patterns.SLUG_INPUT,
+                    "description": "An assessment cycle label such as 'interim' or 'final'; stored lowercase."}),
 ]
-Area = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_has_text)]
-Code = Annotated[str, StringConstraints(min_length=1, max_length=100), AfterValidator(_has_text)]
+# Not blank, in the published schema as in the model: a schema that took "   " would call valid a
+# line import refuses.
+Area = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_has_text), _text(200)]
+Code = Annotated[str, StringConstraints(min_length=1, max_length=100), AfterValidator(_has_text), _text(100)]
 #: A summit: its year and the research groups' letter for it when the year had two ('2010S'), or
 #: the year alone ('2021').
-Summit = Annotated[str, StringConstraints(min_length=1, max_length=20), AfterValidator(_has_text)]
+Summit = Annotated[str, StringConstraints(min_length=1, max_length=20), AfterValidator(_has_text), _text(20)]
 PublishedAverage = Annotated[float, Field(ge=-1, le=1)]
 
 
