@@ -243,3 +243,31 @@ def test_on_either_store_table_3_is_what_scores_answers(ctrack, tmp_path):
     groups = ctrack.json("scores", "--summit", "2030", "--by", "party", "--as-of", "2031-12-31")["groups"]
     assert [(r.attrs["data-party"], float(r.attrs["data-average"])) for r in rows] == [(g["key"], g["average"]) for g in groups]
     assert ctrack.ok("export").stdout == before  # a report writes its page, nothing in the store
+
+
+def test_each_commitment_shows_its_agreement_and_the_cells_its_analysts_dispute(tmp_path):
+    """SPEC §8.2 in the per-summit report: under each commitment, Krippendorff's alpha over the
+    units two analysts scored (as ``scores --agreement`` gives it), and every disputed cell with
+    each analyst's score -- until a reconciliation settles it."""
+    ctrack = Ctrack(str(tmp_path / "two.db"))
+    for name, text in (("summits", SUMMITS), ("final", FINAL)):
+        (tmp_path / f"{name}.csv").write_text(text, encoding="utf-8")
+    ctrack.ok("import-scores", str(tmp_path / "final.csv"), "--on", "2031-05-20", "--summits",
+              str(tmp_path / "summits.csv"), "--cycle", "final", "--assessor", "Team B")  # fmt: skip
+    # A second analyst scores 2030-1 again: agrees on the US, disagrees on Japan and Korea.
+    for party, score in (("US", "1"), ("JP", "1"), ("KR", "-1")):
+        ctrack.ok("--by", "carol", "assess", "2030-1", "--party", party, "--score", score, "--on", "2031-05-21",
+                  "--cycle", "final", "--assessor", "Team C")  # fmt: skip
+    expected = ctrack.json("scores", "--agreement", "--as-of", "2031-12-31")  # only this summit is scored
+    out = tmp_path / "s.html"
+    ctrack.ok("report", "--summit", "2030", "--as-of", "2031-12-31", "--out", str(out))
+    chapter = parse(out.read_text(encoding="utf-8")).find("div", id="report-body").find("article", id="c-2030-1")
+    said = chapter.find("p", class_="agreement").text
+    assert f"{expected['overall']['alpha']:.3f}" in said and "over 3 units" in said
+    assert "Team B" in said and "Team C" in said
+    disputed = {row.attrs["data-party"]: row.text
+                for row in chapter.find("table", class_="disputed").find("tbody").find_all("tr")}  # fmt: skip
+    assert set(disputed) == {"JP", "KR"}
+    assert "Team B 0" in disputed["JP"] and "Team C +1" in disputed["JP"]
+    other = parse(out.read_text(encoding="utf-8")).find("div", id="report-body").find("article", id="c-2030-2")
+    assert not other.find_all("p", class_="agreement")  # one analyst: nothing to agree on
