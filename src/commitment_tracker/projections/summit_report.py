@@ -24,8 +24,10 @@ from typing import Any
 from commitment_tracker.events import CommitmentMade, ComplianceAssessed, first_day
 from commitment_tracker.events.parties import name_of
 from commitment_tracker.events.scoring import in_summit
+from commitment_tracker.projections.agreement import of_commitment
 from commitment_tracker.projections.editions import editions
 from commitment_tracker.projections.knowledge import Knowledge
+from commitment_tracker.projections.reviews import codings
 from commitment_tracker.projections.scores import UNLABELLED, Scored, percent, score_sheet, summarise
 from commitment_tracker.projections.sources import sources
 
@@ -183,9 +185,8 @@ def summit_report(knowledge: Knowledge, summit: str, as_of: date) -> dict[str, A
             "average": group["average"], "percent": group["percent"],
             "members": [_member(party, row.scores[party], chains.get(party, []), titles)
                         for party in members if party in row.scores],
-            # SPEC §8.2 (reviews and agreement between analysts) will show here, per commitment:
-            # the agreement on its units and the ones disputed. Not computed yet.
-            "agreement": None,
+            # SPEC §8.2: how far the analysts who scored it agree, and the cells they dispute.
+            "agreement": of_commitment(codings(knowledge, row.id), as_of),
         })  # fmt: skip
     columns = {p: _mean([r.scores[p] for r in sheet if p in r.scores]) for p in members}
     return {
