@@ -58,7 +58,7 @@ def test_every_event_reference_the_readme_names_exists_in_the_bundled_dataset(tm
     import re
 
     from tests.conftest import Ctrack
-    from tests.e2e.helpers import DATASET
+    from tests.cli.helpers import DATASET
 
     text = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     named = set(re.findall(r"`([a-z0-9][a-z0-9._-]*)#([1-9][0-9]*)\^?`", text))

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[1]
-ARCHIVE = "tests/e2e/test_store_safety.py::test_a_read_only_archive_copy_can_be_queried_verified_and_exported"
+ARCHIVE = "tests/cli/test_store_safety.py::test_a_read_only_archive_copy_can_be_queried_verified_and_exported"
 GUARD = ("tests/unit/test_out_of_order.py::"
          "test_the_generated_histories_do_exercise_retractions_corrections_meetings_and_every_cadence")  # fmt: skip
 

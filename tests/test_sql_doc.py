@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from tests.conftest import Ctrack
-from tests.e2e.conftest import DATASET
+from tests.cli.conftest import DATASET
 
 DOC = Path(__file__).parent.parent / "docs" / "sql.md"
 

@@ -16,7 +16,7 @@ import pytest
 from commitment_tracker.tracker import open_tracker, resolve_store
 from commitment_tracker.tracker import store as stores
 from tests.conftest import PG_DSN, Ctrack
-from tests.e2e.helpers import error_line, untouched
+from tests.cli.helpers import error_line, untouched
 
 pytestmark = pytest.mark.postgres
 

@@ -15,7 +15,7 @@ import pytest
 
 from commitment_tracker.tracker import open_tracker, recorders, resolve_store
 from tests.conftest import Ctrack
-from tests.e2e.helpers import error_line, untouched
+from tests.cli.helpers import error_line, untouched
 
 PLEDGE = ("pledge", "b", "--on", "2024-02-01", "--title", "B", "--party", "US")
 

@@ -15,7 +15,7 @@ from .builders import Story, day, record
 from commitment_tracker.events import parse_obj
 from commitment_tracker.projections import Knowledge, Log
 from commitment_tracker.projections.time_travel import answer, stops, time_travel
-from tests.e2e.helpers import DATASET
+from tests.cli.helpers import DATASET
 
 
 def pick(data: dict[str, Any], stop: int, as_of: date) -> dict[str, dict[str, Any]]:

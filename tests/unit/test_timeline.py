@@ -16,7 +16,7 @@ from commitment_tracker.events import first_day, parse_obj
 from commitment_tracker.projections import Log
 from commitment_tracker.projections.timeline import Interval, Timeline, timelines
 from commitment_tracker.tracker import NotFound
-from tests.e2e.helpers import DATASET
+from tests.cli.helpers import DATASET
 
 
 def spans(row: Timeline) -> list[tuple[str, str, str]]:
