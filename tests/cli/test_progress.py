@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.helpers import DATASET
-from tests.e2e.test_scores import TABLE
+from tests.cli.helpers import DATASET
+from tests.cli.test_scoring import TABLE
 
 LABELS = {"verify": "Verifying", "export": "Exporting", "import-scores": "Importing scores", "import": "Importing"}
 

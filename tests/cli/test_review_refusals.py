@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.helpers import error_line, untouched
+from tests.cli.helpers import error_line, untouched
 
 
 @pytest.fixture

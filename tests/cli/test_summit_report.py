@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import Ctrack
-from tests.e2e.page import Element, parse
-from tests.e2e.test_report_accessibility import FRAME, axe, nu_errors, vnu  # noqa: F401  (fixtures)
-from tests.e2e.test_report_browser import browse, chromium, console  # noqa: F401  (fixtures)
+from tests.cli.page import Element, parse
+from tests.cli.test_report_accessibility import FRAME, axe, nu_errors, vnu  # noqa: F401  (fixtures)
+from tests.cli.test_report_browser import browse, chromium, console  # noqa: F401  (fixtures)
 
 SUMMITS = "year,code,summit.date,host\n2029,,2029-11-20,x\n2030,,2030-06-01,y\n"
 EARLIER = "area,id,year,code,text,average,us,japan,korea\nTrade,2029-1,2029,,Resist protectionism.,,1,1,0\n"

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import Ctrack
-from tests.e2e.page import Element, parse
-from tests.e2e.test_report_browser import browse, chromium, console  # noqa: F401  (fixtures)
+from tests.cli.page import Element, parse
+from tests.cli.test_report_browser import browse, chromium, console  # noqa: F401  (fixtures)
 from tests.integration.test_g20_editions import editions  # noqa: F401  (the store: both editions)
 
 #: The moment the sliders are moved to, by an edition's id as a link names it.

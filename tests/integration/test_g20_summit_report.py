@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from tests.conftest import Ctrack
-from tests.e2e.helpers import error_line
-from tests.e2e.page import Element, parse
-from tests.e2e.test_report_browser import browse, chromium, console  # noqa: F401  (fixtures)
-from tests.e2e.test_summit_report import print_problems
+from tests.cli.helpers import error_line
+from tests.cli.page import Element, parse
+from tests.cli.test_report_browser import browse, chromium, console  # noqa: F401  (fixtures)
+from tests.cli.test_summit_report import print_problems
 from tests.integration.test_g20_editions import editions  # noqa: F401  (the store: both editions)
 
 EDITION = "g20-2022"

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.e2e.helpers import refs
+from tests.cli.helpers import refs
 
 
 @pytest.fixture
