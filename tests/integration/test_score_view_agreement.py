@@ -101,6 +101,10 @@ def test_view_and_fold_agree_on_scores(tmp_path_factory, monkeypatch, operations
             expected = {slug for slug in knowledge.commitments if score_only(knowledge, slug, as_of)}
             assert reader.score_only(Clocks(as_of, known_at)) == expected
             assert FoldReader(tracker).score_only(Clocks(as_of, known_at)) == expected
+            # Given the sheet a caller has read already, the same answer (of that sheet's commitments).
+            area_b = source.sheet(area="b")
+            assert reader.score_only(Clocks(as_of, known_at), area_b) == expected & {row.id for row in area_b}
+            assert FoldReader(tracker).score_only(Clocks(as_of, known_at), area_b) == expected & {row.id for row in area_b}
         reader.close()
 
 

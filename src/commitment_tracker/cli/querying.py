@@ -73,13 +73,13 @@ def status(app: Context, party: str | None, status: str | None, overdue: bool, a
 def _scores_lead(app: Context, at: Any, area: str | None, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A score-only commitment's ``pledged`` says nothing: its table row shows its average score
     (and how many) where the status was. Display only: JSON and CSV keep ``status`` (SPEC §5)."""
-    quiet = app.reader.score_only(at) & {row["id"] for row in rows}
+    sheet = app.reader.score_sheet(at, area)
+    quiet = app.reader.score_only(at, sheet) & {row["id"] for row in rows}
     if not quiet:
         return rows
     from commitment_tracker.projections.scores import summarise
 
-    sheet = [row for row in app.reader.score_sheet(at, area) if row.id in quiet]
-    groups = {g["id"]: g for g in summarise(sheet, "commitment")["groups"]}
+    groups = {g["id"]: g for g in summarise([row for row in sheet if row.id in quiet], "commitment")["groups"]}
     return [row | {"status": score_status(groups[row["id"]])} if row["id"] in groups else row for row in rows]
 
 

@@ -79,6 +79,7 @@ class Reader(Protocol):
 
     def score_sheet(self, clocks: Clocks, area: str | None = None) -> list[Scored]: ...
 
-    def score_only(self, clocks: Clocks) -> set[str]:
-        """The ids of the commitments that are score-only at ``clocks`` (``scores.score_only``)."""
+    def score_only(self, clocks: Clocks, sheet: Sequence[Scored] | None = None) -> set[str]:
+        """The ids of the commitments that are score-only at ``clocks`` (``scores.score_only``);
+        of ``sheet``'s commitments only, when the caller has read the score sheet already."""
         ...

@@ -9,6 +9,7 @@ instead: the same fold the view is checked against, the same answers, nothing wr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -103,11 +104,12 @@ class FoldReader:
 
         return score_sheet(self._known(clocks.known_at), clocks.as_of, area=area)
 
-    def score_only(self, clocks: Clocks) -> set[str]:
+    def score_only(self, clocks: Clocks, sheet: Sequence[Any] | None = None) -> set[str]:
         from commitment_tracker.projections.scores import score_only
 
         knowledge = self._known(clocks.known_at)
-        return {slug for slug in knowledge.commitments if score_only(knowledge, slug, clocks.as_of)}
+        judged = knowledge.commitments if sheet is None else [row.id for row in sheet]
+        return {slug for slug in judged if score_only(knowledge, slug, clocks.as_of)}
 
     def knowledge_of_kinds(self, kinds: frozenset[str], clocks: Clocks) -> Knowledge:
         from commitment_tracker.tracker.streams import KIND_OF_FIRST

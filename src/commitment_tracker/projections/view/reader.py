@@ -213,14 +213,16 @@ class ViewReader:
 
         return ScoreSource(self, clocks).sheet(area=area)
 
-    def score_only(self, clocks: Clocks) -> set[str]:
+    def score_only(self, clocks: Clocks, sheet: Sequence[Scored] | None = None) -> set[str]:
         """The commitments that are score-only at ``clocks`` (``projections.scores.score_only``):
         of those with a score, the ones with no other event at all, read from the view's event
-        types; the few with other events are folded exactly (a later-dated fulfilment, say)."""
+        types; the few with other events are folded exactly (a later-dated fulfilment, say).
+        ``sheet``: the score sheet at ``clocks`` the caller has read already (only its commitments
+        are judged), so that it is not read twice."""
         from commitment_tracker.projections.scores import SCORE_EVENTS, score_only
         from commitment_tracker.events import META_TYPES
 
-        scored = [row.id for row in self.score_sheet(clocks) if row.scores]
+        scored = [row.id for row in (self.score_sheet(clocks) if sheet is None else sheet) if row.scores]
         if not scored:
             return set()
         besides = ["commitment_made", *sorted(SCORE_EVENTS | META_TYPES)]
