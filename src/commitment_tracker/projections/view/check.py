@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import groupby
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
@@ -292,6 +292,19 @@ def _derive(entity: str, facts: Sequence[Row], lasts: list[int], clear: bool, in
     return found | _replay_batches(entity, facts, records, lasts, clear)
 
 
+def _replay(rows: list[list[Any]], derived: set[Any], first: str, last: str,
+            order: Callable[[Any], Any] | None = None) -> None:
+    """One batch of catch-up's statements on one table, replayed in ``rows`` (``[row, known_from,
+    known_to]``): each open row whose key -- its first column -- the batch no longer derives is
+    closed at the batch's first record time, and each derived row not open yet opens at its last."""
+    open_rows = {tuple(r[0]): r for r in rows if r[2] == FOREVER}
+    ending = {row[0] for row in set(open_rows) - derived}
+    for row, entry in open_rows.items():
+        if row[0] in ending:
+            entry[2] = first
+    rows += [[row, last, FOREVER] for row in sorted(derived - set(open_rows), key=order)]
+
+
 def _replay_batches(entity: str, facts: Sequence[Row], records: list[Recorded], lasts: list[int],
                     clear: bool) -> dict[str, list[Row]]:  # fmt: skip
     """A commitment's entity row, intervals, gaps, assessments and steps as catch-up wrote them, batch by
@@ -311,24 +324,9 @@ def _replay_batches(entity: str, facts: Sequence[Row], records: list[Recorded], 
         first, last = facts[members[0]][3], facts[members[-1]][3]
         made = derive_commitment(entity, records[:end], clear=clear)
         entity_row = made.entity
-        open_rows = {tuple(r[0]): r for r in intervals if r[2] == FOREVER}
-        ending = {row[0] for row in set(open_rows) - made.intervals}  # closed by valid_from
-        for row, entry in open_rows.items():
-            if row[0] in ending:
-                entry[2] = first
-        intervals += [[row, last, FOREVER] for row in sorted(made.intervals - set(open_rows))]
-        open_scores = {tuple(r[0]): r for r in scores if r[2] == FOREVER}
-        ending = {row[0] for row in set(open_scores) - made.scores}  # closed by position
-        for row, entry in open_scores.items():
-            if row[0] in ending:
-                entry[2] = first
-        scores += [[row, last, FOREVER] for row in sorted(made.scores - set(open_scores), key=lambda r: r[0])]
-        open_steps = {tuple(r[0]): r for r in steps if r[2] == FOREVER}
-        ending = {row[0] for row in set(open_steps) - made.steps}  # closed by position
-        for row, entry in open_steps.items():
-            if row[0] in ending:
-                entry[2] = first
-        steps += [[row, last, FOREVER] for row in sorted(made.steps - set(open_steps))]
+        _replay(intervals, made.intervals, first, last)  # an interval is closed by its valid_from
+        _replay(scores, made.scores, first, last, order=lambda r: r[0])  # an assessment by its position
+        _replay(steps, made.steps, first, last)  # a step by its position
         if first < last:
             gaps.append((entity, first, last))
     return {
