@@ -2,7 +2,8 @@
 // page's stops (record times, #time-data) a link's known-at names -- a timestamp, a date (the end
 // of that day), an event reference ID#N (the moment it was recorded), or an edition's id (SPEC
 // §8.1: the moment it was recorded; EDITION^ just before). The page's Content-Security-Policy
-// allows its one script by its hash; this file is the first part of that script.
+// allows its one script by its hash; this file is the first part of that script. ``wireSliders``
+// joins a page's two sliders to its drawing and its link, the same way on every report page.
 "use strict";
 function pageClocks(data) {
   var DAY = 86400000;
@@ -42,4 +43,22 @@ function pageClocks(data) {
   }
 
   return {stopAt: stopAt};
+}
+
+// A page's two sliders and its link: a move redraws the page (``show(stop, day)``) and writes the
+// fragment; the fragment of a link (``fromFragment``: false when it names no moment) is read on
+// load and whenever it changes. ``span``: the last day's index; ``iso``: a day's index as text.
+function wireSliders(asOf, knownAt, stops, span, iso, show, fromFragment) {
+  function toFragment() {
+    var stop = stops[Number(knownAt.value)];
+    history.replaceState(null, "", "#as-of=" + iso(Number(asOf.value)) + (stop ? "&known-at=" + stop.at : ""));
+  }
+  asOf.max = String(span);
+  knownAt.max = String(Math.max(stops.length - 1, 0));
+  function moved() { show(Number(knownAt.value), Number(asOf.value)); toFragment(); }
+  asOf.addEventListener("input", moved);
+  knownAt.addEventListener("input", moved);
+  window.addEventListener("hashchange", fromFragment);
+  document.getElementById("time-travel").hidden = false;
+  if (!fromFragment()) show(stops.length - 1, span);
 }

@@ -333,18 +333,5 @@
     return true;
   }
 
-  function toFragment() {
-    var stop = stops[Number(knownAt.value)];
-    var hash = "#as-of=" + iso(Number(asOf.value)) + (stop ? "&known-at=" + stop.at : "");
-    history.replaceState(null, "", hash);
-  }
-
-  asOf.max = String(days);
-  knownAt.max = String(Math.max(stops.length - 1, 0));
-  function moved() { show(Number(knownAt.value), Number(asOf.value)); toFragment(); }
-  asOf.addEventListener("input", moved);
-  knownAt.addEventListener("input", moved);
-  window.addEventListener("hashchange", fromFragment);
-  document.getElementById("time-travel").hidden = false;
-  if (!fromFragment()) show(stops.length - 1, days);
+  wireSliders(asOf, knownAt, stops, days, iso, show, fromFragment);
 })();

@@ -81,17 +81,5 @@
     return true;
   }
 
-  function toFragment() {
-    var stop = stops[Number(knownAt.value)];
-    history.replaceState(null, "", "#as-of=" + iso(Number(asOf.value)) + (stop ? "&known-at=" + stop.at : ""));
-  }
-
-  asOf.max = String(span);
-  knownAt.max = String(Math.max(stops.length - 1, 0));
-  function moved() { show(Number(knownAt.value), Number(asOf.value)); toFragment(); }
-  asOf.addEventListener("input", moved);
-  knownAt.addEventListener("input", moved);
-  window.addEventListener("hashchange", fromFragment);
-  document.getElementById("time-travel").hidden = false;
-  if (!fromFragment()) show(stops.length - 1, span);
+  wireSliders(asOf, knownAt, stops, span, iso, show, fromFragment);
 })();
