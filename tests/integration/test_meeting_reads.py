@@ -13,13 +13,13 @@ from hypothesis import strategies as st
 
 from benchmarks.synthetic import KINDS, generate
 from commitment_tracker.cli.main import cli
-from commitment_tracker.events import to_data
 from commitment_tracker.projections import Log
 from commitment_tracker.projections.clocks import Clocks
 from commitment_tracker.projections.view.foldreader import FoldReader
 from commitment_tracker.projections.view.reader import ViewReader
 from commitment_tracker.tracker import open_tracker, resolve_store
-from tests.unit.test_out_of_order import START, histories, linear, recorded
+from tests.integration.histories import imported_history
+from tests.unit.test_out_of_order import START, histories
 
 
 def _due_by(log: Log, kinds: frozenset[str], clocks: Clocks) -> list[dict]:
@@ -62,24 +62,12 @@ def test_the_rows_due_by_some_kinds_agree_with_the_fold_when_deadlines_move_and_
 ) -> None:
     """The fold's own hypothesis histories: deadlines moved to another kind, commitments made due
     by one kind and corrected to another, meetings re-announced as another kind."""
-    shuffled = [i.key for i in items]
-    rng.shuffle(shuffled)
-    log = recorded(linear(items, {k: n for n, k in enumerate(shuffled)}))
-    records = sorted((r for stream in log.streams.values() for r in stream), key=lambda r: r.seq)
-    folder = tmp_path_factory.mktemp("due-by")
-    (folder / "h.jsonl").write_text("".join(json.dumps(to_data(r.event)) + "\n" for r in records))
-    with open_tracker(resolve_store(str(folder / "t.db"))) as tracker:
-        tracker.import_file(folder / "h.jsonl", "tester")
-        reader = ViewReader(tracker)
-        reader.catch_up()
-        stored = Log(tracker.log())
-        times = [r.event.recorded_at for r in records]
-        for known_at in [None, *rng.sample(times, min(2, len(times)))]:
+    with imported_history(items, rng, tmp_path_factory.mktemp("due-by")) as (_, reader, stored, moments):
+        for known_at in moments:
             for offset in (-10, 30, 400, 1000):
                 clocks = Clocks(START + timedelta(days=offset), known_at)
                 for kind in {row["due_next"] for row in _due_by(stored, frozenset(KINDS), clocks)} | {"summit"}:
                     assert reader.board_due_by(frozenset({kind}), clocks) == _due_by(stored, frozenset({kind}), clocks)
-        reader.close()
 
 
 def _events(tmp_path, events: list[dict]) -> str:

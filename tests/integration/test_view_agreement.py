@@ -10,14 +10,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.synthetic import generate
-from commitment_tracker.events import to_data
 from commitment_tracker.projections import Log, replay
 from commitment_tracker.projections.view import catchup
 from commitment_tracker.projections.view.reader import ViewReader
 from commitment_tracker.tracker import open_tracker, resolve_store
 from commitment_tracker.projections.clocks import Clocks
 from tests.integration.demo_view import DATASET, demo_view
-from tests.unit.test_out_of_order import START, histories, linear, recorded
+from tests.integration.histories import imported_history
+from tests.unit.test_out_of_order import START, histories
 
 
 
@@ -100,22 +100,10 @@ def test_view_and_fold_agree_on_histories_with_redundant_fulfilments_stalls_and_
 ) -> None:
     """The hypothesis histories of the fold's own tests (same-day events, meetings corrected to
     another kind, parties joining by correction...), imported into a real store."""
-    shuffled = [i.key for i in items]
-    rng.shuffle(shuffled)
-    log = recorded(linear(items, {k: n for n, k in enumerate(shuffled)}))
-    records = sorted((r for stream in log.streams.values() for r in stream), key=lambda r: r.seq)
-    folder = tmp_path_factory.mktemp("agree")
-    (folder / "h.jsonl").write_text("".join(json.dumps(to_data(r.event)) + "\n" for r in records))
-    with open_tracker(resolve_store(str(folder / "t.db"))) as tracker:
-        tracker.import_file(folder / "h.jsonl", "tester")
-        reader = ViewReader(tracker)
-        reader.catch_up()
-        stored = Log(tracker.log())
-        times = [r.event.recorded_at for r in records]
-        for known_at in [None, *rng.sample(times, min(2, len(times)))]:
+    with imported_history(items, rng, tmp_path_factory.mktemp("agree")) as (_, reader, stored, moments):
+        for known_at in moments:
             for offset in (-10, 0, 30, 200, 400, 700, 1000, 1400):
                 # The board only: replay differs on events dated the day of the making (the view
                 # shows one change that day, the fold's walk two), a known gap not covered here.
                 as_of = START + timedelta(days=offset)
                 assert reader.board(Clocks(as_of, known_at)) == [c.to_data() for c in stored.known_at(known_at).board(as_of)]
-        reader.close()
