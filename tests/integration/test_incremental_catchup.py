@@ -21,7 +21,7 @@ from benchmarks.spread import generate
 from commitment_tracker import events as ev
 from commitment_tracker.projections import Log, replay
 from commitment_tracker.projections.clocks import Clocks
-from commitment_tracker.projections.view import catchup
+from commitment_tracker.projections.view import catchup, resume
 from commitment_tracker.projections.view.check import check_view
 from commitment_tracker.projections.view.reader import ViewReader
 from commitment_tracker.projections.view.recorder import ViewSQL
@@ -152,7 +152,7 @@ def test_a_retraction_or_correction_of_a_status_event_reads_back_no_earlier_even
         reader.catch_up()
         monkeypatch.setattr(ViewSQL, "facts", counted)
         log = Log(tracker.log())
-        live = [r for r in log.streams["s0000003"][1:] if r.event.type in catchup.RESUMING]
+        live = [r for r in log.streams["s0000003"][1:] if r.event.type in resume.RESUMING]
         first, second = live[3].ref, live[-2].ref
         for step in (ev.build("event_corrected", target=first, reason="date", on="2013-02-03"),
                      ev.build("event_retracted", target=second, reason="wrong")):  # fmt: skip
