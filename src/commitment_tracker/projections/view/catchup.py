@@ -146,11 +146,13 @@ class StatusProjection:
         indexing = self.view.indexes_text()
         touched: dict[str, list[str]] = {}  # commitment -> record times in this page
         new: dict[str, list[Recorded]] = {}
+        written: dict[tuple[str, int], str] = {}  # each new event's JSON, which its step row repeats
         kinds = self._kinds({r.entity for r in records if r.position > 1})
         for record in records:
             entity, event = record.entity, record.event
             fact, data = fact_of(record)
             facts.append(fact)
+            written[entity, record.position] = fact[5]
             refs += refs_of(entity, record.position, data)
             if indexing:
                 texts += search_rows(entity, record.position, event.type, data)
@@ -166,7 +168,7 @@ class StatusProjection:
         scores_opened: list[Any] = []
         steps_closed: list[Any] = []
         steps_opened: list[Any] = []
-        resumed = self._resume(self._plans({entity: new[entity] for entity in touched if may_resume(new[entity])}))
+        resumed = self._resume(self._plans({entity: new[entity] for entity in touched if may_resume(new[entity])}), written)
         for entity, (old_rows, rows, steps, dropped) in resumed.items():
             first, last = min(touched[entity]), max(touched[entity])
             closed += [(first, entity, FOREVER, row[0]) for row in old_rows - rows]
@@ -217,7 +219,7 @@ class StatusProjection:
         plans = {entity: plan(records, stored.get(entity, {})) for entity, records in candidates.items()}
         return {entity: found for entity, found in plans.items() if found is not None}
 
-    def _resume(self, plans: dict[str, Plan]) -> dict[str, tuple[set[Any], set[Any], list[Any], frozenset[int]]]:
+    def _resume(self, plans: dict[str, Plan], written: dict[tuple[str, int], str]) -> dict[str, tuple[set[Any], set[Any], list[Any], frozenset[int]]]:
         """For each planned commitment, its fold resumed from the last open interval starting
         before the plan's first day: its open rows from that interval on, their replacements, the
         step rows the plan opens and the positions of those it closes. A commitment left out (no
@@ -241,7 +243,7 @@ class StatusProjection:
             first = Interval(start, start, *rows[0][3:8], row)
             fresh = intervals_from(fold, first, steps, NO_MEETINGS)
             old_rows = {tuple(r[1:]) for r in rows}
-            added = [(position, step.day.isoformat(), json.dumps(to_data(step.event))) for position, step in sorted(live.items())]
+            added = [(position, step.day.isoformat(), step_json(entity, position, step, written)) for position, step in sorted(live.items())]
             resumed[entity] = (old_rows, interval_rows(fresh), added, plans[entity].dropped)
         return resumed
 
@@ -258,6 +260,13 @@ class StatusProjection:
         for entity in entities:
             streams[entity].extend(new.get(entity, []))
         return {e: r for e, r in streams.items() if r}
+
+
+def step_json(entity: str, position: int, step: Step, written: dict[tuple[str, int], str]) -> str:
+    """A step row's JSON: its fact's, already encoded, unless a correction changed the event."""
+    if step.event is step.resolved.record.event and (entity, position) in written:
+        return written[entity, position]
+    return json.dumps(to_data(step.event))
 
 
 def fact_of(record: Recorded) -> tuple[tuple[Any, ...], dict[str, Any]]:
