@@ -32,7 +32,7 @@ from commitment_tracker.events.dates import reads_as_date
 from commitment_tracker.events.parties import is_party, suggest
 from commitment_tracker.tracker.errors import NotFound, QuoteNotFound, RuleViolation
 from commitment_tracker.tracker.reviewing import check_corrected_assessment, check_reconciliation, check_review
-from commitment_tracker.tracker.resolution import apply_correction
+from commitment_tracker.tracker.resolution import apply_correction, takes_parties_as_party
 
 if TYPE_CHECKING:
     from commitment_tracker.tracker.streams import Stream, Streams
@@ -234,6 +234,10 @@ def _check_meta(event: MetaEvent, ledger: Streams) -> None:
         raise RuleViolation(f"{event.target} is a {target.type}; correct the original event instead")
     fields = EVENT_TYPES[target.type].model_fields
     foreign = [name for name in event.corrections if name not in fields]
+    if takes_parties_as_party(EVENT_TYPES[target.type], event):
+        if len(event.parties) > 1:  # type: ignore[arg-type]
+            raise RuleViolation(f"a {target.type} is of one party: give one --party")
+        foreign.remove("parties")
     if foreign:
         raise RuleViolation(f"a {target.type} has no field {', '.join(foreign)} to correct")
     corrected = apply_correction(stream.knowledge.event_at(position), event)
