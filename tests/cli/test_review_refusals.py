@@ -84,7 +84,7 @@ def test_a_correction_cannot_undo_what_a_reconciliation_was_checked_for(two_anal
               "--reconciles", "open#2", "--reconciles", "open#3")  # open#6 settles open#2 and open#3  # fmt: skip
     with untouched(ctrack):
         error_line(ctrack("correct", "open#3", "--on", "2024-06-20", "--reason", "r"), 1, "open#6", "open#3")
-        # (``correct --party`` corrects a list of parties: an assessment's one party is corrected by import)
+        error_line(ctrack("correct", "open#2", "--party", "JP", "--reason", "r"), 1, "open#6", "another unit")
         party = write("party.jsonl", '{"type": "event_corrected", "target": "open#2", "reason": "r", "party": "JP"}\n')
         error_line(ctrack("import", str(party)), 1, "open#6", "another unit")
         error_line(ctrack("correct", "open#2", "--cycle", "interim", "--reason", "r"), 1, "open#6", "another unit")
