@@ -52,12 +52,15 @@ def test_the_view_agrees_with_the_fold_on_a_log_spread_over_every_commitment(
     tmp_path_factory, monkeypatch, seed, size, page, probes
 ) -> None:
     monkeypatch.setattr(catchup, "PAGE", page)  # many pages, each touching most streams
+    monkeypatch.setattr(catchup, "RESUME_CHUNK", 3)  # each resumed a few commitments at a time
     folder = tmp_path_factory.mktemp("spread")
     lines = _spread_store(folder, size, seed)
     with open_tracker(resolve_store(str(folder / "t.db"))) as tracker:
         tracker.import_file(lines, "tester")
         reader = ViewReader(tracker)
-        reader.catch_up()
+        applied = reader.catch_up()
+        batches = reader.view.read("SELECT count(*) FROM {view_batches}")[0][0]
+        assert batches == -(-applied // page)  # it was caught up in pages of that size
         log = Log(tracker.log())
         times = sorted(r.event.recorded_at for records in log.streams.values() for r in records)
         for offset, fraction in probes:
