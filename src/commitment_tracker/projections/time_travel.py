@@ -31,7 +31,7 @@ from commitment_tracker.events import add_period, first_day, last_day
 from commitment_tracker.projections.compliance import cell, is_due
 from commitment_tracker.projections.fold import RECURRING, CommitmentStatus
 from commitment_tracker.projections.knowledge import Knowledge, KnownSince, Log
-from commitment_tracker.projections.scores import score_only, scored
+from commitment_tracker.projections.scores import ScoreTrack, score_track
 from commitment_tracker.tracker.streams import KIND_OF_FIRST
 
 DAY = timedelta(days=1)
@@ -166,15 +166,20 @@ def answer(knowledge: Knowledge, status: CommitmentStatus, as_of: date, approved
     ``scores`` are the ones that count (SPEC §8: empty when none has been given), ``score_only``
     whether the commitment is only scores (``scores.score_only``: the page then draws no status
     for it), ``area`` and ``code`` what the scores section groups and names it by."""
+    return _answer(status, as_of, score_track(knowledge, status.id, approved_only))
+
+
+def _answer(status: CommitmentStatus, as_of: date, track: ScoreTrack) -> dict[str, Any]:
+    """``answer``, with the commitment's scores read once for all the days a caller asks about."""
     data = status.to_data()
-    found = scored(knowledge, status.id, as_of, approved_only=approved_only)  # SPEC §8.2's reviewed scores, if asked
+    found = track.scores(as_of)  # SPEC §8.2's reviewed scores, if the track was asked for them
     return {key: data[key] for key in DRAWN} | {
         "made_day": first_day(status.made_on).isoformat(),
         "counted": is_due(status, as_of),
         "cells": {party: cell(status, party).to_data() for party in status.parties},
         "area": status.area, "code": status.code,
-        "scores": dict(sorted(found.scores.items())) if found is not None else {},
-        "score_only": score_only(knowledge, status.id, as_of),
+        "scores": dict(sorted(found.items())) if found is not None else {},
+        "score_only": track.only(as_of),
     }  # fmt: skip
 
 
@@ -210,10 +215,11 @@ def _by_change_day(knowledge: Knowledge, slug: str) -> dict[date, CommitmentStat
 def runs(knowledge: Knowledge, slug: str, approved_only: bool = False) -> list[tuple[date, dict[str, Any]]]:
     """The commitment's answer over valid time: (first day, answer), each holding until the next."""
     found: list[tuple[date, dict[str, Any]]] = []
+    track = score_track(knowledge, slug, approved_only)
     for day, status in _by_change_day(knowledge, slug).items():
         if status is None:
             continue
-        row = answer(knowledge, status, day, approved_only)
+        row = _answer(status, day, track)
         if not found or found[-1][1] != row:
             found.append((day, row))
     return found
