@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
+from typing import Any
 
 from commitment_tracker.events import CommitmentMade, Event, first_day
 from commitment_tracker.projections.fold import CommitmentFold, CommitmentStatus
@@ -127,6 +128,11 @@ class Knowledge:
 
     def statuses(self, slug: str, days: Sequence[date]) -> list[CommitmentStatus | None]:
         """What ``status(slug, day)`` gives for each of ``days`` (ascending), folding the events once."""
+        return [None if row is None else CommitmentStatus.from_data(row) for row in self.rows(slug, days)]
+
+    def rows(self, slug: str, days: Sequence[date]) -> list[dict[str, Any] | None]:
+        """``statuses(slug, days)`` as plain data (``CommitmentStatus.to_data``): what a caller that
+        needs the status at many days and only reads it gives, without building a status at each."""
         if slug not in self._made:
             return [None] * len(days)
         made, steps = self.steps(slug)
@@ -138,7 +144,7 @@ class Knowledge:
             while applied < len(steps) and steps[applied].day <= day:
                 fold.apply(steps[applied].event)
                 applied += 1
-            found.append(fold.view(day, self.meetings))  # a view reads the fold, never changes it
+            found.append(fold.row(day, self.meetings))  # a row reads the fold, never changes it
         return found
 
     def board(self, as_of: date) -> Iterator[CommitmentStatus]:

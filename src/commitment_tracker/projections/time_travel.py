@@ -28,10 +28,11 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from commitment_tracker.events import add_period, first_day, last_day
-from commitment_tracker.projections.compliance import cell, is_due
+from commitment_tracker.projections.compliance import cell_of, due_by
 from commitment_tracker.projections.fold import RECURRING, CommitmentStatus
 from commitment_tracker.projections.knowledge import Knowledge, KnownSince, Log
 from commitment_tracker.projections.scores import ScoreTrack, score_track
+from commitment_tracker.tracker import Recorded
 from commitment_tracker.tracker.streams import KIND_OF_FIRST
 
 DAY = timedelta(days=1)
@@ -52,8 +53,12 @@ class Stop:
     """One record time the known-at slider can stop at, and the events recorded at that moment."""
 
     at: datetime
-    refs: tuple[str, ...]
+    records: tuple[Recorded, ...]  # in record order; their refs are spelled only for the stops offered
     until: datetime | None = None  # the next record time, when the page does not offer it
+
+    @property
+    def refs(self) -> tuple[str, ...]:
+        return tuple(record.ref for record in self.records)
 
     @property
     def label(self) -> str:
@@ -81,7 +86,7 @@ def stops(log: Log, known_at: datetime | None = None) -> list[Stop]:
             if at is not None and (known_at is None or at <= known_at):
                 found.setdefault(at, []).append(record)
     return [
-        Stop(at, tuple(r.ref for r in sorted(found[at], key=lambda r: r.seq)))
+        Stop(at, tuple(sorted(found[at], key=lambda r: r.seq)))
         for at in sorted(found)
     ]
 
@@ -125,7 +130,7 @@ def moments(log: Log, every: list[Stop], offered: list[Stop]) -> Iterator[Moment
     for number, stop in enumerate(offered):
         changed: set[str] = set()
         while consumed < len(every) and every[consumed].at <= stop.at:
-            changed.update(ref.rsplit("#", 1)[0] for ref in every[consumed].refs)
+            changed.update(record.entity for record in every[consumed].records)
             consumed += 1
         if state is None:
             state = KnownSince(log, stop.at)
@@ -166,18 +171,19 @@ def answer(knowledge: Knowledge, status: CommitmentStatus, as_of: date, approved
     ``scores`` are the ones that count (SPEC §8: empty when none has been given), ``score_only``
     whether the commitment is only scores (``scores.score_only``: the page then draws no status
     for it), ``area`` and ``code`` what the scores section groups and names it by."""
-    return _answer(status, as_of, score_track(knowledge, status.id, approved_only))
+    return _answer(status.to_data(), as_of, score_track(knowledge, status.id, approved_only))
 
 
-def _answer(status: CommitmentStatus, as_of: date, track: ScoreTrack) -> dict[str, Any]:
-    """``answer``, with the commitment's scores read once for all the days a caller asks about."""
-    data = status.to_data()
+def _answer(data: dict[str, Any], as_of: date, track: ScoreTrack) -> dict[str, Any]:
+    """``answer`` from the status as plain data (``CommitmentStatus.to_data``: the fold's row, with no
+    status built on each change day), with the commitment's scores read once for all its days."""
     found = track.scores(as_of)  # SPEC §8.2's reviewed scores, if the track was asked for them
+    status, cadence, overdue, party_status = data["status"], data["cadence"], data["overdue"], data["party_status"]
     return {key: data[key] for key in DRAWN} | {
-        "made_day": first_day(status.made_on).isoformat(),
-        "counted": is_due(status, as_of),
-        "cells": {party: cell(status, party).to_data() for party in status.parties},
-        "area": status.area, "code": status.code,
+        "made_day": first_day(data["made_on"]).isoformat(),
+        "counted": due_by(status, cadence, data["made_on"], data["due_on"], as_of),
+        "cells": {party: cell_of(party_status[party], cadence, status, overdue).to_data() for party in data["parties"]},
+        "area": data["area"], "code": data["code"],
         "scores": dict(sorted(found.items())) if found is not None else {},
         "score_only": track.only(as_of),
     }  # fmt: skip
@@ -188,8 +194,8 @@ def change_days(knowledge: Knowledge, slug: str) -> list[date]:
     return list(_by_change_day(knowledge, slug))
 
 
-def _by_change_day(knowledge: Knowledge, slug: str) -> dict[date, CommitmentStatus | None]:
-    """The commitment's status on each of its change days, in order. The days of its events and
+def _by_change_day(knowledge: Knowledge, slug: str) -> dict[date, dict[str, Any] | None]:
+    """The commitment's status (as plain data) on each of its change days, in order. The days of its events and
     meetings are folded first; the days their deadlines add are folded only if they are new."""
     made, steps = knowledge.steps(slug)
     made_day = first_day(made.on)
@@ -197,18 +203,18 @@ def _by_change_day(knowledge: Knowledge, slug: str) -> dict[date, CommitmentStat
     for kind in _kinds(made, steps):
         days.update(knowledge.meetings.change_days(kind, made_day))  # type: ignore[arg-type]
     ordered = sorted(days)
-    found = dict(zip(ordered, knowledge.statuses(slug, ordered)))
+    found = dict(zip(ordered, knowledge.rows(slug, ordered)))
     added = set()
     for status in found.values():
         if status is None:
             continue
-        if status.due_on:
-            added.update({last_day(status.due_on), last_day(status.due_on) + DAY})
-        if status.cadence in RECURRING:
-            added.add(add_period(last_day(status.made_on), status.cadence))
+        if status["due_on"]:
+            added.update({last_day(status["due_on"]), last_day(status["due_on"]) + DAY})
+        if status["cadence"] in RECURRING:
+            added.add(add_period(last_day(status["made_on"]), status["cadence"]))
     more = sorted(d for d in added - days if d >= made_day)
     if more:
-        found |= dict(zip(more, knowledge.statuses(slug, more)))
+        found |= dict(zip(more, knowledge.rows(slug, more)))
     return {day: found[day] for day in sorted(found) if day >= made_day}
 
 
