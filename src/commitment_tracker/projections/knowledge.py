@@ -89,6 +89,7 @@ class Step:
 class Knowledge:
     def __init__(self, streams: dict[str, list[Resolved]]) -> None:
         self.streams = streams
+        self._last_steps: tuple[list[Resolved], tuple[CommitmentMade, list[Step]]] | None = None
 
     @cached_property
     def meetings(self) -> MeetingIndex:
@@ -109,8 +110,18 @@ class Knowledge:
         return resolved[0].record.event.type if resolved else None
 
     def steps(self, slug: str) -> tuple[CommitmentMade, list[Step]]:
-        """The commitment's making and its other effective events, in valid-time order."""
+        """The commitment's making and its other effective events, in valid-time order (not to be
+        changed: the last commitment's are kept, as the queries of one commitment ask several times)."""
         resolved = self.streams[slug]
+        held = self._last_steps
+        if held is not None and held[0] is resolved:  # a stream replaced since (history does) is read again
+            return held[1]
+        found = self._sorted_steps(resolved)
+        self._last_steps = (resolved, found)  # one commitment's only: a whole board's would not fit at 1M events
+        return found
+
+    @staticmethod
+    def _sorted_steps(resolved: list[Resolved]) -> tuple[CommitmentMade, list[Step]]:
         made = resolved[0].event
         assert isinstance(made, CommitmentMade)
         steps = [Step(r.event, r) for r in resolved[1:] if not r.retracted and not r.is_meta]

@@ -85,10 +85,9 @@ def stops(log: Log, known_at: datetime | None = None) -> list[Stop]:
             at = record.event.recorded_at
             if at is not None and (known_at is None or at <= known_at):
                 found.setdefault(at, []).append(record)
-    return [
-        Stop(at, tuple(sorted(found[at], key=lambda r: r.seq)))
-        for at in sorted(found)
-    ]
+    # Most record times hold one record: only the others need sorting into record order.
+    return [Stop(at, tuple(found[at]) if len(found[at]) == 1 else tuple(sorted(found[at], key=lambda r: r.seq)))
+            for at in sorted(found)]  # fmt: skip
 
 
 def offer(every: list[Stop], limit: int = MAX_STOPS) -> list[Stop]:
@@ -260,7 +259,7 @@ def travel_data(found: Iterator[Moment] | list[Moment], every: list[Stop], offer
             kinds[slug] = due_kinds(knowledge, slug)
             encoded = []
             for day, row in runs(knowledge, slug, approved_only):
-                key = repr(sorted(row.items()))
+                key = repr(row)  # _answer builds every row in one key order: equal rows spell alike
                 if key not in index:
                     index[key] = len(answers)
                     answers.append(row)
