@@ -22,6 +22,7 @@ whose stream (or, for those due by a next meeting, the meetings) changed are fol
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
@@ -242,9 +243,17 @@ def time_travel(log: Log, known_at: datetime | None = None, limit: int = MAX_STO
     return travel_data(moments(log, every, offered), every, offered)
 
 
+class OverBudget(Exception):
+    """The sliders' answers, written as JSON, would take more bytes than the caller allows."""
+
+
 def travel_data(found: Iterator[Moment] | list[Moment], every: list[Stop], offered: list[Stop],
-                approved_only: bool = False) -> dict[str, Any]:  # fmt: skip
+                approved_only: bool = False, budget: int | None = None) -> dict[str, Any]:  # fmt: skip
+    """``time_travel``'s data at the ``offered`` stops. With a ``budget``, raises ``OverBudget`` as soon
+    as ``json.dumps`` of the answers would be longer than that: a page that offers fewer stops is
+    wanted then, and the answers of the stops not yet folded would be thrown away."""
     answers: list[dict[str, Any]] = []
+    size = 0  # len(json.dumps(answers)) so far: each answer, and ", " or the brackets around them
     index: dict[str, int] = {}
     commitments: dict[str, list[list[Any]]] = {}
     previous: dict[str, list[list[Any]]] = {}
@@ -263,6 +272,10 @@ def travel_data(found: Iterator[Moment] | list[Moment], every: list[Stop], offer
                 if key not in index:
                     index[key] = len(answers)
                     answers.append(row)
+                    if budget is not None:
+                        size += len(json.dumps(row)) + 2
+                        if size > budget:
+                            raise OverBudget
                 encoded.append([day.isoformat(), index[key]])
             current[slug] = encoded
         for slug in current.keys() | previous.keys():
