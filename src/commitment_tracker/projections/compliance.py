@@ -104,16 +104,23 @@ def due_by(status: str, cadence: str, made_on: str, due_on: str | None, as_of: d
 
 
 def cell(commitment: CommitmentStatus, party: str) -> Cell:
-    return cell_of(commitment.party_status[party], commitment.cadence, commitment.status, commitment.overdue)
+    return Cell(*cell_parts(commitment.party_status[party], commitment.cadence, commitment.status, commitment.overdue))
 
 
-def cell_of(party_status: str, cadence: str, status: str, overdue: bool) -> Cell:
-    """``cell`` from a status's fields: one party's word and whether it is overdue."""
+def cell_data(party_status: str, cadence: str, status: str, overdue: bool) -> dict[str, Any]:
+    """``cell(...).to_data()`` from a status's fields: the report's sliders write a cell per party
+    per change day, as data, with no Cell built for it."""
+    word, late = cell_parts(party_status, cadence, status, overdue)
+    return {"status": word, "overdue": late}
+
+
+def cell_parts(party_status: str, cadence: str, status: str, overdue: bool) -> tuple[str, bool]:
+    """A cell's word and whether it is overdue, from a status's fields."""
     if party_status == "pending" and cadence == "standing":
-        return Cell("active", False)
+        return "active", False
     if party_status == "pending" and status == "superseded":
-        return Cell("superseded", False)
-    return Cell(party_status, party_status == "pending" and overdue)
+        return "superseded", False
+    return party_status, party_status == "pending" and overdue
 
 
 def matrix(knowledge: Knowledge, as_of: date, area: str | None = None) -> Matrix:

@@ -148,11 +148,12 @@ class Knowledge:
             return [None] * len(days)
         made, steps = self.steps(slug)
         start, fold, applied, found = first_day(made.on), CommitmentFold(made), 0, []
+        step_days = [step.day for step in steps]  # each read once, not at every day asked
         for day in days:
             if start > day:
                 found.append(None)
                 continue
-            while applied < len(steps) and steps[applied].day <= day:
+            while applied < len(steps) and step_days[applied] <= day:
                 fold.apply(steps[applied].event)
                 applied += 1
             found.append(fold.row(day, self.meetings))  # a row reads the fold, never changes it

@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from commitment_tracker.events import add_period, first_day, last_day
-from commitment_tracker.projections.compliance import cell_of, due_by
+from commitment_tracker.projections.compliance import cell_data, due_by
 from commitment_tracker.projections.fold import RECURRING, CommitmentStatus
 from commitment_tracker.projections.knowledge import Knowledge, KnownSince, Log
 from commitment_tracker.projections.scores import ScoreTrack, score_track
@@ -182,7 +182,7 @@ def _answer(data: dict[str, Any], as_of: date, track: ScoreTrack) -> dict[str, A
     return {key: data[key] for key in DRAWN} | {
         "made_day": first_day(data["made_on"]).isoformat(),
         "counted": due_by(status, cadence, data["made_on"], data["due_on"], as_of),
-        "cells": {party: cell_of(party_status[party], cadence, status, overdue).to_data() for party in data["parties"]},
+        "cells": {party: cell_data(party_status[party], cadence, status, overdue) for party in data["parties"]},
         "area": data["area"], "code": data["code"],
         "scores": dict(sorted(found.items())) if found is not None else {},
         "score_only": track.only(as_of),
@@ -199,7 +199,7 @@ def _by_change_day(knowledge: Knowledge, slug: str) -> dict[date, dict[str, Any]
     meetings are folded first; the days their deadlines add are folded only if they are new."""
     made, steps = knowledge.steps(slug)
     made_day = first_day(made.on)
-    days = {made_day, *(step.day for step in steps if step.day > made_day)}
+    days = {made_day, *(day for day in (step.day for step in steps) if day > made_day)}
     for kind in _kinds(made, steps):
         days.update(knowledge.meetings.change_days(kind, made_day))  # type: ignore[arg-type]
     ordered = sorted(days)
