@@ -167,12 +167,12 @@ def test_a_retraction_or_correction_of_a_status_event_reads_back_no_earlier_even
 
 
 @pytest.mark.parametrize("page", [1, 2, 3, 100])
-def test_retractions_and_corrections_of_every_kind_in_any_page_keep_the_view_exact(sqlite_url: str, monkeypatch, page) -> None:
+def test_retractions_and_corrections_of_every_kind_in_any_page_keep_the_view_exact(store_url: str, monkeypatch, page) -> None:
     """Corrections of corrected events, a retracted correction, a retracted retraction, a target in
     the same page as its retraction or correction, a correction naming a deadline: the pages that
     can resume do, the others derive the commitment whole, and every answer is the fold's."""
     monkeypatch.setattr(catchup, "PAGE", page)
-    with open_tracker(resolve_store(sqlite_url)) as tracker:
+    with open_tracker(resolve_store(store_url)) as tracker:
         tracker.record([ev.build("commitment_made", commitment="c", on="2020-01-01", title="C", parties=("US", "JP"),
                                  cadence="annual")], "t")  # fmt: skip
         reader = ViewReader(tracker)
