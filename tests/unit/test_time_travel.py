@@ -124,3 +124,18 @@ def test_a_log_of_many_record_times_offers_some_evenly_each_saying_until_when_it
         knowledge = log.known_at(every[by_time[stop["us"]]].at)
         for as_of in days[number % 17 :: 17]:
             assert pick(data, number, as_of) == the_fold(knowledge, as_of), (stop["label"], as_of)
+
+
+def test_a_budget_stops_the_answers_exactly_when_their_json_would_outgrow_it(tmp_path):
+    import pytest
+
+    from commitment_tracker.projections.time_travel import OverBudget, moments, offer, travel_data
+
+    log = synthetic_log(tmp_path, 400)
+    every = stops(log)
+    offered = offer(every, 8)
+    whole = travel_data(moments(log, every, offered), every, offered)
+    size = len(json.dumps(whole["answers"]))
+    assert travel_data(moments(log, every, offered), every, offered, budget=size) == whole
+    with pytest.raises(OverBudget):
+        travel_data(moments(log, every, offered), every, offered, budget=size - 1)

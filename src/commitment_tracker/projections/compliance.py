@@ -91,20 +91,36 @@ class Matrix:
 
 def is_due(commitment: CommitmentStatus, as_of: date) -> bool:
     """Whether ``commitment``'s deadline (or first period) has arrived by ``as_of``; see the module doc."""
-    if commitment.status == "superseded" or commitment.cadence == "standing":
+    return due_by(commitment.status, commitment.cadence, commitment.made_on, commitment.due_on, as_of)
+
+
+def due_by(status: str, cadence: str, made_on: str, due_on: str | None, as_of: date) -> bool:
+    """``is_due`` from a status's fields (a caller holding board rows, not statuses)."""
+    if status == "superseded" or cadence == "standing":
         return False
-    if commitment.cadence in RECURRING:
-        return as_of >= add_period(last_day(commitment.made_on), commitment.cadence)
-    return commitment.due_on is not None and last_day(commitment.due_on) <= as_of
+    if cadence in RECURRING:
+        return as_of >= add_period(last_day(made_on), cadence)
+    return due_on is not None and last_day(due_on) <= as_of
 
 
 def cell(commitment: CommitmentStatus, party: str) -> Cell:
-    status = commitment.party_status[party]
-    if status == "pending" and commitment.cadence == "standing":
-        return Cell("active", False)
-    if status == "pending" and commitment.status == "superseded":
-        return Cell("superseded", False)
-    return Cell(status, status == "pending" and commitment.overdue)
+    return Cell(*cell_parts(commitment.party_status[party], commitment.cadence, commitment.status, commitment.overdue))
+
+
+def cell_data(party_status: str, cadence: str, status: str, overdue: bool) -> dict[str, Any]:
+    """``cell(...).to_data()`` from a status's fields: the report's sliders write a cell per party
+    per change day, as data, with no Cell built for it."""
+    word, late = cell_parts(party_status, cadence, status, overdue)
+    return {"status": word, "overdue": late}
+
+
+def cell_parts(party_status: str, cadence: str, status: str, overdue: bool) -> tuple[str, bool]:
+    """A cell's word and whether it is overdue, from a status's fields."""
+    if party_status == "pending" and cadence == "standing":
+        return "active", False
+    if party_status == "pending" and status == "superseded":
+        return "superseded", False
+    return party_status, party_status == "pending" and overdue
 
 
 def matrix(knowledge: Knowledge, as_of: date, area: str | None = None) -> Matrix:

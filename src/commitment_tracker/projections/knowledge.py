@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
+from typing import Any
 
 from commitment_tracker.events import CommitmentMade, Event, first_day
 from commitment_tracker.projections.fold import CommitmentFold, CommitmentStatus
@@ -88,6 +89,7 @@ class Step:
 class Knowledge:
     def __init__(self, streams: dict[str, list[Resolved]]) -> None:
         self.streams = streams
+        self._last_steps: tuple[list[Resolved], tuple[CommitmentMade, list[Step]]] | None = None
 
     @cached_property
     def meetings(self) -> MeetingIndex:
@@ -108,8 +110,18 @@ class Knowledge:
         return resolved[0].record.event.type if resolved else None
 
     def steps(self, slug: str) -> tuple[CommitmentMade, list[Step]]:
-        """The commitment's making and its other effective events, in valid-time order."""
+        """The commitment's making and its other effective events, in valid-time order (not to be
+        changed: the last commitment's are kept, as the queries of one commitment ask several times)."""
         resolved = self.streams[slug]
+        held = self._last_steps
+        if held is not None and held[0] is resolved:  # a stream replaced since (history does) is read again
+            return held[1]
+        found = self._sorted_steps(resolved)
+        self._last_steps = (resolved, found)  # one commitment's only: a whole board's would not fit at 1M events
+        return found
+
+    @staticmethod
+    def _sorted_steps(resolved: list[Resolved]) -> tuple[CommitmentMade, list[Step]]:
         made = resolved[0].event
         assert isinstance(made, CommitmentMade)
         steps = [Step(r.event, r) for r in resolved[1:] if not r.retracted and not r.is_meta]
@@ -127,18 +139,24 @@ class Knowledge:
 
     def statuses(self, slug: str, days: Sequence[date]) -> list[CommitmentStatus | None]:
         """What ``status(slug, day)`` gives for each of ``days`` (ascending), folding the events once."""
+        return [None if row is None else CommitmentStatus.from_data(row) for row in self.rows(slug, days)]
+
+    def rows(self, slug: str, days: Sequence[date]) -> list[dict[str, Any] | None]:
+        """``statuses(slug, days)`` as plain data (``CommitmentStatus.to_data``): what a caller that
+        needs the status at many days and only reads it gives, without building a status at each."""
         if slug not in self._made:
             return [None] * len(days)
         made, steps = self.steps(slug)
         start, fold, applied, found = first_day(made.on), CommitmentFold(made), 0, []
+        step_days = [step.day for step in steps]  # each read once, not at every day asked
         for day in days:
             if start > day:
                 found.append(None)
                 continue
-            while applied < len(steps) and steps[applied].day <= day:
+            while applied < len(steps) and step_days[applied] <= day:
                 fold.apply(steps[applied].event)
                 applied += 1
-            found.append(fold.view(day, self.meetings))  # a view reads the fold, never changes it
+            found.append(fold.row(day, self.meetings))  # a row reads the fold, never changes it
         return found
 
     def board(self, as_of: date) -> Iterator[CommitmentStatus]:

@@ -60,6 +60,44 @@ def scored(knowledge: Knowledge, slug: str, as_of: date, cycle: str | None = Non
                   counting_scores(assessments, as_of, cycle), made.summit, made.text, made.published_average)  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)
+class ScoreTrack:
+    """One commitment's scores over valid time, read from its stream once: on any day, what
+    ``scored`` and ``score_only`` answer on that day alone (the report's sliders ask on every change
+    day of every commitment, and each one-day call sorts the whole stream again)."""
+
+    made_day: date
+    counting: list[Any]  # the assessments whose scores may count (approved ones alone, if asked), in (on, record) order
+    every: list[Any]  # every live assessment: whether a commitment is score-only does not depend on reviews
+    others_from: date | None  # the first day an event other than scores is dated (date.min: one is undated)
+
+    def scores(self, as_of: date) -> dict[str, int] | None:
+        """``scored(...).scores`` as of ``as_of``; None when the commitment was not made by then."""
+        return None if self.made_day > as_of else counting_scores(self.counting, as_of)
+
+    def only(self, as_of: date) -> bool:
+        """``score_only`` as of ``as_of``."""
+        if self.made_day > as_of or (self.others_from is not None and self.others_from <= as_of):
+            return False
+        return bool(counting_scores(self.every, as_of))
+
+
+def score_track(knowledge: Knowledge, slug: str, approved_only: bool = False) -> ScoreTrack:
+    """A commitment's ``ScoreTrack`` in ``knowledge``."""
+    made, steps = knowledge.steps(slug)
+    every = [s.event for s in steps if isinstance(s.event, ComplianceAssessed)]
+    counting = [c for c in codings(knowledge, slug) if c.approved] if approved_only else every
+    days = [date.min if on is None else first_day(on) for on in _others_on(knowledge, slug)]
+    return ScoreTrack(first_day(made.on), counting, every, min(days, default=None))
+
+
+def _others_on(knowledge: Knowledge, slug: str) -> Iterator[str | None]:
+    """The dates of a commitment's events besides its making that are not scores (see ``score_only``)."""
+    for resolved in knowledge.streams[slug][1:]:
+        if not (resolved.is_meta or resolved.record.event.type in SCORE_EVENTS):
+            yield getattr(resolved.event, "on", None)
+
+
 def score_sheet(knowledge: Knowledge, as_of: date, *, cycle: str | None = None, area: str | None = None,
                 party: str | None = None, approved_only: bool = False) -> list[Scored]:  # fmt: skip
     """Every commitment in existence as of ``as_of`` (in an area, if given, compared without case),

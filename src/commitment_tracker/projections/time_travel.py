@@ -22,16 +22,18 @@ whose stream (or, for those due by a next meeting, the meetings) changed are fol
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from commitment_tracker.events import add_period, first_day, last_day
-from commitment_tracker.projections.compliance import cell, is_due
+from commitment_tracker.projections.compliance import cell_data, due_by
 from commitment_tracker.projections.fold import RECURRING, CommitmentStatus
 from commitment_tracker.projections.knowledge import Knowledge, KnownSince, Log
-from commitment_tracker.projections.scores import score_only, scored
+from commitment_tracker.projections.scores import ScoreTrack, score_track
+from commitment_tracker.tracker import Recorded
 from commitment_tracker.tracker.streams import KIND_OF_FIRST
 
 DAY = timedelta(days=1)
@@ -52,8 +54,12 @@ class Stop:
     """One record time the known-at slider can stop at, and the events recorded at that moment."""
 
     at: datetime
-    refs: tuple[str, ...]
+    records: tuple[Recorded, ...]  # in record order; their refs are spelled only for the stops offered
     until: datetime | None = None  # the next record time, when the page does not offer it
+
+    @property
+    def refs(self) -> tuple[str, ...]:
+        return tuple(record.ref for record in self.records)
 
     @property
     def label(self) -> str:
@@ -80,10 +86,9 @@ def stops(log: Log, known_at: datetime | None = None) -> list[Stop]:
             at = record.event.recorded_at
             if at is not None and (known_at is None or at <= known_at):
                 found.setdefault(at, []).append(record)
-    return [
-        Stop(at, tuple(r.ref for r in sorted(found[at], key=lambda r: r.seq)))
-        for at in sorted(found)
-    ]
+    # Most record times hold one record: only the others need sorting into record order.
+    return [Stop(at, tuple(found[at]) if len(found[at]) == 1 else tuple(sorted(found[at], key=lambda r: r.seq)))
+            for at in sorted(found)]  # fmt: skip
 
 
 def offer(every: list[Stop], limit: int = MAX_STOPS) -> list[Stop]:
@@ -125,7 +130,7 @@ def moments(log: Log, every: list[Stop], offered: list[Stop]) -> Iterator[Moment
     for number, stop in enumerate(offered):
         changed: set[str] = set()
         while consumed < len(every) and every[consumed].at <= stop.at:
-            changed.update(ref.rsplit("#", 1)[0] for ref in every[consumed].refs)
+            changed.update(record.entity for record in every[consumed].records)
             consumed += 1
         if state is None:
             state = KnownSince(log, stop.at)
@@ -166,15 +171,21 @@ def answer(knowledge: Knowledge, status: CommitmentStatus, as_of: date, approved
     ``scores`` are the ones that count (SPEC §8: empty when none has been given), ``score_only``
     whether the commitment is only scores (``scores.score_only``: the page then draws no status
     for it), ``area`` and ``code`` what the scores section groups and names it by."""
-    data = status.to_data()
-    found = scored(knowledge, status.id, as_of, approved_only=approved_only)  # SPEC §8.2's reviewed scores, if asked
+    return _answer(status.to_data(), as_of, score_track(knowledge, status.id, approved_only))
+
+
+def _answer(data: dict[str, Any], as_of: date, track: ScoreTrack) -> dict[str, Any]:
+    """``answer`` from the status as plain data (``CommitmentStatus.to_data``: the fold's row, with no
+    status built on each change day), with the commitment's scores read once for all its days."""
+    found = track.scores(as_of)  # SPEC §8.2's reviewed scores, if the track was asked for them
+    status, cadence, overdue, party_status = data["status"], data["cadence"], data["overdue"], data["party_status"]
     return {key: data[key] for key in DRAWN} | {
-        "made_day": first_day(status.made_on).isoformat(),
-        "counted": is_due(status, as_of),
-        "cells": {party: cell(status, party).to_data() for party in status.parties},
-        "area": status.area, "code": status.code,
-        "scores": dict(sorted(found.scores.items())) if found is not None else {},
-        "score_only": score_only(knowledge, status.id, as_of),
+        "made_day": first_day(data["made_on"]).isoformat(),
+        "counted": due_by(status, cadence, data["made_on"], data["due_on"], as_of),
+        "cells": {party: cell_data(party_status[party], cadence, status, overdue) for party in data["parties"]},
+        "area": data["area"], "code": data["code"],
+        "scores": dict(sorted(found.items())) if found is not None else {},
+        "score_only": track.only(as_of),
     }  # fmt: skip
 
 
@@ -183,37 +194,38 @@ def change_days(knowledge: Knowledge, slug: str) -> list[date]:
     return list(_by_change_day(knowledge, slug))
 
 
-def _by_change_day(knowledge: Knowledge, slug: str) -> dict[date, CommitmentStatus | None]:
-    """The commitment's status on each of its change days, in order. The days of its events and
+def _by_change_day(knowledge: Knowledge, slug: str) -> dict[date, dict[str, Any] | None]:
+    """The commitment's status (as plain data) on each of its change days, in order. The days of its events and
     meetings are folded first; the days their deadlines add are folded only if they are new."""
     made, steps = knowledge.steps(slug)
     made_day = first_day(made.on)
-    days = {made_day, *(step.day for step in steps if step.day > made_day)}
+    days = {made_day, *(day for day in (step.day for step in steps) if day > made_day)}
     for kind in _kinds(made, steps):
         days.update(knowledge.meetings.change_days(kind, made_day))  # type: ignore[arg-type]
     ordered = sorted(days)
-    found = dict(zip(ordered, knowledge.statuses(slug, ordered)))
+    found = dict(zip(ordered, knowledge.rows(slug, ordered)))
     added = set()
     for status in found.values():
         if status is None:
             continue
-        if status.due_on:
-            added.update({last_day(status.due_on), last_day(status.due_on) + DAY})
-        if status.cadence in RECURRING:
-            added.add(add_period(last_day(status.made_on), status.cadence))
+        if status["due_on"]:
+            added.update({last_day(status["due_on"]), last_day(status["due_on"]) + DAY})
+        if status["cadence"] in RECURRING:
+            added.add(add_period(last_day(status["made_on"]), status["cadence"]))
     more = sorted(d for d in added - days if d >= made_day)
     if more:
-        found |= dict(zip(more, knowledge.statuses(slug, more)))
+        found |= dict(zip(more, knowledge.rows(slug, more)))
     return {day: found[day] for day in sorted(found) if day >= made_day}
 
 
 def runs(knowledge: Knowledge, slug: str, approved_only: bool = False) -> list[tuple[date, dict[str, Any]]]:
     """The commitment's answer over valid time: (first day, answer), each holding until the next."""
     found: list[tuple[date, dict[str, Any]]] = []
+    track = score_track(knowledge, slug, approved_only)
     for day, status in _by_change_day(knowledge, slug).items():
         if status is None:
             continue
-        row = answer(knowledge, status, day, approved_only)
+        row = _answer(status, day, track)
         if not found or found[-1][1] != row:
             found.append((day, row))
     return found
@@ -231,9 +243,17 @@ def time_travel(log: Log, known_at: datetime | None = None, limit: int = MAX_STO
     return travel_data(moments(log, every, offered), every, offered)
 
 
+class OverBudget(Exception):
+    """The sliders' answers, written as JSON, would take more bytes than the caller allows."""
+
+
 def travel_data(found: Iterator[Moment] | list[Moment], every: list[Stop], offered: list[Stop],
-                approved_only: bool = False) -> dict[str, Any]:  # fmt: skip
+                approved_only: bool = False, budget: int | None = None) -> dict[str, Any]:  # fmt: skip
+    """``time_travel``'s data at the ``offered`` stops. With a ``budget``, raises ``OverBudget`` as soon
+    as ``json.dumps`` of the answers would be longer than that: a page that offers fewer stops is
+    wanted then, and the answers of the stops not yet folded would be thrown away."""
     answers: list[dict[str, Any]] = []
+    size = 0  # len(json.dumps(answers)) so far: each answer, and ", " or the brackets around them
     index: dict[str, int] = {}
     commitments: dict[str, list[list[Any]]] = {}
     previous: dict[str, list[list[Any]]] = {}
@@ -248,10 +268,14 @@ def travel_data(found: Iterator[Moment] | list[Moment], every: list[Stop], offer
             kinds[slug] = due_kinds(knowledge, slug)
             encoded = []
             for day, row in runs(knowledge, slug, approved_only):
-                key = repr(sorted(row.items()))
+                key = repr(row)  # _answer builds every row in one key order: equal rows spell alike
                 if key not in index:
                     index[key] = len(answers)
                     answers.append(row)
+                    if budget is not None:
+                        size += len(json.dumps(row)) + 2
+                        if size > budget:
+                            raise OverBudget
                 encoded.append([day.isoformat(), index[key]])
             current[slug] = encoded
         for slug in current.keys() | previous.keys():

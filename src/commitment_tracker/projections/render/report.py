@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 from collections import Counter
 from datetime import date, datetime
 from importlib.resources import files
@@ -48,6 +47,7 @@ from commitment_tracker.projections.render.palette import (
 from commitment_tracker.projections.sources import sources
 from commitment_tracker.projections.time_travel import (
     Moment,
+    OverBudget,
     due_kinds,
     edition_moments,
     moments,
@@ -111,11 +111,14 @@ def report_data(log: Log, knowledge: Knowledge, clocks: Clocks, shown: list[str]
     while True:  # fewer stops until the sliders' data is a size a browser opens at once
         offered = offer(every, limit)
         known = list(moments(log, every, offered))
-        travel = travel_data(known, every, offered, approved_only)
-        if limit <= 2 or len(offered) < limit or len(json.dumps(travel["answers"])) <= TRAVEL_BUDGET:
+        # Two stops, or every record time when there are no more than the limit, are offered whatever their size.
+        budget = TRAVEL_BUDGET if limit > 2 and len(offered) >= limit else None
+        try:
+            travel = travel_data(known, every, offered, approved_only, budget)
             break
-        limit = max(2, limit // 4)
-        known = travel = None  # type: ignore[assignment]  # let the larger attempt go before the next
+        except OverBudget:  # given up as soon as the answers outgrow the budget, not once all are built
+            limit = max(2, limit // 4)
+            known = None  # type: ignore[assignment]  # let the larger attempt go before the next
     overview, spans = _overview(known, found, set(shown))
     made_days = [date.fromisoformat(a["made_day"]) for a in travel["answers"]] + [found.start]
     travel |= {"first_day": min(min(made_days), as_of).isoformat(), "last_day": as_of.isoformat(),
