@@ -16,6 +16,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from commitment_tracker.events import EVENT_TYPES, to_data
 from commitment_tracker.tracker import stored_form
+from commitment_tracker.tracker.bulk import paused_gc
 from commitment_tracker.tracker.outputs import csv_rows
 from commitment_tracker.tracker.records import Recorded
 
@@ -51,10 +52,11 @@ def _pages(tracker: Tracker) -> Iterator[tuple[str, int]]:
     mapper = tracker.mapper
     rows = tracker.stored_rows()
     while page := list(islice(rows, PAGE)):
-        plains = [mapper.decrypt(stored) for stored in page]  # type: ignore[attr-defined]
-        read = stored_form.read_page(plains, [stored.topic for stored in page], exporting=True)
-        bodies = read.bodies if read is not None else [_body(plain) for plain in plains]
-        lines = [body if body is not None else _decoded(mapper, stored) for stored, body in zip(page, bodies)]
+        with paused_gc():
+            plains = [mapper.decrypt(stored) for stored in page]  # type: ignore[attr-defined]
+            read = stored_form.read_page(plains, [stored.topic for stored in page], exporting=True)
+            bodies = read.bodies if read is not None else [_body(plain) for plain in plains]
+            lines = [body if body is not None else _decoded(mapper, stored) for stored, body in zip(page, bodies)]
         yield (b"\n".join(lines) + b"\n").decode("utf-8"), len(lines)
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from commitment_tracker.tracker import stored_form
+from commitment_tracker.tracker.bulk import paused_gc
 from commitment_tracker.tracker.chain import CANONICAL, GENESIS, STORED, is_sealed, link, links
 from commitment_tracker.tracker.errors import KeyProblem
 from commitment_tracker.tracker.mapper import chain_hash
@@ -141,7 +142,8 @@ def verify(tracker: Tracker, against: str | None = None, each: Callable[[LogRow]
 
     while page := list(islice(rows, PAGE)):
         linked = list(islice(chain, len(page)))
-        passed = page if _page(log, tracker.mapper, page, linked, against) else []
+        with paused_gc():
+            passed = page if _page(log, tracker.mapper, page, linked, against) else []
         verdict = None
         if not passed:
             for notification, row in zip_longest(page, linked):

@@ -16,10 +16,8 @@ or correction, which may change any step) derives the commitment from its whole 
 
 from __future__ import annotations
 
-import gc
 import json
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -39,6 +37,7 @@ from commitment_tracker.projections.view.recorder import ViewSQL
 from commitment_tracker.projections.view.tables import FOREVER, TABLES, VIEW_NAME, stamp
 from commitment_tracker.tracker import Recorded, Resolved, resolve, stream_id
 from commitment_tracker.tracker.streams import KIND_OF_FIRST
+from commitment_tracker.tracker.bulk import paused_gc
 from commitment_tracker.tracker.mapper import construct_event
 
 if TYPE_CHECKING:
@@ -53,21 +52,6 @@ row_json = json.JSONEncoder(sort_keys=True).encode
 #: rows from its own valid date on, and no other step.
 RESUMING = frozenset({"commitment_reaffirmed", "progress_reported", "commitment_fulfilled", "commitment_stalled",
                       "commitment_abandoned", "commitment_superseded"})  # fmt: skip
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while a page is decoded and derived: the page's tens of
-    thousands of live objects made the collector run over and over, a fifth of catch-up's time
-    (perf). Nothing of a page forms cycles that must go before the page ends; the collector runs
-    again after it."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def open_view(tracker: Tracker, *, create: bool | None = None) -> ViewSQL:
