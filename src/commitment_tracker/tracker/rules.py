@@ -240,7 +240,8 @@ def _check_meta(event: MetaEvent, ledger: Streams) -> None:
         foreign.remove("parties")
     if foreign:
         raise RuleViolation(f"a {target.type} has no field {', '.join(foreign)} to correct")
-    corrected = apply_correction(stream.knowledge.event_at(position), event)
+    current = stream.knowledge.event_at(position)
+    corrected = apply_correction(current, event)
     if "quote" in event.corrections:
         _check_quote(corrected, ledger)
     if position == 1 and isinstance(corrected, CommitmentMade):
@@ -256,7 +257,7 @@ def _check_meta(event: MetaEvent, ledger: Streams) -> None:
     _check_fact(corrected, ledger, correcting=True)
     # Only these fields are what a review or reconciliation of it was checked against (a rescoring,
     # the common correction, reads none of the stream's later events).
-    if isinstance(corrected, ComplianceAssessed) and REVIEWED_FIELDS & event.corrections.keys():
+    if isinstance(corrected, ComplianceAssessed) and any(getattr(corrected, f) != getattr(current, f) for f in REVIEWED_FIELDS):
         check_corrected_assessment(stream, position, corrected)
 
 
