@@ -66,6 +66,10 @@ class Read:
     body: bytes | None = None
 
 
+#: The groups of a page's events of one type: their values, in schema order, then their link.
+Rows = list[tuple[bytes | None, ...]]
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     """A page of events read from their bytes, one entry per event in the page's order; an
@@ -99,8 +103,8 @@ class _Form:
         self.entity_at = self.names.index(self.entity_field)
         self.stamp_at = self.names.index(STAMP)
         self.link_group = len(fields) + 1  # the link's group number (``Match.start`` counts from 1)
-        self.defaulted = [at for at, (_, info) in enumerate(fields) if not info.is_required() and info.get_default() is not None]
-        self.adapters: dict[str, TypeAdapter[Any]] = {}
+        self.defaulted = [at for at, (_, info) in enumerate(fields)
+                          if not info.is_required() and info.get_default() is not None]  # fmt: skip
         self.lists: dict[str, TypeAdapter[list[Any]]] = {}
         self.known: list[set[bytes]] = []  # per field: raw values its type accepts
         self.spelt: list[set[bytes]] = []  # per field: raw values whose spelling was checked
@@ -117,7 +121,7 @@ class _Form:
         self.entities = {}
         self.held = 0
 
-    def settle(self, rows: list[tuple[bytes | None, ...]], stamps: dict[bytes, Any]) -> bool:
+    def settle(self, rows: Rows, stamps: dict[bytes, Any]) -> bool:
         """Validate the values of ``rows`` (the groups of a page's events of this type) not found
         valid before, field by field; the record times into ``stamps`` (this type's, this page's).
         False when a field's type refuses one of them."""
@@ -146,9 +150,10 @@ class _Form:
         self.held += len(raws)
         if at == self.entity_at:
             entity = self.cls.entity.fget  # type: ignore[attr-defined]
-            self.entities.update((raw, entity(SimpleNamespace(**{self.entity_field: value}))) for raw, value in zip(raws, values))
+            name = self.entity_field
+            self.entities.update((raw, entity(SimpleNamespace(**{name: value}))) for raw, value in zip(raws, values))
 
-    def unspelt(self, rows: list[tuple[bytes | None, ...]], stamps: dict[bytes, Any]) -> list[tuple[int, set[bytes]]]:
+    def unspelt(self, rows: Rows, stamps: dict[bytes, Any]) -> list[tuple[int, set[bytes]]]:
         """For each field, the raw values of ``rows`` that ``export`` would spell otherwise, where
         there are any: the record times (``stamps``, validated by ``settle``) checked each time,
         the others once."""
@@ -174,11 +179,8 @@ class _Form:
         """Those of ``raws`` (with their validated ``values``) that ``export``, which writes the
         model's JSON data with ``json.dumps``, writes otherwise."""
         adapter = self.lists.get(self.names[at]) or self._list(self.names[at])
-        return {raw for raw, data in zip(raws, adapter.dump_python(values, mode="json")) if not _spelt_as(raw, data)}
-
-    def judge(self, name: str, raw: bytes) -> Any:
-        """A field's value validated (raising ValidationError)."""
-        return self.adapter(name).validate_json(raw, strict=False)
+        written = adapter.dump_python(values, mode="json")
+        return {raw for raw, data in zip(raws, written) if not _spelt_as(raw, data)}
 
     def judge_all(self, name: str, raws: list[bytes]) -> list[Any]:
         """Values of a field validated in one call, as a list of the field's own type: each item is
@@ -188,12 +190,6 @@ class _Form:
 
     def _list(self, name: str) -> TypeAdapter[list[Any]]:
         found = self.lists[name] = TypeAdapter(list[self._annotation(name)])  # type: ignore[misc]
-        return found
-
-    def adapter(self, name: str) -> TypeAdapter[Any]:
-        found = self.adapters.get(name)
-        if found is None:
-            found = self.adapters[name] = TypeAdapter(self._annotation(name))
         return found
 
     def _annotation(self, name: str) -> Any:
@@ -264,8 +260,6 @@ def read(plain: bytes, exporting: bool = False) -> Read | None:
         return None
     return Read(page.entities[0], page.stamps[0], page.prevs[0], page.bodies[0] if exporting else None)  # type: ignore[arg-type]
 
-
-Rows = list[tuple[bytes | None, ...]]  # the groups of a page's events of one type: their values, then their link
 
 
 def _judge(forms: list[_Form | None], plains: Sequence[bytes], events: bool, bodies: bool) -> Page | None:
