@@ -9,7 +9,7 @@ import pytest
 
 from commitment_tracker.events import EVENT_TYPES, parse_json
 from commitment_tracker.tracker import stored_form
-from commitment_tracker.tracker.mapper import canonical
+from commitment_tracker.tracker.mapper import canonical, topic_of
 
 DATASET = Path(__file__).parents[2] / "src/commitment_tracker/data/trilateral.jsonl"
 PREV = "ab" * 32
@@ -67,3 +67,33 @@ def test_a_model_that_checks_fields_together_is_left_to_the_full_decode() -> Non
 def test_every_event_type_has_a_shape_or_is_decoded_in_full() -> None:
     for kind in EVENT_TYPES:
         stored_form._form(kind.encode())  # builds every shape: a field type it cannot read would raise here
+
+
+def test_a_page_of_events_reads_as_each_event_alone_reads() -> None:
+    events = _events()
+    plains = [canonical(event, PREV) for event in events]
+    topics = [topic_of(event.type) for event in events]
+    page = stored_form.read_page(plains, topics)
+    exported = stored_form.read_page(plains, topics, exporting=True)
+    assert page is not None and exported is not None
+    for at, plain in enumerate(plains):
+        alone = stored_form.read(plain, exporting=True)
+        if alone is None:  # a type whose model checks fields together: left to the full decode
+            assert page.entities[at] is None and exported.bodies[at] is None
+            continue
+        assert (page.entities[at], page.stamps[at], page.prevs[at]) == (alone.entity, alone.recorded_at, alone.prev)
+        assert exported.bodies[at] == alone.body
+
+
+def test_a_topic_that_is_not_the_events_type_leaves_the_event_to_the_full_decode() -> None:
+    plain = _bytes('"commitment":"c1","on":"2024-01-01"')
+    page = stored_form.read_page([plain], [topic_of("commitment_reaffirmed")])
+    assert page is not None and page.entities == [None]
+
+
+def test_a_page_holding_a_value_its_field_refuses_is_left_to_be_read_event_by_event() -> None:
+    good = _bytes('"commitment":"c1","on":"2024-01-01"')
+    bad = _bytes('"commitment":"c1","on":"2024-02-30"')
+    topic = topic_of("commitment_abandoned")
+    assert stored_form.read_page([good, good], [topic, topic]) is not None
+    assert stored_form.read_page([good, bad], [topic, topic]) is None

@@ -12,6 +12,7 @@ version 2, and an export -> import gives a store whose digest is version 2 throu
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from uuid import UUID
 
 GENESIS = hashlib.sha256(b"commitment-tracker log v1").hexdigest()
@@ -23,9 +24,20 @@ def link(previous: str, originator_id: UUID | str, version: int, topic: str, sta
     """The running digest after appending one event (``state``: its canonical bytes in version 2,
     its stored bytes in version 1) to a log whose digest was ``previous``."""
     ident = originator_id.hex if isinstance(originator_id, UUID) else str(originator_id).replace("-", "")
-    header = f"{previous}\n{ident}\n{version}\n{topic}\n".encode()
     if not isinstance(state, (bytes, bytearray, memoryview)):
         state = str(state).encode()  # an intruder's edit may have turned the blob into text
+    return _link(previous, ident, version, topic, state)
+
+
+def links(previous: Iterable[str], idents: Iterable[str], versions: Iterable[int], topics: Iterable[str],
+          states: Iterable[bytes]) -> list[str]:  # fmt: skip
+    """``link`` of each event of a page, each from the digest given before it (stream ids as hex,
+    without hyphens; states as bytes)."""
+    return list(map(_link, previous, idents, versions, topics, states))
+
+
+def _link(previous: str, ident: str, version: int, topic: str, state: bytes) -> str:
+    header = f"{previous}\n{ident}\n{version}\n{topic}\n".encode()
     return hashlib.sha256(header + hashlib.sha256(state).digest()).hexdigest()
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from commitment_tracker.events import EVENT_TYPES, to_data
 from commitment_tracker.tracker import stored_form
+from commitment_tracker.tracker.bulk import paused_gc
 from commitment_tracker.tracker.outputs import csv_rows
 from commitment_tracker.tracker.records import Recorded
 
@@ -42,38 +43,44 @@ def write_export(tracker: Tracker, fmt: str, output: Path | None, advance: Calla
 def _export(tracker: Tracker, fmt: str, handle: IO[str], advance: Callable[[int], None] | None) -> int:
     if fmt == "csv":
         return _write(_counted(tracker.log(), advance), fmt, handle)
-    return _write_lines(_lines(tracker), handle, advance)
+    return _write_lines(_pages(tracker), handle, advance)
 
 
-def _lines(tracker: Tracker) -> Iterator[str]:
-    """Every event's JSON line (without its line feed), in record order."""
+def _pages(tracker: Tracker) -> Iterator[tuple[str, int]]:
+    """Every event's JSON line, in record order: a page of lines at a time (each ending in a line
+    feed), with how many."""
     mapper = tracker.mapper
-    for stored in tracker.stored_rows():
-        found = stored_form.read(mapper.decrypt(stored), exporting=True)  # type: ignore[attr-defined]
-        if found is not None and found.body is not None:
-            yield found.body.decode("utf-8")
-        else:
-            record: Recorded = mapper.to_domain_event(stored)  # type: ignore[assignment]
-            yield json.dumps(to_data(record.event), ensure_ascii=False, separators=(",", ":"))
+    rows = tracker.stored_rows()
+    while page := list(islice(rows, PAGE)):
+        with paused_gc():
+            plains = [mapper.decrypt(stored) for stored in page]  # type: ignore[attr-defined]
+            read = stored_form.read_page(plains, [stored.topic for stored in page], exporting=True)
+            bodies = read.bodies if read is not None else [_body(plain) for plain in plains]
+            lines = [body if body is not None else _decoded(mapper, stored) for stored, body in zip(page, bodies)]
+        yield (b"\n".join(lines) + b"\n").decode("utf-8"), len(lines)
 
 
-def _write_lines(lines: Iterator[str], handle: IO[str], advance: Callable[[int], None] | None) -> int:
-    # The first event is read before anything is written (see _write); then a page at a time.
+def _body(plain: bytes) -> bytes | None:
+    """One event's own JSON where its bytes are its line (a page with a refused value is read
+    event by event: the others keep their bytes)."""
+    found = stored_form.read(plain, exporting=True)
+    return found.body if found is not None else None
+
+
+def _decoded(mapper: Any, stored: Any) -> bytes:
+    """The line of an event decoded (upcast, validated) and written from its model."""
+    record: Recorded = mapper.to_domain_event(stored)
+    return json.dumps(to_data(record.event), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _write_lines(pages: Iterator[tuple[str, int]], handle: IO[str], advance: Callable[[int], None] | None) -> int:
+    # The first page is read before anything is written (see _write).
     count = 0
-    page: list[str] = []
-    for line in lines:
-        page.append(line)
-        if len(page) == PAGE:
-            handle.write("\n".join(page) + "\n")
-            count += len(page)
-            if advance is not None:
-                advance(len(page))
-            page = []
-    if page:
-        handle.write("\n".join(page) + "\n")
-        count += len(page)
+    for text, lines in pages:
+        handle.write(text)
+        count += lines
         if advance is not None:
-            advance(len(page))
+            advance(lines)
     return count
 
 

@@ -15,14 +15,17 @@ was cut off or whose chain was recomputed wholesale.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from itertools import islice, zip_longest
 from time import perf_counter
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from commitment_tracker.tracker import stored_form
-from commitment_tracker.tracker.chain import CANONICAL, GENESIS, STORED, is_sealed, link
+from commitment_tracker.tracker.bulk import paused_gc
+from commitment_tracker.tracker.chain import CANONICAL, GENESIS, STORED, is_sealed, link, links
 from commitment_tracker.tracker.errors import KeyProblem
 from commitment_tracker.tracker.mapper import chain_hash
 
@@ -31,7 +34,7 @@ if TYPE_CHECKING:
     from commitment_tracker.tracker.mapper import RecordMapper
     from commitment_tracker.tracker.recorders import LogRow
 
-PAGE = 10_000  # chain rows read at a time (and the progress step)
+PAGE = 10_000  # events judged at a time, chain rows read at a time (and the progress step)
 
 
 @dataclass(frozen=True)
@@ -105,110 +108,267 @@ class _Streams:
     spelt: dict[str, str] = field(default_factory=dict)  # id hex -> the id with its hyphens
 
 
+@dataclass
+class _Log:
+    """The check's state after the events judged so far, in record order."""
+
+    digest: str = GENESIS
+    count: int = 0
+    linked: int = CANONICAL  # the digest version of the last link checked
+    latest: tuple[Any, str] | None = None  # the latest record time so far, and its event
+    found: bool = False  # whether the digest has been the one given to check against
+    streams: _Streams = field(default_factory=_Streams)
+
+
 def verify(tracker: Tracker, against: str | None = None, each: Callable[[LogRow], None] | None = None,
            advance: Callable[[int], None] | None = None) -> Report:  # fmt: skip
     """The log checked from its first event to its last; ``each`` is given every stored event that
     passed every check, in record order (so a reader of the whole log need not read it again);
-    ``advance`` is told every thousand events checked (a progress bar).
+    ``advance`` is told as each page of events is checked (a progress bar).
 
     The check reads the stored bytes (see stored_form.py): an event in the tracker's exact canonical
-    shape is judged without building its model; any other is decoded and validated in full."""
+    shape is judged without building its model; any other is decoded and validated in full. A page
+    of events is judged at once where every check passes for each of its events (``_page``); else
+    event by event (``_one``), which names the first that fails."""
     started = perf_counter()
     aside = 0.0  # the time ``each`` took, which is not this check's
-    digest = GENESIS
-    count = 0
-    found = against is None or against == GENESIS
-    streams = _Streams()
+    log = _Log(found=against is None or against == GENESIS)
     chain = _chain(tracker)
-    latest: tuple[Any, str] | None = None  # the latest record time so far, and its event
-    mapper = tracker.mapper
-
-    linked = CANONICAL  # the digest version of the last link checked
+    rows = tracker.stored_rows()
 
     def fail(problem: str, broken: str | None) -> Report:
-        return Report(False, count, digest, problem, broken, found if against else None, len(streams.last),
-                      digest_version=linked, seconds=perf_counter() - started - aside)  # fmt: skip
+        return Report(False, log.count, log.digest, problem, broken, log.found if against else None,
+                      len(log.streams.last), digest_version=log.linked, seconds=perf_counter() - started - aside)  # fmt: skip
 
-    for notification in tracker.stored_rows():
-        ident = _hex(notification.originator_id)
-        event: _Event | None
-        try:
-            event = _read(mapper, notification)  # type: ignore[arg-type]
-            unreadable = None
-        except KeyProblem as error:
-            if count == 0:  # nothing has decrypted with this key: the key is wrong, not the log
-                return Report(False, 0, digest, str(error), None, None, 0, key_problem=str(error))
-            event, unreadable = None, "it does not decrypt with the key the events before it decrypt with"
-        except Exception as error:
-            event, unreadable = None, " ".join(str(error).split())[:200]
-        if event is not None and ident not in streams.slugs and _id_of(event.entity) == ident:
-            streams.slugs[ident] = event.entity
-        ref = _ref(streams, ident, notification.originator_version)
-        row = next(chain, None)
-        # Version 2 links the canonical bytes; a store encrypted by an earlier release has
-        # version-1 links over the ciphertext, which are checked as such (no key needed for them).
-        if event is not None and event.plain is not notification.state:
-            canonical = link(digest, notification.originator_id, notification.originator_version,
-                             notification.topic, event.plain)  # fmt: skip
-            as_stored = link(digest, notification.originator_id, notification.originator_version,
-                             notification.topic, notification.state) if row is not None and row[3] != canonical else None  # fmt: skip
-        else:
-            canonical = as_stored = link(digest, notification.originator_id, notification.originator_version,
-                                         notification.topic, notification.state)  # fmt: skip
-        linked = STORED if row is not None and row[3] == as_stored and canonical != as_stored else CANONICAL
-        digest = as_stored if linked == STORED else canonical  # type: ignore[assignment]
-        if row is None or row[0] != notification.id:
-            if row is not None and row[0] < notification.id:
-                missing = _ref(streams, _hex(row[1]), row[2])
-                return fail(f"event {missing} (log position {row[0]}) was removed", missing)
-            return fail(f"event {ref} (log position {notification.id}) was not written by the tracker (forged)", ref)
-        if _hex(row[1]) != ident or row[2] != notification.originator_version:
-            return fail(f"log position {notification.id} holds {ref}, not the event recorded there (swapped)", ref)
-        if row[3] != digest:
-            return fail(f"event {ref} was edited or reordered: its digest no longer matches the chain", ref)
-        if event is None:
-            return fail(f"event {ref} cannot be read ({unreadable})", ref)
-        slug = event.entity
-        known = streams.slugs.get(ident)  # set above, once, when the stream's id is its slug's
-        position = notification.originator_version
-        ref = f"{slug}#{position}"
-        if known != slug:
-            return fail(f"event {ref} belongs to another entity's stream (forged)", ref)
-        version, previous = streams.last.get(ident, (0, ""))
-        if position != version + 1:
-            what = "missing before it" if position > version + 1 else "out of order"
-            return fail(f"event {ref}: stream positions {version + 1}..{position - 1} are {what}", ref)
-        if event.prev != previous:
-            return fail(f"event {ref} does not follow {slug}#{version} (edited, swapped or forged)", ref)
-        stamped = event.recorded_at
-        if stamped is not None and latest is not None and stamped < latest[0]:
-            return fail(f"event {ref} is stamped {stamped.isoformat()}, before {latest[1]} ({latest[0].isoformat()}) "
-                        "which precedes it in the log: record time runs backwards (back-dated or forged)", ref)  # fmt: skip
-        if stamped is not None:
-            latest = (stamped, ref)
-        spelt = streams.spelt.get(ident)
-        if spelt is None:
-            spelt = streams.spelt[ident] = str(UUID(ident))  # the id as the stream's hash spells it
-        streams.last[ident] = (position, chain_hash(spelt, position, notification.topic, event.plain))
-        count += 1
-        if advance is not None and count % PAGE == 0:
-            advance(PAGE)
+    while page := list(islice(rows, PAGE)):
+        linked = list(islice(chain, len(page)))
+        with paused_gc():
+            passed = page if _page(log, tracker.mapper, page, linked, against) else []
+        verdict = None
+        if not passed:
+            for notification, row in zip_longest(page, linked):
+                verdict = _one(log, tracker.mapper, notification, row, against)
+                if verdict is not None:
+                    break
+                passed.append(notification)
         if each is not None:
             began = perf_counter()
-            each(notification)
+            for notification in passed:
+                each(notification)
             aside += perf_counter() - began
-        if against is not None and digest == against:
-            found = True
+        if verdict is not None and verdict[0] is KeyProblem:
+            return Report(False, 0, log.digest, verdict[1], None, None, 0, key_problem=verdict[1])
+        if verdict is not None:
+            return fail(*verdict)
+        if advance is not None:
+            advance(len(page))
     extra = next(chain, None)
     if extra is not None:
-        missing = _ref(streams, _hex(extra[1]), extra[2])
+        missing = _ref(log.streams, _hex(extra[1]), extra[2])
         return fail(f"event {missing} (log position {extra[0]}) was removed from the end of the log", missing)
     seconds = perf_counter() - started - aside
-    if not found:
-        return Report(False, count, digest, "the log no longer extends the checkpoint (events removed or rewritten)",
-                      None, False, len(streams.last), seconds=seconds)  # fmt: skip
-    return Report(True, count, digest, None, None, True if against else None, len(streams.last),
-                  digest_version=linked, seconds=seconds)  # fmt: skip
+    if not log.found:
+        return Report(False, log.count, log.digest, "the log no longer extends the checkpoint (events removed or rewritten)",
+                      None, False, len(log.streams.last), seconds=seconds)  # fmt: skip
+    return Report(True, log.count, log.digest, None, None, True if against else None, len(log.streams.last),
+                  digest_version=log.linked, seconds=seconds)  # fmt: skip
+
+
+def _page(log: _Log, mapper: RecordMapper, page: list[LogRow], linked: list[tuple[int, str, int, str]],
+          against: str | None) -> bool:  # fmt: skip
+    """Judge a page of events at once, and carry ``log`` past it, when every check passes for
+    every event of it; else leave ``log`` as it was and say False (the page is then judged event by
+    event, which names the first that fails). The checks are ``_one``'s, over the page's columns:
+    each holds for every event exactly when it holds for each in turn."""
+    if len(linked) != len(page):
+        return False
+    ids, oids, versions, topics, states = zip(*page)
+    positions, chain_ids, chain_versions, digests = zip(*linked)
+    idents = _idents(oids)
+    if positions != ids or chain_versions != versions or _idents(chain_ids) != idents:
+        return False  # removed, inserted or swapped: said event by event
+    plains = _plains(mapper, page, states)
+    # Each link from the stored digest before it: where every stored digest follows from the one
+    # before it, they are the running digest, computed from the start.
+    if plains is None or links((log.digest, *digests[:-1]), idents, versions, topics, plains) != list(digests):
+        return False
+    events = _events(mapper, page, plains, topics)
+    if events is None:
+        return False
+    entities, stamps, prevs = events
+    streams = log.streams
+    slugs = _slugs(streams.slugs, idents, entities)
+    latest = _latest(log.latest, stamps, entities, versions)
+    if slugs is None or latest is False:
+        return False
+    spelt = streams.spelt  # the id as the stream's hash spells it: kept whether or not the page passes
+    spelt.update({ident: str(UUID(ident)) for ident in set(idents) - spelt.keys()})
+    hashes = list(map(chain_hash, map(spelt.__getitem__, idents), versions, topics, plains))
+    last = _links(streams.last, idents, versions, prevs, hashes)
+    if last is None:
+        return False
+    streams.slugs.update(slugs)
+    streams.last.update(last)
+    log.digest, log.linked, log.latest = digests[-1], CANONICAL, latest
+    log.count += len(page)
+    log.found = log.found or (against is not None and against in digests)
+    return True
+
+
+def _idents(oids: tuple[Any, ...]) -> tuple[str, ...]:
+    """Stream ids as hex (without hyphens), as ``_hex`` spells each."""
+    try:
+        if "-" not in "".join(oids):
+            return oids
+    except TypeError:  # not all text
+        pass
+    return tuple(map(_hex, oids))
+
+
+def _plains(mapper: RecordMapper, page: list[LogRow], states: tuple[Any, ...]) -> list[bytes] | None:
+    """The page's canonical bytes, or None when one is not bytes or does not decrypt (said event by
+    event). Stored in clear, they are the stored bytes (the shape each must have begins with "{")."""
+    if set(map(type, states)) != {bytes}:
+        return None
+    if mapper.cipher is None:  # type: ignore[attr-defined]
+        return list(states)
+    try:
+        plains = [mapper.decrypt(notification) for notification in page]  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001 - whatever it is, ``_one`` says it
+        return None
+    return plains if set(map(type, plains)) == {bytes} else None
+
+
+def _events(mapper: RecordMapper, page: list[LogRow], plains: list[bytes],
+            topics: tuple[Any, ...]) -> tuple[list[str], list[Any], list[str]] | None:  # fmt: skip
+    """Each event's entity, record time and stream link, read from its bytes (``stored_form``) or,
+    where they do not have the tracker's shape, decoded in full; None when one cannot be read."""
+    read = stored_form.read_page(plains, topics)
+    if read is None:
+        return None
+    entities, stamps, prevs = read.entities, read.stamps, read.prevs
+    for at, entity in enumerate(entities):
+        if entity is None:
+            try:
+                record = mapper.to_domain_event(page[at], hashed=False)  # type: ignore[arg-type]
+            except Exception:  # noqa: BLE001 - whatever it is, ``_one`` says it
+                return None
+            entities[at], stamps[at], prevs[at] = record.entity, record.event.recorded_at, record.prev
+    return entities, stamps, prevs  # type: ignore[return-value]
+
+
+def _slugs(known: dict[str, str], idents: tuple[str, ...], entities: list[str]) -> dict[str, str] | None:
+    """The streams the page begins (id -> slug), or None when an event is not in its entity's
+    stream: a stream is its entity's when its id is the one the entity's slug gives."""
+    new: dict[str, str] = {}
+    for ident, entity in set(zip(idents, entities)):
+        slug = known.get(ident)
+        if slug is None:
+            if ident in new or _id_of(entity) != ident:
+                return None
+            new[ident] = entity
+        elif slug != entity:
+            return None
+    return new
+
+
+def _latest(latest: tuple[Any, str] | None, stamps: list[Any], entities: list[str],
+            versions: tuple[int, ...]) -> tuple[Any, str] | None | bool:  # fmt: skip
+    """The latest record time after the page (and its event), or False when one runs backwards."""
+    ordered = [latest[0]] if latest is not None else []
+    ordered += filter(None, stamps)  # an event stamped with no record time (an early release's) has none to order
+    if not all(map(operator.le, ordered, ordered[1:])):
+        return False
+    at = next((at for at in range(len(stamps) - 1, -1, -1) if stamps[at] is not None), None)
+    return latest if at is None else (stamps[at], f"{entities[at]}#{versions[at]}")
+
+
+def _links(last: dict[str, tuple[int, str]], idents: tuple[str, ...], versions: tuple[int, ...],
+           prevs: list[str], hashes: list[str]) -> dict[str, tuple[int, str]] | None:  # fmt: skip
+    """Each stream's last position and hash after the page, or None when an event is not the next
+    of its stream or does not name the hash of the one before it."""
+    moved: dict[str, tuple[int, str]] = {}
+    for ident, position, prev, hashed in zip(idents, versions, prevs, hashes):
+        version, previous = moved.get(ident) or last.get(ident, _FIRST)
+        if position != version + 1 or prev != previous:
+            return None
+        moved[ident] = (position, hashed)
+    return moved
+
+
+_FIRST = (0, "")  # a stream before its first event
+
+
+def _one(log: _Log, mapper: RecordMapper, notification: LogRow, row: tuple[int, str, int, str] | None,
+         against: str | None) -> tuple[Any, str | None] | None:  # fmt: skip
+    """Judge one event and carry ``log`` past it; else the problem and the event it names (or
+    ``KeyProblem`` and why, when nothing decrypts with the key given)."""
+    streams = log.streams
+    ident = _hex(notification.originator_id)
+    event: _Event | None
+    try:
+        event = _read(mapper, notification)
+        unreadable = None
+    except KeyProblem as error:
+        if log.count == 0:  # nothing has decrypted with this key: the key is wrong, not the log
+            return KeyProblem, str(error)
+        event, unreadable = None, "it does not decrypt with the key the events before it decrypt with"
+    except Exception as error:
+        event, unreadable = None, " ".join(str(error).split())[:200]
+    if event is not None and ident not in streams.slugs and _id_of(event.entity) == ident:
+        streams.slugs[ident] = event.entity
+    ref = _ref(streams, ident, notification.originator_version)
+    # Version 2 links the canonical bytes; a store encrypted by an earlier release has
+    # version-1 links over the ciphertext, which are checked as such (no key needed for them).
+    digest = log.digest
+    if event is not None and event.plain is not notification.state:
+        canonical = link(digest, notification.originator_id, notification.originator_version,
+                         notification.topic, event.plain)  # fmt: skip
+        as_stored = link(digest, notification.originator_id, notification.originator_version,
+                         notification.topic, notification.state) if row is not None and row[3] != canonical else None  # fmt: skip
+    else:
+        canonical = as_stored = link(digest, notification.originator_id, notification.originator_version,
+                                     notification.topic, notification.state)  # fmt: skip
+    log.linked = STORED if row is not None and row[3] == as_stored and canonical != as_stored else CANONICAL
+    log.digest = digest = as_stored if log.linked == STORED else canonical  # type: ignore[assignment]
+    if row is None or row[0] != notification.id:
+        if row is not None and row[0] < notification.id:
+            missing = _ref(streams, _hex(row[1]), row[2])
+            return f"event {missing} (log position {row[0]}) was removed", missing
+        return f"event {ref} (log position {notification.id}) was not written by the tracker (forged)", ref
+    if _hex(row[1]) != ident or row[2] != notification.originator_version:
+        return f"log position {notification.id} holds {ref}, not the event recorded there (swapped)", ref
+    if row[3] != digest:
+        return f"event {ref} was edited or reordered: its digest no longer matches the chain", ref
+    if event is None:
+        return f"event {ref} cannot be read ({unreadable})", ref
+    slug = event.entity
+    known = streams.slugs.get(ident)  # set above, once, when the stream's id is its slug's
+    position = notification.originator_version
+    ref = f"{slug}#{position}"
+    if known != slug:
+        return f"event {ref} belongs to another entity's stream (forged)", ref
+    version, previous = streams.last.get(ident, _FIRST)
+    if position != version + 1:
+        what = "missing before it" if position > version + 1 else "out of order"
+        return f"event {ref}: stream positions {version + 1}..{position - 1} are {what}", ref
+    if event.prev != previous:
+        return f"event {ref} does not follow {slug}#{version} (edited, swapped or forged)", ref
+    stamped = event.recorded_at
+    latest = log.latest
+    if stamped is not None and latest is not None and stamped < latest[0]:
+        return (f"event {ref} is stamped {stamped.isoformat()}, before {latest[1]} ({latest[0].isoformat()}) "
+                "which precedes it in the log: record time runs backwards (back-dated or forged)", ref)  # fmt: skip
+    if stamped is not None:
+        log.latest = (stamped, ref)
+    spelt = streams.spelt.get(ident)
+    if spelt is None:
+        spelt = streams.spelt[ident] = str(UUID(ident))  # the id as the stream's hash spells it
+    streams.last[ident] = (position, chain_hash(spelt, position, notification.topic, event.plain))
+    log.count += 1
+    if against is not None and digest == against:
+        log.found = True
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -135,12 +135,13 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
 
     def select_chain(self, after: int, limit: int) -> list[tuple[int, str, int, str]]:
         with self.datastore.transaction(commit=False) as c:
+            _as_tuples(c)
             c.execute(
                 f"SELECT notification_id, originator_id, originator_version, digest FROM {self.chain_table} "
                 "WHERE notification_id > ? ORDER BY notification_id LIMIT ?",
                 (after, limit),
             )
-            return [tuple(row) for row in c.fetchall()]  # type: ignore[misc]
+            return c.fetchall()  # type: ignore[no-any-return]
 
     def stream_log(self, page: int = 5000) -> Iterator[LogRow]:
         """Every stored event as its row holds it, in record order: no object per row beyond the
@@ -148,6 +149,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         after = 0
         while True:
             with self.datastore.transaction(commit=False) as c:
+                _as_tuples(c)
                 c.execute(f"SELECT rowid, originator_id, originator_version, topic, state FROM {self.events_table_name} "
                           "WHERE rowid > ? ORDER BY rowid LIMIT ?", (after, page))  # fmt: skip
                 rows = c.fetchall()
@@ -165,6 +167,12 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
                       f"originator_version, digest FROM {self.chain_table} ORDER BY notification_id DESC LIMIT 2")  # fmt: skip
             rows = [tuple(row) for row in c.fetchall()]
             return [r[1:] for r in rows], (rows[0][0] if rows else 0)  # type: ignore[misc]
+
+
+def _as_tuples(cursor: Any) -> None:
+    """Rows of this cursor as plain tuples: the datastore's ``sqlite3.Row`` objects, read only to be
+    made tuples again, add a third to reading the whole log."""
+    cursor.sqlite_cursor.row_factory = None
 
 
 def _quoted(name: str) -> str:

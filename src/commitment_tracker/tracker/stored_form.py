@@ -1,4 +1,5 @@
-"""Judging a stored event from its bytes, without building its model: verify's log check.
+"""Judging stored events from their bytes, without building their models: verify's log check and
+export, a page of events at a time.
 
 The tracker stores each event exactly as ``mapper.canonical`` writes it: ``{"event":{...},"prev":"..."}``,
 the event's fields in schema order, unset ones left out, no spaces. Bytes of exactly that shape are
@@ -9,18 +10,22 @@ judged here without a model:
   taken for a key is the one ``json.loads`` reads, which is what every reader of the log reads (a
   second ``recorded_at`` or ``prev`` cannot hide behind a first);
 - each value is validated by its field's own pydantic type, alone (a log repeats its values: dates,
-  parties, ids, titles; each distinct one is validated once, the cache bounded).
+  parties, ids, titles; each distinct one is validated once per type and field, the cache bounded).
+  A page's values are gathered field by field, so that a value seen before costs a set lookup.
 
-Anything else returns None and is decoded and validated in full by the caller, as before: another
+Anything else is left to the caller, who decodes and validates it in full, as before: another
 shape (spaces, another key order, an escape the tracker does not write, NUL), an earlier class
 version (upcast first), a type whose model checks its fields together or has validators of its
-own. So this path only ever accepts what the model accepts, and it is the common one.
+own. A value a field's type refuses leaves the whole page to the caller, event by event. So this
+path only ever accepts what the model accepts, and it is the common one.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
@@ -31,18 +36,22 @@ from pydantic import TypeAdapter, ValidationError
 from commitment_tracker.events import EVENT_TYPES, Event
 
 # JSON as the tracker's serializer writes it: strings with only the escapes it uses (never NUL,
-# which no store may hold), numbers, booleans, and flat lists of those.
-_PLAIN = rb'[^"\\\x00-\x1f]*'
+# which no store may hold), numbers, booleans, and flat lists of those. A run of plain characters
+# is taken whole (possessive: what may follow it, a quote or a backslash, is never one of them, so
+# giving some back could not make a match, only a slower failure).
+_PLAIN = rb'[^"\\\x00-\x1f]*+'
 _STRING = rb'"' + _PLAIN + rb'(?:\\(?:["\\bfnrt]|u00(?:0[1-9a-f]|1[0-9a-f]))' + _PLAIN + rb')*"'
 _SCALAR = rb"(?:" + _STRING + rb"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false)"
 _VALUE = rb"(?:" + _SCALAR + rb"|\[(?:" + _SCALAR + rb"(?:," + _SCALAR + rb")*)?\])"
 _PREFIX = b'{"event":{"type":"'
+_BODY = len(b'{"event":')  # where the event's own JSON starts
+_LINK = len(b',"prev":"')  # what follows the event's own JSON, before its link
 #: How many distinct values a type keeps validated before its cache starts again: bounds memory
 #: (a log of a million events names its few thousand dates and parties again and again; its
 #: notes, rarely).
 CACHE_LIMIT = 50_000
-#: Fields whose every value is new (a record time per event): validated each time, never kept.
-UNCACHED = frozenset({"recorded_at"})
+#: The field whose every value is new (a record time per event): validated each time, never kept.
+STAMP = "recorded_at"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,55 +66,142 @@ class Read:
     body: bytes | None = None
 
 
+#: The groups of a page's events of one type: their values, in schema order, then their link.
+Rows = list[tuple[bytes | None, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page of events read from their bytes, one entry per event in the page's order; an
+    event whose entity is None is left to the full decode (and so are its other entries)."""
+
+    entities: list[str | None]
+    stamps: list[datetime | None]
+    prevs: list[str | None]
+    bodies: list[bytes | None]  # empty unless asked for (see ``Read.body``)
+
+
 class _Form:
-    """One event type's canonical shape and the validators of its fields."""
+    """One event type's canonical shape and the values of its fields found valid so far."""
 
     def __init__(self, cls: type[Event]) -> None:
         fields = [(name, info) for name, info in cls.model_fields.items() if name != "type"]
         parts = [re.escape(_PREFIX) + re.escape(cls.model_fields["type"].default.encode()) + b'"']
         for name, info in fields:
-            group = b',"' + name.encode() + b'":(?P<' + name.encode() + b">" + _VALUE + b")"
+            group = b',"' + name.encode() + b'":(' + _VALUE + b")"
             parts.append(b"(?:" + group + b")" + (b"" if info.is_required() else b"?"))
         version = f',"class_version":{cls.class_version}'.encode() if cls.class_version > 1 else b""
-        parts.append(rb'\},"prev":"(?P<_prev>[0-9a-f]{64}|)"' + re.escape(version) + rb"\}\Z")
-        self.match = re.compile(b"".join(parts)).match
-        self.adapters: dict[str, TypeAdapter[Any]] = {}
+        parts.append(rb'\},"prev":"([0-9a-f]{64}|)"' + re.escape(version) + rb"\}\Z")
+        pattern = re.compile(b"".join(parts))
+        # One group per field, in schema order, then the link: a page's values are read by position.
+        assert pattern.groups == len(fields) + 1
+        self.match = pattern.match
+        self.names = [name for name, _ in fields]
+        self.infos = dict(fields)
         self.cls = cls
-        self.fields = dict(fields)
         self.entity_field = _entity_field(cls)
-        self.defaulted = [name for name, info in fields if not info.is_required() and info.get_default() is not None]
-        self.valid: dict[str, dict[bytes, Any]] = {}  # field -> raw value -> its validated value
-        self.spelt: dict[str, dict[bytes, bool]] = {}  # field -> raw value -> spelt_as_stored()
+        self.entity_at = self.names.index(self.entity_field)
+        self.stamp_at = self.names.index(STAMP)
+        self.link_group = len(fields) + 1  # the link's group number (``Match.start`` counts from 1)
+        self.defaulted = [at for at, (_, info) in enumerate(fields)
+                          if not info.is_required() and info.get_default() is not None]  # fmt: skip
+        self.lists: dict[str, TypeAdapter[list[Any]]] = {}
+        self.known: list[set[bytes]] = []  # per field: raw values its type accepts
+        self.spelt: list[set[bytes]] = []  # per field: raw values whose spelling was checked
+        self.misspelt: list[set[bytes]] = []  # per field: those of them ``export`` spells otherwise
         self.entities: dict[bytes, str] = {}  # raw value of the entity field -> the entity
         self.held = 0
         self.forget()
 
     def forget(self) -> None:
         """Let go of the values validated so far (their count bounds memory, not their use)."""
-        self.valid = {name: {} for name in self.fields}
-        self.spelt = {name: {} for name in self.fields}
+        self.known = [set() for _ in self.names]
+        self.spelt = [set() for _ in self.names]
+        self.misspelt = [set() for _ in self.names]
         self.entities = {}
         self.held = 0
 
-    def judge(self, name: str, raw: bytes) -> Any:
-        """A field's value validated (raising ValidationError)."""
-        return self.adapter(name).validate_json(raw, strict=False)
+    def settle(self, rows: Rows, stamps: dict[bytes, Any]) -> bool:
+        """Validate the values of ``rows`` (the groups of a page's events of this type) not found
+        valid before, field by field; the record times into ``stamps`` (this type's, this page's).
+        False when a field's type refuses one of them."""
+        if self.held > CACHE_LIMIT:
+            self.forget()
+        for at, column in enumerate(zip(*rows)):
+            if at == len(self.names):
+                break  # the link: its shape is the whole of its check
+            # ``difference`` walks the page's values, not the ones kept (``-=`` would walk those).
+            new = set(column).difference(stamps if at == self.stamp_at else self.known[at])
+            new.discard(None)
+            if new:
+                raws = list(new)
+                try:
+                    values = self.judge_all(self.names[at], raws)
+                except ValidationError:
+                    return False  # the full decode, event by event, says which and why
+                self._keep(at, raws, values, stamps)
+        return True
 
-    def spelt_as_stored(self, name: str, raw: bytes, value: Any) -> bool:
-        """Whether ``export``, which writes the model's JSON data with ``json.dumps``, writes this
-        value as ``raw``."""
-        data = self.adapter(name).dump_python(value, mode="json")
-        if isinstance(data, str) and b"\\" not in raw:  # nothing to escape: the text between the quotes
-            return raw[1:-1] == data.encode()
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode() == raw
+    def _keep(self, at: int, raws: list[bytes], values: list[Any], stamps: dict[bytes, Any]) -> None:
+        if at == self.stamp_at:
+            stamps.update(zip(raws, values))
+            return
+        self.known[at].update(raws)
+        self.held += len(raws)
+        if at == self.entity_at:
+            entity = self.cls.entity.fget  # type: ignore[attr-defined]
+            name = self.entity_field
+            self.entities.update((raw, entity(SimpleNamespace(**{name: value}))) for raw, value in zip(raws, values))
 
-    def adapter(self, name: str) -> TypeAdapter[Any]:
-        found = self.adapters.get(name)
-        if found is None:
-            info = self.fields[name]
-            annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
-            found = self.adapters[name] = TypeAdapter(annotation)
+    def unspelt(self, rows: Rows, stamps: dict[bytes, Any]) -> list[tuple[int, set[bytes]]]:
+        """For each field, the raw values of ``rows`` that ``export`` would spell otherwise, where
+        there are any: the record times (``stamps``, validated by ``settle``) checked each time,
+        the others once."""
+        found = []
+        for at, column in enumerate(zip(*rows)):
+            if at == len(self.names):
+                break
+            values = set(column)
+            values.discard(None)
+            if at == self.stamp_at:
+                bad = self._misspelt(at, list(values), [stamps[raw] for raw in values])
+            else:
+                new = list(values.difference(self.spelt[at]))
+                if new:
+                    self.spelt[at].update(new)
+                    self.misspelt[at].update(self._misspelt(at, new, self.judge_all(self.names[at], new)))
+                bad = values & self.misspelt[at]
+            if bad:
+                found.append((at, bad))
         return found
+
+    def _misspelt(self, at: int, raws: list[bytes], values: list[Any]) -> set[bytes]:
+        """Those of ``raws`` (with their validated ``values``) that ``export``, which writes the
+        model's JSON data with ``json.dumps``, writes otherwise."""
+        adapter = self.lists.get(self.names[at]) or self._list(self.names[at])
+        written = adapter.dump_python(values, mode="json")
+        return {raw for raw, data in zip(raws, written) if not _spelt_as(raw, data)}
+
+    def judge_all(self, name: str, raws: list[bytes]) -> list[Any]:
+        """Values of a field validated in one call, as a list of the field's own type: each item is
+        validated as the field alone would be (raising ValidationError if one is refused)."""
+        adapter = self.lists.get(name) or self._list(name)
+        return adapter.validate_json(b"[" + b",".join(raws) + b"]", strict=False)  # type: ignore[no-any-return]
+
+    def _list(self, name: str) -> TypeAdapter[list[Any]]:
+        found = self.lists[name] = TypeAdapter(list[self._annotation(name)])  # type: ignore[misc]
+        return found
+
+    def _annotation(self, name: str) -> Any:
+        info = self.infos[name]
+        return Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+
+
+def _spelt_as(raw: bytes, data: Any) -> bool:
+    """Whether ``json.dumps`` (as ``export`` calls it) writes ``data`` (a value's JSON data) as ``raw``."""
+    if isinstance(data, str) and b"\\" not in raw:  # nothing to escape: the text between the quotes
+        return raw[1:-1] == data.encode()
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode() == raw
 
 
 def _entity_field(cls: type[Event]) -> str:
@@ -122,8 +218,18 @@ def _checks_alone(cls: type[Event]) -> bool:
                 or found.field_serializers or found.model_serializers)
 
 
-_FORMS: dict[bytes, _Form | None] = {}
-_MISSING = object()
+#: Each type's form, by its name (bytes) and by its stored topic (text), made on first use.
+_FORMS: dict[bytes | str, _Form | None] = {}
+
+
+def _form_of_topic(topic: Any) -> _Form | None:
+    """A topic only picks the shape an event's bytes are matched against: the shape spells the type
+    out, so the bytes of another type never match it."""
+    from commitment_tracker.tracker.mapper import TOPIC_PREFIX
+
+    if not isinstance(topic, str) or not topic.startswith(TOPIC_PREFIX):
+        return None
+    return _form(topic[len(TOPIC_PREFIX) :].encode())
 
 
 def _form(kind: bytes) -> _Form | None:
@@ -133,52 +239,66 @@ def _form(kind: bytes) -> _Form | None:
     return _FORMS[kind]
 
 
+def read_page(plains: Sequence[bytes], topics: Sequence[Any], exporting: bool = False) -> Page | None:
+    """The events in ``plains`` (their canonical bytes, stored under ``topics``), each read where
+    it has exactly the tracker's shape; None when a value in that shape is invalid (the page is
+    then for the full decode, event by event). ``exporting`` asks for ``Page.bodies`` instead of
+    the rest."""
+    forms = _FORMS
+    for topic in set(topics) - forms.keys():
+        forms[topic] = _form_of_topic(topic)
+    return _judge(list(map(forms.__getitem__, topics)), plains, events=not exporting, bodies=exporting)
+
+
 def read(plain: bytes, exporting: bool = False) -> Read | None:
     """The event in ``plain`` (its canonical bytes) when they have exactly the tracker's shape and
     every value is valid; None when it must be decoded and validated in full. ``exporting`` asks
     for ``Read.body`` too."""
-    if not plain.startswith(_PREFIX):
+    form = _form(plain[len(_PREFIX) : plain.find(b'"', len(_PREFIX))]) if plain.startswith(_PREFIX) else None
+    page = _judge([form], [plain], events=True, bodies=exporting)
+    if page is None or page.entities[0] is None:
         return None
-    form = _form(plain[len(_PREFIX) : plain.find(b'"', len(_PREFIX))])
-    if form is None:
-        return None
-    found = form.match(plain)
-    if found is None:
-        return None
-    values = found.groupdict()
-    prev = values.pop("_prev")
-    if form.held > CACHE_LIMIT:
-        form.forget()
-    valid = form.valid
-    exported = exporting
-    stamp = None
-    for name, raw in values.items():
-        if raw is None:
-            continue
-        value = valid[name].get(raw, _MISSING)
-        if value is _MISSING:
-            try:
-                value = form.judge(name, raw)
-            except ValidationError:
-                return None  # the full decode says why, as it always has
-            if name in UNCACHED:
-                stamp = value
-            else:
-                valid[name][raw] = value
-                form.held += 1
-        if exported:
-            spelt = form.spelt[name].get(raw)
-            if spelt is None:
-                spelt = form.spelt_as_stored(name, raw, value)
-                if name not in UNCACHED:
-                    form.spelt[name][raw] = spelt
-            exported = spelt
-    entity_raw = values[form.entity_field]
-    entity = form.entities.get(entity_raw)
-    if entity is None:
-        value = valid[form.entity_field][entity_raw]
-        entity = form.entities[entity_raw] = form.cls.entity.fget(SimpleNamespace(**{form.entity_field: value}))  # type: ignore[attr-defined]
-    if exported and form.defaulted and any(values[name] is None for name in form.defaulted):
-        exported = False  # export writes the default the bytes leave out (stored before the field was)
-    body = plain[len(_PREFIX) - len(b'{"type":"') : found.start("_prev") - len(b',"prev":"')] if exported else None
-    return Read(entity, stamp, prev.decode(), body)
+    return Read(page.entities[0], page.stamps[0], page.prevs[0], page.bodies[0] if exporting else None)  # type: ignore[arg-type]
+
+
+
+def _judge(forms: list[_Form | None], plains: Sequence[bytes], events: bool, bodies: bool) -> Page | None:
+    found = [form.match(plain) if form is not None else None for form, plain in zip(forms, plains)]
+    groups = [match.groups() if match is not None else None for match in found]
+    by_form: defaultdict[_Form, Rows] = defaultdict(list)
+    for form, values in zip(forms, groups):
+        if values is not None:
+            by_form[form].append(values)  # type: ignore[index]
+    stamps: defaultdict[_Form | None, dict[bytes, Any]] = defaultdict(dict)
+    for form, rows in by_form.items():
+        if not form.settle(rows, stamps[form]):
+            return None
+    page = Page([], [], [], [])
+    if events:
+        pairs = list(zip(forms, groups))
+        page.entities.extend([form.entities[values[form.entity_at]] if values is not None else None
+                              for form, values in pairs])  # type: ignore[union-attr,index]  # fmt: skip
+        page.stamps.extend([stamps[form].get(values[form.stamp_at]) if values is not None else None
+                            for form, values in pairs])  # type: ignore[union-attr,arg-type]  # fmt: skip
+        page.prevs.extend([values[-1].decode() if values is not None else None for values in groups])  # type: ignore[union-attr]
+    if bodies:
+        page.bodies.extend(_bodies(by_form, stamps, forms, found, plains))
+    return page
+
+
+def _bodies(by_form: dict[_Form, Rows], stamps: dict[_Form | None, dict[bytes, Any]], forms: list[_Form | None],
+            found: list[re.Match[bytes] | None], plains: Sequence[bytes]) -> list[bytes | None]:  # fmt: skip
+    """Each event's own JSON where its bytes are exactly what ``export`` writes, else None."""
+    unspelt = {form: form.unspelt(rows, stamps[form]) for form, rows in by_form.items()}
+    # A type none of whose values this page ``export`` spells otherwise, and without defaults its
+    # bytes could leave out: each of its events is written as its bytes hold it.
+    clean = {form: not unspelt[form] and not form.defaulted for form in by_form}
+    return [None if match is None else plain[_BODY : match.start(form.link_group) - _LINK]  # type: ignore[union-attr]
+            if clean[form] or not _differs(form, match.groups(), unspelt[form]) else None  # type: ignore[index]
+            for form, match, plain in zip(forms, found, plains)]  # fmt: skip
+
+
+def _differs(form: _Form, values: tuple[bytes | None, ...], unspelt: list[tuple[int, set[bytes]]]) -> bool:
+    """Whether ``export`` writes this event otherwise than its bytes: a value spelt otherwise, or
+    a default the bytes leave out (stored before the field was)."""
+    return any(values[at] in bad for at, bad in unspelt) or any(values[at] is None for at in form.defaulted)

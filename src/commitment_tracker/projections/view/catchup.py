@@ -17,10 +17,8 @@ commitment from its whole stream again.
 
 from __future__ import annotations
 
-import gc
 import json
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -41,6 +39,7 @@ from commitment_tracker.projections.view.recorder import ViewSQL
 from commitment_tracker.projections.view.tables import FOREVER, TABLES, VIEW_NAME, stamp
 from commitment_tracker.tracker import Recorded, resolve, stream_id
 from commitment_tracker.tracker.streams import KIND_OF_FIRST
+from commitment_tracker.tracker.bulk import paused_gc
 from commitment_tracker.tracker.mapper import construct_event
 
 if TYPE_CHECKING:
@@ -52,19 +51,10 @@ RESUME_CHUNK = 500  # commitments resumed at a time (bounds the rows and steps r
 NO_MEETINGS = MeetingIndex({})
 #: ``json.dumps(data, sort_keys=True)`` without building an encoder per call (one per interval).
 row_json = json.JSONEncoder(sort_keys=True).encode
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while a page is decoded and derived: the page's tens of
-    thousands of live objects made the collector run over and over, a fifth of catch-up's time
-    (perf). Nothing of a page forms cycles that must go before the page ends; the collector runs
-    again after it."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+#: The events a commitment's fold resumes with (see the module's docstring): each changes its
+#: rows from its own valid date on, and no other step.
+RESUMING = frozenset({"commitment_reaffirmed", "progress_reported", "commitment_fulfilled", "commitment_stalled",
+                      "commitment_abandoned", "commitment_superseded"})  # fmt: skip
 
 
 def open_view(tracker: Tracker, *, create: bool | None = None) -> ViewSQL:
