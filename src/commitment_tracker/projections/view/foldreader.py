@@ -77,10 +77,8 @@ class FoldReader:
 
     def recorded_of(self, slugs: list[str], after: datetime, until: datetime) -> list[Any]:
         """As ``ViewReader.recorded_of``, from the log."""
-        wanted, every = set(slugs), self.recorded_between(after, until)
-        return [(row[0], row[1], "own") for row in every if row[0] in wanted] + [
-            (row[0], row[1], "meeting") for row in every if row[4] == "meeting"
-        ]
+        wanted = set(slugs)
+        return [(row[0], row[1]) for row in self.recorded_between(after, until) if row[0] in wanted]
 
     def log_around(self, slug: str, roles: tuple[str, ...]) -> Log:
         return self.log

@@ -103,9 +103,9 @@ class ViewReader:
         return self.view.recorded_between(stamp(after), stamp(until))  # type: ignore[no-any-return]
 
     def recorded_of(self, slugs: list[str], after: datetime, until: datetime) -> list[Any]:
-        """(entity, position, "own" or "meeting") of the events of some entities, and of every
-        meeting, recorded in (after, until]: what the causes of a few changed answers need, not every
-        event of the window (which may be most of the log)."""
+        """(entity, position) of the events of some entities (a few changed answers' commitments and
+        the meetings that moved their deadlines) recorded in (after, until]: what their causes need,
+        not every event of the window (which may be most of the log)."""
         return self.view.recorded_of(slugs, stamp(after), stamp(until))  # type: ignore[no-any-return]
 
     def ids(self) -> list[str]:

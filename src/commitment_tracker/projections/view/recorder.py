@@ -364,15 +364,9 @@ class ViewSQL:
                          "ORDER BY f.recorded, f.seq", [after, until])  # fmt: skip
 
     def recorded_of(self, entities: Sequence[str], after: str, until: str) -> list[Any]:
-        """(entity, position, entity kind) of the events of some entities, and of every meeting,
-        recorded in (after, until]: the meetings in record order, the others in no order."""
-        window = "f.recorded > ? AND f.recorded <= ?"
-        rows = self.read_in(f"SELECT f.entity, f.position, 'own' FROM {{view_facts}} f WHERE {window} "
-                            "AND f.entity IN ({entities})", entities, [after, until])  # fmt: skip
-        rows += self.read(f"SELECT f.entity, f.position, e.kind FROM {{view_facts}} f JOIN {{view_entities}} e "
-                          f"ON e.entity = f.entity WHERE {window} AND e.kind = 'meeting' ORDER BY f.recorded, f.seq",
-                          [after, until])  # fmt: skip
-        return rows
+        """(entity, position) of the events of some entities recorded in (after, until], in no order."""
+        return self.read_in("SELECT entity, position FROM {view_facts} WHERE recorded > ? AND recorded <= ? "
+                            "AND entity IN ({entities})", entities, [after, until])  # fmt: skip
 
     # --- full-text search (see search.py) -------------------------------------------------------
 
