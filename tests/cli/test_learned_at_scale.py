@@ -96,3 +96,24 @@ def test_the_causes_are_the_events_that_moved_the_answer_not_every_meeting_recor
     assert found == {"c1": ["s1#1"], "c2": ["c2#2", "s1#1"]}
     steps = [(s["id"], s["causes"]) for s in ctrack.json("replay", *window)["changes"]]
     assert steps == [("c1", ["s1#1"]), ("c2", ["s1#1"]), ("c2", ["c2#2"])]
+
+
+def test_diff_by_record_time_reads_the_board_once_at_each_end(sqlite_url, tmp_path, monkeypatch):
+    """The answers and the scores compare the same two boards: each is read once, not once for
+    the answers and again for the scores (a board is the costliest read of the command)."""
+    from click.testing import CliRunner
+
+    from commitment_tracker.cli.main import cli
+    from commitment_tracker.projections.view.reader import ViewReader
+
+    history = write(tmp_path / "history.jsonl", 600)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--store", sqlite_url, "import", str(history)]).exit_code == 0
+    assert runner.invoke(cli, ["--store", sqlite_url, "status"]).exit_code == 0
+    read = []
+    board = ViewReader.board
+    monkeypatch.setattr(ViewReader, "board", lambda self, clocks: read.append(clocks) or board(self, clocks))
+    middle = stamp(RECORDED_FROM + timedelta(seconds=300))
+    result = runner.invoke(cli, ["--store", sqlite_url, "diff", "--known-from", middle, "--as-of", "2021-06-30", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["changes"] and len(read) == 2
