@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import date, datetime, timezone
 from itertools import groupby
@@ -45,11 +46,25 @@ def _ordered(rows: dict[str, dict[str, Any]]) -> list[str]:
     return sorted(rows, key=lambda s: (first_day(rows[s]["made_on"]), s))
 
 
-def learned(reader: Reader, as_of: date, known_from: datetime, known_to: datetime) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Ends:
+    """The boards as of one valid date known at the two ends of a record-time window: the answers
+    and the scores compare the same two, so each is read once (a board is the costliest read)."""
+
+    before: list[dict[str, Any]]
+    after: list[dict[str, Any]]
+
+    @classmethod
+    def read(cls, reader: Reader, as_of: date, known_from: datetime, known_to: datetime) -> Ends:
+        return cls(reader.board(Clocks(as_of, known_from)), reader.board(Clocks(as_of, known_to)))
+
+
+def learned(reader: Reader, as_of: date, known_from: datetime, known_to: datetime,
+            ends: Ends | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """Every commitment whose answer as of ``as_of`` differs between what was known at the two
     record times, with the references of the events recorded in between that caused it."""
-    before = {r["id"]: r for r in reader.board(Clocks(as_of, known_from))}
-    after = {r["id"]: r for r in reader.board(Clocks(as_of, known_to))}
+    ends = ends or Ends.read(reader, as_of, known_from, known_to)
+    before, after = {r["id"]: r for r in ends.before}, {r["id"]: r for r in ends.after}
     changed = {slug: fields for slug in _ordered(before | after)
                if (fields := changed_fields(before.get(slug), after.get(slug)))}  # fmt: skip
     # The causes of these answers alone, and of the meetings that moved their deadlines: the window
@@ -61,14 +76,17 @@ def learned(reader: Reader, as_of: date, known_from: datetime, known_to: datetim
 
 
 def learned_scores(reader: Reader, as_of: date, known_from: datetime, known_to: datetime,
-                   approved_only: bool = False) -> list[dict[str, Any]]:  # fmt: skip
+                   approved_only: bool = False, ends: Ends | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """Every (commitment, party, cycle) whose score as of ``as_of`` (as ``scores --cycle`` picks it,
     with that cycle; among the approved ones alone with ``approved_only``) differs between what was
     known at the two record times: ``before`` is None for a score that appears, ``after`` None for
-    one that goes. ``causes``: the commitment's own events recorded in between, as for the answers."""
+    one that goes. ``causes``: the commitment's own events recorded in between, as for the answers.
+    ``ends``: the two boards, when the caller has read them already."""
     from commitment_tracker.projections.view.scoreview import ScoreSource
 
-    before, after = ScoreSource(reader, Clocks(as_of, known_from)), ScoreSource(reader, Clocks(as_of, known_to))
+    ends = ends or Ends.read(reader, as_of, known_from, known_to)
+    before = ScoreSource(reader, Clocks(as_of, known_from), board=ends.before)
+    after = ScoreSource(reader, Clocks(as_of, known_to), board=ends.after)
     boards = {row["id"]: row for row in before.board} | {row["id"]: row for row in after.board}
     found = []
     for slug in _ordered(boards):

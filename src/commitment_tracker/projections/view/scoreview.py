@@ -47,12 +47,13 @@ CHUNK = 500
 
 
 class ScoreSource:
-    """Every commitment and assessment at ``clocks`` (as of, known at), read once."""
+    """Every commitment and assessment at ``clocks`` (as of, known at), read once (``board``: the
+    board at ``clocks``, when the caller has read it already)."""
 
-    def __init__(self, reader: Reader, clocks: Clocks) -> None:
+    def __init__(self, reader: Reader, clocks: Clocks, board: list[dict[str, Any]] | None = None) -> None:
         as_of, known = clocks.as_of, stamp(clocks.known_at)
         self.as_of = as_of
-        self.board = reader.board(clocks)
+        self.board = reader.board(clocks) if board is None else board
         self.rows: dict[str, list[Coding]] = {}
         if reader.view is None:
             # A reader that folds the log (a read-only user whose view lags): every score from the fold.
