@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     from commitment_tracker.tracker import Tracker
 
 
+#: How many exact folds of a few commitments a reader keeps (see ``ViewReader._exact``).
+EXACT_KEPT = 4
+
+
 class ViewReader:
     def __init__(self, tracker: Tracker) -> None:
         self.tracker = tracker
@@ -36,6 +40,7 @@ class ViewReader:
         self.projection = StatusProjection(tracker, self.view)
         self._meeting_streams: dict[str, list[Recorded]] | None = None
         self._meetings_now: MeetingIndex | None = None
+        self._exact_known: dict[tuple[tuple[str, ...], datetime | None], Knowledge] = {}
         self.stale = False  # set when the view predates one of its tables: rebuilt on catch-up
 
     def close(self) -> None:
@@ -46,6 +51,7 @@ class ViewReader:
 
     def catch_up(self, progress: Any = None) -> int:
         self._meeting_streams = self._meetings_now = None
+        self._exact_known = {}
         if self.stale or not self.view.batches_reach(self.projection.position()):
             # A view from before one of its tables (or whose batches were not recorded, as by a
             # release before view_batches): rebuilt once, so that verify can replay its batches.
@@ -161,11 +167,18 @@ class ViewReader:
         return knowledge_of(streams, None)
 
     def _exact(self, slugs: list[str], known_at: datetime | None) -> Knowledge:
-        """Exact knowledge at ``known_at`` of a few commitments, from the view's facts."""
-        streams: dict[str, list[Recorded]] = {}
-        for row in self.view.facts(slugs):
-            streams.setdefault(row[0], []).append(record_from_fact(row))
-        return knowledge_of(self._meetings() | streams, known_at)
+        """Exact knowledge at ``known_at`` of a few commitments, from the view's facts. The last
+        few are kept: the board and the scores at one record time fold the same commitments (the
+        view's gaps at that time), and a comparison of two record times asks for each twice."""
+        key = (tuple(slugs), known_at)
+        if key not in self._exact_known:
+            streams: dict[str, list[Recorded]] = {}
+            for row in self.view.facts(slugs):
+                streams.setdefault(row[0], []).append(record_from_fact(row))
+            if len(self._exact_known) >= EXACT_KEPT:
+                del self._exact_known[next(iter(self._exact_known))]  # the oldest: memory stays bounded
+            self._exact_known[key] = knowledge_of(self._meetings() | streams, known_at)
+        return self._exact_known[key]
 
     # --- the board and what changed ------------------------------------------------------------
 

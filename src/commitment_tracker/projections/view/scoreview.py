@@ -98,7 +98,7 @@ class ScoreSource:
         picks it with that cycle (None: the assessments without one; approved ones alone, if asked)."""
         if slug in self.gaps:
             assert self.exact is not None
-            labels = {c for c in cycles(self.exact)}
+            labels = set(cycles(self.exact, [slug]))  # its own: another's would only add empty units
         else:
             labels = {coding.cycle or UNLABELLED for coding in self.rows.get(slug, ())}
         return {(party, label or None): score for label in sorted(labels)
