@@ -65,6 +65,11 @@ class Reader(Protocol):
         without reading the rest of the board."""
         ...
 
+    def board_due_at(self, meeting: str, clocks: Clocks) -> list[dict[str, Any]]:
+        """The board's rows whose next-meeting deadline is ``meeting`` (``show MEETING``), without
+        reading the rest of the board."""
+        ...
+
     def statuses(self, clocks: Clocks) -> list[CommitmentStatus]: ...
 
     def diff(self, start: date, clocks: Clocks) -> list[dict[str, Any]]:

@@ -121,6 +121,9 @@ class FoldReader:
     def board_due_by(self, kinds: frozenset[str], clocks: Clocks) -> list[dict[str, Any]]:
         return [row for row in self.board(clocks) if row["due_next"] in kinds]
 
+    def board_due_at(self, meeting: str, clocks: Clocks) -> list[dict[str, Any]]:
+        return [row for row in self.board(clocks) if row["due_meeting"] == meeting]
+
     def diff(self, start: date, clocks: Clocks) -> list[dict[str, Any]]:
         return queries.board_diff(self.board(clocks.on(start)), self.board(clocks))
 

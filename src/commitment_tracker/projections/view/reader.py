@@ -197,13 +197,47 @@ class ViewReader:
         rows = self._board(self.view.board_of(slugs, clocks.as_of.isoformat(), known), gaps, clocks)
         return [row for row in rows if row["due_next"] in kinds]
 
-    def _board(self, found: list[Any], gaps: list[str], clocks: Clocks) -> list[dict[str, Any]]:
-        """Board rows from the view's (entity, data) rows, next-meeting deadlines resolved, the
-        commitments changing at the record time (``gaps``) folded exactly instead."""
+    def board_due_at(self, meeting: str, clocks: Clocks) -> list[dict[str, Any]]:
+        """The board rows whose next-meeting deadline is ``meeting``: read for the commitments due
+        by its kind made within its window (``MeetingIndex.making_window``), with only the meetings
+        of its kinds, not every meeting nor every commitment ever due by that kind. The window
+        bounds the making days the view holds, which are those known now: at an earlier record time
+        a correction since may have moved a making into it, so there every commitment due by the
+        kind is read (their rows, resolved, tell exactly)."""
+        from commitment_tracker.projections.entities import meeting_kinds
+
+        own = Log(record_from_fact(row) for row in self.view.facts([meeting]))
+        kinds = sorted(meeting_kinds(own, meeting))
+        if not kinds:
+            return []
+        streams: dict[str, list[Recorded]] = {}
+        for row in self.view.meeting_facts_naming(kinds):
+            streams.setdefault(row[0], []).append(record_from_fact(row))
+        # Exact for every commitment due by one of these kinds: only a meeting that was ever of
+        # the kind can resolve a deadline by the next meeting of it.
+        meetings = knowledge_of(streams, clocks.known_at).meetings
+        window = meetings.making_window(meeting, clocks.as_of)
+        if window is None:
+            return []
+        kind, start, end = window
+        made = (end.isoformat(), start.isoformat() if start else None) if clocks.known_at is None else None
+        slugs = self.view.due_by([kind], made)
+        if not slugs:
+            return []
+        known = stamp(clocks.known_at)
+        gaps = sorted(set(self.view.gaps(known)) & set(slugs))
+        rows = self._board(self.view.board_of(slugs, clocks.as_of.isoformat(), known), gaps, clocks, meetings)
+        return [row for row in rows if row["due_meeting"] == meeting]
+
+    def _board(self, found: list[Any], gaps: list[str], clocks: Clocks,
+               meetings: MeetingIndex | None = None) -> list[dict[str, Any]]:  # fmt: skip
+        """Board rows from the view's (entity, data) rows, next-meeting deadlines resolved (by
+        ``meetings`` when given: the caller knows it resolves these rows), the commitments
+        changing at the record time (``gaps``) folded exactly instead."""
         as_of, known_at = clocks.as_of, clocks.known_at
         rows = {entity: json.loads(data) for entity, data in found}
         if any(row["due_next"] for row in rows.values()):
-            meetings = self._meetings_at(known_at)
+            meetings = meetings or self._meetings_at(known_at)
             rows = {slug: resolve_next_meeting(row, as_of, meetings) for slug, row in rows.items()}
         if gaps:
             exact = self._exact(gaps, known_at)
