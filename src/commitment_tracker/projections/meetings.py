@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from commitment_tracker.events import MeetingHeld, MeetingScheduled, first_day
 from commitment_tracker.tracker import Resolved
@@ -26,6 +27,13 @@ class Meeting:
     @property
     def latest(self) -> MeetingHeld | MeetingScheduled | None:
         return self.held or (self.schedules[-1] if self.schedules else None)
+
+
+def days_named(data: dict[str, Any]) -> list[date]:
+    """The days one of a meeting's facts names (as plain data): the day it was held or announced
+    on, the day it was announced for, or one a correction sets. A meeting's date at any record
+    time is the first day of one of its facts' days."""
+    return [first_day(value) for key in ("on", "scheduled_for") if isinstance(value := data.get(key), str)]
 
 
 class MeetingIndex:
@@ -80,6 +88,10 @@ class MeetingIndex:
                 if m.held is not None:
                     days.add(first_day(m.held.on))
         return sorted(d for d in days if d > after)
+
+    def held_by(self, slug: str, as_of: date) -> bool:
+        meeting = self.meetings.get(slug)
+        return meeting is not None and meeting.held is not None and first_day(meeting.held.on) <= as_of
 
     def making_window(self, slug: str, as_of: date) -> tuple[str, date | None, date] | None:
         """(kind, start, end): ``slug`` can be, as of ``as_of``, the next-meeting deadline only of

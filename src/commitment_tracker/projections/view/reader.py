@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import first_day
@@ -19,7 +19,7 @@ from commitment_tracker.projections.view.tables import stamp
 from commitment_tracker.projections.fold import CommitmentStatus, resolve_next_meeting
 from commitment_tracker.projections.knowledge import Knowledge, Log
 from commitment_tracker.projections.queries import board_diff, did_you_mean
-from commitment_tracker.projections.meetings import MeetingIndex
+from commitment_tracker.projections.meetings import MeetingIndex, days_named
 from commitment_tracker.projections.walk import Change, walk
 from commitment_tracker.tracker import NotFound, Recorded
 
@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from commitment_tracker.tracker import Tracker
 
 
+#: The days before a meeting whose meetings of its kind ``show MEETING`` reads first (widened
+#: fourfold until the meeting's window is within them).
+MEETING_SPAN = 400
 #: How many exact folds of a few commitments a reader keeps (see ``ViewReader._exact``).
 EXACT_KEPT = 4
 
@@ -200,25 +203,17 @@ class ViewReader:
     def board_due_at(self, meeting: str, clocks: Clocks) -> list[dict[str, Any]]:
         """The board rows whose next-meeting deadline is ``meeting``: read for the commitments due
         by its kind made within its window (``MeetingIndex.making_window``), with only the meetings
-        of its kinds, not every meeting nor every commitment ever due by that kind. The window
-        bounds the making days the view holds, which are those known now: at an earlier record time
-        a correction since may have moved a making into it, so there every commitment due by the
-        kind is read (their rows, resolved, tell exactly)."""
-        from commitment_tracker.projections.entities import meeting_kinds
-
-        own = Log(record_from_fact(row) for row in self.view.facts([meeting]))
-        kinds = sorted(meeting_kinds(own, meeting))
-        if not kinds:
+        of that kind near it (``_meetings_near``), not every meeting nor every commitment ever due
+        by that kind. The window bounds the making days the view holds, which are those known now:
+        at an earlier record time a correction since may have moved a making into it, so there
+        every commitment due by the kind is read (their rows, resolved, tell exactly)."""
+        own = {meeting: [record_from_fact(row) for row in self.view.facts([meeting])]}
+        alone = knowledge_of(own, clocks.known_at).meetings
+        if alone.making_window(meeting, clocks.as_of) is None:
             return []
-        streams: dict[str, list[Recorded]] = {}
-        for row in self.view.meeting_facts_naming(kinds):
-            streams.setdefault(row[0], []).append(record_from_fact(row))
-        # Exact for every commitment due by one of these kinds: only a meeting that was ever of
-        # the kind can resolve a deadline by the next meeting of it.
-        meetings = knowledge_of(streams, clocks.known_at).meetings
+        meetings = self._meetings_near(meeting, alone, clocks)
         window = meetings.making_window(meeting, clocks.as_of)
-        if window is None:
-            return []
+        assert window is not None  # its own stream decides that it exists
         kind, start, end = window
         made = (end.isoformat(), start.isoformat() if start else None) if clocks.known_at is None else None
         slugs = self.view.due_by([kind], made)
@@ -228,6 +223,36 @@ class ViewReader:
         gaps = sorted(set(self.view.gaps(known)) & set(slugs))
         rows = self._board(self.view.board_of(slugs, clocks.as_of.isoformat(), known), gaps, clocks, meetings)
         return [row for row in rows if row["due_meeting"] == meeting]
+
+    def _meetings_near(self, meeting: str, alone: MeetingIndex, clocks: Clocks) -> MeetingIndex:
+        """The meetings that decide which commitments ``meeting`` is the deadline of, as known at
+        ``clocks`` (``alone``: the index of the meeting by itself): those ever of its kind (only
+        they resolve a deadline by the next meeting of it) with a fact naming a day from some span
+        before it to it (or, when it is only announced, to the as-of day). Exact once the window's
+        start (a meeting of the kind held before) is within the span: any meeting dated between
+        it and the end names such a day. The span widens until it is, or holds every meeting of
+        the kind."""
+        kind, _, end = alone.making_window(meeting, clocks.as_of)  # type: ignore[misc]
+        upper = end if alone.held_by(meeting, clocks.as_of) else max(end, clocks.as_of)
+        facts: dict[str, list[Any]] = {}
+        days: dict[str, list[date]] = {}
+        for row in self.view.meeting_facts_naming([kind]):  # plain JSON: only the chosen are decoded
+            facts.setdefault(row[0], []).append(row)
+            days.setdefault(row[0], []).extend(days_named(json.loads(row[5])))
+        earliest = min((day for named in days.values() for day in named), default=end)
+        decoded: dict[str, list[Recorded]] = {}
+        span = MEETING_SPAN
+        while True:
+            since = end - timedelta(days=span) if span < (end - date.min).days else date.min
+            for slug, named in days.items():
+                if slug not in decoded and any(since <= day <= upper for day in named):
+                    decoded[slug] = [record_from_fact(row) for row in facts[slug]]
+            # The meeting itself is among them: one of its facts names its kind and its day.
+            index = knowledge_of(decoded, clocks.known_at).meetings
+            start = index.making_window(meeting, clocks.as_of)[1]  # type: ignore[index]
+            if since <= earliest or (start is not None and start >= since):
+                return index
+            span *= 4
 
     def _board(self, found: list[Any], gaps: list[str], clocks: Clocks,
                meetings: MeetingIndex | None = None) -> list[dict[str, Any]]:  # fmt: skip
