@@ -21,7 +21,7 @@ from benchmarks.spread import generate
 from commitment_tracker import events as ev
 from commitment_tracker.projections import Log, replay
 from commitment_tracker.projections.clocks import Clocks
-from commitment_tracker.projections.view import catchup
+from commitment_tracker.projections.view import catchup, resume
 from commitment_tracker.projections.view.check import check_view
 from commitment_tracker.projections.view.reader import ViewReader
 from commitment_tracker.projections.view.recorder import ViewSQL
@@ -130,5 +130,79 @@ def test_verify_rederives_a_view_caught_up_in_many_pages(tmp_path, monkeypatch, 
         tracker.import_file(lines, "tester")
         reader = ViewReader(tracker)
         reader.catch_up()
+        reader.close()
+        assert check_view(tracker) is None
+
+
+def test_a_retraction_or_correction_of_a_status_event_reads_back_no_earlier_event(tmp_path, monkeypatch) -> None:
+    """Retracting or correcting a status event changes the rows from the earlier of its old and new
+    dates on: the page resumes there, as for the status event itself, instead of re-reading the stream."""
+    lines = _spread_store(tmp_path, 2000)
+    read_back: list[int] = []
+    facts = ViewSQL.facts
+
+    def counted(self, entities):
+        rows = facts(self, entities)
+        read_back.append(len(rows))
+        return rows
+
+    with open_tracker(resolve_store(str(tmp_path / "t.db"))) as tracker:
+        tracker.import_file(lines, "tester")
+        reader = ViewReader(tracker)
+        reader.catch_up()
+        monkeypatch.setattr(ViewSQL, "facts", counted)
+        log = Log(tracker.log())
+        live = [r for r in log.streams["s0000003"][1:] if r.event.type in resume.RESUMING]
+        first, second = live[3].ref, live[-2].ref
+        for step in (ev.build("event_corrected", target=first, reason="date", on="2013-02-03"),
+                     ev.build("event_retracted", target=second, reason="wrong")):  # fmt: skip
+            tracker.record([step], "t")
+            assert reader.catch_up() == 1
+        assert sum(read_back) == 0
+        log = Log(tracker.log())
+        for day in range(0, 4800, 41):
+            _agree(reader, log, date(2012, 1, 1) + timedelta(days=day), None)
+        reader.close()
+        assert check_view(tracker) is None
+
+
+@pytest.mark.parametrize("page", [1, 2, 3, 100])
+def test_retractions_and_corrections_of_every_kind_in_any_page_keep_the_view_exact(sqlite_url: str, monkeypatch, page) -> None:
+    """Corrections of corrected events, a retracted correction, a retracted retraction, a target in
+    the same page as its retraction or correction, a correction naming a deadline: the pages that
+    can resume do, the others derive the commitment whole, and every answer is the fold's."""
+    monkeypatch.setattr(catchup, "PAGE", page)
+    with open_tracker(resolve_store(sqlite_url)) as tracker:
+        tracker.record([ev.build("commitment_made", commitment="c", on="2020-01-01", title="C", parties=("US", "JP"),
+                                 cadence="annual")], "t")  # fmt: skip
+        reader = ViewReader(tracker)
+        reader.catch_up()
+        batches = [
+            [ev.build("commitment_fulfilled", commitment="c", on="2020-06-01"),
+             ev.build("progress_reported", commitment="c", on="2020-09-01", note="a"),
+             ev.build("commitment_stalled", commitment="c", on="2021-02-01", note="b")],
+            [ev.build("event_corrected", target="c#3", reason="r", on="2021-03-01"),
+             ev.build("event_corrected", target="c#3", reason="r", on="2020-01-02")],  # the day after the making
+            [ev.build("event_corrected", target="c#2", reason="r", on="2020-07-15"),
+             ev.build("event_retracted", target="c#6", reason="r")],  # a retracted correction
+            [ev.build("event_retracted", target="c#4", reason="r"),
+             ev.build("event_retracted", target="c#9", reason="r")],  # a retracted retraction
+            [ev.build("commitment_reaffirmed", commitment="c", on="2021-06-01"),
+             ev.build("event_corrected", target="c#11", reason="r", on="2021-05-01"),
+             ev.build("event_retracted", target="c#11", reason="r")],  # targets in their own page
+            [ev.build("commitment_abandoned", commitment="c", on="2022-01-01", parties=("JP",)),
+             ev.build("event_corrected", target="c#14", reason="r", parties=("US",))],
+        ]
+        for batch in batches:
+            tracker.record(batch, "t")
+            reader.catch_up()
+            log = Log(tracker.log())
+            for day in range(0, 1200, 17):
+                _agree(reader, log, date(2019, 12, 1) + timedelta(days=day), None)
+        log = Log(tracker.log())
+        times = sorted(r.event.recorded_at for records in log.streams.values() for r in records)
+        for known_at in times:
+            for day in range(0, 1200, 53):
+                _agree(reader, log, date(2019, 12, 1) + timedelta(days=day), known_at)
         reader.close()
         assert check_view(tracker) is None

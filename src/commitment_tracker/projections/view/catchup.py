@@ -7,11 +7,12 @@ the commitments it names: rows are stored without meetings (a next-meeting deadl
 when a row is read), so a meeting recorded late never recomputes anything.
 
 A page costs what it brings. A commitment that the page only brings status events (reaffirmed,
-progress, fulfilled, stalled, abandoned, superseded) is folded on from the last open interval
-that starts before the earliest of them: the fold resumes from that interval's row and applies
-the live steps dated after it (``view_steps``), so neither its earlier facts nor its earlier
-intervals are read. Anything else (its making, a deadline, an assessment or review, a retraction
-or correction, which may change any step) derives the commitment from its whole stream again.
+progress, fulfilled, stalled, abandoned, superseded), or retractions and corrections of them, is
+folded on from the last open interval that starts before the earliest valid date they change
+(resume.py): the fold resumes from that interval's row and applies the live steps dated after it
+(``view_steps``), so neither its earlier facts nor its earlier intervals are read. Anything else
+(its making, a deadline, an assessment or review, which may change any step) derives the
+commitment from its whole stream again.
 """
 
 from __future__ import annotations
@@ -33,11 +34,12 @@ from commitment_tracker.projections.intervals import Interval, intervals, interv
 from commitment_tracker.projections.knowledge import Knowledge, Step
 from commitment_tracker.projections.meetings import MeetingIndex
 from commitment_tracker.projections.reviews import coding_data, last_reviews
+from commitment_tracker.projections.view.resume import Plan, may_resume, plan, stored_step, stored_targets
 from commitment_tracker.projections.view.sealing import Sealer
 from commitment_tracker.projections.view.search import rows_of as search_rows
 from commitment_tracker.projections.view.recorder import ViewSQL
 from commitment_tracker.projections.view.tables import FOREVER, TABLES, VIEW_NAME, stamp
-from commitment_tracker.tracker import Recorded, Resolved, resolve, stream_id
+from commitment_tracker.tracker import Recorded, resolve, stream_id
 from commitment_tracker.tracker.streams import KIND_OF_FIRST
 from commitment_tracker.tracker.mapper import construct_event
 
@@ -49,12 +51,6 @@ WHOLE = 200  # commitments derived from their whole streams at a time (bounds th
 NO_MEETINGS = MeetingIndex({})
 #: ``json.dumps(data, sort_keys=True)`` without building an encoder per call (one per interval).
 row_json = json.JSONEncoder(sort_keys=True).encode
-#: The events a commitment's fold resumes with (see the module's docstring): each changes its
-#: rows from its own valid date on, and no other step.
-RESUMING = frozenset({"commitment_reaffirmed", "progress_reported", "commitment_fulfilled", "commitment_stalled",
-                      "commitment_abandoned", "commitment_superseded"})  # fmt: skip
-
-
 @contextmanager
 def paused_gc() -> Iterator[None]:
     """No cyclic garbage collection while a page is decoded and derived: the page's tens of
@@ -150,11 +146,13 @@ class StatusProjection:
         indexing = self.view.indexes_text()
         touched: dict[str, list[str]] = {}  # commitment -> record times in this page
         new: dict[str, list[Recorded]] = {}
+        written: dict[tuple[str, int], str] = {}  # each new event's JSON, which its step row repeats
         kinds = self._kinds({r.entity for r in records if r.position > 1})
         for record in records:
             entity, event = record.entity, record.event
             fact, data = fact_of(record)
             facts.append(fact)
+            written[entity, record.position] = fact[5]
             refs += refs_of(entity, record.position, data)
             if indexing:
                 texts += search_rows(entity, record.position, event.type, data)
@@ -170,13 +168,12 @@ class StatusProjection:
         scores_opened: list[Any] = []
         steps_closed: list[Any] = []
         steps_opened: list[Any] = []
-        resumable = {entity: min(first_day(r.event.on) for r in new[entity]) for entity in touched  # type: ignore[attr-defined]
-                     if all(r.position > 1 and r.event.type in RESUMING for r in new[entity])}  # fmt: skip
-        resumed = self._resume(resumable, new)
-        for entity, (old_rows, rows, steps) in resumed.items():
+        resumed = self._resume(self._plans({entity: new[entity] for entity in touched if may_resume(new[entity])}), written)
+        for entity, (old_rows, rows, steps, dropped) in resumed.items():
             first, last = min(touched[entity]), max(touched[entity])
             closed += [(first, entity, FOREVER, row[0]) for row in old_rows - rows]
             opened += [(entity, row[0], row[1], last, FOREVER, *row[2:]) for row in sorted(rows - old_rows)]
+            steps_closed += [(first, entity, position, FOREVER) for position in sorted(dropped)]
             steps_opened += [(entity, position, day, last, FOREVER, data) for position, day, data in steps]
             if first < last:
                 gaps.append((entity, first, last))
@@ -212,31 +209,42 @@ class StatusProjection:
                     gaps.append((entity, first, last))
         return facts, entities, closed, opened, gaps, scores_closed, scores_opened, texts, refs, steps_closed, steps_opened
 
-    def _resume(self, firsts: dict[str, date], new: dict[str, list[Recorded]]) -> dict[str, tuple[set[Any], set[Any], list[Any]]]:
-        """For each commitment whose fold can resume (see the module's docstring) from the last open
-        interval starting before its given day: its open rows from that interval on, their
-        replacements, and the step rows its new records add. A commitment left out (no such
-        interval: made, or retracted, after that day) is derived from its whole stream."""
+    def _plans(self, candidates: dict[str, list[Recorded]]) -> dict[str, Plan]:
+        """The plans of the commitments whose page may resume (see resume.py), with the stored
+        steps their meta-events name read in one statement."""
+        wanted = [(entity, str(position)) for entity, records in candidates.items() for position in stored_targets(records)]
+        stored: dict[str, dict[int, Step]] = {}
+        for entity, position, data in self.view.open_steps_at(wanted) if wanted else ():
+            stored.setdefault(entity, {})[position] = stored_step(entity, position, data)
+        plans = {entity: plan(records, stored.get(entity, {})) for entity, records in candidates.items()}
+        return {entity: found for entity, found in plans.items() if found is not None}
+
+    def _resume(self, plans: dict[str, Plan], written: dict[tuple[str, int], str]) -> dict[str, tuple[set[Any], set[Any], list[Any], frozenset[int]]]:
+        """For each planned commitment, its fold resumed from the last open interval starting
+        before the plan's first day: its open rows from that interval on, their replacements, the
+        step rows the plan opens and the positions of those it closes. A commitment left out (no
+        such interval: made, or retracted, after that day) is derived from its whole stream."""
         found: dict[str, list[Any]] = {}
-        for row in self.view.open_intervals_from(sorted((e, day.isoformat()) for e, day in firsts.items())):
+        for row in self.view.open_intervals_from(sorted((e, p.first.isoformat()) for e, p in plans.items())):
             found.setdefault(row[0], []).append(row)
         later: dict[str, list[Step]] = {entity: [] for entity in found}
         for entity, position, _, data in self.view.open_steps_after([(e, rows[0][1]) for e, rows in found.items()]):
-            event = construct_event(EVENT_TYPES[(data := json.loads(data))["type"]], data)
-            later[entity].append(Step(event, Resolved(Recorded(stream_id(entity), position, event), event)))
+            if position not in plans[entity].dropped:
+                later[entity].append(stored_step(entity, position, data))
         resumed = {}
         for entity, rows in found.items():
             start, row = date.fromisoformat(rows[0][1]), json.loads(rows[0][-1])
             fold = CommitmentFold.resumed(row)
             if fold.row(start, NO_MEETINGS) != row:
                 continue  # not a row this fold gives (a view written otherwise): derive it whole
-            steps = later[entity] + [Step(r.event, Resolved(r, r.event)) for r in new[entity]]
+            live = plans[entity].live
+            steps = later[entity] + list(live.values())
             steps.sort(key=lambda s: (s.day, s.resolved.record.position))
             first = Interval(start, start, *rows[0][3:8], row)
             fresh = intervals_from(fold, first, steps, NO_MEETINGS)
             old_rows = {tuple(r[1:]) for r in rows}
-            added = [(r.position, first_day(r.event.on).isoformat(), json.dumps(to_data(r.event))) for r in new[entity]]  # type: ignore[attr-defined]
-            resumed[entity] = (old_rows, interval_rows(fresh), added)
+            added = [(position, step.day.isoformat(), step_json(entity, position, step, written)) for position, step in sorted(live.items())]
+            resumed[entity] = (old_rows, interval_rows(fresh), added, plans[entity].dropped)
         return resumed
 
     def _kinds(self, entities: set[str]) -> dict[str, str]:
@@ -252,6 +260,13 @@ class StatusProjection:
         for entity in entities:
             streams[entity].extend(new.get(entity, []))
         return {e: r for e, r in streams.items() if r}
+
+
+def step_json(entity: str, position: int, step: Step, written: dict[tuple[str, int], str]) -> str:
+    """A step row's JSON: its fact's, already encoded, unless a correction changed the event."""
+    if step.event is step.resolved.record.event and (entity, position) in written:
+        return written[entity, position]
+    return json.dumps(to_data(step.event))
 
 
 def fact_of(record: Recorded) -> tuple[tuple[Any, ...], dict[str, Any]]:

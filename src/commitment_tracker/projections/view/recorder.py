@@ -285,6 +285,12 @@ class ViewSQL:
             "{pairs} SELECT s.entity, s.position, s.day, s.data FROM w JOIN {view_steps} s ON s.entity = w.entity "
             "AND s.known_to = ? AND s.day > w.day", starts, [FOREVER]))  # fmt: skip
 
+    def open_steps_at(self, positions: Sequence[tuple[str, str]]) -> list[Any]:
+        """The live step rows at some (entity, position) pairs: (entity, position, data)."""
+        return self.opened(self.pairs(
+            "{pairs} SELECT s.entity, s.position, s.data FROM w JOIN {view_steps} s ON s.entity = w.entity "
+            "AND s.known_to = ? AND s.position = CAST(w.day AS INTEGER)", positions, [FOREVER]))  # fmt: skip
+
     def open_steps(self, entities: Sequence[str]) -> list[Any]:
         return self.opened(self.read_in("SELECT entity, position, day, data FROM {view_steps} "
                                         "WHERE known_to = ? AND entity IN ({entities})", entities, [FOREVER]))  # fmt: skip
