@@ -118,9 +118,6 @@ class FoldReader:
         rows = [status.to_data() for status in self.log.known_at(clocks.known_at).board(clocks.as_of)]
         return sorted(rows, key=lambda r: (first_day(r["made_on"]), r["id"]))
 
-    def board_due_by(self, kinds: frozenset[str], clocks: Clocks) -> list[dict[str, Any]]:
-        return [row for row in self.board(clocks) if row["due_next"] in kinds]
-
     def board_due_at(self, meeting: str, clocks: Clocks) -> list[dict[str, Any]]:
         return [row for row in self.board(clocks) if row["due_meeting"] == meeting]
 

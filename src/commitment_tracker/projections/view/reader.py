@@ -189,17 +189,6 @@ class ViewReader:
         known = stamp(clocks.known_at)
         return self._board(self.view.board(clocks.as_of.isoformat(), known), self.view.gaps(known), clocks)
 
-    def board_due_by(self, kinds: frozenset[str], clocks: Clocks) -> list[dict[str, Any]]:
-        """The board rows whose ``due_next`` is one of ``kinds``: read for the commitments any of
-        whose events ever named one of them (``view_entities.due_next``), not the whole board."""
-        slugs = self.view.due_by(sorted(kinds))
-        if not slugs:
-            return []
-        known = stamp(clocks.known_at)
-        gaps = sorted(set(self.view.gaps(known)) & set(slugs))
-        rows = self._board(self.view.board_of(slugs, clocks.as_of.isoformat(), known), gaps, clocks)
-        return [row for row in rows if row["due_next"] in kinds]
-
     def board_due_at(self, meeting: str, clocks: Clocks) -> list[dict[str, Any]]:
         """The board rows whose next-meeting deadline is ``meeting``: read for the commitments due
         by its kind made within its window (``MeetingIndex.making_window``), with only the meetings
