@@ -76,7 +76,7 @@ def test_an_import_is_refused_whole_for_a_review_by_the_analyst(two_analysts, wr
         error_line(ctrack("import", str(path)), 1, "line 2", "ana")
 
 
-def test_a_correction_cannot_undo_what_a_reconciliation_was_checked_for(two_analysts):
+def test_a_correction_cannot_undo_what_a_reconciliation_was_checked_for(two_analysts, write):
     """A reconciliation was refused if dated before what it settles, or naming another unit: a
     correction of an assessment it settles may not make it so afterwards."""
     ctrack = two_analysts
@@ -85,6 +85,8 @@ def test_a_correction_cannot_undo_what_a_reconciliation_was_checked_for(two_anal
     with untouched(ctrack):
         error_line(ctrack("correct", "open#3", "--on", "2024-06-20", "--reason", "r"), 1, "open#6", "open#3")
         error_line(ctrack("correct", "open#2", "--party", "JP", "--reason", "r"), 1, "open#6", "another unit")
+        party = write("party.jsonl", '{"type": "event_corrected", "target": "open#2", "reason": "r", "party": "JP"}\n')
+        error_line(ctrack("import", str(party)), 1, "open#6", "another unit")
         error_line(ctrack("correct", "open#2", "--cycle", "interim", "--reason", "r"), 1, "open#6", "another unit")
     ctrack.ok("correct", "open#3", "--on", "2024-06-10", "--reason", "the same day still settles it")
     ctrack.ok("correct", "open#2", "--score", "0", "--reason", "a score is the analyst's to correct")

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -377,20 +378,29 @@ def test_the_store_password_is_never_printed(out: Path) -> None:
         assert json.loads(run(good, "status", "--json").stdout)["commitments"]
 
 
+#: Secret material libpq marks as a debug option ('D'), not as a secret: a SCRAM key lets its
+#: holder authenticate as the user, as the password does.
+SCRAM_KEYS = ("scram_client_key", "scram_server_key")
+
+
 def _secret_parameters() -> list[str]:
     """The connection parameters libpq itself marks as secret (shown as '*': the password, the
-    client key's passphrase, an OAuth client secret...)."""
+    client key's passphrase, an OAuth client secret...), and the SCRAM keys this libpq knows."""
     from psycopg import pq
 
-    return [o.keyword.decode() for o in pq.Conninfo.get_defaults() if o.dispchar == b"*"]
+    defaults = pq.Conninfo.get_defaults()
+    return [o.keyword.decode() for o in defaults if o.dispchar == b"*" or o.keyword.decode() in SCRAM_KEYS]
 
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("parameter", _secret_parameters())
 def test_no_secret_connection_parameter_is_ever_printed(parameter: str, out: Path) -> None:
     assert {"password", "sslpassword"} <= set(_secret_parameters())
-    secret = f"Sec%2Dret-{parameter}-4e1b"  # as typed in the URL; libpq reads "Sec-ret-..."
-    shown = {secret, secret.replace("%2D", "-")}
+    if parameter in SCRAM_KEYS:  # libpq reads the key before connecting: 32 bytes in base64
+        secret = "U2VjcmV0LXNjcmFtLWtleS00ZTFiLWFhYWFhYWFhYWE%3D"
+    else:
+        secret = f"Sec%2Dret-{parameter}-4e1b"  # as typed in the URL; libpq reads "Sec-ret-..."
+    shown = {secret, unquote(secret)}
     with fresh_pg_store() as url:  # trust authentication: the server asks for none of them
         good = f"{url}&{parameter}={secret}"
         base, _, query = good.partition("?")

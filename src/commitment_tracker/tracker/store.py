@@ -217,10 +217,16 @@ def _hidden(text: str, secrets: tuple[str, ...]) -> str:
     return text
 
 
+#: Secret material libpq marks as a debug option ('D'), not as a secret ('*'): a SCRAM key lets its
+#: holder authenticate as the user, as the password does.
+SCRAM_KEYS = frozenset({"scram_client_key", "scram_server_key"})
+
+
 @cache
 def secret_parameters() -> frozenset[str]:
     """The connection parameters libpq marks as secret (displayed as '*'): the password, the client
-    key's passphrase, an OAuth client secret, and whatever a later libpq adds."""
+    key's passphrase, an OAuth client secret, and whatever a later libpq adds; and the SCRAM keys."""
     from psycopg import pq
 
-    return frozenset(o.keyword.decode() for o in pq.Conninfo.get_defaults() if o.dispchar == b"*")
+    return frozenset(o.keyword.decode() for o in pq.Conninfo.get_defaults()
+                     if o.dispchar == b"*" or o.keyword.decode() in SCRAM_KEYS)  # fmt: skip

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
 PAGE = 20000
 WHOLE = 200  # commitments derived from their whole streams at a time (bounds the facts held)
+RESUME_CHUNK = 500  # commitments resumed at a time (bounds the rows and steps read back)
 NO_MEETINGS = MeetingIndex({})
 #: ``json.dumps(data, sort_keys=True)`` without building an encoder per call (one per interval).
 row_json = json.JSONEncoder(sort_keys=True).encode
@@ -98,10 +99,10 @@ def record_from_fact(row: Sequence[Any]) -> Recorded:
 class StatusProjection:
     """Applies the log to the view, page by page, exactly once."""
 
-    def __init__(self, tracker: Tracker, view: ViewSQL, page: int = PAGE) -> None:
+    def __init__(self, tracker: Tracker, view: ViewSQL, page: int | None = None) -> None:
         self.tracker = tracker
         self.view = view
-        self.page = page
+        self.page = page or PAGE  # read when made, not when this module was: tests page in small steps
 
     def position(self) -> int:
         return self.view.max_tracking_id(self.tracker.name) or 0  # type: ignore[attr-defined]
@@ -168,15 +169,22 @@ class StatusProjection:
         scores_opened: list[Any] = []
         steps_closed: list[Any] = []
         steps_opened: list[Any] = []
-        resumed = self._resume(self._plans({entity: new[entity] for entity in touched if may_resume(new[entity])}), written)
-        for entity, (old_rows, rows, steps, dropped) in resumed.items():
-            first, last = min(touched[entity]), max(touched[entity])
-            closed += [(first, entity, FOREVER, row[0]) for row in old_rows - rows]
-            opened += [(entity, row[0], row[1], last, FOREVER, *row[2:]) for row in sorted(rows - old_rows)]
-            steps_closed += [(first, entity, position, FOREVER) for position in sorted(dropped)]
-            steps_opened += [(entity, position, day, last, FOREVER, data) for position, day, data in steps]
-            if first < last:
-                gaps.append((entity, first, last))
+        # Resumed a few hundred commitments at a time: the rows read back, the folds and the fresh
+        # intervals of one chunk go before the next are read (a page of a long log touches
+        # thousands of commitments), and only the rows to write are kept.
+        candidates = [entity for entity in touched if may_resume(new[entity])]
+        resumed: set[str] = set()
+        for start in range(0, len(candidates), RESUME_CHUNK):
+            chunk = candidates[start : start + RESUME_CHUNK]
+            for entity, (old_rows, rows, steps, dropped) in self._resume(self._plans({e: new[e] for e in chunk}), written).items():
+                resumed.add(entity)
+                first, last = min(touched[entity]), max(touched[entity])
+                closed += [(first, entity, FOREVER, row[0]) for row in old_rows - rows]
+                opened += [(entity, row[0], row[1], last, FOREVER, *row[2:]) for row in sorted(rows - old_rows)]
+                steps_closed += [(first, entity, position, FOREVER) for position in sorted(dropped)]
+                steps_opened += [(entity, position, day, last, FOREVER, data) for position, day, data in steps]
+                if first < last:
+                    gaps.append((entity, first, last))
         # Derived whole, a few streams at a time: their decoded facts go before the next are read.
         whole = [e for e in touched if e not in resumed]
         for start in range(0, len(whole), WHOLE):
