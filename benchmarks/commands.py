@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -71,29 +72,49 @@ PEAK = (
 )
 
 
-def _child(argv: list[str]) -> tuple[float, float]:
-    start = time.perf_counter()
+class Sample(tuple):  # type: ignore[type-arg]
+    """(seconds, peak MB) of a whole-process run, with its CPU time (user + system) as ``cpu``:
+    on shared cores the wall time moves with the others' load, the CPU time much less."""
+
+    cpu: float
+
+
+def _sample(seconds: float, peak: float, cpu: float) -> Sample:
+    sample = Sample((seconds, peak))
+    sample.cpu = cpu
+    return sample
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _child(argv: list[str]) -> Sample:
+    start, cpu = time.perf_counter(), _children_cpu()
     child = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT)
     elapsed = time.perf_counter() - start
     if child.returncode != 0:
         raise RuntimeError(f"{' '.join(argv[3:])[:200]} failed: {child.stderr.strip()[-400:]}")
     found = re.findall(r"VmHWM (\d+)", child.stderr)
-    return elapsed, int(found[-1]) / 1024 if found else float("nan")
+    return _sample(elapsed, int(found[-1]) / 1024 if found else float("nan"), _children_cpu() - cpu)
 
 
-def run(args: list[str]) -> tuple[float, float]:
+def run(args: list[str]) -> Sample:
     """(seconds, peak MB) of one whole-process run of ``ctrack args``."""
     return _child([sys.executable, "-c", CHILD, *args])
 
 
-def python(code: str) -> tuple[float, float]:
+def python(code: str) -> Sample:
     """(seconds, peak MB) of one whole-process run of some plain Python: a floor."""
     return _child([sys.executable, "-c", code + PEAK])
 
 
-def measure(fn: Callable[[], tuple[float, float]], repeat: int = REPEAT) -> tuple[float, float]:
+def measure(fn: Callable[[], Sample], repeat: int = REPEAT) -> Sample:
+    """The median time and CPU time of ``repeat`` runs, and their largest peak."""
     samples = [fn() for _ in range(repeat)]
-    return statistics.median(s[0] for s in samples), max(s[1] for s in samples)
+    return _sample(statistics.median(s[0] for s in samples), max(s[1] for s in samples),
+                   statistics.median(s.cpu for s in samples))  # fmt: skip
 
 
 def history_of(size: int) -> Path:
@@ -253,16 +274,20 @@ def commands(b: Backend, size: int, out: Path) -> list[tuple[str, list[str], str
     ]  # fmt: skip
 
 
-Row = tuple[str, str, int, float, float, str, float]  # label, backend, size, seconds, MB, floor, floor seconds
+#: label, backend, size, seconds, MB, floor, floor seconds, CPU seconds, floor CPU seconds (nan: not measured)
+Row = tuple[str, str, int, float, float, str, float, float, float]
+NAN = float("nan")
 
 
 def bench(b: Backend, size: int, lines: Path, out: Path, fresh: Callable[[], None]) -> list[Row]:
     rows: list[Row] = []
 
-    def note(label: str, seconds: float, peak: float, floor: str, base: float) -> None:
-        rows.append((label, b.name, size, seconds, peak, floor, base))
+    def note(label: str, seconds: float, peak: float, floor: str, base: float, cpu: float = NAN,
+             base_cpu: float = NAN) -> None:  # fmt: skip
+        rows.append((label, b.name, size, seconds, peak, floor, base, cpu, base_cpu))
         over = " (over the memory bound)" if peak > MEMORY_BOUND_MB else ""  # (nan, not measured, is never over)
-        print(f"  {label}: {seconds:.2f} s, {peak:.0f} MB{over}; {floor}: {base:.2f} s ({seconds / base:.1f}x)", flush=True)
+        print(f"  {label}: {seconds:.2f} s{_cpu(cpu)}, {peak:.0f} MB{over}; {floor}: {base:.2f} s{_cpu(base_cpu)} "
+              f"({seconds / base:.1f}x)", flush=True)  # fmt: skip
 
     # Writing the store: import, the first query (catch-up), rebuild. Each needs a new store.
     writes: dict[str, list[tuple[float, float]]] = {"import": [], "catch-up": [], "rebuild": []}
@@ -285,13 +310,14 @@ def bench(b: Backend, size: int, lines: Path, out: Path, fresh: Callable[[], Non
             continue
         note(label, statistics.median(s[0] for s in samples), max(s[1] for s in samples), floor, base)
 
-    measured = {name: measure(fn)[0] for name, fn in plain.items() if name != "read + decode every row"}
+    samples = {name: measure(fn) for name, fn in plain.items() if name != "read + decode every row"}
+    measured = {name: sample[0] for name, sample in samples.items()}
     measured["read + decode every row"] = decode
     for label, args, floor, whole in commands(b, size, out):
         if ONLY and not any(part in label for part in ONLY):
             continue
-        seconds, peak = measure(lambda args=args: run(args), SLOW_REPEAT if whole else REPEAT)  # type: ignore[misc]
-        note(label, seconds, peak, floor, measured[floor])
+        sample = measure(lambda args=args: run(args), SLOW_REPEAT if whole else REPEAT)  # type: ignore[misc]
+        note(label, sample[0], sample[1], floor, measured[floor], sample.cpu, samples[floor].cpu if floor in samples else NAN)
     # verify's two parts, as it times them itself: the log check beside reading and hashing the
     # rows, the view check beside a rebuild of the same view (or, when BENCH_ONLY skips the
     # rebuild, the catch-up that built it), measured above in the same run.
@@ -382,15 +408,24 @@ def postgres_runs(out: Path) -> list[Row]:
     return rows
 
 
+def _cpu(seconds: float) -> str:
+    return "" if seconds != seconds else f" (CPU {seconds:.2f} s)"  # nan: not measured
+
+
+def _growth(small: float, large: float) -> str:
+    growth = large / small
+    return "—" if growth != growth else f"{growth:.1f}x"  # nan: not measured
+
+
 def tables(rows: list[Row]) -> list[str]:
     lines = [
         "| command | store | size | time | peak memory | floor (same run) | × floor |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for label, backend, size, seconds, peak, floor, base in rows:
+    for label, backend, size, seconds, peak, floor, base, cpu, base_cpu in rows:
         memory = "—" if peak != peak else f"**{peak:.0f} MB**" if peak > MEMORY_BOUND_MB else f"{peak:.0f} MB"  # nan: not measured
-        lines.append(f"| {label} | {backend} | {size:,} | {seconds:.2f} s | {memory} | {floor}: {base:.2f} s "
-                     f"| {seconds / base:.1f}x |")  # fmt: skip
+        lines.append(f"| {label} | {backend} | {size:,} | {seconds:.2f} s{_cpu(cpu)} | {memory} | {floor}: {base:.2f} s"
+                     f"{_cpu(base_cpu)} | {seconds / base:.1f}x |")  # fmt: skip
     sqlite = {(r[0], r[2]): r for r in rows if r[1] == "SQLite"}
     if len(SIZES) >= 2:
         small, large = SIZES[0], SIZES[-1]
@@ -398,15 +433,15 @@ def tables(rows: list[Row]) -> list[str]:
             "",
             f"Growth from {small:,} to {large:,} events ({large // small}x the log), SQLite:",
             "",
-            "| command | time growth | floor growth | peak memory |",
-            "| --- | --- | --- | --- |",
+            "| command | time growth | floor growth | CPU growth | floor CPU growth | peak memory |",
+            "| --- | --- | --- | --- | --- | --- |",
         ]
         for (label, size), row in sqlite.items():
             if size != large or (label, small) not in sqlite:
                 continue
             before = sqlite[(label, small)]
-            lines.append(f"| {label} | {row[3] / before[3]:.1f}x | {row[6] / before[6]:.1f}x "
-                         f"| {before[4]:.0f} → {row[4]:.0f} MB |")  # fmt: skip
+            lines.append(f"| {label} | {row[3] / before[3]:.1f}x | {row[6] / before[6]:.1f}x | {_growth(before[7], row[7])} "
+                         f"| {_growth(before[8], row[8])} | {before[4]:.0f} → {row[4]:.0f} MB |")  # fmt: skip
     return lines
 
 

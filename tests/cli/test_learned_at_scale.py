@@ -67,3 +67,53 @@ def test_a_meeting_recorded_in_the_window_moves_a_next_meeting_deadline_and_is_n
     assert [(r["id"], r["causes"]) for r in ctrack.json("diff", *window)["changes"]] == [("c1", ["s1#1"])]
     assert "due_on" in steps[0]["changed"] and steps[0]["known_at"].startswith("2024-03-05T09:00:00")
 
+
+
+def test_the_causes_are_the_events_that_moved_the_answer_not_every_meeting_recorded_in_between(ctrack, tmp_path):
+    """SPEC §6: each changed answer with "the refs of the events recorded in between that caused
+    it". A meeting of another kind, or one later than the deadline it does not move, caused
+    nothing; a commitment changed by its own event and by a meeting names both."""
+    made = {"type": "commitment_made", "on": "2024-01-10", "parties": ["US", "JP"], "due_next": "summit"}
+
+    def held(slug: str, kind: str, on: str, recorded: str) -> dict[str, Any]:
+        return {"type": "meeting_held", "meeting": slug, "on": on, "kind": kind, "title": slug, "parties": ["US", "JP"],
+                "recorded_at": recorded}  # fmt: skip
+
+    lines = [
+        made | {"commitment": "c1", "title": "Meet again", "recorded_at": "2024-02-01T10:00:00Z"},
+        made | {"commitment": "c2", "title": "Meet again, and report", "recorded_at": "2024-02-01T10:00:01Z"},
+        held("d1", "dialogue", "2024-02-20", "2024-03-01T09:00:00Z"),
+        held("s1", "summit", "2024-03-01", "2024-03-05T09:00:00Z"),
+        held("s2", "summit", "2024-05-01", "2024-03-06T09:00:00Z"),
+        {"type": "progress_reported", "commitment": "c2", "on": "2024-02-15", "note": "drafted",
+         "recorded_at": "2024-03-07T09:00:00Z"},
+    ]  # fmt: skip
+    history = tmp_path / "h.jsonl"
+    history.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    ctrack.ok("import", str(history))
+    window = ("--as-of", "2024-06-30", "--known-from", "2024-02-02", "--known-to", "2024-04-01")
+    found = {r["id"]: r["causes"] for r in ctrack.json("diff", *window)["changes"]}
+    assert found == {"c1": ["s1#1"], "c2": ["c2#2", "s1#1"]}
+    steps = [(s["id"], s["causes"]) for s in ctrack.json("replay", *window)["changes"]]
+    assert steps == [("c1", ["s1#1"]), ("c2", ["s1#1"]), ("c2", ["c2#2"])]
+
+
+def test_diff_by_record_time_reads_the_board_once_at_each_end(sqlite_url, tmp_path, monkeypatch):
+    """The answers and the scores compare the same two boards: each is read once, not once for
+    the answers and again for the scores (a board is the costliest read of the command)."""
+    from click.testing import CliRunner
+
+    from commitment_tracker.cli.main import cli
+    from commitment_tracker.projections.view.reader import ViewReader
+
+    history = write(tmp_path / "history.jsonl", 600)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--store", sqlite_url, "import", str(history)]).exit_code == 0
+    assert runner.invoke(cli, ["--store", sqlite_url, "status"]).exit_code == 0
+    read = []
+    board = ViewReader.board
+    monkeypatch.setattr(ViewReader, "board", lambda self, clocks: read.append(clocks) or board(self, clocks))
+    middle = stamp(RECORDED_FROM + timedelta(seconds=300))
+    result = runner.invoke(cli, ["--store", sqlite_url, "diff", "--known-from", middle, "--as-of", "2021-06-30", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["changes"] and len(read) == 2

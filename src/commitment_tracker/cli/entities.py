@@ -101,15 +101,15 @@ def field_table(fmt: str, data: dict[str, Any], fields: list[tuple[str, Any]], t
 
 def show_meeting(app: Context, slug: str, at: Clocks, fmt: str) -> None:
     from commitment_tracker.cli.trail import history_table
-    from commitment_tracker.projections.entities import meeting_kinds, show_meeting as build
+    from commitment_tracker.projections.entities import show_meeting as build
     from commitment_tracker.projections.sources import titles as source_titles
 
     # What names the meeting, found by the references index; what is due by it, from the board
-    # rows of the commitments due by the next meeting of its kind (not the whole board).
+    # rows of the commitments due by its kind made within its window (not the whole board).
     log = app.log_around(slug, ("meeting",))
     day, moment = at.as_of, at.moment
     knowledge = log.known_at(at.known_at)
-    data = build(log, knowledge, slug, day, board=app.reader.board_due_by(meeting_kinds(log, slug), at))
+    data = build(log, knowledge, slug, day, board=app.reader.board_due_at(slug, at))
     if fmt == "json":
         emit(fmt, data | {"as_of": day.isoformat(), "known_at": moment.isoformat()}, [], [])
         return

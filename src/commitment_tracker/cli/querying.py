@@ -356,12 +356,13 @@ def diff(app: Context, start: date | None, end: date | None, known_from: datetim
         raise click.UsageError("--approved-only compares scores between two record times: give --known-from "
                                "(and --known-to)")  # fmt: skip
     if window is not None:
-        from commitment_tracker.projections.view.learning import learned, learned_scores
+        from commitment_tracker.projections.view.learning import Ends, learned, learned_scores
 
         day = as_of or today()
         wanted = in_area(app, area, clocks(day, window[1]))
-        rows = _in(learned(app.reader, day, *window), wanted)
-        scores = [s for s in learned_scores(app.reader, day, *window, approved_only=approved_only)
+        ends = Ends.read(app.reader, day, *window)
+        rows = _in(learned(app.reader, day, *window, ends=ends), wanted)
+        scores = [s for s in learned_scores(app.reader, day, *window, approved_only=approved_only, ends=ends)
                   if wanted is None or s["commitment"] in wanted]  # fmt: skip
         span = f"between {_window_text(window, 'and')} (as of {day.isoformat()})"
         data = {"as_of": day.isoformat(), "known_from": window[0].isoformat(), "known_to": window[1].isoformat(),

@@ -90,13 +90,6 @@ def statements(knowledge: Knowledge, as_of: date, *, party: str | None = None, m
     return sorted(found, key=lambda s: (first_day(s["on"]), s["id"]))
 
 
-def meeting_kinds(log: Log, slug: str) -> frozenset[str]:
-    """Every kind any of a meeting's events ever named, retracted or corrected away included: the
-    kinds it may have had at any record time, so the commitments it may be the deadline of are
-    among those due by the next meeting of one of them."""
-    return frozenset(kind for record in log.streams.get(slug, ()) if (kind := vars(record.event).get("kind")))
-
-
 def show_meeting(log: Log, knowledge: Knowledge, slug: str, as_of: date,
                  board: list[dict[str, Any]] | None = None) -> dict[str, Any]:  # fmt: skip
     """A meeting with what was done there: commitments made, fulfilled and reaffirmed at it (by

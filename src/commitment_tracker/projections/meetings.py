@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from commitment_tracker.events import MeetingHeld, MeetingScheduled, first_day
 from commitment_tracker.tracker import Resolved
@@ -26,6 +27,13 @@ class Meeting:
     @property
     def latest(self) -> MeetingHeld | MeetingScheduled | None:
         return self.held or (self.schedules[-1] if self.schedules else None)
+
+
+def days_named(data: dict[str, Any]) -> list[date]:
+    """The days one of a meeting's facts names (as plain data): the day it was held or announced
+    on, the day it was announced for, or one a correction sets. A meeting's date at any record
+    time is the first day of one of its facts' days."""
+    return [first_day(value) for key in ("on", "scheduled_for") if isinstance(value := data.get(key), str)]
 
 
 class MeetingIndex:
@@ -80,6 +88,35 @@ class MeetingIndex:
                 if m.held is not None:
                     days.add(first_day(m.held.on))
         return sorted(d for d in days if d > after)
+
+    def held_by(self, slug: str, as_of: date) -> bool:
+        meeting = self.meetings.get(slug)
+        return meeting is not None and meeting.held is not None and first_day(meeting.held.on) <= as_of
+
+    def making_window(self, slug: str, as_of: date) -> tuple[str, date | None, date] | None:
+        """(kind, start, end): ``slug`` can be, as of ``as_of``, the next-meeting deadline only of
+        commitments due by that kind made on a day in [start, end) (start None: no bound), as
+        ``next_of_kind`` resolves them; None when it is neither held nor announced by then.
+
+        Held by ``as_of``: the first meeting of its kind held after a making is this one exactly
+        when the making is before it and not before the last other meeting of the kind held
+        before it (one held in between would come first). Only announced: an announced meeting
+        is "the next" only while no meeting of the kind is held between the making and ``as_of``,
+        and only after the making, so the making is on or after the last day one was held by
+        ``as_of`` and before the day announced."""
+        meeting = self.meetings.get(slug)
+        if meeting is None:
+            return None
+        if meeting.held is not None and first_day(meeting.held.on) <= as_of:
+            kind, end = meeting.held.kind, first_day(meeting.held.on)
+            before = [day for day, _ in self._held.get(kind, []) if day < end]
+            return kind, (before[-1] if before else None), end
+        known = [s for s in meeting.schedules if first_day(s.on) <= as_of]
+        if not known:
+            return None
+        latest = sorted(known, key=lambda s: first_day(s.on))[-1]  # as next_of_kind picks it
+        held = [day for day, _ in self._held.get(latest.kind, []) if day <= as_of]
+        return latest.kind, (held[-1] if held else None), first_day(latest.scheduled_for)
 
     def next_of_kind(self, kind: str, after: str, as_of: date) -> Deadline | None:
         """The first meeting of ``kind`` after ``after``: held by ``as_of``, else announced by then."""

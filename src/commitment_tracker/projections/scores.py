@@ -115,10 +115,14 @@ def score_sheet(knowledge: Knowledge, as_of: date, *, cycle: str | None = None, 
     return sheet
 
 
-def cycles(knowledge: Knowledge) -> list[str]:
-    """Every cycle label any live assessment carries (``UNLABELLED`` for those without one)."""
+def cycles(knowledge: Knowledge, slugs: Iterable[str] | None = None) -> list[str]:
+    """Every cycle label any live assessment carries (``UNLABELLED`` for those without one), of
+    every commitment or of ``slugs`` alone."""
     found: set[str] = set()
+    wanted = None if slugs is None else set(slugs)
     for slug in knowledge.commitments:
+        if wanted is not None and slug not in wanted:
+            continue
         for step in knowledge.steps(slug)[1]:
             if isinstance(step.event, ComplianceAssessed):
                 found.add(step.event.cycle or UNLABELLED)

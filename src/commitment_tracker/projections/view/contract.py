@@ -60,9 +60,9 @@ class Reader(Protocol):
 
     def board(self, clocks: Clocks) -> list[dict[str, Any]]: ...
 
-    def board_due_by(self, kinds: frozenset[str], clocks: Clocks) -> list[dict[str, Any]]:
-        """The board's rows whose ``due_next`` is one of ``kinds`` (``show MEETING``'s deadlines),
-        without reading the rest of the board."""
+    def board_due_at(self, meeting: str, clocks: Clocks) -> list[dict[str, Any]]:
+        """The board's rows whose next-meeting deadline is ``meeting`` (``show MEETING``), without
+        reading the rest of the board."""
         ...
 
     def statuses(self, clocks: Clocks) -> list[CommitmentStatus]: ...

@@ -77,10 +77,8 @@ class FoldReader:
 
     def recorded_of(self, slugs: list[str], after: datetime, until: datetime) -> list[Any]:
         """As ``ViewReader.recorded_of``, from the log."""
-        wanted, every = set(slugs), self.recorded_between(after, until)
-        return [(row[0], row[1], "own") for row in every if row[0] in wanted] + [
-            (row[0], row[1], "meeting") for row in every if row[4] == "meeting"
-        ]
+        wanted = set(slugs)
+        return [(row[0], row[1]) for row in self.recorded_between(after, until) if row[0] in wanted]
 
     def log_around(self, slug: str, roles: tuple[str, ...]) -> Log:
         return self.log
@@ -120,8 +118,8 @@ class FoldReader:
         rows = [status.to_data() for status in self.log.known_at(clocks.known_at).board(clocks.as_of)]
         return sorted(rows, key=lambda r: (first_day(r["made_on"]), r["id"]))
 
-    def board_due_by(self, kinds: frozenset[str], clocks: Clocks) -> list[dict[str, Any]]:
-        return [row for row in self.board(clocks) if row["due_next"] in kinds]
+    def board_due_at(self, meeting: str, clocks: Clocks) -> list[dict[str, Any]]:
+        return [row for row in self.board(clocks) if row["due_meeting"] == meeting]
 
     def diff(self, start: date, clocks: Clocks) -> list[dict[str, Any]]:
         return queries.board_diff(self.board(clocks.on(start)), self.board(clocks))

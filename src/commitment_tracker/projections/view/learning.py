@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import date, datetime, timezone
 from itertools import groupby
@@ -45,27 +46,47 @@ def _ordered(rows: dict[str, dict[str, Any]]) -> list[str]:
     return sorted(rows, key=lambda s: (first_day(rows[s]["made_on"]), s))
 
 
-def learned(reader: Reader, as_of: date, known_from: datetime, known_to: datetime) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Ends:
+    """The boards as of one valid date known at the two ends of a record-time window: the answers
+    and the scores compare the same two, so each is read once (a board is the costliest read)."""
+
+    before: list[dict[str, Any]]
+    after: list[dict[str, Any]]
+
+    @classmethod
+    def read(cls, reader: Reader, as_of: date, known_from: datetime, known_to: datetime) -> Ends:
+        return cls(reader.board(Clocks(as_of, known_from)), reader.board(Clocks(as_of, known_to)))
+
+
+def learned(reader: Reader, as_of: date, known_from: datetime, known_to: datetime,
+            ends: Ends | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """Every commitment whose answer as of ``as_of`` differs between what was known at the two
     record times, with the references of the events recorded in between that caused it."""
-    before = {r["id"]: r for r in reader.board(Clocks(as_of, known_from))}
-    after = {r["id"]: r for r in reader.board(Clocks(as_of, known_to))}
+    ends = ends or Ends.read(reader, as_of, known_from, known_to)
+    before, after = {r["id"]: r for r in ends.before}, {r["id"]: r for r in ends.after}
     changed = {slug: fields for slug in _ordered(before | after)
                if (fields := changed_fields(before.get(slug), after.get(slug)))}  # fmt: skip
-    # The causes of these answers alone: the window may hold most of the log.
-    causes = Causes(reader.recorded_of(list(changed), known_from, known_to))
-    return [_entry(slug, before.get(slug), after.get(slug), fields, causes.of(slug)) for slug, fields in changed.items()]
+    # The causes of these answers alone, and of the meetings that moved their deadlines: the window
+    # may hold most of the log, and most of its meetings moved none of these answers.
+    moved = {m for slug in changed for m in deadline_meetings(before.get(slug), after.get(slug))}
+    causes = Causes(reader.recorded_of(sorted(changed.keys() | moved), known_from, known_to))
+    return [_entry(slug, before.get(slug), after.get(slug), fields, causes.of(slug, before.get(slug), after.get(slug)))
+            for slug, fields in changed.items()]  # fmt: skip
 
 
 def learned_scores(reader: Reader, as_of: date, known_from: datetime, known_to: datetime,
-                   approved_only: bool = False) -> list[dict[str, Any]]:  # fmt: skip
+                   approved_only: bool = False, ends: Ends | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """Every (commitment, party, cycle) whose score as of ``as_of`` (as ``scores --cycle`` picks it,
     with that cycle; among the approved ones alone with ``approved_only``) differs between what was
     known at the two record times: ``before`` is None for a score that appears, ``after`` None for
-    one that goes. ``causes``: the commitment's own events recorded in between, as for the answers."""
+    one that goes. ``causes``: the commitment's own events recorded in between, as for the answers.
+    ``ends``: the two boards, when the caller has read them already."""
     from commitment_tracker.projections.view.scoreview import ScoreSource
 
-    before, after = ScoreSource(reader, Clocks(as_of, known_from)), ScoreSource(reader, Clocks(as_of, known_to))
+    ends = ends or Ends.read(reader, as_of, known_from, known_to)
+    before = ScoreSource(reader, Clocks(as_of, known_from), board=ends.before)
+    after = ScoreSource(reader, Clocks(as_of, known_to), board=ends.after)
     boards = {row["id"]: row for row in before.board} | {row["id"]: row for row in after.board}
     found = []
     for slug in _ordered(boards):
@@ -109,10 +130,10 @@ def learning(reader: Reader, as_of: date, known_from: datetime, known_to: dateti
             now[slug] = json.loads(json.dumps(status.to_data())) if status is not None else None  # as stored
         changes = {slug: changed_fields(board.get(slug), row) for slug, row in now.items()
                    if board.get(slug) is not None or row is not None}  # fmt: skip
-        causes = Causes((row[0], row[1], "meeting" if row[4] == "meeting" else "own") for row in facts)
+        causes = Causes((row[0], row[1]) for row in facts)
         for slug in _ordered({s: (now[s] or board[s]) for s, fields in changes.items() if fields}):
             steps.append({"known_at": known.isoformat(), **_entry(slug, board.get(slug), now[slug], changes[slug],
-                                                                   causes.of(slug))})  # fmt: skip
+                                                                   causes.of(slug, board.get(slug), now[slug]))})  # fmt: skip
         for slug, row in now.items():
             if row is None:
                 board.pop(slug, None)
@@ -121,27 +142,33 @@ def learning(reader: Reader, as_of: date, known_from: datetime, known_to: dateti
     return steps
 
 
+def deadline_meetings(old: dict[str, Any] | None, new: dict[str, Any] | None) -> set[str]:
+    """The meetings that resolved a commitment's next-meeting deadline at either end, when that
+    deadline moved. With its own stream unchanged, a deadline moves only when one of these two
+    meetings changed: the one that resolves it now appeared or moved ahead, or the one that did
+    went (a meeting's rank among the candidates depends on its own events alone)."""
+    if old is None or new is None or (old["due_on"], old["due_meeting"]) == (new["due_on"], new["due_meeting"]):
+        return set()
+    return {m for m in (old["due_meeting"], new["due_meeting"]) if m is not None}
+
+
 class Causes:
     """The events recorded in a window, indexed once by entity (a window may hold most of the log)."""
 
     def __init__(self, rows: Iterable[Any]) -> None:
-        """``rows``: (entity, position, "own" or "meeting"), as ``recorded_of`` gives them, the
-        meetings in record order."""
-        self.own: dict[str, list[int]] = {}
-        self.meetings: list[str] = []
-        for entity, position, role in rows:
-            if role == "meeting":
-                self.meetings.append(f"{entity}#{position}")
-            else:
-                self.own.setdefault(entity, []).append(position)
+        """``rows``: (entity, position) of events recorded in the window, as ``recorded_of`` gives them."""
+        self.recorded: dict[str, list[int]] = {}
+        for entity, position in rows:
+            self.recorded.setdefault(entity, []).append(position)
 
-    def of(self, slug: str) -> list[str]:
-        """The commitment's own events recorded in the window (in record order, which along one
-        stream is position order); failing those, the meetings recorded in it (at a fixed valid
-        date only they can move another stream's answer: a next-meeting deadline). The list of
-        meetings is one list, shared by every answer it explains."""
-        own = self.own.get(slug)
-        return [f"{slug}#{position}" for position in sorted(own)] if own else self.meetings
+    def _refs(self, entity: str) -> list[str]:
+        # In record order, which along one stream is position order.
+        return [f"{entity}#{position}" for position in sorted(self.recorded.get(entity, ()))]
+
+    def of(self, slug: str, old: dict[str, Any] | None = None, new: dict[str, Any] | None = None) -> list[str]:
+        """What changed a commitment's answer from ``old`` to ``new``: its own events recorded in
+        the window, then those of the meetings that moved its deadline (``deadline_meetings``)."""
+        return [*self._refs(slug), *(ref for m in sorted(deadline_meetings(old, new)) for ref in self._refs(m))]
 
 
 def _moment(text: str) -> datetime:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import first_day
@@ -19,7 +19,7 @@ from commitment_tracker.projections.view.tables import stamp
 from commitment_tracker.projections.fold import CommitmentStatus, resolve_next_meeting
 from commitment_tracker.projections.knowledge import Knowledge, Log
 from commitment_tracker.projections.queries import board_diff, did_you_mean
-from commitment_tracker.projections.meetings import MeetingIndex
+from commitment_tracker.projections.meetings import MeetingIndex, days_named
 from commitment_tracker.projections.walk import Change, walk
 from commitment_tracker.tracker import NotFound, Recorded
 
@@ -29,6 +29,13 @@ if TYPE_CHECKING:
     from commitment_tracker.tracker import Tracker
 
 
+#: The days before a meeting whose meetings of its kind ``show MEETING`` reads first (widened
+#: fourfold until the meeting's window is within them).
+MEETING_SPAN = 400
+#: How many exact folds of a few commitments a reader keeps (see ``ViewReader._exact``).
+EXACT_KEPT = 4
+
+
 class ViewReader:
     def __init__(self, tracker: Tracker) -> None:
         self.tracker = tracker
@@ -36,6 +43,7 @@ class ViewReader:
         self.projection = StatusProjection(tracker, self.view)
         self._meeting_streams: dict[str, list[Recorded]] | None = None
         self._meetings_now: MeetingIndex | None = None
+        self._exact_known: dict[tuple[tuple[str, ...], datetime | None], Knowledge] = {}
         self.stale = False  # set when the view predates one of its tables: rebuilt on catch-up
 
     def close(self) -> None:
@@ -46,6 +54,7 @@ class ViewReader:
 
     def catch_up(self, progress: Any = None) -> int:
         self._meeting_streams = self._meetings_now = None
+        self._exact_known = {}
         if self.stale or not self.view.batches_reach(self.projection.position()):
             # A view from before one of its tables (or whose batches were not recorded, as by a
             # release before view_batches): rebuilt once, so that verify can replay its batches.
@@ -103,9 +112,9 @@ class ViewReader:
         return self.view.recorded_between(stamp(after), stamp(until))  # type: ignore[no-any-return]
 
     def recorded_of(self, slugs: list[str], after: datetime, until: datetime) -> list[Any]:
-        """(entity, position, "own" or "meeting") of the events of some entities, and of every
-        meeting, recorded in (after, until]: what the causes of a few changed answers need, not every
-        event of the window (which may be most of the log)."""
+        """(entity, position) of the events of some entities (a few changed answers' commitments and
+        the meetings that moved their deadlines) recorded in (after, until]: what their causes need,
+        not every event of the window (which may be most of the log)."""
         return self.view.recorded_of(slugs, stamp(after), stamp(until))  # type: ignore[no-any-return]
 
     def ids(self) -> list[str]:
@@ -161,11 +170,18 @@ class ViewReader:
         return knowledge_of(streams, None)
 
     def _exact(self, slugs: list[str], known_at: datetime | None) -> Knowledge:
-        """Exact knowledge at ``known_at`` of a few commitments, from the view's facts."""
-        streams: dict[str, list[Recorded]] = {}
-        for row in self.view.facts(slugs):
-            streams.setdefault(row[0], []).append(record_from_fact(row))
-        return knowledge_of(self._meetings() | streams, known_at)
+        """Exact knowledge at ``known_at`` of a few commitments, from the view's facts. The last
+        few are kept: the board and the scores at one record time fold the same commitments (the
+        view's gaps at that time), and a comparison of two record times asks for each twice."""
+        key = (tuple(slugs), known_at)
+        if key not in self._exact_known:
+            streams: dict[str, list[Recorded]] = {}
+            for row in self.view.facts(slugs):
+                streams.setdefault(row[0], []).append(record_from_fact(row))
+            if len(self._exact_known) >= EXACT_KEPT:
+                del self._exact_known[next(iter(self._exact_known))]  # the oldest: memory stays bounded
+            self._exact_known[key] = knowledge_of(self._meetings() | streams, known_at)
+        return self._exact_known[key]
 
     # --- the board and what changed ------------------------------------------------------------
 
@@ -173,24 +189,69 @@ class ViewReader:
         known = stamp(clocks.known_at)
         return self._board(self.view.board(clocks.as_of.isoformat(), known), self.view.gaps(known), clocks)
 
-    def board_due_by(self, kinds: frozenset[str], clocks: Clocks) -> list[dict[str, Any]]:
-        """The board rows whose ``due_next`` is one of ``kinds``: read for the commitments any of
-        whose events ever named one of them (``view_entities.due_next``), not the whole board."""
-        slugs = self.view.due_by(sorted(kinds))
+    def board_due_at(self, meeting: str, clocks: Clocks) -> list[dict[str, Any]]:
+        """The board rows whose next-meeting deadline is ``meeting``: read for the commitments due
+        by its kind made within its window (``MeetingIndex.making_window``), with only the meetings
+        of that kind near it (``_meetings_near``), not every meeting nor every commitment ever due
+        by that kind. The window bounds the making days the view holds, which are those known now:
+        at an earlier record time a correction since may have moved a making into it, so there
+        every commitment due by the kind is read (their rows, resolved, tell exactly)."""
+        own = {meeting: [record_from_fact(row) for row in self.view.facts([meeting])]}
+        alone = knowledge_of(own, clocks.known_at).meetings
+        if alone.making_window(meeting, clocks.as_of) is None:
+            return []
+        meetings = self._meetings_near(meeting, alone, clocks)
+        window = meetings.making_window(meeting, clocks.as_of)
+        assert window is not None  # its own stream decides that it exists
+        kind, start, end = window
+        made = (end.isoformat(), start.isoformat() if start else None) if clocks.known_at is None else None
+        slugs = self.view.due_by([kind], made)
         if not slugs:
             return []
         known = stamp(clocks.known_at)
         gaps = sorted(set(self.view.gaps(known)) & set(slugs))
-        rows = self._board(self.view.board_of(slugs, clocks.as_of.isoformat(), known), gaps, clocks)
-        return [row for row in rows if row["due_next"] in kinds]
+        rows = self._board(self.view.board_of(slugs, clocks.as_of.isoformat(), known), gaps, clocks, meetings)
+        return [row for row in rows if row["due_meeting"] == meeting]
 
-    def _board(self, found: list[Any], gaps: list[str], clocks: Clocks) -> list[dict[str, Any]]:
-        """Board rows from the view's (entity, data) rows, next-meeting deadlines resolved, the
-        commitments changing at the record time (``gaps``) folded exactly instead."""
+    def _meetings_near(self, meeting: str, alone: MeetingIndex, clocks: Clocks) -> MeetingIndex:
+        """The meetings that decide which commitments ``meeting`` is the deadline of, as known at
+        ``clocks`` (``alone``: the index of the meeting by itself): those ever of its kind (only
+        they resolve a deadline by the next meeting of it) with a fact naming a day from some span
+        before it to it (or, when it is only announced, to the as-of day). Exact once the window's
+        start (a meeting of the kind held before) is within the span: any meeting dated between
+        it and the end names such a day. The span widens until it is, or holds every meeting of
+        the kind."""
+        kind, _, end = alone.making_window(meeting, clocks.as_of)  # type: ignore[misc]
+        upper = end if alone.held_by(meeting, clocks.as_of) else max(end, clocks.as_of)
+        facts: dict[str, list[Any]] = {}
+        days: dict[str, list[date]] = {}
+        for row in self.view.meeting_facts_naming([kind]):  # plain JSON: only the chosen are decoded
+            facts.setdefault(row[0], []).append(row)
+            days.setdefault(row[0], []).extend(days_named(json.loads(row[5])))
+        earliest = min((day for named in days.values() for day in named), default=end)
+        decoded: dict[str, list[Recorded]] = {}
+        span = MEETING_SPAN
+        while True:
+            since = end - timedelta(days=span) if span < (end - date.min).days else date.min
+            for slug, named in days.items():
+                if slug not in decoded and any(since <= day <= upper for day in named):
+                    decoded[slug] = [record_from_fact(row) for row in facts[slug]]
+            # The meeting itself is among them: one of its facts names its kind and its day.
+            index = knowledge_of(decoded, clocks.known_at).meetings
+            start = index.making_window(meeting, clocks.as_of)[1]  # type: ignore[index]
+            if since <= earliest or (start is not None and start >= since):
+                return index
+            span *= 4
+
+    def _board(self, found: list[Any], gaps: list[str], clocks: Clocks,
+               meetings: MeetingIndex | None = None) -> list[dict[str, Any]]:  # fmt: skip
+        """Board rows from the view's (entity, data) rows, next-meeting deadlines resolved (by
+        ``meetings`` when given: the caller knows it resolves these rows), the commitments
+        changing at the record time (``gaps``) folded exactly instead."""
         as_of, known_at = clocks.as_of, clocks.known_at
         rows = {entity: json.loads(data) for entity, data in found}
         if any(row["due_next"] for row in rows.values()):
-            meetings = self._meetings_at(known_at)
+            meetings = meetings or self._meetings_at(known_at)
             rows = {slug: resolve_next_meeting(row, as_of, meetings) for slug, row in rows.items()}
         if gaps:
             exact = self._exact(gaps, known_at)

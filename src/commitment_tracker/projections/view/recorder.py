@@ -233,6 +233,22 @@ class ViewSQL:
                          "JOIN {view_entities} e ON e.entity = f.entity WHERE e.kind = 'meeting' "
                          "ORDER BY f.entity, f.position"))  # fmt: skip
 
+    def meeting_facts_naming(self, kinds: Sequence[str]) -> list[Any]:
+        """Every fact of the meetings one of whose facts names one of ``kinds`` (held, announced or
+        corrected as it): whole streams, since a retraction names no kind. In clear by SQL LIKE on
+        the facts' JSON, sealed by the same test on the unsealed text."""
+        patterns = [f'"kind": {json.dumps(kind)}' for kind in kinds]
+        columns = "f.entity, f.position, f.seq, f.recorded, f.kind, f.data"
+        if not self.sealer.sealing:
+            clauses = " OR ".join("f.data LIKE ?" for _ in patterns)
+            return self.opened(self.read(
+                f"SELECT {columns} FROM {{view_facts}} f WHERE f.entity IN (SELECT DISTINCT f.entity FROM {{view_entities}} e "
+                f"JOIN {{view_facts}} f ON f.entity = e.entity WHERE e.kind = 'meeting' AND ({clauses})) "
+                "ORDER BY f.entity, f.position", [f"%{p}%" for p in patterns]))  # fmt: skip
+        rows = self.meeting_facts()
+        keep = {row[0] for row in rows if any(p in row[5] for p in patterns)}
+        return [row for row in rows if row[0] in keep]
+
     def open_intervals(self, entities: Sequence[str]) -> list[Any]:
         return self.opened(self.read_in("SELECT entity, valid_from, valid_to, status, status_before, cause, cause_type, cause_on, "
                             "data FROM {view_intervals} WHERE known_to = ? AND entity IN ({entities})",
@@ -293,19 +309,36 @@ class ViewSQL:
                              entities, [known, FOREVER, known, day, day])  # fmt: skip
         return self.opened(rows)
 
-    def due_by(self, kinds: Sequence[str]) -> list[str]:
+    def due_by(self, kinds: Sequence[str], made: tuple[str, str | None] | None = None) -> list[str]:
         """The commitments any of whose events ever named one of ``kinds`` as its next-meeting
         deadline (``derive_commitment`` lists them in ``due_next``): in clear by SQL, sealed by
-        the same test on each unsealed value (content cannot be searched encrypted)."""
+        the same test on each unsealed value (content cannot be searched encrypted). ``made``:
+        (before, on or after), ISO days: only those whose making, as the view holds it now, is on
+        a day before the first and not before the second (None: no bound)."""
         if not kinds:
             return []
+        bound, params = self._made_within(made)
         if not self.sealer.sealing:
             clauses = " OR ".join("due_next LIKE ?" for _ in kinds)
             return [r[0] for r in self.read(f"SELECT entity FROM {{view_entities}} WHERE due_next IS NOT NULL AND ({clauses}) "
-                                            "ORDER BY entity", [f"%,{kind},%" for kind in kinds])]  # fmt: skip
-        rows = self.read("SELECT entity, due_next FROM {view_entities} WHERE due_next IS NOT NULL ORDER BY entity")
+                                            f"{bound} ORDER BY entity", [*(f"%,{kind},%" for kind in kinds), *params])]  # fmt: skip
+        rows = self.read(f"SELECT entity, due_next FROM {{view_entities}} WHERE due_next IS NOT NULL {bound} ORDER BY entity",
+                         params)  # fmt: skip
         marks = [f",{kind}," for kind in kinds]
         return [entity for entity, due in rows if any(m in self.sealer.unseal(due) for m in marks)]
+
+    @staticmethod
+    def _made_within(made: tuple[str, str | None] | None) -> tuple[str, list[str]]:
+        """The SQL bound on ``view_entities.made_on`` (a date with its precision, "2024-06") for
+        ``due_by``. A date's text sorts no later than its first day's, so "before" is a plain
+        comparison; "not before" compares a coarse date by its year (a superset: the reader
+        resolves each row's deadline exactly)."""
+        if made is None:
+            return "", []
+        end, start = made
+        if start is None:
+            return "AND made_on < ?", [end]
+        return "AND made_on < ? AND (made_on >= ? OR (length(made_on) < 10 AND made_on >= ?))", [end, start, start[:4]]
 
     def board_of_scored(self, day: str, known: str, where: str, params: Sequence[Any]) -> list[Any]:
         """The board rows (entity, data) of the commitments with an assessment that meets
@@ -370,15 +403,9 @@ class ViewSQL:
                          "ORDER BY f.recorded, f.seq", [after, until])  # fmt: skip
 
     def recorded_of(self, entities: Sequence[str], after: str, until: str) -> list[Any]:
-        """(entity, position, entity kind) of the events of some entities, and of every meeting,
-        recorded in (after, until]: the meetings in record order, the others in no order."""
-        window = "f.recorded > ? AND f.recorded <= ?"
-        rows = self.read_in(f"SELECT f.entity, f.position, 'own' FROM {{view_facts}} f WHERE {window} "
-                            "AND f.entity IN ({entities})", entities, [after, until])  # fmt: skip
-        rows += self.read(f"SELECT f.entity, f.position, e.kind FROM {{view_facts}} f JOIN {{view_entities}} e "
-                          f"ON e.entity = f.entity WHERE {window} AND e.kind = 'meeting' ORDER BY f.recorded, f.seq",
-                          [after, until])  # fmt: skip
-        return rows
+        """(entity, position) of the events of some entities recorded in (after, until], in no order."""
+        return self.read_in("SELECT entity, position FROM {view_facts} WHERE recorded > ? AND recorded <= ? "
+                            "AND entity IN ({entities})", entities, [after, until])  # fmt: skip
 
     # --- full-text search (see search.py) -------------------------------------------------------
 

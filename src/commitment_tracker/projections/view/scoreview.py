@@ -47,12 +47,13 @@ CHUNK = 500
 
 
 class ScoreSource:
-    """Every commitment and assessment at ``clocks`` (as of, known at), read once."""
+    """Every commitment and assessment at ``clocks`` (as of, known at), read once (``board``: the
+    board at ``clocks``, when the caller has read it already)."""
 
-    def __init__(self, reader: Reader, clocks: Clocks) -> None:
+    def __init__(self, reader: Reader, clocks: Clocks, board: list[dict[str, Any]] | None = None) -> None:
         as_of, known = clocks.as_of, stamp(clocks.known_at)
         self.as_of = as_of
-        self.board = reader.board(clocks)
+        self.board = reader.board(clocks) if board is None else board
         self.rows: dict[str, list[Coding]] = {}
         if reader.view is None:
             # A reader that folds the log (a read-only user whose view lags): every score from the fold.
@@ -97,7 +98,7 @@ class ScoreSource:
         picks it with that cycle (None: the assessments without one; approved ones alone, if asked)."""
         if slug in self.gaps:
             assert self.exact is not None
-            labels = {c for c in cycles(self.exact)}
+            labels = set(cycles(self.exact, [slug]))  # its own: another's would only add empty units
         else:
             labels = {coding.cycle or UNLABELLED for coding in self.rows.get(slug, ())}
         return {(party, label or None): score for label in sorted(labels)
