@@ -17,7 +17,9 @@ from typing import Any, Protocol
 from eventsourcing.persistence import StoredEvent
 
 from commitment_tracker.events import Event
+from commitment_tracker.tracker.mapper import canonical, topic_of
 from commitment_tracker.tracker.records import Recorded, stream_id
+from commitment_tracker.tracker.recorders import Sealed
 
 
 class Application(Protocol):
@@ -47,12 +49,24 @@ class BulkWriter:
             )
 
     def write(self, records: Sequence[Recorded]) -> None:
-        stored = [self.tracker.mapper.to_stored_event(record) for record in records]
         if self.postgres:
+            stored = [self.tracker.mapper.to_stored_event(record) for record in records]
             self.recorder._insert_events(self.cursor, stored)  # the clock check, under the table lock
             self.recorder.copy_chained_events(self.cursor, stored)
         else:
-            self.recorder._insert_events(self.cursor, stored)
+            self.recorder.append(self.cursor, self._rows(records))
+
+    def _rows(self, records: Sequence[Recorded]) -> list[Sealed]:
+        """Each record as its row: the bytes the ledger hashed, sealed as the store says (the
+        mapper's ``to_stored_event`` without a stored-event object per record)."""
+        mapper = self.tracker.mapper
+        seal = mapper.seal if mapper.cipher or mapper.compressor else None
+        rows = []
+        for r in records:
+            plain = r.plain or canonical(r.event, r.prev)
+            rows.append(Sealed(r.originator_id.hex, r.originator_version, topic_of(r.event.type),
+                               seal(plain) if seal else plain, plain, r.event.recorded_at))  # fmt: skip
+        return rows
 
     def fetch(self, slug: str, position: int) -> Event:
         """An event of this import (or before it), read back within the import's transaction."""

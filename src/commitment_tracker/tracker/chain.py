@@ -12,6 +12,7 @@ version 2, and an export -> import gives a store whose digest is version 2 throu
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from uuid import UUID
 
 GENESIS = hashlib.sha256(b"commitment-tracker log v1").hexdigest()
@@ -27,6 +28,19 @@ def link(previous: str, originator_id: UUID | str, version: int, topic: str, sta
     if not isinstance(state, (bytes, bytearray, memoryview)):
         state = str(state).encode()  # an intruder's edit may have turned the blob into text
     return hashlib.sha256(header + hashlib.sha256(state).digest()).hexdigest()
+
+
+def extend(previous: str, rows: Iterable[tuple[str, int, str, bytes]]) -> list[str]:
+    """The running digest after each of ``rows`` (stream id as 32 hex digits, position, topic,
+    canonical bytes), appended in order to a log whose digest was ``previous``: ``link`` for a
+    whole chunk in one loop, which an import of a million events runs a thousand times, not a
+    million."""
+    digests = []
+    sha256 = hashlib.sha256
+    for ident, version, topic, state in rows:
+        previous = sha256(f"{previous}\n{ident}\n{version}\n{topic}\n".encode() + sha256(state).digest()).hexdigest()
+        digests.append(previous)
+    return digests
 
 
 def is_sealed(state: bytes | str) -> bool:
