@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from commitment_tracker.events import Event
 from commitment_tracker.tracker.mapper import canonical, topic_of
@@ -30,23 +30,26 @@ class Application(Protocol):
     store: Any
 
 
+class LogChanged(IntegrityError):
+    """Another writer recorded into a store this import took for empty: it is decided again."""
+
+
 class BulkWriter:
     def __init__(self, tracker: Application, cursor: Any) -> None:
         self.tracker = tracker
         self.cursor = cursor
         self.recorder: Any = tracker.recorder
         self.postgres = tracker.store.backend == "postgres"
+        #: Whether the import decided its first lines as if the store were empty (see ``confirm_empty``).
+        self.took_empty = False
         if self.postgres:
             schema = self.recorder.datastore.schema
-            self.select = (
-                f'SELECT topic, state FROM "{schema}"."{self.recorder.events_table_name}" '
-                "WHERE originator_id = %s AND originator_version = %s"
-            )
+            table = f'"{schema}"."{self.recorder.events_table_name}"'
+            self.select = f"SELECT topic, state FROM {table} WHERE originator_id = %s AND originator_version = %s"
         else:
-            self.select = (
-                f"SELECT topic, state FROM {self.recorder.events_table_name} "
-                "WHERE originator_id = ? AND originator_version = ?"
-            )
+            table = self.recorder.events_table_name
+            self.select = f"SELECT topic, state FROM {table} WHERE originator_id = ? AND originator_version = ?"
+        self.count = f"SELECT COUNT(*) AS n FROM {table}"
 
     def write(self, records: Sequence[Recorded]) -> None:
         if self.postgres:
@@ -55,6 +58,17 @@ class BulkWriter:
             self.recorder.copy_chained_events(self.cursor, stored)
         else:
             self.recorder.append(self.cursor, self._rows(records))
+        if self.took_empty:
+            self.confirm_empty(len(records))
+
+    def confirm_empty(self, written: int) -> None:
+        """Refuse (``LogChanged``: the import starts again) a first chunk decided as if the store
+        were empty when another writer recorded something before it. The chunk's insert holds the
+        append lock until the import commits: from here on, nobody else writes."""
+        self.cursor.execute(self.count)
+        if self.cursor.fetchone()["n"] != written:
+            raise LogChanged("another writer recorded into the store while the import began")
+        self.took_empty = False
 
     def _rows(self, records: Sequence[Recorded]) -> list[Sealed]:
         """Each record as its row: the bytes the ledger hashed, sealed as the store says (the
