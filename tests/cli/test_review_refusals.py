@@ -74,3 +74,33 @@ def test_an_import_is_refused_whole_for_a_review_by_the_analyst(two_analysts, wr
                  '"recorded_by": "ana"}\n')  # fmt: skip
     with untouched(ctrack):
         error_line(ctrack("import", str(path)), 1, "line 2", "ana")
+
+
+def test_a_correction_cannot_undo_what_a_reconciliation_was_checked_for(two_analysts, write):
+    """A reconciliation was refused if dated before what it settles, or naming another unit: a
+    correction of an assessment it settles may not make it so afterwards."""
+    ctrack = two_analysts
+    ctrack.ok("--by", "cy", "assess", "open", "--party", "US", "--score", "1", "--cycle", "final", "--on", "2024-06-10",
+              "--reconciles", "open#2", "--reconciles", "open#3")  # open#6 settles open#2 and open#3  # fmt: skip
+    with untouched(ctrack):
+        error_line(ctrack("correct", "open#3", "--on", "2024-06-20", "--reason", "r"), 1, "open#6", "open#3")
+        error_line(ctrack("correct", "open#2", "--party", "JP", "--reason", "r"), 1, "open#6", "another unit")
+        party = write("party.jsonl", '{"type": "event_corrected", "target": "open#2", "reason": "r", "party": "JP"}\n')
+        error_line(ctrack("import", str(party)), 1, "open#6", "another unit")
+        error_line(ctrack("correct", "open#2", "--cycle", "interim", "--reason", "r"), 1, "open#6", "another unit")
+    ctrack.ok("correct", "open#3", "--on", "2024-06-10", "--reason", "the same day still settles it")
+    ctrack.ok("correct", "open#2", "--score", "0", "--reason", "a score is the analyst's to correct")
+
+
+def test_a_correction_cannot_undo_what_a_review_was_checked_for(two_analysts):
+    """A review was refused if dated before its assessment, or by the assessment's analyst: a
+    correction of the assessment, or of the review, may not make it so afterwards."""
+    ctrack = two_analysts
+    ctrack.ok("--by", "bob", "review", "open#2", "--approve", "--on", "2024-07-01")  # open#6
+    with untouched(ctrack):
+        error_line(ctrack("correct", "open#2", "--on", "2024-07-02", "--reason", "r"), 1, "open#6", "before")
+        error_line(ctrack("correct", "open#6", "--on", "2024-05-31", "--reason", "r"), 1, "before", "open#2")
+        error_line(ctrack("correct", "open#2", "--assessor", "Bob", "--reason", "r"), 1, "open#6", "analyst")
+    ctrack.ok("correct", "open#2", "--on", "2024-07-01", "--reason", "the review's day still follows it")
+    ctrack.ok("correct", "open#6", "--on", "2024-07-03", "--reason", "reviewed later")
+    ctrack.ok("correct", "open#2", "--assessor", "Ana", "--reason", "named")

@@ -231,3 +231,14 @@ def test_an_area_or_cycle_no_score_ever_named_is_a_usage_error_with_the_close_on
         assert typo.exit_code == 2 and "'final'" in typo.stderr and "did you mean" in typo.stderr, typo.stderr
     early = ctrack.ok("scores", "--area", "Trade", "--as-of", "2000-01-01")
     assert "Note:" in early.stderr
+
+
+def test_correct_party_corrects_the_one_party_of_an_assessment(ctrack):
+    """SPEC §5's ``correct REF --party P``: an assessment has one party, and takes the one given."""
+    ctrack.ok("pledge", "open", "--on", "2024-01-10", "--title", "Keep markets open", "--party", "US", "--party", "JP")
+    ctrack.ok("assess", "open", "--party", "US", "--score", "1", "--on", "2024-06-01")  # open#2
+    ctrack.ok("correct", "open#2", "--party", "JP", "--reason", "scored the wrong row")
+    assert [(g["key"], g["scores"]) for g in ctrack.json("scores", "--by", "party")["groups"]] == [("JP", 1)]
+    with untouched(ctrack):
+        error_line(ctrack("correct", "open#2", "--party", "US", "--party", "JP", "--reason", "r"), 1, "one party")
+        error_line(ctrack("correct", "open#2", "--party", "FR", "--reason", "r"), 1, "FR is not party to 'open'")

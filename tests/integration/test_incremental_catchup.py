@@ -52,12 +52,15 @@ def test_the_view_agrees_with_the_fold_on_a_log_spread_over_every_commitment(
     tmp_path_factory, monkeypatch, seed, size, page, probes
 ) -> None:
     monkeypatch.setattr(catchup, "PAGE", page)  # many pages, each touching most streams
+    monkeypatch.setattr(catchup, "RESUME_CHUNK", 3)  # each resumed a few commitments at a time
     folder = tmp_path_factory.mktemp("spread")
     lines = _spread_store(folder, size, seed)
     with open_tracker(resolve_store(str(folder / "t.db"))) as tracker:
         tracker.import_file(lines, "tester")
         reader = ViewReader(tracker)
-        reader.catch_up()
+        applied = reader.catch_up()
+        batches = reader.view.read("SELECT count(*) FROM {view_batches}")[0][0]
+        assert batches == -(-applied // page)  # it was caught up in pages of that size
         log = Log(tracker.log())
         times = sorted(r.event.recorded_at for records in log.streams.values() for r in records)
         for offset, fraction in probes:
@@ -167,12 +170,12 @@ def test_a_retraction_or_correction_of_a_status_event_reads_back_no_earlier_even
 
 
 @pytest.mark.parametrize("page", [1, 2, 3, 100])
-def test_retractions_and_corrections_of_every_kind_in_any_page_keep_the_view_exact(sqlite_url: str, monkeypatch, page) -> None:
+def test_retractions_and_corrections_of_every_kind_in_any_page_keep_the_view_exact(store_url: str, monkeypatch, page) -> None:
     """Corrections of corrected events, a retracted correction, a retracted retraction, a target in
     the same page as its retraction or correction, a correction naming a deadline: the pages that
     can resume do, the others derive the commitment whole, and every answer is the fold's."""
     monkeypatch.setattr(catchup, "PAGE", page)
-    with open_tracker(resolve_store(sqlite_url)) as tracker:
+    with open_tracker(resolve_store(store_url)) as tracker:
         tracker.record([ev.build("commitment_made", commitment="c", on="2020-01-01", title="C", parties=("US", "JP"),
                                  cadence="annual")], "t")  # fmt: skip
         reader = ViewReader(tracker)

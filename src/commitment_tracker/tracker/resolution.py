@@ -33,13 +33,23 @@ class Resolved:
 
 
 def apply_correction(event: Event, correction: EventCorrected) -> Event:
-    update = {k: v for k, v in correction.corrections.items() if k in type(event).model_fields}
+    fields = type(event).model_fields
+    update = {k: v for k, v in correction.corrections.items() if k in fields}
+    if takes_parties_as_party(type(event), correction):
+        update["party"] = correction.parties[0]  # type: ignore[index]
     # A commitment has one kind of deadline: setting one clears the other.
     if "due" in update and "due_next" in type(event).model_fields:
         update.setdefault("due_next", None)
     if "due_next" in update and "due" in type(event).model_fields:
         update.setdefault("due", None)
     return event.model_copy(update=update)
+
+
+def takes_parties_as_party(kind: type[Event], correction: EventCorrected) -> bool:
+    """Whether the correction's ``parties`` (``correct --party``, SPEC §5) is the corrected ``party``
+    of an event that has one party, not several (an assessment)."""
+    fields = kind.model_fields
+    return "party" in fields and "parties" not in fields and correction.party is None and bool(correction.parties)
 
 
 class Released:

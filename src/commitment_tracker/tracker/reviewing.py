@@ -4,7 +4,9 @@ A review is a second pair of eyes: refused when the reviewer is the one who reco
 assessment or the analyst who made it, and when its target is not a live assessment. A
 reconciliation settles the assessments of one unit (commitment, party, cycle): one naming an
 assessment of another unit, or dated before one it names (it would then not be the score that
-counts after them), is refused.
+counts after them), is refused. A correction may not undo either check afterwards: a corrected
+review is checked again, and a corrected assessment against every live review and reconciliation
+of it.
 """
 
 from __future__ import annotations
@@ -62,6 +64,40 @@ def check_reconciliation(event: ComplianceAssessed, ledger: Streams) -> None:
         if first_day(event.on) < first_day(named.on):
             raise RuleViolation(f"the reconciliation on {event.on} is dated before {ref} (on {named.on}), which it "
                                 "settles")  # fmt: skip
+
+
+def check_corrected_assessment(stream: Stream, position: int, corrected: ComplianceAssessed) -> None:
+    """The assessment at ``position``, as a correction would leave it, against every live review
+    and reconciliation of it (always later in its stream): each must still hold as when recorded."""
+    knowledge = stream.knowledge
+    ref = f"{stream.slug}#{position}"
+    for later in range(position + 1, knowledge.version + 1):
+        kind = knowledge.records[later - 1].event.type
+        if kind not in ("assessment_reviewed", "compliance_assessed") or knowledge.is_retracted(later):
+            continue
+        event = knowledge.event_at(later)
+        if isinstance(event, AssessmentReviewed) and event.target_position == position:
+            _still_reviews(event, f"{stream.slug}#{later}", ref, corrected)
+        elif isinstance(event, ComplianceAssessed) and ref in (event.reconciles or ()):
+            _still_settles(event, f"{stream.slug}#{later}", ref, corrected)
+
+
+def _still_reviews(review: AssessmentReviewed, review_ref: str, ref: str, corrected: ComplianceAssessed) -> None:
+    if last_day(review.on) < first_day(corrected.on):
+        raise RuleViolation(f"{review_ref} (a review on {review.on}) would then be dated before the assessment it "
+                            f"reviews ({ref}, on {corrected.on}); correct or retract the review first")  # fmt: skip
+    if same_person(review.recorded_by, corrected.analyst):
+        raise RuleViolation(f"{review.recorded_by} would then be the analyst of {ref}, which they reviewed in "
+                            f"{review_ref}: a review is by someone else; retract the review first")  # fmt: skip
+
+
+def _still_settles(reconciliation: ComplianceAssessed, settling_ref: str, ref: str, corrected: ComplianceAssessed) -> None:
+    if (corrected.party, corrected.cycle) != (reconciliation.party, reconciliation.cycle):
+        raise RuleViolation(f"{ref} would then assess another unit ({_unit(corrected.party, corrected.cycle)}) than "
+                            f"{settling_ref}, which reconciles it; correct or retract the reconciliation first")  # fmt: skip
+    if first_day(reconciliation.on) < first_day(corrected.on):
+        raise RuleViolation(f"{settling_ref} (a reconciliation on {reconciliation.on}) would then be dated before "
+                            f"{ref} (on {corrected.on}), which it settles; correct or retract it first")  # fmt: skip
 
 
 def _unit(party: str, cycle: str | None) -> str:

@@ -31,8 +31,8 @@ from commitment_tracker.events import (
 from commitment_tracker.events.dates import reads_as_date
 from commitment_tracker.events.parties import is_party, suggest
 from commitment_tracker.tracker.errors import NotFound, QuoteNotFound, RuleViolation
-from commitment_tracker.tracker.reviewing import check_reconciliation, check_review
-from commitment_tracker.tracker.resolution import apply_correction
+from commitment_tracker.tracker.reviewing import check_corrected_assessment, check_reconciliation, check_review
+from commitment_tracker.tracker.resolution import apply_correction, takes_parties_as_party
 
 if TYPE_CHECKING:
     from commitment_tracker.tracker.streams import Stream, Streams
@@ -215,6 +215,10 @@ def _check_deadline(cadence: str, on: str, due: str | None, due_next: str | None
         raise RuleViolation(f"due date {due} is before the commitment was made ({on})")
 
 
+#: The fields of an assessment its reviews and reconciliations were checked against when recorded.
+REVIEWED_FIELDS = frozenset({"on", "party", "cycle", "assessor"})
+
+
 def _check_meta(event: MetaEvent, ledger: Streams) -> None:
     stream = ledger.stream(event.entity)
     position = event.target_position
@@ -230,9 +234,14 @@ def _check_meta(event: MetaEvent, ledger: Streams) -> None:
         raise RuleViolation(f"{event.target} is a {target.type}; correct the original event instead")
     fields = EVENT_TYPES[target.type].model_fields
     foreign = [name for name in event.corrections if name not in fields]
+    if takes_parties_as_party(EVENT_TYPES[target.type], event):
+        if len(event.parties) > 1:  # type: ignore[arg-type]
+            raise RuleViolation(f"a {target.type} is of one party: give one --party")
+        foreign.remove("parties")
     if foreign:
         raise RuleViolation(f"a {target.type} has no field {', '.join(foreign)} to correct")
-    corrected = apply_correction(stream.knowledge.event_at(position), event)
+    current = stream.knowledge.event_at(position)
+    corrected = apply_correction(current, event)
     if "quote" in event.corrections:
         _check_quote(corrected, ledger)
     if position == 1 and isinstance(corrected, CommitmentMade):
@@ -242,7 +251,14 @@ def _check_meta(event: MetaEvent, ledger: Streams) -> None:
         if "parties" in event.corrections:
             _check_parties_kept(stream, corrected)
         return
+    if isinstance(corrected, AssessmentReviewed):
+        check_review(corrected, ledger, corrected.recorded_by)  # as it would stand: checked as when recorded
+        return
     _check_fact(corrected, ledger, correcting=True)
+    # Only these fields are what a review or reconciliation of it was checked against (a rescoring,
+    # the common correction, reads none of the stream's later events).
+    if isinstance(corrected, ComplianceAssessed) and any(getattr(corrected, f) != getattr(current, f) for f in REVIEWED_FIELDS):
+        check_corrected_assessment(stream, position, corrected)
 
 
 def _check_quote(event: Event, ledger: Streams) -> None:

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
 PAGE = 20000
 WHOLE = 200  # commitments derived from their whole streams at a time (bounds the facts held)
+RESUME_CHUNK = 500  # commitments resumed at a time (bounds the rows and steps read back)
 NO_MEETINGS = MeetingIndex({})
 #: ``json.dumps(data, sort_keys=True)`` without building an encoder per call (one per interval).
 row_json = json.JSONEncoder(sort_keys=True).encode
@@ -98,10 +99,10 @@ def record_from_fact(row: Sequence[Any]) -> Recorded:
 class StatusProjection:
     """Applies the log to the view, page by page, exactly once."""
 
-    def __init__(self, tracker: Tracker, view: ViewSQL, page: int = PAGE) -> None:
+    def __init__(self, tracker: Tracker, view: ViewSQL, page: int | None = None) -> None:
         self.tracker = tracker
         self.view = view
-        self.page = page
+        self.page = page or PAGE  # read when made, not when this module was: tests page in small steps
 
     def position(self) -> int:
         return self.view.max_tracking_id(self.tracker.name) or 0  # type: ignore[attr-defined]
@@ -146,11 +147,13 @@ class StatusProjection:
         indexing = self.view.indexes_text()
         touched: dict[str, list[str]] = {}  # commitment -> record times in this page
         new: dict[str, list[Recorded]] = {}
+        written: dict[tuple[str, int], str] = {}  # each new event's JSON, which its step row repeats
         kinds = self._kinds({r.entity for r in records if r.position > 1})
         for record in records:
             entity, event = record.entity, record.event
             fact, data = fact_of(record)
             facts.append(fact)
+            written[entity, record.position] = fact[5]
             refs += refs_of(entity, record.position, data)
             if indexing:
                 texts += search_rows(entity, record.position, event.type, data)
@@ -166,15 +169,22 @@ class StatusProjection:
         scores_opened: list[Any] = []
         steps_closed: list[Any] = []
         steps_opened: list[Any] = []
-        resumed = self._resume(self._plans({entity: new[entity] for entity in touched if may_resume(new[entity])}))
-        for entity, (old_rows, rows, steps, dropped) in resumed.items():
-            first, last = min(touched[entity]), max(touched[entity])
-            closed += [(first, entity, FOREVER, row[0]) for row in old_rows - rows]
-            opened += [(entity, row[0], row[1], last, FOREVER, *row[2:]) for row in sorted(rows - old_rows)]
-            steps_closed += [(first, entity, position, FOREVER) for position in sorted(dropped)]
-            steps_opened += [(entity, position, day, last, FOREVER, data) for position, day, data in steps]
-            if first < last:
-                gaps.append((entity, first, last))
+        # Resumed a few hundred commitments at a time: the rows read back, the folds and the fresh
+        # intervals of one chunk go before the next are read (a page of a long log touches
+        # thousands of commitments), and only the rows to write are kept.
+        candidates = [entity for entity in touched if may_resume(new[entity])]
+        resumed: set[str] = set()
+        for start in range(0, len(candidates), RESUME_CHUNK):
+            chunk = candidates[start : start + RESUME_CHUNK]
+            for entity, (old_rows, rows, steps, dropped) in self._resume(self._plans({e: new[e] for e in chunk}), written).items():
+                resumed.add(entity)
+                first, last = min(touched[entity]), max(touched[entity])
+                closed += [(first, entity, FOREVER, row[0]) for row in old_rows - rows]
+                opened += [(entity, row[0], row[1], last, FOREVER, *row[2:]) for row in sorted(rows - old_rows)]
+                steps_closed += [(first, entity, position, FOREVER) for position in sorted(dropped)]
+                steps_opened += [(entity, position, day, last, FOREVER, data) for position, day, data in steps]
+                if first < last:
+                    gaps.append((entity, first, last))
         # Derived whole, a few streams at a time: their decoded facts go before the next are read.
         whole = [e for e in touched if e not in resumed]
         for start in range(0, len(whole), WHOLE):
@@ -217,7 +227,7 @@ class StatusProjection:
         plans = {entity: plan(records, stored.get(entity, {})) for entity, records in candidates.items()}
         return {entity: found for entity, found in plans.items() if found is not None}
 
-    def _resume(self, plans: dict[str, Plan]) -> dict[str, tuple[set[Any], set[Any], list[Any], frozenset[int]]]:
+    def _resume(self, plans: dict[str, Plan], written: dict[tuple[str, int], str]) -> dict[str, tuple[set[Any], set[Any], list[Any], frozenset[int]]]:
         """For each planned commitment, its fold resumed from the last open interval starting
         before the plan's first day: its open rows from that interval on, their replacements, the
         step rows the plan opens and the positions of those it closes. A commitment left out (no
@@ -241,7 +251,7 @@ class StatusProjection:
             first = Interval(start, start, *rows[0][3:8], row)
             fresh = intervals_from(fold, first, steps, NO_MEETINGS)
             old_rows = {tuple(r[1:]) for r in rows}
-            added = [(position, step.day.isoformat(), json.dumps(to_data(step.event))) for position, step in sorted(live.items())]
+            added = [(position, step.day.isoformat(), step_json(entity, position, step, written)) for position, step in sorted(live.items())]
             resumed[entity] = (old_rows, interval_rows(fresh), added, plans[entity].dropped)
         return resumed
 
@@ -258,6 +268,13 @@ class StatusProjection:
         for entity in entities:
             streams[entity].extend(new.get(entity, []))
         return {e: r for e, r in streams.items() if r}
+
+
+def step_json(entity: str, position: int, step: Step, written: dict[tuple[str, int], str]) -> str:
+    """A step row's JSON: its fact's, already encoded, unless a correction changed the event."""
+    if step.event is step.resolved.record.event and (entity, position) in written:
+        return written[entity, position]
+    return json.dumps(to_data(step.event))
 
 
 def fact_of(record: Recorded) -> tuple[tuple[Any, ...], dict[str, Any]]:
