@@ -32,7 +32,7 @@ from commitment_tracker.tracker.errors import (
     StoreMissing,
     TrackerError,
 )
-from commitment_tracker.tracker.bulk import bulk_transaction, fewer_collections
+from commitment_tracker.tracker.bulk import LogChanged, bulk_transaction, fewer_collections
 from commitment_tracker.tracker.importing import read_events
 from commitment_tracker.tracker.ledger import Ledger
 from commitment_tracker.tracker.mapper import RecordMapper, topic_of
@@ -141,7 +141,15 @@ class Tracker(Application[UUID]):
         with ExitStack() as stack:
             stack.enter_context(fewer_collections())
             writer = None if dry_run else stack.enter_context(bulk_transaction(self))
-            ledger = Ledger(self.stream, self.latest_recorded_at(), fetch=writer.fetch if writer else None,
+            latest = self.latest_recorded_at()
+            # Into an empty store, every stream an import reads is one it wrote itself: none is
+            # looked for in the store (a query per stream). Whether the store stayed empty until
+            # the import held the append lock is checked once its first chunk is in (or on a
+            # refusal, which may have come of it): if not, the import is decided again.
+            empty = latest is None and not self.count()
+            if writer is not None:
+                writer.took_empty = empty
+            ledger = Ledger(_no_events if empty else self.stream, latest, fetch=writer.fetch if writer else None,
                             editions=self.edition_ids)  # fmt: skip
 
             def flush() -> None:
@@ -155,6 +163,8 @@ class Tracker(Application[UUID]):
                 try:
                     ledger.append(event, now, recorded_by)
                 except TrackerError as error:
+                    if empty and (writer is None or writer.took_empty) and self.count():
+                        raise LogChanged("another writer recorded into the store while the import began") from None
                     raise InputError(str(error), line) from None
                 if ledger.cautions:
                     concerns += [(line, concern) for _, concern in ledger.cautions]
@@ -294,6 +304,10 @@ def _retrying(write: Callable[[], T]) -> T:
     raise ConcurrentWriteError(
         f"gave up after {MAX_ATTEMPTS} attempts: other writers kept changing the same entities"
     )
+
+
+def _no_events(slug: str) -> list[Recorded]:
+    return []
 
 
 def _with_seq(record: Recorded, seq: int) -> Recorded:

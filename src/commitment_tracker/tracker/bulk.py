@@ -14,10 +14,12 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from commitment_tracker.events import Event
+from commitment_tracker.tracker.mapper import canonical, topic_of
 from commitment_tracker.tracker.records import Recorded, stream_id
+from commitment_tracker.tracker.recorders import Sealed
 
 
 class Application(Protocol):
@@ -28,31 +30,57 @@ class Application(Protocol):
     store: Any
 
 
+class LogChanged(IntegrityError):
+    """Another writer recorded into a store this import took for empty: it is decided again."""
+
+
 class BulkWriter:
     def __init__(self, tracker: Application, cursor: Any) -> None:
         self.tracker = tracker
         self.cursor = cursor
         self.recorder: Any = tracker.recorder
         self.postgres = tracker.store.backend == "postgres"
+        #: Whether the import decided its first lines as if the store were empty (see ``confirm_empty``).
+        self.took_empty = False
         if self.postgres:
             schema = self.recorder.datastore.schema
-            self.select = (
-                f'SELECT topic, state FROM "{schema}"."{self.recorder.events_table_name}" '
-                "WHERE originator_id = %s AND originator_version = %s"
-            )
+            table = f'"{schema}"."{self.recorder.events_table_name}"'
+            self.select = f"SELECT topic, state FROM {table} WHERE originator_id = %s AND originator_version = %s"
         else:
-            self.select = (
-                f"SELECT topic, state FROM {self.recorder.events_table_name} "
-                "WHERE originator_id = ? AND originator_version = ?"
-            )
+            table = self.recorder.events_table_name
+            self.select = f"SELECT topic, state FROM {table} WHERE originator_id = ? AND originator_version = ?"
+        self.count = f"SELECT COUNT(*) AS n FROM {table}"
 
     def write(self, records: Sequence[Recorded]) -> None:
-        stored = [self.tracker.mapper.to_stored_event(record) for record in records]
         if self.postgres:
+            stored = [self.tracker.mapper.to_stored_event(record) for record in records]
             self.recorder._insert_events(self.cursor, stored)  # the clock check, under the table lock
             self.recorder.copy_chained_events(self.cursor, stored)
         else:
-            self.recorder._insert_events(self.cursor, stored)
+            self.recorder.append(self.cursor, self._rows(records))
+        if self.took_empty:
+            self.confirm_empty(len(records))
+
+    def confirm_empty(self, written: int) -> None:
+        """Refuse (``LogChanged``: the import starts again) a first chunk decided as if the store
+        were empty when another writer recorded something before it. The chunk's insert holds the
+        append lock until the import commits: from here on, nobody else writes."""
+        self.cursor.execute(self.count)
+        if self.cursor.fetchone()["n"] != written:
+            raise LogChanged("another writer recorded into the store while the import began")
+        self.took_empty = False
+
+    def _rows(self, records: Sequence[Recorded]) -> list[Sealed]:
+        """Each record as its row: the bytes the ledger hashed, sealed as the store says (the
+        mapper's ``to_stored_event`` without a stored-event object per record)."""
+        mapper = self.tracker.mapper
+        seal = mapper.seal if mapper.cipher or mapper.compressor else None
+        rows = []
+        for r in records:
+            plain = r.plain or canonical(r.event, r.prev)
+            rows.append(Sealed(r.originator_id.hex, r.originator_version, topic_of(r.event.type),
+                               seal(plain) if seal else plain, plain, r.event.recorded_at))  # fmt: skip
+        return rows
 
     def fetch(self, slug: str, position: int) -> Event:
         """An event of this import (or before it), read back within the import's transaction."""

@@ -41,6 +41,19 @@ def _link(previous: str, ident: str, version: int, topic: str, state: bytes) -> 
     return hashlib.sha256(header + hashlib.sha256(state).digest()).hexdigest()
 
 
+def extend(previous: str, rows: Iterable[tuple[str, int, str, bytes]]) -> list[str]:
+    """The running digest after each of ``rows`` (stream id as 32 hex digits, position, topic,
+    canonical bytes), appended in order to a log whose digest was ``previous``: ``link`` for a
+    whole chunk in one loop, which an import of a million events runs a thousand times, not a
+    million."""
+    digests = []
+    sha256 = hashlib.sha256
+    for ident, version, topic, state in rows:
+        previous = sha256(f"{previous}\n{ident}\n{version}\n{topic}\n".encode() + sha256(state).digest()).hexdigest()
+        digests.append(previous)
+    return digests
+
+
 def is_sealed(state: bytes | str) -> bool:
     """Whether stored bytes are encrypted (every canonical event is a JSON object)."""
     return not (state.startswith(b"{") if isinstance(state, (bytes, bytearray)) else str(state).startswith("{"))

@@ -38,7 +38,8 @@ def canonical(event: Event, prev: str) -> bytes:
     """The exact bytes stored (before compression or encryption): the event as pydantic's
     serializer writes it (fields in schema order, unset ones left out), and its stream link."""
     version = f',"class_version":{event.class_version}' if event.class_version > 1 else ""
-    body = event.model_dump_json(exclude_none=True).encode()
+    # The serializer ``model_dump_json`` calls, asked directly for the bytes it would decode to text.
+    body = event.__pydantic_serializer__.to_json(event, exclude_none=True)
     return b'{"event":' + body + f',"prev":"{prev}"{version}}}'.encode()
 
 
@@ -124,19 +125,24 @@ class RecordMapper(Mapper[UUID]):
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         recorded = cast(Recorded, domain_event)
         plain = recorded.plain or canonical(recorded.event, recorded.prev)
+        return SealedEvent(
+            originator_id=recorded.originator_id,
+            originator_version=recorded.originator_version,
+            topic=topic_of(recorded.event.type),
+            state=self.seal(plain),
+            plain=plain,
+            recorded_at=recorded.event.recorded_at,
+        )
+
+    def seal(self, plain: bytes) -> bytes:
+        """An event's canonical bytes as the database holds them: compressed, then encrypted, if
+        the store says so."""
         data = plain
         if self.compressor:
             data = self.compressor.compress(data)
         if self.cipher:
             data = self.cipher.encrypt(data)
-        return SealedEvent(
-            originator_id=recorded.originator_id,
-            originator_version=recorded.originator_version,
-            topic=topic_of(recorded.event.type),
-            state=data,
-            plain=plain,
-            recorded_at=recorded.event.recorded_at,
-        )
+        return data
 
     def stamp_of(self, stored: StoredEvent) -> datetime | None:
         """The record time of a stored event (read without validating it again)."""

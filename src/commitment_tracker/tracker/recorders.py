@@ -16,7 +16,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
-from commitment_tracker.tracker.chain import GENESIS, link
+from commitment_tracker.tracker.chain import GENESIS, extend
 from commitment_tracker.tracker.errors import StoreBusy
 from commitment_tracker.tracker.pgnames import log_names
 
@@ -40,24 +40,41 @@ class LogRow(NamedTuple):
     state: bytes
 
 
-def chain_rows(previous: str, stored: Sequence[StoredEvent]) -> list[tuple[str, int, str]]:
+class Sealed(NamedTuple):
+    """An event on its way into the log, as its row holds it (the stream id spelt as 32 hex
+    digits), with its canonical bytes (what the chain links) and its record time (which may never
+    run backwards along the log). A tuple: an import builds a million of them."""
+
+    originator_id: str
+    originator_version: int
+    topic: str
+    state: bytes
+    plain: bytes
+    recorded_at: datetime | None
+
+
+def _hex(originator_id: UUID | str) -> str:
+    return originator_id.hex if isinstance(originator_id, UUID) else str(originator_id)
+
+
+def chain_rows(previous: str, stored: Sequence[StoredEvent | Sealed]) -> list[tuple[str, int, str]]:
     """Each event's stream id (hex), position and running digest, over its canonical (decrypted)
     bytes: the same history has the same digest in every store, whatever its backend or key (see
     chain.py). A chain row adds the event's log position, which the digest does not depend on."""
-    rows = []
-    for event in stored:
-        plain = getattr(event, "plain", b"") or event.state
-        ident = event.originator_id.hex if hasattr(event.originator_id, "hex") else str(event.originator_id)
-        previous = link(previous, ident, event.originator_version, event.topic, plain)
-        rows.append((ident, event.originator_version, previous))
-    return rows
+    keyed = [(_hex(e.originator_id), e.originator_version, e.topic, getattr(e, "plain", b"") or e.state) for e in stored]
+    return [(ident, version, digest) for (ident, version, _, _), digest in zip(keyed, extend(previous, keyed), strict=True)]
+
+
+def sealed(stored: StoredEvent) -> Sealed:
+    return Sealed(_hex(stored.originator_id), stored.originator_version, stored.topic, stored.state,
+                  getattr(stored, "plain", b""), getattr(stored, "recorded_at", None))  # fmt: skip
 
 
 class StampBehind(IntegrityError):
     """Another writer committed events stamped later than ours while we waited for the lock."""
 
 
-def check_clock(stamp_of: StampReader | None, before: StoredEvent | None, stored: Sequence[StoredEvent]) -> None:
+def check_clock(stamp_of: StampReader | None, before: StoredEvent | None, stored: Sequence[StoredEvent | Sealed]) -> None:
     """Refuse, under the write lock, events stamped before the last one committed.
 
     Writers stamp events when they decide, before they hold the lock, so two concurrent writers
@@ -107,28 +124,32 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         return statements
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        if not stored_events:
+        return self.append(c, [sealed(s) for s in stored_events])
+
+    def append(self, c: SQLiteCursor, rows: Sequence[Sealed]) -> list[int]:
+        """Insert ``rows`` and their chain rows in the transaction of ``c``: what every write does,
+        a command's or an import's chunk. Returns their log positions."""
+        if not rows:
             return []
         # The library inserts one row at a time to learn each rowid. The first row takes SQLite's
         # write lock (waiting its turn) and names its rowid; holding the lock, the others follow in
         # one executemany with the rowids that come after it, written out: the ones SQLite would give.
-        first = super()._insert_events(c, stored_events[:1], **kwargs)
-        assert first
-        ids = range(first[0], first[0] + len(stored_events))
+        c.execute(self.insert_events_statement, rows[0][:4])
+        first = c.lastrowid
+        ids = range(first, first + len(rows))
         c.executemany(
             f"INSERT INTO {self.events_table_name} (rowid, originator_id, originator_version, topic, state) "
             "VALUES (?,?,?,?,?)",
-            [(rowid, s.originator_id.hex if isinstance(s.originator_id, UUID) else s.originator_id,
-              s.originator_version, s.topic, s.state) for rowid, s in zip(ids[1:], stored_events[1:])],
+            [(rowid, *row[:4]) for rowid, row in zip(ids[1:], rows[1:])],
         )  # fmt: skip
         # The INSERT above holds SQLite's write lock: no other writer can interleave from here.
         c.execute(f"SELECT originator_id, originator_version, topic, state FROM {self.events_table_name} "
                   "WHERE rowid < ? ORDER BY rowid DESC LIMIT 1", (ids[0],))  # fmt: skip
         before = c.fetchone()
-        check_clock(self.stamp_of, StoredEvent(*before) if before else None, stored_events)
+        check_clock(self.stamp_of, StoredEvent(*before) if before else None, rows)
         c.execute(f"SELECT digest FROM {self.chain_table} ORDER BY notification_id DESC LIMIT 1")
         row = c.fetchone()
-        links = chain_rows(row["digest"] if row else GENESIS, stored_events)
+        links = chain_rows(row["digest"] if row else GENESIS, rows)
         c.executemany(f"INSERT INTO {self.chain_table} VALUES (?,?,?,?)",
                       [(rowid, *chained) for rowid, chained in zip(ids, links, strict=True)])  # fmt: skip
         return list(ids)
