@@ -34,6 +34,20 @@ def _spread_store(tmp_path, size: int, seed: int = 7):
     return lines
 
 
+def _count_facts_read(monkeypatch) -> list[int]:
+    """From now on, how many facts each read of whole streams returns (none: nothing read back)."""
+    read_back: list[int] = []
+    facts = ViewSQL.facts
+
+    def counted(self, entities):
+        rows = facts(self, entities)
+        read_back.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(ViewSQL, "facts", counted)
+    return read_back
+
+
 def _agree(reader: ViewReader, log: Log, as_of: date, known_at) -> None:
     knowledge = log.known_at(known_at)
     assert reader.board(Clocks(as_of, known_at)) == [c.to_data() for c in knowledge.board(as_of)]
@@ -101,19 +115,11 @@ def test_records_arriving_one_at_a_time_late_retracted_and_corrected_keep_the_vi
 def test_a_page_reads_back_no_earlier_event_of_the_streams_it_touches(tmp_path, monkeypatch) -> None:
     """A new event on a long stream, on time or late, re-reads none of that stream's earlier facts."""
     lines = _spread_store(tmp_path, 2000)
-    read_back: list[int] = []
-    facts = ViewSQL.facts
-
-    def counted(self, entities):
-        rows = facts(self, entities)
-        read_back.append(len(rows))
-        return rows
-
     with open_tracker(resolve_store(str(tmp_path / "t.db"))) as tracker:
         tracker.import_file(lines, "tester")
         reader = ViewReader(tracker)
         reader.catch_up()
-        monkeypatch.setattr(ViewSQL, "facts", counted)
+        read_back = _count_facts_read(monkeypatch)
         for on in ("2024-06-01", "2016-03-01"):  # after every event of the log; amid them
             tracker.record([ev.build("commitment_reaffirmed", commitment="s0000003", on=on)], "t")
             assert reader.catch_up() == 1
@@ -141,19 +147,11 @@ def test_a_retraction_or_correction_of_a_status_event_reads_back_no_earlier_even
     """Retracting or correcting a status event changes the rows from the earlier of its old and new
     dates on: the page resumes there, as for the status event itself, instead of re-reading the stream."""
     lines = _spread_store(tmp_path, 2000)
-    read_back: list[int] = []
-    facts = ViewSQL.facts
-
-    def counted(self, entities):
-        rows = facts(self, entities)
-        read_back.append(len(rows))
-        return rows
-
     with open_tracker(resolve_store(str(tmp_path / "t.db"))) as tracker:
         tracker.import_file(lines, "tester")
         reader = ViewReader(tracker)
         reader.catch_up()
-        monkeypatch.setattr(ViewSQL, "facts", counted)
+        read_back = _count_facts_read(monkeypatch)
         log = Log(tracker.log())
         live = [r for r in log.streams["s0000003"][1:] if r.event.type in resume.RESUMING]
         first, second = live[3].ref, live[-2].ref
