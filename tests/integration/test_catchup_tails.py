@@ -1,0 +1,125 @@
+"""Catch-up keeps where each commitment's fold stands between pages (projections/view/tails.py).
+
+A page that appends to a commitment after its last interval resumes from the tail the previous
+page left in memory, reading nothing back. The tails describe the view at one position only: a
+second process catching up the same view (or a rebuild resetting it) makes them stale, and a
+projection that used them then would write rows computed from an interval that is no longer the
+last. The pure fold stays the oracle.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from commitment_tracker import events as ev
+from commitment_tracker.projections import Log
+from commitment_tracker.projections.view import catchup, tails
+from commitment_tracker.projections.view.check import check_view
+from commitment_tracker.projections.view.reader import ViewReader
+from commitment_tracker.projections.view.recorder import ViewSQL
+from commitment_tracker.tracker import open_tracker, resolve_store
+from tests.integration.test_incremental_catchup import _agree
+
+
+def _made(slug: str, cadence: str = "once") -> ev.Event:
+    return ev.build("commitment_made", commitment=slug, on="2020-01-01", title=slug.upper(), parties=("US", "JP"),
+                    cadence=cadence)  # fmt: skip
+
+
+def _count_intervals_read(monkeypatch) -> list[int]:
+    read: list[int] = []
+    original = ViewSQL.open_intervals_from
+
+    def counted(self, firsts):
+        rows = original(self, firsts)
+        read.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(ViewSQL, "open_intervals_from", counted)
+    return read
+
+
+def _exact(tracker, readers, until: int = 1500) -> None:
+    log = Log(tracker.log())
+    for reader in readers:
+        for day in range(0, until, 29):
+            _agree(reader, log, date(2019, 12, 1) + timedelta(days=day), None)
+
+
+def test_a_page_appending_after_the_last_interval_reads_no_interval_back(sqlite_url: str, monkeypatch) -> None:
+    with open_tracker(resolve_store(sqlite_url)) as tracker:
+        tracker.record([_made("a"), _made("b", "annual")], "t")
+        reader = ViewReader(tracker)
+        reader.catch_up()
+        read = _count_intervals_read(monkeypatch)
+        for month in range(2, 12):
+            tracker.record([ev.build("progress_reported", commitment="a", on=f"2020-{month:02d}-01", note="n"),
+                            ev.build("commitment_fulfilled", commitment="b", on=f"2020-{month:02d}-03")], "t")  # fmt: skip
+            assert reader.catch_up() == 2
+        assert read == []  # every page resumed from the tails
+        # A late event (before the last interval) is read back, and the answers stay the fold's.
+        tracker.record([ev.build("commitment_stalled", commitment="a", on="2020-03-15", note="late")], "t")
+        reader.catch_up()
+        assert sum(read) > 0
+        _exact(tracker, [reader])
+        reader.close()
+        assert check_view(tracker) is None
+
+
+@pytest.mark.parametrize("page", [1, 3])
+def test_two_processes_catching_up_in_turn_never_resume_from_a_stale_tail(store_url: str, monkeypatch, page) -> None:
+    """Each reader's tails are computed for the view as it left it; the other reader moves it on."""
+    monkeypatch.setattr(catchup, "PAGE", page)
+    with open_tracker(resolve_store(store_url)) as tracker:
+        tracker.record([_made("c"), _made("d", "annual")], "t")
+        first, second = ViewReader(tracker), ViewReader(tracker)
+        first.catch_up()
+        days = ["2020-03-01", "2020-05-01", "2020-02-10", "2020-08-01", "2020-07-01", "2020-12-01", "2021-04-01"]
+        kinds = ["commitment_stalled", "progress_reported", "commitment_fulfilled"]
+        for turn, day in enumerate(days):
+            tracker.record([ev.build(kinds[turn % 3], commitment="c", on=day, **({"note": "n"} if turn % 3 < 2 else {})),
+                            ev.build("commitment_fulfilled", commitment="d", on=day, parties=("US",))], "t")  # fmt: skip
+            (first if turn % 2 else second).catch_up()
+            _exact(tracker, [first if turn % 2 else second])
+        first.catch_up()
+        second.catch_up()
+        _exact(tracker, [first, second])
+        first.close()
+        second.close()
+        assert check_view(tracker) is None
+
+
+def test_a_rebuild_forgets_the_tails(sqlite_url: str) -> None:
+    with open_tracker(resolve_store(sqlite_url)) as tracker:
+        tracker.record([_made("e")], "t")
+        reader, other = ViewReader(tracker), ViewReader(tracker)
+        reader.catch_up()
+        tracker.record([ev.build("commitment_stalled", commitment="e", on="2020-05-01", note="n")], "t")
+        reader.catch_up()
+        other.rebuild()  # the view is reset and caught up again elsewhere: positions move
+        tracker.record([ev.build("progress_reported", commitment="e", on="2020-06-01", note="n")], "t")
+        reader.catch_up()
+        _exact(tracker, [reader, other])
+        reader.close()
+        other.close()
+        assert check_view(tracker) is None
+
+
+def test_the_tails_kept_are_bounded(sqlite_url: str, monkeypatch) -> None:
+    """The commitments touched least recently are forgotten first; those are read back when touched."""
+    monkeypatch.setattr(tails, "LIMIT", 3)
+    with open_tracker(resolve_store(sqlite_url)) as tracker:
+        tracker.record([_made(f"k{n}") for n in range(6)], "t")
+        reader = ViewReader(tracker)
+        reader.catch_up()
+        assert len(reader.projection.tails) == 3
+        for month in range(2, 6):
+            tracker.record([ev.build("progress_reported", commitment=f"k{n}", on=f"2020-{month:02d}-0{n + 1}", note="n")
+                            for n in range(6)], "t")  # fmt: skip
+            reader.catch_up()
+            assert len(reader.projection.tails) == 3
+        _exact(tracker, [reader])
+        reader.close()
+        assert check_view(tracker) is None
