@@ -12,7 +12,9 @@ folded on from the last open interval that starts before the earliest valid date
 (resume.py): the fold resumes from that interval's row and applies the live steps dated after it
 (``view_steps``), so neither its earlier facts nor its earlier intervals are read. Anything else
 (its making, a deadline, an assessment or review, which may change any step) derives the
-commitment from its whole stream again.
+commitment from its whole stream again. Where the page changes nothing before one of a
+commitment's last few intervals, those intervals and the steps after them are the ones the
+previous page left in memory (tails.py): nothing is read back at all.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from commitment_tracker.projections.view.resume import Plan, may_resume, plan, s
 from commitment_tracker.projections.view.sealing import Sealer
 from commitment_tracker.projections.view.search import rows_of as search_rows
 from commitment_tracker.projections.view.recorder import ViewSQL
+from commitment_tracker.projections.view.tails import Tail, Tails, tail_of
 from commitment_tracker.projections.view.tables import FOREVER, TABLES, VIEW_NAME, stamp
 from commitment_tracker.tracker import Recorded, resolve, stream_id
 from commitment_tracker.tracker.streams import KIND_OF_FIRST
@@ -93,6 +96,7 @@ class StatusProjection:
         self.tracker = tracker
         self.view = view
         self.page = page or PAGE  # read when made, not when this module was: tests page in small steps
+        self.tails = Tails()
 
     def position(self) -> int:
         return self.view.max_tracking_id(self.tracker.name) or 0  # type: ignore[attr-defined]
@@ -104,6 +108,7 @@ class StatusProjection:
         while True:
             with paused_gc():
                 last = self.position()
+                self.tails.valid_at(last)
                 page = self.tracker.recorder.select_notifications(start=last, limit=self.page, stop=stop,
                                                                   inclusive_of_start=False)  # fmt: skip
                 if not page:
@@ -126,6 +131,7 @@ class StatusProjection:
                     if self.position() == last:
                         raise  # not a race: the view refused the page (edited, or its guards were)
                     continue  # another reader applied this page, or rebuild reset the view: read it again
+                self.tails.written(page[-1].id)
                 applied += len(page)
                 if progress:
                     progress(len(page))
@@ -198,6 +204,7 @@ class StatusProjection:
                 steps_closed += [(first, entity, row[0], FOREVER) for row in old - derived.steps]
                 steps_opened += [(entity, *row[:2], last, FOREVER, row[2]) for row in sorted(derived.steps - old)]
                 entities.append(derived.entity)
+                self.tails.put(entity, derived.tail)
                 old_rows = {tuple(row[1:]) for row in open_rows.get(entity, [])}
                 for row in old_rows - derived.intervals:
                     closed.append((first, entity, FOREVER, row[0]))
@@ -221,12 +228,29 @@ class StatusProjection:
         """For each planned commitment, its fold resumed from the last open interval starting
         before the plan's first day: its open rows from that interval on, their replacements, the
         step rows the plan opens and the positions of those it closes. A commitment left out (no
-        such interval: made, or retracted, after that day) is derived from its whole stream."""
+        such interval: made, or retracted, after that day) is derived from its whole stream.
+        Where the page changes nothing before a commitment's last interval, that interval and the
+        steps after it are the tail kept from the page that wrote them (tails.py), not read back."""
         found: dict[str, list[Any]] = {}
-        for row in self.view.open_intervals_from(sorted((e, p.first.isoformat()) for e, p in plans.items())):
-            found.setdefault(row[0], []).append(row)
-        later: dict[str, list[Step]] = {entity: [] for entity in found}
-        for entity, position, _, data in self.view.open_steps_after([(e, rows[0][1]) for e, rows in found.items()]):
+        later: dict[str, list[Step]] = {}
+        before: dict[str, tuple[list[Any], list[Step]]] = {}  # kept rows before the resumed one, kept steps
+        unknown = []
+        for entity, planned in plans.items():
+            kept = self.tails.resumable(entity, planned.first.isoformat())
+            if kept is None:
+                unknown.append((entity, planned.first.isoformat()))
+                continue
+            earlier, found[entity], steps = kept
+            steps = [s for s in steps if s.resolved.record.position not in planned.dropped]
+            start = found[entity][0][1]
+            later[entity] = [s for s in steps if s.day.isoformat() > start]
+            before[entity] = (earlier, steps)
+        read: dict[str, list[Any]] = {}
+        for row in self.view.open_intervals_from(sorted(unknown)) if unknown else ():
+            read.setdefault(row[0], []).append(row)
+        found.update(read)
+        later.update({entity: [] for entity in read})
+        for entity, position, _, data in self.view.open_steps_after([(e, rows[0][1]) for e, rows in read.items()]) if read else ():
             if position not in plans[entity].dropped:
                 later[entity].append(stored_step(entity, position, data))
         resumed = {}
@@ -239,10 +263,14 @@ class StatusProjection:
             steps = later[entity] + list(live.values())
             steps.sort(key=lambda s: (s.day, s.resolved.record.position))
             first = Interval(start, start, *rows[0][3:8], row)
-            fresh = intervals_from(fold, first, steps, NO_MEETINGS)
+            fresh = interval_list(intervals_from(fold, first, steps, NO_MEETINGS), seed=(row, rows[0][-1]))
+            earlier, kept_steps = before.get(entity, ([], later[entity]))
+            every = sorted({s.resolved.record.position: s for s in (*kept_steps, *live.values())}.values(),
+                           key=lambda s: (s.day, s.resolved.record.position))  # fmt: skip
+            self.tails.put(entity, tail_of(earlier + [(entity, *r) for r in fresh], every))
             old_rows = {tuple(r[1:]) for r in rows}
             added = [(position, step.day.isoformat(), step_json(entity, position, step, written)) for position, step in sorted(live.items())]
-            resumed[entity] = (old_rows, interval_rows(fresh), added, plans[entity].dropped)
+            resumed[entity] = (old_rows, set(fresh), added, plans[entity].dropped)
         return resumed
 
     def _kinds(self, entities: set[str]) -> dict[str, str]:
@@ -284,6 +312,7 @@ class Derived:
     intervals: set[tuple[Any, ...]]
     scores: set[tuple[Any, ...]]
     steps: set[tuple[Any, ...]]  # the live steps' view_steps rows: (position, valid day, data)
+    tail: Tail | None = None  # where a later page resumes (None: retracted, nothing to resume)
 
 
 def derive_commitment(entity: str, records: Sequence[Recorded], clear: bool = True) -> Derived:
@@ -306,18 +335,20 @@ def derive_commitment(entity: str, records: Sequence[Recorded], clear: bool = Tr
     # recording a meeting never recomputes the commitments due by one.
     if resolved[0].retracted:
         return Derived(row, set(), live, set())
-    fresh = intervals(made, resolved[0].record.ref, steps, NO_MEETINGS)
+    fresh = interval_list(intervals(made, resolved[0].record.ref, steps, NO_MEETINGS))
     kept = {(s.resolved.record.position, s.day.isoformat(), json.dumps(to_data(s.event))) for s in steps}
-    return Derived(row, interval_rows(fresh), live, kept)
+    return Derived(row, set(fresh), live, kept, tail_of([(entity, *r) for r in fresh], steps))
 
 
-def interval_rows(fresh: Sequence[Interval]) -> set[tuple[Any, ...]]:
-    """view_intervals rows without the entity nor record times."""
-    return {
+def interval_list(fresh: Sequence[Interval], seed: tuple[dict[str, Any], str] | None = None) -> list[tuple[Any, ...]]:
+    """view_intervals rows without the entity nor record times, in valid-time order. ``seed``: a
+    row's data and its stored JSON, reused where an interval carries that very data (the interval
+    a resumed fold starts from), instead of encoding it again."""
+    return [
         (i.valid_from.isoformat(), i.valid_to.isoformat(), i.status, i.status_before, i.cause,
-         i.cause_type, i.cause_on, row_json(i.data))
+         i.cause_type, i.cause_on, seed[1] if seed is not None and i.data is seed[0] else row_json(i.data))
         for i in fresh
-    }  # fmt: skip
+    ]  # fmt: skip
 
 
 #: The fields by which an event names another entity (a correction may name new ones: its own
