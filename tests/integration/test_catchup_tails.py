@@ -123,3 +123,38 @@ def test_the_tails_kept_are_bounded(sqlite_url: str, monkeypatch) -> None:
         _exact(tracker, [reader])
         reader.close()
         assert check_view(tracker) is None
+
+
+def test_every_read_of_a_catch_up_searches_an_index_by_every_key_it_has(sqlite_url: str, monkeypatch) -> None:
+    """A page's reads must not grow with a commitment's history where their answer does not: the
+    step a retraction or correction names is found by its position, not among all of its steps."""
+    from commitment_tracker.projections.view.sqlite import SQLiteStatusView
+
+    plans: list[tuple[str, list[str]]] = []
+    read = SQLiteStatusView.read
+
+    def explained(self, statement, params=()):
+        params = list(params)
+        with self.datastore.transaction(commit=False) as c:
+            c.execute("EXPLAIN QUERY PLAN " + self.q(statement), params)
+            plans.append((statement, [row[-1] for row in c.fetchall()]))
+        return read(self, statement, params)
+
+    with open_tracker(resolve_store(sqlite_url)) as tracker:
+        tracker.record([_made("p")], "t")
+        tracker.record([ev.build("progress_reported", commitment="p", on=f"2020-{m:02d}-01", note="n") for m in range(2, 13)], "t")
+        reader = ViewReader(tracker)
+        reader.catch_up()
+        monkeypatch.setattr(SQLiteStatusView, "read", explained)
+        tracker.record([ev.build("event_retracted", target="p#3", reason="r"),
+                        ev.build("event_corrected", target="p#5", reason="r", on="2020-04-15")], "t")  # fmt: skip
+        reader.catch_up()
+        reader.close()
+    looked_up = [(statement, plan) for statement, plan in plans if "{view_steps}" in statement and "position = " in statement]
+    assert looked_up, "no step was read by its position"
+    for statement, plan in plans:
+        for line in plan:
+            one_row = statement.rstrip().endswith("LIMIT 1")  # a probe, or the last row by an index
+            assert not (line.startswith("SCAN ") and "view_" in line and not one_row), (statement, plan)
+    for statement, plan in looked_up:
+        assert any("position=?" in line for line in plan), (statement, plan)
