@@ -158,3 +158,18 @@ def test_every_read_of_a_catch_up_searches_an_index_by_every_key_it_has(sqlite_u
             assert not (line.startswith("SCAN ") and "view_" in line and not one_row), (statement, plan)
     for statement, plan in looked_up:
         assert any("position=?" in line for line in plan), (statement, plan)
+
+
+def test_a_view_made_before_an_index_was_added_gets_it_on_its_rebuild(sqlite_url: str) -> None:
+    from commitment_tracker.projections.view.tables import INDEXES
+
+    with open_tracker(resolve_store(sqlite_url)) as tracker:
+        tracker.record([_made("q")], "t")
+        reader = ViewReader(tracker)
+        reader.catch_up()
+        with reader.view.datastore.transaction(commit=True) as c:
+            c.execute("DROP INDEX view_steps_at")
+        reader.rebuild()
+        names = {row[0] for row in reader.view.read("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        reader.close()
+    assert {name for name, _, _ in INDEXES} <= names

@@ -55,7 +55,9 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
         """The indexes no catch-up reads are dropped while the whole view is written and built
         once at the end (sorting a table once costs less than keeping an index sorted row by row).
         They change no answer, only its speed: a reader meanwhile gets the same rows, slower; an
-        interrupted rebuild leaves them to the next one, or to ``store init``."""
+        interrupted rebuild leaves them to the next one, or to ``store init``. Every other index the
+        layout names is made at the end too, if missing: a view made before it was added gets it
+        on its first rebuild."""
         deferred = [(name, table, columns) for name, table, columns in INDEXES if name in QUERY_ONLY_INDEXES]
         with self.datastore.transaction(commit=True) as c:
             for name, _, _ in deferred:
@@ -64,7 +66,7 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
             yield
         finally:
             with self.datastore.transaction(commit=True) as c:
-                for name, table, columns in deferred:
+                for name, table, columns in INDEXES:
                     c.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
 
     def every_row(self, table: str, columns: str) -> Iterator[Any]:

@@ -81,6 +81,8 @@ INDEXES = [
     ("view_facts_recorded", "view_facts", "recorded"),
     ("view_refs_target", "view_refs", "target, role"),  # what was learned between two record times
     ("view_steps_open", "view_steps", "known_to, entity, day"),  # a commitment's steps after a date
+    # The step a retraction or correction names, found without reading the commitment's other steps.
+    ("view_steps_at", "view_steps", "known_to, entity, position"),
 ]
 
 #: The indexes only queries read (catch-up never does): a rebuild, or a first catch-up, on SQLite
