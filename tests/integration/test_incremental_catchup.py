@@ -207,3 +207,24 @@ def test_retractions_and_corrections_of_every_kind_in_any_page_keep_the_view_exa
                 _agree(reader, log, date(2019, 12, 1) + timedelta(days=day), known_at)
         reader.close()
         assert check_view(tracker) is None
+
+
+@pytest.mark.parametrize("page", [1, 2])
+def test_a_correction_that_changes_nothing_leaves_the_step_as_it_was(store_url: str, monkeypatch, page) -> None:
+    """A correction to the date a step already has (an analyst confirming it) changes no row: the
+    step stays open from when it was first known, as ``verify`` derives it, not closed and opened
+    again at the correction."""
+    monkeypatch.setattr(catchup, "PAGE", page)
+    with open_tracker(resolve_store(store_url)) as tracker:
+        tracker.record([ev.build("commitment_made", commitment="c", on="2020-01-01", title="C", parties=("US", "JP"))], "t")
+        tracker.record([ev.build("commitment_stalled", commitment="c", on="2020-06-01", note="a")], "t")
+        reader = ViewReader(tracker)
+        reader.catch_up()
+        tracker.record([ev.build("event_corrected", target="c#2", reason="confirmed", on="2020-06-01"),
+                        ev.build("progress_reported", commitment="c", on="2020-09-01", note="b")], "t")  # fmt: skip
+        reader.catch_up()
+        log = Log(tracker.log())
+        for day in range(0, 400, 7):
+            _agree(reader, log, date(2020, 1, 1) + timedelta(days=day), None)
+        reader.close()
+        assert check_view(tracker) is None
