@@ -172,7 +172,7 @@ class StatusProjection:
         resumed: set[str] = set()
         for start in range(0, len(candidates), RESUME_CHUNK):
             chunk = candidates[start : start + RESUME_CHUNK]
-            for entity, (old_rows, rows, steps, dropped) in self._resume(self._plans({e: new[e] for e in chunk}), written).items():
+            for entity, (old_rows, rows, steps, dropped) in self._resume(*self._plans({e: new[e] for e in chunk}), written).items():
                 resumed.add(entity)
                 first, last = min(touched[entity]), max(touched[entity])
                 closed += [(first, entity, FOREVER, row[0]) for row in old_rows - rows]
@@ -214,17 +214,21 @@ class StatusProjection:
                     gaps.append((entity, first, last))
         return facts, entities, closed, opened, gaps, scores_closed, scores_opened, texts, refs, steps_closed, steps_opened
 
-    def _plans(self, candidates: dict[str, list[Recorded]]) -> dict[str, Plan]:
+    def _plans(self, candidates: dict[str, list[Recorded]]) -> tuple[dict[str, Plan], dict[tuple[str, int], tuple[str, str]]]:
         """The plans of the commitments whose page may resume (see resume.py), with the stored
-        steps their meta-events name read in one statement."""
+        steps their meta-events name read in one statement; and those steps' rows as stored
+        ((entity, position) -> (day, data)), which a correction may leave as they were."""
         wanted = [(entity, str(position)) for entity, records in candidates.items() for position in stored_targets(records)]
         stored: dict[str, dict[int, Step]] = {}
+        rows: dict[tuple[str, int], tuple[str, str]] = {}
         for entity, position, data in self.view.open_steps_at(wanted) if wanted else ():
-            stored.setdefault(entity, {})[position] = stored_step(entity, position, data)
+            step = stored.setdefault(entity, {})[position] = stored_step(entity, position, data)
+            rows[entity, position] = (step.day.isoformat(), data)
         plans = {entity: plan(records, stored.get(entity, {})) for entity, records in candidates.items()}
-        return {entity: found for entity, found in plans.items() if found is not None}
+        return {entity: found for entity, found in plans.items() if found is not None}, rows
 
-    def _resume(self, plans: dict[str, Plan], written: dict[tuple[str, int], str]) -> dict[str, tuple[set[Any], set[Any], list[Any], frozenset[int]]]:
+    def _resume(self, plans: dict[str, Plan], stored_rows: dict[tuple[str, int], tuple[str, str]],
+                written: dict[tuple[str, int], str]) -> dict[str, tuple[set[Any], set[Any], list[Any], frozenset[int]]]:  # fmt: skip
         """For each planned commitment, its fold resumed from the last open interval starting
         before the plan's first day: its open rows from that interval on, their replacements, the
         step rows the plan opens and the positions of those it closes. A commitment left out (no
@@ -270,7 +274,11 @@ class StatusProjection:
             self.tails.put(entity, tail_of(earlier + [(entity, *r) for r in fresh], every))
             old_rows = {tuple(r[1:]) for r in rows}
             added = [(position, step.day.isoformat(), step_json(entity, position, step, written)) for position, step in sorted(live.items())]
-            resumed[entity] = (old_rows, set(fresh), added, plans[entity].dropped)
+            # A correction that leaves a step's row as stored (the same date, say) changes no row:
+            # closing it and opening the same again would break the record of when it was known.
+            kept = {position for position, day, data in added if stored_rows.get((entity, position)) == (day, data)}
+            added = [row for row in added if row[0] not in kept]
+            resumed[entity] = (old_rows, set(fresh), added, plans[entity].dropped - kept)
         return resumed
 
     def _kinds(self, entities: set[str]) -> dict[str, str]:
