@@ -41,6 +41,11 @@ def sqlite_guards() -> list[str]:
 
 
 class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
+    def each_pair(self, table: str, alias: str, condition: str) -> str:
+        # No lateral joins in SQLite; but the left table of its CROSS JOIN is always the outer
+        # loop (SQLite's documented way to fix the order), so each pair is one index search.
+        return f"CROSS JOIN {{{table}}} {alias} ON {condition}"
+
     def construct_create_table_statements(self) -> list[str]:
         return [
             *super().construct_create_table_statements(),
