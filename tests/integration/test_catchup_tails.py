@@ -186,3 +186,44 @@ def test_a_view_made_before_an_index_was_added_gets_it_on_its_rebuild(sqlite_url
         names = {row[0] for row in reader.view.read("SELECT name FROM sqlite_master WHERE type = 'index'")}
         reader.close()
     assert {name for name, _, _ in INDEXES} <= names
+
+
+def test_on_postgresql_the_pairs_drive_every_read_of_a_catch_up(pg_url: str, monkeypatch) -> None:
+    """PostgreSQL pulls a simple lateral subquery up into a plain join and then may hash the pairs
+    against every open row (it did for 400): catch-up's reads by pairs must stay nested loops."""
+    from psycopg.rows import tuple_row
+
+    from commitment_tracker.projections.view.postgres import PostgresStatusView
+
+    plans: list[tuple[str, list[str]]] = []
+    read = PostgresStatusView.read
+
+    def explained(self, statement, params=()):
+        params = list(params)
+        if "{pairs}" not in statement and "WITH w(" in statement:
+            with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+                curs.execute("EXPLAIN " + self.q(statement), params)
+                plans.append((statement, [row[0] for row in curs.fetchall()]))
+        return read(self, statement, params)
+
+    slugs = [f"p{n:03d}" for n in range(150)]
+    with open_tracker(resolve_store(pg_url)) as tracker:
+        tracker.record([_made(slug) for slug in slugs], "t")
+        for month in range(2, 13):
+            tracker.record([ev.build("progress_reported", commitment=slug, on=f"2020-{month:02d}-01", note="n")
+                            for slug in slugs], "t")  # fmt: skip
+        reader = ViewReader(tracker)
+        reader.catch_up()
+        reader.close()
+        reader = ViewReader(tracker)
+        with reader.view.datastore.get_connection() as conn:
+            conn.execute("ANALYZE")
+        monkeypatch.setattr(PostgresStatusView, "read", explained)
+        tracker.record([ev.build("commitment_stalled", commitment=slug, on="2020-03-15", note="late") for slug in slugs]
+                       + [ev.build("event_retracted", target=f"{slug}#3", reason="r") for slug in slugs], "t")  # fmt: skip
+        reader.catch_up()
+        reader.close()
+        assert check_view(tracker) is None
+    assert len(plans) >= 3
+    for statement, plan in plans:
+        assert not any("Hash Join" in line or "Merge Join" in line for line in plan), (statement[-300:], plan)
