@@ -259,8 +259,9 @@ class ViewSQL:
         pair, written so that the pairs drive it, one index search each, whatever the planner
         estimates: a plan that scans the table's open rows and looks each up among the pairs (a
         hash join; PostgreSQL chose it for 400 pairs, SQLite for 60) costs the whole view for a
-        few rows. A lateral subquery is evaluated for each row of ``w``."""
-        return f"CROSS JOIN LATERAL (SELECT * FROM {{{table}}} {alias} WHERE {condition}) {alias}"
+        few rows. A lateral subquery is evaluated for each row of ``w``; ``OFFSET 0`` keeps
+        PostgreSQL from pulling it up into a plain join, which it would then hash again."""
+        return f"CROSS JOIN LATERAL (SELECT * FROM {{{table}}} {alias} WHERE {condition} OFFSET 0) {alias}"
 
     def pairs(self, statement: str, pairs: Sequence[tuple[str, str]], params: Sequence[Any] = ()) -> list[Any]:
         """Rows of ``statement``, which starts with ``{pairs}``: a table ``w(entity, day)`` of the
