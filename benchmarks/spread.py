@@ -5,8 +5,10 @@ page touches few streams. Here every event picks its commitment uniformly among 
 every page touches nearly every stream, however long the log: the shape that showed catch-up
 re-deriving whole streams page after page. The commitments are made first (their first year);
 the other events follow the calendar as an analyst records them, a tenth of them recorded up to
-90 days late, 2% retracting or correcting an earlier event of their stream, and one meeting per
-200 events. Deterministic, and streamed: a million events in bounded memory.
+90 days late, one in five hundred dated by its commitment's making (its day, or its month: on or
+before that day), 2% retracting or correcting an earlier event of their stream, and one meeting per
+200 events. A date that would fall before the making is the making's day. Deterministic, and
+streamed: a million events in bounded memory.
 """
 
 from __future__ import annotations
@@ -22,9 +24,6 @@ from benchmarks.synthetic import CADENCES, KINDS, PARTIES, RECORDED_FROM
 
 START = date(2012, 1, 1)
 YEARS = 12  # the body of the log spans this many years of valid time
-#: Nothing but the making is dated on its day: the view shows one change on that day where the
-#: fold's replay walks two (a difference known and left to its own issue), so no history here has it.
-DAY = timedelta(days=1)
 
 
 def generate(total: int, seed: int = 2024, record_times: bool = True) -> Iterator[dict[str, Any]]:
@@ -75,13 +74,15 @@ def generate(total: int, seed: int = 2024, record_times: bool = True) -> Iterato
                 event = {"type": "event_retracted", "target": f"{slug}#{target}", "reason": "spread retraction"}
             else:
                 event = {"type": "event_corrected", "target": f"{slug}#{target}", "reason": "spread correction",
-                         "on": max(made_on + DAY, today - timedelta(days=rng.randrange(0, 400))).isoformat()}  # fmt: skip
+                         "on": max(made_on, today - timedelta(days=rng.randrange(0, 400))).isoformat()}  # fmt: skip
             positions[index] += 1
             yield stamped(event)
             continue
         late = rng.random() < 0.1
-        on = max(made_on + DAY, today - timedelta(days=rng.randrange(1, 91))) if late else today
+        on = max(made_on, today - timedelta(days=rng.randrange(1, 91))) if late else today
         event = {"commitment": slug, "on": on.isoformat()}
+        if roll >= 0.998:  # reported long after, dated by the making (a month starts on or before its day)
+            event["on"] = made_on.strftime("%Y-%m") if roll >= 0.999 else made_on.isoformat()
         kind_roll = rng.random()
         if kind_roll < 0.35:
             event["type"] = "commitment_reaffirmed"

@@ -57,3 +57,34 @@ def test_history_as_of_a_date_tells_the_story_up_to_that_date_with_effective_val
         ("c#1", "2024-01-10", "pledged"), ("c#2", "2024-03-01", "in_progress"), ("c#4", "2024-03-01", "in_progress")]
     assert march[1]["original"] == {"on": "2024-02-01"}
     assert [e["ref"] for e in history(ctrack, "c", "--as-of", "2024-12-31")] == ["c#1", "c#2", "c#4", "c#3"]
+
+
+def test_replay_shows_the_making_then_the_change_its_own_days_events_make(ctrack):
+    """Events dated on the day of the making, or before it (a coarse date), take effect on that day:
+    replay lists the making, then the change they make, as every reader of the store does."""
+    ctrack.ok("pledge", "c", "--on", "2024-01-10", "--title", "Deliver", "--party", "US", "--party", "JP",
+              "--due", "2024-12-31")  # fmt: skip
+    ctrack.ok("progress", "c", "--on", "2024-01", "--note", "talks began that month")
+    ctrack.ok("fulfil", "c", "--on", "2024-01-10")
+
+    def replayed(*args: str) -> list[tuple[str, str | None, str, str]]:
+        changes = ctrack.json("replay", "--to", "2024-12-31", *args)["changes"]
+        return [(c["on"], c["status_before"], c["status_after"], c["cause"]) for c in changes]
+
+    same_day = [("2024-01-10", None, "pledged", "c#1"), ("2024-01-10", "pledged", "fulfilled", "c#3")]
+    assert replayed() == same_day
+    assert replayed("--from", "2024-01-10") == same_day
+    # The making corrected to an earlier day: the progress ("2024-01") still starts before it, the
+    # fulfilment now comes later; as known before the correction, both were of the making's day.
+    ctrack.ok("correct", "c#1", "--reason", "it was the 5th", "--on", "2024-01-05")
+    assert replayed() == [("2024-01-05", None, "pledged", "c#1"), ("2024-01-05", "pledged", "in_progress", "c#2"),
+                          ("2024-01-10", "in_progress", "fulfilled", "c#3")]  # fmt: skip
+    assert replayed("--known-at", "c#4^") == same_day
+    # The fulfilment corrected onto the making's new day (its cause is still the fulfilment), then
+    # retracted.
+    ctrack.ok("correct", "c#3", "--reason", "it was the 5th too", "--on", "2024-01-05")
+    moved = [("2024-01-05", None, "pledged", "c#1"), ("2024-01-05", "pledged", "fulfilled", "c#3")]
+    assert replayed() == moved
+    ctrack.ok("retract", "c#3", "--reason", "not yet")
+    assert replayed() == [("2024-01-05", None, "pledged", "c#1"), ("2024-01-05", "pledged", "in_progress", "c#2")]
+    assert replayed("--known-at", "c#6^") == moved

@@ -183,7 +183,7 @@ def test_retractions_and_corrections_of_every_kind_in_any_page_keep_the_view_exa
              ev.build("progress_reported", commitment="c", on="2020-09-01", note="a"),
              ev.build("commitment_stalled", commitment="c", on="2021-02-01", note="b")],
             [ev.build("event_corrected", target="c#3", reason="r", on="2021-03-01"),
-             ev.build("event_corrected", target="c#3", reason="r", on="2020-01-02")],  # the day after the making
+             ev.build("event_corrected", target="c#3", reason="r", on="2020-01-01")],  # onto the making's day
             [ev.build("event_corrected", target="c#2", reason="r", on="2020-07-15"),
              ev.build("event_retracted", target="c#6", reason="r")],  # a retracted correction
             [ev.build("event_retracted", target="c#4", reason="r"),

@@ -1,7 +1,9 @@
 """Queries answered from the materialised view: indexed lookups for any as-of and known-at.
 
 The board, diff and replay read the view's intervals; a commitment that the view marks as
-changing at the requested record time (a gap) is folded exactly from its own stream instead.
+changing at the requested record time (a gap) is folded exactly from its own stream instead. So
+is, for replay, a commitment made within its window with steps dated on or before the making's
+day: the view keeps one row per valid day, where the walk lists the making, then what they change.
 ``show`` and ``history`` fold one commitment from its stream (plus meetings and statements),
 never the whole log.
 """
@@ -311,10 +313,15 @@ class ViewReader:
         end, known_at = clocks.as_of, clocks.known_at
         known = stamp(known_at)
         gaps = set(self.view.gaps(known))
+        rows = self.view.changes((start or date.min).isoformat(), end.isoformat(), known)
+        # A commitment's first row (no status before it) starts on its making's day and holds the
+        # effect of its steps dated on or before that day too: one change, where the walk lists
+        # the making and then what those steps change. The commitments made within the window
+        # with such steps (as known at this record time) are folded exactly, like the gaps.
+        made = [(row[0], row[1]) for row in rows if row[3] is None and row[0] not in gaps]
+        gaps |= self.view.stepped_by_making(made, known)
         changes = []
-        for entity, valid_from, status, before, cause, cause_type, cause_on, data in self.view.changes(
-            (start or date.min).isoformat(), end.isoformat(), known
-        ):
+        for entity, valid_from, status, before, cause, cause_type, cause_on, data in rows:
             if entity in gaps:
                 continue
             day = date.fromisoformat(valid_from)

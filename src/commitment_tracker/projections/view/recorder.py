@@ -360,6 +360,24 @@ class ViewSQL:
                          "AND valid_from <= ? AND (status_before IS NULL OR status <> status_before)",
                          [known, known, start, end]))  # fmt: skip
 
+    def stepped_by_making(self, made: Sequence[tuple[str, str]], known: str) -> set[str]:
+        """Of some commitments, each given with its making's first day as known at ``known`` (an
+        ISO day), those with a step live at ``known`` dated on or before that day: the steps that
+        take effect with the making. The open steps are found by the index, one seek per
+        commitment; the closed ones still live at ``known`` (steps retracted or corrected since,
+        few) in one range of it. Days and record times are clear columns, so this works sealed too."""
+        if not made:
+            return set()
+        found = {row[0] for row in self.pairs(
+            "{pairs} SELECT w.entity FROM w WHERE EXISTS (SELECT 1 FROM {view_steps} s WHERE s.known_to = ? "
+            "AND s.entity = w.entity AND s.day <= w.day AND s.known_from <= ?)", made, [FOREVER, known])}  # fmt: skip
+        days = dict(made)
+        for entity, day in self.read("SELECT entity, min(day) FROM {view_steps} WHERE known_to > ? AND known_to < ? "
+                                     "AND known_from <= ? GROUP BY entity", [known, FOREVER, known]):  # fmt: skip
+            if entity in days and day <= days[entity]:
+                found.add(entity)
+        return found
+
     def open_scores(self, entities: Sequence[str]) -> list[Any]:
         return self.opened(self.read_in(f"SELECT entity, {ASSESSMENT_COLUMNS} FROM {{view_assessments}} "
                                         "WHERE known_to = ? AND entity IN ({entities})", entities, [FOREVER]))  # fmt: skip
