@@ -1,0 +1,82 @@
+"""The sliders' data as the page holds it: JSON written a few commitments at a time, never held whole.
+
+A report of many commitments recorded over years holds hundreds of thousands of answers (a page of
+a million events, most of a gigabyte of JSON at the two stops every page offers): they are written
+to a spool file as they are found, and the page copies the spool into its ``#time-data`` script as
+it is written. The bytes are those of Jinja2's ``tojson`` of the same data (keys sorted, ``<``,
+``>``, ``&`` and ``'`` escaped, so no text from the store can close the script), for commitments
+given in the order of their ids; what the page says besides the answers (the first day any of
+them was made, the parties scored) is gathered on the way.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterator
+from datetime import date
+from typing import IO, Any
+
+from markupsafe import Markup
+
+from commitment_tracker.projections.time_travel import Answers
+
+#: Characters of a spool read into the page at a time.
+PIECE = 1 << 20
+
+
+def htmlsafe(text: str) -> str:
+    """JSON text as Jinja2's ``tojson`` escapes it for an HTML page (``utils.htmlsafe_json_dumps``)."""
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
+
+
+class Spool(Answers):
+    """The answers and each commitment's runs, written as found to two temporary files."""
+
+    def __init__(self, budget: int | None = None) -> None:
+        super().__init__(budget)
+        self.answers: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self.runs: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self.commitments = 0
+        self.first_made: date | None = None
+        self.parties: set[str] = set()
+
+    def found(self, row: dict[str, Any], text: str) -> None:
+        self.answers.write((", " if self.count else "") + htmlsafe(text))
+        made = date.fromisoformat(row["made_day"])
+        self.first_made = made if self.first_made is None else min(self.first_made, made)
+        self.parties.update(row["scores"])
+
+    def add(self, commitments: dict[str, list[list[Any]]]) -> None:
+        """Some commitments' runs, each after every commitment whose id sorts before it."""
+        for slug in sorted(commitments):
+            self.runs.write((", " if self.commitments else "") + htmlsafe(json.dumps(slug)) + ": "
+                            + htmlsafe(json.dumps(commitments[slug])))  # fmt: skip
+            self.commitments += 1
+        self.forget()
+
+    def close(self) -> None:
+        self.answers.close()
+        self.runs.close()
+
+    def json(self, rest: dict[str, Any]) -> Iterator[Markup]:
+        """The whole ``#time-data`` object: the answers and runs from the spool, ``rest`` as given."""
+        keys = sorted(["answers", "commitments", *rest])
+        yield Markup("{")
+        for n, key in enumerate(keys):
+            yield Markup((", " if n else "") + htmlsafe(json.dumps(key)) + ": ")
+            if key == "answers":
+                yield from _copy(self.answers, "[", "]")
+            elif key == "commitments":
+                yield from _copy(self.runs, "{", "}")
+            else:
+                yield Markup(htmlsafe(json.dumps(rest[key], sort_keys=True)))
+        yield Markup("}")
+
+
+def _copy(spool: IO[str], opening: str, closing: str) -> Iterator[Markup]:
+    spool.seek(0)
+    yield Markup(opening)
+    while piece := spool.read(PIECE):
+        yield Markup(piece)
+    yield Markup(closing)
