@@ -22,8 +22,10 @@ whose stream (or, for those due by a next meeting, the meetings) changed are fol
 
 from __future__ import annotations
 
+import heapq
 import json
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -101,14 +103,38 @@ def offer(every: list[Stop], limit: int = MAX_STOPS) -> list[Stop]:
     return [replace(every[i], until=every[i + 1].at if i < last else None) for i in picks]
 
 
-def offer_times(every: list[datetime], limit: int = MAX_STOPS) -> list[tuple[datetime, datetime | None]]:
-    """``offer`` from the record times alone (ascending, distinct): each offered time, with the next
-    record time when the page does not offer it (None when it does, or for the latest)."""
+class RecordTimes:
+    """Distinct record times gathered a few streams at a time, held as microseconds since the epoch
+    (8 bytes each: a million record times as datetimes would be most of a report's memory)."""
+
+    def __init__(self) -> None:
+        self._runs: list[array[int]] = []
+
+    def add(self, moments: Iterable[datetime]) -> None:
+        self._runs.append(array("q", sorted({_micros(moment) for moment in moments})))
+
+    def ordered(self) -> array[int]:
+        """Every time added, once each, ascending."""
+        merged: array[int] = array("q")
+        for us in heapq.merge(*self._runs):
+            if not merged or merged[-1] != us:
+                merged.append(us)
+        self._runs = [merged]
+        return merged
+
+
+def offer_times(every: Sequence[int], limit: int = MAX_STOPS) -> list[tuple[datetime, datetime | None]]:
+    """``offer`` from the record times alone (``RecordTimes.ordered``): each offered time, with the
+    next record time when the page does not offer it (None when it does, or for the latest)."""
     if len(every) <= limit:
-        return [(at, None) for at in every]
+        return [(_moment(us), None) for us in every]
     last = len(every) - 1
     picks = sorted({round(i * last / (limit - 1)) for i in range(limit)})
-    return [(every[i], every[i + 1] if i < last else None) for i in picks]
+    return [(_moment(every[i]), _moment(every[i + 1]) if i < last else None) for i in picks]
+
+
+def _moment(us: int) -> datetime:
+    return EPOCH + timedelta(microseconds=us)
 
 
 def edition_moments(log: Log, known_at: datetime | None = None) -> dict[str, int]:

@@ -51,6 +51,7 @@ from commitment_tracker.projections.sources import sources
 from commitment_tracker.projections.time_travel import (
     Moment,
     OverBudget,
+    RecordTimes,
     Stop,
     due_kinds,
     edition_moments,
@@ -122,7 +123,7 @@ def report_data(logs: Logs, matching: list[str], shown: list[str], editions: lis
             "score_only": slug in only, "drawing": layout(found, [row], ids=False, notes=False) if row else None,
             "events": [_audit(event) for event in history(log, knowledge, slug, by_record=False, as_of=as_of)],
         })  # fmt: skip
-    every = sorted(survey.times)
+    every = survey.times.ordered()
     limit = stop_limit(len(survey.order))
     while True:  # fewer stops until the sliders' data is a size a browser opens at once
         offered = offer_times(every, limit)
@@ -182,7 +183,7 @@ class Survey:
     board: list[CommitmentStatus] = field(default_factory=list)
     sheet: list[Scored] = field(default_factory=list)
     only: set[str] = field(default_factory=set)
-    times: set[datetime] = field(default_factory=set)  # the record times up to K, of every stream
+    times: RecordTimes = field(default_factory=RecordTimes)  # the record times up to K, of every stream
     recorded: int = 0
     latest: datetime | None = None
     quotes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -198,10 +199,9 @@ def _survey(logs: Logs, matching: list[str], editions: list[str], clocks: Clocks
     for number, chunk in enumerate(_chunks(matching)):
         own = set(chunk)
         log = _only(logs([*chunk, *editions]), own)
-        for slug, records in log.streams.items():
-            if number == 0 or slug in own:
-                survey.times.update(r.event.recorded_at for r in records if r.event.recorded_at is not None
-                                    and (known_at is None or r.event.recorded_at <= known_at))  # fmt: skip
+        survey.times.add(r.event.recorded_at for slug, records in log.streams.items() if number == 0 or slug in own
+                         for r in records if r.event.recorded_at is not None
+                         and (known_at is None or r.event.recorded_at <= known_at))  # fmt: skip
         knowledge = log.known_at(known_at)
         for slug, stream in knowledge.streams.items():
             if number == 0 or slug in own:
