@@ -321,15 +321,15 @@ class Answers:
         self._index: dict[str, int] = {}
 
     def number(self, row: dict[str, Any]) -> int:
-        key = repr(row)  # _answer builds every row in one key order: equal rows spell alike
-        found = self._index.get(key)
+        # Told apart by their JSON, as the page holds them (as long as json.dumps(row): the same
+        # items in another order): an answer spelled once is never spelled again to be written.
+        text = json.dumps(row, sort_keys=True)
+        found = self._index.get(text)
         if found is None:
-            text = json.dumps(row, sort_keys=True)  # as long as json.dumps(row): the same items in another order
-            if self.budget is not None:
-                self.size += len(text) + 2
-                if self.size > self.budget:
-                    raise OverBudget
-            found = self._index[key] = self.count
+            self.size += len(text) + 2
+            if self.budget is not None and self.size > self.budget:
+                raise OverBudget
+            found = self._index[text] = self.count
             self.found(row, text)
             self.count += 1
         return found

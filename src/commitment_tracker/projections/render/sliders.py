@@ -31,42 +31,67 @@ def htmlsafe(text: str) -> str:
 
 
 class Spool(Answers):
-    """The answers and each commitment's runs, written as found to two temporary files."""
+    """The answers and each commitment's runs, written as found to temporary files.
+
+    A commitment's answers differ from one another in a few fields (its status, its dates, its
+    cells): what does not change (its id, title, parties, when it was made...) would be most of
+    every answer. So the page holds each commitment's first answer once (``bases``), and each
+    answer as the fields in which it differs from its commitment's base: the page's script puts
+    them together (``Object.assign({}, base, answer)``: every answer has the same fields)."""
 
     def __init__(self, budget: int | None = None) -> None:
         super().__init__(budget)
         self.answers: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")
         self.runs: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")
-        self.commitments = 0
+        self.bases: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self.commitments = 0  # commitments written, and bases
+        self.based = 0
         self.first_made: date | None = None
         self.parties: set[str] = set()
+        self._bases: dict[str, dict[str, Any]] = {}
+
+    def number(self, row: dict[str, Any]) -> int:
+        base = self._bases.get(row["id"])
+        if base is None:
+            base = self._bases[row["id"]] = row
+            made = date.fromisoformat(row["made_day"])
+            self.first_made = made if self.first_made is None else min(self.first_made, made)
+        self.parties.update(row["scores"])
+        # Numbered by what is written: two commitments' answers that differ alike from their bases are one.
+        return super().number({key: value for key, value in row.items() if base[key] != value})
 
     def found(self, row: dict[str, Any], text: str) -> None:
         self.answers.write((", " if self.count else "") + htmlsafe(text))
-        made = date.fromisoformat(row["made_day"])
-        self.first_made = made if self.first_made is None else min(self.first_made, made)
-        self.parties.update(row["scores"])
 
     def add(self, commitments: dict[str, list[list[Any]]]) -> None:
-        """Some commitments' runs, each after every commitment whose id sorts before it."""
+        """Some commitments' runs (with the bases of their answers), each after every commitment
+        whose id sorts before it."""
         for slug in sorted(commitments):
             self.runs.write((", " if self.commitments else "") + htmlsafe(json.dumps(slug)) + ": "
                             + htmlsafe(json.dumps(commitments[slug])))  # fmt: skip
             self.commitments += 1
+        for slug in sorted(self._bases):
+            self.bases.write((", " if self.based else "") + htmlsafe(json.dumps(slug)) + ": "
+                             + htmlsafe(json.dumps(self._bases[slug], sort_keys=True)))  # fmt: skip
+            self.based += 1
+        self._bases = {}
         self.forget()
 
     def close(self) -> None:
         self.answers.close()
         self.runs.close()
+        self.bases.close()
 
     def json(self, rest: dict[str, Any]) -> Iterator[Markup]:
-        """The whole ``#time-data`` object: the answers and runs from the spool, ``rest`` as given."""
-        keys = sorted(["answers", "commitments", *rest])
+        """The whole ``#time-data`` object: the answers, bases and runs from the spool, ``rest`` as given."""
+        keys = sorted(["answers", "bases", "commitments", *rest])
         yield Markup("{")
         for n, key in enumerate(keys):
             yield Markup((", " if n else "") + htmlsafe(json.dumps(key)) + ": ")
             if key == "answers":
                 yield from _copy(self.answers, "[", "]")
+            elif key == "bases":
+                yield from _copy(self.bases, "{", "}")
             elif key == "commitments":
                 yield from _copy(self.runs, "{", "}")
             else:
