@@ -32,8 +32,11 @@ def spooled(rows_by_slug: dict[str, list[dict[str, Any]]], rest: dict[str, Any])
     """What the spool writes for these answers, given as one chunk."""
     spool = Spool()
     try:
-        spool.add({slug: [[0, [[f"2024-01-0{n + 1}", spool.number(r)] for n, r in enumerate(rows)]]]
-                   for slug, rows in sorted(rows_by_slug.items())})  # fmt: skip
+        commitments = {}
+        for slug, rows in sorted(rows_by_slug.items()):  # as travel_runs gives them: each entry held as found
+            commitments[slug] = [entry := [0, [[f"2024-01-0{n + 1}", spool.number(r)] for n, r in enumerate(rows)]]]
+            spool.held(slug, entry)
+        spool.add(commitments)
         return "".join(spool.json(rest))
     finally:
         spool.close()
@@ -70,15 +73,16 @@ def test_the_spool_writes_what_tojson_writes_of_the_data_held_whole(given_rows, 
         assert held == rows
 
 
-def test_a_budget_stops_the_spool_exactly_when_what_it_wrote_would_outgrow_it(tmp_path):
+def test_a_budget_stops_the_spool_exactly_when_what_it_writes_would_outgrow_it(tmp_path):
     log = synthetic_log(tmp_path, 400)
     every = stops(log)
     offered = offer(every, 8)
     whole = Spool()
     try:
         whole.add(travel_runs(moments(log, every, offered), whole))
-        whole.answers.seek(0)
-        size = len(json.dumps(json.loads("[" + whole.answers.read() + "]"), sort_keys=True))
+        data = json.loads("".join(whole.json({})))
+        # What the sliders add to the page: the answers, the runs and the bases, as JSON.
+        size = sum(len(json.dumps(data[key])) for key in ("answers", "commitments", "bases"))
         assert whole.size == size and whole.count > 0
     finally:
         whole.close()

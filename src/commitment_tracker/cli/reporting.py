@@ -185,8 +185,8 @@ def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str
              "--limit")  # fmt: skip
     # The editions too: a link to the page may name one as its known-at moment (SPEC §8.1).
     editions = list(app.reader.knowledge_of_kinds(frozenset({"edition"}), at).streams)
-    travel = _write_text(out, lambda handle: write_report(handle, app.reader.log_of, matching, chosen, editions, at,
-                                                          approved_only))  # fmt: skip
+    travel = _write_text(out, lambda handle: write_report(handle, app.reader.log_of, app.reader.record_times, matching,
+                                                          chosen, editions, at, approved_only))  # fmt: skip
     if len(travel["stops"]) < travel["recorded_times"]:
         note(f"the known-at slider offers {len(travel['stops'])} of {travel['recorded_times']} record times "
              "(spread evenly, the latest among them); ctrack status --known-at answers any other")  # fmt: skip

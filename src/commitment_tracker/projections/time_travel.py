@@ -337,6 +337,9 @@ class Answers:
     def found(self, row: dict[str, Any], text: str) -> None:
         self.rows.append(row)
 
+    def held(self, slug: str, entry: list[Any]) -> None:
+        """A commitment's runs from a stop on (``[stop, runs]``), as ``travel_runs`` adds it."""
+
     def forget(self) -> None:
         """Let the spellings seen so far go: an answer names its commitment, so once a commitment's
         answers are all found, none of another commitment's can equal them."""
@@ -362,7 +365,8 @@ def travel_runs(found: Iterator[Moment] | list[Moment], answers: Answers,
         for slug in current.keys() | previous.keys():
             now = current.get(slug, [])
             if previous.get(slug, []) != now:
-                commitments.setdefault(slug, []).append([moment.number, now])
+                commitments.setdefault(slug, []).append(entry := [moment.number, now])
+                answers.held(slug, entry)
         previous = current
     return commitments
 

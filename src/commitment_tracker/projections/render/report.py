@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from importlib.resources import files
@@ -67,6 +67,8 @@ from commitment_tracker.tracker import Recorded, Resolved
 
 #: A log of some commitments with every meeting, source and statement (``ViewReader.log_of``).
 Logs = Callable[[list[str]], Log]
+#: The record times up to K of what such a log holds, a batch at a time (``ViewReader.record_times``).
+Times = Callable[[list[str], "datetime | None"], Iterable[list[datetime]]]
 
 TEMPLATE = "report.html.j2"
 #: Bytes of distinct answers the sliders may embed before the page offers fewer record times.
@@ -85,11 +87,12 @@ def page_script(names: tuple[str, ...]) -> str:
 CHUNK = 200
 
 
-def report_data(logs: Logs, matching: list[str], shown: list[str], editions: list[str], clocks: Clocks,
-                approved_only: bool = False) -> dict[str, Any]:  # fmt: skip
+def report_data(logs: Logs, record_times: Times, matching: list[str], shown: list[str], editions: list[str],
+                clocks: Clocks, approved_only: bool = False) -> dict[str, Any]:  # fmt: skip
     """Everything the page shows, as plain data, read from ``logs`` (a log of some commitments with
     the meetings, sources and statements: ``ViewReader.log_of``) a ``CHUNK`` of commitments at a time,
-    so that the report never holds the whole log: the page's sliders' data is a spool (``sliders.Spool``)
+    once, the record times (``ViewReader.record_times``) first, so that the stops the sliders offer
+    are known before the first chunk is folded; the report never holds the whole log: the page's sliders' data is a spool (``sliders.Spool``)
     that ``time_data["json"]`` writes out, to be closed by the caller. ``approved_only``: the scores
     shown are the reviewed ones alone, SPEC §8.2, at every slider stop too.
 
@@ -99,7 +102,21 @@ def report_data(logs: Logs, matching: list[str], shown: list[str], editions: lis
     to tell, so it is on neither the board nor the timelines (display only: its status stays SPEC §5's).
     """
     as_of, known_at = clocks.as_of, clocks.known_at
-    survey = _survey(logs, matching, editions, clocks, approved_only)
+    times = RecordTimes()
+    for batch in record_times([*matching, *editions], known_at):
+        times.add(batch)
+    every = times.ordered()
+    limit = stop_limit(len(matching))
+    while True:  # fewer stops until the sliders' data is a size a browser opens at once
+        offered = offer_times(every, limit)
+        # Two stops, or every record time when there are no more than the limit, are offered whatever their size.
+        budget = TRAVEL_BUDGET if limit > 2 and len(offered) >= limit else None
+        try:
+            survey = _survey(logs, matching, editions, clocks, approved_only, offered, budget)
+            break
+        except OverBudget:  # given up as soon as the answers outgrow the budget, not once all are built
+            limit = max(2, limit // 4)
+    spool, stops = survey.spool, survey.stops
     sheet, only = survey.sheet, survey.only
     scores = {row.id: dict(sorted(row.scores.items())) for row in sheet}
     compliance = matrix_of(survey.board, as_of)
@@ -123,17 +140,6 @@ def report_data(logs: Logs, matching: list[str], shown: list[str], editions: lis
             "score_only": slug in only, "drawing": layout(found, [row], ids=False, notes=False) if row else None,
             "events": [_audit(event) for event in history(log, knowledge, slug, by_record=False, as_of=as_of)],
         })  # fmt: skip
-    every = survey.times.ordered()
-    limit = stop_limit(len(survey.order))
-    while True:  # fewer stops until the sliders' data is a size a browser opens at once
-        offered = offer_times(every, limit)
-        # Two stops, or every record time when there are no more than the limit, are offered whatever their size.
-        budget = TRAVEL_BUDGET if limit > 2 and len(offered) >= limit else None
-        try:
-            spool, stops = _sliders(logs, matching, editions, offered, approved_only, budget)
-            break
-        except OverBudget:  # given up as soon as the answers outgrow the budget, not once all are built
-            limit = max(2, limit // 4)
     overview, spans = _overview(list(moments_at(log, [at for at, _ in offered])), found, set(shown))
     first_made = min(spool.first_made or found.start, found.start)
     rest = {"stops": [stop.to_data() for stop in stops], "recorded_times": len(every),
@@ -177,62 +183,31 @@ def report_data(logs: Logs, matching: list[str], shown: list[str], editions: lis
 
 @dataclass
 class Survey:
-    """What the page shows of every commitment it covers but the sliders, gathered a chunk at a time."""
+    """What the page shows of every commitment it covers, gathered a chunk at a time."""
 
+    spool: Spool
+    stops: list[Stop] = field(default_factory=list)
     order: dict[str, tuple[date, str]] = field(default_factory=dict)  # each commitment known, by when it was made
     board: list[CommitmentStatus] = field(default_factory=list)
     sheet: list[Scored] = field(default_factory=list)
     only: set[str] = field(default_factory=set)
-    times: RecordTimes = field(default_factory=RecordTimes)  # the record times up to K, of every stream
     recorded: int = 0
     latest: datetime | None = None
     quotes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     sources: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _survey(logs: Logs, matching: list[str], editions: list[str], clocks: Clocks, approved_only: bool) -> Survey:
-    """The board rows, the score sheet, the record times, the count of records and the quotes of
-    ``matching`` and of what they draw on (the meetings, sources, statements and editions: counted
-    with the first chunk only, as every chunk's log holds them)."""
+def _survey(logs: Logs, matching: list[str], editions: list[str], clocks: Clocks, approved_only: bool,
+            offered: list[tuple[datetime, datetime | None]], budget: int | None) -> Survey:  # fmt: skip
+    """The board rows, the score sheet, the count of records, the quotes and the sliders' answers at
+    the ``offered`` record times (spooled, see ``sliders.Spool``) of ``matching`` and of what they draw
+    on: the meetings, sources, statements and editions are counted with the first chunk only, as every
+    chunk's log holds them. Chunks go in the order of the commitments' ids, as the page's JSON lists them."""
     as_of, known_at = clocks.as_of, clocks.known_at
-    survey = Survey()
-    for number, chunk in enumerate(_chunks(matching)):
-        own = set(chunk)
-        log = _only(logs([*chunk, *editions]), own)
-        survey.times.add(r.event.recorded_at for slug, records in log.streams.items() if number == 0 or slug in own
-                         for r in records if r.event.recorded_at is not None
-                         and (known_at is None or r.event.recorded_at <= known_at))  # fmt: skip
-        knowledge = log.known_at(known_at)
-        for slug, stream in knowledge.streams.items():
-            if number == 0 or slug in own:
-                survey.recorded += len(stream)
-                latest = max((r.record.event.recorded_at for r in stream if r.record.event.recorded_at), default=None)
-                if latest is not None and (survey.latest is None or latest > survey.latest):
-                    survey.latest = latest
-                for source, quote in _quotes(stream):
-                    survey.quotes.setdefault(source, []).append(quote)
-        if number == 0:
-            survey.sources = sources(knowledge)
-        for slug in knowledge.commitments:
-            survey.order[slug] = (first_day(knowledge.steps(slug)[0].on), slug)
-        survey.board += knowledge.board(as_of)
-        sheet = score_sheet(knowledge, as_of, approved_only=approved_only)
-        survey.sheet += sheet
-        survey.only |= {row.id for row in sheet if score_only(knowledge, row.id, as_of)}
-    # In the order the whole log's knowledge lists them: when each was made, then its id.
-    survey.board.sort(key=lambda status: survey.order[status.id])
-    survey.sheet.sort(key=lambda row: survey.order[row.id])
-    return survey
-
-
-def _sliders(logs: Logs, matching: list[str], editions: list[str], offered: list[tuple[datetime, datetime | None]],
-             approved_only: bool, budget: int | None) -> tuple[Spool, list[Stop]]:  # fmt: skip
-    """The sliders' answers at the ``offered`` record times, spooled a chunk of commitments at a
-    time (in the order of their ids, as the page's JSON lists them), and the offered stops."""
-    spool = Spool(budget)
+    survey = Survey(Spool(budget))
     at = [moment for moment, _ in offered]
     wanted = set(at)
-    found: dict[datetime, dict[int, Recorded]] = {moment: {} for moment in at}  # the records each stop adds
+    added: dict[datetime, dict[int, Recorded]] = {moment: {} for moment in at}  # the records each stop adds
     try:
         for number, chunk in enumerate(_chunks(sorted(matching))):
             own = set(chunk)
@@ -241,13 +216,43 @@ def _sliders(logs: Logs, matching: list[str], editions: list[str], offered: list
                 if number == 0 or slug in own:
                     for record in records:
                         if record.event.recorded_at in wanted:
-                            found[record.event.recorded_at][record.seq] = record  # type: ignore[index]
-            spool.add(travel_runs(moments_at(log, at), spool, approved_only))
+                            added[record.event.recorded_at][record.seq] = record  # type: ignore[index]
+            last: list[Moment] = []  # the moments one at a time (a stop's knowledge each): only the last is kept
+            survey.spool.add(travel_runs(_keeping(moments_at(log, at), last), survey.spool, approved_only))
+            # The last offered stop is the latest record time up to K: what is known at K.
+            knowledge = last[0].knowledge if last else log.known_at(known_at)
+            for slug, stream in knowledge.streams.items():
+                if number == 0 or slug in own:
+                    survey.recorded += len(stream)
+                    latest = max((r.record.event.recorded_at for r in stream if r.record.event.recorded_at), default=None)
+                    if latest is not None and (survey.latest is None or latest > survey.latest):
+                        survey.latest = latest
+                    for source, quote in _quotes(stream):
+                        survey.quotes.setdefault(source, []).append(quote)
+            if number == 0:
+                survey.sources = sources(knowledge)
+            for slug in knowledge.commitments:
+                survey.order[slug] = (first_day(knowledge.steps(slug)[0].on), slug)
+            survey.board += knowledge.board(as_of)
+            sheet = score_sheet(knowledge, as_of, approved_only=approved_only)
+            survey.sheet += sheet
+            survey.only |= {row.id for row in sheet if score_only(knowledge, row.id, as_of)}
     except BaseException:
-        spool.close()
+        survey.spool.close()
         raise
-    stops = [Stop(moment, tuple(found[moment][seq] for seq in sorted(found[moment])), until) for moment, until in offered]
-    return spool, stops
+    # In the order the whole log's knowledge lists them: when each was made, then its id.
+    survey.board.sort(key=lambda status: survey.order[status.id])
+    survey.sheet.sort(key=lambda row: survey.order[row.id])
+    survey.stops = [Stop(moment, tuple(added[moment][seq] for seq in sorted(added[moment])), until)
+                    for moment, until in offered]  # fmt: skip
+    return survey
+
+
+def _keeping(found: Iterator[Moment], last: list[Moment]) -> Iterator[Moment]:
+    """``found``, keeping the latest moment in ``last``."""
+    for moment in found:
+        last[:] = [moment]
+        yield moment
 
 
 def _chunks(slugs: list[str]) -> Iterator[list[str]]:
@@ -304,13 +309,13 @@ def environment() -> Any:
     return env
 
 
-def write_report(out: IO[str], logs: Logs, matching: list[str], shown: list[str], editions: list[str],
-                 clocks: Clocks, approved_only: bool = False) -> dict[str, Any]:  # fmt: skip
+def write_report(out: IO[str], logs: Logs, record_times: Times, matching: list[str], shown: list[str],
+                 editions: list[str], clocks: Clocks, approved_only: bool = False) -> dict[str, Any]:  # fmt: skip
     """Writes the page to ``out`` as it is rendered (it may be far larger than what the report holds);
     returns what the sliders offer (``stops``, ``recorded_times``: what a caller tells the reader it left out)."""
     env = environment()
     script = page_script(SCRIPTS)
-    data = report_data(logs, matching, shown, editions, clocks, approved_only)
+    data = report_data(logs, record_times, matching, shown, editions, clocks, approved_only)
     travel = data["time_data"]
     try:
         for piece in env.get_template(TEMPLATE).generate(

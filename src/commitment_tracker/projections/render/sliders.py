@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from markupsafe import Markup
 
-from commitment_tracker.projections.time_travel import Answers
+from commitment_tracker.projections.time_travel import Answers, OverBudget
 
 #: Characters of a spool read into the page at a time.
 PIECE = 1 << 20
@@ -49,6 +49,7 @@ class Spool(Answers):
         self.first_made: date | None = None
         self.parties: set[str] = set()
         self._bases: dict[str, dict[str, Any]] = {}
+        self._entries: dict[str, list[str]] = {}  # each commitment's runs, spelled, until it is written
 
     def number(self, row: dict[str, Any]) -> int:
         base = self._bases.get(row["id"])
@@ -63,19 +64,35 @@ class Spool(Answers):
     def found(self, row: dict[str, Any], text: str) -> None:
         self.answers.write((", " if self.count else "") + htmlsafe(text))
 
+    def held(self, slug: str, entry: list[Any]) -> None:
+        # The runs are what the page holds besides the answers (as much again, at many stops):
+        # counted as they are found, so that a page of too many stops is given up early.
+        text = json.dumps(entry)
+        self._entries.setdefault(slug, []).append(text)
+        self._grow(len(text) + 2)
+
     def add(self, commitments: dict[str, list[list[Any]]]) -> None:
         """Some commitments' runs (with the bases of their answers), each after every commitment
-        whose id sorts before it."""
+        whose id sorts before it. With a budget, raises ``OverBudget`` once the answers, the runs
+        and the bases written, as JSON, would be longer than it."""
         for slug in sorted(commitments):
-            self.runs.write((", " if self.commitments else "") + htmlsafe(json.dumps(slug)) + ": "
-                            + htmlsafe(json.dumps(commitments[slug])))  # fmt: skip
+            key = json.dumps(slug)
+            self.runs.write((", " if self.commitments else "") + htmlsafe(key) + ": ["
+                            + htmlsafe(", ".join(self._entries.pop(slug))) + "]")  # fmt: skip
             self.commitments += 1
+            self._grow(len(key) + 4)
         for slug in sorted(self._bases):
-            self.bases.write((", " if self.based else "") + htmlsafe(json.dumps(slug)) + ": "
-                             + htmlsafe(json.dumps(self._bases[slug], sort_keys=True)))  # fmt: skip
+            key, text = json.dumps(slug), json.dumps(self._bases[slug], sort_keys=True)
+            self.bases.write((", " if self.based else "") + htmlsafe(key) + ": " + htmlsafe(text))
             self.based += 1
-        self._bases = {}
+            self._grow(len(key) + len(text) + 4)
+        self._bases, self._entries = {}, {}
         self.forget()
+
+    def _grow(self, size: int) -> None:
+        self.size += size
+        if self.budget is not None and self.size > self.budget:
+            raise OverBudget
 
     def close(self) -> None:
         self.answers.close()
