@@ -40,11 +40,16 @@ class Spool(Answers):
     them together (``Object.assign({}, base, answer)``: every answer has the same fields)."""
 
     def __init__(self, budget: int | None = None) -> None:
-        super().__init__(budget)
+        super().__init__()
+        # The budget is on the answers as the page once held them, whole (``Answers``): what it holds
+        # now is smaller, but an attempt at many stops is then given up as early as it was.
+        self.whole_budget = budget
+        self.whole_size = 0
+        self._whole: set[str] = set()
         self.answers: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")
         self.runs: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")
         self.bases: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")
-        self.commitments = 0  # commitments written, and bases
+        self.commitments = 0  # commitments whose runs are written, and bases written
         self.based = 0
         self.first_made: date | None = None
         self.parties: set[str] = set()
@@ -58,6 +63,13 @@ class Spool(Answers):
             made = date.fromisoformat(row["made_day"])
             self.first_made = made if self.first_made is None else min(self.first_made, made)
         self.parties.update(row["scores"])
+        if self.whole_budget is not None:
+            text = json.dumps(row)
+            if text not in self._whole:
+                self._whole.add(text)
+                self.whole_size += len(text) + 2
+                if self.whole_size > self.whole_budget:
+                    raise OverBudget
         # Numbered by what is written: two commitments' answers that differ alike from their bases are one.
         return super().number({key: value for key, value in row.items() if base[key] != value})
 
@@ -65,34 +77,22 @@ class Spool(Answers):
         self.answers.write((", " if self.count else "") + htmlsafe(text))
 
     def held(self, slug: str, entry: list[Any]) -> None:
-        # The runs are what the page holds besides the answers (as much again, at many stops):
-        # counted as they are found, so that a page of too many stops is given up early.
-        text = json.dumps(entry)
-        self._entries.setdefault(slug, []).append(text)
-        self._grow(len(text) + 2)
+        self._entries.setdefault(slug, []).append(json.dumps(entry))  # spelled once, written with its commitment
 
     def add(self, commitments: dict[str, list[list[Any]]]) -> None:
         """Some commitments' runs (with the bases of their answers), each after every commitment
-        whose id sorts before it. With a budget, raises ``OverBudget`` once the answers, the runs
-        and the bases written, as JSON, would be longer than it."""
+        whose id sorts before it."""
         for slug in sorted(commitments):
             key = json.dumps(slug)
             self.runs.write((", " if self.commitments else "") + htmlsafe(key) + ": ["
                             + htmlsafe(", ".join(self._entries.pop(slug))) + "]")  # fmt: skip
             self.commitments += 1
-            self._grow(len(key) + 4)
         for slug in sorted(self._bases):
             key, text = json.dumps(slug), json.dumps(self._bases[slug], sort_keys=True)
             self.bases.write((", " if self.based else "") + htmlsafe(key) + ": " + htmlsafe(text))
             self.based += 1
-            self._grow(len(key) + len(text) + 4)
-        self._bases, self._entries = {}, {}
+        self._bases, self._entries, self._whole = {}, {}, set()
         self.forget()
-
-    def _grow(self, size: int) -> None:
-        self.size += size
-        if self.budget is not None and self.size > self.budget:
-            raise OverBudget
 
     def close(self) -> None:
         self.answers.close()
