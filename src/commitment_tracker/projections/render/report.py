@@ -68,7 +68,7 @@ from commitment_tracker.tracker import Recorded, Resolved
 #: A log of some commitments with every meeting, source and statement (``ViewReader.log_of``).
 Logs = Callable[[list[str]], Log]
 #: The record times up to K of what such a log holds, a batch at a time (``ViewReader.record_times``).
-Times = Callable[[list[str], "datetime | None"], Iterable[list[datetime]]]
+Times = Callable[[list[str], Clocks], Iterable[list[datetime]]]
 
 TEMPLATE = "report.html.j2"
 #: Bytes of distinct answers the sliders may embed before the page offers fewer record times.
@@ -103,7 +103,7 @@ def report_data(logs: Logs, record_times: Times, matching: list[str], shown: lis
     """
     as_of, known_at = clocks.as_of, clocks.known_at
     times = RecordTimes()
-    for batch in record_times([*matching, *editions], known_at):
+    for batch in record_times([*matching, *editions], clocks):
         times.add(batch)
     every = times.ordered()
     limit = stop_limit(len(matching))

@@ -46,8 +46,8 @@ class Reader(Protocol):
 
     def log_of(self, slugs: Sequence[str]) -> Log: ...
 
-    def record_times(self, slugs: Sequence[str], known_at: datetime | None) -> Iterator[list[datetime]]:
-        """The record times up to ``known_at`` of the events of ``slugs`` and of every stream that is
+    def record_times(self, slugs: Sequence[str], clocks: Clocks) -> Iterator[list[datetime]]:
+        """The record times up to ``clocks.known_at`` of the events of ``slugs`` and of every stream that is
         not a commitment's (what ``log_of(slugs)`` holds besides other commitments), a batch at a time."""
         ...
 

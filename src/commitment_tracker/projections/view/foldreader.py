@@ -58,9 +58,9 @@ class FoldReader:
     def log_of(self, slugs: Any) -> Log:
         return self.log
 
-    def record_times(self, slugs: Sequence[str], known_at: datetime | None) -> Iterator[list[datetime]]:
+    def record_times(self, slugs: Sequence[str], clocks: Clocks) -> Iterator[list[datetime]]:
         """As ``ViewReader.record_times``, from the log (every stream but other commitments')."""
-        wanted = set(slugs)
+        wanted, known_at = set(slugs), clocks.known_at
         yield [record.event.recorded_at for slug, records in self.log.streams.items()
                if slug in wanted or records[0].event.type != "commitment_made" for record in records
                if record.event.recorded_at is not None and (known_at is None or record.event.recorded_at <= known_at)]  # fmt: skip

@@ -149,11 +149,12 @@ class ViewReader:
         in_log_order = sorted(streams.values(), key=lambda records: records[0].seq)
         return Log(record for records in in_log_order for record in records)
 
-    def record_times(self, slugs: Sequence[str], known_at: datetime | None) -> Iterator[list[datetime]]:
-        """The record times up to ``known_at`` of the events ``log_of(slugs)`` holds, read by SQL a few
+    def record_times(self, slugs: Sequence[str], clocks: Clocks) -> Iterator[list[datetime]]:
+        """The record times up to ``clocks.known_at`` of the events ``log_of(slugs)`` holds, read by SQL a few
         hundred streams at a time (a report needs every record time to choose its stops, not the
         events: a million of them in one list would be most of its memory)."""
         # Up to K, or up to "now" (stamp(None)), which is after every record time.
+        known_at = clocks.known_at
         bound = ("<= ?", stamp(known_at)) if known_at is not None else ("< ?", stamp(None))
         entities = sorted(set(slugs))
         for start in range(0, len(entities), 500):
