@@ -198,7 +198,7 @@ def test_hostile_text_in_the_store_stays_text(ctrack_sqlite, tmp_path, write):
     page = parse(html)
     assert len(page.find_all("script")) == 2 and not page.find_all("img")  # the page's own two, nothing injected
     data = json.loads(page.find("script", id="time-data").text)
-    assert data["answers"][0]["title"] == title  # in the sliders' data, text stays text too
+    assert data["bases"]["c"]["title"] == title  # in the sliders' data, text stays text too
     assert "</script" not in page.find("script", id="time-data").text
     assert not [e for e in page.iter() if any(a.startswith("on") for a in e.attrs)]
     assert len(page.find_all("style")) == 1 and len(page.find_all("table", id="board")) == 1

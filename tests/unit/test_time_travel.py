@@ -139,3 +139,23 @@ def test_a_budget_stops_the_answers_exactly_when_their_json_would_outgrow_it(tmp
     assert travel_data(moments(log, every, offered), every, offered, budget=size) == whole
     with pytest.raises(OverBudget):
         travel_data(moments(log, every, offered), every, offered, budget=size - 1)
+
+
+def test_the_runs_of_a_few_commitments_from_a_log_of_them_alone_are_the_whole_logs(tmp_path):
+    from commitment_tracker.projections.time_travel import Answers, moments, moments_at, offer, travel_runs
+
+    log = synthetic_log(tmp_path, 900)
+    every = stops(log)
+    offered = offer(every, 9)
+    answers = Answers()
+    whole = travel_runs(moments(log, every, offered), answers)
+    commitments = [slug for slug in log.streams if log.streams[slug][0].event.type == "commitment_made"]
+    for few in (commitments[:1], commitments[3:9], commitments[-4:]):
+        # A log of these commitments with every other kind of stream (the meetings, what a report reads).
+        part = Log(r for slug, records in log.streams.items() if slug in few or slug not in commitments for r in records)
+        alone = Answers()
+        runs = travel_runs(moments_at(part, [stop.at for stop in offered]), alone)
+        assert set(runs) == {slug for slug in few if slug in whole}
+        for slug, entries in runs.items():
+            spelled = [[stop, [[day, alone.rows[i]] for day, i in held]] for stop, held in entries]
+            assert spelled == [[stop, [[day, answers.rows[i]] for day, i in held]] for stop, held in whole[slug]]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import IO, TYPE_CHECKING, TypeVar
 
 import click
 
@@ -14,6 +15,8 @@ from commitment_tracker.cli.output import note
 
 if TYPE_CHECKING:
     from commitment_tracker.projections.clocks import Clocks
+
+T = TypeVar("T")
 
 #: A report of more commitments is a page few browsers open: choose, or raise the limit.
 REPORT_LIMIT = 200
@@ -34,6 +37,17 @@ def _write(out: Path, data: bytes) -> None:
 
     try:
         write_output(out, data)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {out}: {error.strerror or error}") from None
+
+
+def _write_text(out: Path, write: Callable[[IO[str]], T]) -> T:
+    """``write`` into ``out`` as it goes (a page too large to hold), replacing it only once done."""
+    from commitment_tracker.tracker.outputs import atomic_output
+
+    try:
+        with atomic_output(out) as handle:
+            return write(handle)
     except OSError as error:
         raise click.ClickException(f"cannot write {out}: {error.strerror or error}") from None
 
@@ -146,7 +160,7 @@ def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str
     say how many were left out), so that the page stays one a person can open.
     """
     from commitment_tracker.cli.clocks import clocks
-    from commitment_tracker.projections.render.report import render_report, select
+    from commitment_tracker.projections.render.report import select, write_report
 
     from commitment_tracker.tracker.outputs import check_output
 
@@ -170,12 +184,12 @@ def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str
              "timelines (its matrix and scores cover them all); choose others with IDs, --area or --party, or raise "
              "--limit")  # fmt: skip
     # The editions too: a link to the page may name one as its known-at moment (SPEC §8.1).
-    log = app.reader.log_of([*matching, *app.reader.knowledge_of_kinds(frozenset({"edition"}), at).streams])
-    page, travel = render_report(log, log.known_at(at.known_at), at, shown=chosen, approved_only=approved_only)
+    editions = list(app.reader.knowledge_of_kinds(frozenset({"edition"}), at).streams)
+    travel = _write_text(out, lambda handle: write_report(handle, app.reader.log_of, app.reader.record_times, matching,
+                                                          chosen, editions, at, approved_only))  # fmt: skip
     if len(travel["stops"]) < travel["recorded_times"]:
         note(f"the known-at slider offers {len(travel['stops'])} of {travel['recorded_times']} record times "
              "(spread evenly, the latest among them); ctrack status --known-at answers any other")  # fmt: skip
-    _write(out, page.encode("utf-8"))
     note(f"wrote the report as of {day.isoformat()} to {out}")
 
 

@@ -22,8 +22,10 @@ whose stream (or, for those due by a next meeting, the meetings) changed are fol
 
 from __future__ import annotations
 
+import heapq
 import json
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -101,6 +103,40 @@ def offer(every: list[Stop], limit: int = MAX_STOPS) -> list[Stop]:
     return [replace(every[i], until=every[i + 1].at if i < last else None) for i in picks]
 
 
+class RecordTimes:
+    """Distinct record times gathered a few streams at a time, held as microseconds since the epoch
+    (8 bytes each: a million record times as datetimes would be most of a report's memory)."""
+
+    def __init__(self) -> None:
+        self._runs: list[array[int]] = []
+
+    def add(self, moments: Iterable[datetime]) -> None:
+        self._runs.append(array("q", sorted({_micros(moment) for moment in moments})))
+
+    def ordered(self) -> array[int]:
+        """Every time added, once each, ascending."""
+        merged: array[int] = array("q")
+        for us in heapq.merge(*self._runs):
+            if not merged or merged[-1] != us:
+                merged.append(us)
+        self._runs = [merged]
+        return merged
+
+
+def offer_times(every: Sequence[int], limit: int = MAX_STOPS) -> list[tuple[datetime, datetime | None]]:
+    """``offer`` from the record times alone (``RecordTimes.ordered``): each offered time, with the
+    next record time when the page does not offer it (None when it does, or for the latest)."""
+    if len(every) <= limit:
+        return [(_moment(us), None) for us in every]
+    last = len(every) - 1
+    picks = sorted({round(i * last / (limit - 1)) for i in range(limit)})
+    return [(_moment(every[i]), _moment(every[i + 1]) if i < last else None) for i in picks]
+
+
+def _moment(us: int) -> datetime:
+    return EPOCH + timedelta(microseconds=us)
+
+
 def edition_moments(log: Log, known_at: datetime | None = None) -> dict[str, int]:
     """Each edition's record time (SPEC §8.1: ``--known-at EDITION``), in the stops' microseconds,
     so that a link naming an edition (``#known-at=g20-2022``, or ``g20-2022^`` just before it) opens
@@ -137,6 +173,28 @@ def moments(log: Log, every: list[Stop], offered: list[Stop]) -> Iterator[Moment
             knowledge, changed = state.knowledge, set(log.streams)
         else:
             knowledge = state.advance(changed, stop.at)
+        meetings = any(KIND_OF_FIRST.get(log.streams[slug][0].event.type) == "meeting" for slug in changed)
+        yield Moment(number, knowledge, frozenset(changed), meetings)
+
+
+def moments_at(log: Log, offered: list[datetime]) -> Iterator[Moment]:
+    """``moments`` for a log of some of the streams (a few commitments, with the meetings), at the
+    offered record times: what changed between two of them is read from the log's own records, so
+    the moments are those of the whole log, restricted to its streams."""
+    recorded = sorted((record.event.recorded_at, slug) for slug, records in log.streams.items()
+                      for record in records if record.event.recorded_at is not None)  # fmt: skip
+    state: KnownSince | None = None
+    consumed = 0
+    for number, at in enumerate(offered):
+        changed: set[str] = set()
+        while consumed < len(recorded) and recorded[consumed][0] <= at:
+            changed.add(recorded[consumed][1])
+            consumed += 1
+        if state is None:
+            state = KnownSince(log, at)
+            knowledge, changed = state.knowledge, set(log.streams)
+        else:
+            knowledge = state.advance(changed, at)
         meetings = any(KIND_OF_FIRST.get(log.streams[slug][0].event.type) == "meeting" for slug in changed)
         yield Moment(number, knowledge, frozenset(changed), meetings)
 
@@ -247,14 +305,51 @@ class OverBudget(Exception):
     """The sliders' answers, written as JSON, would take more bytes than the caller allows."""
 
 
-def travel_data(found: Iterator[Moment] | list[Moment], every: list[Stop], offered: list[Stop],
-                approved_only: bool = False, budget: int | None = None) -> dict[str, Any]:  # fmt: skip
-    """``time_travel``'s data at the ``offered`` stops. With a ``budget``, raises ``OverBudget`` as soon
-    as ``json.dumps`` of the answers would be longer than that: a page that offers fewer stops is
-    wanted then, and the answers of the stops not yet folded would be thrown away."""
-    answers: list[dict[str, Any]] = []
-    size = 0  # len(json.dumps(answers)) so far: each answer, and ", " or the brackets around them
-    index: dict[str, int] = {}
+class Answers:
+    """The distinct answers found so far, each numbered once, in the order found.
+
+    With a ``budget``, ``number`` raises ``OverBudget`` as soon as ``json.dumps`` of the answers
+    would be longer than that: a page that offers fewer stops is wanted then, and the answers of the
+    commitments and stops not yet folded would be thrown away. ``found`` is given each new answer
+    (by default kept in ``rows``: a caller that writes them out keeps none)."""
+
+    def __init__(self, budget: int | None = None) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self.count = 0
+        self.size = 0  # len(json.dumps(answers)) so far: each answer, and ", " or the brackets around them
+        self.budget = budget
+        self._index: dict[str, int] = {}
+
+    def number(self, row: dict[str, Any]) -> int:
+        # Told apart by their JSON, as the page holds them (as long as json.dumps(row): the same
+        # items in another order): an answer spelled once is never spelled again to be written.
+        text = json.dumps(row, sort_keys=True)
+        found = self._index.get(text)
+        if found is None:
+            self.size += len(text) + 2
+            if self.budget is not None and self.size > self.budget:
+                raise OverBudget
+            found = self._index[text] = self.count
+            self.found(row, text)
+            self.count += 1
+        return found
+
+    def found(self, row: dict[str, Any], text: str) -> None:
+        self.rows.append(row)
+
+    def held(self, slug: str, entry: list[Any]) -> None:
+        """A commitment's runs from a stop on (``[stop, runs]``), as ``travel_runs`` adds it."""
+
+    def forget(self) -> None:
+        """Let the spellings seen so far go: an answer names its commitment, so once a commitment's
+        answers are all found, none of another commitment's can equal them."""
+        self._index = {}
+
+
+def travel_runs(found: Iterator[Moment] | list[Moment], answers: Answers,
+                approved_only: bool = False) -> dict[str, list[list[Any]]]:  # fmt: skip
+    """``commitments`` of ``time_travel``'s data for the commitments of the moments' knowledge, each
+    distinct answer numbered by ``answers``."""
     commitments: dict[str, list[list[Any]]] = {}
     previous: dict[str, list[list[Any]]] = {}
     kinds: dict[str, set[str]] = {}
@@ -266,22 +361,21 @@ def travel_data(found: Iterator[Moment] | list[Moment], every: list[Stop], offer
                 current[slug] = previous[slug]
                 continue
             kinds[slug] = due_kinds(knowledge, slug)
-            encoded = []
-            for day, row in runs(knowledge, slug, approved_only):
-                key = repr(row)  # _answer builds every row in one key order: equal rows spell alike
-                if key not in index:
-                    index[key] = len(answers)
-                    answers.append(row)
-                    if budget is not None:
-                        size += len(json.dumps(row)) + 2
-                        if size > budget:
-                            raise OverBudget
-                encoded.append([day.isoformat(), index[key]])
-            current[slug] = encoded
+            current[slug] = [[day.isoformat(), answers.number(row)] for day, row in runs(knowledge, slug, approved_only)]
         for slug in current.keys() | previous.keys():
             now = current.get(slug, [])
             if previous.get(slug, []) != now:
-                commitments.setdefault(slug, []).append([moment.number, now])
+                commitments.setdefault(slug, []).append(entry := [moment.number, now])
+                answers.held(slug, entry)
         previous = current
-    return {"stops": [s.to_data() for s in offered], "recorded_times": len(every), "answers": answers,
+    return commitments
+
+
+def travel_data(found: Iterator[Moment] | list[Moment], every: list[Stop], offered: list[Stop],
+                approved_only: bool = False, budget: int | None = None) -> dict[str, Any]:  # fmt: skip
+    """``time_travel``'s data at the ``offered`` stops, the answers held in memory (see ``Answers``
+    for the ``budget``)."""
+    answers = Answers(budget)
+    commitments = travel_runs(found, answers, approved_only)
+    return {"stops": [s.to_data() for s in offered], "recorded_times": len(every), "answers": answers.rows,
             "commitments": commitments}  # fmt: skip

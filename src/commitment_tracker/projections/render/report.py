@@ -18,9 +18,11 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from importlib.resources import files
-from typing import Any
+from typing import IO, Any
 
 from markupsafe import Markup
 
@@ -29,12 +31,12 @@ from commitment_tracker.events import first_day
 from commitment_tracker.events.parties import name_of
 from commitment_tracker.projections.areas import in_area
 from commitment_tracker.projections.clocks import Clocks
-from commitment_tracker.projections.compliance import matrix
-from commitment_tracker.projections.fold import STATUSES
+from commitment_tracker.projections.compliance import matrix_of
+from commitment_tracker.projections.fold import STATUSES, CommitmentStatus
 from commitment_tracker.projections.heatmap import heatmap
 from commitment_tracker.projections.history import history
-from commitment_tracker.projections.scores import score_only, score_sheet, summarise
-from commitment_tracker.projections.knowledge import Knowledge, Log
+from commitment_tracker.projections.scores import Scored, score_only, score_sheet, summarise
+from commitment_tracker.projections.knowledge import Log
 from commitment_tracker.projections.render.palette import (
     EVENT_LABELS,
     NO_SCORE,
@@ -44,21 +46,29 @@ from commitment_tracker.projections.render.palette import (
     status_label,
     text_on,
 )
+from commitment_tracker.projections.render.sliders import Spool
 from commitment_tracker.projections.sources import sources
 from commitment_tracker.projections.time_travel import (
     Moment,
     OverBudget,
+    RecordTimes,
+    Stop,
     due_kinds,
     edition_moments,
-    moments,
-    offer,
+    moments_at,
+    offer_times,
     stop_limit,
-    stops,
-    travel_data,
+    travel_runs,
     unchanged,
 )
 from commitment_tracker.projections.timeline import Timelines, timeline, timelines
 from commitment_tracker.projections.render.timeline_svg import ROW, SHAPES, layout
+from commitment_tracker.tracker import Recorded, Resolved
+
+#: A log of some commitments with every meeting, source and statement (``ViewReader.log_of``).
+Logs = Callable[[list[str]], Log]
+#: The record times up to K of what such a log holds, a batch at a time (``ViewReader.record_times``).
+Times = Callable[[list[str], Clocks], Iterable[list[datetime]]]
 
 TEMPLATE = "report.html.j2"
 #: Bytes of distinct answers the sliders may embed before the page offers fewer record times.
@@ -73,23 +83,47 @@ def page_script(names: tuple[str, ...]) -> str:
     return "\n".join((TEMPLATES / name).read_text(encoding="utf-8") for name in names)
 
 
-def report_data(log: Log, knowledge: Knowledge, clocks: Clocks, shown: list[str] | None = None,
-                approved_only: bool = False) -> dict[str, Any]:
-    """Everything the page shows, as plain data (``knowledge`` is the log as known at ``clocks.known_at``;
-    ``approved_only``: the scores shown are the reviewed ones alone, SPEC §8.2, at every slider stop too).
+#: Commitments whose streams are read and folded at a time: what the report holds of the log.
+CHUNK = 200
 
-    The matrix and the compliance scores cover every commitment of ``knowledge``; the board, the
-    timelines and the audit trails only those ``shown`` (None: all). A commitment that is only
-    scores (``scores.score_only``) is drawn by its scores: it has no status to tell, so it is on
-    neither the board nor the timelines (display only: its status stays SPEC §5's).
+
+def report_data(logs: Logs, record_times: Times, matching: list[str], shown: list[str], editions: list[str],
+                clocks: Clocks, approved_only: bool = False) -> dict[str, Any]:  # fmt: skip
+    """Everything the page shows, as plain data, read from ``logs`` (a log of some commitments with
+    the meetings, sources and statements: ``ViewReader.log_of``) a ``CHUNK`` of commitments at a time,
+    once, the record times (``ViewReader.record_times``) first, so that the stops the sliders offer
+    are known before the first chunk is folded; the report never holds the whole log: the page's sliders' data is a spool (``sliders.Spool``)
+    that ``time_data["json"]`` writes out, to be closed by the caller. ``approved_only``: the scores
+    shown are the reviewed ones alone, SPEC §8.2, at every slider stop too.
+
+    The matrix and the compliance scores cover every commitment of ``matching`` (as known at
+    ``clocks.known_at``); the board, the timelines and the audit trails only those ``shown``. A
+    commitment that is only scores (``scores.score_only``) is drawn by its scores: it has no status
+    to tell, so it is on neither the board nor the timelines (display only: its status stays SPEC §5's).
     """
     as_of, known_at = clocks.as_of, clocks.known_at
-    shown = list(knowledge.commitments) if shown is None else shown
-    sheet = score_sheet(knowledge, as_of, approved_only=approved_only)
+    times = RecordTimes()
+    for batch in record_times([*matching, *editions], clocks):
+        times.add(batch)
+    every = times.ordered()
+    limit = stop_limit(len(matching))
+    while True:  # fewer stops until the sliders' data is a size a browser opens at once
+        offered = offer_times(every, limit)
+        # Two stops, or every record time when there are no more than the limit, are offered whatever their size.
+        budget = TRAVEL_BUDGET if limit > 2 and len(offered) >= limit else None
+        try:
+            survey = _survey(logs, matching, editions, clocks, approved_only, offered, budget)
+            break
+        except OverBudget:  # given up as soon as the answers outgrow the budget, not once all are built
+            limit = max(2, limit // 4)
+    spool, stops = survey.spool, survey.stops
+    sheet, only = survey.sheet, survey.only
     scores = {row.id: dict(sorted(row.scores.items())) for row in sheet}
-    only = {slug for slug in scores if score_only(knowledge, slug, as_of)}
-    compliance = matrix(knowledge, as_of)
+    compliance = matrix_of(survey.board, as_of)
     rows = {row.commitment.id: row for row in compliance.rows}
+    log = logs([*shown, *editions])  # the commitments drawn in full: at most --limit of them
+    log = _only(log, set(shown))
+    knowledge = log.known_at(known_at)
     drawn = [slug for slug in shown if slug in rows and slug not in only]
     made = [first_day(knowledge.steps(slug)[0].on) for slug in shown if slug in rows]
     found = timelines(knowledge, as_of, drawn, start=min(made, default=as_of))
@@ -106,33 +140,20 @@ def report_data(log: Log, knowledge: Knowledge, clocks: Clocks, shown: list[str]
             "score_only": slug in only, "drawing": layout(found, [row], ids=False, notes=False) if row else None,
             "events": [_audit(event) for event in history(log, knowledge, slug, by_record=False, as_of=as_of)],
         })  # fmt: skip
-    every = stops(log, known_at)
-    limit = stop_limit(len(knowledge.commitments))
-    while True:  # fewer stops until the sliders' data is a size a browser opens at once
-        offered = offer(every, limit)
-        known = list(moments(log, every, offered))
-        # Two stops, or every record time when there are no more than the limit, are offered whatever their size.
-        budget = TRAVEL_BUDGET if limit > 2 and len(offered) >= limit else None
-        try:
-            travel = travel_data(known, every, offered, approved_only, budget)
-            break
-        except OverBudget:  # given up as soon as the answers outgrow the budget, not once all are built
-            limit = max(2, limit // 4)
-            known = None  # type: ignore[assignment]  # let the larger attempt go before the next
-    overview, spans = _overview(known, found, set(shown))
-    made_days = [date.fromisoformat(a["made_day"]) for a in travel["answers"]] + [found.start]
-    travel |= {"first_day": min(min(made_days), as_of).isoformat(), "last_day": as_of.isoformat(),
-               "window_start": found.start.isoformat(), "statuses": list(STATUSES), "board_ids": shown,
-               "editions": edition_moments(log, known_at),
-               "party_names": {party: name_of(party) for answer in travel["answers"] for party in answer["scores"]}}  # fmt: skip
-    records = [r.record for stream in knowledge.streams.values() for r in stream]
-    latest = max((r.event.recorded_at for r in records if r.event.recorded_at), default=None)
+    overview, spans = _overview(list(moments_at(log, [at for at, _ in offered])), found, set(shown))
+    first_made = min(spool.first_made or found.start, found.start)
+    rest = {"stops": [stop.to_data() for stop in stops], "recorded_times": len(every),
+            "first_day": min(first_made, as_of).isoformat(), "last_day": as_of.isoformat(),
+            "window_start": found.start.isoformat(), "statuses": list(STATUSES), "board_ids": shown,
+            "editions": edition_moments(log, known_at),
+            "party_names": {party: name_of(party) for party in spool.parties}}  # fmt: skip
+    travel = {"stops": rest["stops"], "recorded_times": len(every), "spool": spool, "json": spool.json(rest)}
     ranked = summarise(sheet, "party")["groups"]
     return {
         "as_of": as_of,
         "known_at": known_at,
-        "recorded": len(records),
-        "latest_recorded": latest,
+        "recorded": survey.recorded,
+        "latest_recorded": survey.latest,
         "board": board,
         "summary": [(s, counts[s]) for s in STATUSES if counts[s]],
         "overdue": sum(c.overdue for c in board),
@@ -147,7 +168,7 @@ def report_data(log: Log, knowledge: Knowledge, clocks: Clocks, shown: list[str]
         "event_types": _drawn(overview),
         "heat": heatmap(sheet, "area"),
         "ranking": ranked,
-        "any_scores": any(answer["scores"] for answer in travel["answers"]),
+        "any_scores": bool(spool.parties),
         "score_only": len(only),
         "lead_with_scores": bool(only) and 2 * len(only) >= len(rows),
         "left_out": [slug for slug in rows if slug not in set(shown)],
@@ -155,9 +176,100 @@ def report_data(log: Log, knowledge: Knowledge, clocks: Clocks, shown: list[str]
         "approved_only": approved_only,
         "score_colours": SCORE_COLOURS,
         "commitments": commitments,
-        "sources": _sources(knowledge),
+        "sources": _sources(survey.sources, survey.quotes, set(survey.order)),
         "version": __version__,
     }
+
+
+@dataclass
+class Survey:
+    """What the page shows of every commitment it covers, gathered a chunk at a time."""
+
+    spool: Spool
+    stops: list[Stop] = field(default_factory=list)
+    order: dict[str, tuple[date, str]] = field(default_factory=dict)  # each commitment known, by when it was made
+    board: list[CommitmentStatus] = field(default_factory=list)
+    sheet: list[Scored] = field(default_factory=list)
+    only: set[str] = field(default_factory=set)
+    recorded: int = 0
+    latest: datetime | None = None
+    quotes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _survey(logs: Logs, matching: list[str], editions: list[str], clocks: Clocks, approved_only: bool,
+            offered: list[tuple[datetime, datetime | None]], budget: int | None) -> Survey:  # fmt: skip
+    """The board rows, the score sheet, the count of records, the quotes and the sliders' answers at
+    the ``offered`` record times (spooled, see ``sliders.Spool``) of ``matching`` and of what they draw
+    on: the meetings, sources, statements and editions are counted with the first chunk only, as every
+    chunk's log holds them. Chunks go in the order of the commitments' ids, as the page's JSON lists them."""
+    as_of, known_at = clocks.as_of, clocks.known_at
+    survey = Survey(Spool(budget))
+    at = [moment for moment, _ in offered]
+    wanted = set(at)
+    added: dict[datetime, dict[int, Recorded]] = {moment: {} for moment in at}  # the records each stop adds
+    try:
+        for number, chunk in enumerate(_chunks(sorted(matching))):
+            own = set(chunk)
+            log = _only(logs([*chunk, *editions]), own)
+            for slug, records in log.streams.items():
+                if number == 0 or slug in own:
+                    for record in records:
+                        if record.event.recorded_at in wanted:
+                            added[record.event.recorded_at][record.seq] = record  # type: ignore[index]
+            last: list[Moment] = []  # the moments one at a time (a stop's knowledge each): only the last is kept
+            survey.spool.add(travel_runs(_keeping(moments_at(log, at), last), survey.spool, approved_only))
+            # The last offered stop is the latest record time up to K: what is known at K.
+            knowledge = last[0].knowledge if last else log.known_at(known_at)
+            for slug, stream in knowledge.streams.items():
+                if number == 0 or slug in own:
+                    survey.recorded += len(stream)
+                    latest = max((r.record.event.recorded_at for r in stream if r.record.event.recorded_at), default=None)
+                    if latest is not None and (survey.latest is None or latest > survey.latest):
+                        survey.latest = latest
+                    for source, quote in _quotes(stream):
+                        survey.quotes.setdefault(source, []).append(quote)
+            if number == 0:
+                survey.sources = sources(knowledge)
+            for slug in knowledge.commitments:
+                survey.order[slug] = (first_day(knowledge.steps(slug)[0].on), slug)
+            survey.board += knowledge.board(as_of)
+            sheet = score_sheet(knowledge, as_of, approved_only=approved_only)
+            survey.sheet += sheet
+            survey.only |= {row.id for row in sheet if score_only(knowledge, row.id, as_of)}
+    except BaseException:
+        survey.spool.close()
+        raise
+    # In the order the whole log's knowledge lists them: when each was made, then its id.
+    survey.board.sort(key=lambda status: survey.order[status.id])
+    survey.sheet.sort(key=lambda row: survey.order[row.id])
+    survey.stops = [Stop(moment, tuple(added[moment][seq] for seq in sorted(added[moment])), until)
+                    for moment, until in offered]  # fmt: skip
+    return survey
+
+
+def _keeping(found: Iterator[Moment], last: list[Moment]) -> Iterator[Moment]:
+    """``found``, keeping the latest moment in ``last``."""
+    for moment in found:
+        last[:] = [moment]
+        yield moment
+
+
+def _chunks(slugs: list[str]) -> Iterator[list[str]]:
+    """``slugs`` a ``CHUNK`` at a time; one chunk, empty, when there are none (the page still tells
+    of the meetings, sources and editions)."""
+    if not slugs:
+        yield []
+    for start in range(0, len(slugs), CHUNK):
+        yield slugs[start : start + CHUNK]
+
+
+def _only(log: Log, commitments: set[str]) -> Log:
+    """``log`` with no commitment but ``commitments`` (a reader may give a log of more)."""
+    if all(slug in commitments or records[0].event.type != "commitment_made" for slug, records in log.streams.items()):
+        return log
+    return Log(record for slug, records in log.streams.items()
+               if slug in commitments or records[0].event.type != "commitment_made" for record in records)  # fmt: skip
 
 
 def select(board: list[dict[str, Any]], ids: tuple[str, ...], *, area: str | None, party: str | None,
@@ -197,19 +309,25 @@ def environment() -> Any:
     return env
 
 
-def render_report(log: Log, knowledge: Knowledge, clocks: Clocks, shown: list[str] | None = None,
-                  approved_only: bool = False) -> tuple[str, dict[str, Any]]:  # fmt: skip
-    """The page, and the data its sliders hold (what a caller tells the reader it left out)."""
+def write_report(out: IO[str], logs: Logs, record_times: Times, matching: list[str], shown: list[str],
+                 editions: list[str], clocks: Clocks, approved_only: bool = False) -> dict[str, Any]:  # fmt: skip
+    """Writes the page to ``out`` as it is rendered (it may be far larger than what the report holds);
+    returns what the sliders offer (``stops``, ``recorded_times``: what a caller tells the reader it left out)."""
     env = environment()
     script = page_script(SCRIPTS)
-    data = report_data(log, knowledge, clocks, shown, approved_only)
-    page = env.get_template(TEMPLATE).render(
-        **data,
-        statuses=STATUS_COLOURS, parties_colours=PARTY_COLOURS, shapes=SHAPES, event_labels=EVENT_LABELS, no_score=NO_SCORE,
-        # The page's own script, not data: inserted verbatim, and allowed to run by its hash alone.
-        script=Markup(script), script_hash=base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode(),
-    )  # fmt: skip
-    return page, data["time_data"]
+    data = report_data(logs, record_times, matching, shown, editions, clocks, approved_only)
+    travel = data["time_data"]
+    try:
+        for piece in env.get_template(TEMPLATE).generate(
+            **data,
+            statuses=STATUS_COLOURS, parties_colours=PARTY_COLOURS, shapes=SHAPES, event_labels=EVENT_LABELS, no_score=NO_SCORE,
+            # The page's own script, not data: inserted verbatim, and allowed to run by its hash alone.
+            script=Markup(script), script_hash=base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode(),
+        ):  # fmt: skip
+            out.write(piece)
+    finally:
+        travel["spool"].close()
+    return {"stops": travel["stops"], "recorded_times": travel["recorded_times"]}
 
 
 def _overview(known: list[Moment], found: Timelines, shown: set[str]) -> tuple[Timelines, list[dict[str, Any]]]:
@@ -295,23 +413,23 @@ def _audit(event: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _sources(knowledge: Knowledge) -> list[dict[str, Any]]:
-    """Each registered source, with every quote taken from it (retracted ones marked)."""
-    quotes: dict[str, list[dict[str, Any]]] = {}
-    for stream in knowledge.streams.values():
-        for item in stream:
-            source, quote = getattr(item.event, "source", None), getattr(item.event, "quote", None)
-            if source and quote:
-                quotes.setdefault(source, []).append({
-                    "ref": item.record.ref, "on": getattr(item.event, "on", None), "quote": quote,
-                    "retracted": item.retracted, "seq": item.record.seq,
-                })  # fmt: skip
-    commitments = set(knowledge.commitments)
+def _quotes(stream: list[Resolved]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each quote a stream's events take from a source (retracted ones marked), with the source's id."""
+    for item in stream:
+        source, quote = getattr(item.event, "source", None), getattr(item.event, "quote", None)
+        if source and quote:
+            yield source, {"ref": item.record.ref, "on": getattr(item.event, "on", None), "quote": quote,
+                           "retracted": item.retracted, "seq": item.record.seq}  # fmt: skip
+
+
+def _sources(registered: list[dict[str, Any]], quotes: dict[str, list[dict[str, Any]]],
+             commitments: set[str]) -> list[dict[str, Any]]:  # fmt: skip
+    """Each registered source (``sources.sources``), with every quote taken from it."""
     for cited in quotes.values():
         for quote in cited:
             quote["anchor"] = quote["ref"].split("#")[0] in commitments  # its audit row is on the page
     found = []
-    for row in sources(knowledge):
+    for row in registered:
         cited = sorted(quotes.get(row["id"], []), key=lambda q: q["seq"])
         found.append(row | {"quotes": cited})
     return found

@@ -8,7 +8,7 @@ oracle the view is checked against.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -45,6 +45,11 @@ class Reader(Protocol):
     def log_for(self, slug: str) -> Log: ...
 
     def log_of(self, slugs: Sequence[str]) -> Log: ...
+
+    def record_times(self, slugs: Sequence[str], clocks: Clocks) -> Iterator[list[datetime]]:
+        """The record times up to ``clocks.known_at`` of the events of ``slugs`` and of every stream that is
+        not a commitment's (what ``log_of(slugs)`` holds besides other commitments), a batch at a time."""
+        ...
 
     def log_around(self, slug: str, roles: tuple[str, ...]) -> Log: ...
 

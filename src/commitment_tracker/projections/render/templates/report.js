@@ -37,7 +37,8 @@
       if (!current) return;
       var held = null;
       current.forEach(function (run) { if (run[0] <= day) held = run[1]; });
-      if (held !== null) rows.push(data.answers[held]);
+      // An answer holds what differs from its commitment's first (projections/render/sliders.py).
+      if (held !== null) rows.push(Object.assign({}, data.bases[id], data.answers[held]));
     });
     // The board's order: when each was made, then its id (as the CLI orders it).
     rows.sort(function (a, b) {
