@@ -86,6 +86,11 @@ class Step:
         return first_day(self.event.on)  # type: ignore[attr-defined]
 
 
+def valid_order(step: Step) -> tuple[date, int]:
+    """The order the fold applies steps in: by valid day, then as recorded along the stream."""
+    return step.day, step.resolved.record.position
+
+
 class Knowledge:
     def __init__(self, streams: dict[str, list[Resolved]]) -> None:
         self.streams = streams
@@ -126,7 +131,7 @@ class Knowledge:
         assert isinstance(made, CommitmentMade)
         steps = [Step(r.event, r) for r in resolved[1:] if not r.retracted and not r.is_meta]
         # Ties in valid time keep record order, which within one stream is position order.
-        steps.sort(key=lambda s: (s.day, s.resolved.record.position))
+        steps.sort(key=valid_order)
         return made, steps
 
     @cached_property

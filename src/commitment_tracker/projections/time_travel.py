@@ -99,8 +99,12 @@ def offer(every: list[Stop], limit: int = MAX_STOPS) -> list[Stop]:
     if len(every) <= limit:
         return every
     last = len(every) - 1
-    picks = sorted({round(i * last / (limit - 1)) for i in range(limit)})
-    return [replace(every[i], until=every[i + 1].at if i < last else None) for i in picks]
+    return [replace(every[i], until=every[i + 1].at if i < last else None) for i in _picks(len(every), limit)]
+
+
+def _picks(count: int, limit: int) -> list[int]:
+    """``limit`` indexes of ``count`` (more) spread evenly, the first and the last among them."""
+    return sorted({round(i * (count - 1) / (limit - 1)) for i in range(limit)})
 
 
 class RecordTimes:
@@ -129,8 +133,7 @@ def offer_times(every: Sequence[int], limit: int = MAX_STOPS) -> list[tuple[date
     if len(every) <= limit:
         return [(_moment(us), None) for us in every]
     last = len(every) - 1
-    picks = sorted({round(i * last / (limit - 1)) for i in range(limit)})
-    return [(_moment(every[i]), _moment(every[i + 1]) if i < last else None) for i in picks]
+    return [(_moment(every[i]), _moment(every[i + 1]) if i < last else None) for i in _picks(len(every), limit)]
 
 
 def _moment(us: int) -> datetime:
@@ -161,20 +164,7 @@ class Moment:
 
 def moments(log: Log, every: list[Stop], offered: list[Stop]) -> Iterator[Moment]:
     """The knowledge at each offered stop, resolving again only the streams recorded since the last."""
-    state: KnownSince | None = None
-    consumed = 0
-    for number, stop in enumerate(offered):
-        changed: set[str] = set()
-        while consumed < len(every) and every[consumed].at <= stop.at:
-            changed.update(record.entity for record in every[consumed].records)
-            consumed += 1
-        if state is None:
-            state = KnownSince(log, stop.at)
-            knowledge, changed = state.knowledge, set(log.streams)
-        else:
-            knowledge = state.advance(changed, stop.at)
-        meetings = any(KIND_OF_FIRST.get(log.streams[slug][0].event.type) == "meeting" for slug in changed)
-        yield Moment(number, knowledge, frozenset(changed), meetings)
+    return _moments(log, [(stop.at, record.entity) for stop in every for record in stop.records], [s.at for s in offered])
 
 
 def moments_at(log: Log, offered: list[datetime]) -> Iterator[Moment]:
@@ -183,6 +173,13 @@ def moments_at(log: Log, offered: list[datetime]) -> Iterator[Moment]:
     the moments are those of the whole log, restricted to its streams."""
     recorded = sorted((record.event.recorded_at, slug) for slug, records in log.streams.items()
                       for record in records if record.event.recorded_at is not None)  # fmt: skip
+    return _moments(log, recorded, offered)
+
+
+def _moments(log: Log, recorded: Sequence[tuple[datetime, str]], offered: list[datetime]) -> Iterator[Moment]:
+    """The moments at the ``offered`` record times, given each record's (record time, stream) in
+    record-time order: the streams recorded up to an offered time and after the one before it
+    are the ones resolved again there."""
     state: KnownSince | None = None
     consumed = 0
     for number, at in enumerate(offered):

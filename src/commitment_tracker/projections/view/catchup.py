@@ -31,7 +31,7 @@ from commitment_tracker.events import EVENT_TYPES, CommitmentMade, first_day, to
 from commitment_tracker.projections.areas import area_key
 from commitment_tracker.projections.fold import CommitmentFold
 from commitment_tracker.projections.intervals import Interval, intervals, intervals_from
-from commitment_tracker.projections.knowledge import Knowledge, Step
+from commitment_tracker.projections.knowledge import Knowledge, Step, valid_order
 from commitment_tracker.projections.meetings import MeetingIndex
 from commitment_tracker.projections.reviews import coding_data, last_reviews
 from commitment_tracker.projections.view.resume import Plan, may_resume, plan, stored_step, stored_targets
@@ -54,10 +54,6 @@ RESUME_CHUNK = 500  # commitments resumed at a time (bounds the rows and steps r
 NO_MEETINGS = MeetingIndex({})
 #: ``json.dumps(data, sort_keys=True)`` without building an encoder per call (one per interval).
 row_json = json.JSONEncoder(sort_keys=True).encode
-#: The events a commitment's fold resumes with (see the module's docstring): each changes its
-#: rows from its own valid date on, and no other step.
-RESUMING = frozenset({"commitment_reaffirmed", "progress_reported", "commitment_fulfilled", "commitment_stalled",
-                      "commitment_abandoned", "commitment_superseded"})  # fmt: skip
 
 
 def open_view(tracker: Tracker, *, create: bool | None = None) -> ViewSQL:
@@ -265,12 +261,13 @@ class StatusProjection:
                 continue  # not a row this fold gives (a view written otherwise): derive it whole
             live = plans[entity].live
             steps = later[entity] + list(live.values())
-            steps.sort(key=lambda s: (s.day, s.resolved.record.position))
+            steps.sort(key=valid_order)
             first = Interval(start, start, *rows[0][3:8], row)
             fresh = interval_list(intervals_from(fold, first, steps, NO_MEETINGS), seed=(row, rows[0][-1]))
-            earlier, kept_steps = before.get(entity, ([], later[entity]))
-            every = sorted({s.resolved.record.position: s for s in (*kept_steps, *live.values())}.values(),
-                           key=lambda s: (s.day, s.resolved.record.position))  # fmt: skip
+            # The tail's steps: those kept from before the resumed row too, when the tail served
+            # (none of them is live: a step the page replaces was dropped from them).
+            earlier, kept_steps = before.get(entity, ([], []))
+            every = sorted([*kept_steps, *live.values()], key=valid_order) if entity in before else steps
             self.tails.put(entity, tail_of(earlier + [(entity, *r) for r in fresh], every))
             old_rows = {tuple(r[1:]) for r in rows}
             added = [(position, step.day.isoformat(), step_json(entity, position, step, written)) for position, step in sorted(live.items())]
@@ -332,7 +329,7 @@ def derive_commitment(entity: str, records: Sequence[Recorded], clear: bool = Tr
     assert isinstance(made, CommitmentMade)
     live = set() if resolved[0].retracted else set(assessment_rows(resolved, clear=clear))
     steps = [Step(r.event, r) for r in resolved[1:] if not r.retracted and not r.is_meta]
-    steps.sort(key=lambda s: (s.day, s.resolved.record.position))
+    steps.sort(key=valid_order)
     # Every meeting kind any of its events ever named, retracted or corrected away included: at
     # an earlier record time it may have been due by any of them, so show MEETING and show/history
     # read only the commitments and meetings of those kinds. (Read from the fields: getattr of a

@@ -160,10 +160,9 @@ class ViewReader:
         bound = ("<= ?", stamp(known_at)) if known_at is not None else ("< ?", stamp(None))
         entities = sorted(set(slugs))
         for start in range(0, len(entities), 500):
-            chunk = entities[start : start + 500]
-            yield [datetime.fromisoformat(row[0]) for row in self.view.read(
-                f"SELECT recorded FROM {{view_facts}} WHERE recorded {bound[0]} AND entity IN ({','.join('?' * len(chunk))})",
-                [bound[1], *chunk])]  # fmt: skip
+            yield [datetime.fromisoformat(row[0]) for row in self.view.read_in(
+                f"SELECT recorded FROM {{view_facts}} WHERE recorded {bound[0]} AND entity IN ({{entities}})",
+                entities[start : start + 500], [bound[1]])]  # fmt: skip
         yield [datetime.fromisoformat(row[0]) for row in self.view.read(
             f"SELECT f.recorded FROM {{view_facts}} f JOIN {{view_entities}} e ON e.entity = f.entity "
             f"WHERE f.recorded {bound[0]} AND e.kind IN ('meeting', 'source', 'statement')", [bound[1]])]  # fmt: skip

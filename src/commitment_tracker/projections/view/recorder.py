@@ -368,9 +368,8 @@ class ViewSQL:
         few) in one range of it. Days and record times are clear columns, so this works sealed too."""
         if not made:
             return set()
-        found = {row[0] for row in self.pairs(
-            "{pairs} SELECT w.entity FROM w WHERE EXISTS (SELECT 1 FROM {view_steps} s WHERE s.known_to = ? "
-            "AND s.entity = w.entity AND s.day <= w.day AND s.known_from <= ?)", made, [FOREVER, known])}  # fmt: skip
+        steps = self.each_pair("view_steps", "s", "s.known_to = ? AND s.entity = w.entity AND s.day <= w.day AND s.known_from <= ?")
+        found = {row[0] for row in self.pairs(f"{{pairs}} SELECT DISTINCT w.entity FROM w {steps}", made, [FOREVER, known])}
         days = dict(made)
         for entity, day in self.read("SELECT entity, min(day) FROM {view_steps} WHERE known_to > ? AND known_to < ? "
                                      "AND known_from <= ? GROUP BY entity", [known, FOREVER, known]):  # fmt: skip

@@ -6,9 +6,9 @@ date a page changes, with the live steps dated after that interval's start (resu
 recorded on the same commitments for years, nearly every page touches nearly every commitment,
 and nearly always after its last interval: reading that interval and those steps back, per
 commitment and per page, is a cost that grows with the log while the page's own work does not.
-So after each page the projection keeps, for every commitment it wrote, its last open interval
-(as stored) and the live steps dated after its start: exactly what the two reads would return
-when the page's first changed date falls after that start.
+So after each page the projection keeps, for every commitment it wrote, its last few open
+intervals (as stored) and the live steps dated after the first one's start: exactly what the two
+reads would return when the page's first changed date falls after one of those starts.
 
 The tails are only as good as the view they were computed for: they are dropped whenever the
 view's position is not the one this projection left it at (another process caught up, or a
