@@ -10,18 +10,16 @@ last. The pure fold stays the oracle.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
 from commitment_tracker import events as ev
-from commitment_tracker.projections import Log
 from commitment_tracker.projections.view import catchup, tails
 from commitment_tracker.projections.view.check import check_view
 from commitment_tracker.projections.view.reader import ViewReader
-from commitment_tracker.projections.view.recorder import ViewSQL
 from commitment_tracker.tracker import open_tracker, resolve_store
-from tests.integration.test_incremental_catchup import _agree
+from tests.integration.test_incremental_catchup import _agree_every, _count_rows_read
 
 
 def _made(slug: str, cadence: str = "once") -> ev.Event:
@@ -29,24 +27,23 @@ def _made(slug: str, cadence: str = "once") -> ev.Event:
                     cadence=cadence)  # fmt: skip
 
 
-def _count_intervals_read(monkeypatch) -> list[int]:
-    read: list[int] = []
-    original = ViewSQL.open_intervals_from
+def _many_caught_up(tracker) -> list[str]:
+    """150 commitments with a year of progress each, the view caught up by a reader since closed
+    (so that none of them is in a reader's memory): their ids."""
+    slugs = [f"p{n:03d}" for n in range(150)]
+    tracker.record([_made(slug) for slug in slugs], "t")
+    for month in range(2, 13):
+        tracker.record([ev.build("progress_reported", commitment=slug, on=f"2020-{month:02d}-01", note="n")
+                        for slug in slugs], "t")  # fmt: skip
+    reader = ViewReader(tracker)
+    reader.catch_up()
+    reader.close()
+    return slugs
 
-    def counted(self, firsts):
-        rows = original(self, firsts)
-        read.append(len(rows))
-        return rows
 
-    monkeypatch.setattr(ViewSQL, "open_intervals_from", counted)
-    return read
-
-
-def _exact(tracker, readers, until: int = 1500) -> None:
-    log = Log(tracker.log())
+def _exact(tracker, readers) -> None:
     for reader in readers:
-        for day in range(0, until, 29):
-            _agree(reader, log, date(2019, 12, 1) + timedelta(days=day), None)
+        _agree_every(reader, tracker, date(2019, 12, 1), 1500, 29)
 
 
 def test_a_page_appending_after_the_last_interval_reads_no_interval_back(sqlite_url: str, monkeypatch) -> None:
@@ -54,7 +51,7 @@ def test_a_page_appending_after_the_last_interval_reads_no_interval_back(sqlite_
         tracker.record([_made("a"), _made("b", "annual")], "t")
         reader = ViewReader(tracker)
         reader.catch_up()
-        read = _count_intervals_read(monkeypatch)
+        read = _count_rows_read(monkeypatch, "open_intervals_from")
         for month in range(2, 12):
             tracker.record([ev.build("progress_reported", commitment="a", on=f"2020-{month:02d}-01", note="n"),
                             ev.build("commitment_fulfilled", commitment="b", on=f"2020-{month:02d}-03")], "t")  # fmt: skip
@@ -144,15 +141,8 @@ def test_every_read_of_a_catch_up_searches_an_index_by_every_key_it_has(sqlite_u
             plans.append((statement, [row[-1] for row in c.fetchall()]))
         return read(self, statement, params)
 
-    slugs = [f"p{n:03d}" for n in range(150)]
     with open_tracker(resolve_store(sqlite_url)) as tracker:
-        tracker.record([_made(slug) for slug in slugs], "t")
-        for month in range(2, 13):
-            tracker.record([ev.build("progress_reported", commitment=slug, on=f"2020-{month:02d}-01", note="n")
-                            for slug in slugs], "t")  # fmt: skip
-        reader = ViewReader(tracker)
-        reader.catch_up()
-        reader.close()
+        slugs = _many_caught_up(tracker)
         reader = ViewReader(tracker)  # no tails: every commitment is read back
         monkeypatch.setattr(SQLiteStatusView, "read", explained)
         tracker.record([ev.build("commitment_stalled", commitment=slug, on="2020-03-15", note="late") for slug in slugs]
@@ -200,21 +190,14 @@ def test_on_postgresql_the_pairs_drive_every_read_of_a_catch_up(pg_url: str, mon
 
     def explained(self, statement, params=()):
         params = list(params)
-        if "{pairs}" not in statement and "WITH w(" in statement:
+        if "WITH w(" in statement:  # the reads by pairs
             with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
                 curs.execute("EXPLAIN " + self.q(statement), params)
                 plans.append((statement, [row[0] for row in curs.fetchall()]))
         return read(self, statement, params)
 
-    slugs = [f"p{n:03d}" for n in range(150)]
     with open_tracker(resolve_store(pg_url)) as tracker:
-        tracker.record([_made(slug) for slug in slugs], "t")
-        for month in range(2, 13):
-            tracker.record([ev.build("progress_reported", commitment=slug, on=f"2020-{month:02d}-01", note="n")
-                            for slug in slugs], "t")  # fmt: skip
-        reader = ViewReader(tracker)
-        reader.catch_up()
-        reader.close()
+        slugs = _many_caught_up(tracker)
         reader = ViewReader(tracker)
         with reader.view.datastore.get_connection() as conn:
             conn.execute("ANALYZE")

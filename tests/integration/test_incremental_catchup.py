@@ -34,17 +34,18 @@ def _spread_store(tmp_path, size: int, seed: int = 7):
     return lines
 
 
-def _count_facts_read(monkeypatch) -> list[int]:
-    """From now on, how many facts each read of whole streams returns (none: nothing read back)."""
+def _count_rows_read(monkeypatch, read: str = "facts") -> list[int]:
+    """From now on, how many rows each call of the view's ``read`` returns (by default its reads of
+    whole streams' facts; none: nothing read back)."""
     read_back: list[int] = []
-    facts = ViewSQL.facts
+    original = getattr(ViewSQL, read)
 
-    def counted(self, entities):
-        rows = facts(self, entities)
+    def counted(self, *args):
+        rows = original(self, *args)
         read_back.append(len(rows))
         return rows
 
-    monkeypatch.setattr(ViewSQL, "facts", counted)
+    monkeypatch.setattr(ViewSQL, read, counted)
     return read_back
 
 
@@ -53,6 +54,14 @@ def _agree(reader: ViewReader, log: Log, as_of: date, known_at) -> None:
     assert reader.board(Clocks(as_of, known_at)) == [c.to_data() for c in knowledge.board(as_of)]
     key = lambda c: (c.day, c.commitment, c.before, c.after, c.cause, c.on)  # noqa: E731
     assert [key(c) for c in reader.replay(None, Clocks(as_of, known_at))] == [key(c) for c in replay(knowledge, None, as_of)]
+
+
+def _agree_every(reader: ViewReader, tracker, first: date, days: int, step: int) -> None:
+    """The view agrees with the fold of the log as it now stands, as known now, every ``step``
+    days over ``days`` from ``first``."""
+    log = Log(tracker.log())
+    for day in range(0, days, step):
+        _agree(reader, log, first + timedelta(days=day), None)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -105,9 +114,7 @@ def test_records_arriving_one_at_a_time_late_retracted_and_corrected_keep_the_vi
         for step in steps:
             tracker.record([step], "t")
             reader.catch_up()
-            log = Log(tracker.log())
-            for day in range(0, 1600, 37):
-                _agree(reader, log, date(2020, 1, 1) + timedelta(days=day), None)
+            _agree_every(reader, tracker, date(2020, 1, 1), 1600, 37)
         reader.close()
         assert check_view(tracker) is None
 
@@ -119,7 +126,7 @@ def test_a_page_reads_back_no_earlier_event_of_the_streams_it_touches(tmp_path, 
         tracker.import_file(lines, "tester")
         reader = ViewReader(tracker)
         reader.catch_up()
-        read_back = _count_facts_read(monkeypatch)
+        read_back = _count_rows_read(monkeypatch)
         for on in ("2024-06-01", "2016-03-01"):  # after every event of the log; amid them
             tracker.record([ev.build("commitment_reaffirmed", commitment="s0000003", on=on)], "t")
             assert reader.catch_up() == 1
@@ -151,7 +158,7 @@ def test_a_retraction_or_correction_of_a_status_event_reads_back_no_earlier_even
         tracker.import_file(lines, "tester")
         reader = ViewReader(tracker)
         reader.catch_up()
-        read_back = _count_facts_read(monkeypatch)
+        read_back = _count_rows_read(monkeypatch)
         log = Log(tracker.log())
         live = [r for r in log.streams["s0000003"][1:] if r.event.type in resume.RESUMING]
         first, second = live[3].ref, live[-2].ref
@@ -160,9 +167,7 @@ def test_a_retraction_or_correction_of_a_status_event_reads_back_no_earlier_even
             tracker.record([step], "t")
             assert reader.catch_up() == 1
         assert sum(read_back) == 0
-        log = Log(tracker.log())
-        for day in range(0, 4800, 41):
-            _agree(reader, log, date(2012, 1, 1) + timedelta(days=day), None)
+        _agree_every(reader, tracker, date(2012, 1, 1), 4800, 41)
         reader.close()
         assert check_view(tracker) is None
 
@@ -197,9 +202,7 @@ def test_retractions_and_corrections_of_every_kind_in_any_page_keep_the_view_exa
         for batch in batches:
             tracker.record(batch, "t")
             reader.catch_up()
-            log = Log(tracker.log())
-            for day in range(0, 1200, 17):
-                _agree(reader, log, date(2019, 12, 1) + timedelta(days=day), None)
+            _agree_every(reader, tracker, date(2019, 12, 1), 1200, 17)
         log = Log(tracker.log())
         times = sorted(r.event.recorded_at for records in log.streams.values() for r in records)
         for known_at in times:
@@ -223,8 +226,6 @@ def test_a_correction_that_changes_nothing_leaves_the_step_as_it_was(store_url: 
         tracker.record([ev.build("event_corrected", target="c#2", reason="confirmed", on="2020-06-01"),
                         ev.build("progress_reported", commitment="c", on="2020-09-01", note="b")], "t")  # fmt: skip
         reader.catch_up()
-        log = Log(tracker.log())
-        for day in range(0, 400, 7):
-            _agree(reader, log, date(2020, 1, 1) + timedelta(days=day), None)
+        _agree_every(reader, tracker, date(2020, 1, 1), 400, 7)
         reader.close()
         assert check_view(tracker) is None

@@ -27,8 +27,7 @@ def rechain(url: str, edit: Callable[[list[Row]], list[Row]], relink: bool = Tru
     intruder who knows how the tracker chains would."""
     raw = Raw(url)
     raw.drop_triggers()
-    rows = [(i, v, t, bytes(s)) for i, v, t, s in
-            raw.run("SELECT originator_id, originator_version, topic, state FROM stored_events ORDER BY rowid")]  # fmt: skip
+    rows = _rows(url)
     digest, last, events, chain = GENESIS, {}, [], []
     for number, (ident, version, topic, plain) in enumerate(edit(rows), 1):
         if relink:
@@ -69,6 +68,11 @@ def _ref(rows: list[Row], index: int) -> str:
     return f"{slug}#{rows[index][1]}"
 
 
+def _with_state(rows: list[Row], at: int, state: bytes) -> list[Row]:
+    """The rows with the event at ``at`` stored as ``state`` instead."""
+    return [*rows[:at], (*rows[at][:3], state), *rows[at + 1:]]
+
+
 def _rows(url: str) -> list[Row]:
     raw = Raw(url)
     return [(i, v, t, bytes(s)) for i, v, t, s in
@@ -100,12 +104,8 @@ def test_a_record_time_back_dated_mid_log_fails_verify(sqlite_url: str, paged: N
     rows = _rows(url)
     at = _later_event_of_a_stream(rows, COMMON)
 
-    def edit(rows: list[Row]) -> list[Row]:
-        ident, version, topic, plain = rows[at]
-        back = re.sub(rb'"recorded_at":"[^"]+"', b'"recorded_at":"2001-01-01T00:00:00Z"', plain)
-        return [*rows[:at], (ident, version, topic, back), *rows[at + 1:]]
-
-    rechain(url, edit)
+    back = re.sub(rb'"recorded_at":"[^"]+"', b'"recorded_at":"2001-01-01T00:00:00Z"', rows[at][3])
+    rechain(url, lambda rows: _with_state(rows, at, back))
     report = check(url)
     assert not report.ok and "record time" in report.problem, report.problem
     assert report.broken == _ref(rows, at)
@@ -155,12 +155,8 @@ def test_a_wrong_stream_link_mid_log_fails_verify(sqlite_url: str, paged: None) 
     rows = _rows(url)
     at = _later_event_of_a_stream(rows, COMMON)
 
-    def edit(rows: list[Row]) -> list[Row]:
-        ident, version, topic, plain = rows[at]
-        wrong = _TAIL.sub(lambda m: b',"prev":"' + b"0" * 64 + b'"' + m.group(1) + b"}", plain)
-        return [*rows[:at], (ident, version, topic, wrong), *rows[at + 1:]]
-
-    rechain(url, edit, relink=False)
+    wrong = _TAIL.sub(lambda m: b',"prev":"' + b"0" * 64 + b'"' + m.group(1) + b"}", rows[at][3])
+    rechain(url, lambda rows: _with_state(rows, at, wrong), relink=False)
     report = check(url)
     assert not report.ok and "does not follow" in report.problem, report.problem
     assert report.broken == _ref(rows, at)

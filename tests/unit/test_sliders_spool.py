@@ -17,9 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2.utils import htmlsafe_json_dumps
 
-from .test_time_travel import synthetic_log
+from .test_time_travel import budget_case
 from commitment_tracker.projections.render.sliders import Spool
-from commitment_tracker.projections.time_travel import OverBudget, moments, offer, stops, travel_data, travel_runs
+from commitment_tracker.projections.time_travel import OverBudget, moments, travel_runs
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12) | st.sampled_from(["</script>", "<!--", "&amp;", "'", '"'])
 
@@ -74,11 +74,7 @@ def test_the_spool_writes_what_tojson_writes_of_the_data_held_whole(given_rows, 
 
 
 def test_a_budget_stops_the_spool_where_it_stops_the_answers_held_whole(tmp_path):
-    log = synthetic_log(tmp_path, 400)
-    every = stops(log)
-    offered = offer(every, 8)
-    whole = travel_data(moments(log, every, offered), every, offered)
-    size = len(json.dumps(whole["answers"]))
+    log, every, offered, whole, size = budget_case(tmp_path)
     for budget, fits in ((size, True), (size - 1, False)):
         spool = Spool(budget)
         try:

@@ -126,16 +126,24 @@ def test_a_log_of_many_record_times_offers_some_evenly_each_saying_until_when_it
             assert pick(data, number, as_of) == the_fold(knowledge, as_of), (stop["label"], as_of)
 
 
-def test_a_budget_stops_the_answers_exactly_when_their_json_would_outgrow_it(tmp_path):
-    import pytest
-
-    from commitment_tracker.projections.time_travel import OverBudget, moments, offer, travel_data
+def budget_case(tmp_path: Any) -> tuple[Log, list[Any], list[Any], dict[str, Any], int]:
+    """A log whose sliders offer 8 stops, their data held whole, and the length of its answers'
+    JSON: the budget at which they just fit."""
+    from commitment_tracker.projections.time_travel import moments, offer, travel_data
 
     log = synthetic_log(tmp_path, 400)
     every = stops(log)
     offered = offer(every, 8)
     whole = travel_data(moments(log, every, offered), every, offered)
-    size = len(json.dumps(whole["answers"]))
+    return log, every, offered, whole, len(json.dumps(whole["answers"]))
+
+
+def test_a_budget_stops_the_answers_exactly_when_their_json_would_outgrow_it(tmp_path):
+    import pytest
+
+    from commitment_tracker.projections.time_travel import OverBudget, moments, travel_data
+
+    log, every, offered, whole, size = budget_case(tmp_path)
     assert travel_data(moments(log, every, offered), every, offered, budget=size) == whole
     with pytest.raises(OverBudget):
         travel_data(moments(log, every, offered), every, offered, budget=size - 1)
