@@ -19,6 +19,7 @@ from eventsourcing.utils import register_topic
 from pydantic import ValidationError
 
 from commitment_tracker.events import EVENT_TYPES, Event, describe, holds_nul_only, upcast
+from commitment_tracker.tracker.chain import is_sealed
 from commitment_tracker.tracker.errors import KeyProblem
 from commitment_tracker.tracker.records import Recorded
 
@@ -153,7 +154,7 @@ class RecordMapper(Mapper[UUID]):
         if isinstance(data, str):
             data = data.encode()  # a blob rewritten as text by hand still reads the same
         if self.cipher is None:
-            if not data.startswith(b"{"):  # every canonical event is a JSON object
+            if is_sealed(data):
                 raise KeyProblem.missing()
             return data
         try:
