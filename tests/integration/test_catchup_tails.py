@@ -210,3 +210,38 @@ def test_on_postgresql_the_pairs_drive_every_read_of_a_catch_up(pg_url: str, mon
     assert len(plans) >= 3
     for statement, plan in plans:
         assert not any("Hash Join" in line or "Merge Join" in line for line in plan), (statement[-300:], plan)
+
+
+def test_nothing_of_a_page_is_held_while_the_next_is_read(sqlite_url: str, monkeypatch) -> None:
+    """A page's stored events and decoded records go once its rows are made, and its rows once
+    written: a long catch-up holds one page at a time, not the page before it as well (which was
+    its peak memory). Counted at each read of the next page: the stored events still alive, and
+    the decoded records still carrying their stored bytes (the rows the tails keep carry none)."""
+    import gc
+
+    from eventsourcing.persistence import Notification
+
+    from commitment_tracker.tracker import Recorded
+
+    monkeypatch.setattr(catchup, "PAGE", 40)
+    with open_tracker(resolve_store(sqlite_url)) as tracker:
+        tracker.record([_made(f"c{n}") for n in range(20)], "t")
+        for month in range(2, 12):
+            tracker.record([ev.build("progress_reported", commitment=f"c{n}", on=f"2020-{month:02d}-01", note="n")
+                            for n in range(20)], "t")  # fmt: skip
+        reader = ViewReader(tracker)
+        select = tracker.recorder.select_notifications
+        held: list[tuple[int, int]] = []
+
+        def counted(*args, **kwargs):
+            alive = gc.get_objects()
+            held.append((sum(isinstance(o, Notification) for o in alive),
+                         sum(isinstance(o, Recorded) and bool(o.plain) for o in alive)))  # fmt: skip
+            return select(*args, **kwargs)
+
+        monkeypatch.setattr(tracker.recorder, "select_notifications", counted)
+        assert reader.catch_up() == 220
+        assert len(held) == 7  # six pages, and the read that finds no more
+        assert held[1:] == [(0, 0)] * 6
+        reader.close()
+        assert check_view(tracker) is None
