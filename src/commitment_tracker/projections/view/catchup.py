@@ -112,8 +112,14 @@ class StatusProjection:
                 mapper = self.tracker.mapper
                 # Validated when recorded (and by verify): catch-up decodes without validating again.
                 records: list[Recorded] = [mapper.to_domain_event(n, validate=False, hashed=False) for n in page]  # type: ignore[call-arg]
+                end, count = page[-1].id, len(page)
+                # Nothing of a page outlives its turn: its rows are made, the page and its records
+                # go; its rows go once written, before the next page is read (two pages at once
+                # were the peak of a long catch-up).
+                del page
                 try:
                     rows = self._batch(records)
+                    del records
                 except (LookupError, AssertionError, ValueError):
                     # Read against a view that rebuild reset under us (facts gone, position not yet):
                     # not a broken view, a moved one. Read it again from where it is now.
@@ -121,16 +127,18 @@ class StatusProjection:
                         continue
                     raise
                 try:
-                    batch = [(last, page[-1].id)]  # which records fell into one batch: verify replays it
-                    self.view.apply(Tracking(self.tracker.name, page[-1].id), last, *rows, batch)  # type: ignore[attr-defined]
+                    batch = [(last, end)]  # which records fell into one batch: verify replays it
+                    self.view.apply(Tracking(self.tracker.name, end), last, *rows, batch)  # type: ignore[attr-defined]
                 except IntegrityError:
                     if self.position() == last:
                         raise  # not a race: the view refused the page (edited, or its guards were)
                     continue  # another reader applied this page, or rebuild reset the view: read it again
-                self.tails.written(page[-1].id)
-                applied += len(page)
+                finally:
+                    del rows
+                self.tails.written(end)
+                applied += count
                 if progress:
-                    progress(len(page))
+                    progress(count)
 
     # --- one page ------------------------------------------------------------------------------
 
