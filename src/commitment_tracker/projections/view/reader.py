@@ -36,6 +36,10 @@ if TYPE_CHECKING:
 MEETING_SPAN = 400
 #: How many exact folds of a few commitments a reader keeps (see ``ViewReader._exact``).
 EXACT_KEPT = 4
+#: Commitments folded exactly at a time where the view has gaps (``ViewReader._exact_chunks``): on
+#: a log kept on the same commitments for years, a record time inside a page finds most of them
+#: changing, and folding them all at once held the whole log.
+EXACT_CHUNK = 200
 
 
 class ViewReader:
@@ -201,6 +205,20 @@ class ViewReader:
             self._exact_known[key] = knowledge_of(self._meetings() | streams, known_at)
         return self._exact_known[key]
 
+    def _exact_chunks(self, slugs: list[str], known_at: datetime | None) -> Iterator[tuple[list[str], Knowledge]]:
+        """Exact knowledge at ``known_at`` of ``slugs``, ``EXACT_CHUNK`` of them at a time (each
+        chunk with its slugs), each chunk's streams let go before the next is read (a few small
+        folds are kept by ``_exact``)."""
+        if len(slugs) <= EXACT_CHUNK:
+            yield slugs, self._exact(slugs, known_at)
+            return
+        for start in range(0, len(slugs), EXACT_CHUNK):
+            chunk = slugs[start : start + EXACT_CHUNK]
+            streams: dict[str, list[Recorded]] = {}
+            for row in self.view.facts(chunk):
+                streams.setdefault(row[0], []).append(record_from_fact(row))
+            yield chunk, knowledge_of(self._meetings() | streams, known_at)
+
     # --- the board and what changed ------------------------------------------------------------
 
     def board(self, clocks: Clocks) -> list[dict[str, Any]]:
@@ -271,9 +289,8 @@ class ViewReader:
         if any(row["due_next"] for row in rows.values()):
             meetings = meetings or self._meetings_at(known_at)
             rows = {slug: resolve_next_meeting(row, as_of, meetings) for slug, row in rows.items()}
-        if gaps:
-            exact = self._exact(gaps, known_at)
-            for slug in gaps:
+        for chunk, exact in self._exact_chunks(gaps, known_at) if gaps else ():
+            for slug in chunk:
                 status = exact.status(slug, as_of)
                 rows.pop(slug, None)
                 if status is not None:
@@ -342,8 +359,7 @@ class ViewReader:
                 continue
             day = date.fromisoformat(valid_from)
             changes.append(Change(day, cause_on, entity, json.loads(data)["title"], before, status, cause, cause_type))
-        if gaps:
-            exact = self._exact(sorted(gaps), known_at)
+        for _, exact in self._exact_chunks(sorted(gaps), known_at) if gaps else ():
             for slug in exact.commitments:
                 changes += [c for c in walk(exact, slug, until=end) if start is None or c.day >= start]
         changes.sort(key=lambda c: (c.day, c.commitment))

@@ -221,6 +221,13 @@ class ViewSQL:
                                                f"AND kind NOT IN ({marks}) AND entity IN ({{entities}})",
                                                entities, [known, *types])]  # fmt: skip
 
+    def with_events_of(self, entities: Sequence[str], types: Sequence[str], known: str) -> list[str]:
+        """Which of ``entities`` have an event recorded by ``known`` of one of ``types``."""
+        marks = ",".join("?" * len(types))
+        return [row[0] for row in self.read_in(f"SELECT DISTINCT entity FROM {{view_facts}} WHERE recorded <= ? "
+                                               f"AND kind IN ({marks}) AND entity IN ({{entities}})",
+                                               entities, [known, *types])]  # fmt: skip
+
     def facts_of_kinds(self, kinds: Sequence[str]) -> list[Any]:
         """Every fact of the entities of some kinds (source, meeting, statement...), by the kind index."""
         marks = ",".join("?" * len(kinds))

@@ -60,7 +60,11 @@ class ScoreSource:
             self.gaps = {row["id"] for row in self.board}
             self.exact = reader.knowledge_of_ids(sorted(self.gaps), clocks) if self.gaps else None
             return
-        self.gaps = set(reader.view.gaps(known))
+        # A commitment changing at K (a gap) is folded exactly, unless nothing assessed it by K:
+        # then it has no score at K either, as the view says (no row). On a log kept on the same
+        # commitments for years most are in a gap at any K inside a page, and few are assessed.
+        gaps = sorted(reader.view.gaps(known))
+        self.gaps = set(reader.view.with_events_of(gaps, ["compliance_assessed"], known)) if gaps else set()
         contents: dict[str, dict[str, Any]] = {}  # the few distinct texts, each parsed once
         for entity, position, on, data in reader.view.scores(as_of.isoformat(), known):
             if entity not in self.gaps:
