@@ -212,12 +212,15 @@ class ViewReader:
         if len(slugs) <= EXACT_CHUNK:
             yield slugs, self._exact(slugs, known_at)
             return
+        meetings = knowledge_of(self._meetings(), known_at).streams  # resolved once, for every chunk
         for start in range(0, len(slugs), EXACT_CHUNK):
             chunk = slugs[start : start + EXACT_CHUNK]
             streams: dict[str, list[Recorded]] = {}
             for row in self.view.facts(chunk):
                 streams.setdefault(row[0], []).append(record_from_fact(row))
-            yield chunk, knowledge_of(self._meetings() | streams, known_at)
+            # Each stream is resolved on its own: the meetings' and the chunk's together are what
+            # one fold of both gives (see Log.known_at), in the same order.
+            yield chunk, Knowledge(meetings | knowledge_of(streams, known_at).streams)
 
     # --- the board and what changed ------------------------------------------------------------
 
