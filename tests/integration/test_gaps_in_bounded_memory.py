@@ -21,6 +21,8 @@ from benchmarks.spread import generate
 from commitment_tracker.projections import Log, replay
 from commitment_tracker.projections.clocks import Clocks
 from commitment_tracker.projections.scores import score_sheet
+from commitment_tracker.projections.view.scoreview import score_summary
+from tests.integration.test_score_view_agreement import _fold_summary
 from commitment_tracker.projections.view import catchup, reader as reader_module
 from commitment_tracker.projections.view.check import check_view
 from commitment_tracker.projections.view.reader import ViewReader
@@ -91,6 +93,10 @@ def test_a_record_time_inside_the_gaps_folds_a_few_commitments_at_a_time(tmp_pat
             assert [key(c) for c in reader.replay(as_of - timedelta(days=900), clocks)] == \
                 [key(c) for c in replay(knowledge, as_of - timedelta(days=900), as_of)]  # fmt: skip
             assert reader.score_sheet(clocks) == score_sheet(knowledge, as_of)
+            for by in ("party", "area", "year", "cycle", "commitment"):
+                found = score_summary(reader, clocks, by)
+                found.pop("published", None)
+                assert found == _fold_summary(knowledge, as_of, by, None, None, None)
         # Each fold held a chunk, but for the scores' (kept between calls at one record time): the
         # gapped commitments that were ever assessed, and no other.
         assert folds and all(len(held) <= CHUNK or held == assessed for held in folds)
