@@ -78,7 +78,9 @@ class SQLDisputes:
                 if unit.disputed and (party is None or unit.party == party) and (cycle is None or unit.cycle == (cycle or None)):
                     found.append({"commitment": entity, "party": unit.party, "cycle": unit.cycle, "area": row_area,
                                   "year": year, "summit": None})  # fmt: skip
-        if gaps:
-            exact = self.reader.knowledge_of_ids(sorted(gaps), self.clocks)
+        # Of the gapped commitments, only those assessed by K can have a disputed unit at K.
+        assessed = self.view.with_events_of(sorted(gaps), ["compliance_assessed"], self.known) if gaps else []
+        if assessed:
+            exact = self.reader.knowledge_of_ids(sorted(assessed), self.clocks)
             found += disputes(exact, self.clocks.as_of, cycle=cycle, area=area, party=party)
         return found

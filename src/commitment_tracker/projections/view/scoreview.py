@@ -327,7 +327,10 @@ class SQLScores:
         self.as_of, self.day, self.known = clocks.as_of, clocks.as_of.isoformat(), stamp(clocks.known_at)
         self.clocks = clocks
         self.cycle, self.area, self.party = cycle, area, party
+        # The gapped commitments are left out of the SQL groups; those assessed by K are folded and
+        # added in (the others have no score at K: see ScoreSource).
         gaps = sorted(self.view.gaps(self.known))
+        gaps = sorted(self.view.with_events_of(gaps, ["compliance_assessed"], self.known)) if gaps else []
         self.exact: Knowledge | None = reader.knowledge_of_ids(gaps, clocks) if gaps else None
 
     def _counted(self, by: str | None = None) -> tuple[str, list[Any]]:
