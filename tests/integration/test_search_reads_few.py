@@ -36,15 +36,15 @@ def reader(sqlite_url: str):
                                      {"kind": "event_retracted"}, {"party": "CN"}])  # fmt: skip
 @pytest.mark.parametrize("limit", [1, 7, 1000])
 def test_the_results_are_the_same_whatever_the_batch(reader, monkeypatch, filters, limit) -> None:
-    monkeypatch.setattr(search, "FOLDED", 10**6, raising=False)
+    monkeypatch.setattr(search, "FOLDED", 10**6)
     whole = search.results(reader, "alpha", limit=limit, **filters)
-    monkeypatch.setattr(search, "FOLDED", 4, raising=False)
+    monkeypatch.setattr(search, "FOLDED", 4)
     assert search.results(reader, "alpha", limit=limit, **filters) == whole
     assert whole or filters == {"party": "CN"}
 
 
 def test_a_few_results_read_a_few_streams(reader, monkeypatch) -> None:
-    monkeypatch.setattr(search, "FOLDED", 4, raising=False)
+    monkeypatch.setattr(search, "FOLDED", 4)
     folded: list[int] = []
     exact_now = reader.exact_now
     monkeypatch.setattr(reader, "exact_now", lambda slugs: folded.append(len(slugs)) or exact_now(slugs))
