@@ -193,16 +193,20 @@ class ViewReader:
 
     def _exact(self, slugs: list[str], known_at: datetime | None) -> Knowledge:
         """Exact knowledge at ``known_at`` of a few commitments, from the view's facts. The last
-        few are kept: the board and the scores at one record time fold the same commitments (the
-        view's gaps at that time), and a comparison of two record times asks for each twice."""
+        few are kept, if no larger than a chunk (``EXACT_CHUNK``): the board and the scores at one
+        record time fold the same commitments (the view's gaps at that time), and a comparison of
+        two record times asks for each twice."""
         key = (tuple(slugs), known_at)
         if key not in self._exact_known:
             streams: dict[str, list[Recorded]] = {}
             for row in self.view.facts(slugs):
                 streams.setdefault(row[0], []).append(record_from_fact(row))
+            knowledge = knowledge_of(self._meetings() | streams, known_at)
+            if len(slugs) > EXACT_CHUNK:
+                return knowledge  # too large to keep: a caller reading many streams reads them once
             if len(self._exact_known) >= EXACT_KEPT:
                 del self._exact_known[next(iter(self._exact_known))]  # the oldest: memory stays bounded
-            self._exact_known[key] = knowledge_of(self._meetings() | streams, known_at)
+            self._exact_known[key] = knowledge
         return self._exact_known[key]
 
     def _exact_chunks(self, slugs: list[str], known_at: datetime | None) -> Iterator[tuple[list[str], Knowledge]]:

@@ -227,12 +227,16 @@ def score_table(reader: Reader, clocks: Clocks, *, cycle: str | None = None,
     recorded with, records nothing: ``id`` is the code (else the id), ``year`` and ``code`` spell
     the summit (else the year it was made), ``text`` the wording (else the title)."""
     source = ScoreSource(reader, clocks)
-    made = pledges(reader, [row["id"] for row in source.board], clocks)
-    ids = in_scope(made, summit, year, notes)
+    if summit is None and year is None:
+        # Every commitment is in scope: only the rows' makings are read (a making is a stream).
+        sheet = [row for row in source.sheet(cycle=cycle, area=area, approved_only=approved_only) if row.scores]
+        made = pledges(reader, [row.id for row in sheet], clocks)
+    else:
+        made = pledges(reader, [row["id"] for row in source.board], clocks)
+        ids = in_scope(made, summit, year, notes)
+        sheet = [row for row in source.sheet(cycle=cycle, area=area, ids=ids, approved_only=approved_only) if row.scores]
     rows, parties = [], set()
-    for scored_row in source.sheet(cycle=cycle, area=area, ids=ids, approved_only=approved_only):
-        if not scored_row.scores:
-            continue
+    for scored_row in sheet:
         event = made[scored_row.id]
         parties |= set(scored_row.scores)
         mean = sum(scored_row.scores.values()) / len(scored_row.scores)
