@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from commitment_tracker.projections.fold import STATUSES
-from commitment_tracker.projections.render.palette import STATUS_COLOURS
+from commitment_tracker.projections.render.palette import OVERDUE_COLOUR, STATUS_COLOURS
 from tests.cli.helpers import DATASET, error_line, made, write_jsonl
 
 PIL = pytest.importorskip("PIL.Image", reason="Pillow comes with the charts extra (matplotlib)")
@@ -116,6 +117,62 @@ def test_a_chart_of_25_commitments_gives_every_row_room(ctrack_sqlite, tmp_path,
     ctrack_sqlite.ok("chart", "--as-of", "2025-06-30", "--out", str(svg))
     labels = [t for t in svg_text(svg) if t.startswith("commitment-number-")]
     assert sorted(labels) == [f"commitment-number-{n:02d}" for n in range(25)]
+
+
+def placed_text(path: Path) -> list[tuple[str, float, float, str]]:
+    """(text, x, y, style) of every text in an SVG chart: where a reader sees it, in points. A text
+    of one line is placed by its x and y, each line of a longer one by a translation."""
+    placed = []
+    for style, attributes, text in re.findall(r'<text style="([^"]*)"([^>]*)>(.*?)</text>', path.read_text(), re.S):
+        at = re.search(r'x="([-\d.]+)" y="([-\d.]+)"', attributes) or re.search(r"translate\(([-\d.]+) ([-\d.]+)\)",
+                                                                              attributes)  # fmt: skip
+        assert at, f"a text placed neither way: {attributes}"
+        placed.append((re.sub(r"\s+", " ", text).strip(), float(at[1]), float(at[2]), style))
+    return placed
+
+
+def plot_frame(path: Path) -> tuple[float, float, float, float]:
+    """left, top, right, bottom of the plot in an SVG chart: its background, the axes' first path."""
+    corners = re.search(r'<g id="axes_1">\s*<g id="patch_2">\s*<path d="M ([\d.]+) ([\d.]+)\s+L ([\d.]+) [\d.]+\s+'
+                        r"L [\d.]+ ([\d.]+)", path.read_text())  # fmt: skip
+    assert corners, "no plot frame in the SVG"
+    left, bottom, right, top = map(float, corners.groups())
+    return left, top, right, bottom
+
+
+def test_every_row_of_a_long_chart_has_its_id_and_summary_on_its_line(ctrack_sqlite, tmp_path):
+    """80 rows, some overdue (a bold red id, a red summary) among others due later: each id stands
+    left of the plot on its own row's line, in the order made, and the summary naming its deadline
+    right of the plot on the same line -- not one row missing, doubled or drifted off its line."""
+    rows = 80
+    late = {n for n in range(40) if n % 3 == 0 or n % 7 == 0}  # short runs alike, then a run of 40 due later
+    due = {f"pledge-{n:02d}": (date(2024, 6, 1) if n in late else date(2026, 1, 1)) + timedelta(days=n) for n in range(rows)}
+    events = [made(name, on=(date(2024, 1, 1) + timedelta(days=n)).isoformat(), due=due[name].isoformat())
+              for n, name in enumerate(due)]  # fmt: skip
+    ctrack_sqlite.ok("import", str(write_jsonl(tmp_path / "many.jsonl", *events)))
+    svg = tmp_path / "many.svg"
+    ctrack_sqlite.ok("chart", "--as-of", "2025-06-30", "--out", str(svg))
+    left, top, right, bottom = plot_frame(svg)
+    pitch = (bottom - top) / rows
+    texts = placed_text(svg)
+    ids = [(y, text, style) for text, x, y, style in texts if text in due and x < left]
+    assert sorted(text for _, text, _ in ids) == sorted(due), "every id once, left of the plot"
+    ids.sort()
+    assert [text for _, text, _ in ids] == list(due), "top to bottom in the order made"
+    offset = ids[0][0] - (top + pitch / 2)  # a baseline a little below its row's middle
+    assert 0 <= offset < pitch / 3
+    for row, (y, name, style) in enumerate(ids):
+        assert abs(y - (top + (row + 0.5) * pitch + offset)) < 0.5, f"{name} is off its row ({row})"
+        bold_red = OVERDUE_COLOUR in style and re.search(r"font-weight: (bold|700)", style) is not None
+        assert bold_red == (due[name] < date(2025, 6, 30)), name
+    rows_of = {name: y for y, name, _ in ids}
+    dated = re.compile(r"\d{4}-\d\d-\d\d")
+    summaries = [(text, y, style) for text, x, y, style in texts if x > right and dated.search(text)]
+    assert len(summaries) == rows, "every row says where it stands, right of the plot"
+    for text, y, style in summaries:
+        name = next(name for name, day in due.items() if day.isoformat() in text)
+        assert abs(y - rows_of[name]) < 1, f"{text!r} is not on {name}'s line"
+        assert ("overdue since" in text) == (OVERDUE_COLOUR in style) == (due[name] < date(2025, 6, 30)), text
 
 
 def test_chart_of_an_unknown_id_is_a_one_line_error_and_writes_nothing(demo, tmp_path):
