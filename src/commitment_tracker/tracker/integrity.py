@@ -150,7 +150,9 @@ def verify(tracker: Tracker, against: str | None = None, each: Callable[[LogRow]
             if page is None:
                 break
             linked = list(islice(chain, len(page)))
-            passed = list(map(LogRow._make, page)) if _page(log, tracker.mapper, page, linked, against) else []
+            judged = _page(log, tracker.mapper, page, linked, against)
+            # The row objects ``each`` reads, made only for it.
+            passed = (list(map(LogRow._make, page)) if each is not None else page) if judged else []
         verdict = None
         if not passed:
             for notification, row in zip_longest(map(LogRow._make, page), linked):
