@@ -102,13 +102,14 @@ class _Form:
             parts.append(b"(?:" + group + b")" + (b"" if info.is_required() else b"?"))
         version = f',"class_version":{cls.class_version}'.encode() if cls.class_version > 1 else b""
         parts.append(rb'\},"prev":"([0-9a-f]{64}|)"' + re.escape(version) + rb"\}")
-        shape = b"".join(parts)
-        pattern = re.compile(shape + rb"\Z")
+        # The shape as a whole line of a text (nothing in it matches a line break): all of an
+        # event's bytes (``fullmatch``), or each line of a text (``findall``). One pattern for
+        # both: compiling one of these takes longer than judging thousands of events with it.
+        pattern = re.compile(b"^" + b"".join(parts) + b"$", re.MULTILINE)
         # One group per field, in schema order, then the link: a page's values are read by position.
         assert pattern.groups == len(fields) + 1
-        self.match = pattern.match
-        # The same shape as a whole line of a text (nothing in it matches a line break).
-        self.lines = re.compile(b"^" + shape + b"$", re.MULTILINE).findall
+        self.match = pattern.fullmatch
+        self.lines = pattern.findall
         self.names = [name for name, _ in fields]
         self.infos = dict(fields)
         self.cls = cls
