@@ -99,3 +99,24 @@ def test_a_key_the_schema_does_not_know_fails_verify(loaded: str) -> None:  # no
     _append_raw(loaded, plain)
     report = check(loaded)
     assert not report.ok and "cannot be read" in report.problem, report.problem
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["2999-02-29T00:00:00Z", "2999-04-31T00:00:00Z", "2999-01-01T24:00:00Z", "2999-12-31T23:59:60Z",
+     "2999-01-01T00:00:00.1234567Z", "2999-01-01T00:00:00.Z", "2999-01-01T00:00:00z", "2999-01-01t00:00:00Z",
+     "2999-01-01 00:00:00Z", "3000-01-01T00:00:00Z", "2999-1-01T00:00:00Z", "2999-01-01T00:00Z",
+     "2999-01-01T00:00:00", "2999-01-01T00:00:00+24:00", "2999-01-01T00:00:00Z ", "\\u00322999-01-01T00:00:00Z"],
+)  # fmt: skip
+def test_a_canonically_shaped_record_time_the_schema_refuses_fails_verify(loaded: str, stamp: str) -> None:  # noqa: F811
+    """A record time in the tracker's shape (a string, where the record time goes) that is no record
+    time the schema accepts: an impossible day or hour, a leap second, too many digits, another
+    spelling, a year out of range, an escape."""
+
+    def plain(prev: str, now: str) -> bytes:
+        return (f'{{"event":{{"type":"commitment_abandoned","recorded_by":"intruder","recorded_at":"{stamp}",'
+                f'"commitment":"{STREAM}","on":"2024-01-01"}},"prev":"{prev}"}}').encode()  # fmt: skip
+
+    _append_raw(loaded, plain)
+    report = check(loaded)
+    assert not report.ok and "cannot be read" in report.problem, report.problem

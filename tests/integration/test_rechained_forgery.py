@@ -212,3 +212,36 @@ def test_a_value_valid_in_one_field_is_not_taken_for_another(sqlite_url: str, pa
     report = check(url)
     assert not report.ok and "cannot be read" in report.problem, report.problem
     assert report.count == len(rows) + 1  # the note's event passed; the forged one did not
+
+
+def test_an_event_holding_two_events_on_two_lines_fails_verify(sqlite_url: str, paged: None) -> None:
+    """An event's bytes made of two events in the tracker's shape, one per line, beside an event of
+    the same type in another valid spelling (which matches no shape): a check that matched a page's
+    events of one type as lines of one text would count as many lines in the shape as events, and
+    give each event the next line's values."""
+    url = _load(sqlite_url)
+    rows = _rows(url)
+    at = _later_event_of_a_stream(rows, COMMON)
+    kind = re.search(rb'"type":"([a-z_]+)"', rows[at][3]).group(1)  # type: ignore[union-attr]
+    same = [n for n, row in enumerate(rows) if n != at and b'"type":"' + kind + b'"' in row[3]]
+    later = next(n for n in same if n > at)
+    two = rows[at][3] + b"\n" + rows[same[0]][3]
+    spelt = rows[later][3].replace(b'{"event":{', b'{"event": {', 1)  # valid JSON, not the tracker's spelling
+
+    rechain(url, lambda rows: _with_state(_with_state(rows, at, two), later, spelt))
+    report = check(url)
+    assert not report.ok and "cannot be read" in report.problem, report.problem
+    assert report.broken == _ref(rows, at)
+
+
+def test_an_event_in_another_valid_spelling_still_verifies(sqlite_url: str, paged: None) -> None:
+    """The other side of the attack above: bytes the tracker does not write but the schema accepts
+    are decoded in full, and pass."""
+    url = _load(sqlite_url)
+    rows = _rows(url)
+    at = _later_event_of_a_stream(rows, COMMON)
+    spelt = rows[at][3].replace(b'{"event":{', b'{"event": {', 1)
+
+    rechain(url, lambda rows: _with_state(rows, at, spelt))
+    report = check(url)
+    assert report.ok and report.count == len(rows), report.problem

@@ -3,11 +3,18 @@ reads, and it must accept nothing the model refuses."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import TypeAdapter
 
 from commitment_tracker.events import EVENT_TYPES, parse_json
+from commitment_tracker.events.fields import Timestamp
+from commitment_tracker.events.patterns import TIMESTAMP_INPUT, TIMESTAMP_UTC
 from commitment_tracker.tracker import stored_form
 from commitment_tracker.tracker.mapper import canonical, topic_of
 
@@ -97,3 +104,45 @@ def test_a_page_holding_a_value_its_field_refuses_is_left_to_be_read_event_by_ev
     topic = topic_of("commitment_abandoned")
     assert stored_form.read_page([good, good], [topic, topic]) is not None
     assert stored_form.read_page([good, bad], [topic, topic]) is None
+
+
+def test_a_page_with_events_of_one_type_out_of_the_shape_reads_as_each_event_alone_reads() -> None:
+    """Where not every event of a type is in the shape (here: one in another valid spelling, one
+    holding a line break), its events are matched one by one, and each reads as alone."""
+    events = _events()
+    plains = [canonical(event, PREV) for event in events]
+    topics = [topic_of(event.type) for event in events]
+    plains[3] = plains[3].replace(b'{"event":{', b'{"event": {', 1)
+    plains[5] = plains[5] + b"\n" + plains[6]
+    page = stored_form.read_page(plains, topics)
+    assert page is not None and page.entities[3] is None and page.entities[5] is None
+    for at, plain in enumerate(plains):
+        alone = stored_form.read(plain)
+        if alone is None:
+            assert page.entities[at] is None
+            continue
+        assert (page.entities[at], page.stamps[at], page.prevs[at]) == (alone.entity, alone.recorded_at, alone.prev)
+
+
+_TIMESTAMP = TypeAdapter(list[Timestamp])
+
+
+@given(st.lists(st.from_regex(f"\\A{TIMESTAMP_UTC}\\Z", fullmatch=True), min_size=1, max_size=20))
+def test_record_times_in_the_trackers_spelling_read_as_their_type_reads_them(stamps: list[str]) -> None:
+    raws = [json.dumps(stamp).encode() for stamp in stamps]
+    read = stored_form._utc_stamps(raws)
+    expected = _TIMESTAMP.validate_json(b"[" + b",".join(raws) + b"]", strict=False)
+    assert read == expected and [value.tzinfo for value in read] == [value.tzinfo for value in expected]  # type: ignore[union-attr]
+    assert all(re.match(TIMESTAMP_INPUT, stamp) for stamp in stamps)
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["2024-02-30T00:00:00Z", "2023-02-29T00:00:00Z", "2024-01-01T24:00:00Z", "2024-12-31T23:59:60Z", "0999-01-01T00:00:00Z",
+     "3000-01-01T00:00:00Z", "2024-01-01T00:00:00.1234567Z", "2024-01-01T00:00:00z", "2024-01-01T00:00:00+00:00",
+     "2024-01-01T09:00:00+09:00", "2024-01-01T00:00:00", "\\u00322024-01-01T00:00:00Z", "2024-01-01T00:00:00Z\\n"],
+)  # fmt: skip
+def test_a_record_time_spelt_otherwise_is_left_to_its_type(stamp: str) -> None:
+    """Refused by the type or only spelt otherwise: either way not read without it."""
+    good = json.dumps("2024-01-01T00:00:00Z").encode()
+    assert stored_form._utc_stamps([good, f'"{stamp}"'.encode()]) is None

@@ -51,6 +51,9 @@ _TIME = "(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,6})?"
 _OFFSET = "Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9]"
 #: A record time: RFC 3339, upper-case T and Z, at most microseconds, no leap second.
 TIMESTAMP_INPUT = anchored(f"(?:{_FULL_DATE})T{_TIME}(?:{_OFFSET})")
+#: A record time as the tracker writes it, in UTC with ``Z`` (not anchored): every text it matches
+#: whole, ``TIMESTAMP_INPUT`` matches (the same date and time, one of its offsets).
+TIMESTAMP_UTC = f"(?:{_FULL_DATE})T{_TIME}Z"
 #: The model's own check of a URL (pydantic's regex engine has no look-ahead, and its ``$`` is
 #: the end of the text); the same set of URLs as ``URL_INPUT``.
 URL_PATTERN = f"^https?://[^{BLANK}\\x00]+$"

@@ -245,6 +245,10 @@ class Tracker(Application[UUID]):
         for the readers of the whole log (verify, export)."""
         return self.recorder.stream_log()  # type: ignore[attr-defined,no-any-return]
 
+    def stored_pages(self, size: int) -> Iterator[list[tuple[int, str, int, str, bytes]]]:
+        """``stored_rows`` ``size`` rows at a time, each a plain tuple of ``LogRow``'s fields."""
+        return self.recorder.stream_pages(size)  # type: ignore[attr-defined,no-any-return]
+
     def log(self, after: int = 0) -> Iterator[Recorded]:
         """Every event in record order (with its log position), decoded and validated."""
         for notification in self.notifications(after):

@@ -27,12 +27,14 @@ from commitment_tracker.tracker import stored_form
 from commitment_tracker.tracker.bulk import paused_gc
 from commitment_tracker.tracker.chain import CANONICAL, GENESIS, STORED, is_sealed, link, links
 from commitment_tracker.tracker.errors import KeyProblem
-from commitment_tracker.tracker.mapper import chain_hash
+from commitment_tracker.tracker.mapper import chain_hash, chain_hashes
+from commitment_tracker.tracker.recorders import LogRow
 
 if TYPE_CHECKING:
     from commitment_tracker.tracker.application import Tracker
     from commitment_tracker.tracker.mapper import RecordMapper
-    from commitment_tracker.tracker.recorders import LogRow
+
+Row = tuple[int, str, int, str, bytes]  # a stored event as the database gives it (``LogRow``'s fields)
 
 PAGE = 10_000  # events judged at a time, chain rows read at a time (and the progress step)
 
@@ -134,19 +136,26 @@ def verify(tracker: Tracker, against: str | None = None, each: Callable[[LogRow]
     aside = 0.0  # the time ``each`` took, which is not this check's
     log = _Log(found=against is None or against == GENESIS)
     chain = _chain(tracker)
-    rows = tracker.stored_rows()
+    pages = tracker.stored_pages(PAGE)
 
     def fail(problem: str, broken: str | None) -> Report:
         return Report(False, log.count, log.digest, problem, broken, log.found if against else None,
                       len(log.streams.last), digest_version=log.linked, seconds=perf_counter() - started - aside)  # fmt: skip
 
-    while page := list(islice(rows, PAGE)):
-        linked = list(islice(chain, len(page)))
+    while True:
+        # Read with the page judged: its rows, tens of thousands of objects, would set off
+        # collections that walk every object the process holds (the view check's pages).
         with paused_gc():
-            passed = page if _page(log, tracker.mapper, page, linked, against) else []
+            page = next(pages, None)
+            if page is None:
+                break
+            linked = list(islice(chain, len(page)))
+            judged = _page(log, tracker.mapper, page, linked, against)
+            # The row objects ``each`` reads, made only for it.
+            passed = (list(map(LogRow._make, page)) if each is not None else page) if judged else []
         verdict = None
         if not passed:
-            for notification, row in zip_longest(page, linked):
+            for notification, row in zip_longest(map(LogRow._make, page), linked):
                 verdict = _one(log, tracker.mapper, notification, row, against)
                 if verdict is not None:
                     break
@@ -174,7 +183,7 @@ def verify(tracker: Tracker, against: str | None = None, each: Callable[[LogRow]
                   digest_version=log.linked, seconds=seconds)  # fmt: skip
 
 
-def _page(log: _Log, mapper: RecordMapper, page: list[LogRow], linked: list[tuple[int, str, int, str]],
+def _page(log: _Log, mapper: RecordMapper, page: list[Row], linked: list[tuple[int, str, int, str]],
           against: str | None) -> bool:  # fmt: skip
     """Judge a page of events at once, and carry ``log`` past it, when every check passes for
     every event of it; else leave ``log`` as it was and say False (the page is then judged event by
@@ -203,7 +212,7 @@ def _page(log: _Log, mapper: RecordMapper, page: list[LogRow], linked: list[tupl
         return False
     spelt = streams.spelt  # the id as the stream's hash spells it: kept whether or not the page passes
     spelt.update({ident: str(UUID(ident)) for ident in set(idents) - spelt.keys()})
-    hashes = list(map(chain_hash, map(spelt.__getitem__, idents), versions, topics, plains))
+    hashes = chain_hashes(map(spelt.__getitem__, idents), versions, topics, plains)
     last = _links(streams.last, idents, versions, prevs, hashes)
     if last is None:
         return False
@@ -225,7 +234,7 @@ def _idents(oids: tuple[Any, ...]) -> tuple[str, ...]:
     return tuple(map(_hex, oids))
 
 
-def _plains(mapper: RecordMapper, page: list[LogRow], states: tuple[Any, ...]) -> list[bytes] | None:
+def _plains(mapper: RecordMapper, page: list[Row], states: tuple[Any, ...]) -> list[bytes] | None:
     """The page's canonical bytes, or None when one is not bytes or does not decrypt (said event by
     event). Stored in clear, they are the stored bytes (the shape each must have begins with "{")."""
     if set(map(type, states)) != {bytes}:
@@ -233,13 +242,13 @@ def _plains(mapper: RecordMapper, page: list[LogRow], states: tuple[Any, ...]) -
     if mapper.cipher is None:  # type: ignore[attr-defined]
         return list(states)
     try:
-        plains = [mapper.decrypt(notification) for notification in page]  # type: ignore[arg-type]
+        plains = [mapper.decrypt(notification) for notification in map(LogRow._make, page)]  # type: ignore[arg-type]
     except Exception:  # noqa: BLE001 - whatever it is, ``_one`` says it
         return None
     return plains if set(map(type, plains)) == {bytes} else None
 
 
-def _events(mapper: RecordMapper, page: list[LogRow], plains: list[bytes],
+def _events(mapper: RecordMapper, page: list[Row], plains: list[bytes],
             topics: tuple[Any, ...]) -> tuple[list[str], list[Any], list[str]] | None:  # fmt: skip
     """Each event's entity, record time and stream link, read from its bytes (``stored_form``) or,
     where they do not have the tracker's shape, decoded in full; None when one cannot be read."""
@@ -247,13 +256,12 @@ def _events(mapper: RecordMapper, page: list[LogRow], plains: list[bytes],
     if read is None:
         return None
     entities, stamps, prevs = read.entities, read.stamps, read.prevs
-    for at, entity in enumerate(entities):
-        if entity is None:
-            try:
-                record = mapper.to_domain_event(page[at], hashed=False)  # type: ignore[arg-type]
-            except Exception:  # noqa: BLE001 - whatever it is, ``_one`` says it
-                return None
-            entities[at], stamps[at], prevs[at] = record.entity, record.event.recorded_at, record.prev
+    for at in [at for at, entity in enumerate(entities) if entity is None]:
+        try:
+            record = mapper.to_domain_event(LogRow._make(page[at]), hashed=False)  # type: ignore[arg-type]
+        except Exception:  # noqa: BLE001 - whatever it is, ``_one`` says it
+            return None
+        entities[at], stamps[at], prevs[at] = record.entity, record.event.recorded_at, record.prev
     return entities, stamps, prevs  # type: ignore[return-value]
 
 
@@ -288,8 +296,9 @@ def _links(last: dict[str, tuple[int, str]], idents: tuple[str, ...], versions: 
     """Each stream's last position and hash after the page, or None when an event is not the next
     of its stream or does not name the hash of the one before it."""
     moved: dict[str, tuple[int, str]] = {}
+    after, before = moved.get, last.get
     for ident, position, prev, hashed in zip(idents, versions, prevs, hashes):
-        version, previous = moved.get(ident) or last.get(ident, _FIRST)
+        version, previous = after(ident) or before(ident, _FIRST)
         if position != version + 1 or prev != previous:
             return None
         moved[ident] = (position, hashed)

@@ -9,6 +9,7 @@ statement), while appends hold the write lock, so the chain follows commit order
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from itertools import islice
 from datetime import datetime
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -167,6 +168,12 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     def stream_log(self, page: int = 5000) -> Iterator[LogRow]:
         """Every stored event as its row holds it, in record order: no object per row beyond the
         row itself (a reader of the whole log, verify or export, reads nothing else)."""
+        for rows in self.stream_pages(page):
+            yield from map(LogRow._make, rows)
+
+    def stream_pages(self, page: int) -> Iterator[list[tuple[int, str, int, str, bytes]]]:
+        """``stream_log`` a page of plain tuples at a time (``LogRow``'s fields), as the database
+        gives them: for a reader that judges a page's columns at once (verify's log check)."""
         after = 0
         while True:
             with self.datastore.transaction(commit=False) as c:
@@ -176,7 +183,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
                 rows = c.fetchall()
             if not rows:
                 return
-            yield from map(LogRow._make, rows)
+            yield rows
             after = rows[-1][0]
 
     def chain_tail(self) -> tuple[list[tuple[int, str, int, str]], int]:
@@ -389,6 +396,12 @@ def _postgres_recorder() -> type:
                     copy.set_types(["int8", "text", "int8", "text", "bytea"])
                     for row in copy.rows():
                         yield LogRow(row[0], row[1], row[2], row[3], row[4])
+
+        def stream_pages(self, page: int) -> Iterator[list[tuple[int, str, int, str, bytes]]]:
+            """``stream_log`` a page at a time (one ``COPY`` still, one snapshot)."""
+            rows = self.stream_log()
+            while chunk := list(islice(rows, page)):
+                yield chunk
 
         def chain_tail(self) -> tuple[list[tuple[int, str, int, str]], int]:
             with self.datastore.get_connection() as conn, conn.cursor() as curs:

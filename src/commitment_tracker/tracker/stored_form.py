@@ -11,7 +11,13 @@ judged here without a model:
   second ``recorded_at`` or ``prev`` cannot hide behind a first);
 - each value is validated by its field's own pydantic type, alone (a log repeats its values: dates,
   parties, ids, titles; each distinct one is validated once per type and field, the cache bounded).
-  A page's values are gathered field by field, so that a value seen before costs a set lookup.
+  A page's values are gathered field by field, so that a value seen before costs a set lookup;
+  record times (new on every event) spelt as the tracker writes them are read as their type reads
+  them without calling it (``_utc_stamps``).
+
+A page's events of one type are matched as the lines of one text, in one call (``_Form.rows``):
+no value in the shape holds a line break, so where every event is one line and as many lines are
+in the shape as there are events, each match is one event's, in order; else one by one.
 
 Anything else is left to the caller, who decodes and validates it in full, as before: another
 shape (spaces, another key order, an escape the tracker does not write, NUL), an earlier class
@@ -23,17 +29,21 @@ path only ever accepts what the model accepts, and it is the common one.
 from __future__ import annotations
 
 import json
+import operator
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import compress, repeat
 from types import SimpleNamespace
-from typing import Annotated, Any
+from typing import Annotated, Any, Optional
 
 from pydantic import TypeAdapter, ValidationError
 
 from commitment_tracker.events import EVENT_TYPES, Event
+from commitment_tracker.events.fields import Timestamp
+from commitment_tracker.events.patterns import TIMESTAMP_UTC
 
 # JSON as the tracker's serializer writes it: strings with only the escapes it uses (never NUL,
 # which no store may hold), numbers, booleans, and flat lists of those. A run of plain characters
@@ -91,17 +101,23 @@ class _Form:
             group = b',"' + name.encode() + b'":(' + _VALUE + b")"
             parts.append(b"(?:" + group + b")" + (b"" if info.is_required() else b"?"))
         version = f',"class_version":{cls.class_version}'.encode() if cls.class_version > 1 else b""
-        parts.append(rb'\},"prev":"([0-9a-f]{64}|)"' + re.escape(version) + rb"\}\Z")
-        pattern = re.compile(b"".join(parts))
+        parts.append(rb'\},"prev":"([0-9a-f]{64}|)"' + re.escape(version) + rb"\}")
+        # The shape as a whole line of a text (nothing in it matches a line break): all of an
+        # event's bytes (``fullmatch``), or each line of a text (``findall``). One pattern for
+        # both: compiling one of these takes longer than judging thousands of events with it.
+        pattern = re.compile(b"^" + b"".join(parts) + b"$", re.MULTILINE)
         # One group per field, in schema order, then the link: a page's values are read by position.
         assert pattern.groups == len(fields) + 1
-        self.match = pattern.match
+        self.match = pattern.fullmatch
+        self.lines = pattern.findall
         self.names = [name for name, _ in fields]
         self.infos = dict(fields)
         self.cls = cls
         self.entity_field = _entity_field(cls)
         self.entity_at = self.names.index(self.entity_field)
         self.stamp_at = self.names.index(STAMP)
+        # Record times read without their type only where the field is the tracker's record time.
+        self.utc = self.infos[STAMP].annotation == Optional[Timestamp] and not self.infos[STAMP].metadata  # noqa: UP007
         self.link_group = len(fields) + 1  # the link's group number (``Match.start`` counts from 1)
         self.defaulted = [at for at, (_, info) in enumerate(fields)
                           if not info.is_required() and info.get_default() is not None]  # fmt: skip
@@ -121,26 +137,42 @@ class _Form:
         self.entities = {}
         self.held = 0
 
-    def settle(self, rows: Rows, stamps: dict[bytes, Any]) -> bool:
+    def rows(self, plains: list[bytes]) -> tuple[Rows, list[bool] | None]:
+        """The groups of those of ``plains`` in this shape, in order, and which were (None: all).
+        Matched as the lines of one text where each is one line and that text has as many lines in
+        the shape as there are events (then line k, event k, is match k: a match is a whole line);
+        a field left out then reads ``b""``, which no value in the shape is. Else one by one."""
+        text = b"\n".join(plains)
+        if text.count(b"\n") == len(plains) - 1:
+            found = self.lines(text)
+            if len(found) == len(plains):
+                return found, None
+        matches = [self.match(plain) for plain in plains]
+        return [match.groups() for match in matches if match is not None], [match is not None for match in matches]
+
+    def settle(self, rows: Rows, stamps: dict[bytes, Any]) -> list[tuple[bytes | None, ...]] | None:
         """Validate the values of ``rows`` (the groups of a page's events of this type) not found
         valid before, field by field; the record times into ``stamps`` (this type's, this page's).
-        False when a field's type refuses one of them."""
+        The page's columns (each field's values, then the links); None when a field's type refuses
+        one of them."""
         if self.held > CACHE_LIMIT:
             self.forget()
-        for at, column in enumerate(zip(*rows)):
-            if at == len(self.names):
-                break  # the link: its shape is the whole of its check
+        columns = list(zip(*rows))
+        for at, column in enumerate(columns[: len(self.names)]):  # the link's shape is its whole check
             # ``difference`` walks the page's values, not the ones kept (``-=`` would walk those).
             new = set(column).difference(stamps if at == self.stamp_at else self.known[at])
-            new.discard(None)
+            new.discard(None)  # a field left out (matched alone)
+            new.discard(b"")  # a field left out (matched as a line)
             if new:
                 raws = list(new)
-                try:
-                    values = self.judge_all(self.names[at], raws)
-                except ValidationError:
-                    return False  # the full decode, event by event, says which and why
+                values = _utc_stamps(raws) if at == self.stamp_at and self.utc else None
+                if values is None:
+                    try:
+                        values = self.judge_all(self.names[at], raws)
+                    except ValidationError:
+                        return None  # the full decode, event by event, says which and why
                 self._keep(at, raws, values, stamps)
-        return True
+        return columns
 
     def _keep(self, at: int, raws: list[bytes], values: list[Any], stamps: dict[bytes, Any]) -> None:
         if at == self.stamp_at:
@@ -197,6 +229,29 @@ class _Form:
         return Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
 
 
+#: A page's record times in the tracker's spelling, one JSON string per line.
+_UTC_LINES = re.compile(b'^"(' + TIMESTAMP_UTC.encode() + b')"$', re.MULTILINE).findall
+
+
+def _utc_stamps(raws: list[bytes]) -> list[datetime] | None:
+    """Record times spelt as the tracker writes them (JSON strings whose text matches
+    ``TIMESTAMP_UTC`` whole: no escape, so the text is the value), read as their type reads them:
+    its validator (``fields._rfc3339``) matches the text against ``TIMESTAMP_INPUT``, which every
+    such text matches, and returns ``datetime.fromisoformat`` of it, aware, which the type keeps.
+    None when one is spelt otherwise: the type is then asked. Each is new (the clock moves on), so
+    no cache would save the type's call; this saves it."""
+    text = b"\n".join(raws)
+    if text.count(b"\n") != len(raws) - 1:
+        return None
+    found = _UTC_LINES(text)  # one whole line each, so all of them where as many as the lines
+    if len(found) != len(raws):
+        return None
+    try:
+        return list(map(datetime.fromisoformat, map(bytes.decode, found)))
+    except ValueError:  # not expected of these texts; if ever, the type says why
+        return None
+
+
 def _spelt_as(raw: bytes, data: Any) -> bool:
     """Whether ``json.dumps`` (as ``export`` calls it) writes ``data`` (a value's JSON data) as ``raw``."""
     if isinstance(data, str) and b"\\" not in raw:  # nothing to escape: the text between the quotes
@@ -247,7 +302,34 @@ def read_page(plains: Sequence[bytes], topics: Sequence[Any], exporting: bool = 
     forms = _FORMS
     for topic in set(topics) - forms.keys():
         forms[topic] = _form_of_topic(topic)
-    return _judge(list(map(forms.__getitem__, topics)), plains, events=not exporting, bodies=exporting)
+    if exporting:
+        return _judge(list(map(forms.__getitem__, topics)), plains, events=False, bodies=True)
+    return _by_type(list(map(forms.__getitem__, topics)), plains)
+
+
+def _by_type(forms: list[_Form | None], plains: Sequence[bytes]) -> Page | None:
+    """``read_page`` for the log check: a type's events matched and settled together, their
+    entities, record times and links put back in the page's order by C-level maps (each type's
+    values drawn in turn as its events come)."""
+    drawn: list[dict[_Form | None, Iterator[Any]]] = [{None: repeat(None)} for _ in range(3)]
+    for form in set(forms) - {None}:
+        mine = list(compress(plains, map(operator.is_, forms, repeat(form))))
+        rows, matched = form.rows(mine)
+        stamps: dict[bytes, Any] = {}
+        columns = form.settle(rows, stamps) if rows else [()] * (len(form.names) + 1)
+        if columns is None:
+            return None
+        read = [map(form.entities.__getitem__, columns[form.entity_at]), map(stamps.get, columns[form.stamp_at]),
+                map(bytes.decode, columns[-1])]  # fmt: skip
+        for at, values in enumerate(read):
+            drawn[at][form] = values if matched is None else _spread(values, matched)
+    entities, stamps_, prevs = (list(map(next, map(each.__getitem__, forms))) for each in drawn)
+    return Page(entities, stamps_, prevs, [])
+
+
+def _spread(values: Iterator[Any], matched: list[bool]) -> Iterator[Any]:
+    """``values`` (of the events in the shape) with None for each event not in it."""
+    return iter([next(values) if ok else None for ok in matched])
 
 
 def read(plain: bytes, exporting: bool = False) -> Read | None:
@@ -271,7 +353,7 @@ def _judge(forms: list[_Form | None], plains: Sequence[bytes], events: bool, bod
             by_form[form].append(values)  # type: ignore[index]
     stamps: defaultdict[_Form | None, dict[bytes, Any]] = defaultdict(dict)
     for form, rows in by_form.items():
-        if not form.settle(rows, stamps[form]):
+        if form.settle(rows, stamps[form]) is None:
             return None
     page = Page([], [], [], [])
     if events:
