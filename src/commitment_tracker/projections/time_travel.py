@@ -23,12 +23,14 @@ whose stream (or, for those due by a next meeting, the meetings) changed are fol
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_left
 import json
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from commitment_tracker.events import add_period, first_day, last_day
@@ -253,14 +255,24 @@ def _answer(data: dict[str, Any], as_of: date, track: ScoreTrack) -> dict[str, A
     status built on each change day), with the commitment's scores read once for all its days."""
     found = track.scores(as_of)  # SPEC §8.2's reviewed scores, if the track was asked for them
     status, cadence, overdue, party_status = data["status"], data["cadence"], data["overdue"], data["party_status"]
-    return {key: data[key] for key in DRAWN} | {
-        "made_day": first_day(data["made_on"]).isoformat(),
-        "counted": due_by(status, cadence, data["made_on"], data["due_on"], as_of),
-        "cells": {party: cell_data(party_status[party], cadence, status, overdue) for party in data["parties"]},
-        "area": data["area"], "code": data["code"],
-        "scores": dict(sorted(found.items())) if found is not None else {},
-        "score_only": track.only(as_of),
-    }  # fmt: skip
+    # Built in place, in the order of the fields listed (a hundred thousand answers on a page of 100k events).
+    told = dict(zip(DRAWN, _drawn(data)))
+    told["made_day"] = _day_text(data["made_on"])
+    told["counted"] = due_by(status, cadence, data["made_on"], data["due_on"], as_of)
+    told["cells"] = {party: cell_data(party_status[party], cadence, status, overdue) for party in data["parties"]}
+    told["area"], told["code"] = data["area"], data["code"]
+    told["scores"] = dict(sorted(found.items())) if found is not None else {}
+    told["score_only"] = track.only(as_of)
+    return told
+
+
+_drawn = itemgetter(*DRAWN)
+
+
+@lru_cache(maxsize=1 << 12)
+def _day_text(made_on: str) -> str:
+    """The first day of a making's date, spelled: the same for every answer of a commitment."""
+    return first_day(made_on).isoformat()
 
 
 def change_days(knowledge: Knowledge, slug: str) -> list[date]:
