@@ -112,7 +112,7 @@ def report_data(logs: Logs, record_times: Times, matching: list[str], shown: lis
         # Two stops, or every record time when there are no more than the limit, are offered whatever their size.
         budget = TRAVEL_BUDGET if limit > 2 and len(offered) >= limit else None
         try:
-            survey = _survey(logs, matching, editions, clocks, approved_only, offered, budget)
+            survey = _survey(logs, matching, set(shown), editions, clocks, approved_only, offered, budget)
             break
         except OverBudget:  # given up as soon as the answers outgrow the budget, not once all are built
             limit = max(2, limit // 4)
@@ -121,8 +121,10 @@ def report_data(logs: Logs, record_times: Times, matching: list[str], shown: lis
     scores = {row.id: dict(sorted(row.scores.items())) for row in sheet}
     compliance = matrix_of(survey.board, as_of)
     rows = {row.commitment.id: row for row in compliance.rows}
-    log = logs([*shown, *editions])  # the commitments drawn in full: at most --limit of them
-    log = _only(log, set(shown))
+    # The commitments drawn in full (at most --limit of them), as the chunks read them: in the order
+    # the whole log lists its streams, as a log of them alone would be.
+    log = Log(record for records in sorted(survey.held.values(), key=lambda records: records[0].seq)
+              for record in records)  # fmt: skip
     knowledge = log.known_at(known_at)
     drawn = [slug for slug in shown if slug in rows and slug not in only]
     made = [first_day(knowledge.steps(slug)[0].on) for slug in shown if slug in rows]
@@ -195,14 +197,17 @@ class Survey:
     latest: datetime | None = None
     quotes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     sources: list[dict[str, Any]] = field(default_factory=list)
+    held: dict[str, list[Recorded]] = field(default_factory=dict)  # the shown commitments' streams, and what they draw on
 
 
-def _survey(logs: Logs, matching: list[str], editions: list[str], clocks: Clocks, approved_only: bool,
+def _survey(logs: Logs, matching: list[str], shown: set[str], editions: list[str], clocks: Clocks, approved_only: bool,
             offered: list[tuple[datetime, datetime | None]], budget: int | None) -> Survey:  # fmt: skip
     """The board rows, the score sheet, the count of records, the quotes and the sliders' answers at
     the ``offered`` record times (spooled, see ``sliders.Spool``) of ``matching`` and of what they draw
     on: the meetings, sources, statements and editions are counted with the first chunk only, as every
-    chunk's log holds them. Chunks go in the order of the commitments' ids, as the page's JSON lists them."""
+    chunk's log holds them. Chunks go in the order of the commitments' ids, as the page's JSON lists them.
+    The streams of the ``shown`` commitments and of what they draw on are kept (``held``): the page
+    draws those in full, and need not read them again."""
     as_of, known_at = clocks.as_of, clocks.known_at
     survey = Survey(Spool(budget))
     at = [moment for moment, _ in offered]
@@ -213,6 +218,8 @@ def _survey(logs: Logs, matching: list[str], editions: list[str], clocks: Clocks
             own = set(chunk)
             log = _only(logs([*chunk, *editions]), own)
             for slug, records in log.streams.items():
+                if slug in shown or (number == 0 and records[0].event.type != "commitment_made"):
+                    survey.held[slug] = records
                 if number == 0 or slug in own:
                     for record in records:
                         if record.event.recorded_at in wanted:
