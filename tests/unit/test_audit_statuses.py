@@ -67,3 +67,32 @@ def test_a_recurring_commitment_lapsing_between_its_events():
     found = [(r["status_before"], r["status_after"]) for r in trail]
     assert found == statuses(knowledge, "r")
     assert ("lapsed", "lapsed") in found  # time alone, between two events
+
+
+def test_a_folds_status_alone_is_its_whole_statuss_on_every_day():
+    """``CommitmentFold.status_on``, which the audit trail and the timelines' walk read, against
+    ``view``: after each step of every commitment of the dataset and of the synthetic history, on
+    days from before the making to years after (lapses of recurring commitments among them)."""
+    import tempfile
+    from datetime import timedelta
+    from pathlib import Path
+
+    from benchmarks.synthetic import write
+
+    with tempfile.TemporaryDirectory() as tmp:
+        lines = write(Path(tmp) / "history.jsonl", 600).read_text(encoding="utf-8").splitlines()
+    lines += DATASET.read_text(encoding="utf-8").splitlines()
+    knowledge = Log(record(parse_obj(json.loads(line)) for line in lines if line.strip())).known_at(None)
+    checked = set()
+    for slug in knowledge.commitments:
+        made, steps = knowledge.steps(slug)
+        fold = CommitmentFold(made)
+        start = first_day(made.on) - timedelta(days=40)
+        for step in [None, *steps]:
+            if step is not None:
+                fold.apply(step.event)
+            for n in range(0, 3650, 47):
+                day = start + timedelta(days=n)
+                assert fold.status_on(day) == fold.view(day, knowledge.meetings).status, (slug, day)
+                checked.add((made.cadence, fold.status_on(day)))
+    assert {("annual", "lapsed"), ("once", "fulfilled"), ("standing", "active")} <= checked
