@@ -85,6 +85,8 @@ def page_script(names: tuple[str, ...]) -> str:
 
 #: Commitments whose streams are read and folded at a time: what the report holds of the log.
 CHUNK = 200
+#: Characters of the rendered page gathered before they are written.
+WRITTEN_AT_ONCE = 1 << 16
 
 
 def report_data(logs: Logs, record_times: Times, matching: list[str], shown: list[str], editions: list[str],
@@ -324,6 +326,8 @@ def write_report(out: IO[str], logs: Logs, record_times: Times, matching: list[s
     script = page_script(SCRIPTS)
     data = report_data(logs, record_times, matching, shown, editions, clocks, approved_only)
     travel = data["time_data"]
+    held: list[str] = []  # the pieces rendered since the last write: a page of 200 long histories is half a million
+    size = 0
     try:
         for piece in env.get_template(TEMPLATE).generate(
             **data,
@@ -331,7 +335,12 @@ def write_report(out: IO[str], logs: Logs, record_times: Times, matching: list[s
             # The page's own script, not data: inserted verbatim, and allowed to run by its hash alone.
             script=Markup(script), script_hash=base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode(),
         ):  # fmt: skip
-            out.write(piece)
+            held.append(piece)
+            size += len(piece)
+            if size >= WRITTEN_AT_ONCE:
+                out.write("".join(held))
+                held, size = [], 0
+        out.write("".join(held))
     finally:
         travel["spool"].close()
     return {"stops": travel["stops"], "recorded_times": travel["recorded_times"]}
