@@ -415,32 +415,18 @@ DETAIL_FIELDS = (("title", "title"), ("note", "note"), ("reason", "reason"), ("p
                  ("meeting", "meeting"))  # fmt: skip
 
 
-class AuditRow(dict[str, Any]):
-    """An audit row the template reads by attribute (``e.ref``) without a failed attribute lookup
-    first: Jinja2 tries ``getattr`` before ``[]``, and a plain dict's failure costs an exception
-    per field of every row, about half a million of them on a page of 200 long histories."""
-
-    __slots__ = ()
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None  # what Jinja2 falls back on: it tries [] next, as for a dict
-
-
-def _audit(event: dict[str, Any]) -> AuditRow:
+def _audit(event: dict[str, Any]) -> dict[str, Any]:
     details = []
     for key, word in DETAIL_FIELDS:
         value = event.get(key)
         if value:
             details.append((word, ", ".join(value) if isinstance(value, list) else str(value)))
     effective = [(k, ", ".join(v) if isinstance(v, list) else str(v)) for k, v in event.get("effective", {}).items()]
-    return AuditRow({"target": None, "source": None, "quote": None} | event | {
+    return {"target": None, "source": None, "quote": None} | event | {
         "label": EVENT_LABELS.get(event["type"], event["type"].replace("_", " ")),
         "details": details,
         "effective": effective,
-    })
+    }
 
 
 def _quotes(stream: list[Resolved]) -> Iterator[tuple[str, dict[str, Any]]]:
