@@ -124,7 +124,7 @@ def report_data(logs: Logs, record_times: Times, matching: list[str], shown: lis
             break
         except OverBudget:  # given up as soon as the answers outgrow the budget, not once all are built
             limit = max(2, limit // 4)
-    with paused_gc():
+    with paused_gc():  # see CHUNK: the drawings and the overview's layout make as many objects again
         spool, stops = survey.spool, survey.stops
         sheet, only = survey.sheet, survey.only
         scores = {row.id: dict(sorted(row.scores.items())) for row in sheet}
@@ -159,37 +159,37 @@ def report_data(logs: Logs, record_times: Times, matching: list[str], shown: lis
                 "editions": edition_moments(log, known_at),
                 "party_names": {party: name_of(party) for party in spool.parties}}  # fmt: skip
         travel = {"stops": rest["stops"], "recorded_times": len(every), "spool": spool, "json": spool.json(rest)}
-    ranked = summarise(sheet, "party")["groups"]
-    return {
-        "as_of": as_of,
-        "known_at": known_at,
-        "recorded": survey.recorded,
-        "latest_recorded": survey.latest,
-        "board": board,
-        "summary": [(s, counts[s]) for s in STATUSES if counts[s]],
-        "overdue": sum(c.overdue for c in board),
-        "late": sum(c.late for c in board),
-        "matrix": compliance,
-        "matrix_scores": scores,
-        "window": overview,
-        "overview": layout(overview),
-        "spans": spans,
-        "shown": sum(1 for span in spans if span["current"]),
-        "time_data": travel,
-        "event_types": _drawn(overview),
-        "heat": heatmap(sheet, "area"),
-        "ranking": ranked,
-        "any_scores": bool(spool.parties),
-        "score_only": len(only),
-        "lead_with_scores": bool(only) and 2 * len(only) >= len(rows),
-        "left_out": [slug for slug in rows if slug not in set(shown)],
-        "matching": len(rows),
-        "approved_only": approved_only,
-        "score_colours": SCORE_COLOURS,
-        "commitments": commitments,
-        "sources": _sources(survey.sources, survey.quotes, set(survey.order)),
-        "version": __version__,
-    }
+        ranked = summarise(sheet, "party")["groups"]
+        return {
+            "as_of": as_of,
+            "known_at": known_at,
+            "recorded": survey.recorded,
+            "latest_recorded": survey.latest,
+            "board": board,
+            "summary": [(s, counts[s]) for s in STATUSES if counts[s]],
+            "overdue": sum(c.overdue for c in board),
+            "late": sum(c.late for c in board),
+            "matrix": compliance,
+            "matrix_scores": scores,
+            "window": overview,
+            "overview": layout(overview),
+            "spans": spans,
+            "shown": sum(1 for span in spans if span["current"]),
+            "time_data": travel,
+            "event_types": _drawn(overview),
+            "heat": heatmap(sheet, "area"),
+            "ranking": ranked,
+            "any_scores": bool(spool.parties),
+            "score_only": len(only),
+            "lead_with_scores": bool(only) and 2 * len(only) >= len(rows),
+            "left_out": [slug for slug in rows if slug not in set(shown)],
+            "matching": len(rows),
+            "approved_only": approved_only,
+            "score_colours": SCORE_COLOURS,
+            "commitments": commitments,
+            "sources": _sources(survey.sources, survey.quotes, set(survey.order)),
+            "version": __version__,
+        }
 
 
 @dataclass
