@@ -254,6 +254,8 @@ def _survey(logs: Logs, matching: list[str], shown: set[str], editions: list[str
                 sheet = score_sheet(knowledge, as_of, approved_only=approved_only)
                 survey.sheet += sheet
                 survey.only |= {row.id for row in sheet if score_only(knowledge, row.id, as_of)}
+                # Let go before the collector runs again: it then walks what the survey keeps, not the chunk.
+                del log, knowledge, last
     except BaseException:
         survey.spool.close()
         raise
