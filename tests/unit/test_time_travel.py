@@ -167,3 +167,29 @@ def test_the_runs_of_a_few_commitments_from_a_log_of_them_alone_are_the_whole_lo
         for slug, entries in runs.items():
             spelled = [[stop, [[day, alone.rows[i]] for day, i in held]] for stop, held in entries]
             assert spelled == [[stop, [[day, answers.rows[i]] for day, i in held]] for stop, held in whole[slug]]
+
+
+def test_each_moment_of_a_log_resolves_again_exactly_the_streams_recorded_since_the_one_before(tmp_path):
+    from datetime import timedelta
+
+    from commitment_tracker.projections.time_travel import moments_at
+    from commitment_tracker.tracker.streams import KIND_OF_FIRST
+
+    log = synthetic_log(tmp_path, 600)
+    times = sorted({r.event.recorded_at for records in log.streams.values() for r in records})
+    half = timedelta(microseconds=1)
+    # Offered times on records, between records, before the first and after the last.
+    for offered in ([times[0], times[-1]], times[::37] + [times[-1]], [times[0] - half, times[5] + half, times[-1] + half],
+                    [times[-1]]):  # fmt: skip
+        previous = None
+        for moment, at in zip(moments_at(log, offered), offered, strict=True):
+            if previous is None:
+                expected = set(log.streams)
+            else:
+                expected = {slug for slug, records in log.streams.items()
+                            if any(previous < r.event.recorded_at <= at for r in records)}  # fmt: skip
+            assert moment.changed == expected, (moment.number, at)
+            assert moment.meetings_changed == any(KIND_OF_FIRST.get(log.streams[s][0].event.type) == "meeting"
+                                                  for s in moment.changed)  # fmt: skip
+            assert moment.knowledge.streams.keys() == log.known_at(at).streams.keys()
+            previous = at

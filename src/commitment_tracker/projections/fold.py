@@ -268,6 +268,11 @@ class CommitmentFold:
             "superseded_by": self.superseded_by, "meeting": self.meeting, "area": self.area, "code": self.code,
         }  # fmt: skip
 
+    def status_on(self, as_of: date) -> str:
+        """``view(as_of, meetings).status`` alone: only a recurring commitment's changes with time (a
+        lapse), and no meeting changes it (the audit trail asks before and after every event)."""
+        return self._recurring(as_of)[1] if self.cadence in RECURRING else self.status
+
     def _recurring(self, as_of: date) -> tuple[str, str, bool]:
         """(due_on, status, late): the next instance is due one period after the last one."""
         # A coarse instance ("2024") gets the benefit of the doubt: its period runs from its end.

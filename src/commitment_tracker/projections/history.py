@@ -85,21 +85,20 @@ def _by_valid_time(knowledge: Knowledge, slug: str, resolved: list[Resolved], is
     made = resolved[0].event
     made_day = first_day(made.on)  # type: ignore[attr-defined]
     fold = CommitmentFold(made)  # type: ignore[arg-type]
-    meetings = knowledge.meetings
     rows = []
     status: str | None = None
     # The making applies first, whatever its place among events dated earlier.
     for item in [resolved[0], *[r for r in ordered if r is not resolved[0]]]:
         data = row(item)
         day = max(_valid_day(item, resolved), made_day)
-        before = fold.view(day, meetings).status if status is not None else None
+        before = fold.status_on(day) if status is not None else None
         if item is resolved[0]:
-            after: str | None = fold.view(day, meetings).status
+            after: str | None = fold.status_on(day)
         elif item.retracted or item.record.event.type in META_TYPES:
             after = before
         else:
             fold.apply(item.event)
-            after = fold.view(day, meetings).status
+            after = fold.status_on(day)
         status = after
         data["status_before"], data["status_after"] = before, after
         data["_day"] = day

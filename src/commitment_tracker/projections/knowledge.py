@@ -7,7 +7,7 @@ recorded at or before K and applies only the retractions and corrections among t
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from typing import Any
@@ -80,10 +80,11 @@ class Step:
 
     event: Event
     resolved: Resolved
+    # Its valid day, read once: the sort, the fold and the change days ask for it a million times in a report.
+    day: date = field(init=False, compare=False)
 
-    @property
-    def day(self) -> date:
-        return first_day(self.event.on)  # type: ignore[attr-defined]
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "day", first_day(vars(self.event)["on"]))
 
 
 def valid_order(step: Step) -> tuple[date, int]:
@@ -91,10 +92,14 @@ def valid_order(step: Step) -> tuple[date, int]:
     return step.day, step.resolved.record.position
 
 
+#: Commitments whose sorted steps a ``Knowledge`` keeps: more than the report's chunk (``render.report.CHUNK``).
+STEPS_KEPT = 256
+
+
 class Knowledge:
     def __init__(self, streams: dict[str, list[Resolved]]) -> None:
         self.streams = streams
-        self._last_steps: tuple[list[Resolved], tuple[CommitmentMade, list[Step]]] | None = None
+        self._steps: dict[str, tuple[list[Resolved], tuple[CommitmentMade, list[Step]]]] = {}
 
     @cached_property
     def meetings(self) -> MeetingIndex:
@@ -116,13 +121,16 @@ class Knowledge:
 
     def steps(self, slug: str) -> tuple[CommitmentMade, list[Step]]:
         """The commitment's making and its other effective events, in valid-time order (not to be
-        changed: the last commitment's are kept, as the queries of one commitment ask several times)."""
+        changed: the last ``STEPS_KEPT`` commitments' are kept, as the queries of one commitment ask
+        several times, and the report asks for a chunk of commitments' steps in several passes)."""
         resolved = self.streams[slug]
-        held = self._last_steps
+        held = self._steps.get(slug)
         if held is not None and held[0] is resolved:  # a stream replaced since (history does) is read again
             return held[1]
         found = self._sorted_steps(resolved)
-        self._last_steps = (resolved, found)  # one commitment's only: a whole board's would not fit at 1M events
+        if held is None and len(self._steps) >= STEPS_KEPT:
+            del self._steps[next(iter(self._steps))]  # the oldest: a whole board's would not fit at 1M events
+        self._steps[slug] = (resolved, found)  # held with its stream, so the stream is never another's
         return found
 
     @staticmethod

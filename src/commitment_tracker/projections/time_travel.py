@@ -25,9 +25,12 @@ from __future__ import annotations
 import heapq
 import json
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from commitment_tracker.events import add_period, first_day, last_day
@@ -164,29 +167,47 @@ class Moment:
 
 def moments(log: Log, every: list[Stop], offered: list[Stop]) -> Iterator[Moment]:
     """The knowledge at each offered stop, resolving again only the streams recorded since the last."""
-    return _moments(log, [(stop.at, record.entity) for stop in every for record in stop.records], [s.at for s in offered])
+    at = [s.at for s in offered]
+    return _moments(log, _recorded_between([(stop.at, record.entity) for stop in every for record in stop.records], at), at)
 
 
 def moments_at(log: Log, offered: list[datetime]) -> Iterator[Moment]:
     """``moments`` for a log of some of the streams (a few commitments, with the meetings), at the
     offered record times: what changed between two of them is read from the log's own records, so
     the moments are those of the whole log, restricted to its streams."""
-    recorded = sorted((record.event.recorded_at, slug) for slug, records in log.streams.items()
-                      for record in records if record.event.recorded_at is not None)  # fmt: skip
-    return _moments(log, recorded, offered)
+    # Each stream is due again at the first offered time at or after each of its records: no sort
+    # of every record (a hundred thousand of them in a report's chunk) is needed to know that.
+    between: list[set[str]] = [set() for _ in offered]
+    for slug, records in log.streams.items():
+        for record in records:
+            at = record.event.recorded_at
+            if at is not None:
+                number = bisect_left(offered, at)
+                if number < len(offered):
+                    between[number].add(slug)
+    return _moments(log, between, offered)
 
 
-def _moments(log: Log, recorded: Sequence[tuple[datetime, str]], offered: list[datetime]) -> Iterator[Moment]:
-    """The moments at the ``offered`` record times, given each record's (record time, stream) in
-    record-time order: the streams recorded up to an offered time and after the one before it
-    are the ones resolved again there."""
-    state: KnownSince | None = None
+def _recorded_between(recorded: Sequence[tuple[datetime, str]], offered: list[datetime]) -> list[set[str]]:
+    """The streams recorded up to each offered time and after the one before it, given each
+    record's (record time, stream) in record-time order."""
+    between: list[set[str]] = []
     consumed = 0
-    for number, at in enumerate(offered):
+    for at in offered:
         changed: set[str] = set()
         while consumed < len(recorded) and recorded[consumed][0] <= at:
             changed.add(recorded[consumed][1])
             consumed += 1
+        between.append(changed)
+    return between
+
+
+def _moments(log: Log, between: list[set[str]], offered: list[datetime]) -> Iterator[Moment]:
+    """The moments at the ``offered`` record times, given the streams recorded up to each and
+    after the one before it (``between``): those are the ones resolved again there."""
+    state: KnownSince | None = None
+    for number, at in enumerate(offered):
+        changed = between[number]
         if state is None:
             state = KnownSince(log, at)
             knowledge, changed = state.knowledge, set(log.streams)
@@ -234,14 +255,24 @@ def _answer(data: dict[str, Any], as_of: date, track: ScoreTrack) -> dict[str, A
     status built on each change day), with the commitment's scores read once for all its days."""
     found = track.scores(as_of)  # SPEC §8.2's reviewed scores, if the track was asked for them
     status, cadence, overdue, party_status = data["status"], data["cadence"], data["overdue"], data["party_status"]
-    return {key: data[key] for key in DRAWN} | {
-        "made_day": first_day(data["made_on"]).isoformat(),
-        "counted": due_by(status, cadence, data["made_on"], data["due_on"], as_of),
-        "cells": {party: cell_data(party_status[party], cadence, status, overdue) for party in data["parties"]},
-        "area": data["area"], "code": data["code"],
-        "scores": dict(sorted(found.items())) if found is not None else {},
-        "score_only": track.only(as_of),
-    }  # fmt: skip
+    # Built in place, in the order of the fields listed (a hundred thousand answers on a page of 100k events).
+    told = dict(zip(DRAWN, _drawn(data)))
+    told["made_day"] = _day_text(data["made_on"])
+    told["counted"] = due_by(status, cadence, data["made_on"], data["due_on"], as_of)
+    told["cells"] = {party: cell_data(party_status[party], cadence, status, overdue) for party in data["parties"]}
+    told["area"], told["code"] = data["area"], data["code"]
+    told["scores"] = dict(sorted(found.items())) if found is not None else {}
+    told["score_only"] = track.only(as_of)
+    return told
+
+
+_drawn = itemgetter(*DRAWN)
+
+
+@lru_cache(maxsize=1 << 12)
+def _day_text(made_on: str) -> str:
+    """The first day of a making's date, spelled: the same for every answer of a commitment."""
+    return first_day(made_on).isoformat()
 
 
 def change_days(knowledge: Knowledge, slug: str) -> list[date]:

@@ -39,8 +39,7 @@ def walk(knowledge: Knowledge, slug: str, until: date | None = None) -> Iterator
     if until is not None and made_day > until:
         return
     fold = CommitmentFold(made)
-    meetings = knowledge.meetings
-    status = fold.view(made_day, meetings).status
+    status = fold.status_on(made_day)
     made_ref = knowledge.streams[slug][0].record.ref
     yield Change(made_day, made.on, slug, made.title, None, status, made_ref, made.type)
     day = made_day
@@ -51,7 +50,7 @@ def walk(knowledge: Knowledge, slug: str, until: date | None = None) -> Iterator
         if lapse is not None and (next_day is None or lapse < next_day):
             if until is not None and lapse > until:
                 return
-            after = fold.view(lapse, meetings).status
+            after = fold.status_on(lapse)
             if after != status:
                 yield Change(lapse, lapse.isoformat(), slug, made.title, status, after, None, "period_elapsed")
                 status = after
@@ -68,7 +67,7 @@ def walk(knowledge: Knowledge, slug: str, until: date | None = None) -> Iterator
             step = steps[index]
             fold.apply(step.event)
             index += 1
-        after = fold.view(day, meetings).status
+        after = fold.status_on(day)
         if after != status:
             on = step.event.on if step.day >= made_day else made.on  # type: ignore[attr-defined]
             yield Change(day, on, slug, made.title, status, after, step.resolved.record.ref, step.event.type)

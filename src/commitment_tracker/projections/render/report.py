@@ -64,6 +64,7 @@ from commitment_tracker.projections.time_travel import (
 from commitment_tracker.projections.timeline import Timelines, timeline, timelines
 from commitment_tracker.projections.render.timeline_svg import ROW, SHAPES, layout
 from commitment_tracker.tracker import Recorded, Resolved
+from commitment_tracker.tracker.bulk import paused_gc
 
 #: A log of some commitments with every meeting, source and statement (``ViewReader.log_of``).
 Logs = Callable[[list[str]], Log]
@@ -84,7 +85,13 @@ def page_script(names: tuple[str, ...]) -> str:
 
 
 #: Commitments whose streams are read and folded at a time: what the report holds of the log.
+#: Each chunk is read, folded and answered with the cyclic garbage collector paused (``paused_gc``):
+#: its hundred thousand new objects set off collections that walked every object the report
+#: holds, a third of its time, and none of them forms a cycle (the peak is the same without the
+#: collector). It runs between chunks, so what the report holds stays bounded by a chunk.
 CHUNK = 200
+#: Characters of the rendered page gathered before they are written.
+WRITTEN_AT_ONCE = 1 << 16
 
 
 def report_data(logs: Logs, record_times: Times, matching: list[str], shown: list[str], editions: list[str],
@@ -103,8 +110,9 @@ def report_data(logs: Logs, record_times: Times, matching: list[str], shown: lis
     """
     as_of, known_at = clocks.as_of, clocks.known_at
     times = RecordTimes()
-    for batch in record_times([*matching, *editions], clocks):
-        times.add(batch)
+    with paused_gc():
+        for batch in record_times([*matching, *editions], clocks):
+            times.add(batch)
     every = times.ordered()
     limit = stop_limit(len(matching))
     while True:  # fewer stops until the sliders' data is a size a browser opens at once
@@ -112,73 +120,76 @@ def report_data(logs: Logs, record_times: Times, matching: list[str], shown: lis
         # Two stops, or every record time when there are no more than the limit, are offered whatever their size.
         budget = TRAVEL_BUDGET if limit > 2 and len(offered) >= limit else None
         try:
-            survey = _survey(logs, matching, editions, clocks, approved_only, offered, budget)
+            survey = _survey(logs, matching, set(shown), editions, clocks, approved_only, offered, budget)
             break
         except OverBudget:  # given up as soon as the answers outgrow the budget, not once all are built
             limit = max(2, limit // 4)
-    spool, stops = survey.spool, survey.stops
-    sheet, only = survey.sheet, survey.only
-    scores = {row.id: dict(sorted(row.scores.items())) for row in sheet}
-    compliance = matrix_of(survey.board, as_of)
-    rows = {row.commitment.id: row for row in compliance.rows}
-    log = logs([*shown, *editions])  # the commitments drawn in full: at most --limit of them
-    log = _only(log, set(shown))
-    knowledge = log.known_at(known_at)
-    drawn = [slug for slug in shown if slug in rows and slug not in only]
-    made = [first_day(knowledge.steps(slug)[0].on) for slug in shown if slug in rows]
-    found = timelines(knowledge, as_of, drawn, start=min(made, default=as_of))
-    board = [rows[slug].commitment for slug in drawn]
-    counts = Counter(c.status for c in board)
-    drawings = {row.id: row for row in found.rows}
-    commitments = []
-    for slug in shown:
-        if slug not in rows:
-            continue
-        row = drawings.get(slug)
-        commitments.append({
-            "status": rows[slug].commitment, "cells": rows[slug].cells, "scores": scores.get(slug, {}),
-            "score_only": slug in only, "drawing": layout(found, [row], ids=False, notes=False) if row else None,
-            "events": [_audit(event) for event in history(log, knowledge, slug, by_record=False, as_of=as_of)],
-        })  # fmt: skip
-    overview, spans = _overview(list(moments_at(log, [at for at, _ in offered])), found, set(shown))
-    first_made = min(spool.first_made or found.start, found.start)
-    rest = {"stops": [stop.to_data() for stop in stops], "recorded_times": len(every),
-            "first_day": min(first_made, as_of).isoformat(), "last_day": as_of.isoformat(),
-            "window_start": found.start.isoformat(), "statuses": list(STATUSES), "board_ids": shown,
-            "editions": edition_moments(log, known_at),
-            "party_names": {party: name_of(party) for party in spool.parties}}  # fmt: skip
-    travel = {"stops": rest["stops"], "recorded_times": len(every), "spool": spool, "json": spool.json(rest)}
-    ranked = summarise(sheet, "party")["groups"]
-    return {
-        "as_of": as_of,
-        "known_at": known_at,
-        "recorded": survey.recorded,
-        "latest_recorded": survey.latest,
-        "board": board,
-        "summary": [(s, counts[s]) for s in STATUSES if counts[s]],
-        "overdue": sum(c.overdue for c in board),
-        "late": sum(c.late for c in board),
-        "matrix": compliance,
-        "matrix_scores": scores,
-        "window": overview,
-        "overview": layout(overview),
-        "spans": spans,
-        "shown": sum(1 for span in spans if span["current"]),
-        "time_data": travel,
-        "event_types": _drawn(overview),
-        "heat": heatmap(sheet, "area"),
-        "ranking": ranked,
-        "any_scores": bool(spool.parties),
-        "score_only": len(only),
-        "lead_with_scores": bool(only) and 2 * len(only) >= len(rows),
-        "left_out": [slug for slug in rows if slug not in set(shown)],
-        "matching": len(rows),
-        "approved_only": approved_only,
-        "score_colours": SCORE_COLOURS,
-        "commitments": commitments,
-        "sources": _sources(survey.sources, survey.quotes, set(survey.order)),
-        "version": __version__,
-    }
+    with paused_gc():  # see CHUNK: the drawings and the overview's layout make as many objects again
+        spool, stops = survey.spool, survey.stops
+        sheet, only = survey.sheet, survey.only
+        scores = {row.id: dict(sorted(row.scores.items())) for row in sheet}
+        compliance = matrix_of(survey.board, as_of)
+        rows = {row.commitment.id: row for row in compliance.rows}
+        # The commitments drawn in full (at most --limit of them), as the chunks read them: in the order
+        # the whole log lists its streams, as a log of them alone would be.
+        log = Log(record for records in sorted(survey.held.values(), key=lambda records: records[0].seq)
+                  for record in records)  # fmt: skip
+        knowledge = log.known_at(known_at)
+        drawn = [slug for slug in shown if slug in rows and slug not in only]
+        made = [first_day(knowledge.steps(slug)[0].on) for slug in shown if slug in rows]
+        found = timelines(knowledge, as_of, drawn, start=min(made, default=as_of))
+        board = [rows[slug].commitment for slug in drawn]
+        counts = Counter(c.status for c in board)
+        drawings = {row.id: row for row in found.rows}
+        commitments = []
+        for slug in shown:
+            if slug not in rows:
+                continue
+            row = drawings.get(slug)
+            commitments.append({
+                "status": rows[slug].commitment, "cells": rows[slug].cells, "scores": scores.get(slug, {}),
+                "score_only": slug in only, "drawing": layout(found, [row], ids=False, notes=False) if row else None,
+                "events": [_audit(event) for event in history(log, knowledge, slug, by_record=False, as_of=as_of)],
+            })  # fmt: skip
+        overview, spans = _overview(list(moments_at(log, [at for at, _ in offered])), found, set(shown))
+        first_made = min(spool.first_made or found.start, found.start)
+        rest = {"stops": [stop.to_data() for stop in stops], "recorded_times": len(every),
+                "first_day": min(first_made, as_of).isoformat(), "last_day": as_of.isoformat(),
+                "window_start": found.start.isoformat(), "statuses": list(STATUSES), "board_ids": shown,
+                "editions": edition_moments(log, known_at),
+                "party_names": {party: name_of(party) for party in spool.parties}}  # fmt: skip
+        travel = {"stops": rest["stops"], "recorded_times": len(every), "spool": spool, "json": spool.json(rest)}
+        ranked = summarise(sheet, "party")["groups"]
+        return {
+            "as_of": as_of,
+            "known_at": known_at,
+            "recorded": survey.recorded,
+            "latest_recorded": survey.latest,
+            "board": board,
+            "summary": [(s, counts[s]) for s in STATUSES if counts[s]],
+            "overdue": sum(c.overdue for c in board),
+            "late": sum(c.late for c in board),
+            "matrix": compliance,
+            "matrix_scores": scores,
+            "window": overview,
+            "overview": layout(overview),
+            "spans": spans,
+            "shown": sum(1 for span in spans if span["current"]),
+            "time_data": travel,
+            "event_types": _drawn(overview),
+            "heat": heatmap(sheet, "area"),
+            "ranking": ranked,
+            "any_scores": bool(spool.parties),
+            "score_only": len(only),
+            "lead_with_scores": bool(only) and 2 * len(only) >= len(rows),
+            "left_out": [slug for slug in rows if slug not in set(shown)],
+            "matching": len(rows),
+            "approved_only": approved_only,
+            "score_colours": SCORE_COLOURS,
+            "commitments": commitments,
+            "sources": _sources(survey.sources, survey.quotes, set(survey.order)),
+            "version": __version__,
+        }
 
 
 @dataclass
@@ -195,14 +206,17 @@ class Survey:
     latest: datetime | None = None
     quotes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     sources: list[dict[str, Any]] = field(default_factory=list)
+    held: dict[str, list[Recorded]] = field(default_factory=dict)  # the shown commitments' streams, and what they draw on
 
 
-def _survey(logs: Logs, matching: list[str], editions: list[str], clocks: Clocks, approved_only: bool,
+def _survey(logs: Logs, matching: list[str], shown: set[str], editions: list[str], clocks: Clocks, approved_only: bool,
             offered: list[tuple[datetime, datetime | None]], budget: int | None) -> Survey:  # fmt: skip
     """The board rows, the score sheet, the count of records, the quotes and the sliders' answers at
     the ``offered`` record times (spooled, see ``sliders.Spool``) of ``matching`` and of what they draw
     on: the meetings, sources, statements and editions are counted with the first chunk only, as every
-    chunk's log holds them. Chunks go in the order of the commitments' ids, as the page's JSON lists them."""
+    chunk's log holds them. Chunks go in the order of the commitments' ids, as the page's JSON lists them.
+    The streams of the ``shown`` commitments and of what they draw on are kept (``held``): the page
+    draws those in full, and need not read them again."""
     as_of, known_at = clocks.as_of, clocks.known_at
     survey = Survey(Spool(budget))
     at = [moment for moment, _ in offered]
@@ -210,33 +224,38 @@ def _survey(logs: Logs, matching: list[str], editions: list[str], clocks: Clocks
     added: dict[datetime, dict[int, Recorded]] = {moment: {} for moment in at}  # the records each stop adds
     try:
         for number, chunk in enumerate(_chunks(sorted(matching))):
-            own = set(chunk)
-            log = _only(logs([*chunk, *editions]), own)
-            for slug, records in log.streams.items():
-                if number == 0 or slug in own:
-                    for record in records:
-                        if record.event.recorded_at in wanted:
-                            added[record.event.recorded_at][record.seq] = record  # type: ignore[index]
-            last: list[Moment] = []  # the moments one at a time (a stop's knowledge each): only the last is kept
-            survey.spool.add(travel_runs(_keeping(moments_at(log, at), last), survey.spool, approved_only))
-            # The last offered stop is the latest record time up to K: what is known at K.
-            knowledge = last[0].knowledge if last else log.known_at(known_at)
-            for slug, stream in knowledge.streams.items():
-                if number == 0 or slug in own:
-                    survey.recorded += len(stream)
-                    latest = max((r.record.event.recorded_at for r in stream if r.record.event.recorded_at), default=None)
-                    if latest is not None and (survey.latest is None or latest > survey.latest):
-                        survey.latest = latest
-                    for source, quote in _quotes(stream):
-                        survey.quotes.setdefault(source, []).append(quote)
-            if number == 0:
-                survey.sources = sources(knowledge)
-            for slug in knowledge.commitments:
-                survey.order[slug] = (first_day(knowledge.steps(slug)[0].on), slug)
-            survey.board += knowledge.board(as_of)
-            sheet = score_sheet(knowledge, as_of, approved_only=approved_only)
-            survey.sheet += sheet
-            survey.only |= {row.id for row in sheet if score_only(knowledge, row.id, as_of)}
+            with paused_gc():  # see CHUNK
+                own = set(chunk)
+                log = _only(logs([*chunk, *editions]), own)
+                for slug, records in log.streams.items():
+                    if slug in shown or (number == 0 and records[0].event.type != "commitment_made"):
+                        survey.held[slug] = records
+                    if number == 0 or slug in own:
+                        for record in records:
+                            if record.event.recorded_at in wanted:
+                                added[record.event.recorded_at][record.seq] = record  # type: ignore[index]
+                last: list[Moment] = []  # the moments one at a time (a stop's knowledge each): only the last is kept
+                survey.spool.add(travel_runs(_keeping(moments_at(log, at), last), survey.spool, approved_only))
+                # The last offered stop is the latest record time up to K: what is known at K.
+                knowledge = last[0].knowledge if last else log.known_at(known_at)
+                for slug, stream in knowledge.streams.items():
+                    if number == 0 or slug in own:
+                        survey.recorded += len(stream)
+                        latest = max((r.record.event.recorded_at for r in stream if r.record.event.recorded_at), default=None)
+                        if latest is not None and (survey.latest is None or latest > survey.latest):
+                            survey.latest = latest
+                        for source, quote in _quotes(stream):
+                            survey.quotes.setdefault(source, []).append(quote)
+                if number == 0:
+                    survey.sources = sources(knowledge)
+                for slug in knowledge.commitments:
+                    survey.order[slug] = (first_day(knowledge.steps(slug)[0].on), slug)
+                survey.board += knowledge.board(as_of)
+                sheet = score_sheet(knowledge, as_of, approved_only=approved_only)
+                survey.sheet += sheet
+                survey.only |= {row.id for row in sheet if score_only(knowledge, row.id, as_of)}
+                # Let go before the collector runs again: it then walks what the survey keeps, not the chunk.
+                del log, knowledge, last
     except BaseException:
         survey.spool.close()
         raise
@@ -317,14 +336,22 @@ def write_report(out: IO[str], logs: Logs, record_times: Times, matching: list[s
     script = page_script(SCRIPTS)
     data = report_data(logs, record_times, matching, shown, editions, clocks, approved_only)
     travel = data["time_data"]
+    held: list[str] = []  # the pieces rendered since the last write: a page of 200 long histories is half a million
+    size = 0
     try:
-        for piece in env.get_template(TEMPLATE).generate(
-            **data,
-            statuses=STATUS_COLOURS, parties_colours=PARTY_COLOURS, shapes=SHAPES, event_labels=EVENT_LABELS, no_score=NO_SCORE,
-            # The page's own script, not data: inserted verbatim, and allowed to run by its hash alone.
-            script=Markup(script), script_hash=base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode(),
-        ):  # fmt: skip
-            out.write(piece)
+        with paused_gc():  # half a million pieces of text, none in a cycle
+            for piece in env.get_template(TEMPLATE).generate(
+                **data,
+                statuses=STATUS_COLOURS, parties_colours=PARTY_COLOURS, shapes=SHAPES, event_labels=EVENT_LABELS, no_score=NO_SCORE,
+                # The page's own script, not data: inserted verbatim, and allowed to run by its hash alone.
+                script=Markup(script), script_hash=base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode(),
+            ):  # fmt: skip
+                held.append(piece)
+                size += len(piece)
+                if size >= WRITTEN_AT_ONCE:
+                    out.write("".join(held))
+                    held, size = [], 0
+            out.write("".join(held))
     finally:
         travel["spool"].close()
     return {"stops": travel["stops"], "recorded_times": travel["recorded_times"]}
