@@ -348,6 +348,11 @@ def verify_parts(store: str) -> tuple[float, float]:
     return report["log_check_seconds"], report["view_check_seconds"]
 
 
+#: Each run's PostgreSQL schemas carry its process id: two runs against one database (two checkouts,
+#: say) would otherwise drop each other's stores midway.
+RUN = os.getpid()
+
+
 def _bare_import(lines: Path, out: Path, b: Backend) -> float:
     """Seconds for a bare eventsourcing application to save the same events (a process of its
     own), in a new SQLite file or a new PostgreSQL schema, as the store measured."""
@@ -360,19 +365,23 @@ def _bare_import(lines: Path, out: Path, b: Backend) -> float:
         from psycopg.conninfo import conninfo_to_dict
 
         with psycopg.connect(PG, autocommit=True) as conn:
-            conn.execute('DROP SCHEMA IF EXISTS "bench_bare" CASCADE')
-            conn.execute('CREATE SCHEMA "bench_bare"')
+            conn.execute(f'DROP SCHEMA IF EXISTS "bench_bare_{RUN}" CASCADE')
+            conn.execute(f'CREATE SCHEMA "bench_bare_{RUN}"')
         params = conninfo_to_dict(PG)
         env = {"PERSISTENCE_MODULE": "eventsourcing.postgres", "POSTGRES_DBNAME": str(params["dbname"]),
                "POSTGRES_HOST": str(params["host"]), "POSTGRES_PORT": str(params.get("port", 5432)),
                "POSTGRES_USER": str(params.get("user", "postgres")), "POSTGRES_PASSWORD": str(params.get("password", "")),
-               "POSTGRES_SCHEMA": "bench_bare", "CREATE_TABLE": "yes"}  # fmt: skip
+               "POSTGRES_SCHEMA": f"bench_bare_{RUN}", "CREATE_TABLE": "yes"}  # fmt: skip
     code = (f"import time; from pathlib import Path; from benchmarks.baselines import bare_eventsourcing_import\n"
             f"rate = bare_eventsourcing_import(Path({str(lines)!r}), Path({str(db)!r}), env={env!r})\n"
             "print(rate)")  # fmt: skip
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=ROOT)
-    return time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    if env is not None:
+        with psycopg.connect(PG, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "bench_bare_{RUN}" CASCADE')
+    return elapsed
 
 
 def sqlite_runs(out: Path) -> list[Row]:
@@ -401,7 +410,7 @@ def postgres_runs(out: Path) -> list[Row]:
     rows: list[Row] = []
     for size in PG_SIZES:
         print(f"PostgreSQL, {size:,} events", flush=True)
-        schema = f"bench_{size}"
+        schema = f"bench_{size}_{RUN}"
 
         def fresh(schema: str = schema) -> None:
             with psycopg.connect(PG, autocommit=True) as conn:
