@@ -45,6 +45,21 @@ def _append_raw(url: str, make_plain) -> None:  # type: ignore[no-untyped-def]
     raw.run(f"INSERT INTO {raw.chain} VALUES ({row}, '{ident.hex}', {position}, '{digest}')")
 
 
+def _abandoned(prev: str, recorded_at: str, fields: str = '"on":"2024-01-01"', *, source: str = "",
+               tail: str = "") -> bytes:  # fmt: skip
+    """An abandonment of STREAM in the tracker's exact shape (keys in schema order, no spaces), with
+    ``source`` after its type, ``fields`` after its commitment and ``tail`` after its stream link."""
+    return (f'{{"event":{{"type":"commitment_abandoned"{source},"recorded_by":"intruder","recorded_at":"{recorded_at}",'
+            f'"commitment":"{STREAM}",{fields}}},"prev":"{prev}"{tail}}}').encode()  # fmt: skip
+
+
+def _refused(url: str, make_plain) -> None:  # type: ignore[no-untyped-def]
+    """Appended as the tracker would chain it, the event is refused by verify as unreadable."""
+    _append_raw(url, make_plain)
+    report = check(url)
+    assert not report.ok and "cannot be read" in report.problem, report.problem
+
+
 def test_a_duplicate_record_time_hiding_a_back_dated_one_fails_verify(loaded: str) -> None:  # noqa: F811
     """The first ``recorded_at`` is in order; the last, which every reader reads, is back-dated."""
 
@@ -63,11 +78,7 @@ def test_a_duplicate_record_time_hiding_a_back_dated_one_fails_verify(loaded: st
 def test_a_duplicate_stream_link_hiding_a_wrong_one_fails_verify(loaded: str) -> None:  # noqa: F811
     """The first ``prev`` links the stream; the last, which a reader reads, does not."""
 
-    def plain(prev: str, now: str) -> bytes:
-        return (f'{{"event":{{"type":"commitment_abandoned","recorded_by":"intruder","recorded_at":"{now}",'
-                f'"commitment":"{STREAM}","on":"2024-01-01"}},"prev":"{prev}","prev":"{"0" * 64}"}}').encode()  # fmt: skip
-
-    _append_raw(loaded, plain)
+    _append_raw(loaded, lambda prev, now: _abandoned(prev, now, tail=f',"prev":"{"0" * 64}"'))
     report = check(loaded)
     assert not report.ok and "does not follow" in report.problem
 
@@ -82,23 +93,11 @@ def test_a_canonically_shaped_event_the_schema_refuses_fails_verify(loaded: str,
     """Bytes in the tracker's exact shape (keys in schema order, no spaces) whose values the schema
     refuses: verify still judges the values, not only the shape."""
 
-    def plain(prev: str, now: str) -> bytes:
-        return (f'{{"event":{{"type":"commitment_abandoned"{source},"recorded_by":"intruder","recorded_at":"{now}",'
-                f'"commitment":"{STREAM}",{fields}}},"prev":"{prev}"}}').encode()  # fmt: skip
-
-    _append_raw(loaded, plain)
-    report = check(loaded)
-    assert not report.ok and "cannot be read" in report.problem, report.problem
+    _refused(loaded, lambda prev, now: _abandoned(prev, now, fields, source=source))
 
 
 def test_a_key_the_schema_does_not_know_fails_verify(loaded: str) -> None:  # noqa: F811
-    def plain(prev: str, now: str) -> bytes:
-        return (f'{{"event":{{"type":"commitment_abandoned","recorded_by":"intruder","recorded_at":"{now}",'
-                f'"commitment":"{STREAM}","on":"2024-01-01","secret":"x"}},"prev":"{prev}"}}').encode()  # fmt: skip
-
-    _append_raw(loaded, plain)
-    report = check(loaded)
-    assert not report.ok and "cannot be read" in report.problem, report.problem
+    _refused(loaded, lambda prev, now: _abandoned(prev, now, '"on":"2024-01-01","secret":"x"'))
 
 
 @pytest.mark.parametrize(
@@ -113,10 +112,4 @@ def test_a_canonically_shaped_record_time_the_schema_refuses_fails_verify(loaded
     time the schema accepts: an impossible day or hour, a leap second, too many digits, another
     spelling, a year out of range, an escape."""
 
-    def plain(prev: str, now: str) -> bytes:
-        return (f'{{"event":{{"type":"commitment_abandoned","recorded_by":"intruder","recorded_at":"{stamp}",'
-                f'"commitment":"{STREAM}","on":"2024-01-01"}},"prev":"{prev}"}}').encode()  # fmt: skip
-
-    _append_raw(loaded, plain)
-    report = check(loaded)
-    assert not report.ok and "cannot be read" in report.problem, report.problem
+    _refused(loaded, lambda prev, now: _abandoned(prev, stamp))
