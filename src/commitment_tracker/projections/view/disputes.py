@@ -79,8 +79,8 @@ class SQLDisputes:
                     found.append({"commitment": entity, "party": unit.party, "cycle": unit.cycle, "area": row_area,
                                   "year": year, "summit": None})  # fmt: skip
         # Of the gapped commitments, only those assessed by K can have a disputed unit at K.
-        assessed = self.view.with_events_of(sorted(gaps), ["compliance_assessed"], self.known) if gaps else []
+        assessed = self.view.assessed_gaps(self.known, gaps)
         if assessed:
-            exact = self.reader.knowledge_of_ids(sorted(assessed), self.clocks)
+            exact = self.reader.knowledge_of_ids(assessed, self.clocks)
             found += disputes(exact, self.clocks.as_of, cycle=cycle, area=area, party=party)
         return found

@@ -186,10 +186,7 @@ class ViewReader:
 
     def exact_now(self, slugs: list[str]) -> Knowledge:
         """What is known now of a few entities' streams (without the meetings a board needs)."""
-        streams: dict[str, list[Recorded]] = {}
-        for row in self.view.facts(slugs):
-            streams.setdefault(row[0], []).append(record_from_fact(row))
-        return knowledge_of(streams, None)
+        return knowledge_of(self._streams(slugs), None)
 
     def _exact(self, slugs: list[str], known_at: datetime | None) -> Knowledge:
         """Exact knowledge at ``known_at`` of a few commitments, from the view's facts. The last
@@ -198,10 +195,7 @@ class ViewReader:
         two record times asks for each twice."""
         key = (tuple(slugs), known_at)
         if key not in self._exact_known:
-            streams: dict[str, list[Recorded]] = {}
-            for row in self.view.facts(slugs):
-                streams.setdefault(row[0], []).append(record_from_fact(row))
-            knowledge = knowledge_of(self._meetings() | streams, known_at)
+            knowledge = knowledge_of(self._meetings() | self._streams(slugs), known_at)
             if len(slugs) > EXACT_CHUNK:
                 return knowledge  # too large to keep: a caller reading many streams reads them once
             if len(self._exact_known) >= EXACT_KEPT:
@@ -219,12 +213,16 @@ class ViewReader:
         meetings = knowledge_of(self._meetings(), known_at).streams  # resolved once, for every chunk
         for start in range(0, len(slugs), EXACT_CHUNK):
             chunk = slugs[start : start + EXACT_CHUNK]
-            streams: dict[str, list[Recorded]] = {}
-            for row in self.view.facts(chunk):
-                streams.setdefault(row[0], []).append(record_from_fact(row))
             # Each stream is resolved on its own: the meetings' and the chunk's together are what
             # one fold of both gives (see Log.known_at), in the same order.
-            yield chunk, Knowledge(meetings | knowledge_of(streams, known_at).streams)
+            yield chunk, Knowledge(meetings | knowledge_of(self._streams(chunk), known_at).streams)
+
+    def _streams(self, slugs: list[str]) -> dict[str, list[Recorded]]:
+        """The streams of ``slugs`` as the view's facts hold them, in position order."""
+        streams: dict[str, list[Recorded]] = {}
+        for row in self.view.facts(slugs):
+            streams.setdefault(row[0], []).append(record_from_fact(row))
+        return streams
 
     # --- the board and what changed ------------------------------------------------------------
 

@@ -216,17 +216,24 @@ class ViewSQL:
 
     def with_events_besides(self, entities: Sequence[str], types: Sequence[str], known: str) -> list[str]:
         """Which of ``entities`` have an event recorded by ``known`` whose type is not in ``types``."""
-        marks = ",".join("?" * len(types))
-        return [row[0] for row in self.read_in(f"SELECT DISTINCT entity FROM {{view_facts}} WHERE recorded <= ? "
-                                               f"AND kind NOT IN ({marks}) AND entity IN ({{entities}})",
-                                               entities, [known, *types])]  # fmt: skip
+        return self._with_events(entities, types, known, "NOT IN")
 
     def with_events_of(self, entities: Sequence[str], types: Sequence[str], known: str) -> list[str]:
         """Which of ``entities`` have an event recorded by ``known`` of one of ``types``."""
+        return self._with_events(entities, types, known, "IN")
+
+    def _with_events(self, entities: Sequence[str], types: Sequence[str], known: str, test: str) -> list[str]:
         marks = ",".join("?" * len(types))
         return [row[0] for row in self.read_in(f"SELECT DISTINCT entity FROM {{view_facts}} WHERE recorded <= ? "
-                                               f"AND kind IN ({marks}) AND entity IN ({{entities}})",
+                                               f"AND kind {test} ({marks}) AND entity IN ({{entities}})",
                                                entities, [known, *types])]  # fmt: skip
+
+    def assessed_gaps(self, known: str, gaps: Iterable[str] | None = None) -> list[str]:
+        """The commitments in a gap at ``known`` (``gaps``, when the caller has read them) that an
+        assessment named by then: the only ones whose scores, or disputes, at ``known`` must be
+        folded exactly (the others have none there, as the view says)."""
+        found = sorted(self.gaps(known) if gaps is None else gaps)
+        return sorted(self.with_events_of(found, ["compliance_assessed"], known)) if found else []
 
     def facts_of_kinds(self, kinds: Sequence[str]) -> list[Any]:
         """Every fact of the entities of some kinds (source, meeting, statement...), by the kind index."""

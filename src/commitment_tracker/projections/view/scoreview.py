@@ -63,8 +63,7 @@ class ScoreSource:
         # A commitment changing at K (a gap) is folded exactly, unless nothing assessed it by K:
         # then it has no score at K either, as the view says (no row). On a log kept on the same
         # commitments for years most are in a gap at any K inside a page, and few are assessed.
-        gaps = sorted(reader.view.gaps(known))
-        self.gaps = set(reader.view.with_events_of(gaps, ["compliance_assessed"], known)) if gaps else set()
+        self.gaps = set(reader.view.assessed_gaps(known))
         contents: dict[str, dict[str, Any]] = {}  # the few distinct texts, each parsed once
         for entity, position, on, data in reader.view.scores(as_of.isoformat(), known):
             if entity not in self.gaps:
@@ -227,14 +226,13 @@ def score_table(reader: Reader, clocks: Clocks, *, cycle: str | None = None,
     recorded with, records nothing: ``id`` is the code (else the id), ``year`` and ``code`` spell
     the summit (else the year it was made), ``text`` the wording (else the title)."""
     source = ScoreSource(reader, clocks)
-    if summit is None and year is None:
-        # Every commitment is in scope: only the rows' makings are read (a making is a stream).
-        sheet = [row for row in source.sheet(cycle=cycle, area=area, approved_only=approved_only) if row.scores]
+    # A summit or a year needs every making (each says whether its commitment is in scope);
+    # otherwise only the rows' makings are read, once the rows are known (a making is a stream).
+    made = pledges(reader, [row["id"] for row in source.board], clocks) if summit is not None or year is not None else None
+    ids = in_scope(made, summit, year, notes) if made is not None else None
+    sheet = [row for row in source.sheet(cycle=cycle, area=area, ids=ids, approved_only=approved_only) if row.scores]
+    if made is None:
         made = pledges(reader, [row.id for row in sheet], clocks)
-    else:
-        made = pledges(reader, [row["id"] for row in source.board], clocks)
-        ids = in_scope(made, summit, year, notes)
-        sheet = [row for row in source.sheet(cycle=cycle, area=area, ids=ids, approved_only=approved_only) if row.scores]
     rows, parties = [], set()
     for scored_row in sheet:
         event = made[scored_row.id]
@@ -332,9 +330,8 @@ class SQLScores:
         self.clocks = clocks
         self.cycle, self.area, self.party = cycle, area, party
         # The gapped commitments are left out of the SQL groups; those assessed by K are folded and
-        # added in (the others have no score at K: see ScoreSource).
-        gaps = sorted(self.view.gaps(self.known))
-        gaps = sorted(self.view.with_events_of(gaps, ["compliance_assessed"], self.known)) if gaps else []
+        # added in (the others have no score at K).
+        gaps = self.view.assessed_gaps(self.known)
         self.exact: Knowledge | None = reader.knowledge_of_ids(gaps, clocks) if gaps else None
 
     def _counted(self, by: str | None = None) -> tuple[str, list[Any]]:
