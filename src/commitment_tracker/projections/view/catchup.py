@@ -29,12 +29,19 @@ from eventsourcing.persistence import IntegrityError, Tracking
 
 from commitment_tracker.events import EVENT_TYPES, CommitmentMade, first_day, to_data, without_nul
 from commitment_tracker.projections.areas import area_key
-from commitment_tracker.projections.fold import CommitmentFold
-from commitment_tracker.projections.intervals import Interval, intervals, intervals_from
+from commitment_tracker.projections.intervals import intervals
 from commitment_tracker.projections.knowledge import Knowledge, Step, valid_order
-from commitment_tracker.projections.meetings import MeetingIndex
 from commitment_tracker.projections.reviews import coding_data, last_reviews
-from commitment_tracker.projections.view.resume import Plan, may_resume, plan, stored_step, stored_targets
+from commitment_tracker.projections.view.resume import (
+    NO_MEETINGS,
+    Plan,
+    fold_on,
+    interval_list,
+    may_resume,
+    plan,
+    stored_step,
+    stored_targets,
+)
 from commitment_tracker.projections.view.sealing import Sealer
 from commitment_tracker.projections.view.search import rows_of as search_rows
 from commitment_tracker.projections.view.recorder import ViewSQL
@@ -51,9 +58,6 @@ if TYPE_CHECKING:
 PAGE = 20000
 WHOLE = 200  # commitments derived from their whole streams at a time (bounds the facts held)
 RESUME_CHUNK = 500  # commitments resumed at a time (bounds the rows and steps read back)
-NO_MEETINGS = MeetingIndex({})
-#: ``json.dumps(data, sort_keys=True)`` without building an encoder per call (one per interval).
-row_json = json.JSONEncoder(sort_keys=True).encode
 
 
 def open_view(tracker: Tracker, *, create: bool | None = None) -> ViewSQL:
@@ -263,15 +267,12 @@ class StatusProjection:
                 later[entity].append(stored_step(entity, position, data))
         resumed = {}
         for entity, rows in found.items():
-            start, row = date.fromisoformat(rows[0][1]), json.loads(rows[0][-1])
-            fold = CommitmentFold.resumed(row)
-            if fold.row(start, NO_MEETINGS) != row:
-                continue  # not a row this fold gives (a view written otherwise): derive it whole
             live = plans[entity].live
             steps = later[entity] + list(live.values())
             steps.sort(key=valid_order)
-            first = Interval(start, start, *rows[0][3:8], row)
-            fresh = interval_list(intervals_from(fold, first, steps, NO_MEETINGS), seed=(row, rows[0][-1]))
+            fresh = fold_on(rows[0], steps)
+            if fresh is None:
+                continue  # not a row this fold gives (a view written otherwise): derive it whole
             # The tail's steps: those kept from before the resumed row too, when the tail served
             # (none of them is live: a step the page replaces was dropped from them).
             earlier, kept_steps = before.get(entity, ([], []))
@@ -326,6 +327,7 @@ class Derived:
     scores: set[tuple[Any, ...]]
     steps: set[tuple[Any, ...]]  # the live steps' view_steps rows: (position, valid day, data)
     tail: Tail | None = None  # where a later page resumes (None: retracted, nothing to resume)
+    live: tuple[Step, ...] = ()  # the live steps themselves, in valid-time order (verify resumes from them)
 
 
 def derive_commitment(entity: str, records: Sequence[Recorded], clear: bool = True) -> Derived:
@@ -350,18 +352,7 @@ def derive_commitment(entity: str, records: Sequence[Recorded], clear: bool = Tr
         return Derived(row, set(), live, set())
     fresh = interval_list(intervals(made, resolved[0].record.ref, steps, NO_MEETINGS))
     kept = {(s.resolved.record.position, s.day.isoformat(), json.dumps(to_data(s.event))) for s in steps}
-    return Derived(row, set(fresh), live, kept, tail_of([(entity, *r) for r in fresh], steps))
-
-
-def interval_list(fresh: Sequence[Interval], seed: tuple[dict[str, Any], str] | None = None) -> list[tuple[Any, ...]]:
-    """view_intervals rows without the entity nor record times, in valid-time order. ``seed``: a
-    row's data and its stored JSON, reused where an interval carries that very data (the interval
-    a resumed fold starts from), instead of encoding it again."""
-    return [
-        (i.valid_from.isoformat(), i.valid_to.isoformat(), i.status, i.status_before, i.cause,
-         i.cause_type, i.cause_on, seed[1] if seed is not None and i.data is seed[0] else row_json(i.data))
-        for i in fresh
-    ]  # fmt: skip
+    return Derived(row, set(fresh), live, kept, tail_of([(entity, *r) for r in fresh], steps), tuple(steps))
 
 
 #: The fields by which an event names another entity (a correction may name new ones: its own

@@ -31,12 +31,14 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import groupby
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import EVENT_TYPES
+from commitment_tracker.events import to_data
+from commitment_tracker.projections.knowledge import Step, valid_order
 from commitment_tracker.projections.view.catchup import (
     StatusProjection,
     derive_commitment,
@@ -45,6 +47,7 @@ from commitment_tracker.projections.view.catchup import (
     paused_gc,
     refs_of,
 )
+from commitment_tracker.projections.view.resume import fold_on, may_resume, plan
 from commitment_tracker.projections.view.recorder import ViewSQL
 from commitment_tracker.projections.view.search import TABLE as SEARCH_TABLE
 from commitment_tracker.projections.view.search import rows_of as search_rows
@@ -292,17 +295,82 @@ def _derive(entity: str, facts: Sequence[Row], lasts: list[int], clear: bool, in
     return found | _replay_batches(entity, facts, records, lasts, clear)
 
 
-def _replay(rows: list[list[Any]], derived: set[Any], first: str, last: str,
-            order: Callable[[Any], Any] | None = None) -> None:
-    """One batch of catch-up's statements on one table, replayed in ``rows`` (``[row, known_from,
-    known_to]``): each open row whose key -- its first column -- the batch no longer derives is
-    closed at the batch's first record time, and each derived row not open yet opens at its last."""
-    open_rows = {tuple(r[0]): r for r in rows if r[2] == FOREVER}
-    ending = {row[0] for row in set(open_rows) - derived}
-    for row, entry in open_rows.items():
-        if row[0] in ending:
-            entry[2] = first
-    rows += [[row, last, FOREVER] for row in sorted(derived - set(open_rows), key=order)]
+class _Rows:
+    """One table's rows of one commitment as catch-up's statements leave them, batch after batch:
+    each ``[row, known_from, known_to]``, the open ones also by key (a row's first column: an
+    interval's valid start, an assessment's or a step's position; one open row per key)."""
+
+    __slots__ = ("every", "open")
+
+    def __init__(self) -> None:
+        self.every: list[list[Any]] = []
+        self.open: dict[Any, list[Any]] = {}
+
+    def replace(self, derived: Iterable[Row], first: str, last: str, keys: Iterable[Any] | None = None) -> None:
+        """One batch's statements: each open row (of ``keys``: those the batch may change; else
+        any) that the batch no longer derives is closed at its first record time, and each derived
+        row not open yet opens at its last."""
+        derived = set(derived)
+        for key in list(self.open) if keys is None else [key for key in keys if key in self.open]:
+            if self.open[key][0] not in derived:
+                self.open.pop(key)[2] = first
+        for row in derived:
+            entry = self.open.get(row[0])
+            if entry is not None and entry[0] == row:
+                continue
+            if entry is not None:
+                entry[2] = first
+            self.open[row[0]] = entry = [row, last, FOREVER]
+            self.every.append(entry)
+
+
+class _Fold:
+    """Where a commitment stands after a batch, as catch-up would read it back for the next: its
+    open intervals in valid-time order and its live steps by position, derived from the log's facts
+    (never read from the view being checked)."""
+
+    __slots__ = ("entity", "rows", "steps")
+
+    def __init__(self, entity: str, rows: list[Row], steps: dict[int, Step]) -> None:
+        self.entity = entity
+        self.rows = rows  # view_intervals rows without the entity nor record times
+        self.steps = steps
+
+    def resume(self, batch: list[Recorded]) -> tuple[str, list[Row], list[Row], set[int]] | None:
+        """What a batch of status events (or retractions and corrections of them) changes, resumed
+        as catch-up resumes it (resume.py): the valid start it resumes from, the open intervals
+        from there on, the step rows it opens and the positions whose rows it may change; None
+        where catch-up derives the commitment whole."""
+        if not may_resume(batch):
+            return None
+        planned = plan(batch, self.steps)
+        if planned is None:
+            return None
+        first = planned.first.isoformat()
+        index = len(self.rows) - 1
+        while index >= 0 and not self.rows[index][0] < first:
+            index -= 1
+        if index < 0:
+            return None  # made (or corrected to start) after the first changed day: derived whole
+        start = self.rows[index][0]
+        later = [step for position, step in self.steps.items()
+                 if position not in planned.dropped and step.day.isoformat() > start]  # fmt: skip
+        later += planned.live.values()
+        later.sort(key=valid_order)
+        fresh = fold_on((self.entity, *self.rows[index]), later)
+        if fresh is None:
+            return None
+        self.rows[index:] = fresh
+        for position in planned.dropped:
+            del self.steps[position]
+        self.steps.update(planned.live)
+        opened = [_step_row(position, step) for position, step in planned.live.items()]
+        return start, fresh, opened, {*planned.dropped, *planned.live}
+
+
+def _step_row(position: int, step: Step) -> Row:
+    """A live step's view_steps row as ``derive_commitment`` gives it: (position, valid day, data)."""
+    return position, step.day.isoformat(), json.dumps(to_data(step.event))
 
 
 def _replay_batches(entity: str, facts: Sequence[Row], records: list[Recorded], lasts: list[int],
@@ -311,28 +379,37 @@ def _replay_batches(entity: str, facts: Sequence[Row], records: list[Recorded], 
     batch: after each batch that touched it, the rows derived from its stream so far replace the
     open ones (those no longer derived closed at the batch's first record time of the commitment,
     the new ones opened at its last), and a batch that brought it records at several record times
-    leaves a gap between the first and the last. The same statements, replayed: an open interval
-    is closed by its valid start, an open assessment or step by its position."""
-    intervals: list[list[Any]] = []  # [row without times, known_from, known_to]
-    scores: list[list[Any]] = []
-    steps: list[list[Any]] = []
+    leaves a gap between the first and the last. Where catch-up resumed the commitment's fold (a
+    batch of status events), so does the replay, from where the batch before left it; elsewhere it
+    derives the commitment from its whole stream so far, as catch-up did."""
+    intervals, scores, steps = _Rows(), _Rows(), _Rows()
     gaps: list[Row] = []
     entity_row: Row = ()
+    fold: _Fold | None = None
     for _, group in groupby(range(len(facts)), key=lambda i: bisect_left(lasts, facts[i][2])):
         members = list(group)
-        end = members[-1] + 1
-        first, last = facts[members[0]][3], facts[members[-1]][3]
-        made = derive_commitment(entity, records[:end], clear=clear)
-        entity_row = made.entity
-        _replay(intervals, made.intervals, first, last)  # an interval is closed by its valid_from
-        _replay(scores, made.scores, first, last, order=lambda r: r[0])  # an assessment by its position
-        _replay(steps, made.steps, first, last)  # a step by its position
+        begin, end = members[0], members[-1] + 1
+        first, last = facts[begin][3], facts[members[-1]][3]
+        resumed = fold.resume(records[begin:end]) if fold is not None else None
+        if resumed is not None:
+            start, fresh, opened, changed = resumed
+            intervals.replace(fresh, first, last, keys=[key for key in intervals.open if key >= start])
+            steps.replace(opened, first, last, keys=changed)
+        else:
+            made = derive_commitment(entity, records[:end], clear=clear)
+            entity_row = made.entity
+            intervals.replace(made.intervals, first, last)
+            scores.replace(made.scores, first, last)
+            steps.replace(made.steps, first, last)
+            fold = None
+            if made.tail is not None:  # not retracted: a later batch may resume from here
+                fold = _Fold(entity, sorted(made.intervals), {s.resolved.record.position: s for s in made.live})
         if first < last:
             gaps.append((entity, first, last))
     return {
         "view_entities": [(entity_row[0], entity_row[1], entity_row[3], entity_row[2])],  # made_on, then due_next
-        "view_intervals": [(entity, r[0], r[1], known_from, known_to, *r[2:]) for r, known_from, known_to in intervals],
+        "view_intervals": [(entity, r[0], r[1], known_from, known_to, *r[2:]) for r, known_from, known_to in intervals.every],
         "view_gaps": gaps,
-        "view_assessments": [(entity, *r[:-1], known_from, known_to, r[-1]) for r, known_from, known_to in scores],
-        "view_steps": [(entity, r[0], r[1], known_from, known_to, r[2]) for r, known_from, known_to in steps],
+        "view_assessments": [(entity, *r[:-1], known_from, known_to, r[-1]) for r, known_from, known_to in scores.every],
+        "view_steps": [(entity, r[0], r[1], known_from, known_to, r[2]) for r, known_from, known_to in steps.every],
     }

@@ -16,15 +16,24 @@ derived from its whole stream.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from commitment_tracker.events import EVENT_TYPES, first_day
+from commitment_tracker.projections.fold import CommitmentFold
+from commitment_tracker.projections.intervals import Interval, intervals_from
 from commitment_tracker.projections.knowledge import Step
+from commitment_tracker.projections.meetings import MeetingIndex
 from commitment_tracker.tracker import Recorded, Resolved, stream_id
 from commitment_tracker.tracker.mapper import construct_event
 from commitment_tracker.tracker.resolution import apply_correction
+
+#: Rows are stored without meetings (a next-meeting deadline is resolved when a row is read).
+NO_MEETINGS = MeetingIndex({})
+#: ``json.dumps(data, sort_keys=True)`` without building an encoder per call (one per interval).
+row_json = json.JSONEncoder(sort_keys=True).encode
 
 #: The events a commitment's fold resumes with: each changes its rows from its own valid date on.
 RESUMING = frozenset({"commitment_reaffirmed", "progress_reported", "commitment_fulfilled", "commitment_stalled",
@@ -94,3 +103,27 @@ def plan(records: list[Recorded], stored: dict[int, Step]) -> Plan | None:
             live[target] = Step(corrected, Resolved(step.resolved.record, corrected))
             days.append(live[target].day)
     return Plan(min(days), live, frozenset(dropped))
+
+
+def fold_on(first: Sequence[Any], later: list[Step]) -> list[tuple[Any, ...]] | None:
+    """A commitment's open rows from the open interval ``first`` on (a view_intervals row:
+    entity, valid_from, ..., data), its fold resumed from that row with the live steps dated after
+    its start (in valid-time order): ``interval_list``'s rows, the first with its end recomputed.
+    None when ``first`` is not a row this fold gives (a view written otherwise): derive it whole."""
+    start, row = date.fromisoformat(first[1]), json.loads(first[-1])
+    fold = CommitmentFold.resumed(row)
+    if fold.row(start, NO_MEETINGS) != row:
+        return None
+    seed = Interval(start, start, *first[3:8], row)
+    return interval_list(intervals_from(fold, seed, later, NO_MEETINGS), seed=(row, first[-1]))
+
+
+def interval_list(fresh: Sequence[Interval], seed: tuple[dict[str, Any], str] | None = None) -> list[tuple[Any, ...]]:
+    """view_intervals rows without the entity nor record times, in valid-time order. ``seed``: a
+    row's data and its stored JSON, reused where an interval carries that very data (the interval
+    a resumed fold starts from), instead of encoding it again."""
+    return [
+        (i.valid_from.isoformat(), i.valid_to.isoformat(), i.status, i.status_before, i.cause,
+         i.cause_type, i.cause_on, seed[1] if seed is not None and i.data is seed[0] else row_json(i.data))
+        for i in fresh
+    ]  # fmt: skip
