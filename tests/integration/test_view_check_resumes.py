@@ -134,7 +134,7 @@ def test_the_search_index_is_checked_without_holding_it(tmp_path, monkeypatch) -
         held = view.read("SELECT sum(length(block)) FROM view_search_data")[0][0]
         held += view.read("SELECT sum(length(c0) + length(c2) + length(c3) + length(c4)) FROM view_search_content")[0][0]
         assert held > 500_000
-        monkeypatch.setattr(view_sqlite, "COPIED", 50, raising=False)
+        monkeypatch.setattr(view_sqlite, "COPIED", 10)
         tracemalloc.start()
         try:
             assert view.search_index_problem() is None

@@ -22,6 +22,9 @@ from commitment_tracker.projections.view.tables import (
     Row,
 )
 
+#: Rows of the search index's shadow tables copied at a time for FTS5's integrity-check.
+COPIED = 5000
+
 
 def sqlite_guards() -> list[str]:
     """Triggers refusing edits of the view except inside the tracker's own writes, which hold a
@@ -89,26 +92,38 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
 
     def search_index_problem(self) -> str | None:
         """What FTS5's own integrity-check finds wrong between the search index (its shadow
-        tables) and its rows, run on a copy in memory: the check is an INSERT, refused by a
-        read-only store, and it must not write to the store anyway."""
+        tables) and its rows, run on a copy: the check is an INSERT, refused by a read-only store,
+        and it must not write to the store anyway. The copy is a temporary file, filled
+        ``COPIED`` rows at a time: at a million events the index is hundreds of MB."""
         import sqlite3
+        import tempfile
+        from pathlib import Path
 
         shadow = [row[0] for row in self.read("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ? "
                                               "ESCAPE '!'", [SEARCH_TABLE.replace("_", "!_") + "!_%"])]  # fmt: skip
-        copy = sqlite3.connect(":memory:")
-        try:
-            copy.executescript(";".join(SQLITE_DDL))
-            for name in shadow:
-                copy.execute(f"DELETE FROM {name}")
-                names = ", ".join(row[1] for row in self.read(f"PRAGMA table_info({name})"))
-                rows = self.read(f"SELECT {names} FROM {name}")
-                if rows:
-                    copy.executemany(f"INSERT INTO {name} ({names}) VALUES ({','.join('?' * len(rows[0]))})", rows)
-            copy.execute(f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}, rank) VALUES ('integrity-check', 1)")
-        except sqlite3.DatabaseError as error:
-            return f"{SEARCH_TABLE} does not match its full-text index ({error})"
-        finally:
-            copy.close()
+        with tempfile.TemporaryDirectory(prefix="ctrack-verify-") as scratch:
+            copy = sqlite3.connect(Path(scratch) / "search.db", isolation_level=None)
+            try:
+                copy.execute("PRAGMA journal_mode = OFF")  # a scratch copy: nothing to recover
+                copy.execute("PRAGMA synchronous = OFF")
+                copy.executescript(";".join(SQLITE_DDL))
+                copy.execute("BEGIN")
+                # One read transaction for every shadow table: the copy is of one state of the index.
+                with self.datastore.transaction(commit=False) as c:
+                    for name in shadow:
+                        copy.execute(f"DELETE FROM {name}")
+                        c.execute(f"PRAGMA table_info({name})")
+                        names = [row[1] for row in c.fetchall()]
+                        c.execute(f"SELECT {', '.join(names)} FROM {name}")
+                        insert = f"INSERT INTO {name} ({', '.join(names)}) VALUES ({','.join('?' * len(names))})"
+                        while chunk := c.sqlite_cursor.fetchmany(COPIED):  # the library's cursor wraps sqlite3's
+                            copy.executemany(insert, chunk)
+                copy.execute("COMMIT")
+                copy.execute(f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}, rank) VALUES ('integrity-check', 1)")
+            except sqlite3.DatabaseError as error:
+                return f"{SEARCH_TABLE} does not match its full-text index ({error})"
+            finally:
+                copy.close()
         return None
 
     def stream(self, statement: str, params: Iterable[Any] = ()) -> Iterator[Any]:
