@@ -143,3 +143,51 @@ def test_the_search_index_is_checked_without_holding_it(tmp_path, monkeypatch) -
             tracemalloc.stop()
             view.datastore.close()
     assert peak < held / 4, (peak, held)
+
+
+def _work_per_event(tmp_path, monkeypatch, size: int) -> float:
+    """SQLite's virtual-machine steps (counted every 100 by a progress handler) that the check's
+    first pass (the log's facts against ``view_facts``, a page of the log at a time) takes per
+    event, on a spread log of ``size`` events checked in pages of 100."""
+    import eventsourcing.sqlite
+
+    steps = [0]
+    counting = [False]
+    connect = eventsourcing.sqlite.sqlite3.connect
+
+    def counted(*args, **kwargs):
+        conn = connect(*args, **kwargs)
+        conn.set_progress_handler(lambda: steps.__setitem__(0, steps[0] + counting[0]) or 0, 100)
+        return conn
+
+    (tmp_path / str(size)).mkdir()
+    path = _paged_spread(tmp_path / str(size), monkeypatch, size=size, page=5000)
+    with open_tracker(resolve_store(path)) as tracker:
+        reader = ViewReader(tracker)
+        reader.catch_up()
+        reader.close()
+    monkeypatch.setattr(eventsourcing.sqlite.sqlite3, "connect", counted)
+    monkeypatch.setattr(check, "PAGE", 100)
+    compare = check._page_difference
+
+    def page_difference(*args):
+        counting[0] = True
+        try:
+            return compare(*args)
+        finally:
+            counting[0] = False
+
+    monkeypatch.setattr(check, "_page_difference", page_difference)
+    with open_tracker(resolve_store(path)) as tracker:
+        assert check_view(tracker) is None
+    return steps[0] / size
+
+
+def test_the_check_finds_each_fact_by_its_key_whatever_the_log_holds(tmp_path, monkeypatch) -> None:
+    """Each page of the log is compared with the facts stored for it, found by their keys: reading
+    every fact of every commitment the page names (and keeping those of the page) costs the whole
+    log per page on a log kept on the same commitments for years."""
+    small = _work_per_event(tmp_path, monkeypatch, 2000)
+    large = _work_per_event(tmp_path, monkeypatch, 8000)
+    assert small > 0
+    assert large < 1.5 * small, (small, large)
