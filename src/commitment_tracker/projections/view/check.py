@@ -22,7 +22,9 @@ It goes in two passes, neither of which writes a scratch view:
    at a time), and the view must hold no other fact (the counts agree);
 2. ``view_facts``, now known to be the log's, in entity order: each entity's rows of every other
    table are derived from its facts (catch-up's own functions, batch by batch as catch-up applied
-   them), and each table's stored rows, read whole, must equal them as a multiset, entity by
+   them: a commitment's fold resumed where catch-up resumed it, from the rows this pass derived
+   for the batch before, else derived from its whole stream so far), and each table's stored
+   rows, read whole, must equal them as a multiset, entity by
    entity (a count and a sum of keyed row hashes per entity: the order of rows does not matter,
    and no stored row escapes: a forged row of an entity the log never names is a difference too).
 """
