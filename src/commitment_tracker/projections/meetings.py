@@ -66,6 +66,7 @@ class MeetingIndex:
         for m in self.meetings.values():
             for kind in {s.kind for s in m.schedules}:
                 self._announcing.setdefault(kind, []).append(m)
+        self._change_days: dict[str, list[date]] = {}  # kind -> sorted days (see change_days)
 
     def first_held(self, kind: str, after: date) -> date | None:
         """The day of the first meeting of ``kind`` held after ``after`` (on any as-of date)."""
@@ -74,20 +75,21 @@ class MeetingIndex:
         return held[index][0] if index < len(held) else None
 
     def change_days(self, kind: str | None, after: date) -> list[date]:
-        """Days on which ``next_of_kind(kind, after, D)`` can change as D advances."""
+        """Days on which ``next_of_kind(kind, after, D)`` can change as D advances. Computed once
+        per kind: every fold of a commitment due by one asks, and a long log has thousands of each."""
         if kind is None:
             return []
-        days = set()
-        for m in self.meetings.values():
-            if m.held is not None and m.held.kind == kind:
-                days.add(first_day(m.held.on))
-            if any(s.kind == kind for s in m.schedules):
+        days = self._change_days.get(kind)
+        if days is None:
+            found = {day for day, _ in self._held.get(kind, [])}
+            for m in self._announcing.get(kind, ()):
                 # Any announcement of such a meeting may re-announce it as another kind, and its
                 # holding (as whatever kind) ends what its announcements said.
-                days.update(first_day(s.on) for s in m.schedules)
+                found.update(first_day(s.on) for s in m.schedules)
                 if m.held is not None:
-                    days.add(first_day(m.held.on))
-        return sorted(d for d in days if d > after)
+                    found.add(first_day(m.held.on))
+            days = self._change_days[kind] = sorted(found)
+        return days[bisect_right(days, after) :]
 
     def held_by(self, slug: str, as_of: date) -> bool:
         meeting = self.meetings.get(slug)
