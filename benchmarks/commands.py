@@ -296,7 +296,7 @@ def bench(b: Backend, size: int, lines: Path, out: Path, fresh: Callable[[], Non
               f"({seconds / base:.1f}x)", flush=True)  # fmt: skip
 
     # Writing the store: import, the first query (catch-up), rebuild. Each needs a new store.
-    writes: dict[str, list[tuple[float, float]]] = {"import": [], "catch-up": [], "rebuild": []}
+    writes: dict[str, list[Sample]] = {"import": [], "catch-up": [], "rebuild": []}
     for _ in range(SLOW_REPEAT):
         fresh()
         writes["import"].append(run(["--store", b.store, "--by", "bench", "import", str(lines)]))
@@ -304,17 +304,20 @@ def bench(b: Backend, size: int, lines: Path, out: Path, fresh: Callable[[], Non
         if not ONLY:
             writes["rebuild"].append(run(["--store", b.store, "rebuild"]))
     plain = floors(b, size)
-    decode = measure(plain["read + decode every row"], SLOW_REPEAT)[0]
+    decoding = measure(plain["read + decode every row"], SLOW_REPEAT)
+    decode = decoding[0]
     bare = _bare_import(lines, out, b) if not ONLY else None
+    # Each beside its floor's CPU time too: on shared cores the wall time moves with the others' load.
     for label, key, floor, base in [
-        ("`import` (new store)", "import", "bare eventsourcing import" if bare else "read + decode every row", bare or decode),
-        ("first query after the import (catch-up)", "catch-up", "read + decode every row", decode),
-        ("`rebuild`", "rebuild", "read + decode every row", decode),
+        ("`import` (new store)", "import", "bare eventsourcing import" if bare else "read + decode every row", bare or decoding),
+        ("first query after the import (catch-up)", "catch-up", "read + decode every row", decoding),
+        ("`rebuild`", "rebuild", "read + decode every row", decoding),
     ]:
         samples = writes[key]
         if not samples:
             continue
-        note(label, statistics.median(s[0] for s in samples), max(s[1] for s in samples), floor, base)
+        note(label, statistics.median(s[0] for s in samples), max(s[1] for s in samples), floor, base[0],
+             statistics.median(s.cpu for s in samples), base.cpu)  # fmt: skip
 
     samples = {name: measure(fn) for name, fn in plain.items() if name != "read + decode every row"}
     measured = {name: sample[0] for name, sample in samples.items()}
@@ -335,17 +338,27 @@ def bench(b: Backend, size: int, lines: Path, out: Path, fresh: Callable[[], Non
          "read + sha256 of every row", measured["read + sha256 of every row"])  # fmt: skip
     note("`verify`: its view check (its own timing)", statistics.median(p[1] for p in parts), float("nan"),
          f"`{built}`", statistics.median(s[0] for s in writes[built]))  # fmt: skip
+    # The two parts' wall times come from moments apart from the rebuild's: set the whole of verify
+    # beside the rebuild by CPU as well (verify's CPU includes its log check).
+    note("`verify` (whole process, both checks)", statistics.median(p[2][0] for p in parts),
+         max(p[2][1] for p in parts), f"`{built}`", statistics.median(s[0] for s in writes[built]),
+         statistics.median(p[2].cpu for p in parts), statistics.median(s.cpu for s in writes[built]))  # fmt: skip
     return rows
 
 
-def verify_parts(store: str) -> tuple[float, float]:
-    """The seconds ``verify --json`` reports for its log check and its view check."""
+def verify_parts(store: str) -> tuple[float, float, Sample]:
+    """The seconds ``verify --json`` reports for its log check and its view check, and the whole
+    process's sample."""
+    start, cpu = time.perf_counter(), _children_cpu()
     child = subprocess.run([sys.executable, "-c", CHILD, "--store", store, "verify", "--json"], capture_output=True,
                            text=True, cwd=ROOT)  # fmt: skip
+    elapsed = time.perf_counter() - start
     if child.returncode != 0:
         raise RuntimeError(f"verify failed: {child.stderr.strip()[-400:]}")
     report = json.loads(child.stdout)
-    return report["log_check_seconds"], report["view_check_seconds"]
+    found = re.findall(r"VmHWM (\d+)", child.stderr)
+    whole = _sample(elapsed, int(found[-1]) / 1024 if found else float("nan"), _children_cpu() - cpu)
+    return report["log_check_seconds"], report["view_check_seconds"], whole
 
 
 #: Each run's PostgreSQL schemas carry its process id: two runs against one database (two checkouts,
@@ -353,8 +366,8 @@ def verify_parts(store: str) -> tuple[float, float]:
 RUN = os.getpid()
 
 
-def _bare_import(lines: Path, out: Path, b: Backend) -> float:
-    """Seconds for a bare eventsourcing application to save the same events (a process of its
+def _bare_import(lines: Path, out: Path, b: Backend) -> Sample:
+    """Seconds (and CPU seconds) for a bare eventsourcing application to save the same events (a process of its
     own), in a new SQLite file or a new PostgreSQL schema, as the store measured."""
     db = out / "bare.db"
     for stale in out.glob("bare.db*"):
@@ -375,13 +388,13 @@ def _bare_import(lines: Path, out: Path, b: Backend) -> float:
     code = (f"import time; from pathlib import Path; from benchmarks.baselines import bare_eventsourcing_import\n"
             f"rate = bare_eventsourcing_import(Path({str(lines)!r}), Path({str(db)!r}), env={env!r})\n"
             "print(rate)")  # fmt: skip
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _children_cpu()
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=ROOT)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, _children_cpu() - cpu
     if env is not None:
         with psycopg.connect(PG, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA IF EXISTS "bench_bare_{RUN}" CASCADE')
-    return elapsed
+    return _sample(elapsed, float("nan"), cpu)
 
 
 def sqlite_runs(out: Path) -> list[Row]:
