@@ -13,7 +13,7 @@ from datetime import datetime
 
 from commitment_tracker.events import Event
 from commitment_tracker.tracker import rules
-from commitment_tracker.tracker.cautions import cautions
+from commitment_tracker.tracker.cautions import already_fulfilled, cautions
 from commitment_tracker.tracker.mapper import canonical, chain_hash, topic_of
 from commitment_tracker.tracker.records import Recorded
 from commitment_tracker.tracker.streams import Stream
@@ -58,13 +58,25 @@ class Ledger:
     def append(self, event: Event, now: datetime, recorded_by: str) -> Recorded:
         """Check ``event`` against everything known so far and add it to this ledger, stamped
         with its record time and who recorded it (unless it carries its own, as imports may)."""
-        rules.check(event, self, now, recorded_by)
-        concerns = cautions(event, self, now)
+        concerns: list[str] | None
+        stream = None
+        if event.type in rules.ON_PLEDGE:
+            # Most of a log: judged on its commitment's pledge alone, with one look for the stream,
+            # and only a fulfilment may be worth a note. Anything in doubt takes the full checks.
+            stream = self.stream(event.commitment)  # type: ignore[attr-defined]
+            if rules.holds_on_pledge(event, stream, self.latest_recorded_at, now):  # type: ignore[arg-type]
+                concern = already_fulfilled(event, stream) if event.type == "commitment_fulfilled" else None  # type: ignore[arg-type]
+                concerns = [concern] if concern else None
+            else:
+                stream = None
+        if stream is None:
+            rules.check(event, self, now, recorded_by)
+            concerns = cautions(event, self, now)
+            stream = self.stream(event.entity)
         if event.recorded_at is None or event.recorded_by is None:
             # Record time never runs backwards along the log, whatever this machine's clock says.
             at = event.recorded_at or max(now, self.latest_recorded_at or now)
             event = event.model_copy(update={"recorded_at": at, "recorded_by": event.recorded_by or recorded_by})
-        stream = self.stream(event.entity)
         version = stream.version + 1
         prev = stream.last_hash
         plain = canonical(event, prev)  # encoded once: hashed here, stored as these very bytes

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from uuid import UUID
 
-from commitment_tracker.events import META_TYPES, Event, EventCorrected, MetaEvent
+from commitment_tracker.events import META_TYPES, Event, EventCorrected
 from commitment_tracker.tracker.records import Recorded
 
 
@@ -126,9 +126,9 @@ class StreamKnowledge:
             self._positions.setdefault(event.type, []).append(len(self.records))
         if len(self.records) == 1:
             self.generation += 1
-        if isinstance(event, MetaEvent):
+        if event.type in META_TYPES:  # (a pydantic model's isinstance is slow; this runs per event)
             self.generation += 1
-            target = event.target_position
+            target = event.target_position  # type: ignore[attr-defined]
             if event.type == "event_retracted":
                 self._retractors[target].append(record.position)
             else:

@@ -35,6 +35,9 @@ class Stream:
     # it on every event of the stream, and it changes only when a retraction or correction arrives.
     _head: tuple[int, str | None, Event | None] = (-1, None, None)
     _pledge: tuple[int, tuple[date, frozenset[str], bool] | None] = (-1, None)
+    #: Each party's earliest day among the live fulfilments, as of the knowledge's generation and
+    #: its first so many fulfilments (see ``earliest_fulfilments``).
+    _earliest: tuple[int, int, dict[str, date]] = (-1, 0, {})
     #: Up to which position a bulk import has let go of the stream's events (see Ledger.release).
     released_through: int = 1
 
@@ -71,6 +74,30 @@ class Stream:
             made = head[2]
             self._pledge = (head[0], (first_day(made.on), frozenset(made.parties), made.cadence == "standing"))  # type: ignore[union-attr]
         return self._pledge[1]
+
+    def earliest_fulfilments(self) -> dict[str, date]:
+        """Each party's earliest day among the stream's live fulfilments (as corrected; a commitment's
+        stream). Every fulfilment of a commitment asks whether its parties had fulfilled it already:
+        walking all its fulfilments each time made that quadratic in a stream's length. Kept until
+        the knowledge's generation changes (a retraction or correction, which may undo or move any
+        of them); a fulfilment added since is folded in."""
+        knowledge = self.knowledge
+        generation, seen, earliest = self._earliest
+        if generation != knowledge.generation:
+            seen, earliest = 0, {}
+        positions = knowledge.positions("commitment_fulfilled")
+        if seen < len(positions):
+            everyone = self.made.parties
+            for position in positions[seen:]:
+                if knowledge.is_retracted(position):
+                    continue
+                on, parties = knowledge.fulfilment_at(position)
+                day = first_day(on)
+                for party in parties or everyone:
+                    if party not in earliest or day < earliest[party]:
+                        earliest[party] = day
+        self._earliest = (knowledge.generation, len(positions), earliest)
+        return earliest
 
     @property
     def kind(self) -> str | None:
