@@ -107,3 +107,24 @@ def test_an_import_notes_what_recording_each_event_notes(tmp_path: Path, monkeyp
     assert [note.split(": ", 1)[1] for note in imported] == recorded
     already = [note for note in recorded if "this fulfilment changes nothing" in note]
     assert len(already) == len(noted) > 20
+
+
+def test_an_import_into_a_store_that_holds_its_streams_stores_what_recording_stores(tmp_path: Path) -> None:
+    """A file imported in two parts, the second into the store the first made (its streams read
+    from the store, continued, retracted and corrected), stores the rows and chain that recording
+    each event in a command of its own does."""
+    lines = write(tmp_path / "generated.jsonl", 2500, seed=7).read_text(encoding="utf-8").splitlines(keepends=True)
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("".join(lines[:1200]), encoding="utf-8")
+    second.write_text("".join(lines[1200:]), encoding="utf-8")
+    with open_tracker(resolve_store(str(tmp_path / "imported.db"))) as tracker:
+        tracker.import_file(first, "tester")
+        tracker.import_file(second, "tester")
+        imported = checkpoint(tracker)
+    with open_tracker(resolve_store(str(tmp_path / "recorded.db"))) as tracker:
+        for line in lines:
+            tracker.record([ev.parse_json(line)], "tester")
+        recorded = checkpoint(tracker)
+
+    assert (imported.digest, imported.count) == (recorded.digest, recorded.count) == (imported.digest, 2500)
+    assert _rows(tmp_path / "imported.db") == _rows(tmp_path / "recorded.db")
