@@ -4,12 +4,17 @@ A ``Ledger`` loads each stream it is asked about once, checks every new event ag
 with everything before it (stored or earlier in the same command) and turns it into a
 ``Recorded`` with its stream position and hash. Nothing is written here: the application saves
 all of a ledger's new records in one transaction.
+
+A bulk import's ledger (``deferred``) leaves each record's canonical bytes and hashes to the
+writer, which encodes and chains a whole chunk in one loop (``BulkWriter``): until then a record
+carries its event and position, and each stream's ``head`` is the hash of its last event written.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from uuid import UUID
 
 from commitment_tracker.events import Event
 from commitment_tracker.tracker import rules
@@ -18,6 +23,7 @@ from commitment_tracker.tracker.mapper import canonical, chain_hash, topic_of
 from commitment_tracker.tracker.records import Recorded
 from commitment_tracker.tracker.streams import Stream
 
+
 class Ledger:
     def __init__(
         self,
@@ -25,6 +31,7 @@ class Ledger:
         latest_recorded_at: datetime | None,
         fetch: Callable[[str, int], Event] | None = None,
         editions: Callable[[], list[str]] | None = None,
+        deferred: bool = False,
     ) -> None:
         self._load = load
         self._editions = editions
@@ -32,6 +39,9 @@ class Ledger:
         self._editions_added: list[str] = []  # kept after a bulk import lets its records go
         self._fetch = fetch
         self._streams: dict[str, Stream] = {}
+        self.deferred = deferred
+        #: The streams loaded, by id: what a bulk writer chains each record to.
+        self.by_id: dict[UUID, Stream] = {}
         self.new: list[Recorded] = []
         self.latest_recorded_at = latest_recorded_at
         self.cautions: list[tuple[Recorded, str]] = []  # allowed, but worth a word (see cautions.py)
@@ -45,7 +55,10 @@ class Ledger:
                 stream.knowledge.fetch = lambda position: fetch(slug, position)
             for record in self._load(slug):
                 stream.knowledge.add(record)
+            if stream.knowledge.records:
+                stream.head = stream.knowledge.records[-1].hash
             self._streams[slug] = stream
+            self.by_id[stream.ident] = stream
         return stream
 
     def editions(self) -> list[str]:
@@ -78,16 +91,20 @@ class Ledger:
             at = event.recorded_at or max(now, self.latest_recorded_at or now)
             event = event.model_copy(update={"recorded_at": at, "recorded_by": event.recorded_by or recorded_by})
         version = stream.version + 1
-        prev = stream.last_hash
-        plain = canonical(event, prev)  # encoded once: hashed here, stored as these very bytes
-        record = Recorded(
-            originator_id=stream.ident,
-            originator_version=version,
-            event=event,
-            prev=prev,
-            hash=chain_hash(stream.ident_text, version, topic_of(event.type), plain),
-            plain=plain,
-        )
+        if self.deferred:
+            record = Recorded(stream.ident, version, event)  # encoded and chained when written
+        else:
+            prev = stream.head
+            plain = canonical(event, prev)  # encoded once: hashed here, stored as these very bytes
+            record = Recorded(
+                originator_id=stream.ident,
+                originator_version=version,
+                event=event,
+                prev=prev,
+                hash=chain_hash(stream.ident_text, version, topic_of(event.type), plain),
+                plain=plain,
+            )
+            stream.head = record.hash
         stream.knowledge.add(record)
         self.new.append(record)
         if event.type == "edition_published":
@@ -102,7 +119,9 @@ class Ledger:
         """Let go of whole streams a bulk import is done with (their new events written): if one
         is asked about again, it is loaded again, from within the import's transaction."""
         for slug in slugs:
-            self._streams.pop(slug, None)
+            stream = self._streams.pop(slug, None)
+            if stream is not None:
+                self.by_id.pop(stream.ident, None)
 
     def release(self, records: list[Recorded]) -> None:
         """Let go of written events a bulk import no longer needs in memory.
@@ -113,14 +132,11 @@ class Ledger:
         on a log whose events pick their stream at random, most events are their stream's head
         when written, and keeping them would keep the whole log.
         """
-        for slug in {record.event.entity for record in records}:
-            stream = self._streams.get(slug)
+        for ident in {record.originator_id for record in records}:
+            stream = self.by_id.get(ident)
             if stream is None:
                 continue
-            knowledge = stream.knowledge
-            last = len(knowledge.records)
-            for position in range(max(2, stream.released_through + 1), last):
-                if not knowledge.records[position - 1].event.type.startswith("meeting_"):
-                    knowledge.release(position)
+            last = stream.version
+            stream.knowledge.release(range(max(2, stream.released_through + 1), last), keep="meeting_")
             stream.released_through = max(stream.released_through, last - 1)
         self.new.clear()

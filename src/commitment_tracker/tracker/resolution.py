@@ -104,13 +104,17 @@ class StreamKnowledge:
     #: correction does): ``ledger.Stream`` caches its kind and pledge until then.
     generation: int = 0
 
-    def release(self, position: int) -> None:
-        event = self.records[position - 1].event
-        if isinstance(event, Released):
-            return
-        if event.type == "commitment_fulfilled":
-            self._briefs[position] = (_shared(event.on), _shared(event.parties))  # type: ignore[attr-defined]
-        self.records[position - 1] = released(event.type)
+    def release(self, positions: range, keep: str) -> None:
+        """Let go of the events at ``positions``, but those whose type starts with ``keep``."""
+        records = self.records
+        for position in positions:
+            event = records[position - 1].event
+            kind = event.type
+            if kind.startswith(keep) or isinstance(event, Released):
+                continue
+            if kind == "commitment_fulfilled":
+                self._briefs[position] = (_shared(event.on), _shared(event.parties))  # type: ignore[attr-defined]
+            records[position - 1] = _RELEASED.get(kind) or released(kind)
 
     def _event(self, position: int) -> Event:
         event = self.records[position - 1].event

@@ -299,12 +299,13 @@ def _import(tracker: Tracker, path: Path, on: str, cycle: str | None, summits: P
     with ExitStack() as stack:
         writer = None if dry_run else stack.enter_context(bulk_transaction(tracker))
         reader = StreamReader(tracker, writer)
-        ledger = Ledger(reader.load, tracker.latest_recorded_at(), fetch=reader.fetch, editions=lambda: editions)
+        ledger = Ledger(reader.load, tracker.latest_recorded_at(), fetch=reader.fetch, editions=lambda: editions,
+                        deferred=True)
         planner = Planner(tracker, ledger, reader, on, cycle, dates, path.name, table.parties, result, published)
 
         def flush() -> None:
             if writer is not None and ledger.new:
-                writer.write(ledger.new)
+                writer.write(ledger.new, ledger.by_id)
                 ledger.release(ledger.new)
 
         planner.flush = flush

@@ -31,6 +31,10 @@ class Stream:
     knowledge: StreamKnowledge = field(default_factory=StreamKnowledge)
     ident: UUID = field(init=False)
     ident_text: str = field(init=False)  # the id as the chain hash spells it, spelt once per stream
+    ident_hex: str = field(init=False)  # the id as the log's rows spell it
+    #: The hash of the stream's last event as chained so far (stored, or chained by this command):
+    #: the next event's link to it.
+    head: str = ""
     # What the first event says (kind, pledge), as of the knowledge's generation: the rules ask for
     # it on every event of the stream, and it changes only when a retraction or correction arrives.
     _head: tuple[int, str | None, Event | None] = (-1, None, None)
@@ -44,14 +48,11 @@ class Stream:
     def __post_init__(self) -> None:
         self.ident = stream_id(self.slug)
         self.ident_text = str(self.ident)
+        self.ident_hex = self.ident.hex
 
     @property
     def version(self) -> int:
         return len(self.knowledge.records)
-
-    @property
-    def last_hash(self) -> str:
-        return self.knowledge.records[-1].hash if self.knowledge.records else ""
 
     def _first(self) -> tuple[int, str | None, Event | None]:
         knowledge = self.knowledge
