@@ -39,9 +39,7 @@ class Stream:
     # it on every event of the stream, and it changes only when a retraction or correction arrives.
     _head: tuple[int, str | None, Event | None] = (-1, None, None)
     _pledge: tuple[int, tuple[date, frozenset[str], bool] | None] = (-1, None)
-    #: Each party's earliest day among the live fulfilments, as of the knowledge's generation and
-    #: its first so many fulfilments (see ``earliest_fulfilments``).
-    _earliest: tuple[int, int, dict[str, date]] = (-1, 0, {})
+    _fulfilled: Fulfilled | None = None  # see ``fulfilled``
     #: Up to which position a bulk import has let go of the stream's events (see Ledger.release).
     released_through: int = 1
 
@@ -76,29 +74,25 @@ class Stream:
             self._pledge = (head[0], (first_day(made.on), frozenset(made.parties), made.cadence == "standing"))  # type: ignore[union-attr]
         return self._pledge[1]
 
-    def earliest_fulfilments(self) -> dict[str, date]:
-        """Each party's earliest day among the stream's live fulfilments (as corrected; a commitment's
-        stream). Every fulfilment of a commitment asks whether its parties had fulfilled it already:
-        walking all its fulfilments each time made that quadratic in a stream's length. Kept until
-        the knowledge's generation changes (a retraction or correction, which may undo or move any
-        of them); a fulfilment added since is folded in."""
+    def fulfilled(self) -> Fulfilled:
+        """The stream's live fulfilments (a commitment's), as corrected. Every fulfilment of a
+        commitment asks whether its parties had fulfilled it already: walking the stream's
+        fulfilments, retractions and corrections each time made that quadratic in a stream's
+        length. Kept until the knowledge's generation changes (a retraction or correction, which
+        may undo or move any of them); a fulfilment added since is folded in."""
         knowledge = self.knowledge
-        generation, seen, earliest = self._earliest
-        if generation != knowledge.generation:
-            seen, earliest = 0, {}
+        fulfilled = self._fulfilled
+        if fulfilled is None or fulfilled.generation != knowledge.generation:
+            fulfilled = self._fulfilled = Fulfilled(knowledge.generation)
         positions = knowledge.positions("commitment_fulfilled")
-        if seen < len(positions):
+        if fulfilled.seen < len(positions):
             everyone = self.made.parties
-            for position in positions[seen:]:
-                if knowledge.is_retracted(position):
-                    continue
-                on, parties = knowledge.fulfilment_at(position)
-                day = first_day(on)
-                for party in parties or everyone:
-                    if party not in earliest or day < earliest[party]:
-                        earliest[party] = day
-        self._earliest = (knowledge.generation, len(positions), earliest)
-        return earliest
+            for position in positions[fulfilled.seen :]:
+                if not knowledge.is_retracted(position):
+                    on, parties = knowledge.fulfilment_at(position)
+                    fulfilled.add(position, first_day(on), parties or everyone)
+            fulfilled.seen = len(positions)
+        return fulfilled
 
     @property
     def kind(self) -> str | None:
@@ -117,6 +111,26 @@ class Stream:
     def held(self) -> bool:
         knowledge = self.knowledge
         return any(not knowledge.is_retracted(position) for position in knowledge.positions("meeting_held"))
+
+
+@dataclass
+class Fulfilled:
+    """A commitment's live fulfilments as known at one ``generation`` of its stream's knowledge,
+    the first ``seen`` of its fulfilments folded in."""
+
+    generation: int
+    seen: int = 0
+    #: (position, first day, parties) of each live fulfilment, in position order.
+    live: list[tuple[int, date, tuple[str, ...]]] = field(default_factory=list)
+    #: Each party's earliest day among them.
+    earliest: dict[str, date] = field(default_factory=dict)
+
+    def add(self, position: int, day: date, parties: tuple[str, ...]) -> None:
+        self.live.append((position, day, parties))
+        earliest = self.earliest
+        for party in parties:
+            if party not in earliest or day < earliest[party]:
+                earliest[party] = day
 
 
 class Streams(Protocol):
