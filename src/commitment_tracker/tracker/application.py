@@ -154,10 +154,10 @@ class Tracker(Application[UUID]):
 
             def flush() -> None:
                 if writer is not None and ledger.new:
-                    writer.write(ledger.new, ledger.by_id)
+                    writer.write(ledger.new, ledger.new_streams)
                     if progress:
                         progress(len(ledger.new))
-                    ledger.release(ledger.new)
+                    ledger.release()
 
             for line, event in read_events(path):
                 try:

@@ -10,10 +10,9 @@ whole import back. Events already written can be read back inside the same trans
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
-from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
@@ -56,9 +55,9 @@ class BulkWriter:
             self.select = f"SELECT topic, state FROM {table} WHERE originator_id = ? AND originator_version = ?"
         self.count = f"SELECT COUNT(*) AS n FROM {table}"
 
-    def write(self, records: Sequence[Recorded], streams: Mapping[UUID, Stream]) -> None:
+    def write(self, records: Sequence[Recorded], streams: Sequence[Stream]) -> None:
         """Write a chunk of a deferred ledger's records (see ``Ledger``), each chained to the head
-        of its stream (``streams``: the ledger's, by id), which moves on as it is written."""
+        of its stream (``streams``, in the same order), which moves on as it is written."""
         rows = self._rows(records, streams)
         if self.postgres:
             stored = [SealedEvent(originator_id=r.originator_id, originator_version=r.originator_version,
@@ -80,7 +79,7 @@ class BulkWriter:
             raise LogChanged("another writer recorded into the store while the import began")
         self.took_empty = False
 
-    def _rows(self, records: Sequence[Recorded], streams: Mapping[UUID, Stream]) -> list[Sealed]:
+    def _rows(self, records: Sequence[Recorded], streams: Sequence[Stream]) -> list[Sealed]:
         """Each record as its row: its canonical bytes, linked to its stream's head and hashed as
         the ledger would (``Ledger.append``), sealed as the store says (the mapper's
         ``to_stored_event``). One loop for a chunk, rather than a few calls per event as it is
@@ -88,8 +87,8 @@ class BulkWriter:
         mapper = self.tracker.mapper
         seal = mapper.seal if mapper.cipher or mapper.compressor else None
         rows = []
-        for r in records:
-            event, version, stream = r.event, r.originator_version, streams[r.originator_id]
+        for r, stream in zip(records, streams, strict=True):
+            event, version = r.event, r.originator_version
             topic = TOPICS[event.type]
             plain = canonical(event, stream.head)
             stream.head = chain_hash(stream.ident_text, version, topic, plain)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from uuid import UUID
 
 from commitment_tracker.events import Event
 from commitment_tracker.tracker import rules
@@ -40,8 +39,8 @@ class Ledger:
         self._fetch = fetch
         self._streams: dict[str, Stream] = {}
         self.deferred = deferred
-        #: The streams loaded, by id: what a bulk writer chains each record to.
-        self.by_id: dict[UUID, Stream] = {}
+        #: The stream of each of ``new``, in the same order: what a bulk writer chains it to.
+        self.new_streams: list[Stream] = []
         self.new: list[Recorded] = []
         self.latest_recorded_at = latest_recorded_at
         self.cautions: list[tuple[Recorded, str]] = []  # allowed, but worth a word (see cautions.py)
@@ -58,7 +57,6 @@ class Ledger:
             if stream.knowledge.records:
                 stream.head = stream.knowledge.records[-1].hash
             self._streams[slug] = stream
-            self.by_id[stream.ident] = stream
         return stream
 
     def editions(self) -> list[str]:
@@ -107,6 +105,7 @@ class Ledger:
             stream.head = record.hash
         stream.knowledge.add(record)
         self.new.append(record)
+        self.new_streams.append(stream)
         if event.type == "edition_published":
             self._editions_added.append(event.entity)
         if concerns:
@@ -119,12 +118,10 @@ class Ledger:
         """Let go of whole streams a bulk import is done with (their new events written): if one
         is asked about again, it is loaded again, from within the import's transaction."""
         for slug in slugs:
-            stream = self._streams.pop(slug, None)
-            if stream is not None:
-                self.by_id.pop(stream.ident, None)
+            self._streams.pop(slug, None)
 
-    def release(self, records: list[Recorded]) -> None:
-        """Let go of written events a bulk import no longer needs in memory.
+    def release(self) -> None:
+        """Let go of the events just written (``new``) that a bulk import no longer needs in memory.
 
         Kept: each stream's first and last events (its kind and chain head) and meetings (whose
         held state the rules check); everything else is read back by ``fetch`` if ever needed.
@@ -132,11 +129,9 @@ class Ledger:
         on a log whose events pick their stream at random, most events are their stream's head
         when written, and keeping them would keep the whole log.
         """
-        for ident in {record.originator_id for record in records}:
-            stream = self.by_id.get(ident)
-            if stream is None:
-                continue
+        for stream in {id(stream): stream for stream in self.new_streams}.values():
             last = stream.version
             stream.knowledge.release(range(max(2, stream.released_through + 1), last), keep="meeting_")
             stream.released_through = max(stream.released_through, last - 1)
         self.new.clear()
+        self.new_streams.clear()

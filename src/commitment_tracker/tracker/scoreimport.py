@@ -305,8 +305,8 @@ def _import(tracker: Tracker, path: Path, on: str, cycle: str | None, summits: P
 
         def flush() -> None:
             if writer is not None and ledger.new:
-                writer.write(ledger.new, ledger.by_id)
-                ledger.release(ledger.new)
+                writer.write(ledger.new, ledger.new_streams)
+                ledger.release()
 
         planner.flush = flush
         for start in range(0, len(table.rows), CHUNK_ROWS):
