@@ -123,7 +123,7 @@ class Ledger:
     def release(self) -> None:
         """Let go of the events just written (``new``) that a bulk import no longer needs in memory.
 
-        Kept: each stream's first and last events (its kind and chain head) and meetings (whose
+        Kept: each stream's first and last events (its kind, and its newest) and meetings (whose
         held state the rules check); everything else is read back by ``fetch`` if ever needed.
         A stream's earlier head, kept when it was written, goes once a later event replaces it:
         on a log whose events pick their stream at random, most events are their stream's head
