@@ -64,3 +64,67 @@ def test_a_rule_broken_before_a_bad_line_is_the_error_named(tmp_path: Path) -> N
         with pytest.raises(InputError, match=r"^line 12: unknown commitment 'nowhere'"):
             tracker.import_file(path, "tester")
         assert tracker.count() == 0
+
+
+def _already_fulfilled(tracker, slug: str, position: int) -> bool:
+    """Whether every party of the fulfilment at ``position`` had a live fulfilment dated on or before
+    it among the stream's earlier events, worked out from scratch: each earlier event resolved as
+    known when it arrived (retractions, corrections), nothing kept from one fulfilment to the next."""
+    from commitment_tracker.tracker.resolution import resolve
+
+    records = tracker.stream(slug)
+    before = resolve(records[: position - 1])
+    made = before[0].event
+    event = records[position - 1].event
+    if before[0].retracted or made.cadence in ("standing", "annual", "semiannual", "quarterly", "monthly"):
+        return False
+    day = ev.first_day(event.on)
+    done = {party for r in before if r.event.type == "commitment_fulfilled" and not r.retracted
+            and ev.first_day(r.event.on) <= day for party in (r.event.parties or made.parties)}  # fmt: skip
+    return set(event.parties or made.parties) <= done
+
+
+def test_an_import_notes_what_recording_each_event_notes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same notes, word for word and in order, whether each event is judged in a command of its
+    own (every stream read afresh from the store) or in an import that keeps its streams from one
+    line to the next and lets go of written events; and a fulfilment is noted as changing nothing
+    exactly when its parties had all fulfilled it already, by the stream as then known."""
+    from commitment_tracker.tracker import application
+
+    monkeypatch.setattr(application, "MAX_CAUTIONS", 1_000_000)
+    lines = write(tmp_path / "generated.jsonl", 2500, seed=5)
+    events = [ev.parse_json(line) for line in lines.read_text(encoding="utf-8").splitlines()]
+    imported: list[str] = []
+    with open_tracker(resolve_store(str(tmp_path / "imported.db"))) as tracker:
+        tracker.import_file(lines, "tester", warn=imported.append)
+        noted = {(r.event.entity, r.position) for r in tracker.log() if r.event.type == "commitment_fulfilled"
+                 and _already_fulfilled(tracker, r.event.entity, r.position)}  # fmt: skip
+    recorded: list[str] = []
+    with open_tracker(resolve_store(str(tmp_path / "recorded.db"))) as tracker:
+        for event in events:
+            tracker.record([event], "tester", warn=recorded.append)
+
+    assert [note.split(": ", 1)[1] for note in imported] == recorded
+    already = [note for note in recorded if "this fulfilment changes nothing" in note]
+    assert len(already) == len(noted) > 20
+
+
+def test_an_import_into_a_store_that_holds_its_streams_stores_what_recording_stores(tmp_path: Path) -> None:
+    """A file imported in two parts, the second into the store the first made (its streams read
+    from the store, continued, retracted and corrected), stores the rows and chain that recording
+    each event in a command of its own does."""
+    lines = write(tmp_path / "generated.jsonl", 2500, seed=7).read_text(encoding="utf-8").splitlines(keepends=True)
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("".join(lines[:1200]), encoding="utf-8")
+    second.write_text("".join(lines[1200:]), encoding="utf-8")
+    with open_tracker(resolve_store(str(tmp_path / "imported.db"))) as tracker:
+        tracker.import_file(first, "tester")
+        tracker.import_file(second, "tester")
+        imported = checkpoint(tracker)
+    with open_tracker(resolve_store(str(tmp_path / "recorded.db"))) as tracker:
+        for line in lines:
+            tracker.record([ev.parse_json(line)], "tester")
+        recorded = checkpoint(tracker)
+
+    assert (imported.digest, imported.count) == (recorded.digest, recorded.count) == (imported.digest, 2500)
+    assert _rows(tmp_path / "imported.db") == _rows(tmp_path / "recorded.db")

@@ -23,7 +23,7 @@ def test_events_picking_their_stream_at_random_are_let_go_of_once_written() -> N
     for chunk in range(40):
         for _ in range(25):  # a chunk touches most streams, once or twice: each event is its stream's head
             ledger.append(ev.build("commitment_reaffirmed", commitment=rng.choice(slugs), on="2021-01-01"), NOW, "t")
-        ledger.release(ledger.new)  # as the import does once a chunk is written
+        ledger.release()  # as the import does once a chunk is written
     for slug in slugs:
         records = ledger.stream(slug).knowledge.records
         kept = [position for position, record in enumerate(records, 1) if not isinstance(record.event, Released)]

@@ -359,9 +359,15 @@ def count_lines(file: Path) -> int:
 
 
 @contextmanager
-def progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
-    """A progress bar (events/s, ETA) on an interactive stderr; silent otherwise."""
-    if total <= 0 or not interactive_stderr():
+def progress(label: str, total: int | Callable[[], int]) -> Iterator[Callable[[int], None]]:
+    """A progress bar (events/s, ETA) on an interactive stderr; silent otherwise. ``total`` may be
+    a function, asked only when a bar is shown (counting a file's lines reads it all once more)."""
+    if not interactive_stderr():
+        yield lambda _: None
+        return
+    if callable(total):
+        total = total()
+    if total <= 0:
         yield lambda _: None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn

@@ -342,7 +342,7 @@ def import_scores(app: Context, file: Path, on: str, cycle: str | None, summits:
     published = Published(edition=edition, title=title, source=source, assessor=assessor, note=event_note)
     from commitment_tracker.cli.output import count_lines, progress
 
-    with progress("Importing scores", count_lines(file) - 1) as advance:  # less the header row
+    with progress("Importing scores", lambda: count_lines(file) - 1) as advance:  # less the header row
         result = run(app.checker if dry_run else app.writer, file, on=on, cycle=cycle.strip().lower() if cycle else None,
                      summits=summits, recorded_by=app.user, dry_run=dry_run, published=published, progress=advance)  # fmt: skip
     for message in result.notes:

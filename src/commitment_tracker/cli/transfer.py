@@ -19,7 +19,7 @@ def import_(app: Context, file: Path, dry_run: bool) -> None:
     """Import events from FILE (JSON Lines, or a YAML list): validated in full, then all or nothing."""
     from commitment_tracker.cli.output import count_lines, progress
 
-    with progress("Importing", count_lines(file) if not dry_run else 0) as advance:
+    with progress("Importing", (lambda: count_lines(file)) if not dry_run else 0) as advance:
         count = (app.checker if dry_run else app.writer).import_file(file, app.user, dry_run=dry_run, progress=advance,
                                                                       warn=caution)
     if dry_run:

@@ -150,14 +150,14 @@ class Tracker(Application[UUID]):
             if writer is not None:
                 writer.took_empty = empty
             ledger = Ledger(_no_events if empty else self.stream, latest, fetch=writer.fetch if writer else None,
-                            editions=self.edition_ids)  # fmt: skip
+                            editions=self.edition_ids, deferred=True)  # fmt: skip
 
             def flush() -> None:
                 if writer is not None and ledger.new:
-                    writer.write(ledger.new)
+                    writer.write(ledger.new, ledger.new_streams)
                     if progress:
                         progress(len(ledger.new))
-                    ledger.release(ledger.new)
+                    ledger.release()
 
             for line, event in read_events(path):
                 try:

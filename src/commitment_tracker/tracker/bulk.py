@@ -16,10 +16,14 @@ from typing import Any, Protocol
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
-from commitment_tracker.events import Event
-from commitment_tracker.tracker.mapper import canonical, topic_of
+from commitment_tracker.events import EVENT_TYPES, Event
+from commitment_tracker.tracker.mapper import SealedEvent, canonical, chain_hash, topic_of
 from commitment_tracker.tracker.records import Recorded, stream_id
 from commitment_tracker.tracker.recorders import Sealed
+from commitment_tracker.tracker.streams import Stream
+
+#: Each event type's stored topic, spelt once.
+TOPICS = {kind: topic_of(kind) for kind in EVENT_TYPES}
 
 
 class Application(Protocol):
@@ -51,13 +55,18 @@ class BulkWriter:
             self.select = f"SELECT topic, state FROM {table} WHERE originator_id = ? AND originator_version = ?"
         self.count = f"SELECT COUNT(*) AS n FROM {table}"
 
-    def write(self, records: Sequence[Recorded]) -> None:
+    def write(self, records: Sequence[Recorded], streams: Sequence[Stream]) -> None:
+        """Write a chunk of a deferred ledger's records (see ``Ledger``), each chained to the head
+        of its stream (``streams``, in the same order), which moves on as it is written."""
+        rows = self._rows(records, streams)
         if self.postgres:
-            stored = [self.tracker.mapper.to_stored_event(record) for record in records]
+            stored = [SealedEvent(originator_id=r.originator_id, originator_version=r.originator_version,
+                                  topic=row.topic, state=row.state, plain=row.plain, recorded_at=row.recorded_at)
+                      for r, row in zip(records, rows, strict=True)]  # fmt: skip
             self.recorder._insert_events(self.cursor, stored)  # the clock check, under the table lock
             self.recorder.copy_chained_events(self.cursor, stored)
         else:
-            self.recorder.append(self.cursor, self._rows(records))
+            self.recorder.append(self.cursor, rows)
         if self.took_empty:
             self.confirm_empty(len(records))
 
@@ -70,16 +79,21 @@ class BulkWriter:
             raise LogChanged("another writer recorded into the store while the import began")
         self.took_empty = False
 
-    def _rows(self, records: Sequence[Recorded]) -> list[Sealed]:
-        """Each record as its row: the bytes the ledger hashed, sealed as the store says (the
-        mapper's ``to_stored_event`` without a stored-event object per record)."""
+    def _rows(self, records: Sequence[Recorded], streams: Sequence[Stream]) -> list[Sealed]:
+        """Each record as its row: its canonical bytes, linked to its stream's head and hashed as
+        the ledger would (``Ledger.append``), sealed as the store says (the mapper's
+        ``to_stored_event``). One loop for a chunk, rather than a few calls per event as it is
+        decided: no stored-event object, id spelt or topic made per record."""
         mapper = self.tracker.mapper
         seal = mapper.seal if mapper.cipher or mapper.compressor else None
         rows = []
-        for r in records:
-            plain = r.plain or canonical(r.event, r.prev)
-            rows.append(Sealed(r.originator_id.hex, r.originator_version, topic_of(r.event.type),
-                               seal(plain) if seal else plain, plain, r.event.recorded_at))  # fmt: skip
+        for r, stream in zip(records, streams, strict=True):
+            event, version = r.event, r.originator_version
+            topic = TOPICS[event.type]
+            plain = canonical(event, stream.head)
+            stream.head = chain_hash(stream.ident_text, version, topic, plain)
+            rows.append(Sealed(stream.ident_hex, version, topic, seal(plain) if seal else plain, plain,
+                               event.recorded_at))  # fmt: skip
         return rows
 
     def fetch(self, slug: str, position: int) -> Event:

@@ -11,13 +11,13 @@ sooner when told at once:
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from commitment_tracker.events import CommitmentFulfilled, CommitmentMade, ComplianceAssessed, Event, first_day
 
 if TYPE_CHECKING:
-    from commitment_tracker.tracker.streams import Stream, Streams
+    from commitment_tracker.tracker.streams import Fulfilled, Stream, Streams
 
 RECURRING = ("annual", "semiannual", "quarterly", "monthly")
 
@@ -35,15 +35,8 @@ def cautions(event: Event, ledger: Streams, now: datetime) -> list[str]:
     if stream.kind != "commitment":
         return []
     made = stream.made
-    found = []
-    if made.cadence not in RECURRING and made.cadence != "standing":
-        earlier = _fulfilled_before(stream, event)
-        parties = set(event.parties or made.parties)
-        if parties <= set(earlier):
-            refs = sorted({earlier[p] for p in parties})
-            found.append(f"{event.commitment} was already fulfilled by {', '.join(parties_in(made.parties, parties))} "
-                         f"({', '.join(refs)}); this fulfilment changes nothing. To move the date, "
-                         f"correct the first: ctrack correct {refs[0]} --on DATE --reason ...")  # fmt: skip
+    already = already_fulfilled(event, stream)
+    found = [already] if already else []
     due_next = made.due_next
     if event.meeting and due_next:
         kind = _meeting_kind(ledger.stream(event.meeting))
@@ -53,23 +46,36 @@ def cautions(event: Event, ledger: Streams, now: datetime) -> list[str]:
     return found
 
 
+def already_fulfilled(event: CommitmentFulfilled, stream: Stream) -> str | None:
+    """The note for a fulfilment of a commitment (``stream``, a commitment's) that every party it
+    names had fulfilled on or before its date, if they all had; None otherwise."""
+    made = stream.made
+    if made.cadence in RECURRING or made.cadence == "standing":
+        return None
+    parties = set(event.parties or made.parties)
+    day = first_day(event.on)
+    fulfilled = stream.fulfilled()
+    earliest = fulfilled.earliest
+    if not all(party in earliest and earliest[party] <= day for party in parties):
+        return None
+    earlier = _fulfilled_before(stream.slug, fulfilled, day)
+    refs = sorted({earlier[p] for p in parties})
+    return (f"{event.commitment} was already fulfilled by {', '.join(parties_in(made.parties, parties))} "
+            f"({', '.join(refs)}); this fulfilment changes nothing. To move the date, "
+            f"correct the first: ctrack correct {refs[0]} --on DATE --reason ...")  # fmt: skip
+
+
 def parties_in(order: tuple[str, ...], parties: set[str]) -> list[str]:
     return [p for p in order if p in parties]
 
 
-def _fulfilled_before(stream: Stream, event: CommitmentFulfilled) -> dict[str, str]:
-    """Each party with a live fulfilment dated on or before ``event``'s date: party -> its ref."""
-    knowledge = stream.knowledge
-    made = stream.made
-    day = first_day(event.on)
+def _fulfilled_before(slug: str, fulfilled: Fulfilled, day: date) -> dict[str, str]:
+    """Each party with a live fulfilment dated on or before ``day``: party -> the first one's ref."""
     found: dict[str, str] = {}
-    for position in knowledge.positions("commitment_fulfilled"):
-        if knowledge.is_retracted(position):
-            continue
-        on, parties = knowledge.fulfilment_at(position)  # kept in memory, not read back
-        if first_day(on) <= day:
-            for party in parties or made.parties:
-                found.setdefault(party, f"{stream.slug}#{position}")
+    for position, on, parties in fulfilled.live:
+        if on <= day:
+            for party in parties:
+                found.setdefault(party, f"{slug}#{position}")
     return found
 
 

@@ -4,6 +4,10 @@ A ``Ledger`` loads each stream it is asked about once, checks every new event ag
 with everything before it (stored or earlier in the same command) and turns it into a
 ``Recorded`` with its stream position and hash. Nothing is written here: the application saves
 all of a ledger's new records in one transaction.
+
+A bulk import's ledger (``deferred``) leaves each record's canonical bytes and hashes to the
+writer, which encodes and chains a whole chunk in one loop (``BulkWriter``): until then a record
+carries its event and position, and each stream's ``head`` is the hash of its last event written.
 """
 
 from __future__ import annotations
@@ -13,10 +17,11 @@ from datetime import datetime
 
 from commitment_tracker.events import Event
 from commitment_tracker.tracker import rules
-from commitment_tracker.tracker.cautions import cautions
+from commitment_tracker.tracker.cautions import already_fulfilled, cautions
 from commitment_tracker.tracker.mapper import canonical, chain_hash, topic_of
 from commitment_tracker.tracker.records import Recorded
 from commitment_tracker.tracker.streams import Stream
+
 
 class Ledger:
     def __init__(
@@ -25,6 +30,7 @@ class Ledger:
         latest_recorded_at: datetime | None,
         fetch: Callable[[str, int], Event] | None = None,
         editions: Callable[[], list[str]] | None = None,
+        deferred: bool = False,
     ) -> None:
         self._load = load
         self._editions = editions
@@ -32,6 +38,9 @@ class Ledger:
         self._editions_added: list[str] = []  # kept after a bulk import lets its records go
         self._fetch = fetch
         self._streams: dict[str, Stream] = {}
+        self.deferred = deferred
+        #: The stream of each of ``new``, in the same order: what a bulk writer chains it to.
+        self.new_streams: list[Stream] = []
         self.new: list[Recorded] = []
         self.latest_recorded_at = latest_recorded_at
         self.cautions: list[tuple[Recorded, str]] = []  # allowed, but worth a word (see cautions.py)
@@ -45,6 +54,8 @@ class Ledger:
                 stream.knowledge.fetch = lambda position: fetch(slug, position)
             for record in self._load(slug):
                 stream.knowledge.add(record)
+            if stream.knowledge.records:
+                stream.head = stream.knowledge.records[-1].hash
             self._streams[slug] = stream
         return stream
 
@@ -58,26 +69,43 @@ class Ledger:
     def append(self, event: Event, now: datetime, recorded_by: str) -> Recorded:
         """Check ``event`` against everything known so far and add it to this ledger, stamped
         with its record time and who recorded it (unless it carries its own, as imports may)."""
-        rules.check(event, self, now, recorded_by)
-        concerns = cautions(event, self, now)
+        concerns: list[str] | None
+        stream = None
+        if event.type in rules.ON_PLEDGE:
+            # Most of a log: judged on its commitment's pledge alone, with one look for the stream,
+            # and only a fulfilment may be worth a note. Anything in doubt takes the full checks.
+            stream = self.stream(event.commitment)  # type: ignore[attr-defined]
+            if rules.holds_on_pledge(event, stream, self.latest_recorded_at, now):  # type: ignore[arg-type]
+                concern = already_fulfilled(event, stream) if event.type == "commitment_fulfilled" else None  # type: ignore[arg-type]
+                concerns = [concern] if concern else None
+            else:
+                stream = None
+        if stream is None:
+            rules.check(event, self, now, recorded_by)
+            concerns = cautions(event, self, now)
+            stream = self.stream(event.entity)
         if event.recorded_at is None or event.recorded_by is None:
             # Record time never runs backwards along the log, whatever this machine's clock says.
             at = event.recorded_at or max(now, self.latest_recorded_at or now)
             event = event.model_copy(update={"recorded_at": at, "recorded_by": event.recorded_by or recorded_by})
-        stream = self.stream(event.entity)
         version = stream.version + 1
-        prev = stream.last_hash
-        plain = canonical(event, prev)  # encoded once: hashed here, stored as these very bytes
-        record = Recorded(
-            originator_id=stream.ident,
-            originator_version=version,
-            event=event,
-            prev=prev,
-            hash=chain_hash(stream.ident_text, version, topic_of(event.type), plain),
-            plain=plain,
-        )
+        if self.deferred:
+            record = Recorded(stream.ident, version, event)  # encoded and chained when written
+        else:
+            prev = stream.head
+            plain = canonical(event, prev)  # encoded once: hashed here, stored as these very bytes
+            record = Recorded(
+                originator_id=stream.ident,
+                originator_version=version,
+                event=event,
+                prev=prev,
+                hash=chain_hash(stream.ident_text, version, topic_of(event.type), plain),
+                plain=plain,
+            )
+            stream.head = record.hash
         stream.knowledge.add(record)
         self.new.append(record)
+        self.new_streams.append(stream)
         if event.type == "edition_published":
             self._editions_added.append(event.entity)
         if concerns:
@@ -92,23 +120,18 @@ class Ledger:
         for slug in slugs:
             self._streams.pop(slug, None)
 
-    def release(self, records: list[Recorded]) -> None:
-        """Let go of written events a bulk import no longer needs in memory.
+    def release(self) -> None:
+        """Let go of the events just written (``new``) that a bulk import no longer needs in memory.
 
-        Kept: each stream's first and last events (its kind and chain head) and meetings (whose
+        Kept: each stream's first and last events (its kind, and its newest) and meetings (whose
         held state the rules check); everything else is read back by ``fetch`` if ever needed.
         A stream's earlier head, kept when it was written, goes once a later event replaces it:
         on a log whose events pick their stream at random, most events are their stream's head
         when written, and keeping them would keep the whole log.
         """
-        for slug in {record.event.entity for record in records}:
-            stream = self._streams.get(slug)
-            if stream is None:
-                continue
-            knowledge = stream.knowledge
-            last = len(knowledge.records)
-            for position in range(max(2, stream.released_through + 1), last):
-                if not knowledge.records[position - 1].event.type.startswith("meeting_"):
-                    knowledge.release(position)
+        for stream in {id(stream): stream for stream in self.new_streams}.values():
+            last = stream.version
+            stream.knowledge.release(range(max(2, stream.released_through + 1), last), keep="meeting_")
             stream.released_through = max(stream.released_through, last - 1)
         self.new.clear()
+        self.new_streams.clear()

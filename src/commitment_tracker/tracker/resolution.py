@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from uuid import UUID
 
-from commitment_tracker.events import META_TYPES, Event, EventCorrected, MetaEvent
+from commitment_tracker.events import META_TYPES, Event, EventCorrected
 from commitment_tracker.tracker.records import Recorded
 
 
@@ -104,13 +104,17 @@ class StreamKnowledge:
     #: correction does): ``ledger.Stream`` caches its kind and pledge until then.
     generation: int = 0
 
-    def release(self, position: int) -> None:
-        event = self.records[position - 1].event
-        if isinstance(event, Released):
-            return
-        if event.type == "commitment_fulfilled":
-            self._briefs[position] = (_shared(event.on), _shared(event.parties))  # type: ignore[attr-defined]
-        self.records[position - 1] = released(event.type)
+    def release(self, positions: range, keep: str) -> None:
+        """Let go of the events at ``positions``, but those whose type starts with ``keep``."""
+        records = self.records
+        for position in positions:
+            event = records[position - 1].event
+            kind = event.type
+            if kind.startswith(keep) or isinstance(event, Released):
+                continue
+            if kind == "commitment_fulfilled":
+                self._briefs[position] = (_shared(event.on), _shared(event.parties))  # type: ignore[attr-defined]
+            records[position - 1] = _RELEASED.get(kind) or released(kind)
 
     def _event(self, position: int) -> Event:
         event = self.records[position - 1].event
@@ -126,9 +130,9 @@ class StreamKnowledge:
             self._positions.setdefault(event.type, []).append(len(self.records))
         if len(self.records) == 1:
             self.generation += 1
-        if isinstance(event, MetaEvent):
+        if event.type in META_TYPES:  # (a pydantic model's isinstance is slow; this runs per event)
             self.generation += 1
-            target = event.target_position
+            target = event.target_position  # type: ignore[attr-defined]
             if event.type == "event_retracted":
                 self._retractors[target].append(record.position)
             else:

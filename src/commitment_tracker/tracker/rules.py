@@ -53,8 +53,10 @@ ON_PLEDGE = frozenset({"commitment_reaffirmed", "progress_reported", "commitment
 def check(event: Event, ledger: Streams, now: datetime, recorded_by: str | None = None) -> None:
     """Refuse ``event`` (a typed error, one sentence) unless it may be recorded now; ``recorded_by``
     is who records it, when the event does not say (a reviewer is never the analyst)."""
-    if event.type in ON_PLEDGE and _holds_on_pledge(event, ledger, now):  # type: ignore[arg-type]
-        return
+    if event.type in ON_PLEDGE:
+        stream = ledger.stream(event.commitment)  # type: ignore[attr-defined]
+        if holds_on_pledge(event, stream, ledger.latest_recorded_at, now):  # type: ignore[arg-type]
+            return
     _check_record_time(event, ledger, now)
     _check_parties(event)
     if event.source is not None and event.type != "source_registered":
@@ -69,16 +71,17 @@ def check(event: Event, ledger: Streams, now: datetime, recorded_by: str | None 
         _check_fact(event, ledger)
 
 
-def _holds_on_pledge(event: CommitmentEvent, ledger: Streams, now: datetime) -> bool:
+def holds_on_pledge(event: CommitmentEvent, stream: Stream, latest: datetime | None, now: datetime) -> bool:
     """Whether every rule ``check`` applies holds, for an event of ``ON_PLEDGE`` that cites no
-    source, quote or meeting: its record time in order, its date not before the pledge, its parties
-    known and the commitment's, no fulfilment of a standing principle. False: not judged here."""
+    source, quote or meeting, given its commitment's ``stream`` and the latest record time: its
+    record time in order, its date not before the pledge, its parties known and the commitment's,
+    no fulfilment of a standing principle. False: not judged here."""
     if event.source is not None or event.quote is not None or event.meeting is not None:  # type: ignore[attr-defined]
         return False
     at = event.recorded_at
-    if at is not None and (at > now + CLOCK_SKEW or (ledger.latest_recorded_at is not None and at < ledger.latest_recorded_at)):
+    if at is not None and (at > now + CLOCK_SKEW or (latest is not None and at < latest)):
         return False
-    pledge = ledger.stream(event.commitment).pledge()
+    pledge = stream.pledge()
     if pledge is None:
         return False
     made_on, parties, standing = pledge

@@ -299,13 +299,14 @@ def _import(tracker: Tracker, path: Path, on: str, cycle: str | None, summits: P
     with ExitStack() as stack:
         writer = None if dry_run else stack.enter_context(bulk_transaction(tracker))
         reader = StreamReader(tracker, writer)
-        ledger = Ledger(reader.load, tracker.latest_recorded_at(), fetch=reader.fetch, editions=lambda: editions)
+        ledger = Ledger(reader.load, tracker.latest_recorded_at(), fetch=reader.fetch, editions=lambda: editions,
+                        deferred=True)
         planner = Planner(tracker, ledger, reader, on, cycle, dates, path.name, table.parties, result, published)
 
         def flush() -> None:
             if writer is not None and ledger.new:
-                writer.write(ledger.new)
-                ledger.release(ledger.new)
+                writer.write(ledger.new, ledger.new_streams)
+                ledger.release()
 
         planner.flush = flush
         for start in range(0, len(table.rows), CHUNK_ROWS):
