@@ -96,10 +96,12 @@ def _distinct(parties: tuple[str, ...]) -> tuple[str, ...]:
     return parties
 
 
-def _has_text(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be blank")
-    return value
+#: What a free text (a title, note, quote, text or name) matches: no NUL, and some character that
+#: is not whitespace as Python's ``str.strip()`` has it (``patterns.BLANK``, spelled out for the
+#: Rust engine, whose ``\s`` is another set). pydantic-core checks it with the lengths, rather than
+#: a Python validator on every text of every line; ``errors.describe`` tells the two faults apart
+#: by the input (NUL in it, or else blank), in the words the two checks had before.
+TEXT_PATTERN = f"^[^\\x00]*[^{patterns.BLANK}\\x00][^\\x00]*$"
 
 
 _SLUG_TEXT = "A case-insensitive id: letters, digits, '-', '_', '.'; stored lowercase."
@@ -147,11 +149,11 @@ PrecisionDate = Annotated[
     Field(description=_DATE_TEXT),
     _input(patterns.PRECISION_DATE_INPUT, _DATE_TEXT),
 ]
-Title = Annotated[str, StringConstraints(min_length=1, max_length=500), AfterValidator(_has_text), _text(500)]
-Note = Annotated[str, StringConstraints(min_length=1, max_length=5000), AfterValidator(_has_text), _text(5000)]
-Quote = Annotated[str, StringConstraints(min_length=1, max_length=5000), AfterValidator(_has_text), _text(5000)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=100_000), AfterValidator(_has_text), _text(100_000)]
-Person = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_has_text), _text(200)]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=TEXT_PATTERN), _text(500)]
+Note = Annotated[str, StringConstraints(min_length=1, max_length=5000, pattern=TEXT_PATTERN), _text(5000)]
+Quote = Annotated[str, StringConstraints(min_length=1, max_length=5000, pattern=TEXT_PATTERN), _text(5000)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=100_000, pattern=TEXT_PATTERN), _text(100_000)]
+Person = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=TEXT_PATTERN), _text(200)]
 Sha256 = Annotated[
     str, BeforeValidator(_lower), StringConstraints(pattern=r"^[0-9a-f]{64}$"),
     _input(patterns.SHA256_INPUT, "A sha256 digest: 64 hexadecimal digits."),
