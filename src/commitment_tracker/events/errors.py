@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from commitment_tracker.events.fields import NUL, NUL_FREE, TEXT_PATTERN
+from commitment_tracker.events.fields import NOT_A_TIMESTAMP, NUL, NUL_FREE, TEXT_PATTERN, TIMESTAMP_PATTERN
 
 
 def describe(error: ValidationError) -> str:
@@ -22,6 +22,8 @@ def describe(error: ValidationError) -> str:
             message = "must not contain the NUL character (\\u0000): no store can hold it in text"
         elif _blank(item):
             message = "must not be blank"
+        elif item["type"] == "string_pattern_mismatch" and item.get("ctx", {}).get("pattern") == TIMESTAMP_PATTERN:
+            message = NOT_A_TIMESTAMP  # a record time's text, checked in pydantic-core (``fields._RecordTimeText``)
         elif item["type"] == "string_pattern_mismatch":
             what = _PATTERN_NAMES.get(str(item.get("ctx", {}).get("pattern")), "value")
             message = f"{item['input']!r} is not a valid {what}"
