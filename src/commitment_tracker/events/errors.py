@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from commitment_tracker.events.fields import NUL_FREE
+from commitment_tracker.events.fields import NOT_A_TIMESTAMP, NUL, NUL_FREE, TEXT_PATTERN, TIMESTAMP_PATTERN
 
 
 def describe(error: ValidationError) -> str:
@@ -20,6 +20,10 @@ def describe(error: ValidationError) -> str:
         message = item["msg"].removeprefix("Value error, ")
         if _nul_refused(item):
             message = "must not contain the NUL character (\\u0000): no store can hold it in text"
+        elif _blank(item):
+            message = "must not be blank"
+        elif item["type"] == "string_pattern_mismatch" and item.get("ctx", {}).get("pattern") == TIMESTAMP_PATTERN:
+            message = NOT_A_TIMESTAMP  # a record time's text, checked in pydantic-core (``fields._RecordTimeText``)
         elif item["type"] == "string_pattern_mismatch":
             what = _PATTERN_NAMES.get(str(item.get("ctx", {}).get("pattern")), "value")
             message = f"{item['input']!r} is not a valid {what}"
@@ -37,7 +41,16 @@ def holds_nul_only(error: ValidationError) -> bool:
 
 
 def _nul_refused(item: Any) -> bool:
-    return item["type"] == "string_pattern_mismatch" and item.get("ctx", {}).get("pattern") == NUL_FREE
+    if item["type"] != "string_pattern_mismatch":
+        return False
+    pattern = item.get("ctx", {}).get("pattern")
+    # A free text's one pattern refuses NUL and blank text alike: the input says which it was.
+    return pattern == NUL_FREE or (pattern == TEXT_PATTERN and NUL in item["input"])
+
+
+def _blank(item: Any) -> bool:
+    """A free text that holds no NUL and failed its pattern: nothing in it but whitespace."""
+    return item["type"] == "string_pattern_mismatch" and item.get("ctx", {}).get("pattern") == TEXT_PATTERN
 
 
 def _pattern_names() -> dict[str, str]:

@@ -6,8 +6,10 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, StringConstraints, WithJsonSchema
-from pydantic_core import CoreSchema
+from pydantic import (
+    AfterValidator, AwareDatetime, BeforeValidator, Field, GetCoreSchemaHandler, StringConstraints, WithJsonSchema,
+)
+from pydantic_core import CoreSchema, core_schema
 
 from commitment_tracker.events import patterns
 from commitment_tracker.events.dates import PRECISION_DATE_PATTERN, check_precision_date
@@ -71,13 +73,41 @@ def _party(value: object) -> object:
 _TIMESTAMP = re.compile(patterns.TIMESTAMP_INPUT)
 
 
+NOT_A_TIMESTAMP = "not a timestamp (use e.g. 2024-07-01T12:00:00Z)"
+
+
 def _rfc3339(value: object) -> object:
     """Record times in one spelling: RFC 3339 with upper-case T and Z (pydantic reads more)."""
     if not isinstance(value, str):
         return value
     if not _TIMESTAMP.match(value):
-        raise ValueError("not a timestamp (use e.g. 2024-07-01T12:00:00Z)")
+        raise ValueError(NOT_A_TIMESTAMP)
     return datetime.fromisoformat(value)  # strict models take no text after a before-validator
+
+
+#: ``patterns.TIMESTAMP_INPUT`` as pydantic-core's engine reads it: it has no look-ahead, and its
+#: ``$`` is the end of the text already (Python's also matches before a final newline).
+TIMESTAMP_PATTERN = "^" + patterns.TIMESTAMP_INPUT.removeprefix("^").removesuffix("$(?!\\n)") + "$"
+assert "(?!" not in TIMESTAMP_PATTERN, "no look-ahead left for the Rust engine"
+
+
+class _RecordTimeText:
+    """A record time in JSON (every line of an import) checked and read without a validator in
+    Python: the text matched against ``TIMESTAMP_PATTERN`` by pydantic-core, then handed straight
+    to ``datetime.fromisoformat``, the value ``_rfc3339`` gives (pydantic-core's own datetime
+    parsing gives another tzinfo, whose ``tzname()`` differs). Python values go to ``_rfc3339``.
+    A value that is not text is refused in the words the datetime type uses, and a text that does
+    not match in ``_rfc3339``'s (``errors.describe``): 0.88 µs a line, against 0.23 here."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        text = core_schema.chain_schema([
+            # Only whether it is text; the pattern of its own (any text) keeps ``nul_free`` off it:
+            # a record time holding NUL is "not a timestamp", as it was.
+            core_schema.custom_error_schema(core_schema.str_schema(pattern=""), "datetime_type"),
+            core_schema.str_schema(pattern=TIMESTAMP_PATTERN),
+            core_schema.no_info_plain_validator_function(datetime.fromisoformat),
+        ])  # fmt: skip
+        return core_schema.json_or_python_schema(json_schema=text, python_schema=handler(source))
 
 
 def _input(pattern: str, description: str, **extra: object) -> WithJsonSchema:
@@ -96,10 +126,12 @@ def _distinct(parties: tuple[str, ...]) -> tuple[str, ...]:
     return parties
 
 
-def _has_text(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be blank")
-    return value
+#: What a free text (a title, note, quote, text or name) matches: no NUL, and some character that
+#: is not whitespace as Python's ``str.strip()`` has it (``patterns.BLANK``, spelled out for the
+#: Rust engine, whose ``\s`` is another set). pydantic-core checks it with the lengths, rather than
+#: a Python validator on every text of every line; ``errors.describe`` tells the two faults apart
+#: by the input (NUL in it, or else blank), in the words the two checks had before.
+TEXT_PATTERN = f"^[^\\x00]*[^{patterns.BLANK}\\x00][^\\x00]*$"
 
 
 _SLUG_TEXT = "A case-insensitive id: letters, digits, '-', '_', '.'; stored lowercase."
@@ -147,11 +179,11 @@ PrecisionDate = Annotated[
     Field(description=_DATE_TEXT),
     _input(patterns.PRECISION_DATE_INPUT, _DATE_TEXT),
 ]
-Title = Annotated[str, StringConstraints(min_length=1, max_length=500), AfterValidator(_has_text), _text(500)]
-Note = Annotated[str, StringConstraints(min_length=1, max_length=5000), AfterValidator(_has_text), _text(5000)]
-Quote = Annotated[str, StringConstraints(min_length=1, max_length=5000), AfterValidator(_has_text), _text(5000)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=100_000), AfterValidator(_has_text), _text(100_000)]
-Person = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_has_text), _text(200)]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=TEXT_PATTERN), _text(500)]
+Note = Annotated[str, StringConstraints(min_length=1, max_length=5000, pattern=TEXT_PATTERN), _text(5000)]
+Quote = Annotated[str, StringConstraints(min_length=1, max_length=5000, pattern=TEXT_PATTERN), _text(5000)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=100_000, pattern=TEXT_PATTERN), _text(100_000)]
+Person = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=TEXT_PATTERN), _text(200)]
 Sha256 = Annotated[
     str, BeforeValidator(_lower), StringConstraints(pattern=r"^[0-9a-f]{64}$"),
     _input(patterns.SHA256_INPUT, "A sha256 digest: 64 hexadecimal digits."),
@@ -161,7 +193,7 @@ Url = Annotated[
     _input(patterns.URL_INPUT, "An http(s) URL without whitespace.", maxLength=2000),
 ]  # fmt: skip
 Timestamp = Annotated[
-    AwareDatetime, BeforeValidator(_rfc3339),
+    AwareDatetime, BeforeValidator(_rfc3339), _RecordTimeText(),
     _input(patterns.TIMESTAMP_INPUT, "A record time (RFC 3339, e.g. 2024-07-01T12:00:00Z).", format="date-time"),
 ]  # fmt: skip
 Cadence = Literal["once", "standing", "annual", "semiannual", "quarterly", "monthly"]

@@ -19,7 +19,7 @@ from commitment_tracker.events import Event
 from commitment_tracker.tracker import rules
 from commitment_tracker.tracker.cautions import already_fulfilled, cautions
 from commitment_tracker.tracker.mapper import canonical, chain_hash, topic_of
-from commitment_tracker.tracker.records import Recorded
+from commitment_tracker.tracker.records import Pending, Recorded
 from commitment_tracker.tracker.streams import Stream
 
 
@@ -89,8 +89,10 @@ class Ledger:
             at = event.recorded_at or max(now, self.latest_recorded_at or now)
             event = event.model_copy(update={"recorded_at": at, "recorded_by": event.recorded_by or recorded_by})
         version = stream.version + 1
+        record: Recorded
         if self.deferred:
-            record = Recorded(stream.ident, version, event)  # encoded and chained when written
+            # Encoded and chained when written; read as a Recorded until then (and after, while kept).
+            record = Pending(stream.ident, version, event)  # type: ignore[assignment]
         else:
             prev = stream.head
             plain = canonical(event, prev)  # encoded once: hashed here, stored as these very bytes

@@ -45,3 +45,29 @@ class Recorded:
     @property
     def ref(self) -> str:
         return f"{self.event.entity}#{self.originator_version}"
+
+
+class Pending:
+    """A deferred ledger's record (see ``ledger.Ledger``): an event with its stream and position,
+    not yet written, so without hashes or a log position; read exactly as a ``Recorded`` is (the
+    same attributes, with ``prev``, ``hash``, ``seq`` and ``plain`` as a new ``Recorded`` has them).
+
+    Not a frozen dataclass: a bulk import makes one per line, and a frozen dataclass's constructor
+    (a checked attribute set per field) took 0.74 µs of it, against 0.15 µs here.
+    """
+
+    __slots__ = ("originator_id", "originator_version", "event")
+
+    prev = ""
+    hash = ""
+    seq = 0
+    plain = b""
+
+    def __init__(self, originator_id: UUID, originator_version: int, event: Event) -> None:
+        self.originator_id = originator_id
+        self.originator_version = originator_version
+        self.event = event
+
+    entity = Recorded.entity
+    position = Recorded.position
+    ref = Recorded.ref

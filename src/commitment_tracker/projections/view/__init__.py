@@ -16,18 +16,28 @@ never ``projections.render``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from commitment_tracker.projections.view.contract import Reader
-from commitment_tracker.projections.view.foldreader import FoldReader
-from commitment_tracker.projections.view.reader import CurrentView, ViewReader
+# Only what creating a new store's view needs is imported with the package (an import into a new
+# store loads nothing else of it); the readers and catch-up when a command reads.
+from commitment_tracker.projections.view.creation import create_view
 from commitment_tracker.projections.view.search import TABLE as SEARCH_TABLE
 from commitment_tracker.projections.view.tables import TABLES, TRACKING_TABLE
 
 if TYPE_CHECKING:
+    from commitment_tracker.projections.view.contract import Reader
+    from commitment_tracker.projections.view.reader import ViewReader
     from commitment_tracker.tracker import Tracker
 
 __all__ = ["Reader", "create_view", "open_reader", "view_tables", "writable_view"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Reader":  # the readers' contract, named here for the CLI
+        from commitment_tracker.projections.view.contract import Reader
+
+        return Reader
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def view_tables(tracker: Tracker) -> set[str]:
@@ -39,6 +49,9 @@ def open_reader(tracker: Tracker, *, add_tables: bool = True) -> Reader:
 
     A store written before the view gets the view's tables, unless ``add_tables`` is false (a
     shell completion never writes): then it is read by folding the log."""
+    from commitment_tracker.projections.view.foldreader import FoldReader
+    from commitment_tracker.projections.view.reader import CurrentView, ViewReader
+
     tracker.check_key()
     needed = view_tables(tracker)
     found = tracker.found
@@ -62,14 +75,10 @@ def open_reader(tracker: Tracker, *, add_tables: bool = True) -> Reader:
 
 def writable_view(tracker: Tracker) -> ViewReader:
     """The view, for rebuilding it: its tables are created first if this store has none yet."""
+    from commitment_tracker.projections.view.reader import ViewReader
+
     tracker.check_key()
     if not view_tables(tracker) <= tracker.found.tables and tracker.found.can_create:
         create_view(tracker)
     return ViewReader(tracker)
 
-
-def create_view(tracker: Tracker) -> None:
-    """Create the view's tables (and guards) where missing, as ``store init`` does."""
-    from commitment_tracker.projections.view.catchup import open_view
-
-    open_view(tracker, create=True).datastore.close()  # type: ignore[attr-defined]

@@ -42,11 +42,13 @@ from commitment_tracker.projections.view.resume import (
     stored_step,
     stored_targets,
 )
-from commitment_tracker.projections.view.sealing import Sealer
 from commitment_tracker.projections.view.search import rows_of as search_rows
+# Opened here by the readers and the view check; a module of its own so that creating a store's
+# view loads none of catch-up.
+from commitment_tracker.projections.view.creation import open_view  # noqa: F401
 from commitment_tracker.projections.view.recorder import ViewSQL
 from commitment_tracker.projections.view.tails import Tail, Tails, tail_of
-from commitment_tracker.projections.view.tables import FOREVER, TABLES, VIEW_NAME, stamp
+from commitment_tracker.projections.view.tables import FOREVER, stamp
 from commitment_tracker.tracker import Recorded, resolve, stream_id
 from commitment_tracker.tracker.streams import KIND_OF_FIRST
 from commitment_tracker.tracker.bulk import paused_gc
@@ -58,29 +60,6 @@ if TYPE_CHECKING:
 PAGE = 20000
 WHOLE = 200  # commitments derived from their whole streams at a time (bounds the facts held)
 RESUME_CHUNK = 500  # commitments resumed at a time (bounds the rows and steps read back)
-
-
-def open_view(tracker: Tracker, *, create: bool | None = None) -> ViewSQL:
-    """The view's recorder; with ``create``, its tables are created first if missing. By default
-    they are when the store had none when it was opened and this user may create them."""
-    from eventsourcing.persistence import InfrastructureFactory
-    from eventsourcing.utils import Environment
-
-    if create is None:
-        found = tracker.found
-        create = found.can_create and not set(TABLES) <= found.tables
-
-    store = tracker.store.creating() if create else tracker.store
-    settings = {k: v for k, v in store.settings().items() if not k.startswith(("CIPHER", "APPLICATION_"))}
-    factory = InfrastructureFactory.construct(Environment(VIEW_NAME, settings))
-    # Each engine's module is imported only for its own stores (the PostgreSQL one needs psycopg).
-    if tracker.store.backend == "sqlite":
-        from commitment_tracker.projections.view.sqlite import SQLiteStatusView as view_class
-    else:
-        from commitment_tracker.projections.view.postgres import PostgresStatusView as view_class  # type: ignore[assignment]
-    view: ViewSQL = factory.tracking_recorder(view_class)  # type: ignore[arg-type, assignment]
-    view.sealer = Sealer(tracker.mapper.cipher)  # the log's key seals the view's content too
-    return view
 
 
 def record_from_fact(row: Sequence[Any]) -> Recorded:
