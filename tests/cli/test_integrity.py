@@ -62,3 +62,21 @@ def test_keygen_prints_a_key_that_opens_a_new_encrypted_store(tmp_path, monkeypa
     assert b"Camp David" not in (tmp_path / "sealed.db").read_bytes()  # content stays sealed
     wrong = CliRunner().invoke(cli, ["--store", store, "verify"], env={"TRACKER_CIPHER_KEY": key[::-1]})
     assert wrong.exit_code == 1 and wrong.stderr.startswith("Error:")
+
+
+def test_verify_says_how_much_of_the_status_view_it_checked(ctrack_sqlite):
+    """A store no query has read has no status view: verify says so, rather than timing a check of
+    nothing as if it were one. A view behind the latest records is checked as far as it goes, and
+    verify says how far (the next query catches it up)."""
+    ctrack_sqlite.ok("import", str(DATASET))
+    said = ctrack_sqlite.ok("verify").stdout
+    assert "no status view yet" in said and "view in" not in said, said
+    assert ctrack_sqlite.json("verify")["view_events"] == 0
+    ctrack_sqlite.ok("status")
+    said = ctrack_sqlite.ok("verify").stdout
+    assert ", view in " in said and "no status view" not in said, said
+    assert ctrack_sqlite.json("verify")["view_events"] == _events()
+    ctrack_sqlite.ok("reaffirm", "cd-meet-annually", "--on", "2025-08-01")  # recorded: the view is one behind
+    said = ctrack_sqlite.ok("verify").stdout
+    assert f"view (its first {_events()} of {_events() + 1} events) in " in said, said
+    assert ctrack_sqlite.json("verify")["view_events"] == _events()
