@@ -32,7 +32,8 @@ def verify(app: Context, against: str | None, as_json: bool) -> None:
             raise click.ClickException(report.key_problem)  # the key is wrong: say nothing about the log
         view = check.finish() if report.ok else None
         if as_json:
-            emit_json(report.to_data() | ({"view_check_seconds": round(check.seconds, 3)} if report.ok else {}))
+            emit_json(report.to_data() | ({"view_check_seconds": round(check.seconds, 3), "view_events": check.events}
+                                          if report.ok else {}))  # fmt: skip
         if not report.ok:
             raise click.ClickException(f"verification failed: {report.problem}")
     finally:
@@ -52,7 +53,17 @@ def verify(app: Context, against: str | None, as_json: bool) -> None:
         extends = f"; extends checkpoint {against}" if against else ""
         click.echo(f"OK: {report.count} events in {report.streams} streams verified; "
                    f"digest sha256:{report.digest} (v{report.digest_version}){extends}; "
-                   f"log checked in {report.seconds:.2f} s, view in {check.seconds:.2f} s")  # fmt: skip
+                   f"log checked in {report.seconds:.2f} s{_view_said(check.events, report.count, check.seconds)}")  # fmt: skip
+
+
+def _view_said(checked: int, events: int, seconds: float) -> str:
+    """How much of the status view verify checked: none there yet (no query has read the store), the
+    whole log's, or the part it has caught up with (the next query catches up the rest)."""
+    if checked == 0 and events:
+        return "; no status view yet (the next query builds it)"
+    if checked < events:
+        return f", view (its first {checked} of {events} events) in {seconds:.2f} s"
+    return f", view in {seconds:.2f} s"
 
 
 @click.command()
