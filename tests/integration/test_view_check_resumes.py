@@ -123,7 +123,7 @@ def test_the_search_index_is_checked_without_holding_it(tmp_path, monkeypatch) -
     import tracemalloc
 
     from commitment_tracker.projections.view import sqlite as view_sqlite
-    from commitment_tracker.projections.view.catchup import open_view
+    from commitment_tracker.projections.view.creation import open_view
 
     path = _paged_spread(tmp_path, monkeypatch, size=20000, page=20000)
     with open_tracker(resolve_store(path)) as tracker:

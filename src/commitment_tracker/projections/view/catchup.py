@@ -43,9 +43,6 @@ from commitment_tracker.projections.view.resume import (
     stored_targets,
 )
 from commitment_tracker.projections.view.search import rows_of as search_rows
-# Opened here by the readers and the view check; a module of its own so that creating a store's
-# view loads none of catch-up.
-from commitment_tracker.projections.view.creation import open_view  # noqa: F401
 from commitment_tracker.projections.view.recorder import ViewSQL
 from commitment_tracker.projections.view.tails import Tail, Tails, tail_of
 from commitment_tracker.projections.view.tables import FOREVER, stamp
@@ -288,6 +285,11 @@ def step_json(entity: str, position: int, step: Step, written: dict[tuple[str, i
     return json.dumps(to_data(step.event))
 
 
+def step_row(step: Step) -> tuple[int, str, str]:
+    """A live step's view_steps row without the entity nor record times: (position, valid day, data)."""
+    return step.resolved.record.position, step.day.isoformat(), json.dumps(to_data(step.event))
+
+
 def fact_of(record: Recorded) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """An event's view_facts row (entity, position, seq, record time, type, JSON), and its data."""
     event = record.event
@@ -330,7 +332,7 @@ def derive_commitment(entity: str, records: Sequence[Recorded], clear: bool = Tr
     if resolved[0].retracted:
         return Derived(row, set(), live, set())
     fresh = interval_list(intervals(made, resolved[0].record.ref, steps, NO_MEETINGS))
-    kept = {(s.resolved.record.position, s.day.isoformat(), json.dumps(to_data(s.event))) for s in steps}
+    kept = {step_row(s) for s in steps}
     return Derived(row, set(fresh), live, kept, tail_of([(entity, *r) for r in fresh], steps), tuple(steps))
 
 

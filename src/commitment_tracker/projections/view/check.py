@@ -39,16 +39,16 @@ from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import EVENT_TYPES
-from commitment_tracker.events import to_data
 from commitment_tracker.projections.knowledge import Step, valid_order
 from commitment_tracker.projections.view.catchup import (
     StatusProjection,
     derive_commitment,
     fact_of,
-    open_view,
     paused_gc,
     refs_of,
+    step_row,
 )
+from commitment_tracker.projections.view.creation import open_view
 from commitment_tracker.projections.view.resume import fold_on, may_resume, plan
 from commitment_tracker.projections.view.recorder import ViewSQL
 from commitment_tracker.projections.view.search import TABLE as SEARCH_TABLE
@@ -349,10 +349,9 @@ class _Fold:
         planned = plan(batch, self.steps)
         if planned is None:
             return None
-        first = planned.first.isoformat()
-        index = len(self.rows) - 1
-        while index >= 0 and not self.rows[index][0] < first:
-            index -= 1
+        # The last open interval starting before the first changed day (rows are in valid-time
+        # order, a row's first column its start).
+        index = bisect_left(self.rows, (planned.first.isoformat(),)) - 1
         if index < 0:
             return None  # made (or corrected to start) after the first changed day: derived whole
         start = self.rows[index][0]
@@ -367,13 +366,8 @@ class _Fold:
         for position in planned.dropped:
             del self.steps[position]
         self.steps.update(planned.live)
-        opened = [_step_row(position, step) for position, step in planned.live.items()]
+        opened = [step_row(step) for step in planned.live.values()]
         return start, fresh, opened, {*planned.dropped, *planned.live}
-
-
-def _step_row(position: int, step: Step) -> Row:
-    """A live step's view_steps row as ``derive_commitment`` gives it: (position, valid day, data)."""
-    return position, step.day.isoformat(), json.dumps(to_data(step.event))
 
 
 def _replay_batches(entity: str, facts: Sequence[Row], records: list[Recorded], lasts: list[int],

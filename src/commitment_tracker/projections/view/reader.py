@@ -16,7 +16,8 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import first_day
-from commitment_tracker.projections.view.catchup import StatusProjection, knowledge_of, open_view, record_from_fact
+from commitment_tracker.projections.view.catchup import StatusProjection, knowledge_of, record_from_fact
+from commitment_tracker.projections.view.creation import open_view
 from commitment_tracker.projections.view.tables import stamp
 from commitment_tracker.projections.fold import CommitmentStatus, resolve_next_meeting
 from commitment_tracker.projections.knowledge import Knowledge, Log
