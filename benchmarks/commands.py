@@ -42,6 +42,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from benchmarks.synthetic import RECORDED_FROM, write
+from commitment_tracker.projections.view.boardrows import BOARD_FIELDS
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
@@ -167,21 +168,22 @@ def _stamp(moment: datetime) -> str:
 def floors(b: Backend, size: int) -> dict[str, Callable[[], tuple[float, float]]]:
     """Plain reads for the same answers, each a process of its own."""
     p = b.placeholder
-    board = ("import json\n"
+    # A stored board row is its values in the order of BOARD_FIELDS: read back as named rows.
+    board = (f"import json\nF = {BOARD_FIELDS!r}\n"
              f"rows = q(\"SELECT entity, data FROM view_intervals WHERE known_to = '9999-12-31T23:59:59.999999Z' "
              f"AND valid_from <= {p} AND valid_to > {p}\", '2026-11-29', '2026-11-29')\n"
-             "[json.loads(r[1]) for r in rows]")  # fmt: skip
+             "[dict(zip(F, json.loads(r[1]))) for r in rows]")  # fmt: skip
     one = f"q('SELECT * FROM view_facts WHERE entity = {p} ORDER BY position', 'c0000001')"
     forever = "'9999-12-31T23:59:59.999999Z'"
     middle = _stamp(RECORDED_FROM + timedelta(seconds=size // 2))
     # What changed between two record times, as of today: the rows believed then beside the rows
     # believed now, the changed ones decoded, and the facts recorded in between that name them.
-    diff = ("import json\n"
+    diff = (f"import json\nF = {BOARD_FIELDS!r}\n"
             f"then = dict(q(\"SELECT entity, status FROM view_intervals WHERE valid_from <= {p} AND valid_to > {p} "
             f"AND known_from <= {p} AND known_to > {p}\", '{TODAY}', '{TODAY}', '{middle}', '{middle}'))\n"
             f"now = q(\"SELECT entity, status, data FROM view_intervals WHERE known_to = {forever} "
             f"AND valid_from <= {p} AND valid_to > {p}\", '{TODAY}', '{TODAY}')\n"
-            "changed = [(r[0], json.loads(r[2])) for r in now if then.get(r[0]) != r[1]]\n"
+            "changed = [(r[0], dict(zip(F, json.loads(r[2])))) for r in now if then.get(r[0]) != r[1]]\n"
             f"causes = q('SELECT entity, position FROM view_facts WHERE recorded > {p}', '{middle}')\n"
             "names = {e for e, _ in changed}\n"
             "[c for c in causes if c[0] in names]")  # fmt: skip

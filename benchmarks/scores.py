@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.commands import CHILD, PEAK
+from commitment_tracker.projections.view.boardrows import BOARD_FIELDS
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "datasets" / "g20-compliance"
@@ -118,10 +119,10 @@ def bench_commitment_memory(store: str, size: str, row: Callable[[str, str, str,
     """``scores --by commitment --json`` as a whole process: wall and CPU seconds and peak memory,
     beside a process that reads and decodes every live assessment and board row of the same store
     (the floor), and beside BENCH_SCORES_BASELINE's code, all in this run."""
-    floor = ("import json, sqlite3\n"
+    floor = (f"import json, sqlite3\nF = {BOARD_FIELDS!r}\n"
              f"c = sqlite3.connect({store!r})\n"
              "rows = [r for r in c.execute(\"SELECT entity, party, score FROM view_assessments WHERE known_to > '9999'\")]\n"
-             "board = [json.loads(r[0]) for r in c.execute(\"SELECT data FROM view_intervals WHERE known_to > '9999'\")]\n")  # fmt: skip
+             "board = [dict(zip(F, json.loads(r[0]))) for r in c.execute(\"SELECT data FROM view_intervals WHERE known_to > '9999'\")]\n")  # fmt: skip
     args = ["--store", store, "scores", "--by", "commitment", "--json"]
     for _ in range(2):  # twice: the second pass shows whether the first reproduces
         seconds, cpu, peak = measured([sys.executable, "-c", CHILD, *args])

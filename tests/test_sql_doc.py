@@ -43,3 +43,21 @@ def test_the_documented_scores_query_matches_scores_by_party(tmp_path):
         with sqlite3.connect(store.store) as conn:
             rows = conn.execute(query.replace("2024-07-01", day)).fetchall()
         assert {party: (average, count) for party, average, count in rows} == expected, day
+
+
+def test_the_documented_order_of_a_board_rows_values_is_the_stored_one(tmp_path):
+    """The doc lists a stored board row's fields in order: the list is the codec's, and the
+    documented way to read one field gives that field of the board."""
+    from commitment_tracker.projections.view.boardrows import BOARD_FIELDS
+
+    text = " ".join(DOC.read_text(encoding="utf-8").split())
+    listed = re.search(r"a JSON array of the fields `([^`]*)`", text).group(1)  # type: ignore[union-attr]
+    assert tuple(listed.split(", ")) == BOARD_FIELDS
+    index = int(re.search(r"the title is `json_extract\(data, '\$\[(\d+)\]'\)`", text).group(1))  # type: ignore[union-attr]
+    store = Ctrack(str(tmp_path / "tracker.db"))
+    store.ok("import", str(DATASET))
+    titles = {c["id"]: c["title"] for c in store.json("status")["commitments"]}
+    with sqlite3.connect(store.store) as conn:
+        rows = conn.execute(f"SELECT DISTINCT entity, json_extract(data, '$[{index}]') FROM view_intervals "
+                            "WHERE known_to = '9999-12-31T23:59:59.999999Z'").fetchall()  # fmt: skip
+    assert dict(rows) == titles

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from commitment_tracker.cli.main import cli
+from commitment_tracker.projections.view.boardrows import board_row, board_text
 from tests.conftest import fresh_pg_store
 from tests.integration.test_integrity import DATASET
 from tests.integration.test_view_guard import View
@@ -81,9 +82,11 @@ def test_a_rewritten_closed_interval_is_caught(history: str) -> None:
     moment = ["--as-of", valid_from, "--known-at", known_from]
     before = board(history, *moment)
     assert before[entity] == status
-    view.run(f"UPDATE {view.table('view_intervals')} SET status = 'abandoned', "
-             f"data = replace(data, '\"status\": \"{status}\"', '\"status\": \"abandoned\"') "
-             f"WHERE entity = '{entity}' AND valid_from = '{valid_from}' AND known_from = '{known_from}'")  # fmt: skip
+    where = f"WHERE entity = '{entity}' AND valid_from = '{valid_from}' AND known_from = '{known_from}'"
+    row = board_row(view.run(f"SELECT data FROM {view.table('view_intervals')} {where}")[0][0])
+    mark = "%s" if view.postgres else "?"
+    view.execute(f"UPDATE {view.table('view_intervals')} SET status = 'abandoned', data = {mark} {where}",
+                 [board_text(row | {"status": "abandoned"})])  # fmt: skip
     assert board(history, *moment)[entity] == "abandoned"  # the lie is served
     refused(history, "view_intervals")
     repaired(history)

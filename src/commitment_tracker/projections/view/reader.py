@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import first_day
+from commitment_tracker.projections.view.boardrows import board_row
 from commitment_tracker.projections.view.catchup import StatusProjection, knowledge_of, record_from_fact
 from commitment_tracker.projections.view.creation import open_view
 from commitment_tracker.projections.view.tables import stamp
@@ -72,7 +73,7 @@ class ViewReader:
             # to decrypt with this key (a wrong key must not wipe the view).
             next(self.tracker.log(), None)
             return self.rebuild(progress)
-        if self.view.predates_reviews():
+        if self.view.predates_reviews() or self.view.earlier_board_rows():
             return self.rebuild(progress)
         if self.projection.position() == 0:
             with self.view.bulk():  # the whole view is written: see ViewSQL.bulk
@@ -291,7 +292,7 @@ class ViewReader:
         ``meetings`` when given: the caller knows it resolves these rows), the commitments
         changing at the record time (``gaps``) folded exactly instead."""
         as_of, known_at = clocks.as_of, clocks.known_at
-        rows = {entity: json.loads(data) for entity, data in found}
+        rows = {entity: board_row(data) for entity, data in found}
         if any(row["due_next"] for row in rows.values()):
             meetings = meetings or self._meetings_at(known_at)
             rows = {slug: resolve_next_meeting(row, as_of, meetings) for slug, row in rows.items()}
@@ -364,7 +365,7 @@ class ViewReader:
             if entity in gaps:
                 continue
             day = date.fromisoformat(valid_from)
-            changes.append(Change(day, cause_on, entity, json.loads(data)["title"], before, status, cause, cause_type))
+            changes.append(Change(day, cause_on, entity, board_row(data)["title"], before, status, cause, cause_type))
         for _, exact in self._exact_chunks(sorted(gaps), known_at) if gaps else ():
             for slug in exact.commitments:
                 changes += [c for c in walk(exact, slug, until=end) if start is None or c.day >= start]

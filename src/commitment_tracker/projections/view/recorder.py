@@ -161,6 +161,14 @@ class ViewSQL:
         rows = self.opened(self.read("SELECT entity, position, valid_on, data FROM {view_assessments} LIMIT 1"))
         return bool(rows) and "analyst" not in json.loads(rows[0][3])
 
+    def earlier_board_rows(self) -> bool:
+        """Whether the view's board rows were written by a release that stored each as a JSON object
+        (``boardrows.py``): it must be rebuilt (one row tells: a view is written whole)."""
+        from commitment_tracker.projections.view.boardrows import names_fields  # the fold's model: not at import
+
+        rows = self.opened(self.read("SELECT entity, data FROM {view_intervals} LIMIT 1"))
+        return bool(rows) and names_fields(rows[0][1])
+
     def due_next(self, entity: str) -> str | None:
         rows = self.read("SELECT due_next FROM {view_entities} WHERE entity = ?", [entity])
         due = rows[0][0] if rows else None

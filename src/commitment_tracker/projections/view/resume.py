@@ -26,14 +26,13 @@ from commitment_tracker.projections.fold import CommitmentFold
 from commitment_tracker.projections.intervals import Interval, intervals_from
 from commitment_tracker.projections.knowledge import Step
 from commitment_tracker.projections.meetings import MeetingIndex
+from commitment_tracker.projections.view.boardrows import board_row, board_text
 from commitment_tracker.tracker import Recorded, Resolved, stream_id
 from commitment_tracker.tracker.mapper import construct_event
 from commitment_tracker.tracker.resolution import apply_correction
 
 #: Rows are stored without meetings (a next-meeting deadline is resolved when a row is read).
 NO_MEETINGS = MeetingIndex({})
-#: ``json.dumps(data, sort_keys=True)`` without building an encoder per call (one per interval).
-row_json = json.JSONEncoder(sort_keys=True).encode
 
 #: The events a commitment's fold resumes with: each changes its rows from its own valid date on.
 RESUMING = frozenset({"commitment_reaffirmed", "progress_reported", "commitment_fulfilled", "commitment_stalled",
@@ -110,7 +109,7 @@ def fold_on(first: Sequence[Any], later: list[Step]) -> list[tuple[Any, ...]] | 
     entity, valid_from, ..., data), its fold resumed from that row with the live steps dated after
     its start (in valid-time order): ``interval_list``'s rows, the first with its end recomputed.
     None when ``first`` is not a row this fold gives (a view written otherwise): derive it whole."""
-    start, row = date.fromisoformat(first[1]), json.loads(first[-1])
+    start, row = date.fromisoformat(first[1]), board_row(first[-1])
     fold = CommitmentFold.resumed(row)
     if fold.row(start, NO_MEETINGS) != row:
         return None
@@ -124,6 +123,6 @@ def interval_list(fresh: Sequence[Interval], seed: tuple[dict[str, Any], str] | 
     a resumed fold starts from), instead of encoding it again."""
     return [
         (i.valid_from.isoformat(), i.valid_to.isoformat(), i.status, i.status_before, i.cause,
-         i.cause_type, i.cause_on, seed[1] if seed is not None and i.data is seed[0] else row_json(i.data))
+         i.cause_type, i.cause_on, seed[1] if seed is not None and i.data is seed[0] else board_text(i.data))
         for i in fresh
     ]  # fmt: skip

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import first_day
 from commitment_tracker.events.parties import name_of
+from commitment_tracker.projections.view.boardrows import board_row
 from commitment_tracker.projections.view.disputes import SQLDisputes, disputed_rows
 from commitment_tracker.projections.view.tables import stamp
 from commitment_tracker.projections.areas import area_key, in_area
@@ -456,7 +457,7 @@ class SQLScores:
         ids = sorted(scores)
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
-            rows = {entity: json.loads(data) for entity, data in self.view.board_of(chunk, self.day, self.known)}
+            rows = {entity: board_row(data) for entity, data in self.view.board_of(chunk, self.day, self.known)}
             sheet += [Scored(slug, rows[slug].get("code"), rows[slug].get("area"), rows[slug]["title"],
                              rows[slug]["made_on"], scores[slug]) for slug in chunk]  # fmt: skip
         yield from self._groups_of(sheet)
