@@ -1,12 +1,11 @@
 """A board row as ``view_intervals`` stores it: its fields' values in one fixed order, a JSON array.
 
 A row stored as a JSON object repeated its 22 field names in every interval: half of the row's
-bytes, where the intervals are half of a store. Catch-up closes an interval by rewriting its row,
-and at a million events a page closes rows of thousands of commitments, each on a page of its own;
-the smaller the rows, the fewer pages a page of the log dirties (and reads, and writes twice
-through the write-ahead log). The names are kept once, here: ``BOARD_FIELDS``, the fields of
-``CommitmentStatus`` in sorted order, the order in which the object's keys were stored, so a row
-reads back as the same dict, key for key.
+bytes, where the intervals are half of a store (at 100k events, 102 of 234 MB; now 59 MB, and a
+rebuild takes about 0.9 of the CPU it did; at a million events the rebuild's time is elsewhere).
+The names are kept once, here: ``BOARD_FIELDS``, the fields of ``CommitmentStatus`` in sorted
+order, the order in which the object's keys were stored, so a row reads back as the same dict,
+key for key.
 
 A row of the release before (an object) still reads as itself: a user who may not write the view
 reads it as it stands; one who may rebuilds it once, on the first read (``ViewReader.catch_up``).
