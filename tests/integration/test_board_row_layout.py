@@ -106,3 +106,36 @@ def test_verify_names_a_view_in_the_earlier_layout(store_url: str, monkeypatch) 
     result = ctrack("verify")
     assert result.exit_code == 1
     assert "earlier release" in result.output and "view_intervals" in result.output
+
+
+def test_a_current_view_whose_first_row_is_rewritten_in_the_earlier_form_never_verifies(
+    trilateral: Ctrack, store_url: str
+) -> None:
+    """The earlier layout is told by one row: a hostile edit that gives a current view's first row
+    the earlier form (with a lie in it) must not pass ``verify``, whatever else reads it (like any
+    edit of the view, it may be served until ``verify`` names it and ``rebuild`` repairs it)."""
+    from commitment_tracker.projections.view.boardrows import board_row
+    from tests.integration.test_view_guard import View
+
+    truth = trilateral.json("status", "--as-of", "2025-10-01")["commitments"]  # type: ignore[index]
+    view = View(store_url)
+    view.drop_guards()
+    table = view.table("view_intervals")
+    rowid = "ctid" if view.postgres else "rowid"
+    (first, data), = view.run(f"SELECT {rowid}, data FROM {table} ORDER BY {rowid} LIMIT 1")
+    lie = board_row(data) | {"status": "fulfilled", "title": "forged"}
+    mark = "%s" if view.postgres else "?"
+    view.execute(f"UPDATE {table} SET data = {mark} WHERE {rowid} = {mark}",
+                 [json.dumps(lie, sort_keys=True), first])  # fmt: skip
+    result = trilateral("verify")
+    assert result.exit_code == 1 and not result.output.startswith("OK"), result.output
+    # A query by a user who may write the view: on SQLite the edited row is the one that tells the
+    # layout, and the view is rebuilt from the log; on PostgreSQL the edit moved the row, another
+    # row tells, and the lie stays until a rebuild. Either way verify is OK only without the lie.
+    trilateral.ok("status", "--as-of", "2025-10-01")
+    forged = any("forged" in text for text in _stored_rows(store_url))
+    result = trilateral("verify")
+    assert (result.exit_code, result.output.startswith("OK")) == ((1, False) if forged else (0, True)), result.output
+    trilateral.ok("rebuild")
+    assert trilateral.ok("verify").stdout.startswith("OK:")
+    assert trilateral.json("status", "--as-of", "2025-10-01")["commitments"] == truth  # type: ignore[index]
