@@ -163,11 +163,18 @@ class ViewSQL:
 
     def earlier_board_rows(self) -> bool:
         """Whether the view's board rows were written by a release that stored each as a JSON object
-        (``boardrows.py``): it must be rebuilt (one row tells: a view is written whole)."""
+        (``boardrows.py``): it must be rebuilt. A release writes a view whole, so two rows tell, read
+        from the two ends of different orders (the table's first row, the open-interval index's last):
+        where only one names its fields, the rows were edited since, which ``verify`` names as it names
+        any edit, and nothing is rebuilt behind its back."""
         from commitment_tracker.projections.view.boardrows import names_fields  # the fold's model: not at import
 
-        rows = self.opened(self.read("SELECT entity, data FROM {view_intervals} LIMIT 1"))
-        return bool(rows) and names_fields(rows[0][1])
+        first = self.opened(self.read("SELECT entity, data FROM {view_intervals} LIMIT 1"))
+        if not first or not names_fields(first[0][1]):
+            return False
+        last = self.opened(self.read("SELECT entity, data FROM {view_intervals} "
+                                     "ORDER BY known_to DESC, entity DESC, valid_from DESC LIMIT 1"))  # fmt: skip
+        return names_fields(last[0][1])
 
     def due_next(self, entity: str) -> str | None:
         rows = self.read("SELECT due_next FROM {view_entities} WHERE entity = ?", [entity])
