@@ -92,8 +92,14 @@ def test_content_needs_the_right_key_even_once_the_view_is_built(store_url: str,
     assert "tamper" not in result.stderr and "edited" not in result.stderr and "forged" not in result.stderr
 
 
-def test_a_view_written_in_clear_is_rebuilt_sealed_once_a_key_reads_the_store(sqlite_url: str) -> None:
-    """A store encrypted by an earlier release had its view in clear: the first read reseals it."""
+@pytest.mark.parametrize("build_default", ["ON", "OFF"])
+def test_a_view_written_in_clear_is_rebuilt_sealed_once_a_key_reads_the_store(sqlite_url: str, monkeypatch,
+                                                                               build_default: str) -> None:  # fmt: skip
+    """A store encrypted by an earlier release had its view in clear: the first read reseals it,
+    zeroing the pages it frees whether or not SQLite was built to zero them by default."""
+    from tests.integration.test_view_reset_io import _as_if_built_with
+
+    _as_if_built_with(monkeypatch, build_default)
     from commitment_tracker.tracker import open_tracker, resolve_store
     from commitment_tracker.projections.view.reader import ViewReader
     from commitment_tracker.projections.view.sealing import Sealer
