@@ -67,13 +67,13 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
         layout names is made at the end too, if missing: a view made before it was added gets it
         on its first rebuild."""
         deferred = [(name, table, columns) for name, table, columns in INDEXES if name in QUERY_ONLY_INDEXES]
-        with self.datastore.transaction(commit=True) as c:
+        with self.writing() as c:
             for name, _, _ in deferred:
                 c.execute(f"DROP INDEX IF EXISTS {name}")
         try:
             yield
         finally:
-            with self.datastore.transaction(commit=True) as c:
+            with self.writing() as c:
                 for name, table, columns in INDEXES:
                     c.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
 
@@ -137,8 +137,20 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
             c.execute(self.q(statement), list(params))
             return c.fetchall()
 
-    def apply(self, tracking: Tracking, after: int, *rows: Sequence[Row]) -> None:
+    @contextmanager
+    def writing(self, zeroed: bool = False) -> Iterator[Any]:
+        """A write transaction of the view. What it frees is zeroed only when ``zeroed``, whatever
+        the build's default (Debian's SQLite zeroes by default): on a clear store the view holds
+        nothing its log does not hold in clear, and on a sealed one its content is sealed, so only
+        the reset that reseals a view once written in clear needs it. Zeroing every page a reset
+        frees wrote the whole view again (16 of 17 s of a reset at a million events), and every
+        page a catch-up frees once more."""
         with self.datastore.transaction(commit=True) as c:
+            c.execute(f"PRAGMA secure_delete = {'ON' if zeroed else 'OFF'}")
+            yield c
+
+    def apply(self, tracking: Tracking, after: int, *rows: Sequence[Row]) -> None:
+        with self.writing() as c:
             c.execute("INSERT INTO view_writer VALUES (1)")  # takes SQLite's write lock: the check is serialized
             c.execute("SELECT max(notification_id) FROM tracking WHERE application_name = ?",
                       (tracking.application_name,))  # fmt: skip
@@ -151,16 +163,12 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
         return search_sqlite(self.read, query)
 
     def write_texts(self, texts: Sequence[Row]) -> None:
-        with self.datastore.transaction(commit=True) as c:
+        with self.writing() as c:
             c.executemany(f"INSERT INTO {SEARCH_TABLE} VALUES (?,?,?,?,?)", texts)
 
     def reset(self, application_name: str) -> None:
-        with self.datastore.transaction(commit=True) as c:
-            if self.sealer.sealing:
-                # A view once written in clear (before the store had a key) leaves no page behind.
-                # Only then: zeroing every freed page is most of a reset (16 of 17 s at a million
-                # events), and a clear store's view holds nothing its log does not hold in clear.
-                c.execute("PRAGMA secure_delete = ON")
+        # A view once written in clear (before the store had a key) leaves no page behind.
+        with self.writing(zeroed=self.sealer.sealing) as c:
             c.execute("INSERT INTO view_writer VALUES (1)")
             # A table with triggers is emptied row by row (each row leaving every index in turn):
             # the guards are dropped for the deletes and created again before this transaction
