@@ -111,8 +111,11 @@ def test_diff_by_record_time_reads_the_board_once_at_each_end(sqlite_url, tmp_pa
     assert runner.invoke(cli, ["--store", sqlite_url, "import", str(history)]).exit_code == 0
     assert runner.invoke(cli, ["--store", sqlite_url, "status"]).exit_code == 0
     read = []
-    board = ViewReader.board
+    board, among = ViewReader.board, ViewReader.board_among
     monkeypatch.setattr(ViewReader, "board", lambda self, clocks: read.append(clocks) or board(self, clocks))
+    # The window's commitments alone, at each end (test_learned_window.py): still once per end.
+    monkeypatch.setattr(ViewReader, "board_among", lambda self, slugs, clocks, meetings=None:
+                        read.append(clocks) or among(self, slugs, clocks, meetings))  # fmt: skip
     middle = stamp(RECORDED_FROM + timedelta(seconds=300))
     result = runner.invoke(cli, ["--store", sqlite_url, "diff", "--known-from", middle, "--as-of", "2021-06-30", "--json"])
     assert result.exit_code == 0, result.output

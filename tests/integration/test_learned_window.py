@@ -67,10 +67,10 @@ def _log(size: int) -> list[dict]:
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
+def store(store_url, tmp_path, monkeypatch):
     lines = tmp_path / "log.jsonl"
     lines.write_text("".join(json.dumps(e) + "\n" for e in _log(1500)))
-    path = str(tmp_path / "t.db")
+    path = store_url
     monkeypatch.setattr(catchup, "PAGE", 61)  # many batches: most commitments in a gap at most moments
     with open_tracker(resolve_store(path)) as tracker:
         tracker.import_file(lines, "tester")

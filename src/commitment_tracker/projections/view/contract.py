@@ -70,6 +70,15 @@ class Reader(Protocol):
         reading the rest of the board."""
         ...
 
+    def board_among(self, slugs: Sequence[str], clocks: Clocks) -> list[dict[str, Any]]:
+        """The board's rows of some commitments (those of ``slugs`` on it), in the board's order."""
+        ...
+
+    def due_by_meetings(self, meetings: Sequence[str]) -> list[str]:
+        """A set of commitments holding every one whose next-meeting deadline one of ``meetings``
+        may resolve, at any record time."""
+        ...
+
     def statuses(self, clocks: Clocks) -> list[CommitmentStatus]: ...
 
     def diff(self, start: date, clocks: Clocks) -> list[dict[str, Any]]:

@@ -128,6 +128,13 @@ class FoldReader:
     def board_due_at(self, meeting: str, clocks: Clocks) -> list[dict[str, Any]]:
         return [row for row in self.board(clocks) if row["due_meeting"] == meeting]
 
+    def board_among(self, slugs: Sequence[str], clocks: Clocks) -> list[dict[str, Any]]:
+        wanted = set(slugs)
+        return [row for row in self.board(clocks) if row["id"] in wanted]
+
+    def due_by_meetings(self, meetings: Sequence[str]) -> list[str]:
+        return list(self.log.streams)  # every stream: the boards it filters are folded whole anyway
+
     def diff(self, start: date, clocks: Clocks) -> list[dict[str, Any]]:
         return queries.board_diff(self.board(clocks.on(start)), self.board(clocks))
 

@@ -48,15 +48,31 @@ def _ordered(rows: dict[str, dict[str, Any]]) -> list[str]:
 
 @dataclass(frozen=True)
 class Ends:
-    """The boards as of one valid date known at the two ends of a record-time window: the answers
-    and the scores compare the same two, so each is read once (a board is the costliest read)."""
+    """The boards as of one valid date known at the two ends of a record-time window, of the
+    commitments the window can have changed (``among``; None: every one): the answers and the
+    scores compare the same two, so each is read once."""
 
     before: list[dict[str, Any]]
     after: list[dict[str, Any]]
+    among: frozenset[str] | None = None
 
     @classmethod
     def read(cls, reader: Reader, as_of: date, known_from: datetime, known_to: datetime) -> Ends:
-        return cls(reader.board(Clocks(as_of, known_from)), reader.board(Clocks(as_of, known_to)))
+        among = learnable(reader, known_from, known_to)
+        return cls(reader.board_among(sorted(among), Clocks(as_of, known_from)),
+                   reader.board_among(sorted(among), Clocks(as_of, known_to)), among)  # fmt: skip
+
+
+def learnable(reader: Reader, known_from: datetime, known_to: datetime) -> frozenset[str]:
+    """The commitments whose answer or scores can differ between two record times. A commitment's
+    answer as of a valid date folds its own stream (its assessments and their reviews join it) and,
+    for a deadline by the next meeting of a kind, the meetings: so those with an event recorded in
+    between, and, when a meeting's event is, those its kinds may be the deadline of. Not the whole
+    board at both ends: a window of ten events at a million made that fold most commitments twice."""
+    recorded = reader.recorded_between(known_from, known_to)
+    slugs = {row[0] for row in recorded if row[4] == "commitment"}
+    meetings = sorted({row[0] for row in recorded if row[4] == "meeting"})
+    return frozenset(slugs | set(reader.due_by_meetings(meetings))) if meetings else frozenset(slugs)
 
 
 def learned(reader: Reader, as_of: date, known_from: datetime, known_to: datetime,
@@ -85,8 +101,8 @@ def learned_scores(reader: Reader, as_of: date, known_from: datetime, known_to: 
     from commitment_tracker.projections.view.scoreview import ScoreSource
 
     ends = ends or Ends.read(reader, as_of, known_from, known_to)
-    before = ScoreSource(reader, Clocks(as_of, known_from), board=ends.before)
-    after = ScoreSource(reader, Clocks(as_of, known_to), board=ends.after)
+    before = ScoreSource(reader, Clocks(as_of, known_from), board=ends.before, among=ends.among)
+    after = ScoreSource(reader, Clocks(as_of, known_to), board=ends.after, among=ends.among)
     boards = {row["id"]: row for row in before.board} | {row["id"]: row for row in after.board}
     found = []
     for slug in _ordered(boards):

@@ -251,10 +251,24 @@ class ViewReader:
         slugs = self.view.due_by([kind], made)
         if not slugs:
             return []
+        return [row for row in self.board_among(slugs, clocks, meetings) if row["due_meeting"] == meeting]
+
+    def board_among(self, slugs: Sequence[str], clocks: Clocks, meetings: MeetingIndex | None = None) -> list[dict[str, Any]]:
+        """The board's rows of some commitments, in the board's order, read for them alone (their
+        rows by the open-interval index; those changing at the record time folded exactly).
+        ``meetings``: an index the caller knows resolves their next-meeting deadlines."""
+        if not slugs:
+            return []
         known = stamp(clocks.known_at)
         gaps = sorted(set(self.view.gaps(known)) & set(slugs))
-        rows = self._board(self.view.board_of(slugs, clocks.as_of.isoformat(), known), gaps, clocks, meetings)
-        return [row for row in rows if row["due_meeting"] == meeting]
+        return self._board(self.view.board_of(sorted(set(slugs)), clocks.as_of.isoformat(), known), gaps, clocks, meetings)
+
+    def due_by_meetings(self, meetings: Sequence[str]) -> list[str]:
+        """The commitments whose next-meeting deadline these meetings may resolve, at any record
+        time: those any of whose events named a kind that any event of these meetings names (a
+        meeting's kind may have been corrected)."""
+        kinds = {kind for row in self.view.facts(sorted(set(meetings))) if (kind := json.loads(row[5]).get("kind"))}
+        return self.view.due_by(sorted(kinds))  # type: ignore[no-any-return]
 
     def _meetings_near(self, meeting: str, alone: MeetingIndex, clocks: Clocks) -> MeetingIndex:
         """The meetings that decide which commitments ``meeting`` is the deadline of, as known at

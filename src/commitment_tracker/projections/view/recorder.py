@@ -418,6 +418,12 @@ class ViewSQL:
                                      "WHERE known_from <= ? AND known_to > ? AND valid_on <= ? "
                                      "ORDER BY entity, valid_on, position", [known, known, day]))  # fmt: skip
 
+    def scores_among(self, entities: Sequence[str], day: str, known: str) -> list[Any]:
+        """As ``scores``, of some commitments alone (``entities`` sorted: the order holds across chunks)."""
+        return self.opened(self.read_in("SELECT entity, position, valid_on, data FROM {view_assessments} "
+                                        "WHERE known_from <= ? AND known_to > ? AND valid_on <= ? AND entity IN ({entities}) "
+                                        "ORDER BY entity, valid_on, position", entities, [known, known, day]))  # fmt: skip
+
     def counted_scores(self, day: str, known: str, *, by: str | None = None, cycle: str | None = None,
                        area_key: str | None = None, party: str | None = None) -> tuple[str, list[Any]]:  # fmt: skip
         """The scores that count (SPEC §8) as of ``day``, known at ``known``: an SQL condition on

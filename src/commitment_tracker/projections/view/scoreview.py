@@ -49,9 +49,11 @@ CHUNK = 500
 
 class ScoreSource:
     """Every commitment and assessment at ``clocks`` (as of, known at), read once (``board``: the
-    board at ``clocks``, when the caller has read it already)."""
+    board at ``clocks``, when the caller has read it already; ``among``: only these commitments'
+    assessments are read, the board being theirs)."""
 
-    def __init__(self, reader: Reader, clocks: Clocks, board: list[dict[str, Any]] | None = None) -> None:
+    def __init__(self, reader: Reader, clocks: Clocks, board: list[dict[str, Any]] | None = None,
+                 among: frozenset[str] | None = None) -> None:  # fmt: skip
         as_of, known = clocks.as_of, stamp(clocks.known_at)
         self.as_of = as_of
         self.board = reader.board(clocks) if board is None else board
@@ -64,9 +66,14 @@ class ScoreSource:
         # A commitment changing at K (a gap) is folded exactly, unless nothing assessed it by K:
         # then it has no score at K either, as the view says (no row). On a log kept on the same
         # commitments for years most are in a gap at any K inside a page, and few are assessed.
-        self.gaps = set(reader.view.assessed_gaps(known))
+        if among is None:
+            self.gaps = set(reader.view.assessed_gaps(known))
+            scored = reader.view.scores(as_of.isoformat(), known)
+        else:
+            self.gaps = set(reader.view.assessed_gaps(known, set(reader.view.gaps(known)) & among))
+            scored = reader.view.scores_among(sorted(among), as_of.isoformat(), known) if among else []
         contents: dict[str, dict[str, Any]] = {}  # the few distinct texts, each parsed once
-        for entity, position, on, data in reader.view.scores(as_of.isoformat(), known):
+        for entity, position, on, data in scored:
             if entity not in self.gaps:
                 if data not in contents:
                     contents[data] = json.loads(data)
