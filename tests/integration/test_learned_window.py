@@ -97,19 +97,26 @@ def _windows(events: list[dict]) -> list[tuple[str, str]]:
     return [*windows, (halfway, stamps[540])]
 
 
-def test_diff_by_record_time_is_the_definition_on_every_window(store) -> None:
+@pytest.mark.parametrize("by_key", [500, 3])  # 3: the window's commitments read with the whole board
+def test_diff_by_record_time_is_the_definition_on_every_window(store, monkeypatch, by_key) -> None:
+    from commitment_tracker.projections.view import reader
+
+    monkeypatch.setattr(reader, "BY_KEY", by_key)
     path, events = store
+    learned_by_meeting = []
     for k1, k2 in _windows(events):
         before = {c["id"]: c for c in _ctrack(path, "status", "--as-of", AS_OF, "--known-at", k1, "--json")["commitments"]}
         after = {c["id"]: c for c in _ctrack(path, "status", "--as-of", AS_OF, "--known-at", k2, "--json")["commitments"]}
         differ = {s for s in before.keys() | after.keys() if before.get(s) != after.get(s)}
         changes = _ctrack(path, "diff", "--as-of", AS_OF, "--known-from", k1, "--known-to", k2, "--json")["changes"]
         assert {row["id"] for row in changes} == differ, (k1, k2)
+        learned_by_meeting += [row for row in changes if any(cause.startswith("sm") for cause in row["causes"])]
         for row in changes:
             old, new = before.get(row["id"]), after.get(row["id"])
             fields = ["exists"] if old is None or new is None else sorted(f for f in new if f != "id" and old[f] != new[f])
             assert sorted(row["changed"]) == fields, (k1, k2, row)
             assert (row["status_from"], row["status_to"]) == ((old or {}).get("status"), (new or {}).get("status"))
+    assert learned_by_meeting  # a deadline by the next meeting moved by a meeting recorded in a window
 
 
 def test_the_scores_learned_are_those_of_the_two_whole_boards(store) -> None:
@@ -156,3 +163,44 @@ def test_a_narrow_window_reads_the_commitments_recorded_in_it_alone(store, monke
     assert set(read) <= named, set(read) - named
     assert {row["id"] for row in changes} <= named
 
+
+
+def test_replay_by_record_time_is_the_board_compared_moment_by_moment(store) -> None:
+    path, events = store
+    meeting = next(i for i in range(400, len(events)) if events[i]["type"] == "meeting_held")
+    for a, b in ((meeting - 6, meeting + 5), (700, 715)):
+        moments = [e["recorded_at"] for e in events[a : b + 1]]
+
+        def board(known: str) -> dict:
+            rows = _ctrack(path, "status", "--as-of", AS_OF, "--known-at", known, "--json")["commitments"]
+            return {row["id"]: row for row in rows}
+
+        expected, before = [], board(moments[0])
+        for moment in moments[1:]:
+            now = board(moment)
+            for slug in sorted(before.keys() | now.keys()):
+                old, new = before.get(slug), now.get(slug)
+                if old != new:
+                    expected.append((moment, slug, (old or {}).get("status"), (new or {}).get("status")))
+            before = now
+        steps = _ctrack(path, "replay", "--as-of", AS_OF, "--known-from", moments[0], "--known-to", moments[-1],
+                        "--json")["changes"]  # fmt: skip
+        found = sorted((_stamp(_moment(s["known_at"])), s["id"], s["status_from"], s["status_to"]) for s in steps)
+        assert found == sorted((_stamp(_moment(m)), *rest) for m, *rest in expected), (a, b)
+        assert found
+
+
+def test_replay_of_a_narrow_window_reads_no_whole_board(store, monkeypatch) -> None:
+    from commitment_tracker.projections.view.learning import learning
+
+    path, events = store
+    k1, k2 = events[300]["recorded_at"], events[303]["recorded_at"]
+
+    def whole_board(*args, **kwargs):
+        raise AssertionError("the whole board was read")
+
+    with open_tracker(resolve_store(path)) as tracker:
+        reader = ViewReader(tracker)
+        monkeypatch.setattr(reader.view, "board", whole_board)
+        learning(reader, datetime.fromisoformat(AS_OF).date(), _moment(k1), _moment(k2))
+        reader.close()
