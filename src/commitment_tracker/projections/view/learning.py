@@ -69,7 +69,11 @@ def learnable(reader: Reader, known_from: datetime, known_to: datetime) -> froze
     for a deadline by the next meeting of a kind, the meetings: so those with an event recorded in
     between, and, when a meeting's event is, those its kinds may be the deadline of. Not the whole
     board at both ends: a window of ten events at a million made that fold most commitments twice."""
-    recorded = reader.recorded_between(known_from, known_to)
+    return _learnable(reader, reader.recorded_between(known_from, known_to))
+
+
+def _learnable(reader: Reader, recorded: list[Any]) -> frozenset[str]:
+    """``learnable`` of the window's events (``recorded_between``'s rows)."""
     slugs = {row[0] for row in recorded if row[4] == "commitment"}
     meetings = sorted({row[0] for row in recorded if row[4] == "meeting"})
     return frozenset(slugs | set(reader.due_by_meetings(meetings))) if meetings else frozenset(slugs)
@@ -122,14 +126,13 @@ def learning(reader: Reader, as_of: date, known_from: datetime, known_to: dateti
     its events, for a log recorded one event at a time). Instead the streams that can change are
     read once -- the commitments recorded in the window and, when a meeting is recorded in it,
     those due by a next meeting -- and, moment by moment, only the streams recorded at that moment
-    are resolved again and only the commitments they touch are folded again."""
-    board = {r["id"]: r for r in reader.board(Clocks(as_of, known_from))}
+    are resolved again and only the commitments they touch are folded again. The board at the
+    window's start is read for those commitments alone (``learnable``)."""
     recorded = reader.recorded_between(known_from, known_to)
     if not recorded:
         return []
-    slugs = {row[0] for row in recorded if row[4] == "commitment"}
-    if any(row[4] == "meeting" for row in recorded):
-        slugs |= {slug for slug, row in board.items() if row.get("due_next")}
+    slugs = _learnable(reader, recorded)
+    board = {r["id"]: r for r in reader.board_among(sorted(slugs), Clocks(as_of, known_from))}
     log = reader.log_of(sorted(slugs))
     state = KnownSince(log, known_from)
     steps = []
