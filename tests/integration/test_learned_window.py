@@ -165,7 +165,11 @@ def test_a_narrow_window_reads_the_commitments_recorded_in_it_alone(store, monke
 
 
 
-def test_replay_by_record_time_is_the_board_compared_moment_by_moment(store) -> None:
+@pytest.mark.parametrize("chunk", [200, 2])  # 2: the window's commitments walked a few at a time
+def test_replay_by_record_time_is_the_board_compared_moment_by_moment(store, monkeypatch, chunk) -> None:
+    from commitment_tracker.projections.view import learning
+
+    monkeypatch.setattr(learning, "CHUNK", chunk)
     path, events = store
     meeting = next(i for i in range(400, len(events)) if events[i]["type"] == "meeting_held")
     for a, b in ((meeting - 6, meeting + 5), (700, 715)):
@@ -185,8 +189,9 @@ def test_replay_by_record_time_is_the_board_compared_moment_by_moment(store) -> 
             before = now
         steps = _ctrack(path, "replay", "--as-of", AS_OF, "--known-from", moments[0], "--known-to", moments[-1],
                         "--json")["changes"]  # fmt: skip
-        found = sorted((_stamp(_moment(s["known_at"])), s["id"], s["status_from"], s["status_to"]) for s in steps)
-        assert found == sorted((_stamp(_moment(m)), *rest) for m, *rest in expected), (a, b)
+        found = [(_stamp(_moment(s["known_at"])), s["id"], s["status_from"], s["status_to"]) for s in steps]
+        assert [f[0] for f in found] == sorted(f[0] for f in found)  # in the order they were learned
+        assert sorted(found) == sorted((_stamp(_moment(m)), *rest) for m, *rest in expected), (a, b)
         assert found
 
 
@@ -204,3 +209,27 @@ def test_replay_of_a_narrow_window_reads_no_whole_board(store, monkeypatch) -> N
         monkeypatch.setattr(reader.view, "board", whole_board)
         learning(reader, datetime.fromisoformat(AS_OF).date(), _moment(k1), _moment(k2))
         reader.close()
+
+
+def test_replay_walked_a_few_commitments_at_a_time_is_the_same_walk(store, monkeypatch) -> None:
+    from commitment_tracker.projections.view import learning
+
+    path, events = store
+    args = ("replay", "--as-of", AS_OF, "--known-from", events[200]["recorded_at"], "--known-to",
+            events[-1]["recorded_at"], "--json")  # fmt: skip
+    whole = _ctrack(path, *args)
+    monkeypatch.setattr(learning, "CHUNK", 1)
+    assert _ctrack(path, *args) == whole and len(whole["changes"]) > 100
+
+
+def test_replay_holds_the_streams_of_a_chunk_of_commitments_at_a_time(store, monkeypatch) -> None:
+    from commitment_tracker.projections.view import learning
+
+    path, events = store
+    monkeypatch.setattr(learning, "CHUNK", 4)
+    held: list[int] = []
+    original = ViewReader.log_of
+    monkeypatch.setattr(ViewReader, "log_of", lambda self, slugs: held.append(len(slugs)) or original(self, slugs))
+    _ctrack(path, "replay", "--as-of", AS_OF, "--known-from", events[200]["recorded_at"], "--known-to",
+            events[-1]["recorded_at"], "--json")  # fmt: skip
+    assert held and max(held) <= 4 and sum(held) == 15, held  # every commitment, four at a time
