@@ -119,19 +119,39 @@ def learned_scores(reader: Reader, as_of: date, known_from: datetime, known_to: 
     return [item | {"causes": causes.of(item["commitment"])} for item in found] if causes else []
 
 
+#: Commitments walked through a window at a time (their streams held at once), on the view.
+CHUNK = 200
+
+
 def learning(reader: Reader, as_of: date, known_from: datetime, known_to: datetime) -> list[dict[str, Any]]:
     """Each change of an answer as of ``as_of`` at the record time it happened, within (K1, K2].
 
     A board per moment would cost the whole board at each of the window's record times (as many as
     its events, for a log recorded one event at a time). Instead the streams that can change are
     read once -- the commitments recorded in the window and, when a meeting is recorded in it,
-    those due by a next meeting -- and, moment by moment, only the streams recorded at that moment
-    are resolved again and only the commitments they touch are folded again. The board at the
-    window's start is read for those commitments alone (``learnable``)."""
+    those its kinds may be the deadline of (``learnable``) -- and, moment by moment, only the
+    streams recorded at that moment are resolved again and only the commitments they touch are
+    folded again. One commitment's answers depend on its own stream and the meetings alone, so the
+    commitments are walked ``CHUNK`` at a time, each chunk's streams let go before the next is read
+    (at a million events a window of ten minutes named 553 commitments: 635 MB held at once), and
+    the changes put back in the order of one walk: by moment, then as ``_ordered`` lists them."""
     recorded = reader.recorded_between(known_from, known_to)
     if not recorded:
         return []
-    slugs = _learnable(reader, recorded)
+    slugs = sorted(_learnable(reader, recorded))
+    size = CHUNK if reader.view is not None else max(1, len(slugs))  # the fold reader reads the whole log each time
+    keyed: list[tuple[tuple[str, date, str], dict[str, Any]]] = []
+    for start in range(0, len(slugs), size):
+        chunk = set(slugs[start : start + size])
+        rows = [row for row in recorded if row[4] != "commitment" or row[0] in chunk]
+        keyed += _walk(reader, as_of, known_from, chunk, rows)
+    keyed.sort(key=lambda item: item[0])
+    return [step for _, step in keyed]
+
+
+def _walk(reader: Reader, as_of: date, known_from: datetime, slugs: set[str],
+          recorded: list[Any]) -> list[tuple[tuple[str, date, str], dict[str, Any]]]:  # fmt: skip
+    """``learning``'s changes of some commitments, each with its place in the whole walk's order."""
     board = {r["id"]: r for r in reader.board_among(sorted(slugs), Clocks(as_of, known_from))}
     log = reader.log_of(sorted(slugs))
     state = KnownSince(log, known_from)
@@ -150,9 +170,11 @@ def learning(reader: Reader, as_of: date, known_from: datetime, known_to: dateti
         changes = {slug: changed_fields(board.get(slug), row) for slug, row in now.items()
                    if board.get(slug) is not None or row is not None}  # fmt: skip
         causes = Causes((row[0], row[1]) for row in facts)
-        for slug in _ordered({s: (now[s] or board[s]) for s, fields in changes.items() if fields}):
-            steps.append({"known_at": known.isoformat(), **_entry(slug, board.get(slug), now[slug], changes[slug],
-                                                                   causes.of(slug, board.get(slug), now[slug]))})  # fmt: skip
+        shown = {s: (now[s] or board[s]) for s, fields in changes.items() if fields}
+        for slug in _ordered(shown):
+            place = (moment, first_day(shown[slug]["made_on"]), slug)  # _ordered's key, within the moment
+            steps.append((place, {"known_at": known.isoformat(), **_entry(slug, board.get(slug), now[slug], changes[slug],
+                                                                           causes.of(slug, board.get(slug), now[slug]))}))  # fmt: skip
         for slug, row in now.items():
             if row is None:
                 board.pop(slug, None)
