@@ -140,19 +140,22 @@ def learning(reader: Reader, as_of: date, known_from: datetime, known_to: dateti
         return []
     slugs = sorted(_learnable(reader, recorded))
     size = CHUNK if reader.view is not None else max(1, len(slugs))  # the fold reader reads the whole log each time
+    # The board at the start, of every chunk's commitments at once: at an earlier record time a
+    # board of a few ids costs a range of the index as long as the whole board's.
+    board = {r["id"]: r for r in reader.board_among(slugs, Clocks(as_of, known_from))}
     keyed: list[tuple[tuple[str, date, str], dict[str, Any]]] = []
     for start in range(0, len(slugs), size):
         chunk = set(slugs[start : start + size])
         rows = [row for row in recorded if row[4] != "commitment" or row[0] in chunk]
-        keyed += _walk(reader, as_of, known_from, chunk, rows)
+        keyed += _walk(reader, as_of, known_from, {s: board[s] for s in chunk if s in board}, chunk, rows)
     keyed.sort(key=lambda item: item[0])
     return [step for _, step in keyed]
 
 
-def _walk(reader: Reader, as_of: date, known_from: datetime, slugs: set[str],
+def _walk(reader: Reader, as_of: date, known_from: datetime, board: dict[str, dict[str, Any]], slugs: set[str],
           recorded: list[Any]) -> list[tuple[tuple[str, date, str], dict[str, Any]]]:  # fmt: skip
-    """``learning``'s changes of some commitments, each with its place in the whole walk's order."""
-    board = {r["id"]: r for r in reader.board_among(sorted(slugs), Clocks(as_of, known_from))}
+    """``learning``'s changes of some commitments (``board``: their rows at the window's start),
+    each with its place in the whole walk's order."""
     log = reader.log_of(sorted(slugs))
     state = KnownSince(log, known_from)
     steps = []
