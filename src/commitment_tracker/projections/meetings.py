@@ -36,13 +36,17 @@ def days_named(data: dict[str, Any]) -> list[date]:
     return [first_day(value) for key in ("on", "scheduled_for") if isinstance(value := data.get(key), str)]
 
 
+#: The types that begin a meeting's stream: the index reads those streams alone.
+MEETING_TYPES = frozenset({"meeting_held", "meeting_scheduled"})
+
+
 class MeetingIndex:
     """Every meeting's effective held and scheduled events, grouped for deadline lookups."""
 
     def __init__(self, streams: dict[str, list[Resolved]]) -> None:
         self.meetings: dict[str, Meeting] = {}
         for slug, resolved in streams.items():
-            if not resolved or resolved[0].record.event.type not in ("meeting_held", "meeting_scheduled"):
+            if not resolved or resolved[0].record.event.type not in MEETING_TYPES:
                 continue
             meeting = Meeting(slug)
             for item in resolved:
