@@ -55,6 +55,7 @@ class ViewReader:
         self.projection = StatusProjection(tracker, self.view)
         self._meeting_streams: dict[str, list[Recorded]] | None = None
         self._meetings_now: MeetingIndex | None = None
+        self._shared_streams: dict[str, list[Recorded]] | None = None
         self._exact_known: dict[tuple[tuple[str, ...], datetime | None], Knowledge] = {}
         self.stale = False  # set when the view predates one of its tables: rebuilt on catch-up
 
@@ -65,7 +66,7 @@ class ViewReader:
         return self.tracker.count() - self.projection.position()
 
     def catch_up(self, progress: Any = None) -> int:
-        self._meeting_streams = self._meetings_now = None
+        self._meeting_streams = self._meetings_now = self._shared_streams = None
         self._exact_known = {}
         if self.stale or not self.view.batches_reach(self.projection.position()):
             # A view from before one of its tables (or whose batches were not recorded, as by a
@@ -154,10 +155,16 @@ class ViewReader:
     def log_of(self, slugs: Sequence[str]) -> Log:
         """A log of some commitments with every meeting, source and statement (what a report of
         them draws on), read from the view, in the order the whole log lists its streams."""
-        rows = self.view.facts(sorted(set(slugs))) + self.view.facts_of_kinds(["meeting", "source", "statement"])
         streams: dict[str, list[Recorded]] = {}
-        for row in rows:
+        for row in self.view.facts(sorted(set(slugs))):
             streams.setdefault(row[0], []).append(record_from_fact(row))
+        if self._shared_streams is None:
+            # Read once per catch-up, not once per call: the report and replay by record time take
+            # their commitments a chunk at a time, and every chunk's log holds all of these.
+            self._shared_streams = {}
+            for row in self.view.facts_of_kinds(["meeting", "source", "statement"]):
+                self._shared_streams.setdefault(row[0], []).append(record_from_fact(row))
+        streams.update(self._shared_streams)
         in_log_order = sorted(streams.values(), key=lambda records: records[0].seq)
         return Log(record for records in in_log_order for record in records)
 
