@@ -114,8 +114,7 @@ def test_diff_by_record_time_reads_the_board_once_at_each_end(sqlite_url, tmp_pa
     board, among = ViewReader.board, ViewReader.board_among
     monkeypatch.setattr(ViewReader, "board", lambda self, clocks: read.append(clocks) or board(self, clocks))
     # The window's commitments alone, at each end (test_learned_window.py): still once per end.
-    monkeypatch.setattr(ViewReader, "board_among", lambda self, slugs, clocks, meetings=None:
-                        read.append(clocks) or among(self, slugs, clocks, meetings))  # fmt: skip
+    monkeypatch.setattr(ViewReader, "board_among", lambda self, slugs, clocks: read.append(clocks) or among(self, slugs, clocks))
     middle = stamp(RECORDED_FROM + timedelta(seconds=300))
     result = runner.invoke(cli, ["--store", sqlite_url, "diff", "--known-from", middle, "--as-of", "2021-06-30", "--json"])
     assert result.exit_code == 0, result.output

@@ -262,12 +262,15 @@ class ViewReader:
         slugs = self.view.due_by([kind], made)
         if not slugs:
             return []
-        return [row for row in self.board_among(slugs, clocks, meetings) if row["due_meeting"] == meeting]
+        return [row for row in self._board_among(slugs, clocks, meetings) if row["due_meeting"] == meeting]
 
-    def board_among(self, slugs: Sequence[str], clocks: Clocks, meetings: MeetingIndex | None = None) -> list[dict[str, Any]]:
+    def board_among(self, slugs: Sequence[str], clocks: Clocks) -> list[dict[str, Any]]:
         """The board's rows of some commitments, in the board's order, read for them alone (their
-        rows by the open-interval index; those changing at the record time folded exactly).
-        ``meetings``: an index the caller knows resolves their next-meeting deadlines."""
+        rows by the open-interval index; those changing at the record time folded exactly)."""
+        return self._board_among(slugs, clocks)
+
+    def _board_among(self, slugs: Sequence[str], clocks: Clocks, meetings: MeetingIndex | None = None) -> list[dict[str, Any]]:
+        """``board_among``; ``meetings``: an index the caller knows resolves their next-meeting deadlines."""
         if not slugs:
             return []
         known, wanted = stamp(clocks.known_at), set(slugs)
