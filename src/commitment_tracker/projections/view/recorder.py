@@ -410,19 +410,17 @@ class ViewSQL:
         return self.opened(self.read_in(f"SELECT entity, {ASSESSMENT_COLUMNS} FROM {{view_assessments}} "
                                         "WHERE known_to = ? AND entity IN ({entities})", entities, [FOREVER]))  # fmt: skip
 
-    def scores(self, day: str, known: str) -> list[Any]:
+    def scores(self, day: str, known: str, among: Sequence[str] | None = None) -> list[Any]:
         """(entity, position, valid day, data) of every assessment live at record time ``known``
         dated on or before ``day``, in (entity, valid date, record order): the last of each
-        party's is the one that counts. Party, score and cycle are read from ``data``."""
-        return self.opened(self.read("SELECT entity, position, valid_on, data FROM {view_assessments} "
-                                     "WHERE known_from <= ? AND known_to > ? AND valid_on <= ? "
-                                     "ORDER BY entity, valid_on, position", [known, known, day]))  # fmt: skip
-
-    def scores_among(self, entities: Sequence[str], day: str, known: str) -> list[Any]:
-        """As ``scores``, of some commitments alone (``entities`` sorted: the order holds across chunks)."""
-        return self.opened(self.read_in("SELECT entity, position, valid_on, data FROM {view_assessments} "
-                                        "WHERE known_from <= ? AND known_to > ? AND valid_on <= ? AND entity IN ({entities}) "
-                                        "ORDER BY entity, valid_on, position", entities, [known, known, day]))  # fmt: skip
+        party's is the one that counts. Party, score and cycle are read from ``data``. ``among``:
+        of these commitments alone (the order holds across ``read_in``'s chunks: it sorts them)."""
+        statement = ("SELECT entity, position, valid_on, data FROM {view_assessments} "
+                     "WHERE known_from <= ? AND known_to > ? AND valid_on <= ? {among}ORDER BY entity, valid_on, position")  # fmt: skip
+        if among is None:
+            return self.opened(self.read(statement.replace("{among}", ""), [known, known, day]))
+        return self.opened(self.read_in(statement.replace("{among}", "AND entity IN ({entities}) "), sorted(among),
+                                        [known, known, day]))  # fmt: skip
 
     def counted_scores(self, day: str, known: str, *, by: str | None = None, cycle: str | None = None,
                        area_key: str | None = None, party: str | None = None) -> tuple[str, list[Any]]:  # fmt: skip

@@ -71,7 +71,7 @@ class ScoreSource:
             scored = reader.view.scores(as_of.isoformat(), known)
         else:
             self.gaps = set(reader.view.assessed_gaps(known, set(reader.view.gaps(known)) & among))
-            scored = reader.view.scores_among(sorted(among), as_of.isoformat(), known) if among else []
+            scored = reader.view.scores(as_of.isoformat(), known, among) if among else []
         contents: dict[str, dict[str, Any]] = {}  # the few distinct texts, each parsed once
         for entity, position, on, data in scored:
             if entity not in self.gaps:

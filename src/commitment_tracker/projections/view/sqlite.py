@@ -156,7 +156,7 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
 
     def apply(self, tracking: Tracking, after: int, *rows: Sequence[Row]) -> None:
         with self.writing() as c:
-            c.execute("INSERT INTO view_writer VALUES (1)")  # takes SQLite's write lock: the check is serialized
+            c.execute("INSERT INTO view_writer VALUES (1)")  # under the write lock (writing): the check is serialized
             c.execute("SELECT max(notification_id) FROM tracking WHERE application_name = ?",
                       (tracking.application_name,))  # fmt: skip
             self.check_position(c.fetchone()[0], after)
