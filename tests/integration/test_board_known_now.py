@@ -103,3 +103,38 @@ def test_reading_the_board_known_now_costs_what_the_answer_does(tmp_path, monkey
     cost_long, rows_long = _board_steps(long, steps, ids)
     assert [len(rows) for rows in rows_long] == [len(rows) for rows in rows_short]  # as many rows...
     assert cost_long <= 1.5 * cost_short + 20, (cost_long, cost_short)  # ...at the same cost
+
+
+@pytest.mark.parametrize("command", [["status"], ["status", "--area", "security"], ["matrix"], ["matrix", "--json"]])
+def test_a_board_shown_with_its_scores_is_read_once(sqlite_url: str, monkeypatch, command: list[str]) -> None:
+    """``status`` (a score-only commitment shows its average) and ``matrix`` (each cell its score)
+    read the board and the score sheet of the same commitments: the sheet is made from the board
+    the command read, not from a second reading of it."""
+    from click.testing import CliRunner
+
+    from commitment_tracker.cli.main import cli
+    from commitment_tracker.projections.view.recorder import ViewSQL
+    from tests.integration.demo_view import DATASET
+
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--store", sqlite_url, "import", str(DATASET)]).exit_code == 0
+    assert runner.invoke(cli, ["--store", sqlite_url, "assess", "denuclearization", "--party", "JP", "--score", "1",
+                               "--on", "2025-01-10"]).exit_code == 0  # fmt: skip
+    expected = runner.invoke(cli, ["--store", sqlite_url, *command])
+    assert expected.exit_code == 0, expected.output
+    reads: list[str] = []
+    original = ViewSQL.board
+    monkeypatch.setattr(ViewSQL, "board", lambda self, day, known: reads.append(day) or original(self, day, known))
+    again = runner.invoke(cli, ["--store", sqlite_url, *command])
+    assert again.exit_code == 0, again.output
+    assert _shown(again.stdout) == _shown(expected.stdout)  # the same page, whichever way it is read
+    assert len(reads) == 1, reads
+
+
+def _shown(output: str) -> object:
+    """A command's output, without the moment it ran at (``known_at`` in JSON)."""
+    if not output.startswith("{"):
+        return output
+    data = json.loads(output)
+    data.pop("known_at")
+    return data
