@@ -169,20 +169,26 @@ def floors(b: Backend, size: int) -> dict[str, Callable[[], tuple[float, float]]
     """Plain reads for the same answers, each a process of its own."""
     p = b.placeholder
     # A stored board row is its values in the order of BOARD_FIELDS: read back as named rows.
+    forever = "'9999-12-31T23:59:59.999999Z'"
+    # Each commitment's open row holding the day, one index search each (the rows holding it by
+    # their valid dates alone include every closed version of them: one per batch that changed it).
+    holding = (f"CROSS JOIN view_intervals i ON i.rowid = (SELECT j.rowid FROM view_intervals j WHERE j.known_to = {forever} "
+               f"AND j.entity = e.entity AND j.valid_from <= {p} ORDER BY j.valid_from DESC LIMIT 1)" if b.name == "SQLite" else
+               f"CROSS JOIN LATERAL (SELECT * FROM view_intervals i WHERE i.known_to = {forever} AND i.entity = e.entity "
+               f"AND i.valid_from <= {p} ORDER BY i.valid_from DESC LIMIT 1) i")  # fmt: skip
     board = (f"import json\nF = {BOARD_FIELDS!r}\n"
-             f"rows = q(\"SELECT entity, data FROM view_intervals WHERE known_to = '9999-12-31T23:59:59.999999Z' "
-             f"AND valid_from <= {p} AND valid_to > {p}\", '2026-11-29', '2026-11-29')\n"
+             f"rows = q(\"SELECT i.entity, i.data FROM view_entities e {holding} WHERE e.kind = 'commitment' "
+             f"AND i.valid_to > {p}\", '2026-11-29', '2026-11-29')\n"
              "[dict(zip(F, json.loads(r[1]))) for r in rows]")  # fmt: skip
     one = f"q('SELECT * FROM view_facts WHERE entity = {p} ORDER BY position', 'c0000001')"
-    forever = "'9999-12-31T23:59:59.999999Z'"
     middle = _stamp(RECORDED_FROM + timedelta(seconds=size // 2))
     # What changed between two record times, as of today: the rows believed then beside the rows
     # believed now, the changed ones decoded, and the facts recorded in between that name them.
     diff = (f"import json\nF = {BOARD_FIELDS!r}\n"
             f"then = dict(q(\"SELECT entity, status FROM view_intervals WHERE valid_from <= {p} AND valid_to > {p} "
             f"AND known_from <= {p} AND known_to > {p}\", '{TODAY}', '{TODAY}', '{middle}', '{middle}'))\n"
-            f"now = q(\"SELECT entity, status, data FROM view_intervals WHERE known_to = {forever} "
-            f"AND valid_from <= {p} AND valid_to > {p}\", '{TODAY}', '{TODAY}')\n"
+            f"now = q(\"SELECT i.entity, i.status, i.data FROM view_entities e {holding} WHERE e.kind = 'commitment' "
+            f"AND i.valid_to > {p}\", '{TODAY}', '{TODAY}')\n"
             "changed = [(r[0], dict(zip(F, json.loads(r[2])))) for r in now if then.get(r[0]) != r[1]]\n"
             f"causes = q('SELECT entity, position FROM view_facts WHERE recorded > {p}', '{middle}')\n"
             "names = {e for e, _ in changed}\n"

@@ -15,7 +15,7 @@ from eventsourcing.persistence import IntegrityError
 
 from commitment_tracker.projections.view.sealing import PREFIX, Sealer
 from commitment_tracker.projections.view.search import TABLE as SEARCH_TABLE
-from commitment_tracker.projections.view.tables import ASSESSMENT_COLUMNS, FOREVER, TABLES, Row
+from commitment_tracker.projections.view.tables import ASSESSMENT_COLUMNS, FOREVER, NOW, TABLES, Row
 from commitment_tracker.tracker.errors import KeyProblem
 
 
@@ -332,18 +332,36 @@ class ViewSQL:
                                         "WHERE known_to = ? AND entity IN ({entities})", entities, [FOREVER]))  # fmt: skip
 
     def board(self, day: str, known: str) -> list[Any]:
+        """The board's rows (entity, data) as of ``day`` as known at ``known``. Known now, they are
+        the open rows holding the day, one per commitment (``open_row_holding``). Known earlier,
+        the rows believed then, found by their valid dates."""
+        if known == NOW:
+            return self.opened(self.read("SELECT i.entity, i.data FROM {view_entities} e " + self.open_row_holding() +
+                                         " WHERE e.kind = 'commitment' AND i.valid_to > ?", [day, day]))  # fmt: skip
         return self.opened(self.read("SELECT entity, data FROM {view_intervals} WHERE known_to > ? AND known_from <= ? "
                                      "AND valid_from <= ? AND valid_to > ?", [known, known, day, day]))  # fmt: skip
 
     def board_of(self, entities: Sequence[str], day: str, known: str) -> list[Any]:
-        """The board rows of some commitments: the open ones by the (known_to, entity) index, then
-        the closed ones still known at ``known`` (none when it is now)."""
-        valid = "AND known_from <= ? AND valid_from <= ? AND valid_to > ? AND entity IN ({entities})"
-        rows = self.read_in("SELECT entity, data FROM {view_intervals} WHERE known_to = ? " + valid,
-                            entities, [FOREVER, known, day, day])  # fmt: skip
-        rows += self.read_in("SELECT entity, data FROM {view_intervals} WHERE known_to > ? AND known_to < ? " + valid,
+        """The board rows of some commitments: the open ones (``open_row_holding``, kept if known
+        by ``known``), then the closed ones still known at ``known`` (none when it is now)."""
+        rows = self.read_in("SELECT i.entity, i.data FROM {view_entities} e " + self.open_row_holding() +
+                            " WHERE i.valid_to > ? AND i.known_from <= ? AND e.entity IN ({entities})",
+                            entities, [day, day, known])  # fmt: skip
+        rows += self.read_in("SELECT entity, data FROM {view_intervals} WHERE known_to > ? AND known_to < ? AND known_from <= ? "
+                             "AND valid_from <= ? AND valid_to > ? AND entity IN ({entities})",
                              entities, [known, FOREVER, known, day, day])  # fmt: skip
         return self.opened(rows)
+
+    def open_row_holding(self) -> str:
+        """The join of ``e`` (rows with an ``entity``) to each one's open interval that may hold a
+        day (its one parameter): the last one starting on or before it, the only candidate, since
+        a commitment's open rows never overlap in valid time (the caller checks ``valid_to``). One
+        index search per commitment, where the rows holding the day by their dates include every
+        closed version of them: one per batch that ever changed the commitment from before that
+        day, hundreds of thousands at a million events. A lateral subquery with ``LIMIT 1`` reads
+        the open-interval index backwards from the day, one entry."""
+        return (f"CROSS JOIN LATERAL (SELECT * FROM {{view_intervals}} i WHERE i.known_to = '{FOREVER}' "
+                "AND i.entity = e.entity AND i.valid_from <= ? ORDER BY i.valid_from DESC LIMIT 1) i")
 
     def due_by(self, kinds: Sequence[str], made: tuple[str, str | None] | None = None) -> list[str]:
         """The commitments any of whose events ever named one of ``kinds`` as its next-meeting
@@ -375,13 +393,6 @@ class ViewSQL:
         if start is None:
             return "AND made_on < ?", [end]
         return "AND made_on < ? AND (made_on >= ? OR (length(made_on) < 10 AND made_on >= ?))", [end, start, start[:4]]
-
-    def board_of_scored(self, day: str, known: str, where: str, params: Sequence[Any]) -> list[Any]:
-        """The board rows (entity, data) of the commitments with an assessment that meets
-        ``where`` (see ``counted_scores``): one scan and a semi-join in SQL, whatever their number."""
-        return self.opened(self.read("SELECT entity, data FROM {view_intervals} WHERE known_to > ? AND known_from <= ? "
-                                     "AND valid_from <= ? AND valid_to > ? AND entity IN (SELECT entity FROM "
-                                     f"{{view_assessments}} WHERE {where})", [known, known, day, day, *params]))  # fmt: skip
 
     def changes(self, start: str, end: str, known: str) -> list[Any]:
         return self.opened(self.read("SELECT entity, valid_from, status, status_before, cause, cause_type, cause_on, data "

@@ -14,6 +14,7 @@ from commitment_tracker.projections.view.search import SQLITE_DDL, search_sqlite
 from commitment_tracker.projections.view.search import TABLE as SEARCH_TABLE
 from commitment_tracker.projections.view.tables import (
     CLOSES_ONLY,
+    FOREVER,
     INDEXES,
     QUERY_ONLY_INDEXES,
     RETIRED,
@@ -48,6 +49,14 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
         # No lateral joins in SQLite; but the left table of its CROSS JOIN is always the outer
         # loop (SQLite's documented way to fix the order), so each pair is one index search.
         return f"CROSS JOIN {{{table}}} {alias} ON {condition}"
+
+    def open_row_holding(self) -> str:
+        # No lateral joins in SQLite: the row is found by its rowid, which the subquery takes
+        # from the open-interval index read backwards from the day. (Joined on the start instead,
+        # the planner, without statistics, takes the valid-dates index for it: every version.)
+        return (f"CROSS JOIN {{view_intervals}} i ON i.rowid = (SELECT j.rowid FROM {{view_intervals}} j "
+                f"WHERE j.known_to = '{FOREVER}' AND j.entity = e.entity AND j.valid_from <= ? "
+                "ORDER BY j.valid_from DESC LIMIT 1)")
 
     def construct_create_table_statements(self) -> list[str]:
         return [

@@ -32,6 +32,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 FOREVER = "9999-12-31T23:59:59.999999Z"
+#: The record time of a question about what is known now: after every record, before FOREVER.
+NOW = "9999-12-30T00:00:00.000000Z"
 #: The library's tracking table, where the view keeps its position in the log, per engine.
 TRACKING_TABLE = {"sqlite": "tracking", "postgres": "statusview_tracking"}
 VIEW_NAME = "statusview"
@@ -112,7 +114,7 @@ def column_names(table: str) -> list[str]:
 def stamp(moment: datetime | None) -> str:
     """Record times as fixed-width UTC text, so they order correctly as strings in SQL."""
     if moment is None:
-        return "9999-12-30T00:00:00.000000Z"  # "now": after every record, before FOREVER
+        return NOW
     if moment.tzinfo is not timezone.utc:
         moment = moment.astimezone(timezone.utc)
     # isoformat is several times faster than strftime (one stamp per event in catch-up); its
