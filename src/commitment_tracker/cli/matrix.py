@@ -65,14 +65,16 @@ def matrix(app: Context, area: str | None, as_of: date | None, known_at: datetim
     commitments without a deadline and superseded ones are never due.
     """
     from commitment_tracker.projections.compliance import matrix_of
+    from commitment_tracker.projections.fold import CommitmentStatus
 
     fmt = choose_format(fmt, as_json)
     at = clocks(as_of, known_at)
     day, moment = at.as_of, at.moment
-    built = matrix_of(app.reader.statuses(at), day, area=area)
+    board = app.reader.board(at)  # read once: the statuses and the score sheet are of the same board
+    built = matrix_of([CommitmentStatus.from_data(row) for row in board], day, area=area)
     data = {"as_of": day.isoformat(), "known_at": moment.isoformat()} | built.to_data()
     # SPEC §8: where a commitment has compliance scores, each cell carries the one that counts.
-    scores = {row.id: row for row in app.reader.score_sheet(at, area)}
+    scores = {row.id: row for row in app.reader.score_sheet(at, area, board)}
     data["rows"] = [row | {"scores": dict(sorted(scores[row["id"]].scores.items()))}
                     for row in data["rows"] if row["id"] in scores]  # fmt: skip
     parties = data["parties"]

@@ -59,10 +59,11 @@ def status(app: Context, party: str | None, status: str | None, overdue: bool, a
         raise click.BadParameter(f"{status!r} is not a status ({', '.join(STATUSES)})", param_hint="--status")
     at = clocks(as_of, known_at)
     day, moment = at.as_of, at.moment
-    items = filter_board(app.reader.board(at), party=party, status=status, overdue=overdue, area=area)
+    board = app.reader.board(at)
+    items = filter_board(board, party=party, status=status, overdue=overdue, area=area)
     rows = [i | {"flags": _flags(i)} for i in items]
     if fmt == "table":
-        rows = _scores_lead(app, at, area, rows)
+        rows = _scores_lead(app, at, area, rows, board)
     columns = BOARD_COLUMNS if fmt == "table" else _board_csv_columns()
     if fmt == "table" and any(i.get("area") or i.get("code") for i in items):
         columns = [*columns[:1], Column("area", "area"), *columns[1:]]
@@ -70,10 +71,11 @@ def status(app: Context, party: str | None, status: str | None, overdue: bool, a
          title=f"Commitments as of {day.isoformat()}{as_known(at)}", caption=_caption(known_at, len(items)))  # fmt: skip
 
 
-def _scores_lead(app: Context, at: Any, area: str | None, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _scores_lead(app: Context, at: Any, area: str | None, rows: list[dict[str, Any]],
+                 board: list[dict[str, Any]]) -> list[dict[str, Any]]:  # fmt: skip
     """A score-only commitment's ``pledged`` says nothing: its table row shows its average score
     (and how many) where the status was. Display only: JSON and CSV keep ``status`` (SPEC §5)."""
-    sheet = app.reader.score_sheet(at, area)
+    sheet = app.reader.score_sheet(at, area, board)
     quiet = app.reader.score_only(at, sheet) & {row["id"] for row in rows}
     if not quiet:
         return rows

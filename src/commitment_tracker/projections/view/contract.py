@@ -91,7 +91,12 @@ class Reader(Protocol):
 
     def recorded_of(self, slugs: list[str], after: datetime, until: datetime) -> list[Any]: ...
 
-    def score_sheet(self, clocks: Clocks, area: str | None = None) -> list[Scored]: ...
+    def score_sheet(self, clocks: Clocks, area: str | None = None,
+                    board: Sequence[dict[str, Any]] | None = None) -> list[Scored]:  # fmt: skip
+        """The score sheet at ``clocks`` (of ``area``); ``board``: the whole board at ``clocks``,
+        when the caller has read it already (the sheet lists its commitments), so that it is not
+        read twice."""
+        ...
 
     def score_only(self, clocks: Clocks, sheet: Sequence[Scored] | None = None) -> set[str]:
         """The ids of the commitments that are score-only at ``clocks`` (``scores.score_only``);

@@ -104,7 +104,8 @@ class FoldReader:
     def meetings_at(self, clocks: Clocks) -> Any:
         return self._known(clocks.known_at).meetings
 
-    def score_sheet(self, clocks: Clocks, area: str | None = None) -> list[Any]:
+    def score_sheet(self, clocks: Clocks, area: str | None = None, board: Sequence[Any] | None = None) -> list[Any]:
+        """The fold's own sheet (``board`` aside: the fold's board is the knowledge it folds)."""
         from commitment_tracker.projections.scores import score_sheet
 
         return score_sheet(self._known(clocks.known_at), clocks.as_of, area=area)

@@ -345,10 +345,11 @@ class ViewReader:
     def meetings_at(self, clocks: Clocks) -> MeetingIndex:
         return self._meetings_at(clocks.known_at)
 
-    def score_sheet(self, clocks: Clocks, area: str | None = None) -> list[Scored]:
+    def score_sheet(self, clocks: Clocks, area: str | None = None,
+                    board: Sequence[dict[str, Any]] | None = None) -> list[Scored]:  # fmt: skip
         from commitment_tracker.projections.view.scoreview import ScoreSource
 
-        return ScoreSource(self, clocks).sheet(area=area)
+        return ScoreSource(self, clocks, board=list(board) if board is not None else None).sheet(area=area)
 
     def score_only(self, clocks: Clocks, sheet: Sequence[Scored] | None = None) -> set[str]:
         """The commitments that are score-only at ``clocks`` (``projections.scores.score_only``):
