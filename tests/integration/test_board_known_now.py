@@ -138,3 +138,24 @@ def _shown(output: str) -> object:
     data = json.loads(output)
     data.pop("known_at")
     return data
+
+
+def test_nothing_is_changing_now_and_finding_that_out_reads_no_gap(tmp_path, monkeypatch) -> None:
+    """A gap is a window of record time inside one catch-up batch: none is open now. Every read
+    known now asks for the gaps at now (the commitments to fold exactly); the gaps' index is by
+    their start, and every gap starts before now: that question read all of them, to find none."""
+    short = _store(str(tmp_path / "short.db"), tmp_path, monkeypatch, page=1000, size=SIZE // 4)
+    long = _store(str(tmp_path / "long.db"), tmp_path, monkeypatch, page=10)
+    with closing(sqlite3.connect(long)) as db:
+        assert db.execute("SELECT count(*) FROM view_gaps").fetchone()[0] > 300  # else this proves nothing
+    steps = _counting(monkeypatch)
+    costs = []
+    for url in (short, long):
+        with open_tracker(resolve_store(url)) as tracker:
+            reader = ViewReader(tracker)
+            steps[0], steps[1] = 0, 1
+            assert reader.view.gaps(stamp(None)) == []
+            steps[1] = 0
+            costs.append(steps[0])
+            reader.close()
+    assert costs[1] <= costs[0] + 5, costs
