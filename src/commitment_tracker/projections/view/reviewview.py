@@ -22,9 +22,10 @@ if TYPE_CHECKING:
     from commitment_tracker.projections.view.contract import Reader
 
 
-def _kept(source: ScoreSource, *, cycle: str | None, area: str | None, party: str | None) -> list[UnitCodings]:
-    areas = {row["id"]: row.get("area") for row in source.board}
-    return [unit for unit in source.unit_codings()
+def _kept(source: ScoreSource, board: list[dict[str, Any]], *, cycle: str | None, area: str | None,
+          party: str | None) -> list[UnitCodings]:  # fmt: skip
+    areas = {row["id"]: row.get("area") for row in board}
+    return [unit for unit in source.unit_codings(board)
             if in_area(areas[unit.commitment], area) and (party is None or unit.party == party)
             and (cycle is None or unit.cycle == (cycle or None))]  # fmt: skip
 
@@ -33,8 +34,9 @@ def agreement_summary(reader: Reader, clocks: Clocks, by: str | None, *, cycle: 
                       area: str | None = None, party: str | None = None) -> dict[str, Any]:  # fmt: skip
     """``scores --agreement``: Krippendorff's alpha over the units two or more analysts scored."""
     source = ScoreSource(reader, clocks)
-    areas = {row["id"]: row.get("area") for row in source.board}
-    return agreement(_kept(source, cycle=cycle, area=area, party=party), by, areas)
+    board = source.assessed_board()
+    areas = {row["id"]: row.get("area") for row in board}
+    return agreement(_kept(source, board, cycle=cycle, area=area, party=party), by, areas)
 
 
 def disagreements(reader: Reader, clocks: Clocks, *, cycle: str | None = None, area: str | None = None,
@@ -42,7 +44,8 @@ def disagreements(reader: Reader, clocks: Clocks, *, cycle: str | None = None, a
     """``scores --disagreements``: every unit whose analysts' latest scores differ, with each
     analyst's score, when and by whom it was recorded, its note and source, and the
     reconciliation that settled it (None while it is disputed)."""
-    found = [u for u in _kept(ScoreSource(reader, clocks), cycle=cycle, area=area, party=party) if u.differs]
+    source = ScoreSource(reader, clocks)
+    found = [u for u in _kept(source, source.assessed_board(), cycle=cycle, area=area, party=party) if u.differs]
     knowledge = reader.knowledge_of_ids(sorted({u.commitment for u in found}), clocks) if found else None
     rows = []
     for unit in found:
@@ -60,7 +63,7 @@ def review_queue(reader: Reader, clocks: Clocks, *, assessor: str | None = None,
                  cycle: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """``queue``: what waits for review (``reviews.waiting``), oldest first, returned ones marked."""
     source = ScoreSource(reader, clocks)
-    found = [coding for row in source.board for coding in waiting(source.codings(row["id"]), clocks.as_of)
+    found = [coding for row in source.assessed_board() for coding in waiting(source.codings(row["id"]), clocks.as_of)
              if (assessor is None or same_person(coding.analyst, assessor))
              and (cycle is None or coding.cycle == (cycle or None))]  # fmt: skip
     knowledge = reader.knowledge_of_ids(sorted({c.commitment for c in found}), clocks) if found else None

@@ -56,7 +56,7 @@ class ScoreSource:
                  among: frozenset[str] | None = None) -> None:  # fmt: skip
         as_of, known = clocks.as_of, stamp(clocks.known_at)
         self.as_of = as_of
-        self.board = reader.board(clocks) if board is None else board
+        self._reader, self._clocks, self._board = reader, clocks, board
         self.rows: dict[str, list[Coding]] = {}
         if reader.view is None:
             # A reader that folds the log (a read-only user whose view lags): every score from the fold.
@@ -79,6 +79,21 @@ class ScoreSource:
                     contents[data] = json.loads(data)
                 self.rows.setdefault(entity, []).append(Coding.from_data(entity, position, on, contents[data]))
         self.exact = reader.knowledge_of_ids(sorted(self.gaps), clocks) if self.gaps else None
+
+    @property
+    def board(self) -> list[dict[str, Any]]:
+        """The whole board at the clocks, read on first use (the scores of a few commitments, and
+        the review answers, never need it)."""
+        if self._board is None:
+            self._board = self._reader.board(self._clocks)
+        return self._board
+
+    def assessed_board(self) -> list[dict[str, Any]]:
+        """The board's rows of the commitments with an assessment at the clocks, in the board's
+        order: all the review answers (SPEC §8.2) are about, read for them alone."""
+        if self._reader.view is None or self._board is not None:
+            return [row for row in self.board if row["id"] in self.gaps or row["id"] in self.rows]
+        return self._reader.board_among(sorted(self.gaps | self.rows.keys()), self._clocks)
 
     def cycles(self) -> list[str]:
         found = {coding.cycle or UNLABELLED for rows in self.rows.values() for coding in rows}
@@ -115,9 +130,10 @@ class ScoreSource:
         return {(party, label or None): score for label in sorted(labels)
                 for party, score in self._scores(slug, label, approved_only).items()}  # fmt: skip
 
-    def unit_codings(self) -> list[UnitCodings]:
-        """Every unit of every commitment on the board, as of the day (SPEC §8.2)."""
-        return [unit for row in self.board for unit in reviewed_units(self.codings(row["id"]), self.as_of)]
+    def unit_codings(self, board: list[dict[str, Any]] | None = None) -> list[UnitCodings]:
+        """Every unit of every commitment on the board (of ``board``'s, when given), as of the day (SPEC §8.2)."""
+        return [unit for row in (self.board if board is None else board)
+                for unit in reviewed_units(self.codings(row["id"]), self.as_of)]  # fmt: skip
 
     def sheet(self, *, cycle: str | None = None, area: str | None = None, party: str | None = None,
               ids: set[str] | None = None, summits: dict[str, str | None] | None = None,
