@@ -29,7 +29,9 @@ def on(offset: int) -> str:
 @st.composite
 def histories(draw: st.DrawFn) -> Story:
     story = Story()
-    story.made("c", on(draw(st.integers(0, 5))), parties=PARTIES)
+    # Some makings tell a status of their own (a deadline, a cadence): never score-only.
+    making = draw(st.sampled_from(({}, {}, {"cadence": "annual"}, {"due": on(20)}, {"due_next": "summit"})))
+    story.made("c", on(draw(st.integers(0, 5))), parties=PARTIES, **making)
     assessed: list[str] = []
     others: list[str] = []
     for _ in range(draw(st.integers(0, 12))):

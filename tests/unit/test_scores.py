@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from .builders import BASE, Story, day
-from commitment_tracker.projections.scores import UNLABELLED, score_sheet, summarise
+from commitment_tracker.projections.scores import UNLABELLED, score_only, score_sheet, summarise
 
 G3 = ("US", "JP", "KR")
 
@@ -181,3 +181,26 @@ def test_other_news_ends_score_only_from_its_date_and_a_retraction_does_not_hide
     assert not _score_only(story, "c", "2022-01-01")
     story.retract(progress, reason="wrong commitment")
     assert not _score_only(story, "c", "2030-01-01")  # its history tells of it: the status is not noise
+
+
+@pytest.mark.parametrize("making", [{"cadence": "annual"}, {"due": "2022-06-30"}, {"due_next": "summit"}],
+                         ids=["recurring", "due by a date", "due by the next meeting"])  # fmt: skip
+def test_a_commitment_whose_making_sets_a_deadline_or_a_cadence_is_never_score_only(making) -> None:
+    """Its status tells something with no other event of its own: it lapses, falls due, or is
+    fulfilled by a meeting (another stream): shown as its scores, "lapsed" would be hidden."""
+    story = Story()
+    story.made("c", "2020-01-01", parties=G3, **making)
+    assess(story, "c", "US", 1, "2021-06-01")
+    assert not _score_only(story, "c", "2021-06-01")
+    assert not _score_only(story, "c", "2030-01-01")
+
+
+def test_a_correction_that_gives_the_making_a_deadline_ends_score_only_as_known_from_then() -> None:
+    story = Story()
+    story.made("c", "2020-01-01", parties=G3)
+    assess(story, "c", "US", 1, "2021-06-01")
+    assert _score_only(story, "c", "2030-01-01")
+    story.correct("c#1", due="2022-06-30")
+    assert not _score_only(story, "c", "2030-01-01")
+    assessed_at = story.log().streams["c"][1].event.recorded_at
+    assert score_only(story.knowledge(assessed_at), "c", day("2030-01-01"))  # as known before the correction
