@@ -21,6 +21,7 @@ from commitment_tracker.tracker.recorders import SCHEMA_LOCK
 from commitment_tracker.projections.view.tables import (
     FOREVER,
     INDEXES,
+    PARTIAL,
     RETIRED,
     TABLES,
     WRITTEN_BY_TRACKER,
@@ -140,8 +141,9 @@ class PostgresStatusView(ViewSQL, PostgresTrackingRecorder):
                 Identifier(self.datastore.schema), Identifier(SEARCH_TABLE))  # fmt: skip
         )
         for index, table, columns in INDEXES:
+            where = f" WHERE {PARTIAL[index]}" if index in PARTIAL else ""
             self.sql_create_statements.append(
-                SQL("CREATE INDEX IF NOT EXISTS {0} ON {1}.{2} (" + columns + ")").format(
+                SQL("CREATE INDEX IF NOT EXISTS {0} ON {1}.{2} (" + columns + ")" + where).format(
                     Identifier(index), Identifier(self.datastore.schema), Identifier(table))  # fmt: skip
             )
         self.sql_create_statements += postgres_guards(self.datastore.schema, self.tracking_table_name,

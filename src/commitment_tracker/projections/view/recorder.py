@@ -338,8 +338,17 @@ class ViewSQL:
         if known == NOW:
             return self.opened(self.read("SELECT i.entity, i.data FROM {view_entities} e " + self.open_row_holding() +
                                          " WHERE e.kind = 'commitment' AND i.valid_to > ?", [day, day]))  # fmt: skip
-        return self.opened(self.read("SELECT entity, data FROM {view_intervals} WHERE known_to > ? AND known_from <= ? "
-                                     "AND valid_from <= ? AND valid_to > ?", [known, known, day, day]))  # fmt: skip
+        rows = self.read("SELECT i.entity, i.data FROM {view_entities} e " + self.open_row_holding() +
+                         " WHERE e.kind = 'commitment' AND i.valid_to > ? AND i.known_from <= ?", [day, day, known])  # fmt: skip
+        return self.opened(rows + self.read(self._closed_holding(), [known, known, day, day]))
+
+    @staticmethod
+    def _closed_holding() -> str:
+        """The closed rows known at a record time (its first two parameters) holding a day (the
+        last two): closed after that time, opened by it. Found inside the closed rows' partial
+        index (``tables.PARTIAL``: the query spells its condition, so the engine may use it)."""
+        return (f"SELECT entity, data FROM {{view_intervals}} WHERE known_to > ? AND known_to < '{FOREVER}' "
+                "AND known_from <= ? AND valid_from <= ? AND valid_to > ?")
 
     def board_of(self, entities: Sequence[str], day: str, known: str) -> list[Any]:
         """The board rows of some commitments: the open ones (``open_row_holding``, kept if known
@@ -347,9 +356,8 @@ class ViewSQL:
         rows = self.read_in("SELECT i.entity, i.data FROM {view_entities} e " + self.open_row_holding() +
                             " WHERE i.valid_to > ? AND i.known_from <= ? AND e.entity IN ({entities})",
                             entities, [day, day, known])  # fmt: skip
-        rows += self.read_in("SELECT entity, data FROM {view_intervals} WHERE known_to > ? AND known_to < ? AND known_from <= ? "
-                             "AND valid_from <= ? AND valid_to > ? AND entity IN ({entities})",
-                             entities, [known, FOREVER, known, day, day])  # fmt: skip
+        if known != NOW:  # nothing closed is known now
+            rows += self.read_in(self._closed_holding() + " AND entity IN ({entities})", entities, [known, known, day, day])
         return self.opened(rows)
 
     def open_row_holding(self) -> str:

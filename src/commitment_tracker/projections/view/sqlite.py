@@ -21,6 +21,7 @@ from commitment_tracker.projections.view.tables import (
     TABLES,
     WRITTEN_BY_TRACKER,
     Row,
+    index_ddl,
 )
 
 #: Rows of the search index's shadow tables copied at a time for FTS5's integrity-check.
@@ -62,7 +63,7 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
         return [
             *super().construct_create_table_statements(),
             *(f"CREATE TABLE IF NOT EXISTS {name} ({columns})" for name, columns in TABLES.items()),
-            *(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})" for name, table, columns in INDEXES),
+            *(index_ddl(name, table, columns) for name, table, columns in INDEXES),
             *sqlite_guards(),
             *SQLITE_DDL,
         ]
@@ -84,7 +85,7 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
         finally:
             with self.writing() as c:
                 for name, table, columns in INDEXES:
-                    c.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
+                    c.execute(index_ddl(name, table, columns))
 
     def every_row(self, table: str, columns: str) -> Iterator[Any]:
         after = -(2**63)

@@ -85,11 +85,25 @@ INDEXES = [
     ("view_steps_open", "view_steps", "known_to, entity, day"),  # a commitment's steps after a date
     # The step a retraction or correction names, found without reading the commitment's other steps.
     ("view_steps_at", "view_steps", "known_to, entity, position"),
+    # The closed rows (PARTIAL) by when they were believed, and their valid dates: the rows known at
+    # an earlier record time and closed since are found inside it (see ViewSQL.board).
+    ("view_intervals_closed", "view_intervals", "known_to, known_from, valid_from, valid_to"),
 ]
+#: Indexes of some rows only (their WHERE clause): a row is closed once, at a record time that only
+#: grows, so each closing appends one entry at the end of the index; the open rows never enter it.
+#: A query uses such an index only where its own WHERE spells the same condition, literally.
+PARTIAL = {"view_intervals_closed": f"known_to < '{FOREVER}'"}
+
+
+def index_ddl(name: str, table: str, columns: str) -> str:
+    """``CREATE INDEX`` of one of ``INDEXES`` (``table`` as the engine names it)."""
+    where = f" WHERE {PARTIAL[name]}" if name in PARTIAL else ""
+    return f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns}){where}"
+
 
 #: The indexes only queries read (catch-up never does): a rebuild, or a first catch-up, on SQLite
 #: builds them once at its end instead of keeping them sorted row by row (``ViewSQL.bulk``).
-QUERY_ONLY_INDEXES = ("view_intervals_valid", "view_gaps_known", "view_entities_due_next", "view_assessments_known",
+QUERY_ONLY_INDEXES = ("view_intervals_valid", "view_intervals_closed", "view_gaps_known", "view_entities_due_next", "view_assessments_known",
                       "view_facts_recorded", "view_refs_target")  # fmt: skip
 
 Row = tuple[Any, ...]
