@@ -90,17 +90,17 @@ def score_track(knowledge: Knowledge, slug: str, approved_only: bool = False) ->
     every = [s.event for s in steps if isinstance(s.event, ComplianceAssessed)]
     counting = [c for c in codings(knowledge, slug) if c.approved] if approved_only else every
     days = [date.min if on is None else first_day(on) for on in _others_on(knowledge, slug)]
-    if tells_a_status(made):
+    if tells_a_status(made.due, made.due_next, made.cadence):
         days.append(first_day(made.on))
     return ScoreTrack(first_day(made.on), counting, every, min(days, default=None))
 
 
-def tells_a_status(made: Any) -> bool:
-    """Whether a making gives its commitment a status to tell with no other event of its own: a
-    deadline (a date; or the next meeting of a kind, which other streams hold) or a recurring
-    cadence (it lapses with time). Such a commitment is never score-only: shown by its scores,
-    "lapsed" or "overdue" would be hidden."""
-    return made.due is not None or made.due_next is not None or made.cadence in RECURRING
+def tells_a_status(due: Any, due_next: str | None, cadence: str) -> bool:
+    """Whether a making with this deadline and cadence gives its commitment a status to tell with
+    no other event of its own: a deadline (a date; or the next meeting of a kind, which other
+    streams hold) or a recurring cadence (it lapses with time). Such a commitment is never
+    score-only: shown by its scores, "lapsed" or "overdue" would be hidden."""
+    return due is not None or due_next is not None or cadence in RECURRING
 
 
 def _others_on(knowledge: Knowledge, slug: str) -> Iterator[str | None]:
@@ -242,13 +242,15 @@ SCORE_EVENTS = frozenset({"compliance_assessed", "assessment_reviewed"})
 def score_only(knowledge: Knowledge, slug: str, as_of: date) -> bool:
     """Whether a commitment is *score-only* as of ``as_of`` (in ``knowledge``, the log as known at
     K): it has a score that counts, its making sets no deadline nor cadence (``tells_a_status``),
-    and its only events besides its making are assessments, reviews, and retractions and corrections. Such a commitment has no status to tell -- its
-    ``pledged`` says nothing -- so displays lead with its scores (display only: its status stays as
+    and its only events besides its making are assessments, reviews, and retractions and
+    corrections. Such a commitment has no status to tell -- its ``pledged`` says nothing -- so
+    displays lead with its scores (display only: its status stays as
     SPEC §5 defines it). An event dated after ``as_of`` does not count yet; a retracted one does
     (its history tells of it), and so does a correction of the making (``import-scores`` records
     those)."""
     found = scored(knowledge, slug, as_of)
-    if found is None or not found.scores or tells_a_status(knowledge.steps(slug)[0]):
+    made = knowledge.steps(slug)[0]
+    if found is None or not found.scores or tells_a_status(made.due, made.due_next, made.cadence):
         return False
     for resolved in knowledge.streams[slug][1:]:
         if resolved.is_meta or resolved.record.event.type in SCORE_EVENTS:

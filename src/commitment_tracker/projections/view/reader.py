@@ -20,7 +20,7 @@ from commitment_tracker.projections.view.boardrows import board_row
 from commitment_tracker.projections.view.catchup import StatusProjection, knowledge_of, record_from_fact
 from commitment_tracker.projections.view.creation import open_view
 from commitment_tracker.projections.view.tables import stamp
-from commitment_tracker.projections.fold import RECURRING, CommitmentStatus, resolve_next_meeting
+from commitment_tracker.projections.fold import CommitmentStatus, resolve_next_meeting
 from commitment_tracker.projections.knowledge import Knowledge, Log
 from commitment_tracker.projections.queries import board_diff, did_you_mean
 from commitment_tracker.projections.meetings import MeetingIndex, days_named
@@ -357,7 +357,7 @@ class ViewReader:
         types; the few with other events are folded exactly (a later-dated fulfilment, say).
         ``sheet``: the score sheet at ``clocks`` the caller has read already (only its commitments
         are judged), so that it is not read twice."""
-        from commitment_tracker.projections.scores import SCORE_EVENTS, score_only
+        from commitment_tracker.projections.scores import SCORE_EVENTS, score_only, tells_a_status
         from commitment_tracker.events import META_TYPES
 
         scored = [row.id for row in (self.score_sheet(clocks) if sheet is None else sheet) if row.scores]
@@ -368,7 +368,8 @@ class ViewReader:
         alone = sorted(set(scored) - set(mixed))
         # A making with a deadline or a cadence has a status to tell (``scores.tells_a_status``):
         # its board row, as known at the clocks, carries the making's deadline and cadence.
-        found = {row["id"] for row in self.board_among(alone, clocks) if not _tells_a_status(row)} if alone else set()
+        found = {row["id"] for row in self.board_among(alone, clocks)
+                 if not tells_a_status(row["due_on"], row["due_next"], row["cadence"])} if alone else set()  # fmt: skip
         if mixed:
             exact = self._exact(mixed, clocks.known_at)
             found |= {slug for slug in mixed if score_only(exact, slug, clocks.as_of)}
@@ -420,8 +421,3 @@ class CurrentView(ViewReader):
     def catch_up(self, progress: Any = None) -> int:
         return 0
 
-
-def _tells_a_status(row: dict[str, Any]) -> bool:
-    """``scores.tells_a_status`` of a commitment with no event besides its making and its scores,
-    from its board row (its deadline and cadence are its making's)."""
-    return row["due_on"] is not None or row["due_next"] is not None or row["cadence"] in RECURRING

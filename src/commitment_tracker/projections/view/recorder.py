@@ -332,15 +332,19 @@ class ViewSQL:
                                         "WHERE known_to = ? AND entity IN ({entities})", entities, [FOREVER]))  # fmt: skip
 
     def board(self, day: str, known: str) -> list[Any]:
-        """The board's rows (entity, data) as of ``day`` as known at ``known``. Known now, they are
-        the open rows holding the day, one per commitment (``open_row_holding``). Known earlier,
-        the rows believed then, found by their valid dates."""
-        if known == NOW:
-            return self.opened(self.read("SELECT i.entity, i.data FROM {view_entities} e " + self.open_row_holding() +
-                                         " WHERE e.kind = 'commitment' AND i.valid_to > ?", [day, day]))  # fmt: skip
-        rows = self.read("SELECT i.entity, i.data FROM {view_entities} e " + self.open_row_holding() +
-                         " WHERE e.kind = 'commitment' AND i.valid_to > ? AND i.known_from <= ?", [day, day, known])  # fmt: skip
-        return self.opened(rows + self.read(self._closed_holding(), [known, known, day, day]))
+        """The board's rows (entity, data) as of ``day`` as known at ``known``: the open rows holding
+        the day, one per commitment (``open_row_holding``), kept if opened by then; known earlier
+        than now, the closed rows known then too (``_closed_holding``)."""
+        rows = self.read(self._open_holding("e.kind = 'commitment'"), [day, day, known])
+        if known != NOW:  # nothing closed is known now
+            rows += self.read(self._closed_holding(), [known, known, day, day])
+        return self.opened(rows)
+
+    def _open_holding(self, where: str) -> str:
+        """The open rows of the entities ``e`` meeting ``where`` that hold a day (the first two
+        parameters) and were opened by a record time (the third)."""
+        return ("SELECT i.entity, i.data FROM {view_entities} e " + self.open_row_holding() +
+                f" WHERE i.valid_to > ? AND i.known_from <= ? AND {where}")  # fmt: skip
 
     @staticmethod
     def _closed_holding() -> str:
@@ -353,9 +357,7 @@ class ViewSQL:
     def board_of(self, entities: Sequence[str], day: str, known: str) -> list[Any]:
         """The board rows of some commitments: the open ones (``open_row_holding``, kept if known
         by ``known``), then the closed ones still known at ``known`` (none when it is now)."""
-        rows = self.read_in("SELECT i.entity, i.data FROM {view_entities} e " + self.open_row_holding() +
-                            " WHERE i.valid_to > ? AND i.known_from <= ? AND e.entity IN ({entities})",
-                            entities, [day, day, known])  # fmt: skip
+        rows = self.read_in(self._open_holding("e.entity IN ({entities})"), entities, [day, day, known])
         if known != NOW:  # nothing closed is known now
             rows += self.read_in(self._closed_holding() + " AND entity IN ({entities})", entities, [known, known, day, day])
         return self.opened(rows)
