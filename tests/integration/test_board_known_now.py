@@ -120,15 +120,24 @@ def test_a_board_shown_with_its_scores_is_read_once(sqlite_url: str, monkeypatch
     assert runner.invoke(cli, ["--store", sqlite_url, "import", str(DATASET)]).exit_code == 0
     assert runner.invoke(cli, ["--store", sqlite_url, "assess", "denuclearization", "--party", "JP", "--score", "1",
                                "--on", "2025-01-10"]).exit_code == 0  # fmt: skip
+    # Two commitments that are only their making and a score: one score-only, one with a deadline.
+    for slug, deadline in (("scored-pledge", []), ("scored-annual", ["--cadence", "annual"])):
+        assert runner.invoke(cli, ["--store", sqlite_url, "pledge", slug, "--on", "2024-01-10", "--title", slug,
+                                   "--party", "US", "--party", "JP", *deadline]).exit_code == 0  # fmt: skip
+        assert runner.invoke(cli, ["--store", sqlite_url, "assess", slug, "--party", "US", "--score", "0",
+                                   "--on", "2025-02-01"]).exit_code == 0  # fmt: skip
     expected = runner.invoke(cli, ["--store", sqlite_url, *command])
     assert expected.exit_code == 0, expected.output
     reads: list[str] = []
-    original = ViewSQL.board
+    some: list[list[str]] = []  # the board rows of some commitments read again (which are score-only, say)
+    original, original_of = ViewSQL.board, ViewSQL.board_of
     monkeypatch.setattr(ViewSQL, "board", lambda self, day, known: reads.append(day) or original(self, day, known))
+    monkeypatch.setattr(ViewSQL, "board_of", lambda self, ids, day, known: some.append(list(ids)) or original_of(self, ids, day, known))
     again = runner.invoke(cli, ["--store", sqlite_url, *command])
     assert again.exit_code == 0, again.output
     assert _shown(again.stdout) == _shown(expected.stdout)  # the same page, whichever way it is read
     assert len(reads) == 1, reads
+    assert not some, some
 
 
 def _shown(output: str) -> object:
