@@ -84,7 +84,7 @@ def matrix(app: Context, area: str | None, as_of: date | None, known_at: datetim
         columns = [Column(key, key) for key in ("id", "title", "status", "due_on", "due", *parties)]
     else:
         rows, columns = _table(data, [scores[row["id"]] for row in data["rows"] if row["id"] in scores],
-                               app.reader.score_only(at, list(scores.values())))  # fmt: skip
+                               app.reader.score_only(at, list(scores.values()), board))  # fmt: skip
     caption = (f"'{OVERDUE_MARK}' overdue; a commitment with compliance scores shows them (+1 / 0 / -1; empty: not assessed); "
                f"'{SUMMARY}': due commitments each party fulfilled (see ctrack matrix --help); "
                f"'{SCORE_SUMMARY}': each party's average over the scores shown")

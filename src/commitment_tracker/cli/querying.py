@@ -76,7 +76,7 @@ def _scores_lead(app: Context, at: Any, area: str | None, rows: list[dict[str, A
     """A score-only commitment's ``pledged`` says nothing: its table row shows its average score
     (and how many) where the status was. Display only: JSON and CSV keep ``status`` (SPEC §5)."""
     sheet = app.reader.score_sheet(at, area, board)
-    quiet = app.reader.score_only(at, sheet) & {row["id"] for row in rows}
+    quiet = app.reader.score_only(at, sheet, board) & {row["id"] for row in rows}
     if not quiet:
         return rows
     from commitment_tracker.projections.scores import summarise

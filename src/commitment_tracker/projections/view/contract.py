@@ -98,7 +98,9 @@ class Reader(Protocol):
         read twice."""
         ...
 
-    def score_only(self, clocks: Clocks, sheet: Sequence[Scored] | None = None) -> set[str]:
+    def score_only(self, clocks: Clocks, sheet: Sequence[Scored] | None = None,
+                   board: Sequence[dict[str, Any]] | None = None) -> set[str]:  # fmt: skip
         """The ids of the commitments that are score-only at ``clocks`` (``scores.score_only``);
-        of ``sheet``'s commitments only, when the caller has read the score sheet already."""
+        of ``sheet``'s commitments only, when the caller has read the score sheet already (and
+        ``board``, the whole board at ``clocks``, when it has read that)."""
         ...

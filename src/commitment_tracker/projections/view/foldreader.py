@@ -110,7 +110,8 @@ class FoldReader:
 
         return score_sheet(self._known(clocks.known_at), clocks.as_of, area=area)
 
-    def score_only(self, clocks: Clocks, sheet: Sequence[Any] | None = None) -> set[str]:
+    def score_only(self, clocks: Clocks, sheet: Sequence[Any] | None = None, board: Sequence[Any] | None = None) -> set[str]:
+        """The fold's own judgement (``board`` aside: the fold's board is the knowledge it folds)."""
         from commitment_tracker.projections.scores import score_only
 
         knowledge = self._known(clocks.known_at)

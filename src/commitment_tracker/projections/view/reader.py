@@ -351,12 +351,13 @@ class ViewReader:
 
         return ScoreSource(self, clocks, board=list(board) if board is not None else None).sheet(area=area)
 
-    def score_only(self, clocks: Clocks, sheet: Sequence[Scored] | None = None) -> set[str]:
+    def score_only(self, clocks: Clocks, sheet: Sequence[Scored] | None = None,
+                   board: Sequence[dict[str, Any]] | None = None) -> set[str]:  # fmt: skip
         """The commitments that are score-only at ``clocks`` (``projections.scores.score_only``):
         of those with a score, the ones with no other event at all, read from the view's event
         types; the few with other events are folded exactly (a later-dated fulfilment, say).
         ``sheet``: the score sheet at ``clocks`` the caller has read already (only its commitments
-        are judged), so that it is not read twice."""
+        are judged), so that it is not read twice; ``board``: likewise the whole board."""
         from commitment_tracker.projections.scores import SCORE_EVENTS, score_only, tells_a_status
         from commitment_tracker.events import META_TYPES
 
@@ -365,11 +366,11 @@ class ViewReader:
             return set()
         besides = ["commitment_made", *sorted(SCORE_EVENTS | META_TYPES)]
         mixed = sorted(set(self.view.with_events_besides(scored, besides, stamp(clocks.known_at))))
-        alone = sorted(set(scored) - set(mixed))
+        alone = set(scored) - set(mixed)
         # A making with a deadline or a cadence has a status to tell (``scores.tells_a_status``):
         # its board row, as known at the clocks, carries the making's deadline and cadence.
-        found = {row["id"] for row in self.board_among(alone, clocks)
-                 if not tells_a_status(row["due_on"], row["due_next"], row["cadence"])} if alone else set()  # fmt: skip
+        rows = self.board_among(sorted(alone), clocks) if board is None else [row for row in board if row["id"] in alone]
+        found = {row["id"] for row in rows if not tells_a_status(row["due_on"], row["due_next"], row["cadence"])}
         if mixed:
             exact = self._exact(mixed, clocks.known_at)
             found |= {slug for slug in mixed if score_only(exact, slug, clocks.as_of)}
