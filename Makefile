@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench bench-commands bench-catchup-1m docs docs-examples clean
+.PHONY: demo test bench bench-commands bench-catchup-1m docs docs-examples clean compiled
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,10 +12,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[postgres,test,charts]"
 	touch $(STAMP)
 
-demo: $(STAMP)
+# The package is installed editable, so its modules are compiled here, as a regular install
+# compiles them: where PYTHONDONTWRITEBYTECODE is set, Python never writes them itself, and every
+# command (and every test that runs one) compiled the whole package again, about 0.15 s apiece.
+# Only modules changed since the last run are compiled again.
+compiled: $(STAMP)
+	@$(BIN)/python -m compileall -q src >/dev/null
+
+demo: compiled
 	$(BIN)/ctrack demo
 
-test: $(STAMP)
+test: compiled
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 # The CLI reference is generated from the commands' --help; tests/test_docs.py fails when it is stale.
