@@ -49,9 +49,11 @@ def choose_format(fmt: str | None, as_json: bool) -> str:
 
 def emit_json(data: Any) -> None:
     # Written as it is encoded: a large answer is never held a second time as one string.
+    from commitment_tracker.cli.jsontext import json_pieces
+
     held: list[str] = []
     size = 0
-    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data):
+    for chunk in json_pieces(data):
         held.append(chunk)
         size += len(chunk)
         if size > 1 << 16:  # in pieces of 64 KiB: a write per token would be slower than the encoding
