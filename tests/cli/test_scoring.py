@@ -101,6 +101,48 @@ def test_a_bad_cell_an_unknown_member_column_or_a_missing_column_is_one_error_an
             error_line(ctrack("import-scores", str(write("bad.csv", text)), "--on", "2020-06-01"), 1, message)
 
 
+def test_indonesias_column_id_is_a_party_beside_the_reference_code_id(ctrack, write):
+    # export-scores names party columns by their codes: Indonesia's is ID, beside the reference
+    # code's id. Read as a second 'id', its scores were dropped without a word.
+    table = write("scores.csv", "area,id,year,code,text,average,ID,JP\nTrade,2019-1,2019,,Keep markets open.,0,-1,1\n")
+    assert json.loads(ctrack.ok("import-scores", str(table), "--on", "2020-06-01", "--json").stdout)["new_scores"] == 2
+    assert ctrack.json("scores", "--by", "commitment")["groups"][0]["party_scores"] == {"ID": -1, "JP": 1}
+    # The reference code's column may be spelled in capitals where it is the only one.
+    upper = write("upper.csv", "Area,ID,Year,Code,Text,Average,JP\nTrade,2019-2,2019,,Open ports.,1,1\n")
+    assert json.loads(ctrack.ok("import-scores", str(upper), "--on", "2020-06-01", "--json").stdout)["new_scores"] == 1
+
+
+def test_an_export_with_every_g20_member_imports_again_as_every_score(ctrack, write, tmp_path):
+    members = ["AR", "AU", "BR", "CA", "CN", "FR", "DE", "IN", "ID", "IT", "JP", "KR", "MX", "RU", "SA", "ZA", "TR",
+               "GB", "US", "EU"]  # fmt: skip
+    scores = ",".join(["1", "0", "-1", "1"] * 5)
+    table = write("g20.csv", f"area,id,year,code,text,average,{','.join(members)}\nTrade,2019-1,2019,,Keep markets open.,,{scores}\n")
+    ctrack.ok("import-scores", str(table), "--on", "2020-06-01")
+    out = tmp_path / "export.csv"
+    ctrack.ok("export-scores", "-o", str(out))
+    with untouched(ctrack):
+        again = json.loads(ctrack.ok("import-scores", str(out), "--on", "2020-06-01", "--json").stdout)
+    assert (again["new_scores"], again["new_commitments"], again["corrections"], again["unchanged_scores"]) == (0, 0, 0, 20)
+    assert "published average" not in ctrack.ok("import-scores", str(out), "--on", "2020-06-01", "--dry-run").stderr
+    assert len(ctrack.json("scores", "--by", "commitment")["groups"][0]["party_scores"]) == 20
+
+
+def test_a_short_row_or_a_known_column_twice_is_one_error_naming_it(ctrack, write):
+    cases = [
+        # A row with fewer cells than the header: a cell lost (a line broken inside a cell, say),
+        # not a party "not assessed".
+        (TABLE.replace(",1,\u22121,+,0\n", ",1,\u22121,+\n"), "line 3: fewer cells (9) than header columns (10)"),
+        (TABLE.replace(",average,", ",average,Average,").replace(",0.5,", ",0.5,0.5,").replace(",0.9,", ",0.9,0.9,"),
+         "line 1: column 7 ('Average'): a second 'average' column"),
+        (TABLE.replace("area,id,", "area,ID,Id,").replace("Trade,2019-1 ,", "Trade,2019-1 ,x,").replace("Health,2019-2.,", "Health,2019-2.,x,"),
+         "line 1: columns 2 ('ID') and 3 ('Id') both read as 'id'"),
+        (TABLE.replace(",japan,", ",id,"), "line 1: column 7 ('id'): a second 'id' column"),
+    ]
+    for text, message in cases:
+        with untouched(ctrack):
+            error_line(ctrack("import-scores", str(write("bad.csv", text)), "--on", "2020-06-01"), 1, message)
+
+
 def test_parties_lists_codes_names_and_the_short_forms_read_as_them(ctrack):
     data = ctrack.json("parties")
     found = {p["code"]: p for p in data["parties"]}
