@@ -121,13 +121,16 @@ def read_table(path: Path) -> Table:
         if not header:
             raise InputError("the table is empty: expected a header row", 1)
         names = [h.strip().lower() for h in header]
-        missing = [name for name in REQUIRED if name not in names]
+        column = _known_columns(header)
+        missing = [name for name in REQUIRED if name not in column]
         if missing:
             raise InputError(f"missing required column {', '.join(repr(m) for m in missing)}", 1)
         members: dict[int, str] = {}
         for index, name in enumerate(names):
-            if name in KNOWN:
+            if column.get(name) == index:
                 continue
+            if name in KNOWN and (header[index].strip() == name or lookup(name) is None):
+                raise InputError(f"column {index + 1} ({header[index].strip()!r}): a second {name!r} column", 1)
             code = lookup(name)
             if code is None:
                 raise InputError(f"column {index + 1} ({header[index].strip()!r}): not a party "
@@ -137,15 +140,17 @@ def read_table(path: Path) -> Table:
             members[index] = code
         if not members:
             raise InputError("no party columns: the table needs one column per party after 'average'", 1)
-        column = {name: names.index(name) for name in KNOWN if name in names}
         rows = []
         for cells in reader:
             line = reader.line_num
             if not any(c.strip() for c in cells):
                 continue
-            if len(cells) > len(names):
-                raise InputError(f"more cells ({len(cells)}) than header columns ({len(names)})", line)
-            cells += [""] * (len(names) - len(cells))
+            if len(cells) != len(names):
+                # Fewer cells is a cell lost (a line break inside an unquoted cell, a row cut
+                # short), not a party "not assessed": an empty cell says that, and a table a
+                # spreadsheet writes has every cell of every row.
+                more = "more" if len(cells) > len(names) else "fewer"
+                raise InputError(f"{more} cells ({len(cells)}) than header columns ({len(names)})", line)
             rows.append(_row(line, cells, column, members, header))
     except csv.Error as error:
         raise InputError(f"invalid CSV: {error}", reader.line_num) from None
@@ -160,6 +165,22 @@ def read_table(path: Path) -> Table:
         lines = [str(row.line) for row in rows if row.slug == again[0]]
         raise InputError(f"lines {', '.join(lines)} have the same code and wording ({again[0]}): one row twice?")
     return Table(rows, list(members.values()), duplicates)
+
+
+def _known_columns(header: list[str]) -> dict[str, int]:
+    """Where each of ``KNOWN`` is: the column whose header reads as it in any case, or, where
+    several do, the one spelled in lower case (as the layout names it), the others left to be read
+    as parties: Indonesia's code is ``ID``, and ``export-scores`` names party columns by their codes."""
+    found: dict[str, int] = {}
+    for name in KNOWN:
+        at = [index for index, text in enumerate(header) if text.strip().lower() == name]
+        exact = [index for index in at if header[index].strip() == name]
+        if len(at) > 1 and not exact:
+            spelt = " and ".join(f"{index + 1} ({header[index].strip()!r})" for index in at)
+            raise InputError(f"columns {spelt} both read as {name!r}", 1)
+        if at:
+            found[name] = exact[0] if exact else at[0]
+    return found
 
 
 #: What a spreadsheet runs as a formula: a cell starting with one of these is written with a
