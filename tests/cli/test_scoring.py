@@ -143,6 +143,19 @@ def test_a_short_row_or_a_known_column_twice_is_one_error_naming_it(ctrack, writ
             error_line(ctrack("import-scores", str(write("bad.csv", text)), "--on", "2020-06-01"), 1, message)
 
 
+def test_a_summit_no_commitment_was_made_at_is_a_usage_error_with_the_close_ones(ctrack, write):
+    # Before, scores answered with no score and export-scores wrote a header alone, exit 0.
+    ctrack.ok("import-scores", str(write("scores.csv", TABLE.replace(",2019,,", ",2019,O,"))), "--on", "2020-06-01")
+    for args in (("scores",), ("scores", "--by", "commitment"), ("export-scores",)):
+        with untouched(ctrack):
+            error_line(ctrack(*args, "--summit", "2099"), 2, "--summit", "no commitment was made at a summit '2099'")
+            error_line(ctrack(*args, "--summit", "2019X"), 2, "did you mean '2019O'")
+    assert ctrack.json("scores", "--summit", "2019")["overall"]["scores"] == 7
+    assert ctrack.json("scores", "--summit", "2019o")["overall"]["scores"] == 7
+    # A summit that exists, with no score as of an earlier day, is an empty answer, not an error.
+    assert ctrack.json("scores", "--summit", "2019O", "--as-of", "2019-01-01")["overall"]["scores"] == 0
+
+
 def test_parties_lists_codes_names_and_the_short_forms_read_as_them(ctrack):
     data = ctrack.json("parties")
     found = {p["code"]: p for p in data["parties"]}

@@ -56,6 +56,14 @@ def test_filters_by_type_party_and_date(demo):
     assert dated and all("2024-06" <= h["on"] <= "2024-06-30" for h in dated)
 
 
+def test_a_type_no_entity_or_event_has_is_a_usage_error_with_the_close_ones(demo):
+    # Before, it answered "0 results" and exit 0: a typo read as "nothing matches".
+    error_line(demo("search", "meet", "--type", "bogus"), 2, "--type", "'bogus' is neither an entity kind")
+    error_line(demo("search", "meet", "--type", "comitment"), 2, "did you mean 'commitment'")
+    for kind in ("commitment", "meeting", "statement", "source", "edition", "meeting_held", "compliance_assessed"):
+        assert demo.ok("search", "meet", "--type", kind).exit_code == 0
+
+
 @pytest.mark.parametrize("query", ['NEAR(a b)', '*', '"', 'title:Freedom', 'a OR', "'; DROP TABLE view_facts; --",
                                    "^Freedom", "-Freedom", "Freedom AND", "(", "U.S.", "critical-minerals"])  # fmt: skip
 def test_no_query_can_break_the_index_syntax(demo, query):
