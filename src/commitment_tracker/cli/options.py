@@ -177,6 +177,29 @@ class PartyType(click.ParamType):
         return code
 
 
+class SearchType(click.ParamType):
+    """What ``search --type`` narrows to: an entity's kind or an event's type. Anything else would
+    only ever answer "0 results", which reads as "nothing matches": a usage error instead."""
+
+    name = "TYPE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from commitment_tracker.events import EVENT_TYPES
+        from commitment_tracker.projections.queries import did_you_mean
+        from commitment_tracker.tracker.streams import KIND_OF_FIRST
+
+        text = str(value).strip().lower()
+        kinds = sorted(set(KIND_OF_FIRST.values()))
+        if text in kinds or text in EVENT_TYPES:
+            return text
+        close = did_you_mean(text, [*kinds, *sorted(EVENT_TYPES)])
+        self.fail(f"{value!r} is neither an entity kind ({', '.join(kinds)}) nor an event type"
+                  + (close or " (see 'ctrack schema' for the event types)"), param, ctx)  # fmt: skip
+
+
+SEARCH_TYPE = SearchType()
+
+
 class KindType(click.ParamType):
     """A meeting kind (free text); completes from the kinds the store knows."""
 

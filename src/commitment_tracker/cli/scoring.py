@@ -137,7 +137,7 @@ def scores(app: Context, by: str | None, area: str | None, party: str | None, cy
     summary = score_summary(app.reader, at, by, cycle=cycle, area=area, party=party, summit=summit,
                             year=year, notes=notes, approved_only=approved_only)  # fmt: skip
     if not summary["overall"]["scores"]:  # only an empty answer can come of a name nothing has
-        _known_names(app, area, cycle)
+        _known_names(app, area, cycle, summit)
         notes += filter_notes(app.reader, at, area, cycle)
     for message in notes:
         caution(message)
@@ -226,11 +226,12 @@ def _disagreements(app: Context, at: Any, head: dict[str, Any], fmt: str, *, cyc
          + (f" ({scope_text})" if scope_text else "") + as_known(at))  # fmt: skip
 
 
-def _known_names(app: Context, area: str | None, cycle: str | None) -> None:
-    """A usage error (exit 2) for an --area or --cycle no score in the store has ever named."""
+def _known_names(app: Context, area: str | None, cycle: str | None, summit: str | None = None) -> None:
+    """A usage error (exit 2) for an --area or --cycle no score in the store has ever named, or a
+    --summit no commitment was made at."""
     from commitment_tracker.projections.view.scoreview import unknown_names
 
-    for option, problem in unknown_names(app.reader, area, cycle).items():
+    for option, problem in unknown_names(app.reader, area, cycle, summit).items():
         raise click.BadParameter(problem, param_hint=option)
 
 
@@ -426,7 +427,7 @@ def export_scores(app: Context, summit: str | None, year: int | None, cycle: str
                                  area=area, summit=summit, year=year, published=published, notes=notes,
                                  approved_only=approved_only)  # fmt: skip
     if not rows:  # only an empty answer can come of a name nothing has
-        _known_names(app, area, cycle)
+        _known_names(app, area, cycle, summit)
         notes += filter_notes(app.reader, at, area, cycle)
     for message in notes:
         caution(message)

@@ -8,7 +8,7 @@ import click
 
 from commitment_tracker.cli.context import Context, pass_context
 from commitment_tracker.cli.entities import span_options
-from commitment_tracker.cli.options import PARTY, format_options
+from commitment_tracker.cli.options import PARTY, SEARCH_TYPE, format_options
 from commitment_tracker.cli.output import Column, choose_format, emit
 
 COLUMNS = [
@@ -24,7 +24,7 @@ KEYS = ("entity", "kind", "ref", "type", "field", "snippet", "on", "retracted", 
 @click.argument("words", metavar="TEXT...", nargs=-1, required=True)
 @click.option("--party", type=PARTY, help="Only what this party is party to.")
 @click.option("--area", help="Only commitments of this issue area.")
-@click.option("--type", "kind", metavar="TYPE",
+@click.option("--type", "kind", type=SEARCH_TYPE,
               help="Only entities of this kind (commitment, meeting, statement, source) or events of this type.")
 @span_options
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="How many results.")

@@ -193,11 +193,11 @@ def in_scope(made: dict[str, Any], summit: str | None, year: int | None, notes: 
 EVERYTHING = Clocks(date(9999, 1, 1))
 
 
-def unknown_names(reader: Reader, area: str | None, cycle: str | None) -> dict[str, str]:
-    """The ``--area`` and ``--cycle`` that nothing in the store names, at any date, as known now
-    (a typo: a usage error), each with the closest names that exist; {} when both are known. A
-    known name with nothing at the asked moment is not unknown (``filter_notes`` says so)."""
-    if area is None and not cycle:
+def unknown_names(reader: Reader, area: str | None, cycle: str | None, summit: str | None = None) -> dict[str, str]:
+    """The ``--area``, ``--cycle`` and ``--summit`` that nothing in the store names, at any date, as
+    known now (a typo: a usage error), each with the closest names that exist; {} when all are
+    known. A known name with nothing at the asked moment is not unknown (``filter_notes`` says so)."""
+    if area is None and not cycle and summit is None:
         return {}
     named: set[str] = set()
     if cycle:  # an edition names its cycle before any score of it is recorded
@@ -205,7 +205,24 @@ def unknown_names(reader: Reader, area: str | None, cycle: str | None) -> dict[s
 
         named = {row["cycle"] for row in editions(reader.knowledge_of_kinds(frozenset({"edition"}), EVERYTHING))
                  if row["cycle"]}  # fmt: skip
-    return _unnamed(ScoreSource(reader, EVERYTHING), area, cycle, named)
+    source = ScoreSource(reader, EVERYTHING)
+    problems = _unnamed(source, area, cycle, named)
+    if summit is not None:
+        problems |= _unheld(reader, source, summit)
+    return problems
+
+
+def _unheld(reader: Reader, source: ScoreSource, summit: str) -> dict[str, str]:
+    """``--summit`` when no commitment was made at a summit it names, with the closest summits. A
+    store whose commitments have no summit recorded at all (imported before summits were) is left
+    to ``in_scope``'s note, which says how to record them."""
+    from commitment_tracker.projections.queries import did_you_mean
+
+    held = {event.summit for event in pledges(reader, [row["id"] for row in source.board], EVERYTHING).values()
+            if event.summit}  # fmt: skip
+    if not held or any(in_summit(name, summit) for name in held):
+        return {}
+    return {"--summit": f"no commitment was made at a summit {summit!r}{did_you_mean(summit.strip().upper(), sorted(held))}"}
 
 
 def filter_notes(reader: Reader, clocks: Clocks, area: str | None, cycle: str | None) -> list[str]:
