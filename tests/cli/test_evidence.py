@@ -140,3 +140,33 @@ def test_sources_json_and_csv_give_the_sha256_and_whether_the_text_is_archived(a
     vfm = next(line for line in table.splitlines() if line.strip().startswith("vfm"))
     assert "archived" in vfm and digest[:12] in vfm
     assert json.loads(archived.ok("sources", "--format", "json").stdout)["sources"] == archived.json("sources")["sources"]
+
+
+def test_a_source_registered_without_its_text_has_it_archived_later_by_the_command_its_hint_names(ctrack, write):
+    # The hint named `source add ID --file`, which an existing id refuses: no source could have
+    # its text archived once registered.
+    ctrack.ok("source", "add", "vfm", "--title", "Seoul vice-ministerial", "--url", "https://example.org/vfm")
+    hint = ctrack.ok("sources", "show", "vfm").stderr
+    command = hint.split("ctrack ", 1)[1].rsplit(")", 1)[0].split()
+    text = write("vfm.txt", ARTICLE)
+    argv = [str(text) if word == "TEXT_FILE" else "archived the article" if word == "REASON" else word for word in command]
+    assert argv[:2] == ["correct", "vfm#1"], hint
+    ctrack.ok(*argv)
+    shown = ctrack.json("sources", "show", "vfm")
+    digest = hashlib.sha256(ARTICLE.encode("utf-8")).hexdigest()
+    assert (shown["text"], shown["sha256"], shown["text_matches"]) == (ARTICLE, digest, True)
+    assert "matches the archived text" in ctrack.ok("sources", "show", "vfm").stdout
+    # Quotes are now checked against it, and the text as registered (none) is what was known before.
+    ctrack.ok("pledge", "c", "--on", "2024-10-16", "--title", "Finalize a mechanism", "--party", "US", "--party", "JP")
+    with untouched(ctrack):
+        error_line(ctrack("reaffirm", "c", "--on", "2024-10-17", "--source", "vfm", "--quote", "AGREED TO"),
+                   1, "not in the archived text")  # fmt: skip
+    ctrack.ok("reaffirm", "c", "--on", "2024-10-17", "--source", "vfm", "--quote", "The ministers' statement")
+    assert ctrack.ok("verify").exit_code == 0
+
+
+def test_a_correction_gives_a_text_and_its_sha256_together_or_neither(ctrack, write):
+    ctrack.ok("source", "add", "vfm", "--title", "Seoul vice-ministerial")
+    with untouched(ctrack):
+        error_line(ctrack("correct", "vfm#1", "--reason", "r", "--file", str(write("a.txt", "x")), "--text", "y"), 2,
+                   "--file archives a text with its sha256, --text gives one without: not both")  # fmt: skip
