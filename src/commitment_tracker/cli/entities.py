@@ -201,7 +201,7 @@ def show_source(app: Context, source: str, fmt: str | None, as_json: bool) -> No
         click.echo("")
         click.echo(data["text"].rstrip("\n"))
     else:
-        note(f"{source} has no archived text (record one with: ctrack source add ID --file TEXT_FILE)")
+        note(f"{source} has no archived text (archive it with: ctrack correct {data['ref']} --file TEXT_FILE --reason REASON)")
     if data["text_matches"] is False:
         raise click.ClickException(f"the archived text of {source} does not match its sha256")
 

@@ -257,9 +257,18 @@ def retract(app: Context, ref: str, reason: str, source: str | None, quote: str 
 @click.option("--cycle", help="Corrected cycle of an assessment.")
 @click.option("--assessor", help="Corrected assessor of an assessment.")
 @click.option("--source", type=SLUG, help="The source of the correction.")
+@click.option("--file", "text_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Archive a source's text (UTF-8) with its sha256, as source add --file does.")  # fmt: skip
 @pass_context
-def correct(app: Context, ref: str, reason: str, source: str | None, superseded_by: str | None, **fields: Any) -> None:
+def correct(app: Context, ref: str, reason: str, source: str | None, superseded_by: str | None, text_file: Path | None,
+            **fields: Any) -> None:  # fmt: skip
     """Correct fields of event REF; the original stays in the audit."""
+    if text_file is not None:
+        from commitment_tracker.tracker.archive import read_text
+
+        if fields.get("text") is not None:
+            raise click.UsageError("--file archives a text with its sha256, --text gives one without: not both")
+        fields["text"], fields["sha256"] = read_text(text_file)
     if superseded_by:
         fields["by"] = superseded_by
     if fields.get("score") is not None:

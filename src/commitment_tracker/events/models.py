@@ -328,6 +328,7 @@ class EventCorrected(MetaEvent):
     assessor: Person | None = None
     summit: Summit | None = None
     published_average: PublishedAverage | None = None
+    sha256: Sha256 | None = Field(None, description="The sha256 of a source's text archived later, beside that `text`.")
 
     @property
     def corrections(self) -> dict[str, object]:
@@ -349,7 +350,7 @@ class EventCorrected(MetaEvent):
 CORRECTABLE = (
     "on", "title", "parties", "due", "due_next", "cadence", "kind", "scheduled_for", "end_on",
     "place", "text", "about", "meeting", "by", "publisher", "url", "published_on", "note", "quote",
-    "area", "code", "party", "score", "cycle", "assessor", "summit", "published_average",
+    "area", "code", "party", "score", "cycle", "assessor", "summit", "published_average", "sha256",
 )  # fmt: skip
 
 AnyEvent = Annotated[
