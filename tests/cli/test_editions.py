@@ -143,7 +143,7 @@ def test_diff_between_two_editions_lists_each_score_that_changed_per_cycle(ctrac
     data = ctrack.json("diff", "--known-from", "ed-2022", "--known-to", "ed-2023", "--as-of", "2024-01-01")
     assert data["scores"] == [
         {"commitment": "2019-2", "party": "US", "cycle": "final", "before": 0, "after": 1,
-         "causes": ["2019-2#4", "2019-2#5"]},  # its published average corrected, then the score
+         "causes": ["2019-2#5"]},  # the score (its published average, corrected too, changes no score)
         {"commitment": "2020-1", "party": "JP", "cycle": "final", "before": None, "after": -1,
          "causes": ["2020-1#1", "2020-1#2"]},
     ]  # fmt: skip
@@ -157,6 +157,27 @@ def test_diff_between_two_editions_lists_each_score_that_changed_per_cycle(ctrac
     assert [(r["commitment"], r["party"], r["before"], r["after"]) for r in rows] == [
         ("2019-2", "US", "0", "1"), ("2020-1", "JP", "", "-1")]
     error_line(ctrack("diff", "--from", "2020-01-01", "--scores"), 2, "--scores", "--known-from")
+
+
+def test_a_score_changes_causes_are_the_events_that_change_that_units_score(ctrack):
+    # Before, every event of the commitment in the window was a cause of each of its scores: an
+    # analyst asking why the EU's score moved was shown the GB and US assessments too.
+    ctrack.ok("pledge", "c", "--on", "2024-01-10", "--title", "Open markets", "--party", "US", "--party", "JP")
+    ctrack.ok("assess", "c", "--party", "US", "--score", "0", "--on", "2024-06-01", "--cycle", "final")  # c#2
+    ctrack.ok("assess", "c", "--party", "JP", "--score", "1", "--on", "2024-06-01", "--cycle", "final")  # c#3
+    ctrack.ok("correct", "c#1", "--reason", "a better title", "--title", "Keep markets open")  # c#4
+    ctrack.ok("assess", "c", "--party", "US", "--score", "1", "--on", "2024-06-02", "--cycle", "final")  # c#5
+    ctrack.ok("correct", "c#3", "--reason", "misread", "--score", "-1")  # c#6
+    ctrack.ok("assess", "c", "--party", "JP", "--score", "0", "--on", "2024-06-01", "--cycle", "interim")  # c#7
+    ctrack.ok("correct", "c#7", "--reason", "the final report", "--cycle", "final", "--score", "1")  # c#8
+    data = ctrack.json("diff", "--known-from", "c#2", "--as-of", "2024-12-31")
+    assert [(s["party"], s["cycle"], s["before"], s["after"], s["causes"]) for s in data["scores"]] == [
+        ("JP", "final", None, 1, ["c#3", "c#6", "c#7", "c#8"]),  # c#7 moved from interim into final by c#8
+        ("US", "final", 0, 1, ["c#5"]),
+    ]  # fmt: skip
+    ctrack.ok("retract", "c#1", "--reason", "never made")  # c#9: every score goes with the commitment
+    gone = ctrack.json("diff", "--known-from", "c#8", "--as-of", "2024-12-31")["scores"]
+    assert [(s["party"], s["after"], s["causes"]) for s in gone] == [("JP", None, ["c#9"]), ("US", None, ["c#9"])]
 
 
 SUMMITS_TABLE = (
