@@ -20,10 +20,46 @@ from commitment_tracker.projections.areas import in_area
 from commitment_tracker.projections.fold import RECURRING
 from commitment_tracker.projections.knowledge import Knowledge
 from commitment_tracker.projections.reviews import codings
+from commitment_tracker.tracker.resolution import apply_correction
 
 GROUPINGS = ("commitment", "party", "area", "year", "cycle", "summit")
 #: The cycle filter that keeps only assessments without a cycle label (labels are slugs, never empty).
 UNLABELLED = ""
+
+
+#: A score's unit: (party, cycle), the cycle None for assessments without one.
+Unit = tuple[str, str | None]
+
+
+def units_touched(stream: list[Any], position: int) -> set[Unit] | None:
+    """The units whose score the event at ``position`` of a commitment's stream (its resolved
+    records, in position order) may change: an assessment's own (as recorded and as corrected),
+    and, for a correction, retraction or review of one, that assessment's (a correction of its
+    party or cycle moves it from one unit to another: both). None for every unit: the making,
+    with which the scores appear, and a retraction of it, with which they go. A correction of
+    the making, a status event or a meeting's changes no score: the empty set."""
+    if position == 1:
+        return None
+    item = stream[position - 1]
+    event = item.record.event
+    if event.type == "compliance_assessed":
+        return {unit for unit in (_unit(event), _unit(item.event)) if unit is not None}
+    target = getattr(event, "target_position", None)  # a retraction, a correction or a review
+    if target is None or target >= position:
+        return set()
+    if target == 1:
+        return None if event.type == "event_retracted" else set()
+    aimed = stream[target - 1]
+    if aimed.record.event.type != "compliance_assessed":
+        return units_touched(stream, target)  # a retraction of a correction or review: what that touched
+    found = {_unit(aimed.record.event), _unit(aimed.event)}
+    if event.type == "event_corrected":
+        found.add(_unit(apply_correction(aimed.record.event, event)))
+    return {unit for unit in found if unit is not None}
+
+
+def _unit(event: Any) -> Unit | None:
+    return (event.party, event.cycle or None) if isinstance(event, ComplianceAssessed) else None
 
 
 @dataclass(frozen=True, slots=True)

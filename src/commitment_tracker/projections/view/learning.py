@@ -115,8 +115,15 @@ def learned_scores(reader: Reader, as_of: date, known_from: datetime, known_to: 
             if old.get((party, cycle)) != new.get((party, cycle)):
                 found.append({"commitment": slug, "party": party, "cycle": cycle, "before": old.get((party, cycle)),
                               "after": new.get((party, cycle))})  # fmt: skip
-    causes = Causes(reader.recorded_of(sorted({s["commitment"] for s in found}), known_from, known_to)) if found else None
-    return [item | {"causes": causes.of(item["commitment"])} for item in found] if causes else []
+    if not found:
+        return []
+    slugs = sorted({s["commitment"] for s in found})
+    causes = Causes(reader.recorded_of(slugs, known_from, known_to))
+    # Each score's causes are the window's events that change its unit (``units_touched``), read
+    # from the changed commitments' streams as known at the window's end.
+    streams = reader.knowledge_of_ids(slugs, Clocks(as_of, known_to)).streams
+    return [item | {"causes": causes.of_unit(streams[item["commitment"]], item["commitment"], (item["party"], item["cycle"]))}
+            for item in found]  # fmt: skip
 
 
 #: Commitments walked through a window at a time (their streams held at once), on the view.
@@ -208,6 +215,14 @@ class Causes:
     def _refs(self, entity: str) -> list[str]:
         # In record order, which along one stream is position order.
         return [f"{entity}#{position}" for position in sorted(self.recorded.get(entity, ()))]
+
+    def of_unit(self, stream: list[Any], slug: str, unit: tuple[str, str | None]) -> list[str]:
+        """What changed one score of a commitment (``stream``: its resolved records): its events
+        recorded in the window that touch the score's unit (``scores.units_touched``)."""
+        from commitment_tracker.projections.scores import units_touched
+
+        touched = [(position, units_touched(stream, position)) for position in sorted(self.recorded.get(slug, ()))]
+        return [f"{slug}#{position}" for position, units in touched if units is None or unit in units]
 
     def of(self, slug: str, old: dict[str, Any] | None = None, new: dict[str, Any] | None = None) -> list[str]:
         """What changed a commitment's answer from ``old`` to ``new``: its own events recorded in
