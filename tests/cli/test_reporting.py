@@ -263,3 +263,29 @@ def test_a_report_never_reads_the_whole_log(demo, tmp_path, forbid_whole_log):
     demo.ok("status")  # the view is current
     forbid_whole_log()
     demo.ok("report", "--out", str(tmp_path / "r.html"), "--as-of", "2025-10-01")
+
+
+def test_a_report_of_commitments_that_are_only_scores_says_so_not_that_none_was_made(ctrack_sqlite, tmp_path, write):
+    # A store of score tables alone (the G20 data): every commitment is only scores, so the board and
+    # the timelines draw none. The page said "No commitment had been made", stderr that the board
+    # showed the 200 most recently made.
+    rows = "".join(f"Trade,2019-{i},2019,,Keep markets open {i}.,1,1,1\n" for i in range(1, 6))
+    table = write("scores.csv", "area,id,year,code,text,average,japan,korea\n" + rows)
+    ctrack_sqlite.ok("import-scores", str(table), "--on", "2020-06-01")
+    out = tmp_path / "r.html"
+    result = ctrack_sqlite.ok("report", "--out", str(out), "--limit", "2", "--as-of", "2021-01-01")
+    assert ("the report's audit trails show the 2 most recently made of 5 commitments, its board and timelines none "
+            "of them (they are only scores); its matrix and scores cover all 5") in " ".join(result.stderr.split())
+    page = parse(out.read_text(encoding="utf-8"))
+    empty = page.find("p", id="board-empty")
+    assert "hidden" not in empty.attrs
+    assert "hidden" in page.find("span", id="board-empty-none").attrs
+    shown = page.find("span", id="board-empty-scores")
+    assert "hidden" not in shown.attrs and "only scores" in shown.text
+    lede = page.find("p", id="left-out").text
+    assert "audit trails show the 2 most recently made of 5" in lede and "board and the timelines those of them" in lede
+    # A store with nothing made says so as before.
+    ctrack_sqlite.ok("report", "--out", str(out), "--force", "--as-of", "2018-01-01")
+    before = parse(out.read_text(encoding="utf-8"))
+    assert "hidden" not in before.find("span", id="board-empty-none").attrs
+    assert "hidden" in before.find("span", id="board-empty-scores").attrs
