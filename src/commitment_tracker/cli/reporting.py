@@ -178,15 +178,20 @@ def report(app: Context, ids: tuple[str, ...], out: Path, force: bool, area: str
     board = app.reader.board(at)
     matching, chosen = select(board, ids, area=area, party=party, limit=limit)
     del board  # every commitment's row: needed to choose, not to draw the page
-    left_out = len(matching) - len(chosen)
-    if left_out:
-        note(f"the report shows the {len(chosen)} most recently made of {len(matching)} commitments on its board and "
-             "timelines (its matrix and scores cover them all); choose others with IDs, --area or --party, or raise "
-             "--limit")  # fmt: skip
     # The editions too: a link to the page may name one as its known-at moment (SPEC §8.1).
     editions = list(app.reader.knowledge_of_kinds(frozenset({"edition"}), at).streams)
     travel = _write_text(out, lambda handle: write_report(handle, app.reader.log_of, app.reader.record_times, matching,
                                                           chosen, editions, at, approved_only))  # fmt: skip
+    if len(matching) > len(chosen):
+        shown, total, drawn = len(chosen), len(matching), travel["drawn"]
+        if drawn == shown:
+            told = f"the report shows the {shown} most recently made of {total} commitments on its board and timelines"
+        else:  # some are only scores: they have no status for the board to tell
+            some = "none of them (they are only scores)" if drawn == 0 else \
+                f"the {drawn} of them with a status to tell (the others are only scores)"
+            told = f"the report's audit trails show the {shown} most recently made of {total} commitments, its board and timelines {some}"
+        note(f"{told}; its matrix and scores cover all {total}; "
+             "choose others with IDs, --area or --party, or raise --limit")  # fmt: skip
     if len(travel["stops"]) < travel["recorded_times"]:
         note(f"the known-at slider offers {len(travel['stops'])} of {travel['recorded_times']} record times "
              "(spread evenly, the latest among them); ctrack status --known-at answers any other")  # fmt: skip

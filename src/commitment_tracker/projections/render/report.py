@@ -331,7 +331,8 @@ def environment() -> Any:
 def write_report(out: IO[str], logs: Logs, record_times: Times, matching: list[str], shown: list[str],
                  editions: list[str], clocks: Clocks, approved_only: bool = False) -> dict[str, Any]:  # fmt: skip
     """Writes the page to ``out`` as it is rendered (it may be far larger than what the report holds);
-    returns what the sliders offer (``stops``, ``recorded_times``: what a caller tells the reader it left out)."""
+    returns what the sliders offer (``stops``, ``recorded_times``: what a caller tells the reader it left
+    out) and how many of ``shown`` the board and the timelines draw (``drawn``: those with a status to tell)."""
     env = environment()
     script = page_script(SCRIPTS)
     data = report_data(logs, record_times, matching, shown, editions, clocks, approved_only)
@@ -354,7 +355,7 @@ def write_report(out: IO[str], logs: Logs, record_times: Times, matching: list[s
             out.write("".join(held))
     finally:
         travel["spool"].close()
-    return {"stops": travel["stops"], "recorded_times": travel["recorded_times"]}
+    return {"stops": travel["stops"], "recorded_times": travel["recorded_times"], "drawn": len(data["board"])}
 
 
 def _overview(known: list[Moment], found: Timelines, shown: set[str]) -> tuple[Timelines, list[dict[str, Any]]]:

@@ -298,6 +298,10 @@
     document.getElementById("score-only").hidden = only === 0;
     drawSummary(rows, day, only);
     drawBoard(rows);
+    // An empty board of commitments that are only scores says so, not that none had been made.
+    var drawnOnly = every.filter(function (c) { return boardIds[c.id] === true && c.score_only; }).length;
+    document.getElementById("board-empty-none").hidden = drawnOnly > 0;
+    document.getElementById("board-empty-scores").hidden = drawnOnly === 0;
     drawMatrix(every);
     drawScores(every);
     drawTimelines(rows, stop, day);
