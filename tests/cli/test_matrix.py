@@ -78,3 +78,22 @@ def test_matrix_of_an_empty_store(ctrack):
 
 def test_matrix_rejects_a_bad_date(ctrack):
     error_line(ctrack("matrix", "--as-of", "2024-13-01"), 2, "--as-of")
+
+
+def test_matrix_json_and_csv_carry_the_scores_and_their_averages_as_numbers(ctrack):
+    # The table's "average score" row was in no machine-readable form, and CSV wrote '+1 and '-1
+    # (text, to a spreadsheet) beside a number 0.
+    ctrack.ok("pledge", "open", "--on", "2024-01-10", "--title", "Keep markets open", "--party", "US", "--party", "JP",
+              "--party", "KR")  # fmt: skip
+    ctrack.ok("pledge", "ports", "--on", "2024-01-11", "--title", "Open ports", "--party", "US", "--party", "JP")
+    for slug, party, score in (("open", "US", "1"), ("open", "JP", "-1"), ("open", "KR", "0"), ("ports", "US", "0")):
+        ctrack.ok("assess", slug, "--party", party, "--score", score, "--on", "2024-06-01")
+    data = ctrack.json("matrix", "--as-of", "2024-12-31")
+    by_party = {g["key"]: g for g in ctrack.json("scores", "--by", "party", "--as-of", "2024-12-31")["groups"]}
+    assert data["score_summary"] == {party: {key: by_party[party][key] for key in ("average", "percent", "scores")}
+                                     for party in by_party}  # fmt: skip
+    assert data["score_summary"]["US"] == {"average": 0.5, "percent": 75.0, "scores": 2}
+    text = ctrack.ok("matrix", "--as-of", "2024-12-31", "--format", "csv").stdout
+    rows = {row["id"]: row for row in parse_csv(text)}
+    assert (rows["open"]["US"], rows["open"]["JP"], rows["open"]["KR"]) == ("1", "-1", "0")
+    assert "'" not in text
