@@ -77,10 +77,14 @@ def matrix(app: Context, area: str | None, as_of: date | None, known_at: datetim
     scores = {row.id: row for row in app.reader.score_sheet(at, area, board)}
     data["rows"] = [row | {"scores": dict(sorted(scores[row["id"]].scores.items()))}
                     for row in data["rows"] if row["id"] in scores]  # fmt: skip
+    # The table's "average score" row, exact: each party's average over the scores of these rows.
+    data["score_summary"] = score_summary([scores[row["id"]] for row in data["rows"]])
     parties = data["parties"]
     if fmt != "table":
+        # A score is a number here (1, 0, -1): '+1' would be text to a spreadsheet, beside a number 0.
         rows = [{"id": row["id"], "title": row["title"], "status": row["status"], "due_on": row["due_on"],
-                 "due": row["due"], **{party: _cell(row, party) for party in parties}} for row in data["rows"]]  # fmt: skip
+                 "due": row["due"], **{party: row["scores"].get(party) if row["scores"] else _cell(row, party)
+                                       for party in parties}} for row in data["rows"]]  # fmt: skip
         columns = [Column(key, key) for key in ("id", "title", "status", "due_on", "due", *parties)]
     else:
         rows, columns = _table(data, [scores[row["id"]] for row in data["rows"] if row["id"] in scores],
@@ -91,12 +95,18 @@ def matrix(app: Context, area: str | None, as_of: date | None, known_at: datetim
     emit(fmt, data, columns, rows, title=f"Compliance as of {day.isoformat()}{as_known(at)}", caption=caption)
 
 
+def score_summary(sheet: list[Any]) -> dict[str, dict[str, Any]]:
+    """Each scored party's average, percent and count of scores over ``sheet`` (SPEC §8's averages)."""
+    from commitment_tracker.projections.scores import summarise
+
+    return {g["key"]: {"average": g["average"], "percent": g["percent"], "scores": g["scores"]}
+            for g in summarise(sheet, "party")["groups"]}  # fmt: skip
+
+
 def _table(data: dict[str, Any], sheet: list[Any], score_only: set[str]) -> tuple[list[dict[str, Any]], list[Column]]:
     """The matrix for people: a score-only commitment is its scores (its ``pledged`` and party
     statuses say nothing); the summary rows are each party's fulfilled / due over the others and
     its average score over the scored ones, each only where there is such a commitment."""
-    from commitment_tracker.projections.scores import summarise
-
     parties = data["parties"]
     rows = []
     for row in data["rows"]:
@@ -108,7 +118,7 @@ def _table(data: dict[str, Any], sheet: list[Any], score_only: set[str]) -> tupl
         rows.append({"id": "", "title": SUMMARY, "status": "", "due_on": None, "due": None,
                      **{party: score_text(data["summary"][party]) for party in parties}})  # fmt: skip
     if sheet:
-        averages = {g["key"]: g["average"] for g in summarise(sheet, "party")["groups"]}
+        averages = {party: found["average"] for party, found in data["score_summary"].items()}
         rows.append({"id": "", "title": SCORE_SUMMARY, "status": "", "due_on": None, "due": None,
                      **{party: _average(averages.get(party)) for party in parties}})  # fmt: skip
     statuses = [Column("status", "status", status_style, priority=1, stack="id", label="status: "),
