@@ -297,3 +297,18 @@ def test_correct_party_corrects_the_one_party_of_an_assessment(ctrack):
     with untouched(ctrack):
         error_line(ctrack("correct", "open#2", "--party", "US", "--party", "JP", "--reason", "r"), 1, "one party")
         error_line(ctrack("correct", "open#2", "--party", "FR", "--reason", "r"), 1, "FR is not party to 'open'")
+
+
+def test_import_scores_notes_are_notes_and_a_dash_behind_a_mismatch_is_named(ctrack, write):
+    # SPEC §8.1: what the import says of a table goes in a Note:. README: where '-' stands in a row
+    # whose published average disagrees, the mismatch report says so -- it did not.
+    dashed = TABLE.replace(",0.9,1,\u22121,+,0\n", ",0.3333,1,-,1,\n")  # -1 read from '-': 1, -1, 1 averages 0.3333
+    result = ctrack.ok("import-scores", str(write("dash.csv", dashed.replace(",0.5,", ",0.9,"))), "--on", "2020-06-01")
+    lines = [line for line in result.stderr.splitlines() if line.startswith("line ")]
+    assert not lines, result.stderr  # every message of the import is a Note:
+    notes = [line for line in result.stderr.splitlines() if line.startswith("Note: line")]
+    assert notes == ["Note: line 2: 2019-1: published average 0.9, but its 3 scores average 0.6667; the scores are stored"]
+    other = TABLE.replace(",0.9,1,\u22121,+,0\n", ",1,1,-,1,\n")  # as not assessed, '-' would give 1, the published
+    result = ctrack.ok("import-scores", str(write("other.csv", other)), "--on", "2021-06-01")
+    assert ("Note: line 3: 2019-2: published average 1, but its 3 scores average 0.3333 ('-' is read as -1, for KR; "
+            "read as not assessed, the scores would average 1); the scores are stored") in result.stderr
