@@ -346,8 +346,8 @@ def import_scores(app: Context, file: Path, on: str, cycle: str | None, summits:
     with progress("Importing scores", lambda: count_lines(file) - 1) as advance:  # less the header row
         result = run(app.checker if dry_run else app.writer, file, on=on, cycle=cycle.strip().lower() if cycle else None,
                      summits=summits, recorded_by=app.user, dry_run=dry_run, published=published, progress=advance)  # fmt: skip
-    for message in result.notes:
-        note(message)
+    for message in result.notes:  # what the import says of the table (SPEC §8.1: a Note:)
+        caution(message)
     data = {"file": str(file), "dry_run": dry_run, **result.to_data()}
     rows = [{"what": k.replace("_", " "), "count": v} for k, v in result.to_data().items() if k != "edition"]
     emit(fmt, data, [Column("what", "what"), Column("count", "count")], rows,

@@ -293,8 +293,13 @@ def _import(tracker: Tracker, path: Path, on: str, cycle: str | None, summits: P
                                 "have the same year and wording; imported as separate commitments")  # fmt: skip
     for row in table.rows:
         if row.mismatch:
+            dashes = ""
+            if row.dashes:  # a bare '-' may have meant "not assessed" to whoever averaged the row
+                other = row.mean_without_dashes
+                dashes = (f" ('-' is read as -1, for {', '.join(row.dashes)}; read as not assessed, the scores would "
+                          + ("have no average" if other is None else f"average {other:.4g}") + ")")  # fmt: skip
             result.notes.append(f"line {row.line}: {row.code}: published average {row.average:g}, but its "
-                                f"{len(row.scores)} scores average {row.mean:.4g}; the scores are stored")  # fmt: skip
+                                f"{len(row.scores)} scores average {row.mean:.4g}{dashes}; the scores are stored")  # fmt: skip
     now = utcnow()
     with ExitStack() as stack:
         writer = None if dry_run else stack.enter_context(bulk_transaction(tracker))

@@ -86,10 +86,17 @@ class Row:
     text: str
     average: float | None
     scores: dict[str, int] = field(default_factory=dict)
+    dashes: tuple[str, ...] = ()  # the parties whose cell is a bare '-' (read as -1; some tables mean "not assessed")
 
     @property
     def mean(self) -> float | None:
         return sum(self.scores.values()) / len(self.scores) if self.scores else None
+
+    @property
+    def mean_without_dashes(self) -> float | None:
+        """The mean were the bare '-' cells "not assessed": what a mismatch may come from."""
+        kept = [score for party, score in self.scores.items() if party not in self.dashes]
+        return sum(kept) / len(kept) if kept else None
 
     @property
     def mismatch(self) -> bool:
@@ -219,6 +226,7 @@ def _row(line: int, cells: list[str], column: dict[str, int], members: dict[int,
         except ValueError:
             raise fail("average", f"{cell('average')!r} is not a number") from None
     scores = {}
+    dashes = []
     for index, party in members.items():
         raw = cells[index].strip()
         if not raw:
@@ -227,9 +235,11 @@ def _row(line: int, cells: list[str], column: dict[str, int], members: dict[int,
         if score is None:
             raise fail(index, f"{raw!r} is not a score (1, 0, -1, or empty for not assessed)")
         scores[party] = score
+        if raw in ("-", "\u2212"):
+            dashes.append(party)
     summit = cell("code")
     return Row(line, cells[column["id"]], code, slug_of(code), cell("area"), int(year),
-               "" if summit in ("-", "\u2212") else summit.upper(), text, average, scores)  # fmt: skip
+               "" if summit in ("-", "\u2212") else summit.upper(), text, average, scores, tuple(dashes))  # fmt: skip
 
 
 def read_summits(path: Path) -> tuple[dict[tuple[int, str], str], list[str]]:
