@@ -291,8 +291,14 @@ def _layout(fmt: str, by: str, summary: dict[str, Any]) -> tuple[list[Column], l
 @click.command()
 @format_options
 def parties(fmt: str | None, as_json: bool) -> None:
-    """The party registry: every code a --party option or a score table accepts, with its name
-    and the other spellings read as it (ISO 3166 countries, the EU and common short forms)."""
+    """The party registry: every party's code, its name and the other spellings read as it (ISO
+    3166 countries, the EU and common short forms).
+
+    \b
+    A --party option takes a code, an alpha-3 code or a short form (JP, JPN,
+    ROK, UK, korea); a full name is refused with the code it names, so a typo
+    never becomes a party. A score table's header may use any spelling listed
+    (japan, saudi.arabia, european.union)."""
     from commitment_tracker.events.parties import aliases_of, parties as registry
 
     fmt = choose_format(fmt, as_json)
