@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.cli.helpers import error_line, made, refs, untouched, write_jsonl
+from tests.cli.helpers import error_line, made, parse_csv, refs, untouched, write_jsonl
 
 TABLE = (
     "\ufeffarea,id,year,code,text,average,japan,korea,united.states,european.union\n"
@@ -312,3 +312,18 @@ def test_import_scores_notes_are_notes_and_a_dash_behind_a_mismatch_is_named(ctr
     result = ctrack.ok("import-scores", str(write("other.csv", other)), "--on", "2021-06-01")
     assert ("Note: line 3: 2019-2: published average 1, but its 3 scores average 0.3333 ('-' is read as -1, for KR; "
             "read as not assessed, the scores would average 1); the scores are stored") in result.stderr
+
+
+def test_the_rank_is_by_average_whatever_the_order_and_equal_averages_share_it(ctrack, write):
+    # '#' was the row's place in the list: sorted by key, the lowest average could be '#1', and two
+    # equal averages were ranked 7 and 8.
+    table = ("area,id,year,code,text,average,japan,korea,united.states,european.union\n"
+             "Trade,2019-1,2019,,Keep markets open.,,1,1,-1,0\n"
+             "Trade,2019-2,2019,,Open ports.,,0,0,-1,1\n")  # fmt: skip
+    ctrack.ok("import-scores", str(write("ties.csv", table)), "--on", "2020-06-01")
+    for order in ((), ("--sort", "key"), ("--sort", "scores"), ("--sort", "average")):
+        rows = parse_csv(ctrack.ok("scores", "--by", "party", "--format", "csv", *order).stdout)
+        assert {row["key"]: row["rank"] for row in rows} == {"EU": "1", "JP": "1", "KR": "1", "US": "4"}, order
+    table = ctrack.ok("scores", "--by", "party", "--sort", "key").stdout
+    us = next(line for line in table.splitlines() if " US " in f" {line} ")
+    assert us.split()[0] == "4"
