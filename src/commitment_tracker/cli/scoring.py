@@ -267,9 +267,12 @@ def _layout(fmt: str, by: str, summary: dict[str, Any]) -> tuple[list[Column], l
                Column("disputed", "disputed", priority=2)]  # fmt: skip
     if by == "commitment" and not table:
         last.append(Column("party_scores", "party_scores"))
+    from commitment_tracker.projections.scores import ranks
+
+    ranked = ranks(summary["groups"])
     rows = []
-    for rank, group in enumerate(summary["groups"], start=1):
-        row = dict(group, rank=rank)
+    for group in summary["groups"]:
+        row = dict(group, rank=ranked.get(group["key"], ""))
         if row["key"] is None:
             row["key"] = "(none)"
         if table:

@@ -229,6 +229,19 @@ def summarise(sheet: list[Scored], by: str) -> dict[str, Any]:
 SORTS = ("key", "average", "scores")
 
 
+def ranks(groups: list[dict[str, Any]]) -> dict[Any, int]:
+    """Each group's rank by its average, highest first, whatever order the groups are shown in;
+    equal averages share a rank (1, 1, 1, 4), as compliance reports rank members. A group
+    without an average has none."""
+    found: dict[Any, int] = {}
+    previous: tuple[float, int] | None = None
+    for index, group in enumerate(sort_groups([g for g in groups if g["average"] is not None], "average")):
+        rank = previous[1] if previous is not None and previous[0] == group["average"] else index + 1
+        found[group["key"]] = rank
+        previous = (group["average"], rank)
+    return found
+
+
 def sort_groups(groups: list[dict[str, Any]], by: str) -> list[dict[str, Any]]:
     """``groups`` in the order ``by`` names (ties: by key); a group without an average comes last."""
 
