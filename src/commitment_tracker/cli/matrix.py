@@ -131,7 +131,9 @@ def _table(data: dict[str, Any], sheet: list[Any], score_only: set[str]) -> tupl
 
 
 def _average(value: float | None) -> str:
-    return "" if value is None else f"{value:+.2f}"
+    from commitment_tracker.projections.figures import average_text
+
+    return average_text(value)
 
 
 

@@ -87,7 +87,9 @@ def _scores_lead(app: Context, at: Any, area: str | None, rows: list[dict[str, A
 
 def score_status(group: dict[str, Any]) -> str:
     """What a score-only commitment shows for a status: its average over how many scores."""
-    return f"avg {group['average']:+.2f} ({group['scores']})"
+    from commitment_tracker.projections.figures import average_text
+
+    return f"avg {average_text(group['average'])} ({group['scores']})"
 
 
 def _short_ref(ref: str | None, entity: str) -> str:
@@ -116,7 +118,8 @@ def show(app: Context, commitment: str, as_of: date | None, known_at: datetime |
          as_json: bool) -> None:  # fmt: skip
     """One commitment (state, parties, deadline, instances, evidence), meeting, statement or source."""
     from commitment_tracker.projections import show as show_commitment
-    from commitment_tracker.projections.scores import score_only
+    from commitment_tracker.projections.figures import average_text, percent_text
+    from commitment_tracker.projections.scores import percent, score_only
     from commitment_tracker.projections.sources import titles as source_titles
 
     fmt = choose_format(fmt, as_json)
@@ -151,7 +154,8 @@ def show(app: Context, commitment: str, as_of: date | None, known_at: datetime |
     if quiet_status:  # its status and party statuses say nothing: scores first
         scores = data.get("scores", {})
         average = sum(scores.values()) / len(scores)
-        lead = [("average", f"{average:+.2f} ({(average + 1) * 50:.0f}%) over {len(scores)} scores"), fields[-1]]
+        lead = [("average", f"{average_text(average)} ({percent_text(percent(average))}) over {len(scores)} scores"),
+                fields[-1]]  # fmt: skip
         quiet = {"status", "cadence", "scores"}
         fields = lead + [("parties", ", ".join(data["parties"])) if k == "parties" else (k, v)
                          for k, v in fields if k not in quiet]  # fmt: skip
@@ -197,7 +201,7 @@ def history(app: Context, entity: str, by_record: bool, as_of: date | None, know
             fmt: str | None, as_json: bool) -> None:  # fmt: skip
     """The audit trail of ID: every event, both clocks, who, evidence, status before -> after."""
     from commitment_tracker.projections import history as history_of
-    from commitment_tracker.projections.scores import score_only
+    from commitment_tracker.projections.scores import percent, score_only
     from commitment_tracker.projections.sources import titles as source_titles
 
     fmt = choose_format(fmt, as_json)

@@ -60,11 +60,15 @@ def assess(app: Context, commitment: str, party: str, score: int, on: str, cycle
 
 
 def average_text(value: float | None) -> str:
-    return "" if value is None else f"{value:+.2f}"
+    from commitment_tracker.projections.figures import average_text as text
+
+    return text(value)
 
 
 def percent_text(value: float | None) -> str:
-    return "" if value is None else f"{value:.0f}%"
+    from commitment_tracker.projections.figures import percent_text as text
+
+    return text(value)
 
 
 def score_style(value: Any) -> str | None:

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from commitment_tracker.events import first_day, last_day
+from commitment_tracker.projections.figures import average_text
 from commitment_tracker.projections.fold import RECURRING
 from commitment_tracker.projections.knowledge import Knowledge
 from commitment_tracker.projections.scores import score_only, scored
@@ -86,7 +87,7 @@ class Timeline:
         for a score-only commitment its scores: "average +0.80 · 20 scores"."""
         if self.scores is not None:
             values = [score for _, score in self.scores]
-            return f"average {sum(values) / len(values):+.2f} \u00b7 {len(values)} score{'s' if len(values) != 1 else ''}"
+            return f"average {average_text(sum(values) / len(values))} \u00b7 {len(values)} score{'s' if len(values) != 1 else ''}"
         parts = [self.status.replace("_", " ")]
         if self.due_on:
             parts.append(("overdue since " if self.overdue else "due ") + self.due_on)

@@ -32,10 +32,11 @@ from commitment_tracker.events.parties import name_of
 from commitment_tracker.projections.areas import in_area
 from commitment_tracker.projections.clocks import Clocks
 from commitment_tracker.projections.compliance import matrix_of
+from commitment_tracker.projections.figures import average_text, percent_text
 from commitment_tracker.projections.fold import STATUSES, CommitmentStatus
 from commitment_tracker.projections.heatmap import heatmap
 from commitment_tracker.projections.history import history
-from commitment_tracker.projections.scores import Scored, score_only, score_sheet, summarise
+from commitment_tracker.projections.scores import Scored, ranks, score_only, score_sheet, summarise
 from commitment_tracker.projections.knowledge import Log
 from commitment_tracker.projections.render.palette import (
     EVENT_LABELS,
@@ -159,7 +160,9 @@ def report_data(logs: Logs, record_times: Times, matching: list[str], shown: lis
                 "editions": edition_moments(log, known_at),
                 "party_names": {party: name_of(party) for party in spool.parties}}  # fmt: skip
         travel = {"stops": rest["stops"], "recorded_times": len(every), "spool": spool, "json": spool.json(rest)}
-        ranked = summarise(sheet, "party")["groups"]
+        groups = summarise(sheet, "party")["groups"]
+        rank_of = ranks(groups)
+        ranked = [group | {"rank": rank_of.get(group["key"], "")} for group in groups]
         return {
             "as_of": as_of,
             "known_at": known_at,
@@ -325,6 +328,8 @@ def environment() -> Any:
     env.filters["label"] = status_label
     env.filters["when"] = _when
     env.filters["text_on"] = text_on
+    env.filters["average"] = average_text  # +0.13, and 63%: half away from zero (projections.figures)
+    env.filters["percent"] = percent_text
     return env
 
 

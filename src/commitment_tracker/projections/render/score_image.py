@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from commitment_tracker.projections.figures import average_text, percent_text
 from commitment_tracker.projections.render.palette import NO_SCORE, SCORE_COLOURS
 from commitment_tracker.projections.scores import percent
 
@@ -53,12 +54,12 @@ def heatmap_figure(data: dict[str, Any], title: str) -> Any:
             axes.axhline(index - 0.5, color="#5f6368", linewidth=0.6)
             for column, party in enumerate(parties):  # the members again, beside the rows they head
                 axes.text(column, index, party, fontsize=5, ha="center", va="center", fontweight="bold")
-        text = "" if average is None else f"{average:+.2f}"
+        text = average_text(average)
         axes.text(len(parties) - 0.3, index, text, fontsize=6, va="center", fontweight="bold" if heading else None)
-    footer = [("" if a is None else f"{a:+.2f}") for a in data["columns"]]
+    footer = [average_text(a) for a in data["columns"]]
     for column, text in enumerate(footer):
         axes.text(column, len(lines) + 0.2, text, fontsize=5.5, ha="center", va="top", rotation=90)
-    overall = "" if data["overall"] is None else f"{data['overall']:+.2f} ({percent(data['overall']):.0f}%)"
+    overall = "" if data["overall"] is None else f"{average_text(data['overall'])} ({percent_text(percent(data['overall']))})"
     # Placed in inches from the top edge: a fraction of a 60-inch figure would land on the rows.
     figure.suptitle(f"{title}: average {overall}", x=0.02, y=1 - 0.12 / height, ha="left", va="top", fontsize=8)
     figure.text(0.02, 1 - 0.32 / height, "green 1, amber 0, red -1, grey not assessed", fontsize=7, va="top",

@@ -97,14 +97,14 @@
     document.getElementById("board-wrap").hidden = rows.length === 0;
   }
 
-  // Numbers as the page writes them in Python: half to even, "%+.2f" and whole percents.
-  function even(x) {
-    var r = Math.round(x);
-    if (Math.abs(x % 1) === 0.5 && r % 2 !== 0) r -= 1;
-    return r;
+  // Numbers as the page writes them in Python (projections/figures.py), with the same arithmetic:
+  // a half away from zero (+0.25 is 63%), "+0.13" and whole percents.
+  function halfUp(x, places) {
+    var factor = Math.pow(10, places);
+    return Math.floor(Math.abs(x) * factor + 0.5 + 1e-9) / factor;
   }
-  function signed(x) { var v = even(x * 100) / 100; return (v >= 0 ? "+" : "") + v.toFixed(2); }
-  function pct(average) { return even((average + 1) / 2 * 100) + "%"; }
+  function signed(x) { return (x < 0 ? "-" : "+") + halfUp(x, 2).toFixed(2); }
+  function pct(average) { return halfUp((average + 1) / 2 * 100, 0) + "%"; }
   function mark(score) { return score === undefined ? "" : score > 0 ? "+" + score : String(score); }
   function mean(values) {
     if (!values.length) return null;
@@ -178,13 +178,17 @@
     });
     parties.sort(function (a, b) { return b.average - a.average || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0); });
     var names = data.party_names;
+    var ranks = [];  // equal averages share a rank (1, 1, 3), as the page writes them (scores.ranks)
+    parties.forEach(function (g, index) {
+      ranks.push(index > 0 && parties[index - 1].average === g.average ? ranks[index - 1] : index + 1);
+    });
     fill(document.querySelector("#ranking tbody"), parties.map(function (g, index) {
       var tr = el("tr");
       tr.setAttribute("data-party", g.key);
       tr.setAttribute("data-average", String(g.average));
       tr.setAttribute("data-scores", String(g.scores));
       tr.setAttribute("data-commitments", String(g.commitments));
-      [["num", String(index + 1)], ["", g.key], ["", names[g.key] || g.key], ["num", signed(g.average)],
+      [["num", String(ranks[index])], ["", g.key], ["", names[g.key] || g.key], ["num", signed(g.average)],
        ["num", pct(g.average)], ["num", String(g.scores)], ["num", String(g.commitments)]].forEach(function (c) {
         tr.appendChild(el("td", c[0], c[1]));
       });
