@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 
-from tests.cli.helpers import board, history, jsonl, refs, statuses, talk
+from tests.cli.helpers import board, error_line, history, jsonl, refs, statuses, talk, untouched
 
 
 def test_source_add_prints_its_reference_and_is_listed(ctrack):
@@ -374,3 +374,16 @@ def test_retract_takes_quote_and_note_like_every_recording_command(seeded):
     assert result.exit_code == 0, result.stderr
     event = history(seeded, "deliver")[-1]
     assert (event["quote"], event["note"]) == ("verbatim", "see p. 2")
+
+
+def test_a_mistyped_id_in_a_recording_command_gets_the_close_ones(ctrack):
+    # show and history said "did you mean"; the commands that record said only "unknown".
+    ctrack.ok("pledge", "cd-meet-annually", "--on", "2023-08-18", "--title", "Meet annually", "--party", "US",
+              "--party", "JP", "--cadence", "annual")  # fmt: skip
+    with untouched(ctrack):
+        for args in (("fulfil", "cd-meet-anually", "--on", "2024-01-01", "--party", "US"),
+                     ("assess", "cd-meet-anually", "--party", "US", "--score", "1", "--on", "2024-01-01"),
+                     ("reaffirm", "cd-meet-anually", "--on", "2024-01-01"),
+                     ("correct", "cd-meet-anually#1", "--reason", "typo", "--title", "Meet"),
+                     ("retract", "cd-meet-anually#1", "--reason", "typo")):  # fmt: skip
+            error_line(ctrack(*args), 1, "'cd-meet-anually", "did you mean 'cd-meet-annually'?")
