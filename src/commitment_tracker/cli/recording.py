@@ -15,8 +15,17 @@ CADENCES = ("once", "standing", "annual", "semiannual", "quarterly", "monthly")
 
 
 def record(app: Context, *events: Any) -> None:
-    for recorded in app.writer.record(events, app.user, warn=caution):
-        click.echo(recorded.ref)
+    from commitment_tracker.tracker import NotFound
+
+    try:
+        recorded = app.writer.record(events, app.user, warn=caution)
+    except NotFound as error:
+        if error.slug is None:
+            raise
+        # As show and history do: the ids closest to the mistyped one, read from the view.
+        raise NotFound(f"{error}{app.reader.did_you_mean(error.slug)}") from None
+    for found in recorded:
+        click.echo(found.ref)
 
 
 def build(type_: str, **fields: Any) -> Any:

@@ -10,7 +10,12 @@ class TrackerError(Exception):
 
 
 class NotFound(TrackerError):
-    """An unknown id or event reference."""
+    """An unknown id or event reference; ``slug`` is the unknown id, where the caller may name
+    the close ones (the write side knows only the streams it loaded)."""
+
+    def __init__(self, message: str, slug: str | None = None) -> None:
+        super().__init__(message)
+        self.slug = slug
 
 
 class RuleViolation(TrackerError):

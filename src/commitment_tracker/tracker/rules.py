@@ -226,7 +226,7 @@ def _check_meta(event: MetaEvent, ledger: Streams) -> None:
     stream = ledger.stream(event.entity)
     position = event.target_position
     if position > stream.version:
-        raise NotFound(f"unknown event reference {event.target!r}")
+        raise NotFound(f"unknown event reference {event.target!r}", slug=None if stream.kind else event.entity)
     target = stream.knowledge.records[position - 1].event
     if stream.knowledge.is_retracted(position):
         raise RuleViolation(f"{event.target} is already retracted")
@@ -314,7 +314,7 @@ def _required(stream: Stream, kind: str) -> Stream:
     found = stream.kind
     if found != kind:
         if found is None:
-            raise NotFound(f"unknown {kind} {stream.slug!r}")
+            raise NotFound(f"unknown {kind} {stream.slug!r}", slug=stream.slug)
         raise RuleViolation(f"{stream.slug!r} is a {found}, not a {kind}")
     return stream
 
