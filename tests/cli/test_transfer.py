@@ -212,3 +212,12 @@ def test_a_csv_export_with_scores_imports_back_to_the_same_log(ctrack, other_sto
     other_store.ok("import", str(exported))
     assert other_store.ok("export").stdout == ctrack.ok("export").stdout
     assert other_store.ok("checkpoint").stdout.split()[0] == ctrack.ok("checkpoint").stdout.split()[0]
+
+
+def test_importing_a_file_again_says_its_events_are_already_in_the_store(ctrack):
+    # It said only that a record time was earlier than the latest: true, and no help.
+    ctrack.ok("import", str(DATASET))
+    with untouched(ctrack):
+        result = ctrack("--by", "someone-else", "import", str(DATASET))
+        first = json.loads(DATASET.read_text(encoding="utf-8").splitlines()[0])
+        error_line(result, 1, "line 1:", f"{first['source']}#1 already holds this event", "imported before")
