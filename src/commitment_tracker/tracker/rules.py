@@ -27,6 +27,7 @@ from commitment_tracker.events import (
     SourceRegistered,
     first_day,
     last_day,
+    to_data,
 )
 from commitment_tracker.events.dates import reads_as_date
 from commitment_tracker.events.parties import is_party, suggest
@@ -329,6 +330,29 @@ def _check_record_time(event: Event, ledger: Streams, now: datetime) -> None:
     if latest is not None and at < latest:
         # Record time only moves forward: an import may carry its history's record times, but
         # it can never claim the tracker knew something before what it already holds.
+        held = _held_already(event, ledger)
+        if held is not None:  # the usual cause: a file imported twice
+            raise RuleViolation(f"{held} already holds this event (recorded_at {at.isoformat()}): was the file "
+                                "imported before?")  # fmt: skip
         raise RuleViolation(
             f"recorded_at {at.isoformat()} is earlier than the latest record time {latest.isoformat()}"
         )
+
+
+def _held_already(event: Event, ledger: Streams) -> str | None:
+    """The reference of a stored event that is ``event`` but for who recorded it, if there is one."""
+    try:
+        stream = ledger.stream(event.entity)  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - an id the rules refuse anyway: no event of it is held
+        return None
+    wanted = _as_recorded(event)
+    for record in stream.knowledge.records:
+        stored = record.event
+        if stored.type == event.type and getattr(stored, "recorded_at", None) == event.recorded_at:
+            if _as_recorded(stored) == wanted:
+                return str(record.ref)
+    return None
+
+
+def _as_recorded(event: Event) -> dict[str, object]:
+    return {key: value for key, value in to_data(event).items() if key != "recorded_by"}
