@@ -128,6 +128,17 @@ def test_known_at_an_edition_is_the_store_as_that_edition_was_recorded_and_a_car
     assert {c["id"] for c in diff["changes"]} == {"2019-2", "2020-1"}  # rescored (its last event moved), added
 
 
+def test_show_an_edition_shows_what_was_published_and_when_it_was_recorded(ctrack, write):
+    # history showed an edition; show said it was "not a commitment".
+    _two_editions(ctrack, write)
+    shown = ctrack.json("show", "ed-2022")
+    listed = ctrack.json("editions")["editions"][0]
+    assert shown == listed | {"kind": "edition"}
+    table = ctrack.ok("show", "ed-2022").stdout
+    assert "2022 edition" in table and "2022-11-01" in table and "final" in table and listed["ref"] in table
+    assert "--known-at ed-2022" in ctrack.ok("show", "ed-2022").stderr  # what to do with it
+
+
 def test_an_unknown_edition_is_a_usage_error_naming_the_close_ones(ctrack, write):
     _two_editions(ctrack, write)
     with untouched(ctrack):
