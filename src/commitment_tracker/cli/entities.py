@@ -99,6 +99,25 @@ def field_table(fmt: str, data: dict[str, Any], fields: list[tuple[str, Any]], t
     return True
 
 
+def show_edition(knowledge: Any, slug: str, fmt: str) -> None:
+    """An edition (SPEC §8.1): what was published, when, and when the store learned it."""
+    from commitment_tracker.projections.editions import editions
+    from commitment_tracker.tracker import NotFound
+
+    found = [row for row in editions(knowledge) if row["id"] == slug]
+    if not found:
+        raise NotFound(f"edition {slug!r} was retracted")
+    data = found[0] | {"kind": "edition"}
+    if fmt == "json":
+        emit(fmt, data, [], [])
+        return
+    fields = [("title", data["title"]), ("published", data["on"]), ("cycle", data["cycle"]), ("summit", data["summit"]),
+              ("source", data["source"]), ("note", data["note"]), ("recorded", data["recorded_at"]),
+              ("recorded by", data["recorded_by"]), ("event", data["ref"])]  # fmt: skip
+    if field_table(fmt, data, fields, f"Edition {slug}"):
+        note(f"the store as this edition was recorded: --known-at {slug}; just before it: --known-at {slug}^")
+
+
 def show_meeting(app: Context, slug: str, at: Clocks, fmt: str) -> None:
     from commitment_tracker.cli.trail import history_table
     from commitment_tracker.projections.entities import show_meeting as build

@@ -127,9 +127,11 @@ def show(app: Context, commitment: str, as_of: date | None, known_at: datetime |
     day, moment = at.as_of, at.moment
     knowledge = app.knowledge_for(commitment, at)
     kind = knowledge.kind(commitment)
-    if kind in ("meeting_held", "meeting_scheduled", "statement_issued", "source_registered"):
+    if kind in ("meeting_held", "meeting_scheduled", "statement_issued", "source_registered", "edition_published"):
         from commitment_tracker.cli import entities
 
+        if kind == "edition_published":
+            return entities.show_edition(knowledge, commitment, fmt)
         if kind == "source_registered":
             return click.get_current_context().invoke(entities.show_source, source=commitment, fmt=fmt, as_json=False)
         shown = entities.show_statement if kind == "statement_issued" else entities.show_meeting
