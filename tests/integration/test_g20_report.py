@@ -84,7 +84,8 @@ def test_the_ranking_covers_every_commitment_whatever_limit_bounds_and_the_page_
     out, talk = page_file
     page = parse(out.read_text(encoding="utf-8"))
     assert ranking(page) == cli_ranking(editions)
-    assert "shows the 200 most recently made of 398 commitments" in talk
+    # Every G20 commitment is only scores: the board and the timelines draw none of them.
+    assert "audit trails show the 200 most recently made of 398 commitments, its board and timelines none" in talk
     said = page.find("p", id="left-out").text
     assert "200 most recently made of 398" in said and "scores" in said
     # Every scored commitment is in the scores section, not only the 200 on the board.
