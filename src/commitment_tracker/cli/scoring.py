@@ -59,6 +59,8 @@ def assess(app: Context, commitment: str, party: str, score: int, on: str, cycle
                       source=source, quote=quote, note=note))  # fmt: skip
 
 
+# The figures' one rule (projections.figures), imported when a command runs: importing projections
+# at the top of a CLI module would load the fold for `ctrack --help` too.
 def average_text(value: float | None) -> str:
     from commitment_tracker.projections.figures import average_text as text
 
