@@ -242,6 +242,13 @@ def ranks(groups: list[dict[str, Any]]) -> dict[Any, int]:
     return found
 
 
+def ranked(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each group with its ``rank`` (``ranks``; None without an average): the summit report's
+    Table 3 and the report's member ranking."""
+    found = ranks(groups)
+    return [group | {"rank": found.get(group["key"])} for group in groups]
+
+
 def sort_groups(groups: list[dict[str, Any]], by: str) -> list[dict[str, Any]]:
     """``groups`` in the order ``by`` names (ties: by key); a group without an average comes last."""
 

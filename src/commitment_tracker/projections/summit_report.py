@@ -28,7 +28,7 @@ from commitment_tracker.projections.agreement import of_commitment
 from commitment_tracker.projections.editions import editions
 from commitment_tracker.projections.knowledge import Knowledge
 from commitment_tracker.projections.reviews import codings
-from commitment_tracker.projections.scores import UNLABELLED, Scored, percent, ranks, score_sheet, summarise
+from commitment_tracker.projections.scores import UNLABELLED, Scored, percent, ranked, score_sheet, summarise
 from commitment_tracker.projections.sources import sources
 
 #: The cycles research groups publish, in the order their reports come out; others follow, by name.
@@ -65,12 +65,6 @@ def matching_summits(summits: Iterable[str], wanted: str) -> list[str]:
 def member_order(parties: Iterable[str]) -> list[str]:
     """Members as the reports list them: by name, the European Union last."""
     return sorted(set(parties), key=lambda p: (p == "EU", name_of(p), p))
-
-
-def ranked(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Table 3: each member's group with its rank; equal averages share a rank (1, 2, 2, 4)."""
-    found = ranks(groups)
-    return [group | {"rank": found.get(group["key"])} for group in groups]
 
 
 def _mean(values: list[int]) -> float | None:

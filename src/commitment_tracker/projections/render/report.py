@@ -36,7 +36,7 @@ from commitment_tracker.projections.figures import average_text, percent_text
 from commitment_tracker.projections.fold import STATUSES, CommitmentStatus
 from commitment_tracker.projections.heatmap import heatmap
 from commitment_tracker.projections.history import history
-from commitment_tracker.projections.scores import Scored, ranks, score_only, score_sheet, summarise
+from commitment_tracker.projections.scores import Scored, ranked, score_only, score_sheet, summarise
 from commitment_tracker.projections.knowledge import Log
 from commitment_tracker.projections.render.palette import (
     EVENT_LABELS,
@@ -160,9 +160,7 @@ def report_data(logs: Logs, record_times: Times, matching: list[str], shown: lis
                 "editions": edition_moments(log, known_at),
                 "party_names": {party: name_of(party) for party in spool.parties}}  # fmt: skip
         travel = {"stops": rest["stops"], "recorded_times": len(every), "spool": spool, "json": spool.json(rest)}
-        groups = summarise(sheet, "party")["groups"]
-        rank_of = ranks(groups)
-        ranked = [group | {"rank": rank_of.get(group["key"], "")} for group in groups]
+        members = ranked(summarise(sheet, "party")["groups"])
         return {
             "as_of": as_of,
             "known_at": known_at,
@@ -181,7 +179,7 @@ def report_data(logs: Logs, record_times: Times, matching: list[str], shown: lis
             "time_data": travel,
             "event_types": _drawn(overview),
             "heat": heatmap(sheet, "area"),
-            "ranking": ranked,
+            "ranking": members,
             "any_scores": bool(spool.parties),
             "score_only": len(only),
             "lead_with_scores": bool(only) and 2 * len(only) >= len(rows),
