@@ -317,3 +317,45 @@ def test_import_of_editions_keeps_them_in_publication_order(ctrack, write):
         error_line(ctrack("import", str(write("earlier.jsonl", json.dumps(earlier) + "\n"))), 1, "publication order")
         dated = {**first, "edition": "2023"}
         error_line(ctrack("import", str(write("dated.jsonl", json.dumps(dated) + "\n"))), 1, "reads as a date")
+
+
+# The interim report of the same commitments: other scores, other published averages.
+INTERIM = (
+    "area,id,year,code,text,average,japan,united.states\n"
+    "Trade,2019-1,2019,,We will keep markets open.,-1,-1,-1\n"
+    "Health,2019-2,2019,,Strengthen health systems.,0,1,-1\n"
+)
+
+
+def test_a_published_average_is_set_beside_the_scores_of_its_editions_cycle_alone(ctrack, write):
+    """``scores --cycle C`` compares each commitment's average of C's scores with the published
+    average only where the edition that published that average was of cycle C: a final edition's
+    average beside interim scores would flag every commitment as differing."""
+    ctrack.ok("import-scores", str(write("final.csv", FIRST)), "--on", "2020-06-01", "--cycle", "final",
+              "--edition", "final-2020", "--title", "Final report")  # fmt: skip
+    ctrack.ok("import-scores", str(write("interim.csv", INTERIM)), "--on", "2020-12-01", "--cycle", "interim")
+
+    def groups(*args: str) -> dict[str, tuple]:
+        data = ctrack.json("scores", "--by", "commitment", *args)
+        return {g["id"]: (g["average"], g["published_average"], g["average_differs"]) for g in data["groups"]}
+
+    assert groups("--cycle", "final") == {"2019-1": (0.5, 0.5, False), "2019-2": (0.0, 0.0, False)}
+    # The interim scores were published without an edition: no average of theirs is known.
+    assert groups("--cycle", "interim") == {"2019-1": (-1.0, None, False), "2019-2": (0.0, None, False)}
+    interim = ctrack("scores", "--by", "commitment", "--cycle", "interim")
+    assert interim.exit_code == 0 and "≠" not in interim.stdout
+    assert "Note: 2 published averages are of an edition of another cycle (final-2020: final)" in interim.stderr
+    ctrack.ok("import-scores", str(write("interim2.csv", INTERIM)), "--on", "2021-01-01", "--cycle", "interim",
+              "--edition", "interim-2021", "--title", "Interim report")  # fmt: skip
+    # Now the latest edition is the interim one: its averages stand beside the interim scores alone.
+    assert groups("--cycle", "interim") == {"2019-1": (-1.0, -1.0, False), "2019-2": (0.0, 0.0, False)}
+    assert groups("--cycle", "final") == {"2019-1": (0.5, None, False), "2019-2": (0.0, None, False)}
+    # As the store stood when the final edition was recorded, its averages were final's.
+    assert groups("--cycle", "final", "--known-at", "final-2020") == {"2019-1": (0.5, 0.5, False),
+                                                                      "2019-2": (0.0, 0.0, False)}  # fmt: skip
+    # Without --cycle the latest edition's average is given, as SPEC §8.1 says.
+    assert {k: v[1] for k, v in groups().items()} == {"2019-1": -1.0, "2019-2": 0.0}
+    table = list(csv.DictReader(io.StringIO(ctrack.ok("export-scores", "--cycle", "final", "--published").stdout)))
+    assert [row["average"] for row in table] == ["", ""]
+    table = list(csv.DictReader(io.StringIO(ctrack.ok("export-scores", "--cycle", "interim", "--published").stdout)))
+    assert [row["average"] for row in table] == ["-1", "0"]
