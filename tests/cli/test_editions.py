@@ -359,3 +359,9 @@ def test_a_published_average_is_set_beside_the_scores_of_its_editions_cycle_alon
     assert [row["average"] for row in table] == ["", ""]
     table = list(csv.DictReader(io.StringIO(ctrack.ok("export-scores", "--cycle", "interim", "--published").stdout)))
     assert [row["average"] for row in table] == ["-1", "0"]
+    # The interim edition's correction of 2019-1 retracted: the final edition's average stands again, as final's.
+    corrections = [e for e in ctrack.json("history", "2019-1")["events"] if e["type"] == "event_corrected"]
+    assert [e["published_average"] for e in corrections] == [-1.0]  # the interim edition's alone
+    ctrack.ok("retract", corrections[0]["ref"], "--reason", "misread")
+    assert groups("--cycle", "final")["2019-1"] == (0.5, 0.5, False)
+    assert groups("--cycle", "interim")["2019-1"] == (-1.0, None, False)

@@ -165,6 +165,11 @@ class StreamKnowledge:
         """Whether a correction (live or retracted) names ``position``."""
         return bool(self._correctors.get(position))
 
+    def live_corrections(self, position: int) -> list[tuple[Recorded, Event]]:
+        """The corrections of ``position`` not retracted, each (its record, its event), in order."""
+        return [(self.records[p - 1], self._event(p)) for p in self._correctors.get(position, ())
+                if not self.is_retracted(p)]  # fmt: skip
+
     def event_at(self, position: int) -> Event:
         """The event at ``position`` with its live corrections applied."""
         event = self._event(position)

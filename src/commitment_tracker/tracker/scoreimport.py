@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import CommitmentMade, ComplianceAssessed, Event, build, first_day
 from commitment_tracker.events.scoring import counting_scores, summit_of
+from commitment_tracker.tracker.averages import EditionTimes, average_setter, edition_of, edition_times
 from commitment_tracker.tracker.errors import InputError, RuleViolation, TrackerError, UsageProblem
 from commitment_tracker.tracker.scoretable import Row, read_summits, read_table, title_of, wording_key
 from commitment_tracker.tracker.streamreads import Assessment, StreamReader
@@ -86,6 +87,7 @@ class Planner:
         self._wordings: dict[tuple[int, str], str] | None = None
         self.seen: set[str] = set()
         self._touched: list[str] = []
+        self._edition_times: EditionTimes | None = None  # read once, when first needed
 
     def wordings(self) -> dict[tuple[int, str], str]:
         """(year, wording) -> id of every commitment stored before this import that carries a
@@ -137,7 +139,7 @@ class Planner:
             current: dict[str, int] = {}
         else:
             made = stream.made
-            correction = self._correction(slug, made, row)
+            correction = self._correction(slug, made, row, stream)
             if correction is not None:
                 yield correction
             assessments = self._assessments(stream)
@@ -189,7 +191,7 @@ class Planner:
             return None
         return float(row.average)
 
-    def _correction(self, slug: str, made: CommitmentMade, row: Row) -> Event | None:
+    def _correction(self, slug: str, made: CommitmentMade, row: Row, stream: Stream) -> Event | None:
         changes: dict[str, Any] = {}
         dated = self.summits.get((row.year, row.summit))
         if dated is not None and dated != made.on:  # a summit date given (or fixed) since: never a coarser one
@@ -206,7 +208,8 @@ class Planner:
         if getattr(made, "summit", None) != summit:  # also a pledge imported before summits were recorded
             changes["summit"] = summit
         published = self._published_average(row)
-        if published is not None and published != getattr(made, "published_average", None):
+        if published is not None and (published != getattr(made, "published_average", None)
+                                      or self._of_another_cycle(stream)):  # fmt: skip
             changes["published_average"] = published
         joined = [p for p in row.scores if p not in made.parties]
         if joined:
@@ -218,6 +221,21 @@ class Planner:
         # pledge's note), so the import's note is not put on it.
         return build("event_corrected", target=f"{slug}#1", reason=self.reason, source=self.published.source,
                      **changes)  # fmt: skip
+
+    def _of_another_cycle(self, stream: Stream) -> bool:
+        """Whether the commitment's published average was published by an edition of another cycle
+        than this import's: then the same value printed again is recorded again, as this edition's
+        (``scores --cycle`` sets an average beside the scores of its edition's cycle alone)."""
+        if self._edition_times is None:
+            found = []
+            for slug in self.ledger.editions():
+                knowledge = self.ledger.stream(slug).knowledge
+                if knowledge.version and not knowledge.is_retracted(1):
+                    found.append((knowledge.records[0], knowledge.event_at(1)))
+            self._edition_times = edition_times(found)
+        knowledge = stream.knowledge
+        edition = edition_of(average_setter(knowledge.records[0], knowledge.live_corrections(1)), self._edition_times)
+        return edition is not None and edition[1] != self.cycle
 
     def _assessments(self, stream: Stream) -> list[ComplianceAssessed | Assessment]:
         """The stream's live assessments in (valid date, record order): an uncorrected one as

@@ -29,6 +29,7 @@ from commitment_tracker.projections.view.disputes import SQLDisputes, disputed_r
 from commitment_tracker.projections.view.tables import stamp
 from commitment_tracker.projections.areas import area_key, in_area
 from commitment_tracker.projections.clocks import Clocks
+from commitment_tracker.projections.editions import average_edition, edition_cycles
 from commitment_tracker.projections.reviews import Coding, UnitCodings, codings, count_disputed, until
 from commitment_tracker.projections.reviews import units as reviewed_units
 from commitment_tracker.events.scoring import in_summit
@@ -163,17 +164,43 @@ class ScoreSource:
                          for c in labels}, sheet)  # fmt: skip
 
 
-def pledges(reader: Reader, slugs: list[str], clocks: Clocks) -> dict[str, Any]:
+def pledges(reader: Reader, slugs: list[str], clocks: Clocks, cycle: str | None = None,
+            aside: dict[str, int] | None = None) -> dict[str, Any]:  # fmt: skip
     """Each commitment's making as known at ``clocks.known_at``, corrections applied: what the board rows
-    do not carry (summit, text, published average), read from those commitments' streams alone."""
+    do not carry (summit, text, published average), read from those commitments' streams alone.
+
+    With a ``cycle`` (``scores --cycle``), a published average is kept only where the edition that
+    published it is of that cycle (``editions.average_edition``): the others are of other scores,
+    and ``aside`` counts those set aside by edition (see ``aside_note``)."""
     found: dict[str, Any] = {}
     wanted = list(dict.fromkeys(slugs))
+    cycles = edition_cycles(reader.knowledge_of_kinds(frozenset({"edition"}), clocks)) if cycle is not None else {}
+    aside = {} if aside is None else aside
     # A chunk of streams at a time: only the makings are kept, not every commitment's whole stream.
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
         knowledge = reader.knowledge_of_ids(sorted(chunk), clocks)
-        found |= {slug: knowledge.streams[slug][0].event for slug in chunk if slug in knowledge.streams}
+        for slug in chunk:
+            stream = knowledge.streams.get(slug)
+            if stream is None:
+                continue
+            made = stream[0].event
+            if cycle is not None and getattr(made, "published_average", None) is not None:
+                edition = average_edition(stream, cycles)
+                if edition is not None and (edition[1] or UNLABELLED) != cycle:
+                    made = made.model_copy(update={"published_average": None})
+                    label = f"{edition[0]}: {edition[1] or 'no cycle'}"
+                    aside[label] = aside.get(label, 0) + 1
+            found[slug] = made
     return found
+
+
+def aside_note(aside: dict[str, int], cycle: str | None, notes: list[str] | None) -> None:
+    """Tell ``notes`` how many published averages ``pledges`` set aside as another cycle's."""
+    if aside and notes is not None:
+        count = sum(aside.values())
+        notes.append(f"{count} published average{'s are' if count != 1 else ' is'} of an edition of another cycle "
+                     f"({', '.join(sorted(aside))}): not set beside the {cycle or 'unlabelled'} scores")  # fmt: skip
 
 
 def in_scope(made: dict[str, Any], summit: str | None, year: int | None, notes: list[str] | None) -> set[str]:
@@ -269,11 +296,15 @@ def score_table(reader: Reader, clocks: Clocks, *, cycle: str | None = None,
     source = ScoreSource(reader, clocks)
     # A summit or a year needs every making (each says whether its commitment is in scope);
     # otherwise only the rows' makings are read, once the rows are known (a making is a stream).
-    made = pledges(reader, [row["id"] for row in source.board], clocks) if summit is not None or year is not None else None
+    # With --published, an average published for another cycle's scores is not written (``pledges``).
+    of_cycle, aside = (cycle if published else None), {}
+    made = (pledges(reader, [row["id"] for row in source.board], clocks, of_cycle, aside)
+            if summit is not None or year is not None else None)  # fmt: skip
     ids = in_scope(made, summit, year, notes) if made is not None else None
     sheet = [row for row in source.sheet(cycle=cycle, area=area, ids=ids, approved_only=approved_only) if row.scores]
     if made is None:
-        made = pledges(reader, [row.id for row in sheet], clocks)
+        made = pledges(reader, [row.id for row in sheet], clocks, of_cycle, aside)
+    aside_note(aside, cycle, notes)
     rows, parties = [], set()
     for scored_row in sheet:
         event = made[scored_row.id]
@@ -305,9 +336,11 @@ def score_summary(reader: Reader, clocks: Clocks, by: str, *, cycle: str | None 
     made: dict[str, Any] | None = None
     ids: set[str] | None = None
     source: ScoreSource | None = None
+    # By commitment, an average published for another cycle's scores is not set beside them (``pledges``).
+    of_cycle, aside = (cycle if by == "commitment" else None), {}
     if summit is not None or year is not None or by == "summit":
         source = ScoreSource(reader, clocks)
-        made = pledges(reader, [row["id"] for row in source.board], clocks)
+        made = pledges(reader, [row["id"] for row in source.board], clocks, of_cycle, aside)
         ids = in_scope(made, summit, year, notes)
         summary = source.summary(by, cycle=cycle, area=area, party=party, ids=ids,
                                  summits={slug: event.summit for slug, event in made.items()},
@@ -316,11 +349,12 @@ def score_summary(reader: Reader, clocks: Clocks, by: str, *, cycle: str | None 
         source = source or ScoreSource(reader, clocks)
         summary = source.summary(by, cycle=cycle, area=area, party=party, approved_only=approved_only)
     else:
-        summary = SQLScores(reader, reader.view, clocks, cycle=cycle, area=area, party=party).summary(by)
+        summary = SQLScores(reader, reader.view, clocks, cycle=cycle, area=area, party=party, aside=aside).summary(by)
     if by == "commitment" and not summary.get("published"):
         ids_shown = [group["id"] for group in summary["groups"]]
-        made = made if made is not None else pledges(reader, ids_shown, clocks)
+        made = made if made is not None else pledges(reader, ids_shown, clocks, of_cycle, aside)
         summary["groups"] = with_published(summary["groups"], made)
+    aside_note(aside, cycle, notes)
     summary.pop("published", None)
     if source is None:  # grouped in SQL: only the commitments with a unit assessed twice can be disputed
         assert reader.view is not None
@@ -365,8 +399,10 @@ class SQLScores:
     the few commitments the view marks as changing at K (gaps) folded exactly and added in."""
 
     def __init__(self, reader: Reader, view: ViewSQL, clocks: Clocks, *,
-                 cycle: str | None, area: str | None, party: str | None) -> None:  # fmt: skip
+                 cycle: str | None, area: str | None, party: str | None,
+                 aside: dict[str, int] | None = None) -> None:  # fmt: skip
         self.reader, self.view = reader, view
+        self.aside = {} if aside is None else aside  # the published averages of other cycles set aside
         self.as_of, self.day, self.known = clocks.as_of, clocks.as_of.isoformat(), stamp(clocks.known_at)
         self.clocks = clocks
         self.cycle, self.area, self.party = cycle, area, party
@@ -506,5 +542,5 @@ class SQLScores:
         sheet.sort(key=lambda r: r.id)
         for start in range(0, len(sheet), CHUNK):
             part = sheet[start : start + CHUNK]
-            made = pledges(self.reader, [row.id for row in part], self.clocks)
+            made = pledges(self.reader, [row.id for row in part], self.clocks, self.cycle, self.aside)
             yield from with_published(summarise(part, "commitment")["groups"], made)
