@@ -277,8 +277,9 @@ def time_options(fn: F) -> F:
             "--known-at",
             "known_at",
             type=TIMESTAMP,
-            help="Record time: only what had been recorded by then: a timestamp, a date, an event (ID#N) or "
-            "an edition (EDITION; ID#N^ and EDITION^: just before it) [default: now].",
+            help="Record time: only what had been recorded by then: a timestamp, a date, an event (ID#N: with "
+            "what was recorded together with it) or an edition (EDITION; ID#N^ and EDITION^: just before it) "
+            "[default: now].",
         ),
     )(fn)
 
