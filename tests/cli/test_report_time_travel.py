@@ -38,10 +38,19 @@ HARNESS = """<!doctype html><html><head><meta charset="utf-8"></head><body><pre 
 var points = {points}, found = [], frame = document.getElementById("page");
 function read() {{
   var doc = frame.contentDocument;
-  return Array.prototype.map.call(doc.querySelectorAll("#board tbody tr"), function (tr) {{
+  var board = Array.prototype.map.call(doc.querySelectorAll("#board tbody tr"), function (tr) {{
     return [tr.getAttribute("data-id"), tr.getAttribute("data-status"), tr.getAttribute("data-overdue") === "true",
             tr.getAttribute("data-late") === "true", tr.getAttribute("data-due-on") || null];
   }});
+  var matrix = Array.prototype.map.call(doc.querySelectorAll("#matrix tbody tr"), function (tr) {{
+    var cells = {{}};
+    Array.prototype.forEach.call(tr.querySelectorAll("td.cell"), function (td) {{
+      var status = /(?:^| )p-([a-z_]+)/.exec(td.className);
+      if (status) cells[td.title.split(":")[0]] = [status[1], / overdue(?: |$)/.test(td.className)];
+    }});
+    return [tr.getAttribute("data-id"), cells];
+  }});
+  return [board, matrix];
 }}
 function next(index) {{
   if (index === points.length) {{ document.getElementById("out").textContent = JSON.stringify(found); return; }}
@@ -50,6 +59,12 @@ function next(index) {{
 }}
 frame.addEventListener("load", function () {{ next(0); }});
 </script></body></html>"""
+
+
+def cli_matrix(ctrack: Any, as_of: str, known_at: str) -> list[list[Any]]:
+    data = ctrack.json("matrix", "--as-of", as_of, "--known-at", known_at)
+    return [[row["id"], {party: [cell["status"], cell["overdue"]] for party, cell in row["cells"].items()}]
+            for row in data["rows"]]  # fmt: skip
 
 
 def cli_board(ctrack: Any, as_of: str, known_at: str) -> list[list[Any]]:
@@ -63,7 +78,7 @@ def page_board(page: Any) -> list[list[Any]]:
              r.attrs["data-late"] == "true", r.attrs["data-due-on"] or None] for r in rows]  # fmt: skip
 
 
-def test_the_board_at_every_point_a_link_names_is_what_the_cli_answers(chromium, tmp_path, demo_report, ctrack_sqlite):
+def test_the_board_and_matrix_at_every_point_a_link_names_are_what_the_cli_answers(chromium, tmp_path, demo_report, ctrack_sqlite):
     harness = tmp_path / "harness.html"
     harness.write_text(HARNESS.format(page=demo_report.as_uri(), points=json.dumps(POINTS)), encoding="utf-8")
     result = browse(chromium, tmp_path, harness, "--allow-file-access-from-files", "--virtual-time-budget=30000",
@@ -71,11 +86,17 @@ def test_the_board_at_every_point_a_link_names_is_what_the_cli_answers(chromium,
     assert result.returncode == 0, result.stderr[-2000:]
     out = parse(result.stdout).find("pre", id="out").text
     assert out, "the harness collected nothing: " + result.stderr[-2000:]
-    boards = json.loads(out)
-    assert len(boards) == len(POINTS)
-    for (as_of, known_at), board in zip(POINTS, boards):
+    found = json.loads(out)
+    assert len(found) == len(POINTS)
+    boards = [board for board, _ in found]
+    for (as_of, known_at), (board, matrix) in zip(POINTS, found):
         assert board == cli_board(ctrack_sqlite, as_of, known_at), (as_of, known_at)
+        # The matrix too, each party's cell as the page's script puts it together from the sliders' data.
+        assert sorted(matrix) == sorted(cli_matrix(ctrack_sqlite, as_of, known_at)), (as_of, known_at)
     assert [] in boards and any(len(b) == 17 for b in boards)  # the points reach an empty and a full board
+    cells = [cell for _, matrix in found for _, row in matrix for cell in row.values()]
+    assert {"fulfilled", "pending", "active"} <= {status for status, _ in cells} and [True, False] == sorted(
+        {overdue for _, overdue in cells}, reverse=True)  # fmt: skip
 
 
 @pytest.mark.parametrize(("as_of", "known_at", "moment"), [

@@ -46,7 +46,8 @@ def pick(data: dict[str, Any], stop: int, as_of: date) -> dict[str, dict[str, An
         if current:
             held = [index for on, index in current[-1] if on <= as_of.isoformat()]
             if held:
-                board[slug] = data["bases"][slug] | data["answers"][held[-1]]  # as the script puts them together
+                answer = data["bases"][slug] | data["answers"][held[-1]]  # as the script puts them together
+                board[slug] = answer | {"cells": data["cells"][answer["cells"]]}
     return board
 
 

@@ -1,10 +1,12 @@
-"""The sliders' data written a few commitments at a time is, byte for byte, the JSON of the whole.
+"""The sliders' data written a few commitments at a time holds every answer, in as few bytes as it can.
 
-The page once wrote its ``#time-data`` with Jinja2's ``tojson`` of the data held whole; the spool
-writes it as it is found. Both must give the same bytes, for any text the store may hold (a title
-that tries to close the script, quotes, ampersands, non-ASCII); each answer, put together with its
-commitment's base as the page's script does, must be the answer; and a budget must stop the spool
-exactly where it stops the answers held whole (as the page held them before).
+The spool writes the page's ``#time-data`` as it is found: compact JSON (keys sorted, no spaces,
+text as UTF-8) with ``<``, ``>``, ``&`` and ``'`` escaped, so no text the store may hold (a title
+that tries to close the script, quotes, ampersands, non-ASCII) can close the script; each answer,
+put together with its commitment's base and its cells as the page's script does, must be the
+answer; the cells (each party's status) are written once each and named by their place; and a
+budget must stop the spool exactly where the compact JSON of the distinct answers, whole, would
+outgrow it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jinja2.utils import htmlsafe_json_dumps
 
 from .test_time_travel import budget_case
 from commitment_tracker.projections.render.sliders import Spool
@@ -24,8 +25,22 @@ from commitment_tracker.projections.time_travel import OverBudget, moments, trav
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12) | st.sampled_from(["</script>", "<!--", "&amp;", "'", '"'])
 
 
-def row(slug: str, title: str, parties: list[str], scores: dict[str, int]) -> dict[str, Any]:
-    return {"id": slug, "title": title, "made_day": "2024-01-02", "parties": parties, "scores": scores}
+def row(slug: str, title: str, parties: list[str], scores: dict[str, int], statuses: list[str] | None = None) -> dict[str, Any]:
+    statuses = statuses or ["pending"]
+    cells = {party: {"overdue": n % 2 == 1, "status": statuses[n % len(statuses)]} for n, party in enumerate(parties)}
+    return {"id": slug, "title": title, "made_day": "2024-01-02", "parties": parties, "scores": scores, "cells": cells}
+
+
+def compact(value: Any) -> str:
+    """Compact JSON as the page holds it: keys sorted, no spaces, text as UTF-8, HTML's specials escaped."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
+
+
+def put_together(data: dict[str, Any], slug: str, index: int) -> dict[str, Any]:
+    """An answer as the page's script puts it together: its commitment's base, what differs, its cells."""
+    answer = data["bases"][slug] | data["answers"][index]
+    return answer | {"cells": data["cells"][answer["cells"]]}
 
 
 def spooled(rows_by_slug: dict[str, list[dict[str, Any]]], rest: dict[str, Any]) -> str:
@@ -45,36 +60,33 @@ def spooled(rows_by_slug: dict[str, list[dict[str, Any]]], rest: dict[str, Any])
 @settings(max_examples=60, deadline=None)
 @given(st.dictionaries(st.from_regex(r"[a-z][a-z0-9-]{0,6}", fullmatch=True),
                        st.lists(st.tuples(TEXT, st.lists(TEXT, max_size=3), st.dictionaries(TEXT, st.integers(-1, 1),
-                                                                                             max_size=2)),
+                                                                                             max_size=2),
+                                          st.lists(st.sampled_from(["pending", "fulfilled", "abandoned"]), max_size=2)),
                                 max_size=3), max_size=4),
        TEXT)  # fmt: skip
-def test_the_spool_writes_what_tojson_writes_of_the_data_held_whole(given_rows, note):
+def test_the_spool_writes_every_answer_as_compact_json_that_cannot_close_the_script(given_rows, note):
     rows_by_slug = {slug: [row(slug, *parts) for parts in found] for slug, found in given_rows.items()}
     rest = {"stops": [{"label": note, "us": 1}], "party_names": {note: note}, "board_ids": sorted(rows_by_slug)}
-    # Held whole: each commitment's first answer, and each answer as what differs from it.
-    answers: list[dict[str, Any]] = []
-    bases = {slug: rows[0] for slug, rows in rows_by_slug.items() if rows}
-    commitments = {}
-    for slug in sorted(rows_by_slug):
-        runs = []
-        for n, r in enumerate(rows_by_slug[slug]):
-            differs = {k: v for k, v in r.items() if bases[slug][k] != v}
-            if differs not in answers:
-                answers.append(differs)
-            runs.append([f"2024-01-0{n + 1}", answers.index(differs)])
-        commitments[slug] = [[0, runs]]
-    whole = rest | {"answers": answers, "bases": bases, "commitments": commitments}
     text = spooled(rows_by_slug, rest)
-    assert text == str(htmlsafe_json_dumps(whole, sort_keys=True))
-    # And the page's script, putting each answer together with its base, has every answer back.
+    assert not any(special in text for special in "<>&'")
     data = json.loads(text)
+    assert text == compact(data)
+    assert {key: data[key] for key in rest} == rest
+    # The page's script, putting each answer together with its base and its cells, has every answer back.
     for slug, rows in rows_by_slug.items():
-        held = [data["bases"][slug] | data["answers"][index] for _, index in data["commitments"][slug][0][1]]
-        assert held == rows
+        assert [put_together(data, slug, index) for _, index in data["commitments"][slug][0][1]] == rows
+    assert data["bases"].keys() == {slug for slug, rows in rows_by_slug.items() if rows}
+    # Nothing is written twice: an answer once per chunk, cells once per page, and an answer holds only what differs.
+    assert len({compact(a) for a in data["answers"]}) == len(data["answers"])
+    assert len({compact(c) for c in data["cells"]}) == len(data["cells"])
+    for slug, entries in data["commitments"].items():
+        for _, index in entries[0][1]:
+            assert all(data["bases"][slug][key] != value for key, value in data["answers"][index].items())
 
 
-def test_a_budget_stops_the_spool_where_it_stops_the_answers_held_whole(tmp_path):
-    log, every, offered, whole, size = budget_case(tmp_path)
+def test_a_budget_stops_the_spool_where_the_compact_json_of_the_answers_held_whole_would_outgrow_it(tmp_path):
+    log, every, offered, whole, _ = budget_case(tmp_path)
+    size = len(json.dumps(whole["answers"], separators=(",", ":"), ensure_ascii=False))
     for budget, fits in ((size, True), (size - 1, False)):
         spool = Spool(budget)
         try:
