@@ -351,7 +351,7 @@ class Answers:
     def number(self, row: dict[str, Any]) -> int:
         # Told apart by their JSON, as the page holds them (as long as json.dumps(row): the same
         # items in another order): an answer spelled once is never spelled again to be written.
-        text = json.dumps(row, sort_keys=True)
+        text = self.spell(row)
         found = self._index.get(text)
         if found is None:
             self.size += len(text) + 2
@@ -361,6 +361,10 @@ class Answers:
             self.found(row, text)
             self.count += 1
         return found
+
+    def spell(self, row: dict[str, Any]) -> str:
+        """An answer's JSON, by which equal answers are told apart (and as a writer writes it)."""
+        return json.dumps(row, sort_keys=True)
 
     def found(self, row: dict[str, Any], text: str) -> None:
         self.rows.append(row)

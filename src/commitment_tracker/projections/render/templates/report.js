@@ -37,8 +37,12 @@
       if (!current) return;
       var held = null;
       current.forEach(function (run) { if (run[0] <= day) held = run[1]; });
-      // An answer holds what differs from its commitment's first (projections/render/sliders.py).
-      if (held !== null) rows.push(Object.assign({}, data.bases[id], data.answers[held]));
+      // An answer holds what differs from its commitment's first, and names its cells by their
+      // place in data.cells (projections/render/sliders.py).
+      if (held === null) return;
+      var row = Object.assign({}, data.bases[id], data.answers[held]);
+      row.cells = data.cells[row.cells];
+      rows.push(row);
     });
     // The board's order: when each was made, then its id (as the CLI orders it).
     rows.sort(function (a, b) {
