@@ -80,8 +80,10 @@ class ViewReader:
             return self.rebuild(progress)
         if self.view.predates_reviews() or self.view.earlier_board_rows():
             return self.rebuild(progress)
-        if self.projection.position() == 0:
-            with self.view.bulk():  # the whole view is written: see ViewSQL.bulk
+        if self.projection.position() == 0 or self.view.lacks_indexes():
+            # The whole view is written (see ViewSQL.bulk); or a rebuild or first catch-up was
+            # interrupted with its indexes dropped: this one goes on as it would have, and makes them.
+            with self.view.bulk():
                 return self.projection.catch_up(progress)
         return self.projection.catch_up(progress)
 

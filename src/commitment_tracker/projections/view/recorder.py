@@ -90,6 +90,10 @@ class ViewSQL:
         """Writing the whole view (a rebuild, a first catch-up): on PostgreSQL, as any catch-up."""
         yield
 
+    def lacks_indexes(self) -> bool:
+        """Whether an index of the layout is missing (``bulk`` drops some: on PostgreSQL, none)."""
+        return False
+
     @staticmethod
     def check_position(current: int | None, after: int) -> None:
         """A page is computed from the view at position ``after``: it may only be applied there.

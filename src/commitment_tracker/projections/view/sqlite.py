@@ -87,6 +87,12 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
                 for name, table, columns in INDEXES:
                     c.execute(index_ddl(name, table, columns))
 
+    def lacks_indexes(self) -> bool:
+        """Whether an index of the layout is missing: a rebuild or first catch-up was stopped
+        (killed, say) between dropping the indexes ``bulk`` defers and making them again."""
+        present = {row[0] for row in self.read("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        return any(name not in present for name, _, _ in INDEXES)
+
     def every_row(self, table: str, columns: str) -> Iterator[Any]:
         after = -(2**63)
         while True:
