@@ -73,7 +73,7 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
         """The indexes no catch-up reads are dropped while the whole view is written and built
         once at the end (sorting a table once costs less than keeping an index sorted row by row).
         They change no answer, only its speed: a reader meanwhile gets the same rows, slower; an
-        interrupted rebuild leaves them to the next one, or to ``store init``. Every other index the
+        interrupted rebuild leaves them to the next catch-up (``lacks_indexes``). Every other index the
         layout names is made at the end too, if missing: a view made before it was added gets it
         on its first rebuild."""
         deferred = [(name, table, columns) for name, table, columns in INDEXES if name in QUERY_ONLY_INDEXES]
