@@ -18,6 +18,7 @@ from dataclasses import fields
 from typing import Any
 
 from commitment_tracker.projections.fold import CommitmentStatus
+from commitment_tracker.projections.view.decode import loads
 
 BOARD_FIELDS = tuple(sorted(f.name for f in fields(CommitmentStatus)))
 #: Sorted keys inside a value too (a party's status): the stored text is one text per row.
@@ -31,7 +32,7 @@ def board_text(row: dict[str, Any]) -> str:
 
 def board_row(text: str) -> dict[str, Any]:
     """A stored row back as the board row it was made from (an earlier release's object as is)."""
-    values = json.loads(text)
+    values = loads(text)
     if isinstance(values, dict):
         return values
     return dict(zip(BOARD_FIELDS, values, strict=True))

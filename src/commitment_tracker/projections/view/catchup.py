@@ -46,6 +46,7 @@ from commitment_tracker.projections.view.search import rows_of as search_rows
 from commitment_tracker.projections.view.recorder import ViewSQL
 from commitment_tracker.projections.view.tails import Tail, Tails, tail_of
 from commitment_tracker.projections.view.tables import FOREVER, stamp
+from commitment_tracker.projections.view.decode import loads
 from commitment_tracker.tracker import Recorded, resolve, stream_id
 from commitment_tracker.tracker.streams import KIND_OF_FIRST
 from commitment_tracker.tracker.bulk import paused_gc
@@ -61,7 +62,7 @@ RESUME_CHUNK = 500  # commitments resumed at a time (bounds the rows and steps r
 
 def record_from_fact(row: Sequence[Any]) -> Recorded:
     entity, position, seq, _, kind, data = row[:6]
-    event = construct_event(EVENT_TYPES[kind], json.loads(data))
+    event = construct_event(EVENT_TYPES[kind], loads(data))
     return Recorded(stream_id(entity), position, event, seq=seq)
 
 

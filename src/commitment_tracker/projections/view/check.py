@@ -31,7 +31,6 @@ It goes in two passes, neither of which writes a scratch view:
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import groupby
@@ -54,6 +53,7 @@ from commitment_tracker.projections.view.recorder import ViewSQL
 from commitment_tracker.projections.view.search import TABLE as SEARCH_TABLE
 from commitment_tracker.projections.view.search import rows_of as search_rows
 from commitment_tracker.projections.view.tables import ASSESSMENT_COLUMNS, FOREVER, TABLES, TRACKING_TABLE
+from commitment_tracker.projections.view.decode import loads
 from commitment_tracker.tracker import Recorded, stream_id
 from commitment_tracker.tracker.streams import KIND_OF_FIRST
 from commitment_tracker.tracker.mapper import construct_event
@@ -286,7 +286,7 @@ def _derive(entity: str, facts: Sequence[Row], lasts: list[int], clear: bool, in
     texts: list[Row] = []
     datas = []
     for row in facts:
-        data = json.loads(row[5])
+        data = loads(row[5])
         refs += refs_of(entity, row[1], data)
         if indexing:
             texts += search_rows(entity, row[1], row[4], data)

@@ -8,7 +8,6 @@ commitments SQL finds with a unit assessed twice or more.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.events import first_day
@@ -16,6 +15,7 @@ from commitment_tracker.projections.areas import in_area
 from commitment_tracker.projections.clocks import Clocks
 from commitment_tracker.projections.reviews import Coding, UnitCodings, disputes, units
 from commitment_tracker.projections.view.tables import stamp
+from commitment_tracker.projections.view.decode import loads
 
 if TYPE_CHECKING:
     from commitment_tracker.projections.view.contract import Reader
@@ -66,7 +66,7 @@ class SQLDisputes:
             "AND entity IN ({entities}) ORDER BY entity, valid_on, position", candidates, params)) if candidates else []  # fmt: skip
         for entity, position, on, row_area, made_on, data in rows:
             if data not in contents:
-                contents[data] = json.loads(data)
+                contents[data] = loads(data)
             codings_of.setdefault(entity, []).append(Coding.from_data(entity, position, on, contents[data]))
             placed[entity] = (row_area, int(made_on[:4]))
         found = []

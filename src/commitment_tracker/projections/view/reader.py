@@ -10,7 +10,6 @@ never the whole log.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,7 @@ from commitment_tracker.projections.view.boardrows import board_row
 from commitment_tracker.projections.view.catchup import StatusProjection, knowledge_of, record_from_fact
 from commitment_tracker.projections.view.creation import open_view
 from commitment_tracker.projections.view.tables import stamp
+from commitment_tracker.projections.view.decode import loads
 from commitment_tracker.projections.fold import CommitmentStatus, resolve_next_meeting
 from commitment_tracker.projections.knowledge import Knowledge, Log
 from commitment_tracker.projections.queries import board_diff, did_you_mean
@@ -289,7 +289,7 @@ class ViewReader:
         """The commitments whose next-meeting deadline these meetings may resolve, at any record
         time: those any of whose events named a kind that any event of these meetings names (a
         meeting's kind may have been corrected)."""
-        kinds = {kind for row in self.view.facts(sorted(set(meetings))) if (kind := json.loads(row[5]).get("kind"))}
+        kinds = {kind for row in self.view.facts(sorted(set(meetings))) if (kind := loads(row[5]).get("kind"))}
         return self.view.due_by(sorted(kinds))  # type: ignore[no-any-return]
 
     def _meetings_near(self, meeting: str, alone: MeetingIndex, clocks: Clocks) -> MeetingIndex:
@@ -306,7 +306,7 @@ class ViewReader:
         days: dict[str, list[date]] = {}
         for row in self.view.meeting_facts_naming([kind]):  # plain JSON: only the chosen are decoded
             facts.setdefault(row[0], []).append(row)
-            days.setdefault(row[0], []).extend(days_named(json.loads(row[5])))
+            days.setdefault(row[0], []).extend(days_named(loads(row[5])))
         earliest = min((day for named in days.values() for day in named), default=end)
         decoded: dict[str, list[Recorded]] = {}
         span = MEETING_SPAN

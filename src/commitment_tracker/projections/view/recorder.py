@@ -16,6 +16,7 @@ from eventsourcing.persistence import IntegrityError
 from commitment_tracker.projections.view.sealing import PREFIX, Sealer
 from commitment_tracker.projections.view.search import TABLE as SEARCH_TABLE
 from commitment_tracker.projections.view.tables import ASSESSMENT_COLUMNS, FOREVER, NOW, TABLES, Row
+from commitment_tracker.projections.view.decode import loads
 from commitment_tracker.tracker.errors import KeyProblem
 
 
@@ -163,7 +164,7 @@ class ViewSQL:
         """Whether the view's assessments were written before they carried their analyst and
         review state (SPEC §8.2): it must be rebuilt (one row tells: a view is written whole)."""
         rows = self.opened(self.read("SELECT entity, position, valid_on, data FROM {view_assessments} LIMIT 1"))
-        return bool(rows) and "analyst" not in json.loads(rows[0][3])
+        return bool(rows) and "analyst" not in loads(rows[0][3])
 
     def earlier_board_rows(self) -> bool:
         """Whether the view's board rows were written by a release that stored each as a JSON object
@@ -514,7 +515,7 @@ class ViewSQL:
                              [after[0], after[0], after[1]])  # fmt: skip
             if not page:
                 return
-            texts = [row for e, p, kind, data in page for row in rows_of(e, p, kind, json.loads(data))]
+            texts = [row for e, p, kind, data in page for row in rows_of(e, p, kind, loads(data))]
             self.write_texts(texts)
             after = (page[-1][0], page[-1][1])
 

@@ -15,7 +15,6 @@ derived from its whole stream.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +26,7 @@ from commitment_tracker.projections.intervals import Interval, intervals_from
 from commitment_tracker.projections.knowledge import Step
 from commitment_tracker.projections.meetings import MeetingIndex
 from commitment_tracker.projections.view.boardrows import board_row, board_text
+from commitment_tracker.projections.view.decode import loads
 from commitment_tracker.tracker import Recorded, Resolved, stream_id
 from commitment_tracker.tracker.mapper import construct_event
 from commitment_tracker.tracker.resolution import apply_correction
@@ -70,7 +70,7 @@ def stored_targets(records: list[Recorded]) -> list[int]:
 
 def stored_step(entity: str, position: int, data: str) -> Step:
     """A view_steps row back as the step it records (its event as corrected when written)."""
-    fields = json.loads(data)
+    fields = loads(data)
     event = construct_event(EVENT_TYPES[fields["type"]], fields)
     return Step(event, Resolved(Recorded(stream_id(entity), position, event), event))
 

@@ -16,7 +16,6 @@ Two ways to the same answer:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +26,7 @@ from commitment_tracker.events.parties import name_of
 from commitment_tracker.projections.view.boardrows import board_row
 from commitment_tracker.projections.view.disputes import SQLDisputes, disputed_rows
 from commitment_tracker.projections.view.tables import stamp
+from commitment_tracker.projections.view.decode import loads
 from commitment_tracker.projections.areas import area_key, in_area
 from commitment_tracker.projections.clocks import Clocks
 from commitment_tracker.projections.editions import average_edition, edition_cycles
@@ -77,7 +77,7 @@ class ScoreSource:
         for entity, position, on, data in scored:
             if entity not in self.gaps:
                 if data not in contents:
-                    contents[data] = json.loads(data)
+                    contents[data] = loads(data)
                 self.rows.setdefault(entity, []).append(Coding.from_data(entity, position, on, contents[data]))
         self.exact = reader.knowledge_of_ids(sorted(self.gaps), clocks) if self.gaps else None
 
