@@ -21,10 +21,16 @@ def check_output(output: Path, store: Store, *, force: bool) -> None:
     """Refuse to write over the store (or its journal files), or over any existing file unless forced."""
     target = output.expanduser().absolute()
     if store.backend == "sqlite":
-        database = Path(store.location)
-        for path in (database, *(Path(f"{database}{suffix}") for suffix in ("-wal", "-shm", "-journal"))):
-            if target == path or (target.exists() and path.exists() and os.path.samefile(target, path)):
-                raise InputError(f"refusing to write over the store itself ({database}): choose another file")
+        database = Path(store.location).expanduser().absolute()
+        # Compared as the file system resolves them ('..', a symlinked directory, the store given
+        # by a symlink, whose journal SQLite may name after either path): a journal file is often
+        # absent when this is checked, and is made by the command's own connection afterwards.
+        real = Path(os.path.realpath(target))
+        for base in {database, Path(os.path.realpath(database))}:
+            for path in (base, *(Path(f"{base}{suffix}") for suffix in ("-wal", "-shm", "-journal"))):
+                if real == Path(os.path.realpath(path)) or (
+                        target.exists() and path.exists() and os.path.samefile(target, path)):  # fmt: skip
+                    raise InputError(f"refusing to write over the store itself ({database}): choose another file")
     if target.is_dir():
         raise InputError(f"cannot write {output}: it is a directory")
     if target.exists() and not force:
