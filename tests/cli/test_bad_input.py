@@ -335,6 +335,15 @@ def test_bad_import_file_dry_run(shared, tmp_path, index):
     assert f"line {line}:" in message, message
 
 
+def test_invalid_json_names_the_files_line_and_the_column_within_it(shared, tmp_path):
+    """JSON Lines: the file's line, and the column in it, not the parser's "line 1" of a one-line text."""
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(jl(GOOD, GOOD2[:-1] + ", }"))
+    message = error_line(shared("import", str(path)), FILE_ERROR, "line 2:", f"column {len(GOOD2) + 2}",
+                         "trailing comma")  # fmt: skip
+    assert "line 1" not in message, message
+
+
 def test_import_into_a_store_that_already_knows_later_records(shared, tmp_path):
     """Record time only moves forward: an import cannot claim to have known something earlier."""
     path = tmp_path / "old.jsonl"
