@@ -31,8 +31,23 @@ def describe(error: ValidationError) -> str:
             message = f"unknown event type {item['input'].get('type')!r}" if isinstance(item["input"], dict) else message
         elif item["type"] == "union_tag_not_found":
             message = "missing event type (the 'type' field)"
+        elif item["type"] == "json_invalid":
+            message = _json_problem(message)
         parts.append(f"{'.'.join(location)}: {message}" if location else message)
     return "; ".join(parts)
+
+
+def _json_problem(message: str) -> str:
+    """pydantic's "Invalid JSON: trailing comma at line 1 column 128" of one event's text: the
+    event is one line of a file, whose number the caller gives, so only the column is said."""
+    import re
+
+    found = re.fullmatch(r"Invalid JSON: (.*) at line ([0-9]+) column ([0-9]+)", message)
+    if found is None:
+        return message
+    problem, line, column = found.groups()
+    where = f"column {column}" if line == "1" else f"line {line} of the event, column {column}"
+    return f"invalid JSON at {where}: {problem}"
 
 
 def holds_nul_only(error: ValidationError) -> bool:
