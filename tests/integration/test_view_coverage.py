@@ -305,13 +305,35 @@ def test_the_check_accepts_a_view_however_catch_up_paged_the_log(tmp_path_factor
         reader.close()
 
 
-@pytest.mark.parametrize("shadow", ["view_search_data", "view_search_docsize", "view_search_content"])
-def test_an_edited_full_text_index_is_caught_through_fts5s_integrity_check(sqlite_url: str, shadow: str) -> None:
+def _search_shadow_tables() -> list[str]:
+    """The shadow tables FTS5 makes for the view's search table, as a fresh one has them."""
+    import sqlite3
+
+    from commitment_tracker.projections.view.search import SQLITE_DDL, TABLE
+
+    fresh = sqlite3.connect(":memory:")
+    fresh.executescript(";".join(SQLITE_DDL))
+    names = [row[0] for row in fresh.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return sorted(name for name in names if name.startswith(TABLE + "_"))
+
+
+#: How each shadow table is edited: a row gone where rows are by rowid; the last leaf's entry in
+#: the segments' index (a table without rowid: terms on that leaf can no longer be sought, and a
+#: search for them finds nothing); a setting added to the configuration.
+SHADOW_EDITS = {
+    "view_search_idx": "DELETE FROM view_search_idx WHERE term = (SELECT max(term) FROM view_search_idx)",
+    "view_search_config": "INSERT INTO view_search_config (k, v) VALUES ('rank', 'bm25(10.0)')",
+}
+
+
+@pytest.mark.parametrize("shadow", _search_shadow_tables())
+def test_an_edited_full_text_index_is_caught(sqlite_url: str, shadow: str) -> None:
     """FTS5's shadow tables hold the index the search reads: verify runs FTS5's own integrity-check
-    (on a copy in memory: a read-only store can be checked too) and names the search table."""
+    on a copy (a read-only store can be checked too), seeks every term the index holds as a search
+    would, and compares its configuration with a fresh index's, and names the search table."""
     store = make_history(sqlite_url)
     view = View(store)
-    view.run(f"DELETE FROM {shadow} WHERE rowid = (SELECT max(rowid) FROM {shadow})")
+    view.run(SHADOW_EDITS.get(shadow, f"DELETE FROM {shadow} WHERE rowid = (SELECT max(rowid) FROM {shadow})"))
     refused(store, "view_search")
     repaired(store)
 
