@@ -107,10 +107,15 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
         return {row[0] for row in self.read("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
     def search_index_problem(self) -> str | None:
-        """What FTS5's own integrity-check finds wrong between the search index (its shadow
-        tables) and its rows, run on a copy: the check is an INSERT, refused by a read-only store,
-        and it must not write to the store anyway. The copy is a temporary file, filled
-        ``COPIED`` rows at a time: at a million events the index is hundreds of MB."""
+        """What is wrong with the search index (FTS5's shadow tables) beside its rows, judged on a
+        copy: the checks are INSERTs, refused by a read-only store, and must not write to the
+        store anyway. The copy is a temporary file, filled ``COPIED`` rows at a time: at a million
+        events the index is hundreds of MB.
+
+        FTS5's own integrity-check compares the index with the rows, walking its segments from
+        their first leaf; a search seeks a term through the segments' own index (``_idx``), which
+        that walk never reads: so every term the walk finds is also sought, as a search would,
+        and must be found in as many rows. And the configuration must be a fresh index's."""
         import sqlite3
         import tempfile
         from pathlib import Path
@@ -123,6 +128,7 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
                 copy.execute("PRAGMA journal_mode = OFF")  # a scratch copy: nothing to recover
                 copy.execute("PRAGMA synchronous = OFF")
                 copy.executescript(";".join(SQLITE_DDL))
+                fresh_config = copy.execute(f"SELECT k, v FROM {SEARCH_TABLE}_config ORDER BY k").fetchall()
                 copy.execute("BEGIN")
                 # One read transaction for every shadow table: the copy is of one state of the index.
                 with self.datastore.transaction(commit=False) as c:
@@ -135,12 +141,14 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
                         while chunk := c.sqlite_cursor.fetchmany(COPIED):  # the library's cursor wraps sqlite3's
                             copy.executemany(insert, chunk)
                 copy.execute("COMMIT")
+                if copy.execute(f"SELECT k, v FROM {SEARCH_TABLE}_config ORDER BY k").fetchall() != fresh_config:
+                    return f"{SEARCH_TABLE}'s full-text index is not configured as the tracker makes it"
                 copy.execute(f"INSERT INTO {SEARCH_TABLE}({SEARCH_TABLE}, rank) VALUES ('integrity-check', 1)")
+                return _unsought_term(copy)
             except sqlite3.DatabaseError as error:
                 return f"{SEARCH_TABLE} does not match its full-text index ({error})"
             finally:
                 copy.close()
-        return None
 
     def stream(self, statement: str, params: Iterable[Any] = ()) -> Iterator[Any]:
         with self.datastore.transaction(commit=False) as c:
@@ -210,3 +218,16 @@ class SQLiteStatusView(ViewSQL, SQLiteTrackingRecorder):
                 c.execute(statement)
             c.execute("DELETE FROM view_writer")
             c.execute("DELETE FROM tracking WHERE application_name = ?", (application_name,))
+
+
+def _unsought_term(copy: Any) -> str | None:
+    """The first term the search index holds (walked from the first leaf of every segment) that a
+    search seeking it (through the segments' index) does not find in as many rows, said as a
+    problem; None when every term is found. One statement: each term's seek is SQLite's."""
+    copy.execute(f"CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, {SEARCH_TABLE}, 'row')")
+    missed = copy.execute("SELECT walked.term FROM temp.terms AS walked WHERE NOT EXISTS (SELECT 1 FROM temp.terms AS "
+                          "sought WHERE sought.term = walked.term AND sought.doc = walked.doc AND sought.cnt = walked.cnt) "
+                          "LIMIT 1").fetchone()  # fmt: skip
+    if missed is None:
+        return None
+    return f"{SEARCH_TABLE} does not match its full-text index (a search for {missed[0]!r} misses rows it holds)"
