@@ -55,8 +55,8 @@ class Spool(Answers):
 
     def __init__(self, budget: int | None = None) -> None:
         super().__init__()
-        # The budget is on the answers as the page once held them, whole (``Answers``): what it holds
-        # now is smaller, but an attempt at many stops is then given up as early as it was.
+        # The budget is on the distinct answers whole, as compact JSON (``whole_size``): what the page
+        # holds is smaller still, but an attempt at many stops is then given up as early as it was.
         self.whole_budget = budget
         self._whole: set[str] = set()
         self.answers: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")
