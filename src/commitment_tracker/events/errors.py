@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -40,8 +41,6 @@ def describe(error: ValidationError) -> str:
 def _json_problem(message: str) -> str:
     """pydantic's "Invalid JSON: trailing comma at line 1 column 128" of one event's text: the
     event is one line of a file, whose number the caller gives, so only the column is said."""
-    import re
-
     found = re.fullmatch(r"Invalid JSON: (.*) at line ([0-9]+) column ([0-9]+)", message)
     if found is None:
         return message
