@@ -25,21 +25,135 @@ from tests.cli.helpers import DATASET, error_line
 PLEDGE = ("pledge", "a", "--on", "2024-01-01", "--title", "A", "--party", "US")
 
 
+#: Every command in the tree (groups that run on their own too) is classified below, by what it
+#: does at the store: a new command fails test_every_command_is_classified_by_what_it_does_at_the_store
+#: until it is. Each invocation is the least a valid one needs (its arguments, its required options)
+#: so that the command gets as far as opening the store; {out}: a scratch directory, {events} and
+#: {scores}: small valid files to import.
+#:
+#: Commands that only read the store: a store that does not exist is an error, never created.
+#: (rebuild rewrites the view, never the log; verify and checkpoint read the log.) A dry run
+#: (import --dry-run, import-scores --dry-run) is neither: it answers as an empty store would and
+#: creates nothing (see test_scores).
+READS: dict[str, list[tuple[str, ...]]] = {
+    "status": [("status",)],
+    "show": [("show", "a")],
+    "history": [("history", "a")],
+    "replay": [("replay",)],
+    "diff": [("diff", "--from", "2024-01-01", "--to", "2024-06-01")],
+    "matrix": [("matrix",)],
+    "due": [("due",)],
+    "meetings": [("meetings",)],
+    "statements": [("statements",)],
+    "sources": [("sources",)],
+    "sources show": [("sources", "show", "s")],
+    "search": [("search", "word")],
+    "scores": [("scores",)],
+    "queue": [("queue",)],
+    "editions": [("editions",)],
+    "export": [("export",), ("export", "-o", "{out}/export.jsonl")],
+    "export-scores": [("export-scores",), ("export-scores", "-o", "{out}/scores-out.csv")],
+    "verify": [("verify",)],
+    "checkpoint": [("checkpoint",)],
+    "rebuild": [("rebuild",)],
+    "report": [("report", "--out", "{out}/report.html")],
+    "chart": [("chart", "--out", "{out}/chart.svg")],
+}  # fmt: skip
+#: Commands that record, and so may create a store (in this order: each finds what the ones before
+#: it recorded, on a store that exists).
+WRITES: dict[str, list[tuple[str, ...]]] = {
+    "demo": [("demo",)],
+    "store init": [("store", "init")],
+    "pledge": [PLEDGE],
+    "import": [("import", "{events}")],
+    "import-scores": [("import-scores", "{scores}", "--on", "2024-01-01")],
+    "reaffirm": [("reaffirm", "a", "--on", "2024-02-01")],
+    "progress": [("progress", "a", "--on", "2024-02-01", "--note", "n")],
+    "deadline": [("deadline", "a", "--on", "2024-02-01", "--due", "2025-01-01")],
+    "assess": [("assess", "a", "--party", "US", "--score", "1", "--on", "2024-02-01")],
+    "review": [("review", "a#5", "--approve", "--on", "2024-02-02", "--by", "reviewer")],  # not its assessor
+    "correct": [("correct", "a#2", "--reason", "r", "--on", "2024-02-03")],
+    "retract": [("retract", "a#3", "--reason", "r")],
+    "stall": [("stall", "a", "--on", "2024-03-01", "--note", "n")],
+    "fulfil": [("fulfil", "a", "--on", "2024-04-01")],
+    "fulfill": [("fulfill", "b", "--on", "2024-04-01")],
+    "abandon": [("abandon", "b", "--on", "2024-05-01")],
+    "supersede": [("supersede", "a", "--by", "b", "--on", "2024-05-01")],
+    "meeting add": [("meeting", "add", "m", "--on", "2024-01-01", "--kind", "summit", "--title", "T",
+                     "--party", "US")],
+    "meeting schedule": [("meeting", "schedule", "m-next", "--on", "2024-01-01", "--for", "2024-06-01",
+                          "--kind", "summit", "--title", "T", "--party", "US")],
+    "source add": [("source", "add", "s", "--title", "T")],
+    "statement add": [("statement", "add", "st", "--on", "2024-01-01", "--party", "US", "--text", "T")],
+    "publish": [("publish", "ed", "--on", "2024-06-01", "--title", "T")],
+}  # fmt: skip
+#: Commands that open no store at all, and why.
+EXEMPT: dict[str, str] = {
+    "keygen": "prints a new random key; opens no store",
+    "schema": "prints the JSON Schema of the interchange format; opens no store",
+    "parties": "lists the built-in party registry; opens no store",
+}
+
+
+def commands() -> list[str]:
+    """Every command a user can run, read from the command tree: its leaves (``meeting add``), and
+    the groups that run on their own too (``sources``)."""
+    import click
+
+    from commitment_tracker.cli.main import cli
+
+    def walk(command: click.Command, path: tuple[str, ...]) -> Iterator[str]:
+        if path and (not isinstance(command, click.Group) or command.invoke_without_command):
+            yield " ".join(path)
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from walk(sub, (*path, name))
+
+    return list(walk(cli, ()))
+
+
+def _unclassified() -> set[str]:
+    return set(commands()) - set(READS) - set(WRITES) - set(EXEMPT)
+
+
+def _invocations(table: dict[str, list[tuple[str, ...]]], files: dict[str, Path]) -> list[tuple[str, ...]]:
+    """The table's invocations of the commands in the tree, placeholders filled in; no command left
+    out because nobody classified it."""
+    assert not _unclassified(), f"classify in READS, WRITES or EXEMPT: {sorted(_unclassified())}"
+    tree = set(commands())
+    return [tuple(a.format(**files) for a in args) for command, invocations in table.items() if command in tree
+            for args in invocations]  # fmt: skip
+
+
 def reads(out: Path) -> list[tuple[str, ...]]:
     """Every command that only reads the store (rebuild rewrites the view, never the log)."""
-    return [("status",), ("show", "a"), ("history", "a"), ("replay",), ("diff", "--from", "2024-01-01", "--to", "2024-06-01"),
-            ("export",), ("export", "-o", str(out / "export.jsonl")), ("verify",), ("checkpoint",), ("matrix",),
-            ("due",), ("sources",), ("rebuild",), ("report", "--out", str(out / "report.html")),
-            ("chart", "--out", str(out / "chart.svg"))]  # fmt: skip
+    return _invocations(READS, {"out": out})
 
 
 def writes(out: Path) -> list[tuple[str, ...]]:
-    """Commands that record, and so may create a store."""
-    lines = out / "events.jsonl"
-    if not lines.exists():
-        lines.write_text(json.dumps({"type": "commitment_made", "commitment": "b", "on": "2024-01-01",
-                                     "title": "B", "parties": ["US"]}) + "\n")  # fmt: skip
-    return [PLEDGE, ("import", str(lines)), ("retract", "a#1", "--reason", "r"), ("store", "init")]
+    """Every command that records, and so may create a store."""
+    events, scores = out / "events.jsonl", out / "scores.csv"
+    if not events.exists():
+        events.write_text(json.dumps({"type": "commitment_made", "commitment": "b", "on": "2024-01-01",
+                                      "title": "B", "parties": ["US"]}) + "\n")  # fmt: skip
+    if not scores.exists():
+        scores.write_text("area,id,year,code,text,average,japan\nTrade,2019-1,2019,,Keep open.,,1\n", encoding="utf-8")
+    return _invocations(WRITES, {"out": out, "events": events, "scores": scores})
+
+
+def test_every_command_is_classified_by_what_it_does_at_the_store() -> None:
+    tables = {"READS": set(READS), "WRITES": set(WRITES), "EXEMPT": set(EXEMPT)}
+    for first, second in (("READS", "WRITES"), ("READS", "EXEMPT"), ("WRITES", "EXEMPT")):
+        assert not tables[first] & tables[second], f"in both {first} and {second}"
+    assert not _unclassified(), f"classify in READS, WRITES or EXEMPT: {sorted(_unclassified())}"
+    assert set(READS) | set(WRITES) | set(EXEMPT) <= set(commands()), "no such command"
+
+
+def test_every_invocation_above_is_valid_and_succeeds_on_a_store(store_url: str, out: Path) -> None:
+    """So that where the tests below see a refusal, it is the store's, not a usage error's: run in
+    order on an empty store, each records or answers."""
+    for args in [*writes(out), *reads(out)]:
+        result = run(store_url, *args)
+        assert result.exit_code == 0, (args, result.stderr)
 
 
 def run(location: str | Path, *args: str) -> Any:
@@ -210,7 +324,7 @@ def test_a_file_that_is_not_a_tracker_store_is_refused_and_left_unchanged(kind: 
         error_line(run(path, *args), 1, str(path), says, "left untouched")
     assert sha256(path) == before
     assert sorted(home.iterdir()) == beside  # no -wal, no -shm, no journal
-    assert sorted(p.name for p in out.iterdir()) == ["events.jsonl"]
+    assert sorted(p.name for p in out.iterdir()) == ["events.jsonl", "scores.csv"]
 
 
 # --- output files ----------------------------------------------------------------------------------
@@ -370,9 +484,9 @@ def test_the_store_password_is_never_printed(out: Path) -> None:
                     base.replace("/test", "/no_such_database"), good + "&sslmode=require", good + "&bogus=1",
                     good.replace("?schema=", "?schema=missing_"), base.replace("postgres:", "no_such_role:"),
                     good + f"&password={secret}x"]  # fmt: skip
-        commands = [("demo",), *writes(out), *reads(out), ("history", "nope")]
+        invocations = [*writes(out), *reads(out), ("history", "nope")]  # demo first: into the empty store
         for variant in variants:
-            for args in commands:
+            for args in invocations:
                 result = run(variant, *args)
                 assert secret not in result.stdout + result.stderr, (variant, args)
         assert json.loads(run(good, "status", "--json").stdout)["commitments"]
