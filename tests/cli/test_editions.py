@@ -365,3 +365,21 @@ def test_a_published_average_is_set_beside_the_scores_of_its_editions_cycle_alon
     ctrack.ok("retract", corrections[0]["ref"], "--reason", "misread")
     assert groups("--cycle", "final")["2019-1"] == (0.5, 0.5, False)
     assert groups("--cycle", "interim")["2019-1"] == (-1.0, None, False)
+
+
+def test_export_scores_writes_a_summit_that_is_not_a_year_and_a_letter_and_says_so(ctrack, tmp_path):
+    """A summit is free text to the schema ('Alpha', from an import of JSON Lines): the wide layout
+    spells a summit as its year and letter, so such a row is written with its making's year and the
+    summit as its code, and a Note names it; export-scores must not stop on it."""
+    lines = [
+        {"type": "commitment_made", "commitment": "c1", "on": "2024-01-10", "title": "T", "parties": ["US"], "summit": "Alpha"},
+        {"type": "compliance_assessed", "commitment": "c1", "party": "US", "score": 1, "on": "2024-03-02"},
+    ]  # fmt: skip
+    path = tmp_path / "odd.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    ctrack.ok("import", str(path))
+    result = ctrack("export-scores")
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(row["id"], row["year"], row["code"], row["us"]) for row in rows] == [("c1", "2024", "Alpha", "1")]
+    assert "Note:" in result.stderr and "c1" in result.stderr and "'Alpha'" in result.stderr
