@@ -381,5 +381,5 @@ def test_export_scores_writes_a_summit_that_is_not_a_year_and_a_letter_and_says_
     result = ctrack("export-scores")
     assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert [(row["id"], row["year"], row["code"], row["us"]) for row in rows] == [("c1", "2024", "Alpha", "1")]
+    assert [(row["id"], row["year"], row["code"], row["US"]) for row in rows] == [("c1", "2024", "Alpha", "1")]
     assert "Note:" in result.stderr and "c1" in result.stderr and "'Alpha'" in result.stderr

@@ -60,6 +60,14 @@ def summit_of(year: int, letter: str) -> str:
     return f"{year}{letter.strip().upper()}"
 
 
+def summit_parts(summit: str) -> tuple[int, str] | None:
+    """A summit's year and letter ('2010S' -> (2010, 'S'); '2021' -> (2021, '')), as ``summit_of``
+    writes them; None for a summit recorded otherwise (the schema takes any short text)."""
+    if len(summit) >= 4 and summit[:4].isascii() and summit[:4].isdigit():
+        return int(summit[:4]), summit[4:]
+    return None
+
+
 def in_summit(summit: str | None, wanted: str) -> bool:
     """Whether a commitment's summit is ``wanted`` (any case); a bare year is each summit of it.
     A commitment without a summit (imported before they were recorded) is in none."""

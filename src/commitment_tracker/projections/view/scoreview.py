@@ -32,7 +32,7 @@ from commitment_tracker.projections.clocks import Clocks
 from commitment_tracker.projections.editions import average_edition, edition_cycles
 from commitment_tracker.projections.reviews import Coding, UnitCodings, codings, count_disputed, until
 from commitment_tracker.projections.reviews import units as reviewed_units
-from commitment_tracker.events.scoring import in_summit
+from commitment_tracker.events.scoring import in_summit, summit_parts
 from commitment_tracker.projections.scores import (
     UNLABELLED, Scored, by_cycle, cycles, percent, score_sheet, scored, summarise, with_published,
 )  # fmt: skip
@@ -305,16 +305,22 @@ def score_table(reader: Reader, clocks: Clocks, *, cycle: str | None = None,
     if made is None:
         made = pledges(reader, [row.id for row in sheet], clocks, of_cycle, aside)
     aside_note(aside, cycle, notes)
-    rows, parties = [], set()
+    rows, parties, unspelt = [], set(), []
     for scored_row in sheet:
         event = made[scored_row.id]
         parties |= set(scored_row.scores)
         mean = sum(scored_row.scores.values()) / len(scored_row.scores)
         average = event.published_average if published else mean
-        rows.append({"area": event.area or "", "id": event.code or scored_row.id,
-                     "year": int(event.summit[:4]) if event.summit else first_day(event.on).year,
-                     "code": event.summit[4:] if event.summit else "", "text": event.text or event.title,
-                     "average": _number(average), **scored_row.scores})  # fmt: skip
+        parts = summit_parts(event.summit) if event.summit else None
+        if event.summit and parts is None:  # not a year and a letter: the making's year, the summit as code
+            unspelt.append(f"{scored_row.id} ({event.summit!r})")
+        year, code = parts or (first_day(event.on).year, event.summit or "")
+        rows.append({"area": event.area or "", "id": event.code or scored_row.id, "year": year, "code": code,
+                     "text": event.text or event.title, "average": _number(average), **scored_row.scores})  # fmt: skip
+    if unspelt and notes is not None:
+        notes.append(f"{len(unspelt)} summit{'s are' if len(unspelt) != 1 else ' is'} not a year and a letter, so "
+                     f"written with the year made and the summit as code: {', '.join(unspelt[:5])}"
+                     f"{', ...' if len(unspelt) > 5 else ''}; importing the table again records them as that year and code")  # fmt: skip
     return sorted(parties), rows
 
 
