@@ -15,7 +15,8 @@ from typing import Any
 
 import jsonschema
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, find, given, settings
+from hypothesis.errors import NoSuchExample
 from hypothesis import strategies as st
 
 from commitment_tracker.events import CORRECTABLE, EVENT_TYPES, InvalidEvent, json_schema, parse_json
@@ -31,7 +32,7 @@ parties = st.lists(st.sampled_from(["US", "JP", "KR", "AU", "ROK", "us", " jp "]
 texts = st.text(min_size=1, max_size=30)
 stamps = st.datetimes(timezones=st.just(__import__("datetime").timezone.utc)).filter(
     lambda d: 1000 <= d.year <= 2999).map(lambda d: d.isoformat().replace("+00:00", "Z"))
-refs = st.builds(lambda s, n: f"{s}#{n}", slugs, st.integers(1, 99)) | st.sampled_from(["CD-MWD#3", " cd#12 "])
+refs = st.builds(lambda s, n: f"{s}#{n}", slugs, st.integers(1, 99)) | st.sampled_from(["CD-MWD#3", " c#12 "])
 VALUES: dict[str, Any] = {
     "source": slugs, "quote": texts, "note": texts, "recorded_by": texts, "recorded_at": stamps,
     "title": texts, "publisher": texts, "url": st.from_regex(r"\Ahttps?://[a-z.]{1,20}\Z"),
@@ -46,7 +47,8 @@ VALUES: dict[str, Any] = {
     "score": st.sampled_from([-1, 0, 1, 1.0, -0.0]),
     "decision": st.sampled_from(["approved", "returned"]),
     "cycle": st.one_of(st.sampled_from(["interim", "final", "Final", " mid-term "]), slugs),
-    "assessor": texts, "area": texts, "code": st.one_of(st.from_regex(r"\A20[0-9]{2}[SGN]?-[0-9]{1,3}\Z"), texts),
+    "assessor": texts, "area": texts,
+    "code": st.one_of(st.from_regex(r"\A20[0-9]{2}[SGN]?-[0-9]{1,3}\Z"), texts),
     "summit": st.one_of(st.from_regex(r"\A[12][0-9]{3}[A-Z]?\Z"), texts),
     "published_average": st.one_of(st.floats(-1, 1), st.sampled_from([-1, 0, 1, -1.0, 1.0, 0.25])),
     "reconciles": st.lists(refs, min_size=1, max_size=3),
@@ -119,23 +121,15 @@ def test_valid_events_holds_events_import_accepts_of_every_type_with_every_field
     """Every type, every field: for each field of each event type, the generator yields an event
     of that type carrying it that import accepts (compliance_assessed and assessment_reviewed
     included), so the agreement tests above see them valid, not only refused."""
-    fields = sorted(name for name in EVENT_TYPES[type_].model_fields if name != "type")
-    seen: set[str] = set()
-
-    @settings(max_examples=2, phases=[Phase.generate], database=None, deadline=None,
-              suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
-    @given(st.data())
-    def accepted(data: st.DataObject) -> None:
-        for name in fields:
-            for _ in range(20):  # most drawn events are accepted; a few hold a NUL, a blank text...
-                event = data.draw(valid_events((type_,), always=name))
-                assert_same_verdict(event)
-                if import_verdict(event)[0]:
-                    seen.add(name)
-                    break
-
-    accepted()
-    assert seen == set(fields), sorted(set(fields) - seen)
+    quick = settings(max_examples=300, phases=[Phase.generate], database=None, deadline=None)
+    for name in [name for name in EVENT_TYPES[type_].model_fields if name != "type"]:
+        try:
+            event = find(valid_events((type_,), always=name), lambda e: import_verdict(e)[0],
+                         settings=quick)  # fmt: skip
+        except NoSuchExample:
+            pytest.fail(f"valid_events never yields a {type_} with {name} that import accepts")
+        assert name in event
+        assert_same_verdict(event)
 
 
 def import_verdict(event: dict[str, Any]) -> tuple[bool, str]:
