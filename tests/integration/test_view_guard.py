@@ -89,6 +89,25 @@ def test_the_database_refuses_direct_edits_of_the_view(viewed: str) -> None:
     assert run(viewed, "verify").exit_code == 0
 
 
+@pytest.mark.parametrize("table", sorted(__import__("commitment_tracker.projections.view.tables",
+                                                      fromlist=["TABLES"]).TABLES))  # fmt: skip
+def test_every_table_of_the_view_refuses_a_direct_update_or_delete(viewed: str, table: str) -> None:
+    """Every table of the view's layout (``TABLES``: the next one added is attacked too), not only
+    the few the test above names: an update of its first column to itself, and a delete."""
+    from commitment_tracker.projections.view.tables import TABLES
+
+    # A score, so that every table holds a row to refuse (a statement that touches none fires nothing).
+    assert run(viewed, "assess", "denuclearization", "--party", "US", "--score", "1", "--on", "2025-01-01").exit_code == 0
+    assert run(viewed, "status").exit_code == 0
+    view = View(viewed)
+    assert view.run(f"SELECT count(*) FROM {view.table(table)}")[0][0] > 0, f"{table} is empty: nothing to attack"
+    first = TABLES[table].split()[0]
+    for statement in (f"UPDATE {view.table(table)} SET {first} = {first}", f"DELETE FROM {view.table(table)}"):
+        with pytest.raises(Exception, match="written only by the tracker"):
+            view.run(statement)
+    assert run(viewed, "verify").exit_code == 0
+
+
 def test_the_view_is_still_guarded_after_a_rebuild(viewed: str) -> None:
     """rebuild empties the view (on SQLite, with its guards lifted inside that one transaction):
     afterwards the database refuses direct edits exactly as before."""
