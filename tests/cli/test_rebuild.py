@@ -8,13 +8,22 @@ from tests.cli.helpers import DATASET
 
 
 def test_rebuild_says_how_many_events_it_read_and_every_answer_stays_the_same(ctrack_sqlite):
+    from tests.cli.test_output import JSON_QUERIES
+
     ctrack_sqlite.ok("import", str(DATASET))
-    commands = (("status", "--as-of", "2025-10-01"), ("matrix", "--as-of", "2025-10-01"), ("scores",), ("due",))
-    known = {"known_at"}  # when each was asked: the one field that differs from run to run
+    # Every command that answers in JSON (the output contract's list, which the command tree keeps
+    # whole), but what reports on the store itself or records, plus some at other clocks.
+    commands = [query for name, query in JSON_QUERIES.items() if name not in ("verify", "checkpoint", "import-scores")]
+    commands += [("status", "--as-of", "2025-10-01", "--known-at", "2024-10-19"), ("matrix", "--as-of", "2025-10-01"),
+                 ("history", "trilateral-coordinating-mechanism", "--by-record"), ("scores", "--by", "commitment")]  # fmt: skip
+    known = {"known_at", "asked_at"}  # when each was asked: what differs from run to run
 
     def answers() -> dict:
-        return {command: {k: v for k, v in ctrack_sqlite.json(*command).items() if k not in known}
-                for command in commands}  # fmt: skip
+        found = {}
+        for command in map(tuple, commands):
+            data = ctrack_sqlite.json(*command)
+            found[command] = {k: v for k, v in data.items() if k not in known} if isinstance(data, dict) else data
+        return found
 
     before = answers()
     with sqlite3.connect(ctrack_sqlite.store) as db:
