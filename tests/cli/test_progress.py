@@ -63,3 +63,58 @@ def test_long_work_shows_progress_on_a_terminal_only(store: Path, tmp_path: Path
     code, said = _run(store, args, terminal)
     assert code == 0, said
     assert (LABELS[command] in said) is terminal, said
+
+
+@pytest.fixture(scope="module")
+def behind(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store whose log is more than 2,000 events ahead of its view (a query then says it catches up)."""
+    from benchmarks.spread import write
+
+    directory = tmp_path_factory.mktemp("behind")
+    events = write(directory / "events.jsonl", 2400)
+    location = directory / "store.db"
+    code, said = _run(location, ["import", str(events)], terminal=False)
+    assert code == 0, said
+    return location
+
+
+#: The other long work, each as it is started here: (its bar's label, how to run it).
+MORE = {
+    "import": ("Importing", lambda store, tmp: (tmp / "new.db", ["import", str(DATASET)])),
+    "rebuild": ("Rebuilding the status view", lambda store, tmp: (_copy(store, tmp), ["rebuild"])),
+    "catch-up": ("Updating the status view", None),  # the first query of the store ``behind``
+}
+
+
+def _copy(store: Path, tmp: Path) -> Path:
+    import shutil
+
+    shutil.copy(store, tmp / "copy.db")
+    return tmp / "copy.db"
+
+
+@pytest.mark.parametrize("work", sorted(MORE))
+@pytest.mark.parametrize("terminal", [True, False], ids=["terminal", "pipe"])
+def test_the_other_long_work_shows_progress_on_a_terminal_only(store: Path, behind: Path, tmp_path: Path, work: str,
+                                                               terminal: bool) -> None:  # fmt: skip
+    label, how = MORE[work]
+    if how is None:
+        target = _copy(behind, tmp_path)
+        args = ["status", "--json"]
+    else:
+        target, args = how(store, tmp_path)
+    code, said = _run(target, args, terminal)
+    assert code == 0, said
+    assert (label in said) is terminal, said
+
+
+def test_every_progress_bar_of_the_cli_is_tested_above() -> None:
+    """The labels of every ``progress(...)`` the CLI starts, read from its sources."""
+    import re
+
+    import commitment_tracker.cli as package
+
+    sources = Path(package.__file__).parent.glob("*.py")
+    started = {label for path in sources for label in re.findall(r'progress\(\s*"([^"]+)"', path.read_text(encoding="utf-8"))}
+    tested = {LABELS[name] for name in ("verify", "export", "import-scores")} | {label for label, _ in MORE.values()}
+    assert started == tested
