@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from commitment_tracker.events import EVENT_TYPES
 from tests.conftest import Ctrack
 
 HOSTILE = st.sampled_from([
@@ -26,10 +27,10 @@ JSONISH = st.recursive(
     lambda children: st.lists(children, max_size=4) | st.dictionaries(TEXT, children, max_size=4),
     max_leaves=12,
 )
-FIELDS = ["type", "commitment", "meeting", "statement", "source", "on", "title", "parties", "kind", "cadence",
-          "due", "due_next", "note", "quote", "text", "target", "reason", "by", "about", "scheduled_for"]  # fmt: skip
-TYPES = ["commitment_made", "commitment_fulfilled", "meeting_held", "statement_issued", "event_retracted",
-         "event_corrected", "source_registered", "deadline_changed", "nonsense"]  # fmt: skip
+#: Every field of every event type, and every type (and one that is none), from the models: the
+#: next type or field added is fuzzed too.
+FIELDS = ["type", *sorted({name for model in EVENT_TYPES.values() for name in model.model_fields} - {"type"})]
+TYPES = [*sorted(EVENT_TYPES), "nonsense"]
 EVENTISH = st.fixed_dictionaries(
     {"type": st.sampled_from(TYPES)},
     optional={name: JSONISH | st.just("2024-05-31") | st.just(["US", "JP"]) | st.just("a-slug") for name in FIELDS[1:]},
