@@ -106,6 +106,36 @@ def test_every_command_with_json_writes_exact_json_and_no_escape_even_when_colou
             name, result.stderr)  # fmt: skip
 
 
+def _csv_commands() -> set[str]:
+    """Every command of the tree with csv among its --format choices."""
+    from tests.cli.test_store_safety import commands
+
+    from commitment_tracker.cli.main import cli
+
+    found = set()
+    for path in commands():
+        command = cli
+        for name in path.split():
+            command = command.commands[name]  # type: ignore[attr-defined]
+        if any("--format" in p.opts and "csv" in getattr(p.type, "choices", ()) for p in command.params):
+            found.add(path)
+    return found
+
+
+def test_every_command_with_csv_writes_csv_and_no_escape_even_when_colour_is_forced(trilateral, tmp_path):
+    csv_commands = _csv_commands()
+    queries = JSON_QUERIES | {"export": ("export",)}  # export writes JSON Lines or CSV, and has no --json
+    assert csv_commands <= set(queries), csv_commands - set(queries)  # each has its query
+    table = tmp_path / "table.csv"
+    table.write_text("area,id,year,code,text,average,us\nTrade,2024-1,2024,,Keep markets open.,,1\n", encoding="utf-8")
+    for name in sorted(csv_commands):
+        args = [str(table) if arg == "{table}" else arg for arg in queries[name]]
+        result = trilateral(*args, "--format", "csv", env=COLOUR)
+        assert result.exit_code == 0, (name, result.stderr)
+        assert not ANSI.search(result.stdout) and not ANSI.search(result.stderr), name
+        parse_csv(result.stdout)
+
+
 def test_csv_output_parses_and_has_no_escapes_even_when_colour_is_forced(trilateral):
     for query in QUERIES:
         result = trilateral(*query, "--format", "csv", env=COLOUR)
