@@ -194,6 +194,12 @@ def unguard(view: View) -> None:
             view.run(f'DROP TRIGGER "{trigger}"')
 
 
+#: Tables the history leaves empty by design, and why (a delete has nothing to take; a forge is still tried).
+EMPTY_BY_DESIGN = {
+    "view_writer": "holds a row only inside the tracker's own write of the view",
+}
+
+
 def delete_one(view: View, table: str) -> bool:
     """Delete the first row the table gives (every row equal to it: a table may hold duplicates)."""
     names = columns(view, table)
@@ -258,6 +264,9 @@ def test_verify_catches_a_row_deleted_or_forged_in_every_table_of_the_catalogue(
         unguard(view)
         if attack == "delete":
             if not delete_one(view, table):
+                # Only a table empty by design may escape the delete (the forge covers it): a new
+                # table the history leaves empty must get rows in make_history, or a stated reason.
+                assert table in EMPTY_BY_DESIGN, f"{table} is empty in the history: nothing was deleted"
                 continue
         else:
             forge_one(view, table)
