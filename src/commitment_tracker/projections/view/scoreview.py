@@ -30,6 +30,7 @@ from commitment_tracker.projections.view.decode import loads
 from commitment_tracker.projections.areas import area_key, in_area
 from commitment_tracker.projections.clocks import Clocks
 from commitment_tracker.projections.editions import average_edition, edition_cycles
+from commitment_tracker.tracker.averages import EditionTimes
 from commitment_tracker.projections.reviews import Coding, UnitCodings, codings, count_disputed, until
 from commitment_tracker.projections.reviews import units as reviewed_units
 from commitment_tracker.events.scoring import in_summit, summit_parts
@@ -164,43 +165,60 @@ class ScoreSource:
                          for c in labels}, sheet)  # fmt: skip
 
 
-def pledges(reader: Reader, slugs: list[str], clocks: Clocks, cycle: str | None = None,
-            aside: dict[str, int] | None = None) -> dict[str, Any]:  # fmt: skip
-    """Each commitment's making as known at ``clocks.known_at``, corrections applied: what the board rows
-    do not carry (summit, text, published average), read from those commitments' streams alone.
+class CycleAverages:
+    """Which published averages stand beside the scores of one cycle (``scores --cycle``): those
+    an edition of that cycle published (``editions.average_edition``). The others are of other
+    scores: set aside, and counted by edition for a note. The editions are read once, when a
+    published average first needs them."""
 
-    With a ``cycle`` (``scores --cycle``), a published average is kept only where the edition that
-    published it is of that cycle (``editions.average_edition``): the others are of other scores,
-    and ``aside`` counts those set aside by edition (see ``aside_note``)."""
+    def __init__(self, reader: Reader, clocks: Clocks, cycle: str) -> None:
+        self.reader, self.clocks, self.cycle = reader, clocks, cycle
+        self.aside: dict[str, int] = {}  # "edition: cycle" -> averages set aside
+        self._times: EditionTimes | None = None
+
+    def making(self, stream: list[Any]) -> Any:
+        """A commitment's making (``stream``: its resolved stream), its published average set aside
+        when an edition of another cycle published it."""
+        made = stream[0].event
+        if getattr(made, "published_average", None) is None:
+            return made
+        if self._times is None:
+            self._times = edition_cycles(self.reader.knowledge_of_kinds(frozenset({"edition"}), self.clocks))
+        edition = average_edition(stream, self._times)
+        if edition is None or (edition[1] or UNLABELLED) == self.cycle:
+            return made
+        label = f"{edition[0]}: {edition[1] or 'no cycle'}"
+        self.aside[label] = self.aside.get(label, 0) + 1
+        return made.model_copy(update={"published_average": None})
+
+    def note(self, notes: list[str] | None) -> None:
+        """Tell ``notes`` how many published averages were set aside as another cycle's."""
+        if self.aside and notes is not None:
+            count = sum(self.aside.values())
+            notes.append(f"{count} published average{'s are' if count != 1 else ' is'} of an edition of another cycle "
+                         f"({', '.join(sorted(self.aside))}): not set beside the {self.cycle or 'unlabelled'} scores")  # fmt: skip
+
+
+def cycle_averages(reader: Reader, clocks: Clocks, cycle: str | None) -> CycleAverages | None:
+    """``CycleAverages`` of ``cycle``; None (every published average stands) without one."""
+    return None if cycle is None else CycleAverages(reader, clocks, cycle)
+
+
+def pledges(reader: Reader, slugs: list[str], clocks: Clocks, averages: CycleAverages | None = None) -> dict[str, Any]:
+    """Each commitment's making as known at ``clocks.known_at``, corrections applied: what the board rows
+    do not carry (summit, text, published average), read from those commitments' streams alone;
+    with ``averages``, only the published averages of its cycle."""
     found: dict[str, Any] = {}
     wanted = list(dict.fromkeys(slugs))
-    cycles = edition_cycles(reader.knowledge_of_kinds(frozenset({"edition"}), clocks)) if cycle is not None else {}
-    aside = {} if aside is None else aside
     # A chunk of streams at a time: only the makings are kept, not every commitment's whole stream.
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
         knowledge = reader.knowledge_of_ids(sorted(chunk), clocks)
         for slug in chunk:
             stream = knowledge.streams.get(slug)
-            if stream is None:
-                continue
-            made = stream[0].event
-            if cycle is not None and getattr(made, "published_average", None) is not None:
-                edition = average_edition(stream, cycles)
-                if edition is not None and (edition[1] or UNLABELLED) != cycle:
-                    made = made.model_copy(update={"published_average": None})
-                    label = f"{edition[0]}: {edition[1] or 'no cycle'}"
-                    aside[label] = aside.get(label, 0) + 1
-            found[slug] = made
+            if stream is not None:
+                found[slug] = stream[0].event if averages is None else averages.making(stream)
     return found
-
-
-def aside_note(aside: dict[str, int], cycle: str | None, notes: list[str] | None) -> None:
-    """Tell ``notes`` how many published averages ``pledges`` set aside as another cycle's."""
-    if aside and notes is not None:
-        count = sum(aside.values())
-        notes.append(f"{count} published average{'s are' if count != 1 else ' is'} of an edition of another cycle "
-                     f"({', '.join(sorted(aside))}): not set beside the {cycle or 'unlabelled'} scores")  # fmt: skip
 
 
 def in_scope(made: dict[str, Any], summit: str | None, year: int | None, notes: list[str] | None) -> set[str]:
@@ -296,15 +314,16 @@ def score_table(reader: Reader, clocks: Clocks, *, cycle: str | None = None,
     source = ScoreSource(reader, clocks)
     # A summit or a year needs every making (each says whether its commitment is in scope);
     # otherwise only the rows' makings are read, once the rows are known (a making is a stream).
-    # With --published, an average published for another cycle's scores is not written (``pledges``).
-    of_cycle, aside = (cycle if published else None), {}
-    made = (pledges(reader, [row["id"] for row in source.board], clocks, of_cycle, aside)
+    # With --published, an average published for another cycle's scores is not written.
+    averages = cycle_averages(reader, clocks, cycle if published else None)
+    made = (pledges(reader, [row["id"] for row in source.board], clocks, averages)
             if summit is not None or year is not None else None)  # fmt: skip
     ids = in_scope(made, summit, year, notes) if made is not None else None
     sheet = [row for row in source.sheet(cycle=cycle, area=area, ids=ids, approved_only=approved_only) if row.scores]
     if made is None:
-        made = pledges(reader, [row.id for row in sheet], clocks, of_cycle, aside)
-    aside_note(aside, cycle, notes)
+        made = pledges(reader, [row.id for row in sheet], clocks, averages)
+    if averages is not None:
+        averages.note(notes)
     rows, parties, unspelt = [], set(), []
     for scored_row in sheet:
         event = made[scored_row.id]
@@ -342,11 +361,11 @@ def score_summary(reader: Reader, clocks: Clocks, by: str, *, cycle: str | None 
     made: dict[str, Any] | None = None
     ids: set[str] | None = None
     source: ScoreSource | None = None
-    # By commitment, an average published for another cycle's scores is not set beside them (``pledges``).
-    of_cycle, aside = (cycle if by == "commitment" else None), {}
+    # By commitment, an average published for another cycle's scores is not set beside them.
+    averages = cycle_averages(reader, clocks, cycle if by == "commitment" else None)
     if summit is not None or year is not None or by == "summit":
         source = ScoreSource(reader, clocks)
-        made = pledges(reader, [row["id"] for row in source.board], clocks, of_cycle, aside)
+        made = pledges(reader, [row["id"] for row in source.board], clocks, averages)
         ids = in_scope(made, summit, year, notes)
         summary = source.summary(by, cycle=cycle, area=area, party=party, ids=ids,
                                  summits={slug: event.summit for slug, event in made.items()},
@@ -355,12 +374,14 @@ def score_summary(reader: Reader, clocks: Clocks, by: str, *, cycle: str | None 
         source = source or ScoreSource(reader, clocks)
         summary = source.summary(by, cycle=cycle, area=area, party=party, approved_only=approved_only)
     else:
-        summary = SQLScores(reader, reader.view, clocks, cycle=cycle, area=area, party=party, aside=aside).summary(by)
+        summary = SQLScores(reader, reader.view, clocks, cycle=cycle, area=area, party=party,
+                            averages=averages).summary(by)  # fmt: skip
     if by == "commitment" and not summary.get("published"):
         ids_shown = [group["id"] for group in summary["groups"]]
-        made = made if made is not None else pledges(reader, ids_shown, clocks, of_cycle, aside)
+        made = made if made is not None else pledges(reader, ids_shown, clocks, averages)
         summary["groups"] = with_published(summary["groups"], made)
-    aside_note(aside, cycle, notes)
+    if averages is not None:
+        averages.note(notes)
     summary.pop("published", None)
     if source is None:  # grouped in SQL: only the commitments with a unit assessed twice can be disputed
         assert reader.view is not None
@@ -406,9 +427,9 @@ class SQLScores:
 
     def __init__(self, reader: Reader, view: ViewSQL, clocks: Clocks, *,
                  cycle: str | None, area: str | None, party: str | None,
-                 aside: dict[str, int] | None = None) -> None:  # fmt: skip
+                 averages: CycleAverages | None = None) -> None:  # fmt: skip
         self.reader, self.view = reader, view
-        self.aside = {} if aside is None else aside  # the published averages of other cycles set aside
+        self.averages = averages  # the published averages that stand beside these scores
         self.as_of, self.day, self.known = clocks.as_of, clocks.as_of.isoformat(), stamp(clocks.known_at)
         self.clocks = clocks
         self.cycle, self.area, self.party = cycle, area, party
@@ -548,5 +569,5 @@ class SQLScores:
         sheet.sort(key=lambda r: r.id)
         for start in range(0, len(sheet), CHUNK):
             part = sheet[start : start + CHUNK]
-            made = pledges(self.reader, [row.id for row in part], self.clocks, self.cycle, self.aside)
+            made = pledges(self.reader, [row.id for row in part], self.clocks, self.averages)
             yield from with_published(summarise(part, "commitment")["groups"], made)
