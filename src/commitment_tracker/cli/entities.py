@@ -206,30 +206,25 @@ def show_source(app: Context, source: str, fmt: str | None, as_json: bool) -> No
 
     fmt = choose_format(fmt, as_json)
     data = build(app.log_around(source, ("source",)).known_at(None), source)
-    # In every format a text that no longer matches its sha256 fails the command (exit 1), after
-    # the answer, which says so too: a script reading the JSON or CSV must not take it for checked.
-    mismatch = click.ClickException(f"the archived text of {source} does not match its sha256")
     if fmt == "json":
         emit(fmt, data, [], [])
-        if data["text_matches"] is False:
-            raise mismatch
-        return
-    check = {True: "matches the archived text", False: "DOES NOT match the archived text", None: ""}[data["text_matches"]]
-    fields = [("title", data.get("title")), ("publisher", data.get("publisher")), ("url", data.get("url")),
-              ("published", data.get("published_on")),
-              ("sha256", f"{data['sha256']} ({check})" if data.get("sha256") else None),
-              ("cited by", ", ".join(c["ref"] for c in data["cited_by"]) or None)]  # fmt: skip
-    if not field_table(fmt, data, fields, f"Source {source}"):
-        if data["text_matches"] is False:
-            raise mismatch
-        return
-    if data["text"] is not None:
-        click.echo("")
-        click.echo(data["text"].rstrip("\n"))
     else:
-        note(f"{source} has no archived text (archive it with: ctrack correct {data['ref']} --file TEXT_FILE --reason REASON)")
+        check = {True: "matches the archived text", False: "DOES NOT match the archived text", None: ""}[data["text_matches"]]
+        fields = [("title", data.get("title")), ("publisher", data.get("publisher")), ("url", data.get("url")),
+                  ("published", data.get("published_on")),
+                  ("sha256", f"{data['sha256']} ({check})" if data.get("sha256") else None),
+                  ("cited by", ", ".join(c["ref"] for c in data["cited_by"]) or None)]  # fmt: skip
+        if field_table(fmt, data, fields, f"Source {source}"):
+            if data["text"] is not None:
+                click.echo("")
+                click.echo(data["text"].rstrip("\n"))
+            else:
+                note(f"{source} has no archived text (archive it with: ctrack correct {data['ref']} --file TEXT_FILE "
+                     "--reason REASON)")  # fmt: skip
+    # In every format a text that no longer matches its sha256 fails the command (exit 1), after
+    # the answer, which says so too: a script reading the JSON or CSV must not take it for checked.
     if data["text_matches"] is False:
-        raise mismatch
+        raise click.ClickException(f"the archived text of {source} does not match its sha256")
 
 
 COMMANDS = [meetings, statements, sources]
