@@ -112,3 +112,31 @@ def write_jsonl(path: Path, *events: dict[str, Any] | str) -> Path:
 def made(commitment: str, on: str = "2024-01-10", parties: tuple[str, ...] = ("US", "JP"), **extra: Any) -> dict[str, Any]:
     return {"type": "commitment_made", "commitment": commitment, "on": on, "title": f"Title of {commitment}",
             "parties": list(parties), **extra}  # fmt: skip
+
+
+def command_tree() -> dict[str, Any]:
+    """Every command a user can run, by its path as typed (``meeting add``): the leaves of click's
+    tree and the groups that run on their own too (``sources``), hidden ones included (an attack
+    tries what can be typed, not what help lists)."""
+    import click
+
+    from commitment_tracker.cli.main import cli
+
+    found: dict[str, Any] = {}
+
+    def walk(command: click.Command, path: tuple[str, ...]) -> None:
+        if path and (not isinstance(command, click.Group) or command.invoke_without_command):
+            found[" ".join(path)] = command
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, (*path, name))
+
+    walk(cli, ())
+    return found
+
+
+def offers_csv(command: Any) -> bool:
+    """Whether a command has csv among the choices of one of its options (``--format``)."""
+    import click
+
+    return any(isinstance(p.type, click.Choice) and "csv" in p.type.choices for p in command.params)
+

@@ -6,12 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from tests.cli.helpers import error_line, parse_csv, jsonl, untouched, write_jsonl
+from tests.cli.helpers import command_tree, error_line, offers_csv, parse_csv, jsonl, untouched, write_jsonl
 
 FORMULAS = ['=HYPERLINK("http://evil.example","click")', "@SUM(A1:A9)", "+1+2", "-2+3", "=1+1"]
 
@@ -177,26 +177,6 @@ def _hostile_fields(history: list[dict[str, Any]]) -> set[tuple[str, str]]:
     return {(e["type"], k) for e in history for k, v in e.items() if hostile(v)}
 
 
-def _cli_commands() -> Iterator[tuple[str, Any]]:
-    """Every command of the tree (groups and leaves), by its path as typed."""
-    import click
-
-    from commitment_tracker.cli.main import cli
-
-    def walk(command: click.Command, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], click.Command]]:
-        yield path, command
-        for name, sub in getattr(command, "commands", {}).items():
-            yield from walk(sub, (*path, name))
-
-    return ((" ".join(path), command) for path, command in walk(cli, ()) if path)
-
-
-def _offers_csv(command: Any) -> bool:
-    import click
-
-    return any(isinstance(p.type, click.Choice) and "csv" in p.type.choices for p in command.params)
-
-
 #: What writes CSV: the query renderer, the row writer under it, the interchange export, the csv module.
 CSV_WRITERS = {"emit_csv", "csv_rows", "write_export", "writer", "DictWriter"}
 
@@ -232,7 +212,7 @@ def _writes_csv(command: Any) -> bool:
 def _csv_commands() -> set[str]:
     """Every command that writes CSV: offering ``--format csv``, or writing it by nature (as
     ``export-scores`` does), read from the command tree and the code behind it."""
-    return {path for path, command in _cli_commands() if _offers_csv(command) or _writes_csv(command)}
+    return {path for path, command in command_tree().items() if offers_csv(command) or _writes_csv(command)}
 
 
 def _score_groupings() -> list[str]:
@@ -277,8 +257,8 @@ def test_every_command_that_writes_csv_is_checked() -> None:
     found = _csv_commands()
     assert {"export-scores", "export", "status", "scores"} <= found  # an enumeration gone wrong cannot pass
     assert found == set(CSV_QUERIES), "a command writes CSV without being checked here (or no longer does)"
-    for path, command in _cli_commands():
-        if path in CSV_QUERIES and not _offers_csv(command):
+    for path, command in command_tree().items():
+        if path in CSV_QUERIES and not offers_csv(command):
             assert _writes_csv(command), path
 
 
@@ -309,7 +289,7 @@ def test_every_csv_output_keeps_a_line_break_inside_its_cell_and_runs_no_formula
     from tests.conftest import Ctrack
 
     assert _csv_commands() == set(CSV_QUERIES), "a command writes CSV without being checked here (or no longer does)"
-    offers = {path: _offers_csv(command) for path, command in _cli_commands()}
+    offers = {path: offers_csv(command) for path, command in command_tree().items()}
     stores = {}
     for broken in (True, False):
         ctrack = Ctrack(str(tmp_path / f"{'hostile' if broken else 'plain'}.db"))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.helpers import ANSI, board, error_line, parse_csv, refs
+from tests.cli.helpers import ANSI, board, command_tree, error_line, offers_csv, parse_csv, refs
 
 
 @pytest.fixture
@@ -78,17 +78,7 @@ JSON_QUERIES: dict[str, tuple[str, ...]] = {
 
 def _json_commands() -> set[str]:
     """Every command of the tree with a --json option."""
-    from tests.cli.test_store_safety import commands
-
-    from commitment_tracker.cli.main import cli
-
-    def find(path: str) -> object:
-        command = cli
-        for name in path.split():
-            command = command.commands[name]  # type: ignore[attr-defined]
-        return command
-
-    return {path for path in commands() if any("--json" in p.opts for p in find(path).params)}  # type: ignore[attr-defined]
+    return {path for path, command in command_tree().items() if any("--json" in p.opts for p in command.params)}
 
 
 def test_every_command_with_json_writes_exact_json_and_no_escape_even_when_colour_is_forced(trilateral, tmp_path):
@@ -107,19 +97,8 @@ def test_every_command_with_json_writes_exact_json_and_no_escape_even_when_colou
 
 
 def _csv_commands() -> set[str]:
-    """Every command of the tree with csv among its --format choices."""
-    from tests.cli.test_store_safety import commands
-
-    from commitment_tracker.cli.main import cli
-
-    found = set()
-    for path in commands():
-        command = cli
-        for name in path.split():
-            command = command.commands[name]  # type: ignore[attr-defined]
-        if any("--format" in p.opts and "csv" in getattr(p.type, "choices", ()) for p in command.params):
-            found.add(path)
-    return found
+    """Every command of the tree with csv among its formats."""
+    return {path for path, command in command_tree().items() if offers_csv(command)}
 
 
 def test_every_command_with_csv_writes_csv_and_no_escape_even_when_colour_is_forced(trilateral, tmp_path):

@@ -29,9 +29,8 @@ from typing import Any
 import click
 import pytest
 
-from commitment_tracker.cli.main import cli
 from tests.conftest import Ctrack
-from tests.cli.helpers import error_line
+from tests.cli.helpers import command_tree, error_line
 
 PLEDGE = ("pledge", "a", "--on", "2024-01-01", "--title", "A", "--party", "US")
 
@@ -53,12 +52,7 @@ def output_options() -> list[tuple[str, str]]:
     spelt like -o/--out/--output, or any path option whose file need not exist yet (a path a
     command reads must exist; one it may create is one it writes)."""
     found = []
-
-    def walk(command: click.Command, path: list[str]) -> None:
-        if isinstance(command, click.Group):
-            for name, sub in command.commands.items():
-                walk(sub, [*path, name])
-            return
+    for path, command in command_tree().items():
         for param in command.params:
             if not isinstance(param, click.Option):
                 continue
@@ -66,10 +60,7 @@ def output_options() -> list[tuple[str, str]]:
             writes = any(OUTPUT_NAME.match(n) for n in names) or (
                 isinstance(param.type, click.Path) and not param.type.exists)
             if writes:
-                long = max(names, key=len)
-                found.append((" ".join(path), long))
-
-    walk(cli, [])
+                found.append((path, max(names, key=len)))
     return sorted(found)
 
 

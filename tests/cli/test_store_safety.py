@@ -12,7 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -20,7 +20,7 @@ from urllib.parse import unquote
 import pytest
 
 from tests.conftest import PG_DSN, Ctrack, fresh_pg_store
-from tests.cli.helpers import DATASET, error_line
+from tests.cli.helpers import DATASET, command_tree, error_line
 
 PLEDGE = ("pledge", "a", "--on", "2024-01-01", "--title", "A", "--party", "US")
 
@@ -96,19 +96,8 @@ EXEMPT: dict[str, str] = {
 
 
 def commands() -> list[str]:
-    """Every command a user can run, read from the command tree: its leaves (``meeting add``), and
-    the groups that run on their own too (``sources``)."""
-    import click
-
-    from commitment_tracker.cli.main import cli
-
-    def walk(command: click.Command, path: tuple[str, ...]) -> Iterator[str]:
-        if path and (not isinstance(command, click.Group) or command.invoke_without_command):
-            yield " ".join(path)
-        for name, sub in getattr(command, "commands", {}).items():
-            yield from walk(sub, (*path, name))
-
-    return list(walk(cli, ()))
+    """Every command a user can run, read from the command tree (``helpers.command_tree``)."""
+    return list(command_tree())
 
 
 def _unclassified() -> set[str]:

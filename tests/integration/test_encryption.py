@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from commitment_tracker.cli.main import cli
+from tests.cli.helpers import command_tree
 from tests.integration.test_integrity import DATASET, Raw
 
 
@@ -268,16 +268,8 @@ KEY_ERRORS = {"missing": "Error: this store is encrypted: set TRACKER_CIPHER_KEY
 
 
 def _commands() -> set[str]:
-    """Every command a user can run, read from the command tree (groups that run on their own too)."""
-    import click
-
-    def walk(command: click.Command, path: tuple[str, ...]) -> Iterator[str]:
-        if path and (not isinstance(command, click.Group) or command.invoke_without_command):
-            yield " ".join(path)
-        for name, sub in getattr(command, "commands", {}).items():
-            yield from walk(sub, (*path, name))
-
-    return set(walk(cli, ()))
+    """Every command a user can run, read from the command tree (``helpers.command_tree``)."""
+    return set(command_tree())
 
 
 def test_every_command_is_either_keyless_or_checked_below() -> None:
