@@ -81,13 +81,18 @@ def _json_commands() -> set[str]:
     return {path for path, command in command_tree().items() if any("--json" in p.opts for p in command.params)}
 
 
+def _filled(query: tuple[str, ...], tmp_path: Path) -> list[str]:
+    """A query with its ``{table}`` written: a score table to import-scores (a dry run)."""
+    table = tmp_path / "table.csv"
+    if "{table}" in query and not table.exists():
+        table.write_text("area,id,year,code,text,average,us\nTrade,2024-1,2024,,Keep markets open.,,1\n", encoding="utf-8")
+    return [str(table) if arg == "{table}" else arg for arg in query]
+
+
 def test_every_command_with_json_writes_exact_json_and_no_escape_even_when_colour_is_forced(trilateral, tmp_path):
     assert set(JSON_QUERIES) == _json_commands()
-    table = tmp_path / "table.csv"
-    table.write_text("area,id,year,code,text,average,us\nTrade,2024-1,2024,,Keep markets open.,,1\n", encoding="utf-8")
     for name, query in JSON_QUERIES.items():
-        args = [str(table) if arg == "{table}" else arg for arg in query]
-        result = trilateral(*args, "--json", env=COLOUR)
+        result = trilateral(*_filled(query, tmp_path), "--json", env=COLOUR)
         assert result.exit_code == 0, (name, result.stderr)
         assert not ANSI.search(result.stdout) and not ANSI.search(result.stderr), name
         json.loads(result.stdout)
@@ -105,11 +110,8 @@ def test_every_command_with_csv_writes_csv_and_no_escape_even_when_colour_is_for
     csv_commands = _csv_commands()
     queries = JSON_QUERIES | {"export": ("export",)}  # export writes JSON Lines or CSV, and has no --json
     assert csv_commands <= set(queries), csv_commands - set(queries)  # each has its query
-    table = tmp_path / "table.csv"
-    table.write_text("area,id,year,code,text,average,us\nTrade,2024-1,2024,,Keep markets open.,,1\n", encoding="utf-8")
     for name in sorted(csv_commands):
-        args = [str(table) if arg == "{table}" else arg for arg in queries[name]]
-        result = trilateral(*args, "--format", "csv", env=COLOUR)
+        result = trilateral(*_filled(queries[name], tmp_path), "--format", "csv", env=COLOUR)
         assert result.exit_code == 0, (name, result.stderr)
         assert not ANSI.search(result.stdout) and not ANSI.search(result.stderr), name
         parse_csv(result.stdout)
